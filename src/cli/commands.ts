@@ -1,0 +1,4 @@
+import type { Command } from './command.js';
+
+/** Every command of the `meridian` binary. Add a command by importing it here (one line each). */
+export const COMMANDS: Command[] = [];

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../errors.js';
+import { Node } from './node.js';
+import { formatPath, parseOrThrow } from './validate.js';
+
+const node = {
+  id: 'n1',
+  roles: ['inference'],
+  location: { lat: 50.11, lon: 8.68, metro: 'frankfurt' },
+  labels: { provider: 'hetzner', asn: 24940, datacenter: 'fsn1', operator: 'op-1', country: 'DE' },
+  hardware: { accelerator: 'h100', count: 8, memoryGb: 80 },
+};
+
+describe('formatPath', () => {
+  it('writes array indices in brackets and fields with dots', () => {
+    expect(formatPath(['network', 'nodes', 12, 'location', 'lat'])).toBe('network.nodes[12].location.lat');
+  });
+  it('quotes keys that are not identifiers', () => {
+    expect(formatPath(['performance', 'a100-80'])).toBe('performance["a100-80"]');
+  });
+  it('is empty for the root', () => {
+    expect(formatPath([])).toBe('');
+  });
+});
+
+describe('Node schema', () => {
+  it('accepts bare label values as declared and fills defaults', () => {
+    const n = parseOrThrow(Node, node, 'inline');
+    expect(n.labels.asn).toEqual({ value: '24940', provenance: 'declared' });
+    expect(n.slots).toBe(8);
+    expect(n.verification).toEqual(['vanilla']);
+  });
+
+  it('names the path, the value and the expectation of an out-of-range latitude', () => {
+    const bad = { ...node, location: { ...node.location, lat: 123 } };
+    try {
+      parseOrThrow(Node, bad, 'nodes.yaml');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as InputError).message).toBe('nodes.yaml: location.lat: expected ≤ 90 (got 123)');
+    }
+  });
+
+  it('requires the five core labels', () => {
+    const { operator: _, ...labels } = node.labels;
+    expect(() => parseOrThrow(Node, { ...node, labels }, 'x')).toThrow(
+      'labels.operator: missing required label',
+    );
+  });
+});
