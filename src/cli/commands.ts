@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { rttEvaluate } from './rtt-evaluate.js';
 
 /** Every command of the `meridian` binary. Add a command by importing it here (one line each). */
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [rttEvaluate];
