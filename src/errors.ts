@@ -62,9 +62,9 @@ export function formatValue(value: unknown): string {
 
 export function formatIssue(source: string, issue: InputIssue): string {
   const where = issue.line !== undefined ? `${source}:${issue.line}` : source;
-  const path = issue.path === '' ? '' : ` ${issue.path}`;
   const got = 'value' in issue ? ` (got ${formatValue(issue.value)})` : '';
-  return `${where}:${path}: ${issue.message}${got}`;
+  const path = issue.path === '' ? '' : ` ${issue.path}:`;
+  return `${where}:${path} ${issue.message}${got}`;
 }
 
 export function formatIssues(source: string, issues: InputIssue[]): string {

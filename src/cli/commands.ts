@@ -1,5 +1,7 @@
 import type { Command } from './command.js';
 import { rttEvaluate } from './rtt-evaluate.js';
+import { scenarioShow } from './scenario-show.js';
+import { scenarioValidate } from './scenario-validate.js';
 
 /** Every command of the `meridian` binary. Add a command by importing it here (one line each). */
-export const COMMANDS: Command[] = [rttEvaluate];
+export const COMMANDS: Command[] = [rttEvaluate, scenarioValidate, scenarioShow];

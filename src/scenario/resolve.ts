@@ -1,0 +1,101 @@
+import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { type Node, Node as NodeSchema } from '../model/node.js';
+import { formatPath, issuesFromZod } from '../model/validate.js';
+import { resolveExplicitNode } from './explicit-nodes.js';
+import { expandGenerator, generatorPrefix } from './generate.js';
+import type { RankedModel } from './holdings.js';
+import type { IssueList } from './issues.js';
+import { resolveDatasets } from './resolve-datasets.js';
+import { resolveDemand } from './resolve-demand.js';
+import { resolveFailures } from './resolve-failures.js';
+import { resolveModels } from './resolve-models.js';
+import type { ScenarioFile } from './schema.js';
+import type { Scenario } from './types.js';
+
+/**
+ * Resolves a parsed scenario file: models, demand (popularity drives the warm policy), nodes (listed and
+ * generated), datasets, failures, RTT files. Every problem goes to `issues`; the result is only meaningful
+ * when no issue was added.
+ */
+export function resolveScenario(file: ScenarioFile, baseDir: string, issues: IssueList): Scenario {
+  const models = resolveModels(file.models, issues);
+  const modelsById = new Map(models.map((m) => [m.id, m]));
+  const demand = resolveDemand(file.demand, models, file.durationS, baseDir, issues);
+  const weightOf = new Map(demand.models.map((w) => [w.id, w.weight]));
+  const ranked: RankedModel[] = models
+    .map((model) => ({ model, weight: weightOf.get(model.id) ?? 0 }))
+    .sort((a, b) => b.weight - a.weight);
+
+  const nodes: Node[] = [];
+  const origin = new Map<string, (string | number)[]>();
+  file.network.nodes.forEach((n, i) => {
+    const node = resolveExplicitNode(n, i, modelsById, issues);
+    const first = origin.get(n.id);
+    if (first !== undefined) {
+      issues.addValue(
+        ['network', 'nodes', i, 'id'],
+        `duplicate node id (first at ${formatPath(first)})`,
+        n.id,
+      );
+      return;
+    }
+    origin.set(n.id, ['network', 'nodes', i, 'id']);
+    if (node) nodes.push(node);
+  });
+  file.network.generators.forEach((g, i) => {
+    const generated = expandGenerator(g, i, { seed: file.seed, ranked }, issues);
+    const clash = generated.find((n) => origin.has(n.id));
+    if (clash !== undefined) {
+      issues.addValue(
+        ['network', 'generators', i, 'idPrefix'],
+        `generated id "${clash.id}" collides with ${formatPath(origin.get(clash.id)!)}; choose another idPrefix`,
+        generatorPrefix(g, i),
+      );
+      return;
+    }
+    for (const n of generated) {
+      origin.set(n.id, ['network', 'generators', i]);
+      nodes.push(n);
+    }
+  });
+  for (const n of nodes) {
+    const checked = NodeSchema.safeParse(n);
+    if (checked.success) continue;
+    for (const issue of issuesFromZod(checked.error, n)) {
+      issues.add(
+        [...origin.get(n.id)!],
+        `resolved node "${n.id}" is invalid at ${issue.path}: ${issue.message}`,
+      );
+    }
+  }
+
+  const datasets = resolveDatasets(file.datasets, nodes, file.seed, issues);
+  const failures = resolveFailures(file.failures, nodes, file.durationS, issues);
+  const scenario: Scenario = {
+    name: file.name,
+    description: file.description,
+    seed: file.seed,
+    durationS: file.durationS,
+    stalenessMs: file.stalenessMs,
+    nodes,
+    models,
+    datasets,
+    demand,
+    failures,
+    policies: file.policies,
+  };
+  if (file.rtt !== undefined) {
+    const matrix = checkFile(baseDir, file.rtt.matrix, ['rtt', 'matrix'], issues);
+    const coords = file.rtt.coords && checkFile(baseDir, file.rtt.coords, ['rtt', 'coords'], issues);
+    scenario.rtt = coords ? { matrix, coords } : { matrix };
+  }
+  return scenario;
+}
+
+function checkFile(baseDir: string, written: string, path: string[], issues: IssueList): string {
+  const abs = resolvePath(baseDir, written);
+  if (!existsSync(abs))
+    issues.addValue(path, 'file not found (paths are relative to the scenario file)', written);
+  return abs;
+}

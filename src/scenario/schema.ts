@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { POLICY_NAMES } from '../model/policies.js';
+import { DemandInput } from './schema/demand.js';
+import { FailureInput } from './schema/failures.js';
+import { DatasetInput, ModelsInput } from './schema/models.js';
+import { NetworkInput } from './schema/network.js';
+
+export * from './schema/common.js';
+export * from './schema/demand.js';
+export * from './schema/failures.js';
+export * from './schema/models.js';
+export * from './schema/network.js';
+
+/**
+ * A scenario file as written: the network (listed nodes and generators), models, datasets, demand,
+ * failures and the routing policies to compare. Every object is strict, so a misspelt field is reported
+ * as unknown. `resolve.ts` turns a parsed file into the resolved `Scenario` (see `types.ts`).
+ */
+export const ScenarioFile = z.strictObject({
+  name: z.string().min(1).max(200).describe('Short name of the scenario'),
+  description: z.string().default('').describe('What the scenario demonstrates'),
+  /** Seed of every random choice made from this file (generators, datasets, the simulation). */
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(0xffffffff)
+    .describe('Seed of every random choice: generators, dataset placement, the simulation'),
+  durationS: z.number().positive().describe('Simulated time, seconds'),
+  /** Age of the telemetry the router sees, ms. */
+  stalenessMs: z.number().min(0).default(1000).describe('Age of the telemetry the router sees, ms'),
+  /** Measured RTT data, paths relative to the scenario file. */
+  rtt: z.strictObject({ matrix: z.string().min(1), coords: z.string().min(1).optional() }).optional(),
+  network: NetworkInput,
+  models: ModelsInput,
+  datasets: z.array(DatasetInput).default([]),
+  demand: DemandInput,
+  failures: z.array(FailureInput).default([]),
+  policies: z
+    .array(z.enum(POLICY_NAMES))
+    .min(1)
+    .refine((p) => new Set(p).size === p.length, 'policies must not repeat')
+    .default([...POLICY_NAMES]),
+});
+export type ScenarioFile = z.infer<typeof ScenarioFile>;
+export type ScenarioFileInput = z.input<typeof ScenarioFile>;

@@ -1,0 +1,82 @@
+import type { Region } from '../geo/metros.js';
+import type { Dataset } from '../model/dataset.js';
+import type { Model } from '../model/model.js';
+import type { Node } from '../model/node.js';
+import type { PolicyName } from '../model/policies.js';
+import type { VerificationRequirement } from '../model/request.js';
+
+/** The resolved scenario: every reference checked, generators expanded, defaults filled, weights normalised. */
+
+/** An id with a weight; in a resolved list the weights sum to 1. */
+export interface WeightedId {
+  id: string;
+  weight: number;
+}
+
+/** A constant, or a log-normal with the given median and log-sd, clipped to [min, max] when given. */
+export type ResolvedDistribution =
+  | { kind: 'fixed'; value: number }
+  | { kind: 'lognormal'; median: number; sigma: number; min?: number; max?: number };
+
+export interface ResolvedBurst {
+  atS: number;
+  durationS: number;
+  factor: number;
+  model?: string;
+  metros?: string[];
+  region?: Region;
+}
+
+interface DemandCommon {
+  /** Shares of requests by required verification; sum to 1. */
+  verification: Record<VerificationRequirement, number>;
+  deadlines?: { share: number; ms: ResolvedDistribution };
+  bursts: ResolvedBurst[];
+}
+
+export interface SyntheticDemand extends DemandCommon {
+  kind: 'synthetic';
+  totalRps: number;
+  /** Client metros with demand shares. */
+  metros: WeightedId[];
+  /** Rate multiplier 1 + amplitude × cos(2π (localHour − peakLocalHour) / 24) per metro. */
+  diurnal: { amplitude: number; peakLocalHour: number };
+  /** Model popularity, most popular first. */
+  models: WeightedId[];
+  arrivals: { process: 'poisson' | 'gamma'; cv: number };
+  tokens: { input: ResolvedDistribution; output: ResolvedDistribution };
+}
+
+export interface TraceDemand extends DemandCommon {
+  kind: 'trace';
+  /** Absolute path of the trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens). */
+  file: string;
+  metros: WeightedId[];
+  timeScale: number;
+  models: WeightedId[];
+}
+
+export type ResolvedDemand = SyntheticDemand | TraceDemand;
+
+/** `{ dimension: [values] }`: a node matches when, for every dimension, its value is one of the values. */
+export type ResolvedSelector = Record<string, string[]>;
+
+export type ResolvedFailure =
+  | { kind: 'outage'; atS: number; durationS: number; selector: ResolvedSelector }
+  | { kind: 'random'; mtbfHours: number; mttrMinutes: number; selector?: ResolvedSelector };
+
+export interface Scenario {
+  name: string;
+  description: string;
+  seed: number;
+  durationS: number;
+  stalenessMs: number;
+  /** Absolute paths. */
+  rtt?: { matrix: string; coords?: string };
+  nodes: Node[];
+  models: Model[];
+  datasets: Dataset[];
+  demand: ResolvedDemand;
+  failures: ResolvedFailure[];
+  policies: PolicyName[];
+}

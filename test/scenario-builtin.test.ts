@@ -1,0 +1,143 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { greatCircleKm } from '../src/geo/distance.js';
+import { metroById } from '../src/geo/metros.js';
+import { canServe } from '../src/scenario/fit.js';
+import { loadScenarioFile } from '../src/scenario/load.js';
+import { matchesSelector } from '../src/scenario/selector.js';
+import { ROOT } from './support/shared-data.js';
+
+const DIR = join(ROOT, 'scenarios');
+const load = (name: string) => loadScenarioFile(join(DIR, `${name}.yaml`));
+const global = load('global');
+
+function counts(values: readonly string[]): [string, number][] {
+  const m = new Map<string, number>();
+  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
+  return [...m.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+describe('built-in scenarios', () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml'));
+
+  it('include the five documented scenarios', () => {
+    expect(files.sort()).toEqual(
+      ['cold-start-trap', 'flash-crowd', 'global', 'provider-outage', 'small'].map((n) => `${n}.yaml`),
+    );
+  });
+
+  it.each(files)('%s loads without issues and points editors at the JSON Schema', (file) => {
+    const text = readFileSync(join(DIR, file), 'utf8');
+    expect(text.startsWith('# yaml-language-server: $schema=./scenario.schema.json\n#\n# ')).toBe(true);
+    const s = file === 'global.yaml' ? global : loadScenarioFile(join(DIR, file));
+    expect(s.nodes.length).toBeGreaterThan(0);
+    expect(s.models.length).toBeGreaterThan(0);
+  });
+});
+
+describe('global', () => {
+  const providers = counts(global.nodes.map((n) => n.labels.provider.value));
+  const operators = counts(global.nodes.map((n) => n.labels.operator.value));
+
+  it('has about 5,000 nodes in at least 60 metros on at least 10 providers, with at least 30 models', () => {
+    expect(global.nodes.length).toBeGreaterThanOrEqual(4500);
+    expect(global.nodes.length).toBeLessThanOrEqual(5500);
+    expect(new Set(global.nodes.map((n) => n.location.metro)).size).toBeGreaterThanOrEqual(60);
+    expect(providers.length).toBeGreaterThanOrEqual(10);
+    expect(global.models.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('is concentrated: two clouds hold at least 40% of datacenter nodes; a long tail of operators', () => {
+    const dc = providers.filter(([p]) => p !== 'residential');
+    const dcTotal = dc.reduce((s, [, c]) => s + c, 0);
+    expect(dc[0]![0]).toBe('aws');
+    expect((dc[0]![1] + dc[1]![1]) / dcTotal).toBeGreaterThanOrEqual(0.4);
+    expect(operators.length).toBeGreaterThanOrEqual(1000);
+    expect(operators[0]![1] / global.nodes.length).toBeGreaterThanOrEqual(0.05);
+    expect(operators.filter(([, c]) => c === 1).length).toBeGreaterThanOrEqual(500);
+  });
+
+  it('has proxy nodes with an upstream, full and data nodes, and datasets on data nodes', () => {
+    const proxies = global.nodes.filter((n) => n.hardware.accelerator === 'api');
+    expect(proxies.length).toBeGreaterThan(50);
+    expect(proxies.every((n) => n.labels.upstream !== undefined)).toBe(true);
+    expect(global.nodes.filter((n) => n.roles.includes('full')).length).toBeGreaterThan(100);
+    const byId = new Map(global.nodes.map((n) => [n.id, n]));
+    expect(global.datasets.length).toBeGreaterThanOrEqual(3);
+    for (const d of global.datasets) {
+      for (const id of d.heldBy) expect(byId.get(id)?.roles).toContain('data');
+    }
+  });
+
+  it('offers TEE only on H100/H200 nodes', () => {
+    const tee = global.nodes.filter((n) => n.verification.includes('tee'));
+    expect(tee.length).toBeGreaterThan(0);
+    expect(tee.every((n) => n.hardware.accelerator === 'h100' || n.hardware.accelerator === 'h200')).toBe(
+      true,
+    );
+  });
+
+  it('keeps only models a node can serve warm', () => {
+    const models = new Map(global.models.map((m) => [m.id, m]));
+    const wrong = global.nodes.flatMap((n) =>
+      n.models.filter((h) => h.tier === 'gpu' && !canServe(models.get(h.model)!, n.hardware, n.storage)),
+    );
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('cold-start-trap', () => {
+  const s = load('cold-start-trap');
+
+  it('has the nearest capable node cold and a farther capable node warm for the clients', () => {
+    expect(s.demand.metros).toEqual([{ id: 'frankfurt', weight: 1 }]);
+    expect(s.demand.models).toEqual([{ id: 'llama-3.3-70b-instruct', weight: 1 }]);
+    const client = metroById('frankfurt')!;
+    const model = s.models.find((m) => m.id === 'llama-3.3-70b-instruct')!;
+    const capable = s.nodes
+      .filter((n) => canServe(model, n.hardware, n.storage))
+      .map((n) => ({ n, km: greatCircleKm(client, n.location) }))
+      .sort((a, b) => a.km - b.km);
+    const warm = (n: (typeof s.nodes)[number]) =>
+      n.models.some((h) => h.model === model.id && h.tier === 'gpu');
+    expect(capable[0]!.n.id).toBe('fra-h100');
+    expect(warm(capable[0]!.n)).toBe(false);
+    const firstWarm = capable.find((c) => warm(c.n))!;
+    expect(firstWarm.n.id).toBe('ams-h100');
+    expect(firstWarm.km).toBeGreaterThan(300);
+    expect(firstWarm.km).toBeLessThan(450);
+  });
+
+  it('has an even nearer node that cannot hold the model at all', () => {
+    const n = s.nodes.find((x) => x.id === 'fra-4090')!;
+    expect(n.location.metro).toBe('frankfurt');
+    expect(canServe(s.models.find((m) => m.id === 'llama-3.3-70b-instruct')!, n.hardware, n.storage)).toBe(
+      false,
+    );
+  });
+});
+
+describe('provider-outage', () => {
+  it('takes down the largest provider mid-run', () => {
+    const s = load('provider-outage');
+    const largest = counts(s.nodes.map((n) => n.labels.provider.value))[0]![0];
+    const outage = s.failures.find((f) => f.kind === 'outage');
+    expect(outage).toMatchObject({ kind: 'outage', selector: { provider: [largest] } });
+    if (outage?.kind !== 'outage') return;
+    expect(outage.atS).toBeGreaterThan(0);
+    expect(outage.atS + outage.durationS).toBeLessThan(s.durationS);
+    expect(s.nodes.filter((n) => matchesSelector(n, outage.selector)).length).toBeGreaterThan(
+      s.nodes.length / 4,
+    );
+  });
+});
+
+describe('flash-crowd', () => {
+  it('multiplies demand for one model by 20 in one region for ten minutes', () => {
+    const s = load('flash-crowd');
+    expect(s.demand.bursts).toEqual([
+      { atS: 600, durationS: 600, factor: 20, model: 'qwen2.5-7b-instruct', region: 'europe' },
+    ]);
+  });
+});
