@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { metroById } from '../geo/metros.js';
+import { RTT_MODEL } from '../geo/rtt-model.js';
+import { Model } from '../model/model.js';
+import { Node, type NodeInput } from '../model/node.js';
+import { Request } from '../model/request.js';
+import { NetworkState } from '../network/state.js';
+import { compileQuery, RouteQuery } from '../routing/query.js';
+import {
+  coldStartTerm,
+  completionCostMs,
+  emptyTerms,
+  estimateTerms,
+  estimateTotalMs,
+  queueTerm,
+  uncertaintyTerm,
+} from './candidate.js';
+import { estimateParams } from './params.js';
+
+const perf = { prefillMsPer1k: 50, decodeMsPerToken: 10, decodeSlope: 0.02 };
+const MODELS = [
+  Model.parse({ id: 'big', kind: 'llm', weightsGb: 140, performance: { h100: perf } }),
+  Model.parse({ id: 'mid', kind: 'llm', weightsGb: 40, performance: { h100: perf } }),
+];
+
+function node(id: string, models: NodeInput['models'] = []): Node {
+  const m = metroById('frankfurt')!;
+  return Node.parse({
+    id,
+    roles: ['inference'],
+    location: { lat: m.lat, lon: m.lon, metro: 'frankfurt' },
+    labels: { provider: id, asn: id, datacenter: id, operator: id, country: 'DE' },
+    hardware: { accelerator: 'h100', count: 2, memoryGb: 80 },
+    models,
+  });
+}
+
+/** Node a (2 × 80 GB) in Frankfurt, optionally a peer b there; a Frankfurt client asking for `big`. */
+function setup(aModels: NodeInput['models'], withPeer: boolean, viewAtMs = 0) {
+  const nodes = [node('a', aModels), ...(withPeer ? [node('b', [{ model: 'big', tier: 'gpu' }])] : [])];
+  const state = NetworkState.fromScenario({ nodes, models: MODELS });
+  const q = new RouteQuery(estimateParams());
+  const req = Request.parse({
+    model: 'big',
+    client: { lat: 50.11, lon: 8.68, metro: 'frankfurt' },
+    inputTokens: 1000,
+    outputTokens: 100,
+  });
+  return {
+    state,
+    q,
+    req,
+    view: () => {
+      const v = state.snapshot(viewAtMs);
+      compileQuery(q, req, v);
+      return v;
+    },
+  };
+}
+
+describe('cold start of a candidate', () => {
+  it('loads 140 GB from the remote store at 1 GB/s: 140 s', () => {
+    const { view, q } = setup([], false);
+    expect(coldStartTerm(view(), q, 0)).toBe(140_000);
+  });
+
+  it('copies from a peer in the same metro that has it resident: 140 GB at 2.5 GB/s = 56 s', () => {
+    const { view, q } = setup([], true);
+    expect(coldStartTerm(view(), q, 0)).toBe(56_000);
+  });
+
+  it('adds the eviction when the weights do not fit beside what is resident (40 + 140 > 160 GB)', () => {
+    const { view, q } = setup([{ model: 'mid', tier: 'gpu' }], false);
+    expect(coldStartTerm(view(), q, 0)).toBe(140_500);
+  });
+
+  it('is the remaining time of a load in progress, aged by the report (30 s reported 10 s ago → 20 s)', () => {
+    const { state, view, q } = setup([], false, 10_000);
+    state.setLoading(0, 0, 30_000, 0);
+    expect(coldStartTerm(view(), q, 0)).toBe(20_000);
+  });
+
+  it('waits for a load of another model first (5 s left of mid, then 140 s of big, then evict as 40 + 140 > 160)', () => {
+    const { state, view, q } = setup([], false);
+    state.setLoading(0, 1, 5000, 0);
+    expect(coldStartTerm(view(), q, 0)).toBe(5000 + 500 + 140_000);
+  });
+});
+
+describe('the completion-time cost', () => {
+  it('equals the five terms plus risk × uncertainty, for fresh, stale, busy and loading nodes', () => {
+    const { state, view, q } = setup([{ model: 'big', tier: 'hostRam' }], true, 20_000);
+    state.setLoad(0, 9, 12, 3_000, 2500);
+    state.setLoad(1, 2, 0, 19_000);
+    const v = view();
+    for (const i of [0, 1]) {
+      for (const risk of [0, 0.5, 2]) {
+        const expected = estimateTotalMs(v, q, i) + risk * uncertaintyTerm(v, q, i);
+        expect(completionCostMs(v, q, i, risk)).toBeCloseTo(expected, 9);
+      }
+    }
+  });
+
+  it('has a zero-uncertainty queue for a fresh report, and a wider one as the report ages', () => {
+    const { state, view, q } = setup([], false, 17_000);
+    state.setLoad(0, 8, 8, 17_000, 4000); // fresh; the node has 8 slots
+    const fresh = estimateTerms(view(), q, 0, emptyTerms());
+    // queue: (8 + 8 − 8 + 1) / 8 × 4 s = 4.5 s; uncertainty: only the geo RTT error.
+    expect(fresh.queueMs).toBe(4500);
+    expect(fresh.uncertaintyMs).toBeCloseTo(0.193 * RTT_MODEL.accessMs, 9);
+    // 5 s old: half trusted; 5 of the 8 queued drained (5 s × 8 slots / 4 s × 0.5) → (8 + 3 − 8 + 1) / 8 × 4 s.
+    state.setLoad(0, 8, 8, 12_000, 4000);
+    const stale = view();
+    expect(queueTerm(stale, q, 0)).toBeCloseTo(2000, 9);
+    expect(uncertaintyTerm(stale, q, 0)).toBeCloseTo(0.5 * 4500 + 0.193 * RTT_MODEL.accessMs, 9);
+  });
+});

@@ -1,0 +1,254 @@
+import { TIER_GPU } from '../network/dynamics.js';
+import { ACCEL_COUNT } from '../network/models.js';
+import { type NetworkView, telemetryAgeMs } from '../network/view.js';
+import { coldStartMs, fastestSourceGBps } from './cold-start.js';
+import { dataFetchMs } from './data-fetch.js';
+import type { EstimateQuery } from './query.js';
+import { queueWaitMs } from './queue.js';
+import { networkRttMs } from './rtt.js';
+import { serviceMs } from './service.js';
+import { staleness, uncertaintyMs } from './staleness.js';
+
+/**
+ * The estimate terms of one candidate node, read from a view. Each function is one term in ms; they
+ * allocate nothing, so scorers call them per candidate on the hot path.
+ */
+
+/** Client → node round trip. */
+export function rttTerm(view: NetworkView, q: EstimateQuery, i: number): number {
+  const t = view.topology;
+  const mn = t.metros.nodeMetroCount;
+  const nm = t.nodeMetro[i]!;
+  const base =
+    q.clientMetro >= 0 ? view.dyn.metroRtt[q.clientMetro * mn + nm]! : t.rtt(q.client, t.metros.points[nm]!);
+  return networkRttMs(base, view.dyn.rttOffsetMs[i]!);
+}
+
+/** Whether the RTT to node `i` comes from a measured or learned value rather than the geo model. */
+export function rttMeasured(view: NetworkView, q: EstimateQuery, i: number): boolean {
+  if (q.clientMetro < 0) return false;
+  const mn = view.topology.metros.nodeMetroCount;
+  return view.dyn.metroRttMeasured[q.clientMetro * mn + view.topology.nodeMetro[i]!] === 1;
+}
+
+/** Prefill + decode at the batch the request would join (running + own sends + itself). */
+export function serviceTerm(view: NetworkView, q: EstimateQuery, i: number): number {
+  const t = view.topology;
+  const k = q.model * ACCEL_COUNT + t.accel[i]!;
+  const slots = t.slots[i]!;
+  const load = view.dyn.running[i]! + view.sent[i]! + 1;
+  const batch = Math.min(load, slots);
+  const m = t.models;
+  return serviceMs(
+    q.inputTokens,
+    q.outputTokens,
+    m.prefillMsPer1k[k]!,
+    m.decodeMsPerToken[k]!,
+    m.decodeSlope[k]!,
+    batch,
+    q.costFactor,
+  );
+}
+
+/** Mean service time of the requests ahead: the node's report, else this request's own estimate. */
+function aheadServiceMs(view: NetworkView, q: EstimateQuery, i: number): number {
+  const reported = view.dyn.meanServiceMs[i]!;
+  return reported > 0 ? reported : serviceTerm(view, q, i);
+}
+
+/** Queue wait, with the reported queue drained by the report's age and this router's sends added. */
+export function queueTerm(view: NetworkView, q: EstimateQuery, i: number): number {
+  const d = view.dyn;
+  return queueWaitMs(
+    view.topology.slots[i]!,
+    d.running[i]!,
+    d.queued[i]!,
+    view.sent[i]!,
+    aheadServiceMs(view, q, i),
+    telemetryAgeMs(view, i),
+    q.params.queueDrainShare,
+  );
+}
+
+/** True when another node in `i`'s metro has model `m` resident (a peer to copy the weights from). */
+export function hasPeer(view: NetworkView, m: number, i: number): boolean {
+  const t = view.topology;
+  const b = m * t.metros.nodeMetroCount + t.nodeMetro[i]!;
+  const models = t.models.count;
+  for (let k = view.warm.start[b]!, end = view.warm.start[b + 1]!; k < end; k++) {
+    const j = view.warm.items[k]!;
+    if (j !== i && view.dyn.tier[j * models + m] === TIER_GPU && view.dyn.healthy[j] === 1) return true;
+  }
+  return false;
+}
+
+/** Remaining time of the load in progress on node `i` (any model), aged by the report's age. */
+function loadRemainingMs(view: NetworkView, i: number): number {
+  if (view.dyn.loadingModel[i]! < 0) return 0;
+  const left = view.dyn.loadingRemainingMs[i]! - telemetryAgeMs(view, i);
+  return Math.max(left, 0);
+}
+
+/** Cold start: 0 when resident; the rest of the load when loading; else wait + evict + load from the fastest source. */
+export function coldStartTerm(view: NetworkView, q: EstimateQuery, i: number): number {
+  const t = view.topology;
+  const d = view.dyn;
+  const m = q.model;
+  const tier = d.tier[i * t.models.count + m]!;
+  if (tier === TIER_GPU) return 0;
+  const busy = loadRemainingMs(view, i);
+  const loading = d.loadingModel[i]!;
+  if (loading === m) return busy;
+  const weights = t.models.weightsGb[m]!;
+  const used = d.usedGb[i]! + (loading >= 0 ? t.models.weightsGb[loading]! : 0);
+  const evict = used + weights > t.memGb[i]! ? q.params.evictMs : 0;
+  const peer = hasPeer(view, m, i) ? q.params.peerGBps : 0;
+  const GBps = fastestSourceGBps(tier, t.hostRamGBps[i]!, t.localDiskGBps[i]!, t.remoteGBps[i]!, peer);
+  return coldStartMs(weights, GBps, busy, evict);
+}
+
+/**
+ * Bringing the request's dataset (or its query) from the cheapest healthy holder: one round trip plus the
+ * transfer over the WAN, or over the metro's LAN (`peerGBps`) from a holder in the same metro. 0 without a
+ * dataset or on the holder itself.
+ */
+export function dataFetchTerm(view: NetworkView, q: EstimateQuery, i: number): number {
+  if (q.dataset < 0) return 0;
+  const t = view.topology;
+  const h = t.datasets.holders;
+  const mn = t.metros.nodeMetroCount;
+  const gb = t.datasets.moveGb[q.dataset]!;
+  let best = Number.POSITIVE_INFINITY;
+  for (let k = h.start[q.dataset]!, end = h.start[q.dataset + 1]!; k < end; k++) {
+    const j = h.items[k]!;
+    if (j === i) return 0;
+    if (view.dyn.healthy[j] !== 1) continue;
+    const from = t.nodeMetro[j]!;
+    const to = t.nodeMetro[i]!;
+    const GBps = from === to ? q.params.peerGBps : q.params.wanGBps;
+    const ms = dataFetchMs(false, view.dyn.metroRtt[from * mn + to]!, gb, GBps);
+    if (ms < best) best = ms;
+  }
+  return best;
+}
+
+/** Spread of the estimate from stale telemetry and the RTT source. */
+export function uncertaintyTerm(view: NetworkView, q: EstimateQuery, i: number): number {
+  const d = view.dyn;
+  const age = telemetryAgeMs(view, i);
+  const s = staleness(age, q.params.staleTauMs);
+  let reported = 0;
+  if (s > 0) {
+    const fresh = queueWaitMs(
+      view.topology.slots[i]!,
+      d.running[i]!,
+      d.queued[i]!,
+      0,
+      aheadServiceMs(view, q, i),
+      0,
+      0,
+    );
+    reported = fresh + (d.loadingModel[i]! >= 0 ? d.loadingRemainingMs[i]! : 0);
+  }
+  const err = rttMeasured(view, q, i) ? q.params.measuredRttError : q.params.geoRttError;
+  return uncertaintyMs(s, reported, rttTerm(view, q, i), err);
+}
+
+/** Every term of one candidate, in ms. */
+export interface EstimateTerms {
+  rttMs: number;
+  queueMs: number;
+  coldStartMs: number;
+  serviceMs: number;
+  dataFetchMs: number;
+  /** Sum of the five terms: the expected completion time. */
+  totalMs: number;
+  uncertaintyMs: number;
+}
+
+export function emptyTerms(): EstimateTerms {
+  return { rttMs: 0, queueMs: 0, coldStartMs: 0, serviceMs: 0, dataFetchMs: 0, totalMs: 0, uncertaintyMs: 0 };
+}
+
+/** Fills `out` with every term of candidate `i` and returns it. */
+export function estimateTerms(
+  view: NetworkView,
+  q: EstimateQuery,
+  i: number,
+  out: EstimateTerms,
+): EstimateTerms {
+  out.rttMs = rttTerm(view, q, i);
+  out.queueMs = queueTerm(view, q, i);
+  out.coldStartMs = coldStartTerm(view, q, i);
+  out.serviceMs = serviceTerm(view, q, i);
+  out.dataFetchMs = dataFetchTerm(view, q, i);
+  out.totalMs = out.rttMs + out.queueMs + out.coldStartMs + out.serviceMs + out.dataFetchMs;
+  out.uncertaintyMs = uncertaintyTerm(view, q, i);
+  return out;
+}
+
+/** Expected completion time of candidate `i` (the sum of the five terms), in ms. */
+export function estimateTotalMs(view: NetworkView, q: EstimateQuery, i: number): number {
+  return (
+    rttTerm(view, q, i) +
+    queueTerm(view, q, i) +
+    coldStartTerm(view, q, i) +
+    serviceTerm(view, q, i) +
+    dataFetchTerm(view, q, i)
+  );
+}
+
+/**
+ * Expected completion time of candidate `i` plus `risk` × its uncertainty, in ms, computing the shared
+ * parts (RTT, service time, age) once. Equals `estimateTotalMs(…) + risk × uncertaintyTerm(…)`; this is
+ * the one-pass form the `completion-time` scorer runs on the hot path.
+ */
+export function completionCostMs(view: NetworkView, q: EstimateQuery, i: number, risk: number): number {
+  const t = view.topology;
+  const d = view.dyn;
+  const p = q.params;
+  // RTT: one table cell (client metro known) or the model from the client's coordinates.
+  const nm = t.nodeMetro[i]!;
+  let cell = -1;
+  let base: number;
+  if (q.clientMetro >= 0) {
+    cell = q.clientMetro * t.metros.nodeMetroCount + nm;
+    base = d.metroRtt[cell]!;
+  } else base = t.rtt(q.client, t.metros.points[nm]!);
+  const rtt = networkRttMs(base, d.rttOffsetMs[i]!);
+  // Service at the batch the request would join.
+  const k = q.model * ACCEL_COUNT + t.accel[i]!;
+  const slots = t.slots[i]!;
+  const running = d.running[i]!;
+  const sent = view.sent[i]!;
+  const load = running + sent + 1;
+  const m = t.models;
+  const service = serviceMs(
+    q.inputTokens,
+    q.outputTokens,
+    m.prefillMsPer1k[k]!,
+    m.decodeMsPerToken[k]!,
+    m.decodeSlope[k]!,
+    Math.min(load, slots),
+    q.costFactor,
+  );
+  const reported = d.meanServiceMs[i]!;
+  const ahead = reported > 0 ? reported : service;
+  const at = view.nowMs - d.reportedAtMs[i]!;
+  const age = Math.max(at, 0);
+  const queued = d.queued[i]!;
+  const queue = queueWaitMs(slots, running, queued, sent, ahead, age, p.queueDrainShare);
+  const cold = d.tier[i * m.count + q.model] === TIER_GPU ? 0 : coldStartTerm(view, q, i);
+  const data = q.dataset < 0 ? 0 : dataFetchTerm(view, q, i);
+  const total = rtt + queue + cold + service + data;
+  if (risk === 0) return total;
+  const s = staleness(age, p.staleTauMs);
+  let reportedMs = 0;
+  if (s > 0) {
+    reportedMs =
+      queueWaitMs(slots, running, queued, 0, ahead, 0, 0) +
+      (d.loadingModel[i]! >= 0 ? d.loadingRemainingMs[i]! : 0);
+  }
+  const err = cell >= 0 && d.metroRttMeasured[cell] === 1 ? p.measuredRttError : p.geoRttError;
+  return total + risk * uncertaintyMs(s, reportedMs, rtt, err);
+}

@@ -1,0 +1,31 @@
+/** Time (ms) to move `gb` gigabytes at `GBps` gigabytes per second. */
+export function transferMs(gb: number, GBps: number): number {
+  return GBps > 0 ? (gb / GBps) * 1000 : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Bandwidth (GB/s) of the fastest source holding a model's weights for a node: host RAM when the
+ * weights are there (tier ≤ 1), local disk (tier ≤ 2), a peer in the same metro with the model resident
+ * (`peerGBps`, 0 when there is none), else the remote store.
+ */
+export function fastestSourceGBps(
+  tier: number,
+  hostRamGBps: number,
+  localDiskGBps: number,
+  remoteGBps: number,
+  peerGBps: number,
+): number {
+  let best = Math.max(remoteGBps, peerGBps);
+  if (tier <= 2 && localDiskGBps > best) best = localDiskGBps;
+  if (tier <= 1 && hostRamGBps > best) best = hostRamGBps;
+  return best;
+}
+
+/**
+ * Cold start (ms) of a model that is not resident: wait for a load already in progress (`busyMs`), evict
+ * when memory is full (`evictMs`, 0 when the weights fit beside what is resident), then load `weightsGb`
+ * at `GBps`.
+ */
+export function coldStartMs(weightsGb: number, GBps: number, busyMs: number, evictMs: number): number {
+  return busyMs + evictMs + transferMs(weightsGb, GBps);
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { coldStartMs, fastestSourceGBps, transferMs } from './cold-start.js';
+import { dataFetchMs } from './data-fetch.js';
+import { queueWaitMs } from './queue.js';
+import { networkRttMs } from './rtt.js';
+import { serviceMs } from './service.js';
+import { staleness, uncertaintyMs } from './staleness.js';
+
+describe('queueWaitMs', () => {
+  it.each([
+    // slots, running, queued, own, serviceMs, age, drainShare → expected
+    ['no wait while a slot is free', 8, 7, 0, 0, 4000, 0, 0.5, 0],
+    ['one service / slots when every slot is busy', 8, 8, 0, 0, 4000, 0, 0.5, 500],
+    ['40 s behind 79 queued requests on 8 slots of 4 s', 8, 8, 79, 0, 4000, 0, 0.5, 40_000],
+    ["counts this router's own unreported sends", 8, 8, 0, 3, 4000, 0, 0.5, 2000],
+    // 8 s old: drained 8000 × 8 / 4000 × 0.5 = 8 of 79 queued → 71 waiting → (8+71−8+1)/8 × 4000
+    ['drains the reported queue by the report age', 8, 8, 79, 0, 4000, 8000, 0.5, 36_000],
+    ['never drains below zero', 8, 8, 2, 0, 4000, 1e9, 0.5, 500],
+  ])('%s', (_, slots, running, queued, own, service, age, share, expected) => {
+    expect(queueWaitMs(slots, running, queued, own, service, age, share)).toBeCloseTo(expected, 9);
+  });
+  it('is infinite for a node without slots', () => {
+    expect(queueWaitMs(0, 0, 0, 0, 100, 0, 0.5)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('serviceMs', () => {
+  it('is prefill plus decode at batch 1', () => {
+    // 1,000 input tokens at 60 ms per 1k + 200 output tokens at 20 ms
+    expect(serviceMs(1000, 200, 60, 20, 0.02, 1, 1)).toBe(4060);
+  });
+  it('slows decode by the slope per extra request in the batch', () => {
+    // 200 × 20 × (1 + 0.02 × 7) = 4560, + 60 prefill
+    expect(serviceMs(1000, 200, 60, 20, 0.02, 8, 1)).toBeCloseTo(4620, 9);
+  });
+  it('multiplies by the execution mode cost factor', () => {
+    expect(serviceMs(1000, 200, 60, 20, 0.02, 1, 1.1)).toBeCloseTo(4466, 9);
+  });
+  it('is 0 for an empty request', () => {
+    expect(serviceMs(0, 0, 60, 20, 0.02, 1, 1)).toBe(0);
+  });
+});
+
+describe('cold start', () => {
+  it('loads 140 GB from a 1 GB/s remote store in 140 s', () => {
+    expect(transferMs(140, 1)).toBe(140_000);
+  });
+  it('loads 6 GB from 20 GB/s host RAM in 0.3 s', () => {
+    expect(transferMs(6, 20)).toBeCloseTo(300, 9);
+  });
+  it.each([
+    ['host RAM when the weights are there', 1, 20],
+    ['local disk when they are on disk', 2, 3],
+    ['a peer in the metro over the remote store', 3, 2.5],
+  ])('takes the fastest source: %s', (_, tier, expected) => {
+    expect(fastestSourceGBps(tier, 20, 3, 1, 2.5)).toBe(expected);
+  });
+  it('uses the remote store without a peer', () => {
+    expect(fastestSourceGBps(3, 20, 3, 1, 0)).toBe(1);
+  });
+  it('adds the wait for a load in progress and the eviction', () => {
+    expect(coldStartMs(6, 20, 1000, 500)).toBeCloseTo(1800, 9);
+  });
+  it('never finishes at zero bandwidth', () => {
+    expect(transferMs(1, 0)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('dataFetchMs', () => {
+  it('is a round trip plus the transfer', () => {
+    expect(dataFetchMs(false, 20, 2.5, 1.25)).toBe(2020);
+  });
+  it('is 0 when the data is local', () => {
+    expect(dataFetchMs(true, 20, 2.5, 1.25)).toBe(0);
+  });
+});
+
+describe('staleness and uncertainty', () => {
+  it('is 0 for a fresh report and one half at tau', () => {
+    expect(staleness(0, 5000)).toBe(0);
+    expect(staleness(5000, 5000)).toBe(0.5);
+  });
+  it('widens with age and with the RTT error', () => {
+    expect(uncertaintyMs(0.5, 4000, 100, 0.2)).toBe(2020);
+  });
+});
+
+describe('networkRttMs', () => {
+  it('adds the learned offset and never goes below zero', () => {
+    expect(networkRttMs(15, 2)).toBe(17);
+    expect(networkRttMs(5, -10)).toBe(0);
+  });
+});

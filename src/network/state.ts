@@ -1,0 +1,230 @@
+import type { NetworkCoordinates } from '../geo/coordinates.js';
+import {
+  cloneDynamics,
+  copyDynamics,
+  createDynamics,
+  type Dynamics,
+  TIER_CODES,
+  TIER_GPU,
+} from './dynamics.js';
+import { ACCEL_API } from './models.js';
+import { Topology, type TopologyInput, type TopologyOptions } from './topology.js';
+import type { NetworkView } from './view.js';
+import { buildWarmIndex, type ReusableBuckets } from './warm-index.js';
+
+/** One node's report, as the coordinator receives it. Omitted fields keep their previous value. */
+export interface NodeTelemetry {
+  healthy?: boolean;
+  running?: number;
+  queued?: number;
+  meanServiceMs?: number;
+  /** Models resident in accelerator memory (replaces the previous list). */
+  resident?: readonly string[];
+  /** Models held in host RAM / on local disk (replace the previous lists). */
+  hostRam?: readonly string[];
+  localDisk?: readonly string[];
+  /** The model being loaded and its remaining time, or null when none. */
+  loading?: { model: string; remainingMs: number } | null;
+}
+
+/** A view the state can refresh in place (what `snapshot` returns). */
+export interface Snapshot extends NetworkView {
+  nowMs: number;
+  readonly dyn: Dynamics;
+  warm: ReusableBuckets;
+  warmBySpeed: ReusableBuckets;
+  readonly sent: Int32Array;
+}
+
+/**
+ * The mutable store of what a router knows about the network: telemetry with the time it was reported.
+ * The coordinator (or the simulator, from its ground truth) writes into it; `snapshot` / `refresh` give
+ * the router a consistent read-only view. Setters take dense indexes (`nodeIndex`, `modelIndex`) so the
+ * simulator can refresh 10,000 nodes without string lookups.
+ */
+export class NetworkState {
+  readonly topology: Topology;
+  private readonly dyn: Dynamics;
+  /** Per node: the models resident in accelerator memory (dense indexes). */
+  private readonly residents: number[][];
+  /** Change counters of the tier matrix and the RTT arrays, and the versions each view last copied. */
+  private tierVersion = 0;
+  private rttVersion = 0;
+  private readonly copied = new WeakMap<Snapshot, { tier: number; rtt: number }>();
+
+  constructor(topology: Topology) {
+    this.topology = topology;
+    this.dyn = createDynamics(topology);
+    const m = topology.models.count;
+    this.residents = Array.from({ length: topology.n }, (_, i) => {
+      const list: number[] = [];
+      for (let k = 0; k < m; k++) if (this.dyn.tier[i * m + k] === TIER_GPU) list.push(k);
+      return list;
+    });
+  }
+
+  /** A state for `{ nodes, models, datasets }` (e.g. a loaded scenario), every node healthy and idle. */
+  static fromScenario(input: TopologyInput, options?: TopologyOptions): NetworkState {
+    return new NetworkState(new Topology(input, options));
+  }
+
+  nodeIndex(id: string): number {
+    return this.topology.index.get(id) ?? -1;
+  }
+
+  modelIndex(id: string): number {
+    return this.topology.models.index.get(id) ?? -1;
+  }
+
+  setHealthy(i: number, healthy: boolean, atMs?: number): void {
+    this.dyn.healthy[i] = healthy ? 1 : 0;
+    if (atMs !== undefined) this.dyn.reportedAtMs[i] = atMs;
+  }
+
+  /** Load at `atMs`: requests running and queued, and the node's mean service time (0 = unknown). */
+  setLoad(i: number, running: number, queued: number, atMs: number, meanServiceMs = 0): void {
+    this.dyn.running[i] = running;
+    this.dyn.queued[i] = queued;
+    this.dyn.meanServiceMs[i] = meanServiceMs;
+    this.dyn.reportedAtMs[i] = atMs;
+  }
+
+  /** Moves model `m`'s weights on node `i` to `tier`, keeping memory use and the resident list in step. */
+  setTier(i: number, m: number, tier: keyof typeof TIER_CODES | number): void {
+    const code = typeof tier === 'number' ? tier : TIER_CODES[tier];
+    const cell = i * this.topology.models.count + m;
+    const was = this.dyn.tier[cell]!;
+    if (was === code) return;
+    this.dyn.tier[cell] = code;
+    this.tierVersion++;
+    const list = this.residents[i]!;
+    const weight = this.topology.accel[i] === ACCEL_API ? 0 : this.topology.models.weightsGb[m]!;
+    if (was === TIER_GPU) {
+      list.splice(list.indexOf(m), 1);
+      this.dyn.usedGb[i]! -= weight;
+    } else if (code === TIER_GPU) {
+      list.push(m);
+      this.dyn.usedGb[i]! += weight;
+      if (this.dyn.loadingModel[i] === m) this.dyn.loadingModel[i] = -1;
+    }
+  }
+
+  /** Node `i` is loading model `m` with `remainingMs` to go (m = -1: nothing loading). */
+  setLoading(i: number, m: number, remainingMs: number, atMs?: number): void {
+    this.dyn.loadingModel[i] = m;
+    this.dyn.loadingRemainingMs[i] = m >= 0 ? remainingMs : 0;
+    if (atMs !== undefined) this.dyn.reportedAtMs[i] = atMs;
+  }
+
+  /** Applies one report (by node id or index). Unknown model ids in the lists are ignored. */
+  report(node: string | number, t: NodeTelemetry, atMs: number): void {
+    const i = typeof node === 'number' ? node : this.nodeIndex(node);
+    if (i < 0 || i >= this.topology.n) return;
+    const d = this.dyn;
+    if (t.healthy !== undefined) d.healthy[i] = t.healthy ? 1 : 0;
+    if (t.running !== undefined) d.running[i] = t.running;
+    if (t.queued !== undefined) d.queued[i] = t.queued;
+    if (t.meanServiceMs !== undefined) d.meanServiceMs[i] = t.meanServiceMs;
+    if (t.resident || t.hostRam || t.localDisk) this.replaceHoldings(i, t);
+    if (t.loading !== undefined) {
+      const m = t.loading === null ? -1 : this.modelIndex(t.loading.model);
+      this.setLoading(i, m, t.loading?.remainingMs ?? 0);
+    }
+    d.reportedAtMs[i] = atMs;
+  }
+
+  /** Overwrites the RTT between two metros with a measured value (ms). Unknown metros are ignored. */
+  setMetroRtt(from: string, to: string, ms: number): void {
+    const mt = this.topology.metros;
+    const a = mt.index.get(from);
+    const b = mt.index.get(to);
+    const mn = mt.nodeMetroCount;
+    if (a === undefined || b === undefined) return;
+    if (b < mn) this.setCell(a * mn + b, ms);
+    if (a < mn) this.setCell(b * mn + a, ms);
+  }
+
+  /**
+   * Replaces the geo model with learned coordinates (e.g. Vivaldi) for every metro pair that has a host in
+   * `coords`: `hostOfMetro` maps metro ids to host numbers of `coords`.
+   */
+  useCoordinates(coords: NetworkCoordinates, hostOfMetro: ReadonlyMap<string, number>): void {
+    const mt = this.topology.metros;
+    const mn = mt.nodeMetroCount;
+    for (let a = 0; a < mt.ids.length; a++) {
+      const ha = hostOfMetro.get(mt.ids[a]!);
+      if (ha === undefined) continue;
+      for (let b = 0; b < mn; b++) {
+        const hb = hostOfMetro.get(mt.ids[b]!);
+        if (hb !== undefined) this.setCell(a * mn + b, coords.predictMs(ha, hb));
+      }
+    }
+  }
+
+  /** A learned extra RTT for node `i` over its metro's (e.g. its Vivaldi height), ms. */
+  setRttOffset(i: number, ms: number): void {
+    this.dyn.rttOffsetMs[i] = ms;
+    this.rttVersion++;
+  }
+
+  /** A new view of the current telemetry, taken at `nowMs`. */
+  snapshot(nowMs: number): Snapshot {
+    const dyn = cloneDynamics(this.dyn);
+    const warm = buildWarmIndex(this.topology, dyn, this.residents);
+    const view: Snapshot = {
+      topology: this.topology,
+      nowMs,
+      dyn,
+      warm: warm.byMetro,
+      warmBySpeed: warm.bySpeed,
+      sent: new Int32Array(this.topology.n),
+    };
+    this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion });
+    return view;
+  }
+
+  /**
+   * Refreshes `view` (from `snapshot` of this state) to the current telemetry without allocating: the
+   * per-node arrays are copied, the tier matrix and RTT table only when they changed since the view's last
+   * copy, the warm index is rebuilt in place, and the router's own sends start again from zero.
+   */
+  refresh(view: Snapshot, nowMs: number): Snapshot {
+    const seen = this.copied.get(view);
+    const tiers = seen === undefined || seen.tier !== this.tierVersion;
+    const rtts = seen === undefined || seen.rtt !== this.rttVersion;
+    copyDynamics(this.dyn, view.dyn, tiers, rtts);
+    this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion });
+    view.nowMs = nowMs;
+    const warm = buildWarmIndex(this.topology, view.dyn, this.residents, {
+      byMetro: view.warm,
+      bySpeed: view.warmBySpeed,
+    });
+    view.warm = warm.byMetro;
+    view.warmBySpeed = warm.bySpeed;
+    view.sent.fill(0);
+    return view;
+  }
+
+  private setCell(k: number, ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) return;
+    this.dyn.metroRtt[k] = ms;
+    this.dyn.metroRttMeasured[k] = 1;
+    this.rttVersion++;
+  }
+
+  /** Each model's new tier is the fastest reported list holding it; a model missing from the list of its old tier drops out of it. */
+  private replaceHoldings(i: number, t: NodeTelemetry): void {
+    const m = this.topology.models.count;
+    const lists = [t.resident, t.hostRam, t.localDisk];
+    const sets = lists.map((list) =>
+      list ? new Set(list.map((id) => this.modelIndex(id)).filter((k) => k >= 0)) : undefined,
+    );
+    for (let k = 0; k < m; k++) {
+      let code = this.dyn.tier[i * m + k]!;
+      const old = sets[code];
+      if (old && !old.has(k)) code = TIER_CODES.remote;
+      for (let c = 0; c < sets.length; c++) if (c < code && sets[c]?.has(k)) code = c;
+      this.setTier(i, k, code);
+    }
+  }
+}

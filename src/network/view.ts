@@ -1,0 +1,38 @@
+import type { RunBuckets } from './csr.js';
+import type { Dynamics } from './dynamics.js';
+import type { Topology } from './topology.js';
+
+/**
+ * A read-only snapshot of the network that the router decides on: the static topology, a copy of the
+ * telemetry (`dyn`) taken at `nowMs`, and the warm index built from it.
+ *
+ * The one mutable part is `sent`: the requests this router has sent to each node since the snapshot
+ * was taken, which the node has not reported yet. The engine bumps it at pick time so that a burst of
+ * decisions on one stale view spreads out instead of herding onto one node. A new snapshot starts at zero.
+ *
+ * Typed arrays cannot be frozen; treat everything but `sent` as read-only.
+ */
+export interface NetworkView {
+  readonly topology: Topology;
+  /** Clock at which the snapshot was taken (ms, the caller's clock); ages are `nowMs - reportedAtMs`. */
+  readonly nowMs: number;
+  readonly dyn: Dynamics;
+  /** Nodes with the model resident or loading, per `model × nodeMetroCount + metro`, fastest class first. */
+  readonly warm: RunBuckets;
+  /** The same nodes per model across every metro, fastest class first. */
+  readonly warmBySpeed: RunBuckets;
+  /** Requests this router sent per node since the snapshot (router-local, mutable). */
+  readonly sent: Int32Array;
+}
+
+/** Age in ms of node `i`'s telemetry in `view` (never negative). */
+export function telemetryAgeMs(view: NetworkView, i: number): number {
+  const age = view.nowMs - view.dyn.reportedAtMs[i]!;
+  return Math.max(age, 0);
+}
+
+/** Number of nodes with model `m` resident or loading. */
+export function warmCount(view: NetworkView, m: number): number {
+  const mn = view.topology.metros.nodeMetroCount;
+  return view.warm.start[(m + 1) * mn]! - view.warm.start[m * mn]!;
+}

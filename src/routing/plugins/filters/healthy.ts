@@ -1,0 +1,31 @@
+/**
+ * healthy — drops nodes reported down and, when `maxAgeMs` is set, nodes silent for longer than that.
+ * Reads: view.dyn.healthy, view.dyn.reportedAtMs, view.nowMs.
+ * Parameters: maxAgeMs (optional; default: any age).
+ */
+import { z } from 'zod';
+import { definePlugin } from '../../registry.js';
+
+export const healthy = definePlugin({
+  kind: 'filter',
+  type: 'healthy',
+  summary: 'drops nodes reported down (and, optionally, nodes whose last report is too old)',
+  params: z.object({ maxAgeMs: z.number().positive().optional() }).strict(),
+  create: ({ maxAgeMs }) => {
+    const maxAge = maxAgeMs ?? Number.POSITIVE_INFINITY;
+    return {
+      reason: maxAgeMs === undefined ? 'unhealthy' : 'unhealthy or silent',
+      filter(view, _q, candidates, count) {
+        const ok = view.dyn.healthy;
+        const at = view.dyn.reportedAtMs;
+        const oldest = view.nowMs - maxAge;
+        let kept = 0;
+        for (let k = 0; k < count; k++) {
+          const i = candidates[k]!;
+          if (ok[i] === 1 && at[i]! >= oldest) candidates[kept++] = i;
+        }
+        return kept;
+      },
+    };
+  },
+});

@@ -1,0 +1,79 @@
+/**
+ * The built-in routing profiles, in the same YAML a user's `--profiles` file uses. One profile per policy
+ * preset of POLICY_NAMES (src/model/policies.ts). Kept in a .ts file so the build ships it with the code.
+ */
+export const BUILTIN_PROFILES_YAML = `
+# Plugin instances: a name, a registered type, and the type's parameters.
+plugins:
+  healthy: { type: healthy }
+  countries: { type: countries }
+  max-price: { type: max-price }
+  verification: { type: verification }
+  completion-time: { type: completion-time, parameters: { risk: 0.5 } }
+  rtt: { type: rtt }
+  queue-wait: { type: queue-wait }
+  cold-start: { type: cold-start }
+  service: { type: service }
+  data-fetch: { type: data-fetch }
+  uncertainty: { type: uncertainty }
+  outstanding: { type: outstanding }
+  no-herd: { type: tolerance, parameters: { relative: 0.05, absoluteMs: 10, choice: weighted } }
+  lowest: { type: min }
+  uniform: { type: random }
+  two-choices: { type: p2c }
+  rotate: { type: round-robin }
+
+profiles:
+  meridian:
+    description: >-
+      predicted completion time (rtt + queue + cold start + service + data fetch, risk-weighted by
+      staleness), non-herding pick, independent fallbacks, independent verifiers
+    candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
+    filters: [healthy, countries, max-price, verification]
+    # One pass over the five estimate terms + 0.5 × uncertainty; the same cost as
+    # [rtt, queue-wait, cold-start, service, data-fetch, { plugin: uncertainty, weight: 0.5 }].
+    scorers: [completion-time]
+    picker: no-herd
+    fallbacks: independent
+    relax: [asn, operator, provider]
+    deadline: best-effort
+    verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
+
+  random:
+    description: "today's SDK: a uniformly random healthy node that serves the model"
+    candidates: { mode: sample, size: 8 }
+    filters: [healthy, countries, max-price, verification]
+    picker: uniform
+    fallbacks: ranked
+
+  round-robin:
+    description: every capable healthy node in turn
+    candidates: { mode: all }
+    filters: [healthy, countries, max-price, verification]
+    picker: rotate
+    fallbacks: ranked
+
+  nearest:
+    description: the capable healthy node with the smallest round trip, warm or not
+    candidates: { mode: nearest, warm: 0, fast: 0, cold: 8, explore: 0 }
+    filters: [healthy, countries, max-price, verification]
+    scorers: [rtt]
+    picker: lowest
+    fallbacks: ranked
+
+  least-loaded:
+    description: the capable healthy node with the fewest outstanding requests per slot (full scan)
+    candidates: { mode: all }
+    filters: [healthy, countries, max-price, verification]
+    scorers: [outstanding]
+    picker: lowest
+    fallbacks: ranked
+
+  p2c:
+    description: "Envoy's least-request: two random capable healthy nodes, the less loaded wins"
+    candidates: { mode: sample, size: 8 }
+    filters: [healthy, countries, max-price, verification]
+    scorers: [outstanding]
+    picker: two-choices
+    fallbacks: ranked
+`;

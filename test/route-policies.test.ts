@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { NetworkState } from '../src/network/state.js';
+import { policyByName } from '../src/routing/profiles.js';
+import { route } from '../src/routing/route.js';
+import { Rng } from '../src/util/rng.js';
+import { LLAMA_70B, node, request } from './route-support.js';
+
+const METROS = ['frankfurt', 'amsterdam', 'paris', 'london', 'madrid'];
+
+/** Ten warm nodes over five metros; n3 and n7 are down. */
+function ten(): NetworkState {
+  const nodes = Array.from({ length: 10 }, (_, k) =>
+    node({
+      id: `n${k}`,
+      metro: METROS[k % 5]!,
+      provider: `p${k}`,
+      models: [{ model: 'llama-70b', tier: 'gpu' }],
+    }),
+  );
+  const state = NetworkState.fromScenario({ nodes, models: [LLAMA_70B] });
+  state.setHealthy(3, false);
+  state.setHealthy(7, false);
+  return state;
+}
+
+const fromFrankfurt = request('frankfurt', { model: 'llama-70b' });
+
+describe('baseline policies', () => {
+  it('random: picks every healthy capable node about equally often, and never a down one', () => {
+    const state = ten();
+    const view = state.snapshot(0);
+    const policy = policyByName('random');
+    const rng = new Rng(5);
+    const counts = new Array<number>(10).fill(0);
+    for (let k = 0; k < 4000; k++) {
+      const d = route(fromFrankfurt, view, policy, rng);
+      if (d.ok) counts[d.primaryIndex]!++;
+    }
+    expect([counts[3], counts[7]]).toEqual([0, 0]);
+    // 4,000 / 8 = 500 each; ±20% is over 5 standard deviations.
+    for (const k of [0, 1, 2, 4, 5, 6, 8, 9]) expect(Math.abs(counts[k]! - 500)).toBeLessThan(100);
+  });
+
+  it('round-robin: every healthy node in turn, in node order', () => {
+    const view = ten().snapshot(0);
+    const policy = policyByName('round-robin');
+    const rng = new Rng(1);
+    const order = Array.from({ length: 10 }, () => {
+      const d = route(fromFrankfurt, view, policy, rng);
+      return d.ok ? d.primary : '';
+    });
+    expect(order).toEqual(['n0', 'n1', 'n2', 'n4', 'n5', 'n6', 'n8', 'n9', 'n0', 'n1']);
+  });
+
+  it('nearest: the node with the smallest RTT, whatever its load', () => {
+    const state = ten();
+    state.setLoad(0, 8, 100, 0, 4000); // n0 and n5 are the Frankfurt nodes; n0 is swamped
+    state.setLoad(5, 8, 100, 0, 4000);
+    const d = route(fromFrankfurt, state.snapshot(0), policyByName('nearest'), new Rng(1));
+    expect(['n0', 'n5']).toContain(d.ok ? d.primary : '');
+  });
+
+  it('least-loaded: the node with the fewest outstanding requests per slot', () => {
+    const state = ten();
+    for (let k = 0; k < 10; k++) state.setLoad(k, 8 - (k % 8), 0, 0);
+    // loads 8,7,6,(5 down),4,3,2,(1 down),8,7 → n6 with 2 running
+    const d = route(fromFrankfurt, state.snapshot(0), policyByName('least-loaded'), new Rng(1));
+    expect(d.ok && d.primary).toBe('n6');
+  });
+
+  it('p2c: of two nodes, always the less loaded one', () => {
+    const nodes = ['a', 'b'].map((id, k) =>
+      node({ id, metro: METROS[k]!, provider: id, models: [{ model: 'llama-70b', tier: 'gpu' }] }),
+    );
+    const state = NetworkState.fromScenario({ nodes, models: [LLAMA_70B] });
+    state.setLoad(0, 6, 0, 0);
+    state.setLoad(1, 2, 0, 0);
+    const policy = policyByName('p2c');
+    for (let seed = 0; seed < 20; seed++) {
+      const d = route(fromFrankfurt, state.snapshot(0), policy, new Rng(seed));
+      expect(d.ok && d.primary).toBe('b');
+    }
+  });
+
+  it('every policy carries the fallbacks the request asks for', () => {
+    for (const name of ['random', 'round-robin', 'nearest', 'least-loaded', 'p2c', 'meridian'] as const) {
+      const d = route(fromFrankfurt, ten().snapshot(0), policyByName(name), new Rng(2));
+      expect(d.ok && d.fallbacks.length).toBe(2);
+    }
+  });
+});
