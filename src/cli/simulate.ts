@@ -1,0 +1,127 @@
+import { UsageError } from '../errors.js';
+import { POLICY_NAMES } from '../model/policies.js';
+import { loadScenarioFile } from '../scenario/load.js';
+import { progressLine } from '../sim/progress.js';
+import { comparisonTable } from '../sim/report/table.js';
+import { resultsJson, writeReport } from '../sim/report/write.js';
+import { buildResults } from '../sim/results.js';
+import { routingRouterFactory } from '../sim/route-adapter.js';
+import { type RunProgress, runSimulation } from '../sim/run.js';
+import { simInputFromScenario } from '../sim/scenario-input.js';
+import { type Command, flag, num, str } from './command.js';
+
+const NAME = 'simulate';
+
+/** `600`, `600s`, `10m`, `1h` → seconds. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(s|m|h)?\s*$/.exec(text);
+  if (!m) return undefined;
+  const v = Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+  return v > 0 ? v : undefined;
+}
+
+function parsePolicies(text: string | undefined, fallback: readonly string[]): string[] {
+  if (text === undefined) return [...fallback];
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const known = POLICY_NAMES as readonly string[];
+  const unknown = names.filter((n) => !known.includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(
+      `${NAME}: --policies: unknown policy ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'}; expected a comma-separated list of ${POLICY_NAMES.join(', ')}`,
+    );
+  }
+  return [...new Set(names)];
+}
+
+export const simulate: Command = {
+  name: NAME,
+  summary: 'compare routing policies on a scenario against a clairvoyant lower bound',
+  help: `meridian simulate SCENARIO [--policies a,b] [--duration 600|10m|1h] [--seed N] [--staleness MS] [--out DIR] [--json]
+
+Runs the scenario once per policy with the same arrivals, token counts and failures, and prints a
+comparison table (p50/p95/p99 end-to-end and time to first token, lost and shed requests, cold starts,
+ratio to the lower bound, SLO attainment).
+
+  --policies a,b   policies to compare (default: the scenario's); any of ${POLICY_NAMES.join(', ')}
+  --duration T     simulated time: seconds, or with s/m/h (default: the scenario's durationS)
+  --seed N         seed for arrivals, tokens, failures and the router (default: the scenario's)
+  --staleness MS   age of the router's view, ms (default: the scenario's stalenessMs)
+  --out DIR        write results.json, summary.md and report.html (self-contained, opens offline)
+  --json           print the results JSON instead of the table`,
+  options: {
+    policies: { type: 'string' },
+    duration: { type: 'string' },
+    seed: { type: 'string' },
+    staleness: { type: 'string' },
+    out: { type: 'string' },
+  },
+  positionals: { min: 1, max: 1 },
+  async run(args, io) {
+    const file = args.positionals[0]!;
+    const durationText = str(args, 'duration');
+    const durationS = durationText === undefined ? undefined : parseDuration(durationText);
+    if (durationText !== undefined && durationS === undefined) {
+      throw new UsageError(
+        `${NAME}: --duration must be a positive number of seconds, or with s/m/h (got "${durationText}")`,
+      );
+    }
+    const seedText = str(args, 'seed');
+    const seed =
+      seedText === undefined
+        ? undefined
+        : num(args, NAME, 'seed', 0, { min: 0, max: 2 ** 32 - 1, integer: true });
+    const stalenessText = str(args, 'staleness');
+    const staleness =
+      stalenessText === undefined ? undefined : num(args, NAME, 'staleness', 0, { min: 1, max: 3_600_000 });
+    const scenario = loadScenarioFile(file);
+    const policies = parsePolicies(str(args, 'policies'), scenario.policies);
+    const input = simInputFromScenario(scenario, {
+      ...(durationS !== undefined ? { durationS } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(staleness !== undefined ? { stalenessMs: staleness } : {}),
+      policies,
+    });
+    const json = flag(args, 'json');
+    const showProgress = io.isTTY && !json && process.stderr.isTTY === true;
+    const started = performance.now();
+    let policyStarted = started;
+    let lastIndex = -1;
+    let lastDraw = 0;
+    const progress = showProgress
+      ? (p: RunProgress) => {
+          const now = performance.now();
+          if (p.index !== lastIndex) {
+            lastIndex = p.index;
+            policyStarted = now;
+          }
+          if (now - lastDraw < 200) return;
+          lastDraw = now;
+          const line = progressLine({
+            ...p,
+            endMs: input.durationS * 1000,
+            elapsedMs: now - started,
+            policyElapsedMs: now - policyStarted,
+          });
+          process.stderr.write(`\r${line}\x1b[K`);
+        }
+      : undefined;
+    const out = runSimulation(input, routingRouterFactory, {}, policies, progress);
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    const results = buildResults(out);
+    const dir = str(args, 'out');
+    const written = dir === undefined ? [] : writeReport(dir, results);
+    if (json) {
+      io.out(resultsJson(results).trimEnd());
+      return 0;
+    }
+    io.out(
+      `${results.scenario}: ${results.duration_s} s simulated, seed ${results.seed}, ${results.nodes} nodes`,
+    );
+    io.out(comparisonTable(results));
+    if (written.length > 0) io.out(`\nWrote ${written.join(', ')}`);
+    return 0;
+  },
+};

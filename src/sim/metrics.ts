@@ -1,0 +1,129 @@
+import { Sketch } from './sketch.js';
+
+/** Per-bucket series for the report's charts. */
+export interface Timeline {
+  bucketS: number;
+  arrivals: Float64Array;
+  served: Float64Array;
+  lost: Float64Array;
+  coldStarts: Float64Array;
+  /** Busy slots ÷ all inference slots at the end of each bucket. */
+  load: Float64Array;
+}
+
+/** A breakdown group (a region or a model): request count and end-to-end latency. */
+export interface GroupStats {
+  arrived: number;
+  served: number;
+  e2e: Sketch;
+}
+
+function groups(n: number): GroupStats[] {
+  return Array.from({ length: n }, () => ({ arrived: 0, served: 0, e2e: new Sketch() }));
+}
+
+/** Everything measured for one policy in one run. Filled by the simulation, read by results.ts. */
+export class PolicyMetrics {
+  arrived = 0;
+  served = 0;
+  /** Sent but never served (every attempt failed, or still unfinished when the run stopped). */
+  lost = 0;
+  /** Of `lost`: still unfinished when the run stopped (end of arrivals + drain time). */
+  unfinished = 0;
+  /** Declined by the router (no node can meet the deadline). */
+  shed = 0;
+  /** No node qualified. */
+  failed = 0;
+  /** Sends after the first (fallbacks and re-routes). */
+  retries = 0;
+  reroutes = 0;
+  hedges = 0;
+  /** Lost requests whose first decision carried a fallback independent of the primary. */
+  lostWithIndependentFallback = 0;
+  /** Decisions with at least one fallback, and those whose fallbacks share no monitored label with the primary. */
+  decisionsWithFallback = 0;
+  independentDecisions = 0;
+  sloEligible = 0;
+  sloMet = 0;
+  costUsd = 0;
+  waitMsSum = 0;
+  verificationFailed = 0;
+  coldStarts = 0;
+  coldStartS = 0;
+  busySlotMs = 0;
+  /** Events the engine handled. */
+  events = 0;
+  readonly e2e = new Sketch();
+  readonly ttft = new Sketch();
+  readonly oracleE2e = new Sketch();
+  readonly oracleTtft = new Sketch();
+  readonly verification = new Sketch();
+  readonly byRegion: GroupStats[];
+  readonly byModel: GroupStats[];
+  readonly providerServed: Float64Array;
+  readonly operatorServed: Float64Array;
+  readonly timeline: Timeline;
+
+  constructor(
+    regions: number,
+    models: number,
+    providers: number,
+    operators: number,
+    durationS: number,
+    bucketS: number,
+  ) {
+    this.byRegion = groups(regions);
+    this.byModel = groups(models);
+    this.providerServed = new Float64Array(providers);
+    this.operatorServed = new Float64Array(operators);
+    const buckets = Math.max(1, Math.ceil(durationS / bucketS));
+    this.timeline = {
+      bucketS,
+      arrivals: new Float64Array(buckets),
+      served: new Float64Array(buckets),
+      lost: new Float64Array(buckets),
+      coldStarts: new Float64Array(buckets),
+      load: new Float64Array(buckets),
+    };
+  }
+
+  /** A request served at `tMs` with these latencies (ms), against its SLO target (ms). */
+  recordServed(
+    tMs: number,
+    region: number,
+    model: number,
+    provider: number,
+    operator: number,
+    e2e: number,
+    ttft: number,
+    wait: number,
+    targetMs: number,
+  ): void {
+    this.served++;
+    this.e2e.add(e2e);
+    this.ttft.add(ttft);
+    this.waitMsSum += wait;
+    this.timeline.served[this.bucket(tMs)]!++;
+    const r = this.byRegion[region];
+    if (r) {
+      r.served++;
+      r.e2e.add(e2e);
+    }
+    const g = this.byModel[model];
+    if (g) {
+      g.served++;
+      g.e2e.add(e2e);
+    }
+    this.providerServed[provider]!++;
+    this.operatorServed[operator]!++;
+    this.sloEligible++;
+    if (e2e <= targetMs) this.sloMet++;
+  }
+
+  /** Bucket index of time `tMs` (clamped to the last bucket). */
+  bucket(tMs: number): number {
+    const b = Math.floor(tMs / 1000 / this.timeline.bucketS);
+    const last = this.timeline.arrivals.length - 1;
+    return b < 0 ? 0 : Math.min(b, last);
+  }
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { Model, Node } from '../model/index.js';
+import { AttemptStore } from './attempts.js';
+import { EventQueue } from './event-queue.js';
+import { EV_DONE, EV_LOADED } from './events.js';
+import { SimNetwork } from './network.js';
+import {
+  GPU_LOADING,
+  GPU_NONE,
+  GPU_RESIDENT,
+  NodeModel,
+  REACH_DOWN,
+  REACH_OK,
+  REACH_UNSERVABLE,
+} from './node-model.js';
+
+/** One node with 80 GB, two slots; models a (50 GB, warm) and b (40 GB, on local disk at 4 GB/s). */
+function setup(extraModels: Array<{ id: string; gb: number }> = [], drainAfterMs?: number) {
+  const node = Node.parse({
+    id: 'n',
+    roles: ['inference'],
+    location: { lat: 50, lon: 8, metro: 'frankfurt' },
+    labels: { provider: 'p', asn: '1', datacenter: 'd', operator: 'o', country: 'DE' },
+    hardware: { accelerator: 'h100', count: 1, memoryGb: 80 },
+    storage: { localDiskGBps: 4, hostRamGb: 0 },
+    slots: 2,
+    models: [
+      { model: 'a', tier: 'gpu' },
+      { model: 'b', tier: 'localDisk' },
+    ],
+  });
+  const model = (id: string, gb: number) =>
+    Model.parse({
+      id,
+      kind: 'llm',
+      weightsGb: gb,
+      performance: { h100: { prefillMsPer1k: 100, decodeMsPerToken: 10, decodeSlope: 0.5 } },
+    });
+  const models = [model('a', 50), model('b', 40), ...extraModels.map((m) => model(m.id, m.gb))];
+  const net = new SimNetwork([node], models, []);
+  const atts = new AttemptStore(4);
+  const q = new EventQueue(16);
+  const nodes = new NodeModel(net, atts, q, drainAfterMs);
+  const send = (m: number, input = 1000, output = 10) => {
+    const a = atts.alloc();
+    atts.node[a] = 0;
+    atts.model[a] = m;
+    atts.input[a] = input;
+    atts.output[a] = output;
+    atts.vreq[a] = 0;
+    return a;
+  };
+  return { net, atts, q, nodes, send };
+}
+
+describe('NodeModel', () => {
+  it('starts a warm request at once: prefill + decode with the batch slope (α + β·batch)', () => {
+    const { q, nodes, send } = setup();
+    expect(nodes.reach(send(0), 0)).toBe(REACH_OK);
+    expect(nodes.reach(send(0), 0)).toBe(REACH_OK);
+    q.pop();
+    // batch 1: 1,000 input tokens × 100 ms/1k + 10 tokens × 10 ms
+    expect([q.t, q.k]).toEqual([200, EV_DONE]);
+    q.pop();
+    // batch 2: decode 10 × 10 × (1 + 0.5 × 1) = 150
+    expect(q.t).toBe(250);
+  });
+
+  it('loads a cold model from local disk (40 GB at 4 GB/s = 10 s), evicting the idle LRU model to make room', () => {
+    const { q, nodes, send } = setup();
+    const a = send(1);
+    expect(nodes.reach(a, 5)).toBe(REACH_OK);
+    expect(nodes.gpu[1]).toBe(GPU_LOADING);
+    expect(nodes.gpu[0]).toBe(GPU_NONE); // 50 + 40 > 80: model a evicted
+    expect(nodes.coldStarts).toBe(1);
+    q.pop();
+    expect([q.t, q.k, q.pa, q.pb]).toEqual([10_005, EV_LOADED, 0, 1]);
+    expect(nodes.loaded(0, 1, q.t)).toBe(true);
+    expect(nodes.gpu[1]).toBe(GPU_RESIDENT);
+    q.pop();
+    expect([q.t, q.k, q.pa]).toEqual([10_205, EV_DONE, a]);
+  });
+
+  it('does not evict a model that has requests running; the load waits until it is idle', () => {
+    const { atts, q, nodes, send } = setup();
+    const warm = send(0);
+    nodes.reach(warm, 0); // runs until 200
+    nodes.reach(send(1), 1); // needs 40 GB: a is busy, so nothing loads yet
+    expect(nodes.gpu[1]).toBe(GPU_NONE);
+    expect(nodes.waiting[0]).toBe(1);
+    q.pop();
+    expect(q.pa).toBe(warm);
+    nodes.complete(warm, q.t);
+    atts.release(warm);
+    expect(nodes.gpu[0]).toBe(GPU_NONE);
+    expect(nodes.gpu[1]).toBe(GPU_LOADING);
+    expect(nodes.loadEta[1]).toBe(200 + 10_000);
+  });
+
+  it('keeps serving the busy warm model while a load waits for memory, until the wait reaches drainAfterMs', () => {
+    const { q, nodes, send } = setup([], 30_000);
+    nodes.reach(send(0), 0); // a runs until 200
+    nodes.reach(send(1), 1); // b needs a's memory: pending load
+    expect([nodes.pendingLoad[0], nodes.pendingSince[0]]).toEqual([1, 1]);
+    nodes.reach(send(0), 2); // not draining yet: starts
+    expect(nodes.running[0]).toBe(2);
+    q.pop();
+    q.pop();
+    expect(q.t).toBe(252);
+  });
+
+  it('drains once a load has waited drainAfterMs: starts nothing new and evicts a model that only has waiting requests', () => {
+    const { atts, q, nodes, send } = setup([], 0);
+    const first = send(0);
+    nodes.reach(first, 0); // a runs until 200
+    nodes.reach(send(1), 1); // b needs a's memory: pending load, draining at once
+    nodes.reach(send(0), 2); // a is resident and a slot is free, but the node drains
+    expect(nodes.running[0]).toBe(1);
+    q.pop();
+    nodes.complete(first, q.t);
+    atts.release(first);
+    // a has nothing running: evicted for b; a's waiting request makes a the next pending load
+    expect(nodes.gpu[1]).toBe(GPU_LOADING);
+    expect(nodes.gpu[0]).toBe(GPU_NONE);
+    expect(nodes.pendingLoad[0]).toBe(0);
+    expect(nodes.waiting[0]).toBe(2);
+  });
+
+  it('lets requests for a resident model pass requests blocked on a loading model', () => {
+    const { q, nodes, send } = setup([{ id: 'c', gb: 20 }]);
+    // c (20 GB) fits beside a (50 GB): load it, queue one request for it, then a request for a
+    nodes.reach(send(2), 0);
+    expect(nodes.gpu[2]).toBe(GPU_LOADING);
+    const forA = send(0);
+    nodes.reach(forA, 1);
+    q.pop();
+    expect([q.t, q.k, q.pa]).toEqual([201, EV_DONE, forA]);
+  });
+
+  it('fails every attempt on a node that goes down and forgets its accelerator memory; a model it cannot hold is refused', () => {
+    const { atts, nodes, send } = setup([{ id: 'huge', gb: 500 }]);
+    const running = send(0);
+    const waiting = send(1);
+    nodes.reach(running, 0);
+    nodes.reach(waiting, 0);
+    const genBefore = atts.gen[running]!;
+    const failed: number[] = [];
+    nodes.fail(0, 50, failed);
+    expect(failed.sort()).toEqual([running, waiting].sort());
+    expect(atts.gen[running]).toBe(genBefore + 1);
+    expect([nodes.running[0], nodes.waiting[0], nodes.memUsed[0]]).toEqual([0, 0, 0]);
+    expect(nodes.gpu[0]).toBe(GPU_NONE);
+    expect(nodes.reach(send(0), 60)).toBe(REACH_DOWN);
+    nodes.recover(0);
+    expect(nodes.reach(send(2), 70)).toBe(REACH_UNSERVABLE);
+  });
+});

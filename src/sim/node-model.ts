@@ -1,0 +1,403 @@
+import { ATT_QUEUED, ATT_RUNNING, ATT_TRAVELLING, type AttemptStore } from './attempts.js';
+import type { EventQueue } from './event-queue.js';
+import { EV_DONE, EV_LOADED } from './events.js';
+import { type SimNetwork, TIER_GPU, TIER_HOST_RAM, TIER_LOCAL_DISK, TIER_REMOTE, VREQ } from './network.js';
+import { decodeMs, prefillMs } from './service.js';
+
+/** Accelerator state of one (node, model) cell. */
+export const GPU_NONE = 0;
+export const GPU_LOADING = 1;
+export const GPU_RESIDENT = 2;
+
+/** Default wait of a load for memory before its node drains (ms). */
+export const DRAIN_AFTER_MS = 30_000;
+
+export const REACH_OK = 0;
+export const REACH_DOWN = 1;
+export const REACH_UNSERVABLE = 2;
+
+/**
+ * The true state of every node: slots, per-model FIFO queues, accelerator memory with LRU eviction and
+ * cold starts (see docs/simulator.md, "Node model"). It schedules its own `loaded` and `done` events; the
+ * simulation tells it about arrivals, completions, failures and recoveries.
+ */
+export class NodeModel {
+  readonly up: Uint8Array;
+  readonly running: Int32Array;
+  readonly waiting: Int32Array;
+  readonly memUsed: Float64Array;
+  readonly hostRamUsed: Float64Array;
+  /** [node * models + model] */
+  readonly gpu: Uint8Array;
+  readonly store: Uint8Array;
+  readonly lastUsed: Float64Array;
+  /** [node * models + model]: requests of the model running on the node. */
+  readonly runningCell: Int32Array;
+  /**
+   * Per node: a model whose load waits for memory (-1: none), and since when. Loads evict only models with
+   * nothing running or waiting; once a load has waited `drainAfterMs`, the node drains: it starts nothing
+   * new and may evict models that only have waiting requests, so no load starves.
+   */
+  readonly pendingLoad: Int32Array;
+  readonly pendingSince: Float64Array;
+  readonly loadEta: Float64Array;
+  /** Per node: moving average of service times (ms), 0 until the first request runs. */
+  readonly meanServiceMs: Float64Array;
+  /** (node, model) cells whose accelerator state or storage tier changed since `takeDirty`. */
+  private dirty: number[] = [];
+  private readonly dirtyFlag: Uint8Array;
+  private readonly qHead: Int32Array;
+  private readonly qTail: Int32Array;
+  private readonly atNode: Int32Array;
+  private readonly waitingModels: number[][];
+  private readonly residentModels: number[][];
+  private orderSeq = 0;
+
+  /** Counters since the start of the run. */
+  coldStarts = 0;
+  coldStartMs = 0;
+  busySlotMs = 0;
+  totalRunning = 0;
+  readonly totalSlots: number;
+
+  constructor(
+    private readonly net: SimNetwork,
+    private readonly attempts: AttemptStore,
+    private readonly queue: EventQueue,
+    private readonly drainAfterMs = DRAIN_AFTER_MS,
+  ) {
+    const N = net.nodeCount;
+    const M = net.modelCount;
+    this.up = new Uint8Array(N).fill(1);
+    this.running = new Int32Array(N);
+    this.waiting = new Int32Array(N);
+    this.memUsed = new Float64Array(N);
+    this.hostRamUsed = new Float64Array(N);
+    this.gpu = new Uint8Array(N * M);
+    this.store = new Uint8Array(N * M).fill(TIER_REMOTE);
+    this.lastUsed = new Float64Array(N * M);
+    this.runningCell = new Int32Array(N * M);
+    this.pendingLoad = new Int32Array(N).fill(-1);
+    this.pendingSince = new Float64Array(N);
+    this.loadEta = new Float64Array(N * M);
+    this.meanServiceMs = new Float64Array(N);
+    this.dirtyFlag = new Uint8Array(N * M);
+    this.qHead = new Int32Array(N * M).fill(-1);
+    this.qTail = new Int32Array(N * M).fill(-1);
+    this.atNode = new Int32Array(N).fill(-1);
+    this.waitingModels = Array.from({ length: N }, () => []);
+    this.residentModels = Array.from({ length: N }, () => []);
+    let slots = 0;
+    for (let n = 0; n < N; n++) {
+      if (net.inference[n]) slots += net.slots[n]!;
+      this.initNode(n);
+    }
+    this.totalSlots = slots;
+  }
+
+  /** Resident weights as the scenario declares them (GPU holdings that do not fit go to host RAM). */
+  private initNode(n: number): void {
+    const net = this.net;
+    const M = net.modelCount;
+    for (let m = 0; m < M; m++) {
+      const c = n * M + m;
+      if (net.isApi[n] === 1) {
+        if (net.capable[c]) this.gpu[c] = GPU_RESIDENT;
+        continue;
+      }
+      const tier = net.initialTier[c]!;
+      const w = net.weightsGb[m]!;
+      if (tier === TIER_GPU && net.capable[c] && this.memUsed[n]! + w <= net.memoryGb[n]!) {
+        this.gpu[c] = GPU_RESIDENT;
+        this.memUsed[n]! += w;
+        this.residentModels[n]!.push(m);
+        this.store[c] = this.toHostRam(n, w) ? TIER_HOST_RAM : TIER_LOCAL_DISK;
+      } else if (tier === TIER_GPU || tier === TIER_HOST_RAM) {
+        this.store[c] = this.toHostRam(n, w) ? TIER_HOST_RAM : TIER_LOCAL_DISK;
+      } else {
+        this.store[c] = tier;
+      }
+      if (tier !== TIER_REMOTE) this.markDirty(c);
+    }
+  }
+
+  private markDirty(c: number): void {
+    if (this.dirtyFlag[c] === 1) return;
+    this.dirtyFlag[c] = 1;
+    this.dirty.push(c);
+  }
+
+  /** The (node × models + model) cells whose state changed since the last call; clears the list. */
+  takeDirty(): number[] {
+    const out = this.dirty;
+    this.dirty = [];
+    for (const c of out) this.dirtyFlag[c] = 0;
+    return out;
+  }
+
+  private toHostRam(n: number, w: number): boolean {
+    if (this.hostRamUsed[n]! + w > this.net.hostRamGb[n]!) return false;
+    this.hostRamUsed[n]! += w;
+    return true;
+  }
+
+  /** An attempt reaches its node. On REACH_OK it waits or runs; otherwise the caller handles the failure. */
+  reach(a: number, t: number): number {
+    const att = this.attempts;
+    const net = this.net;
+    const n = att.node[a]!;
+    const m = att.model[a]!;
+    if (this.up[n] === 0) return REACH_DOWN;
+    const c = n * net.modelCount + m;
+    const v = att.vreq[a]!;
+    if (!net.capable[c] || !net.nodeMode[n * VREQ + v] || Number.isNaN(net.costFactor[m * VREQ + v]!)) {
+      return REACH_UNSERVABLE;
+    }
+    att.reachT[a] = t;
+    att.order[a] = this.orderSeq++;
+    this.lastUsed[c] = t;
+    this.link(n, a);
+    if (this.gpu[c] === GPU_RESIDENT && this.running[n]! < net.slots[n]! && !this.draining(n, t)) {
+      this.start(a, n, m, t);
+      return REACH_OK;
+    }
+    att.state[a] = ATT_QUEUED;
+    att.qNext[a] = -1;
+    const tail = this.qTail[c]!;
+    if (tail < 0) {
+      this.qHead[c] = a;
+      this.waitingModels[n]!.push(m);
+    } else {
+      att.qNext[tail] = a;
+    }
+    this.qTail[c] = a;
+    this.waiting[n]!++;
+    if (this.gpu[c] === GPU_NONE && !this.tryLoad(n, m, t, false) && this.pendingLoad[n]! < 0) {
+      this.pendingLoad[n] = m;
+      this.pendingSince[n] = t;
+    }
+    return REACH_OK;
+  }
+
+  /** A load has waited for memory at least `drainAfterMs`. */
+  private draining(n: number, t: number): boolean {
+    return this.pendingLoad[n]! >= 0 && t - this.pendingSince[n]! >= this.drainAfterMs;
+  }
+
+  /** The attempt's service ended at `t`: free its slot and start whatever can start. */
+  complete(a: number, t: number): void {
+    const n = this.attempts.node[a]!;
+    const c = n * this.net.modelCount + this.attempts.model[a]!;
+    this.running[n]!--;
+    this.totalRunning--;
+    this.runningCell[c]!--;
+    this.lastUsed[c] = t;
+    this.unlink(n, a);
+    this.dispatch(n, t);
+  }
+
+  /** A `loaded` event; false when it is stale (the node failed meanwhile). */
+  loaded(n: number, m: number, t: number): boolean {
+    const c = n * this.net.modelCount + m;
+    if (this.gpu[c] !== GPU_LOADING || this.loadEta[c] !== t) return false;
+    this.gpu[c] = GPU_RESIDENT;
+    if (this.store[c] === TIER_REMOTE) this.store[c] = TIER_LOCAL_DISK;
+    this.markDirty(c);
+    this.dispatch(n, t);
+    return true;
+  }
+
+  /**
+   * Node `n` goes down at `t`: every attempt on it fails (pushed to `failed`, their generation bumped so
+   * pending `done` events are dropped), its queues empty, and its accelerator memory and host RAM are lost.
+   */
+  fail(n: number, t: number, failed: number[]): void {
+    const att = this.attempts;
+    const net = this.net;
+    this.up[n] = 0;
+    for (let a = this.atNode[n]!; a >= 0; ) {
+      const next = att.next[a]!;
+      if (att.state[a] === ATT_RUNNING) this.busySlotMs -= Math.max(0, att.endT[a]! - t);
+      att.state[a] = ATT_TRAVELLING;
+      att.gen[a] = (att.gen[a]! + 1) | 0;
+      att.prev[a] = -1;
+      att.next[a] = -1;
+      failed.push(a);
+      a = next;
+    }
+    this.atNode[n] = -1;
+    this.totalRunning -= this.running[n]!;
+    this.running[n] = 0;
+    this.waiting[n] = 0;
+    const M = net.modelCount;
+    for (let m = 0; m < M; m++) {
+      const c = n * M + m;
+      this.runningCell[c] = 0;
+      this.qHead[c] = -1;
+      this.qTail[c] = -1;
+      if (net.isApi[n] === 1) continue;
+      if (this.gpu[c] !== GPU_NONE || this.store[c] === TIER_HOST_RAM) this.markDirty(c);
+      this.gpu[c] = GPU_NONE;
+      if (this.store[c] === TIER_HOST_RAM) this.store[c] = TIER_LOCAL_DISK;
+    }
+    this.memUsed[n] = 0;
+    this.hostRamUsed[n] = 0;
+    this.pendingLoad[n] = -1;
+    this.waitingModels[n] = [];
+    this.residentModels[n] = [];
+  }
+
+  recover(n: number): void {
+    this.up[n] = 1;
+  }
+
+  private start(a: number, n: number, m: number, t: number): void {
+    const att = this.attempts;
+    const net = this.net;
+    this.running[n]!++;
+    this.runningCell[n * net.modelCount + m]!++;
+    this.totalRunning++;
+    att.state[a] = ATT_RUNNING;
+    att.startT[a] = t;
+    const cell = net.perfCell(m, n);
+    const cf = net.costFactor[m * VREQ + att.vreq[a]!]!;
+    const p = prefillMs(net.prefillPer1k[cell]!, att.input[a]!, cf);
+    const d = decodeMs(
+      net.decodePerToken[cell]!,
+      net.decodeSlope[cell]!,
+      att.output[a]!,
+      this.running[n]!,
+      cf,
+    );
+    att.prefill[a] = p;
+    att.endT[a] = t + p + d;
+    const mean = this.meanServiceMs[n]!;
+    this.meanServiceMs[n] = mean === 0 ? p + d : 0.9 * mean + 0.1 * (p + d);
+    this.busySlotMs += p + d;
+    this.queue.push(t + p + d, EV_DONE, a, att.gen[a]!);
+  }
+
+  /**
+   * Starts the pending load if memory allows (evicting models with waiting requests too once the node
+   * drains), then loads for other waiting models, then fills free slots with the oldest waiting attempt of
+   * a resident model (unless draining).
+   */
+  private dispatch(n: number, t: number): void {
+    const pending = this.pendingLoad[n]!;
+    if (pending >= 0) {
+      const force = this.draining(n, t);
+      if (this.tryLoad(n, pending, t, force)) this.pendingLoad[n] = -1;
+      else if (force) return;
+    }
+    const wm = this.waitingModels[n]!;
+    if (wm.length === 0) return;
+    const M = this.net.modelCount;
+    for (let i = 0; i < wm.length; i++) {
+      const m = wm[i]!;
+      if (m === this.pendingLoad[n] || this.gpu[n * M + m] !== GPU_NONE) continue;
+      if (!this.tryLoad(n, m, t, false) && this.pendingLoad[n]! < 0) {
+        this.pendingLoad[n] = m;
+        this.pendingSince[n] = t;
+      }
+    }
+    const slots = this.net.slots[n]!;
+    const att = this.attempts;
+    while (this.running[n]! < slots && wm.length > 0) {
+      let best = -1;
+      let bestOrder = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < wm.length; i++) {
+        const c = n * M + wm[i]!;
+        if (this.gpu[c] !== GPU_RESIDENT) continue;
+        const o = att.order[this.qHead[c]!]!;
+        if (o < bestOrder) {
+          bestOrder = o;
+          best = i;
+        }
+      }
+      if (best < 0) return;
+      const m = wm[best]!;
+      const c = n * M + m;
+      const a = this.qHead[c]!;
+      const next = att.qNext[a]!;
+      this.qHead[c] = next;
+      if (next < 0) {
+        this.qTail[c] = -1;
+        wm.splice(best, 1);
+      }
+      this.waiting[n]!--;
+      this.start(a, n, m, t);
+    }
+  }
+
+  /** Starts loading model `m` on node `n` when memory is free or can be freed by evicting (see `evict`). */
+  private tryLoad(n: number, m: number, t: number, force: boolean): boolean {
+    const net = this.net;
+    const c = n * net.modelCount + m;
+    const w = net.weightsGb[m]!;
+    if (this.memUsed[n]! + w > net.memoryGb[n]! && !this.evict(n, w, force)) return false;
+    const ms = net.loadMs(n, m, this.store[c]!);
+    this.gpu[c] = GPU_LOADING;
+    this.markDirty(c);
+    this.memUsed[n]! += w;
+    this.loadEta[c] = t + ms;
+    this.residentModels[n]!.push(m);
+    this.coldStarts++;
+    this.coldStartMs += ms;
+    this.queue.push(t + ms, EV_LOADED, n, m);
+    return true;
+  }
+
+  /**
+   * Evicts resident models with nothing running and nothing waiting (with `force`: nothing running),
+   * least recently used first, until `need` GB fit; false (and no eviction) if they cannot. Waiting
+   * requests of an evicted model load it again later.
+   */
+  private evict(n: number, need: number, force: boolean): boolean {
+    const net = this.net;
+    const M = net.modelCount;
+    const rm = this.residentModels[n]!;
+    const idle: number[] = [];
+    let freeable = net.memoryGb[n]! - this.memUsed[n]!;
+    for (const m of rm) {
+      const c = n * M + m;
+      if (this.gpu[c] === GPU_RESIDENT && this.runningCell[c] === 0 && (force || this.qHead[c]! < 0)) {
+        idle.push(m);
+        freeable += net.weightsGb[m]!;
+      }
+    }
+    if (freeable < need) return false;
+    idle.sort((x, y) => this.lastUsed[n * M + x]! - this.lastUsed[n * M + y]! || x - y);
+    for (const m of idle) {
+      if (this.memUsed[n]! + need <= net.memoryGb[n]!) break;
+      const c = n * M + m;
+      const w = net.weightsGb[m]!;
+      this.gpu[c] = GPU_NONE;
+      this.markDirty(c);
+      this.memUsed[n]! -= w;
+      rm.splice(rm.indexOf(m), 1);
+      if (this.store[c]! > TIER_HOST_RAM)
+        this.store[c] = this.toHostRam(n, w) ? TIER_HOST_RAM : TIER_LOCAL_DISK;
+    }
+    return true;
+  }
+
+  private link(n: number, a: number): void {
+    const att = this.attempts;
+    const head = this.atNode[n]!;
+    att.prev[a] = -1;
+    att.next[a] = head;
+    if (head >= 0) att.prev[head] = a;
+    this.atNode[n] = a;
+  }
+
+  private unlink(n: number, a: number): void {
+    const att = this.attempts;
+    const p = att.prev[a]!;
+    const x = att.next[a]!;
+    if (p >= 0) att.next[p] = x;
+    else this.atNode[n] = x;
+    if (x >= 0) att.prev[x] = p;
+    att.prev[a] = -1;
+    att.next[a] = -1;
+  }
+}

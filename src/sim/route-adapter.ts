@@ -1,0 +1,125 @@
+import { UsageError } from '../errors.js';
+import { POLICY_NAMES, type PolicyName } from '../model/policies.js';
+import { type Request, VERIFICATION_REQUIREMENTS } from '../model/request.js';
+import { TIER_GPU } from '../network/dynamics.js';
+import { NetworkState, type Snapshot } from '../network/state.js';
+import { policyByName } from '../routing/profiles.js';
+import { route } from '../routing/route.js';
+import { GPU_LOADING, GPU_RESIDENT } from './node-model.js';
+import { MAX_CANDIDATES, MAX_VERIFIERS } from './requests.js';
+import { DECIDE_FAILED, DECIDE_ROUTED, DECIDE_SHED, type RouterFactory } from './router-port.js';
+
+/**
+ * The production router inside the simulator: `route()` from src/routing on a NetworkView that is
+ * rebuilt from the simulator's truth every `stalenessMs` (a telemetry snapshot: health, running, queued,
+ * mean service time, resident / loading models and storage tiers). Between snapshots the view only
+ * changes through the router's own sends (`view.sent`, bumped by route()) and through failed sends the
+ * client observed (the node is marked unhealthy until the next snapshot says otherwise).
+ */
+export const routingRouterFactory: RouterFactory = ({ input, net, metros, truth, policy, rng }) => {
+  if (!(POLICY_NAMES as readonly string[]).includes(policy)) {
+    throw new UsageError(`unknown policy "${policy}"; expected one of ${POLICY_NAMES.join(', ')}`);
+  }
+  const compiled = policyByName(policy as PolicyName);
+  const state = NetworkState.fromScenario({
+    nodes: input.nodes,
+    models: input.models,
+    datasets: input.datasets,
+  });
+  const t = state.topology;
+  if (t.n !== net.nodeCount || t.models.count !== net.modelCount) {
+    throw new Error(
+      'route adapter: the routing topology and the simulated network disagree on nodes or models',
+    );
+  }
+  const M = net.modelCount;
+  const N = net.nodeCount;
+  /** Model each node is reported to be loading, or -1. */
+  const loading = new Int32Array(N).fill(-1);
+  let view: Snapshot | undefined;
+  const mix = input.mix;
+  const request: Request = {
+    model: '',
+    client: { lat: 0, lon: 0, metro: '' },
+    inputTokens: 0,
+    outputTokens: 0,
+    verification: 'none',
+    constraints: {
+      requireTee: false,
+      independence: { fallbacks: mix.fallbacks, dimensions: mix.independenceDimensions, hedge: mix.hedge },
+    },
+  };
+
+  function syncCell(c: number, now: number): void {
+    const n = (c / M) | 0;
+    const m = c - n * M;
+    if (net.isApi[n] === 1) return;
+    const g = truth.gpu[c];
+    state.setTier(n, m, g === GPU_RESIDENT ? TIER_GPU : truth.store[c]!);
+    if (g === GPU_LOADING) {
+      loading[n] = m;
+      state.setLoading(n, m, Math.max(0, truth.loadEta[c]! - now));
+    } else if (loading[n] === m) {
+      loading[n] = -1;
+      state.setLoading(n, -1, 0);
+    }
+  }
+
+  return {
+    refresh(now) {
+      for (const c of truth.takeDirty()) syncCell(c, now);
+      for (let n = 0; n < N; n++) {
+        state.setHealthy(n, truth.up[n] === 1);
+        state.setLoad(n, truth.running[n]!, truth.waiting[n]!, now, truth.meanServiceMs[n]!);
+        const m = loading[n]!;
+        if (m >= 0) state.setLoading(n, m, Math.max(0, truth.loadEta[n * M + m]! - now));
+      }
+      view = view === undefined ? state.snapshot(now) : state.refresh(view, now);
+    },
+    observeDown(node) {
+      if (view) view.dyn.healthy[node] = 0;
+    },
+    decide(q, now, out) {
+      out.count = 0;
+      out.hedge = -1;
+      out.verifierCount = 0;
+      if (view === undefined) {
+        out.status = DECIDE_FAILED;
+        out.reason = 'no view yet';
+        return;
+      }
+      view.nowMs = now;
+      const metro = metros[q.metro]!;
+      request.model = net.models[q.model]!.id;
+      request.client.lat = metro.lat;
+      request.client.lon = metro.lon;
+      request.client.metro = metro.id;
+      request.inputTokens = q.input;
+      request.outputTokens = q.output;
+      request.verification = VERIFICATION_REQUIREMENTS[q.vreq] ?? 'none';
+      if (q.deadlineMs < Number.POSITIVE_INFINITY)
+        request.deadlineMs = Math.max(1, q.deadlineMs - q.elapsedMs);
+      else delete request.deadlineMs;
+      if (q.dataset >= 0) request.dataset = input.datasets[q.dataset]!.id;
+      else delete request.dataset;
+      const d = route(request, view, compiled, rng);
+      if (!d.ok) {
+        out.status = d.error.code === 'deadline' ? DECIDE_SHED : DECIDE_FAILED;
+        out.reason = d.error.message;
+        return;
+      }
+      out.status = DECIDE_ROUTED;
+      out.nodes[out.count++] = d.primaryIndex;
+      const hedgeNode = d.hedge === null ? -1 : (d.fallbackIndexes[0] ?? -1);
+      for (const f of d.fallbackIndexes) {
+        if (out.count >= MAX_CANDIDATES) break;
+        if (f !== hedgeNode) out.nodes[out.count++] = f;
+      }
+      out.hedge = hedgeNode;
+      for (const v of d.verifierIndexes) {
+        if (out.verifierCount >= MAX_VERIFIERS) break;
+        out.verifiers[out.verifierCount++] = v;
+      }
+    },
+  };
+};

@@ -1,0 +1,91 @@
+import type { Rng } from '../util/rng.js';
+import type { ClientMetro, SimInput } from './input.js';
+import type { SimNetwork } from './network.js';
+import type { NodeModel } from './node-model.js';
+import { MAX_CANDIDATES, MAX_VERIFIERS } from './requests.js';
+
+export const DECIDE_ROUTED = 0;
+/** The router declined: no node can meet the deadline (per policy). */
+export const DECIDE_SHED = 1;
+/** No node qualifies at all. */
+export const DECIDE_FAILED = 2;
+
+/** One request as the simulator asks the router about it (reused between calls). */
+export interface RouteQuery {
+  metro: number;
+  model: number;
+  input: number;
+  output: number;
+  /** Index into VERIFICATION_REQUIREMENTS. */
+  vreq: number;
+  /** Dataset index or -1. */
+  dataset: number;
+  /** Deadline in ms from arrival, Infinity when none. */
+  deadlineMs: number;
+  /** Ms already spent since arrival (retries re-route a request that is already late). */
+  elapsedMs: number;
+}
+
+export function emptyQuery(): RouteQuery {
+  return {
+    metro: 0,
+    model: 0,
+    input: 0,
+    output: 0,
+    vreq: 0,
+    dataset: -1,
+    deadlineMs: Number.POSITIVE_INFINITY,
+    elapsedMs: 0,
+  };
+}
+
+/** A decision as node indices (reused between calls). */
+export interface DecisionOut {
+  status: number;
+  /** Primary, then fallbacks in order. */
+  nodes: Int32Array;
+  count: number;
+  /** Node to send a hedge copy to at once, or -1. */
+  hedge: number;
+  verifiers: Int32Array;
+  verifierCount: number;
+  /** Why the request was shed or failed. */
+  reason: string;
+}
+
+export function emptyDecision(): DecisionOut {
+  return {
+    status: DECIDE_FAILED,
+    nodes: new Int32Array(MAX_CANDIDATES),
+    count: 0,
+    hedge: -1,
+    verifiers: new Int32Array(MAX_VERIFIERS),
+    verifierCount: 0,
+    reason: '',
+  };
+}
+
+/**
+ * The router as the simulator drives it. The real implementation wraps `route()` on a NetworkView
+ * (route-adapter.ts); tests may pass trivial ones. A router never reads the truth except in `refresh`,
+ * which is called every `stalenessMs` and stands for a telemetry snapshot.
+ */
+export interface SimRouter {
+  /** Rebuilds the view from the truth as it is now (a telemetry snapshot). */
+  refresh(now: number): void;
+  decide(query: RouteQuery, now: number, out: DecisionOut): void;
+  /** The client saw a send to `node` fail because the node is down. */
+  observeDown(node: number, now: number): void;
+}
+
+/** What a router may be built from. `truth` is only for `refresh`. */
+export interface RouterContext {
+  input: SimInput;
+  net: SimNetwork;
+  metros: readonly ClientMetro[];
+  truth: NodeModel;
+  policy: string;
+  rng: Rng;
+}
+
+export type RouterFactory = (ctx: RouterContext) => SimRouter;

@@ -1,0 +1,118 @@
+import { REGIONS } from '../geo/metros.js';
+import { DEFAULT_INDEPENDENCE_DIMENSIONS } from '../model/index.js';
+import { Rng } from '../util/rng.js';
+import { AttemptStore } from './attempts.js';
+import { EventQueue } from './event-queue.js';
+import { failureSchedule } from './failures.js';
+import { DEFAULT_SIM_OPTIONS, type SimInput, type SimOptions } from './input.js';
+import type { PolicyMetrics } from './metrics.js';
+import { SimNetwork } from './network.js';
+import { NodeModel } from './node-model.js';
+import { Oracle } from './oracle.js';
+import type { RouterFactory } from './router-port.js';
+import { type RunHooks, type SharedRun, simulatePolicy } from './simulation.js';
+import { loadTruthMatrix } from './truth-matrix.js';
+import { TruthRtt } from './truth-rtt.js';
+import { GeneratedArrivals } from './workload/generated.js';
+import { TraceArrivals } from './workload/trace.js';
+
+/** The outcome of a run: the shared scenario facts and one metrics object per policy, in order. */
+export interface RunOutput {
+  shared: SharedRun;
+  policies: Array<{ name: string; metrics: PolicyMetrics }>;
+}
+
+export interface RunProgress {
+  policy: string;
+  /** 0-based index of the policy and the number of policies. */
+  index: number;
+  of: number;
+  simMs: number;
+  events: number;
+}
+
+/** Region names in catalog order, then any other region alphabetically. */
+function regionOrder(names: Iterable<string>): string[] {
+  const set = new Set(names);
+  const known: string[] = REGIONS.filter((r) => set.has(r));
+  const other = [...set].filter((r) => !(REGIONS as readonly string[]).includes(r)).sort();
+  return [...known, ...other];
+}
+
+/** Builds everything the policies of a run share: static network, true RTTs, failures, lower bound. */
+export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): SharedRun {
+  const opts: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...options };
+  const net = new SimNetwork(input.nodes, input.models, input.datasets);
+  const matrix = input.rtt ? loadTruthMatrix(input.rtt) : undefined;
+  const rtt = new TruthRtt(input.metros, input.nodes, input.seed, opts.rttJitterSigma, matrix);
+  const initial = new NodeModel(net, new AttemptStore(16), new EventQueue(16));
+  const oracle = new Oracle(net, rtt, initial);
+  const failures = failureSchedule(
+    input.failures,
+    input.nodes,
+    input.durationS,
+    new Rng(input.seed).fork('failures'),
+  );
+  const regions = regionOrder(input.metros.map((m) => m.region));
+  const metroRegion = Int32Array.from(input.metros, (m) => regions.indexOf(m.region));
+  const dims =
+    input.mix.independenceDimensions.length > 0
+      ? input.mix.independenceDimensions
+      : DEFAULT_INDEPENDENCE_DIMENSIONS;
+  const independence = dims.map((dim) => {
+    const codes = new Map<string, number>();
+    return Int32Array.from(input.nodes, (n) => {
+      const v = n.labels[dim]?.value;
+      if (v === undefined) return -1 - codes.size; // unlabeled nodes share nothing
+      let c = codes.get(v);
+      if (c === undefined) codes.set(v, (c = codes.size));
+      return c;
+    });
+  });
+  const arrivals = (arrivalsRng: Rng, tokensRng: Rng) =>
+    input.demand.kind === 'trace'
+      ? new TraceArrivals(
+          input.demand,
+          input.metros,
+          input.mix,
+          input.datasets.length,
+          input.durationS,
+          arrivalsRng,
+          tokensRng,
+        )
+      : new GeneratedArrivals(
+          input.demand,
+          input.metros,
+          input.mix,
+          input.datasets.length,
+          input.durationS,
+          arrivalsRng,
+          tokensRng,
+        );
+  return { input, options: opts, net, rtt, oracle, failures, metroRegion, regions, independence, arrivals };
+}
+
+/**
+ * Runs every policy of `policies` (default: the input's) over the same arrivals, tokens and failures.
+ * `progress` is called now and then during each policy's run.
+ */
+export function runSimulation(
+  input: SimInput,
+  factory: RouterFactory,
+  options: Partial<SimOptions> = {},
+  policies: readonly string[] = input.policies,
+  progress?: (p: RunProgress) => void,
+  served?: RunHooks['served'],
+): RunOutput {
+  const shared = prepareRun(input, options);
+  const out: RunOutput = { shared, policies: [] };
+  policies.forEach((name, index) => {
+    const hooks: RunHooks = {};
+    if (progress)
+      hooks.progress = (simMs, events) =>
+        progress({ policy: name, index, of: policies.length, simMs, events });
+    if (served) hooks.served = served;
+    out.policies.push({ name, metrics: simulatePolicy(shared, name, factory, hooks) });
+  });
+  return out;
+}

@@ -1,0 +1,100 @@
+import { metroById } from '../geo/metros.js';
+import { DEFAULT_INDEPENDENCE_DIMENSIONS, Independence } from '../model/index.js';
+import type { ResolvedDistribution, Scenario, WeightedId } from '../scenario/types.js';
+import type { Burst, ClientMetro, SimInput, TokenDist } from './input.js';
+import { loadTraceCsv } from './workload/trace-csv.js';
+
+/** Hour (UTC) at which every run starts; the diurnal curves are evaluated from there. */
+export const START_UTC_HOUR = 0;
+
+function dist(d: ResolvedDistribution): TokenDist {
+  return d.kind === 'fixed' ? { kind: 'fixed', value: d.value } : { ...d };
+}
+
+function clientMetros(weights: readonly WeightedId[]): ClientMetro[] {
+  const out: ClientMetro[] = [];
+  for (const w of weights) {
+    const m = metroById(w.id);
+    if (!m) continue; // the loader has already refused unknown metros
+    out.push({
+      id: m.id,
+      lat: m.lat,
+      lon: m.lon,
+      region: m.region,
+      utcOffsetHours: m.utcOffsetHours,
+      weight: w.weight,
+    });
+  }
+  return out;
+}
+
+function modelWeights(scenario: Scenario, weights: readonly WeightedId[]): number[] {
+  const byId = new Map(weights.map((w) => [w.id, w.weight]));
+  return scenario.models.map((m) => byId.get(m.id) ?? 0);
+}
+
+export interface ScenarioOverrides {
+  durationS?: number;
+  seed?: number;
+  stalenessMs?: number;
+  policies?: string[];
+}
+
+/** Builds the simulator's input from a loaded scenario (and command-line overrides). */
+export function simInputFromScenario(scenario: Scenario, overrides: ScenarioOverrides = {}): SimInput {
+  const d = scenario.demand;
+  const metros = clientMetros(d.metros);
+  const metroIndex = new Map(metros.map((m, i) => [m.id, i]));
+  const modelIndex = new Map(scenario.models.map((m, i) => [m.id, i]));
+  const bursts: Burst[] = d.bursts.map((b) => {
+    const out: Burst = { atS: b.atS, durationS: b.durationS, factor: b.factor };
+    if (b.model !== undefined) {
+      const k = modelIndex.get(b.model);
+      if (k !== undefined) out.model = k;
+    }
+    if (b.metros !== undefined)
+      out.metros = b.metros.map((id) => metroIndex.get(id)).filter((i): i is number => i !== undefined);
+    else if (b.region !== undefined)
+      out.metros = metros.flatMap((m, i) => (m.region === b.region ? [i] : []));
+    return out;
+  });
+  const independence = Independence.parse({});
+  const input: SimInput = {
+    name: scenario.name,
+    seed: overrides.seed ?? scenario.seed,
+    durationS: overrides.durationS ?? scenario.durationS,
+    stalenessMs: overrides.stalenessMs ?? scenario.stalenessMs,
+    nodes: scenario.nodes,
+    models: scenario.models,
+    datasets: scenario.datasets,
+    metros,
+    demand:
+      d.kind === 'trace'
+        ? {
+            kind: 'trace',
+            ...loadTraceCsv(d.file, d.timeScale),
+            modelWeights: modelWeights(scenario, d.models),
+          }
+        : {
+            kind: 'generated',
+            totalRps: d.totalRps,
+            diurnal: { ...d.diurnal, startUtcHour: START_UTC_HOUR },
+            modelWeights: modelWeights(scenario, d.models),
+            arrivals: { process: d.arrivals.process, cv: d.arrivals.cv },
+            tokens: { input: dist(d.tokens.input), output: dist(d.tokens.output) },
+            bursts,
+          },
+    mix: {
+      verification: { ...d.verification },
+      datasetShare: 0,
+      fallbacks: independence.fallbacks,
+      independenceDimensions: [...DEFAULT_INDEPENDENCE_DIMENSIONS],
+      hedge: independence.hedge,
+    },
+    failures: scenario.failures,
+    policies: overrides.policies ?? [...scenario.policies],
+  };
+  if (d.deadlines) input.mix.deadlines = { share: d.deadlines.share, ms: dist(d.deadlines.ms) };
+  if (scenario.rtt) input.rtt = { ...scenario.rtt };
+  return input;
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../util/rng.js';
+import type { ClientMetro, GeneratedDemand, RequestMix } from '../input.js';
+import { emptyArrival } from './arrival.js';
+import { diurnalFactor } from './diurnal.js';
+import { GeneratedArrivals } from './generated.js';
+import { drawTokens } from './tokens.js';
+
+const METROS: ClientMetro[] = [
+  { id: 'a', lat: 0, lon: 0, region: 'europe', utcOffsetHours: 0, weight: 3 },
+  { id: 'b', lat: 0, lon: 10, region: 'asia', utcOffsetHours: 8, weight: 1 },
+];
+const MIX: RequestMix = {
+  verification: { none: 1 },
+  datasetShare: 0,
+  fallbacks: 0,
+  independenceDimensions: [],
+  hedge: false,
+};
+
+function demand(extra: Partial<GeneratedDemand> = {}): GeneratedDemand {
+  return {
+    kind: 'generated',
+    totalRps: 50,
+    diurnal: { amplitude: 0, peakLocalHour: 20, startUtcHour: 0 },
+    modelWeights: [1, 1],
+    arrivals: { process: 'poisson', cv: 1 },
+    tokens: { input: { kind: 'fixed', value: 100 }, output: { kind: 'fixed', value: 10 } },
+    bursts: [],
+    ...extra,
+  };
+}
+
+function collect(d: GeneratedDemand, durationS: number, seed = 1) {
+  const g = new GeneratedArrivals(d, METROS, MIX, 0, durationS, new Rng(seed), new Rng(seed + 1000));
+  const a = emptyArrival();
+  const out: Array<{ t: number; metro: number; model: number }> = [];
+  while (g.next(a)) out.push({ t: a.t, metro: a.metro, model: a.model });
+  return out;
+}
+
+describe('diurnalFactor', () => {
+  it('peaks at 1 + amplitude at the peak local hour and bottoms at 1 − amplitude twelve hours later', () => {
+    const d = { amplitude: 0.4, peakLocalHour: 20, startUtcHour: 0 };
+    expect(diurnalFactor(20 * 3600, 0, d)).toBeCloseTo(1.4, 12);
+    expect(diurnalFactor(8 * 3600, 0, d)).toBeCloseTo(0.6, 12);
+    // UTC+8 reaches 20:00 local at 12:00 UTC
+    expect(diurnalFactor(12 * 3600, 8, d)).toBeCloseTo(1.4, 12);
+    expect(diurnalFactor(123, 5, { ...d, amplitude: 0 })).toBe(1);
+  });
+});
+
+describe('drawTokens', () => {
+  it('rounds and clamps log-normal draws to [min, max]', () => {
+    const rng = new Rng(3);
+    for (let i = 0; i < 1000; i++) {
+      const n = drawTokens({ kind: 'lognormal', median: 100, sigma: 2, min: 5, max: 400 }, rng);
+      expect(Number.isInteger(n) && n >= 5 && n <= 400).toBe(true);
+    }
+    expect(drawTokens({ kind: 'fixed', value: 7.4 }, rng)).toBe(7);
+  });
+});
+
+describe('GeneratedArrivals', () => {
+  it('delivers totalRps × duration arrivals (Poisson, within 4 standard deviations) split 3:1 over metros by weight', () => {
+    const arrivals = collect(demand(), 400);
+    const expected = 50 * 400;
+    expect(Math.abs(arrivals.length - expected)).toBeLessThan(4 * Math.sqrt(expected));
+    const a = arrivals.filter((x) => x.metro === 0).length;
+    expect(a / arrivals.length).toBeGreaterThan(0.73);
+    expect(a / arrivals.length).toBeLessThan(0.77);
+    expect(arrivals.every((x, i) => i === 0 || x.t >= arrivals[i - 1]!.t)).toBe(true);
+  });
+
+  it('has inter-arrival times with the coefficient of variation asked for (Gamma, cv 3)', () => {
+    const arrivals = collect(demand({ arrivals: { process: 'gamma', cv: 3 } }), 2000);
+    const gaps = arrivals.slice(1).map((x, i) => x.t - arrivals[i]!.t);
+    const mean = gaps.reduce((s, g) => s + g, 0) / gaps.length;
+    const sd = Math.sqrt(gaps.reduce((s, g) => s + (g - mean) ** 2, 0) / gaps.length);
+    expect(mean).toBeCloseTo(20, 0); // 1000 ms / 50 rps
+    expect(sd / mean).toBeGreaterThan(2.8);
+    expect(sd / mean).toBeLessThan(3.2);
+  });
+
+  it('multiplies demand for one model in one metro by the burst factor while the burst lasts', () => {
+    const d = demand({ bursts: [{ atS: 100, durationS: 100, factor: 5, model: 1, metros: [1] }] });
+    const arrivals = collect(d, 300);
+    const count = (lo: number, hi: number) =>
+      arrivals.filter((x) => x.metro === 1 && x.model === 1 && x.t >= lo * 1000 && x.t < hi * 1000).length;
+    // Base rate of (metro b, model 1): 50 × 1/4 × 1/2 = 6.25/s; during the burst 5× that.
+    const before = count(0, 100);
+    const during = count(100, 200);
+    expect(before).toBeGreaterThan(625 - 4 * 25);
+    expect(before).toBeLessThan(625 + 4 * 25);
+    expect(during / before).toBeGreaterThan(4.4);
+    expect(during / before).toBeLessThan(5.6);
+  });
+
+  it('gives the same arrivals for the same seeds and none for a zero duration', () => {
+    expect(collect(demand(), 30, 9)).toEqual(collect(demand(), 30, 9));
+    expect(collect(demand(), 0)).toEqual([]);
+  });
+});
