@@ -1,0 +1,233 @@
+/**
+ * Gateway overhead benchmark (`npm run bench:gateway`).
+ *
+ * Starts one emulated worker (instant answers) and a coordinator with SQLite, as separate processes on
+ * 127.0.0.1. Then, in the same run:
+ *  1. offers the same fixed request rate (open loop, `src/worker/paced.ts`) directly to the worker and
+ *     through the gateway, alternating blocks, and reports the latency the gateway adds at p50 and p99;
+ *  2. drives the gateway (and the worker directly) with autocannon, closed loop, to find the highest rate
+ *     it sustains without errors.
+ * The last line printed is one JSON object.
+ *
+ * Options: --rate N (default 2000) --seconds S per measured block (default 5) --blocks B (default 2)
+ *          --max-seconds S for the autocannon runs (default 5) --connections C (default 64)
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+import { stringify } from 'yaml';
+import { quantileSorted } from '../src/stats/quantile.js';
+import { Children } from '../src/worker/children.js';
+import { paced } from '../src/worker/paced.js';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '2000' },
+    seconds: { type: 'string', default: '5' },
+    blocks: { type: 'string', default: '2' },
+    'max-seconds': { type: 'string', default: '5' },
+    connections: { type: 'string', default: '64' },
+  },
+});
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+const BLOCKS = Number(values.blocks);
+const MAX_SECONDS = Number(values['max-seconds']);
+const CONNECTIONS = Number(values.connections);
+const MODEL = 'llama-3.1-8b-instruct';
+const TOKEN = 'bench-operator-token-0123456789';
+const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'ping' }], max_tokens: 4 });
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-'));
+  const children = new Children();
+  const cleanup = async () => {
+    await children.stopAll(3000);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    children.killAllNow();
+    process.exit(130);
+  });
+  try {
+    const config = join(dir, 'coordinator.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        listen: { host: '127.0.0.1', port: 0 },
+        dataDir: join(dir, 'data'),
+        operators: [{ id: 'bench', token: TOKEN }],
+        gateway: { connectionsPerNode: 256 },
+      }),
+    );
+    const profile = join(dir, 'worker.yaml');
+    writeFileSync(
+      profile,
+      stringify({
+        flavor: 'vllm',
+        tokensPerSec: 0,
+        prefillTokensPerSec: 0,
+        slots: 4096,
+        queueLimit: 100_000,
+        models: [{ id: MODEL }],
+        node: {
+          id: 'bench-1',
+          roles: ['inference'],
+          location: { lat: 50.11, lon: 8.68, metro: 'frankfurt' },
+          labels: { provider: 'local', asn: 64512, datacenter: 'loopback', operator: 'bench', country: 'DE' },
+          hardware: { accelerator: 'h100', count: 1, memoryGb: 80 },
+          slots: 4096,
+        },
+      }),
+    );
+    const coord = await children.spawn('coordinator', ['serve', '--config', config]);
+    const worker = await children.spawn(
+      'worker',
+      ['worker', '--emulate', '--profile', profile, '--coordinator', coord.url],
+      {
+        env: { MERIDIAN_TOKEN: TOKEN },
+      },
+    );
+    await waitWarm(coord.url);
+    log(
+      `gateway ${coord.url} → worker ${worker.url}; ${RATE} requests/s, ${BLOCKS} × ${SECONDS} s blocks per target`,
+    );
+
+    const targets = { direct: worker.url, gateway: coord.url };
+    const pools = {
+      direct: new Pool(worker.url, { connections: 256 }),
+      gateway: new Pool(coord.url, { connections: 256 }),
+    };
+    const send = (pool: Pool) => async () => {
+      try {
+        const res = await pool.request({
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json' },
+          body: BODY,
+        });
+        await res.body.dump();
+        return res.statusCode === 200;
+      } catch {
+        return false;
+      }
+    };
+    // Warm-up (JIT, connection pools), not recorded.
+    for (const k of ['direct', 'gateway'] as const)
+      await paced({ rate: RATE, durationMs: 3000, send: send(pools[k]) });
+
+    const lat: Record<'direct' | 'gateway', number[]> = { direct: [], gateway: [] };
+    let gatewayCpuMs = 0;
+    const fails = { direct: 0, gateway: 0 };
+    const sentRate = { direct: 0, gateway: 0 };
+    for (let b = 0; b < BLOCKS; b++) {
+      for (const k of ['direct', 'gateway'] as const) {
+        const cpu0 = cpuMs(coord.proc.pid);
+        const r = await paced({ rate: RATE, durationMs: SECONDS * 1000, send: send(pools[k]) });
+        if (k === 'gateway') gatewayCpuMs += cpuMs(coord.proc.pid) - cpu0;
+        for (const v of r.latenciesMs) lat[k].push(v);
+        fails[k] += r.failed;
+        sentRate[k] += r.sentRate / BLOCKS;
+        log(
+          `  block ${b + 1} ${k.padEnd(7)} sent ${Math.round(r.sentRate)}/s ok ${r.ok} failed ${r.failed} p50 ${round(q(r.latenciesMs, 0.5))} ms p99 ${round(q(r.latenciesMs, 0.99))} ms`,
+        );
+      }
+    }
+    await Promise.all([pools.direct.close(), pools.gateway.close()]);
+    const stats = (k: 'direct' | 'gateway') => {
+      const s = Float64Array.from(lat[k]).sort();
+      return { p50: quantileSorted(s, 0.5), p99: quantileSorted(s, 0.99) };
+    };
+    const d = stats('direct');
+    const g = stats('gateway');
+    log(`direct  p50 ${round(d.p50)} ms  p99 ${round(d.p99)} ms`);
+    log(
+      `gateway p50 ${round(g.p50)} ms  p99 ${round(g.p99)} ms  (coordinator CPU ${Math.round((gatewayCpuMs * 1000) / Math.max(1, lat.gateway.length))} µs per request)`,
+    );
+
+    const maxGateway = await saturate(targets.gateway);
+    const maxDirect = await saturate(targets.direct);
+    log(
+      `autocannon ${CONNECTIONS} connections, ${MAX_SECONDS} s: gateway ${Math.round(maxGateway.rps)} req/s (${maxGateway.errors} errors, ${maxGateway.non2xx} non-2xx), worker direct ${Math.round(maxDirect.rps)} req/s`,
+    );
+
+    const result = {
+      bench: 'gateway',
+      rate: RATE,
+      seconds_per_target: SECONDS * BLOCKS,
+      sent_rate_direct: Math.round(sentRate.direct),
+      sent_rate_gateway: Math.round(sentRate.gateway),
+      direct_p50_ms: round(d.p50),
+      direct_p99_ms: round(d.p99),
+      gateway_p50_ms: round(g.p50),
+      gateway_p99_ms: round(g.p99),
+      added_p50_ms: round(g.p50 - d.p50),
+      added_p99_ms: round(g.p99 - d.p99),
+      failed_direct: fails.direct,
+      failed_gateway: fails.gateway,
+      gateway_cpu_us_per_request:
+        lat.gateway.length > 0 ? Math.round((gatewayCpuMs * 1000) / lat.gateway.length) : null,
+      max_rps: Math.round(maxGateway.errors + maxGateway.non2xx === 0 ? maxGateway.rps : 0),
+      max_rps_errors: maxGateway.errors + maxGateway.non2xx,
+      max_rps_direct: Math.round(maxDirect.rps),
+      connections: CONNECTIONS,
+      cpus: (await import('node:os')).availableParallelism(),
+    };
+    await cleanup();
+    log(JSON.stringify(result));
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+/** CPU time (user + system) a process has used, ms, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function q(values: Float64Array, p: number): number {
+  return quantileSorted(Float64Array.from(values).sort(), p);
+}
+
+async function waitWarm(url: string): Promise<void> {
+  const end = Date.now() + 20_000;
+  const pool = new Pool(url);
+  try {
+    while (Date.now() < end) {
+      const res = await pool.request({ method: 'GET', path: '/v1/models' });
+      const body = (await res.body.json()) as { data: { warm_replicas: number }[] };
+      if ((body.data[0]?.warm_replicas ?? 0) > 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the worker never became warm at the coordinator');
+  } finally {
+    await pool.close();
+  }
+}
+
+async function saturate(url: string): Promise<{ rps: number; errors: number; non2xx: number }> {
+  const r = await autocannon({
+    url: `${url}/v1/chat/completions`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+    connections: CONNECTIONS,
+    duration: MAX_SECONDS,
+  });
+  return { rps: r.requests.average, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+await main();

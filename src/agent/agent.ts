@@ -1,0 +1,182 @@
+import { Pool } from 'undici';
+import type { KeyPair } from '../server/identity.js';
+import type { DescriptorInput, HeartbeatInput, RttSample } from '../server/protocol.js';
+import { type AdapterContext, type BackendKind, type BackendState, discover } from './adapters.js';
+import { CoordinatorClient, CoordinatorError } from './coordinator-client.js';
+
+/**
+ * The node agent: runs beside an inference server, registers the node with the coordinator (operator
+ * token + its own key), then every interval discovers the backend's state and sends a signed heartbeat
+ * with a rising sequence number. It re-registers when the coordinator no longer knows it or has moved
+ * its sequence floor, and keeps going through coordinator and backend outages.
+ */
+
+export interface AgentOptions {
+  coordinator: string;
+  /** URL of the inference server the agent watches. */
+  backend: string;
+  kind: BackendKind;
+  /** URL the gateway should proxy to (default: `backend`). */
+  endpoint?: string;
+  token: string;
+  node: DescriptorInput & { id: string };
+  key: KeyPair;
+  /** Backend name → catalog id overrides. */
+  names?: ReadonlyMap<string, string>;
+  /** Overrides the interval the coordinator asks for. */
+  intervalMs?: number;
+  /**
+   * Emulation only: an artificial network delay the node stands behind (the emulated worker's), added to
+   * every measured round trip so RTT samples agree with the distance the node pretends to be at.
+   */
+  addedRttMs?: number;
+  timeoutMs?: number;
+  now?: () => number;
+  /** Told about every state change (registered, heartbeat failures); no logging inside the loop itself. */
+  onStatus?: (s: AgentStatus) => void;
+}
+
+export type AgentStatus =
+  | { kind: 'registered'; nodeId: string; lastSeq: number }
+  | { kind: 'register-failed'; message: string }
+  | { kind: 'heartbeat-failed'; message: string }
+  | { kind: 'backend-failed'; message: string };
+
+export class Agent {
+  private readonly client: CoordinatorClient;
+  private readonly backendPool: Pool;
+  private readonly ctx: AdapterContext;
+  private readonly now: () => number;
+  private seq = 0;
+  private registered = false;
+  private intervalMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private lastRttMs: number | undefined;
+  private busy = false;
+  /** The last failure reported per source, so an outage is told once (backend and coordinator apart). */
+  private readonly lastError = { backend: '', coordinator: '' };
+
+  constructor(private readonly opt: AgentOptions) {
+    this.now = opt.now ?? Date.now;
+    this.client = new CoordinatorClient(opt.coordinator, opt.key, opt.timeoutMs ?? 5000);
+    const b = new URL(opt.backend);
+    const prefix = b.pathname.replace(/\/+$/, '');
+    this.backendPool = new Pool(b.origin, { connections: 2 });
+    const timeout = opt.timeoutMs ?? 5000;
+    this.ctx = {
+      names: opt.names ?? new Map(),
+      memo: {},
+      now: this.now,
+      get: async (path, text) => {
+        const res = await this.backendPool.request({
+          method: 'GET',
+          path: prefix + path,
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+        });
+        const raw = await res.body.text();
+        if (text || res.statusCode !== 200) return { status: res.statusCode, body: raw };
+        return { status: res.statusCode, body: JSON.parse(raw) as unknown };
+      },
+    };
+    this.intervalMs = opt.intervalMs ?? 1000;
+  }
+
+  get nodeId(): string {
+    return this.opt.node.id;
+  }
+
+  /** Registers (retrying until it works or `stop`), then heartbeats every interval. */
+  async start(): Promise<void> {
+    await this.tick();
+    this.schedule();
+  }
+
+  /** One step: register when needed, else discover and heartbeat. Never throws. */
+  async tick(): Promise<void> {
+    if (this.busy || this.stopped) return;
+    this.busy = true;
+    try {
+      if (!this.registered) await this.register();
+      if (this.registered) await this.beat();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async stop(deregister = false): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (deregister && this.registered) {
+      await this.client.deregister(this.nodeId, ++this.seq, this.now()).catch(() => {});
+    }
+    await Promise.all([this.client.close().catch(() => {}), this.backendPool.close().catch(() => {})]);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.tick().then(() => this.schedule());
+    }, this.intervalMs);
+  }
+
+  private async register(): Promise<void> {
+    try {
+      const res = await this.client.register(
+        this.opt.token,
+        this.opt.node,
+        this.opt.endpoint ?? this.opt.backend,
+        this.now(),
+      );
+      this.seq = res.lastSeq;
+      if (this.opt.intervalMs === undefined) this.intervalMs = res.heartbeatIntervalMs;
+      this.registered = true;
+      this.lastError.coordinator = '';
+      this.opt.onStatus?.({ kind: 'registered', nodeId: res.nodeId, lastSeq: res.lastSeq });
+    } catch (e) {
+      this.report({ kind: 'register-failed', message: (e as Error).message });
+    }
+  }
+
+  private async beat(): Promise<void> {
+    let state: BackendState;
+    try {
+      state = await discover(this.opt.kind, this.ctx);
+      this.lastError.backend = '';
+    } catch (e) {
+      this.report({ kind: 'backend-failed', message: (e as Error).message });
+      state = { models: [], inFlight: 0, queue: 0 };
+    }
+    const rtt: RttSample[] = this.lastRttMs === undefined ? [] : [{ to: 'coordinator', ms: this.lastRttMs }];
+    const hb: HeartbeatInput = {
+      nodeId: this.nodeId,
+      seq: ++this.seq,
+      sentAt: this.now(),
+      models: state.models,
+      slots: state.slots ?? this.opt.node.slots ?? 8,
+      inFlight: state.inFlight,
+      queue: state.queue,
+      ...(state.tokensPerSec === undefined ? {} : { tokensPerSec: state.tokensPerSec }),
+      rtt,
+    };
+    const t0 = performance.now();
+    try {
+      await this.client.heartbeat(hb);
+      this.lastRttMs = performance.now() - t0 + (this.opt.addedRttMs ?? 0);
+      this.lastError.coordinator = '';
+    } catch (e) {
+      if (e instanceof CoordinatorError && (e.status === 404 || e.code === 'replayed'))
+        this.registered = false;
+      this.report({ kind: 'heartbeat-failed', message: (e as Error).message });
+    }
+  }
+
+  /** Reports a failure once per outage (no log line per second while a backend or the coordinator is down). */
+  private report(s: AgentStatus & { message: string }): void {
+    const source = s.kind === 'backend-failed' ? 'backend' : 'coordinator';
+    if (s.kind === this.lastError[source]) return;
+    this.lastError[source] = s.kind;
+    this.opt.onStatus?.(s);
+  }
+}

@@ -1,0 +1,92 @@
+import { Pool } from 'undici';
+import { type KeyPair, type SignDomain, signPayload } from '../server/identity.js';
+import type { DescriptorInput, Envelope, HeartbeatInput, RegisterResponse } from '../server/protocol.js';
+
+/** An error answer of the coordinator: HTTP status and its `{ error: { code, message } }`. */
+export class CoordinatorError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`coordinator answered ${status} ${code}: ${message}`);
+  }
+}
+
+export function envelope(domain: SignDomain, payload: unknown, key: KeyPair): Envelope {
+  const text = JSON.stringify(payload);
+  return { payload: text, signature: signPayload(domain, text, key.privateKey) };
+}
+
+/** The agent's side of the registry API, over one keep-alive connection pool. */
+export class CoordinatorClient {
+  private readonly pool: Pool;
+  private readonly prefix: string;
+
+  constructor(
+    base: string,
+    private readonly key: KeyPair,
+    private readonly timeoutMs = 5000,
+  ) {
+    const url = new URL(base);
+    this.pool = new Pool(url.origin, { connections: 2 });
+    this.prefix = url.pathname.replace(/\/+$/, '');
+  }
+
+  async register(
+    token: string,
+    node: DescriptorInput,
+    endpoint: string,
+    now: number,
+  ): Promise<RegisterResponse> {
+    const body = envelope(
+      'register',
+      { node, endpoint, publicKey: this.key.publicKeyText, signedAt: now },
+      this.key,
+    );
+    return (await this.send('POST', '/v1/nodes', body, {
+      authorization: `Bearer ${token}`,
+    })) as RegisterResponse;
+  }
+
+  async heartbeat(hb: HeartbeatInput): Promise<void> {
+    await this.send('POST', '/v1/heartbeats', envelope('heartbeat', hb, this.key));
+  }
+
+  async deregister(nodeId: string, seq: number, now: number): Promise<void> {
+    const body = envelope('deregister', { nodeId, seq, signedAt: now }, this.key);
+    await this.send('DELETE', `/v1/nodes/${encodeURIComponent(nodeId)}`, body);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async send(
+    method: 'POST' | 'DELETE',
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<unknown> {
+    const res = await this.pool.request({
+      method,
+      path: this.prefix + path,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+    const text = await res.body.text();
+    if (res.statusCode >= 400) {
+      let code = 'http_error';
+      let message = text.slice(0, 300);
+      try {
+        const e = JSON.parse(text) as { error?: { code?: string; message?: string } };
+        code = e.error?.code ?? code;
+        message = e.error?.message ?? message;
+      } catch {}
+      throw new CoordinatorError(res.statusCode, code, message);
+    }
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  }
+}

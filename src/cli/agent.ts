@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { BACKEND_KINDS, type BackendKind } from '../agent/adapters.js';
+import { Agent, type AgentStatus } from '../agent/agent.js';
+import { loadOrCreateIdentity } from '../agent/keys.js';
+import { InputError, UsageError } from '../errors.js';
+import { parseOrThrow } from '../model/validate.js';
+import { Descriptor } from '../server/protocol.js';
+import { untilStopSignal } from '../server/signals.js';
+import { type Command, flag, num, requireStr, str } from './command.js';
+import { EXIT_OK } from './exit.js';
+
+const NAME = 'agent';
+
+const HELP = `meridian agent --backend URL --kind openai|vllm|ollama|llamacpp --coordinator URL --node FILE [options]
+
+Runs beside an inference server: discovers the models it serves and has loaded (Ollama /api/ps and
+/api/tags, vLLM /metrics and /v1/models, llama.cpp /slots and /props, generic /v1/models), registers
+the node with the coordinator under its own Ed25519 key, and sends a signed heartbeat every interval.
+
+  --backend URL       the inference server
+  --kind K            openai | vllm | ollama | llamacpp
+  --coordinator URL   the coordinator (meridian serve)
+  --node FILE         YAML node descriptor: id, roles, location, labels, hardware, slots (no models)
+  --token T           operator token (default: environment variable MERIDIAN_TOKEN)
+  --key FILE          node key file, created on first start (default ./meridian-node.key)
+  --endpoint URL      URL the gateway should proxy to (default: --backend)
+  --model-map A=B,…   backend model name A is catalog model B
+  --heartbeat-ms N    heartbeat interval (default: what the coordinator asks for)
+  --deregister-on-exit  deregister the node when stopped`;
+
+/** One line for an agent status change. */
+export function agentStatusLine(s: AgentStatus): string {
+  if (s.kind === 'registered')
+    return `meridian agent: registered node ${s.nodeId} (sequence floor ${s.lastSeq})`;
+  return `meridian agent: ${s.kind.replace('-', ' ')}: ${s.message}`;
+}
+
+function parseMap(text: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (text === undefined) return out;
+  for (const pair of text.split(',')) {
+    const [a, b] = pair.split('=');
+    if (!a || !b)
+      throw new UsageError(`${NAME}: --model-map expects NAME=ID pairs separated by commas (got "${pair}")`);
+    out.set(a.trim(), b.trim());
+  }
+  return out;
+}
+
+function url(args: Parameters<Command['run']>[0], name: string): string {
+  const v = requireStr(args, NAME, name);
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    throw new UsageError(`${NAME}: --${name} must be an http(s) URL (got "${v}")`);
+  }
+  return v;
+}
+
+export const agent: Command = {
+  name: NAME,
+  summary: 'run the node agent beside an inference server (discovery, registration, heartbeats)',
+  help: HELP,
+  options: {
+    backend: { type: 'string' },
+    kind: { type: 'string' },
+    coordinator: { type: 'string' },
+    node: { type: 'string' },
+    token: { type: 'string' },
+    key: { type: 'string' },
+    endpoint: { type: 'string' },
+    'model-map': { type: 'string' },
+    'heartbeat-ms': { type: 'string' },
+    'deregister-on-exit': { type: 'boolean' },
+  },
+  async run(args, io) {
+    const backend = url(args, 'backend');
+    const coordinator = url(args, 'coordinator');
+    const kind = requireStr(args, NAME, 'kind');
+    if (!(BACKEND_KINDS as readonly string[]).includes(kind))
+      throw new UsageError(`${NAME}: --kind must be one of ${BACKEND_KINDS.join(', ')} (got "${kind}")`);
+    const nodeFile = requireStr(args, NAME, 'node');
+    let raw: unknown;
+    try {
+      raw = parse(readFileSync(nodeFile, 'utf8'));
+    } catch (e) {
+      throw new InputError(nodeFile, [
+        { path: '', message: `cannot read: ${(e as Error).message.split('\n')[0]}` },
+      ]);
+    }
+    const node = parseOrThrow(Descriptor, raw, nodeFile);
+    const token = str(args, 'token') ?? process.env.MERIDIAN_TOKEN;
+    if (token === undefined)
+      throw new UsageError(`${NAME}: --token or the MERIDIAN_TOKEN environment variable is required`);
+    const endpoint = str(args, 'endpoint');
+    const heartbeat = str(args, 'heartbeat-ms');
+    const a = new Agent({
+      coordinator,
+      backend,
+      kind: kind as BackendKind,
+      token,
+      node,
+      key: loadOrCreateIdentity(str(args, 'key') ?? 'meridian-node.key'),
+      names: parseMap(str(args, 'model-map')),
+      ...(endpoint === undefined ? {} : { endpoint }),
+      ...(heartbeat === undefined
+        ? {}
+        : { intervalMs: num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true }) }),
+      onStatus: (s) => (s.kind === 'registered' ? io.out(agentStatusLine(s)) : io.err(agentStatusLine(s))),
+    });
+    const stopped = untilStopSignal();
+    await a.start();
+    const signal = await stopped;
+    await a.stop(flag(args, 'deregister-on-exit'));
+    io.err(`meridian: agent stopped (${signal})`);
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,57 @@
+import { UsageError } from '../errors.js';
+import { loadConfig } from '../server/config.js';
+import { startServer } from '../server/serve.js';
+import { untilStopSignal } from '../server/signals.js';
+import { type Command, num, requireStr, str } from './command.js';
+import { EXIT_OK } from './exit.js';
+
+const NAME = 'serve';
+
+const HELP = `meridian serve --config FILE [--port N] [--host ADDR] [--data-dir DIR] [--json]
+
+Runs the coordinator: node registry (operator tokens, Ed25519 node keys, signed heartbeats), telemetry,
+POST /v1/route, the OpenAI-compatible gateway (/v1/chat/completions, /v1/completions, /v1/models) with
+independent failover, hedging and circuit breakers, GET /v1/receipts/:id, /metrics and /healthz.
+Registry, tokens and receipts live in SQLite under the data directory. Stops on Ctrl-C (SIGINT) or SIGTERM.
+
+  --config FILE    YAML configuration (see docs/coordinator.md and examples/coordinator.yaml)
+  --port N         overrides listen.port (0 = any free port)
+  --host ADDR      overrides listen.host
+  --data-dir DIR   overrides dataDir (":memory:" keeps nothing)
+  --json           print {"url", "dataDir", "nodes"} once listening`;
+
+export const serve: Command = {
+  name: NAME,
+  summary: 'run the coordinator: registry, telemetry, route API and OpenAI-compatible gateway',
+  help: HELP,
+  options: {
+    config: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+  },
+  async run(args, io) {
+    const config = loadConfig(requireStr(args, NAME, 'config'));
+    if (str(args, 'port') !== undefined)
+      config.listen.port = num(args, NAME, 'port', 0, { min: 0, max: 65535, integer: true });
+    const host = str(args, 'host');
+    if (host !== undefined) {
+      if (host.trim() === '') throw new UsageError(`${NAME}: --host must not be empty`);
+      config.listen.host = host;
+    }
+    const dataDir = str(args, 'data-dir');
+    if (dataDir !== undefined) config.dataDir = dataDir;
+    const server = await startServer(config);
+    const nodes = server.coordinator.registry.all().length;
+    if (args.values.json === true)
+      io.out(JSON.stringify({ url: server.url, dataDir: config.dataDir, nodes }));
+    else
+      io.out(
+        `meridian coordinator listening on ${server.url} (data ${config.dataDir}, ${nodes} registered nodes)`,
+      );
+    const signal = await untilStopSignal();
+    await server.stop();
+    if (args.values.json !== true) io.err(`meridian: coordinator stopped (${signal})`);
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,281 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { InputError, MeridianError } from '../errors.js';
+import { untilStopSignal } from '../server/signals.js';
+import { Children } from '../worker/children.js';
+import { type Fleet, loadFleet } from '../worker/fleet.js';
+import { type ModelRow, type NodeRow, renderSummary } from '../worker/summary.js';
+import { TrafficGenerator } from '../worker/traffic.js';
+import { type Command, flag, num, str } from './command.js';
+import { EXIT_FAILURE, EXIT_OK } from './exit.js';
+
+const NAME = 'start';
+
+/** The example fleet shipped with the repository (examples/fleet/fleet.yaml beside dist/). */
+export const DEFAULT_FLEET = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'examples',
+  'fleet',
+  'fleet.yaml',
+);
+
+const HELP = `meridian start [--fleet FILE] [--port N] [--data-dir DIR] [--rate R] [--no-traffic] [--duration S] [--json]
+
+Runs the whole thing on one machine: a coordinator with SQLite, an emulated fleet of workers spread over
+distant metros (each with an artificial delay equal to the geo-model round trip from the coordinator's
+metro, and its node agent), and a client traffic generator; prints the gateway URL (usable with curl and
+the openai client) and a live summary: requests, p50/p95, load per node, warm models. Ctrl-C stops every
+process it started.
+
+  --fleet FILE     fleet file (default examples/fleet/fleet.yaml: 14 workers on 5 continents)
+  --port N         gateway port (default: the fleet's coordinator config, 8080; 0 = any free port)
+  --data-dir DIR   SQLite data and node keys (default: $TMPDIR/meridian-fleet; kept between runs)
+  --rate R         client requests per second (default: the fleet file's traffic.rate)
+  --no-traffic     start the fleet without the traffic generator
+  --duration S     stop by itself after S seconds (default: run until Ctrl-C)
+  --json           print JSON lines ({"url"…} first, then one summary object per 5 s) instead of the screen`;
+
+interface FleetOptions {
+  port?: number;
+  dataDir: string;
+  rate?: number;
+  traffic: boolean;
+  durationS?: number;
+  json: boolean;
+}
+
+export const start: Command = {
+  name: NAME,
+  summary: 'run a local fleet: coordinator, emulated workers in distant metros, traffic, live summary',
+  help: HELP,
+  options: {
+    fleet: { type: 'string' },
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    rate: { type: 'string' },
+    'no-traffic': { type: 'boolean' },
+    duration: { type: 'string' },
+  },
+  async run(args, io) {
+    const fleet = loadFleet(str(args, 'fleet') ?? DEFAULT_FLEET);
+    const opts: FleetOptions = {
+      dataDir: resolve(str(args, 'data-dir') ?? join(tmpdir(), 'meridian-fleet')),
+      traffic: !flag(args, 'no-traffic'),
+      json: args.values.json === true,
+      ...(str(args, 'port') === undefined
+        ? {}
+        : { port: num(args, NAME, 'port', 8080, { min: 0, max: 65535, integer: true }) }),
+      ...(str(args, 'rate') === undefined
+        ? {}
+        : { rate: num(args, NAME, 'rate', 6, { min: 0, max: 10_000 }) }),
+      ...(str(args, 'duration') === undefined
+        ? {}
+        : { durationS: num(args, NAME, 'duration', 60, { min: 1 }) }),
+    };
+    return runFleet(fleet, opts, io);
+  },
+};
+
+/** The clear operator token for each worker's operator (the fleet registers through the config's tokens). */
+function tokensFor(fleet: Fleet): Map<string, string> {
+  const byOperator = new Map(
+    fleet.config.operators.filter((o) => o.token !== undefined).map((o) => [o.id, o.token!]),
+  );
+  const out = new Map<string, string>();
+  for (const w of fleet.workers) {
+    const op = w.node.labels.operator.value;
+    const token = byOperator.get(op);
+    if (token === undefined)
+      throw new InputError(fleet.configFile, [
+        {
+          path: 'operators',
+          message: `needs a clear "token" for operator ${op} (worker ${w.node.id}) to start the fleet`,
+        },
+      ]);
+    out.set(w.node.id, token);
+  }
+  return out;
+}
+
+async function runFleet(
+  fleet: Fleet,
+  opts: FleetOptions,
+  io: Parameters<Command['run']>[1],
+): Promise<number> {
+  const tokens = tokensFor(fleet);
+  mkdirSync(join(opts.dataDir, 'keys'), { recursive: true });
+  const children = new Children();
+  const killOnExit = () => children.killAllNow();
+  process.once('exit', killOnExit);
+  const say = (text: string) => (opts.json ? undefined : io.err(text));
+  const stopped = untilStopSignal();
+  let traffic: TrafficGenerator | undefined;
+  let code = EXIT_OK;
+  try {
+    const coord = await children.spawn('coordinator', [
+      'serve',
+      '--config',
+      fleet.configFile,
+      '--data-dir',
+      join(opts.dataDir, 'data'),
+      ...(opts.port === undefined ? [] : ['--port', String(opts.port)]),
+    ]);
+    say(`coordinator at ${coord.url}; starting ${fleet.workers.length} workers…`);
+    // Start workers a few at a time: each is a Node process, and the machine may have two cores.
+    for (let k = 0; k < fleet.workers.length; k += 4) {
+      await Promise.all(
+        fleet.workers
+          .slice(k, k + 4)
+          .map((w) =>
+            children.spawn(`worker ${w.node.id}`, [
+              'worker',
+              '--emulate',
+              '--profile',
+              w.file,
+              '--coordinator',
+              coord.url,
+              '--delay-ms',
+              String(w.delayMs),
+              '--key',
+              join(opts.dataDir, 'keys', `${w.node.id}.key`),
+              '--token',
+              tokens.get(w.node.id)!,
+            ]),
+          ),
+      );
+    }
+    const api = new Pool(coord.url, { connections: 2 });
+    const get = async <T>(path: string): Promise<T> =>
+      (await (await api.request({ method: 'GET', path })).body.json()) as T;
+    await waitRegistered(get, fleet.workers.length);
+    if (opts.json)
+      io.out(JSON.stringify({ url: coord.url, workers: fleet.workers.length, dataDir: opts.dataDir }));
+    else
+      io.out(
+        `meridian fleet ready: gateway ${coord.url} (${fleet.workers.length} workers, data ${opts.dataDir})`,
+      );
+    if (opts.traffic) {
+      traffic = new TrafficGenerator(coord.url, {
+        ...fleet.traffic,
+        ...(opts.rate === undefined ? {} : { rate: opts.rate }),
+      });
+      traffic.begin();
+    }
+    const began = Date.now();
+    const coordinatorDied = coord.exited.then((c) => `the coordinator exited (${c})`);
+    const timeUp =
+      opts.durationS === undefined
+        ? new Promise<never>(() => {})
+        : new Promise<string>((r) => setTimeout(() => r('duration reached'), opts.durationS! * 1000));
+    let last = 0;
+    const show = async (final = false) => {
+      const [nodes, models] = await Promise.all([
+        get<{ nodes: NodeRow[] }>('/v1/nodes').then((b) => b.nodes),
+        get<{ data: ModelRow[] }>('/v1/models').then((b) => b.data),
+      ]).catch(() => [[], []] as [NodeRow[], ModelRow[]]);
+      const snap = traffic?.snapshot(30_000);
+      if (opts.json) {
+        if (!final && Date.now() - last < 5000) return;
+        last = Date.now();
+        io.out(
+          JSON.stringify(summaryJson(coord.url, (Date.now() - began) / 1000, snap, nodes, models, final)),
+        );
+        return;
+      }
+      const lines = renderSummary({
+        url: coord.url,
+        uptimeS: (Date.now() - began) / 1000,
+        windowS: 30,
+        traffic: snap,
+        nodes,
+        models,
+      });
+      if (io.isTTY && !final) io.out(`\x1b[H\x1b[2J${lines.join('\n')}`);
+      else if (final || Date.now() - last >= 10_000) {
+        last = Date.now();
+        io.out(lines.join('\n'));
+      }
+    };
+    let ticker: NodeJS.Timeout | undefined;
+    const loop = new Promise<never>(() => {
+      ticker = setInterval(() => void show(), 1000);
+    });
+    const reason = await Promise.race([stopped, coordinatorDied, timeUp, loop]);
+    clearInterval(ticker);
+    if (reason.startsWith('the coordinator')) {
+      io.err(`meridian: ${reason}\n${coord.stderr()}`);
+      code = EXIT_FAILURE;
+    }
+    await traffic?.end();
+    if (code === EXIT_OK) await show(true);
+    traffic = undefined;
+    await api.close();
+    say(`stopping ${children.list.length} processes (${reason})…`);
+  } catch (e) {
+    // A child that failed to start already printed why (its stderr is in the message): no stack trace.
+    if (e instanceof MeridianError) throw e;
+    throw new MeridianError(
+      'fleet_failed',
+      `the fleet could not start: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  } finally {
+    await traffic?.end();
+    const workers = children.list.filter((c) => c.name.startsWith('worker'));
+    await Promise.all(workers.map((w) => w.stop('SIGTERM', 3000)));
+    await children.stopAll(3000);
+    process.off('exit', killOnExit);
+  }
+  return code;
+}
+
+async function waitRegistered(get: <T>(path: string) => Promise<T>, expected: number): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (Date.now() < end) {
+    const body = await get<{ nodes: { health: string }[] }>('/v1/nodes').catch(() => ({ nodes: [] }));
+    if (body.nodes.filter((n) => n.health === 'fresh').length >= expected) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function summaryJson(
+  url: string,
+  uptimeS: number,
+  t: ReturnType<TrafficGenerator['snapshot']> | undefined,
+  nodes: NodeRow[],
+  models: ModelRow[],
+  final: boolean,
+): unknown {
+  return {
+    url,
+    final,
+    uptime_s: Math.round(uptimeS),
+    requests:
+      t === undefined
+        ? null
+        : {
+            sent: t.sent,
+            ok: t.ok,
+            failed: t.failed,
+            in_flight: t.inFlight,
+            rps_30s: Math.round(t.rps * 10) / 10,
+            p50_ms: Math.round(t.p50),
+            p95_ms: Math.round(t.p95),
+          },
+    nodes: nodes.map((n) => ({
+      id: n.id,
+      metro: n.metro,
+      health: n.health,
+      breaker: n.breaker,
+      load: n.telemetry?.inFlight ?? null,
+      queue: n.telemetry?.queue ?? null,
+      served_30s: t?.byNode.get(n.id) ?? 0,
+      warm: (n.telemetry?.models ?? []).filter((m) => m.state === 'warm').map((m) => m.id),
+    })),
+    models: models.map((m) => ({ id: m.id, warm: m.warm_replicas, loading: m.loading_replicas })),
+  };
+}

@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import { Agent } from '../agent/agent.js';
+import { loadOrCreateIdentity } from '../agent/keys.js';
+import { UsageError } from '../errors.js';
+import { parseOrThrow } from '../model/validate.js';
+import { generateIdentity } from '../server/identity.js';
+import { Descriptor } from '../server/protocol.js';
+import { listenError } from '../server/serve.js';
+import { untilStopSignal } from '../server/signals.js';
+import { buildWorkerApp } from '../worker/app.js';
+import { loadProfile } from '../worker/profile.js';
+import { agentStatusLine } from './agent.js';
+import { type Command, flag, num, requireStr, str } from './command.js';
+import { EXIT_OK } from './exit.js';
+
+const NAME = 'worker';
+
+const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--coordinator URL [--token T] [--key FILE]] [--json]
+
+Runs an emulated OpenAI-compatible inference server for demos and tests: model load times, accelerator
+memory with LRU eviction, slots and a queue, tokens streamed at the profile's rate, an optional network
+delay standing for distance, and the discovery endpoints of vLLM, Ollama or llama.cpp (profile "flavor").
+
+With --coordinator the worker also runs the node agent in the same process, pointed at its own URL
+through the same HTTP discovery a real backend gets (one process per node instead of two).
+
+  --emulate          required: this command only emulates (run "meridian agent" beside a real server)
+  --profile FILE     worker profile YAML (examples/workers/*.yaml; docs/coordinator.md)
+  --port N           listen port (default 0: any free port); --host ADDR (default 127.0.0.1)
+  --delay-ms N       overrides the profile's networkDelayMs
+  --coordinator URL  register and heartbeat with this coordinator (needs the profile's "node")
+  --token T          operator token (default: environment variable MERIDIAN_TOKEN)
+  --key FILE         node key file, created when missing (default: a fresh key each start)
+  --heartbeat-ms N   heartbeat interval (default: what the coordinator asks for)
+  --json             print {"url", "node"} once listening`;
+
+export const worker: Command = {
+  name: NAME,
+  summary: 'run an emulated inference server (optionally with its node agent)',
+  help: HELP,
+  options: {
+    emulate: { type: 'boolean' },
+    profile: { type: 'string' },
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'delay-ms': { type: 'string' },
+    coordinator: { type: 'string' },
+    token: { type: 'string' },
+    key: { type: 'string' },
+    'heartbeat-ms': { type: 'string' },
+  },
+  async run(args, io) {
+    if (!flag(args, 'emulate'))
+      throw new UsageError(`${NAME}: only --emulate is supported; beside a real server run "meridian agent"`);
+    const file = requireStr(args, NAME, 'profile');
+    const profile = loadProfile(file);
+    if (str(args, 'delay-ms') !== undefined)
+      profile.networkDelayMs = num(args, NAME, 'delay-ms', 0, { min: 0, max: 60_000 });
+    const port = num(args, NAME, 'port', 0, { min: 0, max: 65535, integer: true });
+    const coordinator = str(args, 'coordinator');
+    const node =
+      coordinator === undefined || profile.node === undefined
+        ? undefined
+        : parseOrThrow(Descriptor, profile.node, `${file}: node`);
+    if (coordinator !== undefined && node === undefined)
+      throw new UsageError(`${NAME}: --coordinator needs a "node" section in the profile ${file}`);
+    const token = str(args, 'token') ?? process.env.MERIDIAN_TOKEN;
+    if (coordinator !== undefined && token === undefined)
+      throw new UsageError(`${NAME}: --coordinator needs --token or the MERIDIAN_TOKEN environment variable`);
+    const heartbeatMs =
+      str(args, 'heartbeat-ms') === undefined
+        ? undefined
+        : num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true });
+
+    const w = buildWorkerApp(profile);
+    const host = str(args, 'host') ?? '127.0.0.1';
+    await w.app.listen({ host, port }).catch((e: unknown) => {
+      throw listenError(e, host, port);
+    });
+    const addr = w.app.server.address() as AddressInfo;
+    const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    let agent: Agent | undefined;
+    if (coordinator !== undefined && node !== undefined && token !== undefined) {
+      const keyFile = str(args, 'key');
+      agent = new Agent({
+        coordinator,
+        backend: url,
+        kind: profile.flavor,
+        token,
+        addedRttMs: profile.networkDelayMs * profile.timeScale,
+        node,
+        key: keyFile === undefined ? generateIdentity() : loadOrCreateIdentity(keyFile),
+        ...(heartbeatMs === undefined ? {} : { intervalMs: heartbeatMs }),
+        onStatus: (s) => io.err(agentStatusLine(s)),
+      });
+    }
+    if (args.values.json === true) io.out(JSON.stringify({ url, node: node?.id ?? null }));
+    else
+      io.out(
+        `meridian worker (${profile.flavor} emulation) listening on ${url}${node ? ` as node ${node.id}` : ''}`,
+      );
+    const stopped = untilStopSignal();
+    await agent?.start();
+    const signal = await stopped;
+    await agent?.stop(false);
+    await w.app.close();
+    if (args.values.json !== true) io.err(`meridian: worker stopped (${signal})`);
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { Id, LatLon } from '../model/common.js';
+import { Model } from '../model/model.js';
+import { POLICY_NAMES } from '../model/policies.js';
+import { parseOrThrow } from '../model/validate.js';
+
+/**
+ * The coordinator's configuration (`meridian serve --config FILE`): one schema holds every default, one
+ * parse step resolves paths and rejects contradictions.
+ */
+
+const Operator = z
+  .strictObject({
+    id: Id,
+    /** The token in clear (development); prefer `tokenSha256` in shared files. */
+    token: z.string().min(16, 'at least 16 characters').max(500).optional(),
+    /** SHA-256 of the token, hex. */
+    tokenSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits')
+      .optional(),
+  })
+  .refine((o) => (o.token === undefined) !== (o.tokenSha256 === undefined), {
+    message: 'give exactly one of token and tokenSha256',
+  });
+
+const Hedge = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Requests whose deadline is below this get a hedge copy on the first fallback. */
+  deadlineBelowMs: z.number().positive().default(2000),
+  /** Wait this long for the primary's first byte before sending the hedge. */
+  delayMs: z.number().min(0).default(30),
+  /** At most this fraction of requests is hedged (measured over the last `windowMs`). */
+  maxRate: z.number().min(0).max(1).default(0.05),
+  windowMs: z.number().positive().default(10_000),
+});
+
+const Breaker = z.strictObject({
+  /** Consecutive failures that open a node's breaker. */
+  failures: z.number().int().min(1).default(3),
+  /** Time an open breaker waits before letting one trial request through. */
+  cooldownMs: z.number().min(0).default(5000),
+  /** Label dimensions whose shared value is a failure domain (every node with `upstream: X`). */
+  domainDimensions: z.array(z.string().min(1)).default(['upstream']),
+  /** Distinct members of a domain failing with no success in between that open its breaker (≥ 2). */
+  domainFailures: z.number().int().min(2).default(3),
+});
+
+const Probes = z.strictObject({
+  intervalMs: z.number().min(0).default(2000),
+  timeoutMs: z.number().positive().default(1000),
+  path: z.string().startsWith('/').default('/v1/models'),
+});
+
+const Gateway = z.strictObject({
+  bodyLimitBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Where a client is taken to be when the request does not say (header `x-meridian-client`). */
+  client: LatLon.default({ lat: 50.11, lon: 8.68 }),
+  /** Metro of the coordinator: RTT samples agents report `to: coordinator` are taken as to this metro. */
+  metro: Id.optional(),
+  defaultOutputTokens: z.number().int().min(1).default(256),
+  /** Attempts per request: the primary and up to this many minus one fallbacks. */
+  maxAttempts: z.number().int().min(1).max(16).default(3),
+  connectTimeoutMs: z.number().positive().default(2000),
+  /** Time allowed for an upstream's response headers. */
+  headersTimeoutMs: z.number().positive().default(60_000),
+  bodyTimeoutMs: z.number().positive().default(300_000),
+  /** Keep-alive connections per upstream node. */
+  connectionsPerNode: z.number().int().min(1).max(4096).default(128),
+  hedge: Hedge.default(Hedge.parse({})),
+  breaker: Breaker.default(Breaker.parse({})),
+  probes: Probes.default(Probes.parse({})),
+});
+
+const Telemetry = z.strictObject({
+  heartbeatIntervalMs: z.number().int().min(10).default(1000),
+  /** A node not heard from for this long is stale (still routable, discounted). */
+  staleAfterMs: z.number().positive().default(3000),
+  /** A node not heard from for this long is unhealthy (not routed to). */
+  unhealthyAfterMs: z.number().positive().default(10_000),
+  /** Largest accepted difference between a message's timestamp and the coordinator's clock. */
+  maxClockSkewMs: z.number().positive().default(300_000),
+});
+
+const Routing = z.strictObject({
+  /** A built-in policy (`meridian`, `p2c`, …) or, with `profilesFile`, a profile of that file. */
+  policy: z.string().min(1).default('meridian'),
+  /** A routing profiles YAML file (same format as the built-in profiles); relative to the config file. */
+  profilesFile: z.string().min(1).optional(),
+  seed: z.number().int().default(1),
+});
+
+const Receipts = z.strictObject({
+  keep: z.number().int().min(0).default(100_000),
+  flushMs: z.number().int().min(1).default(25),
+});
+
+export const ServerConfig = z
+  .strictObject({
+    listen: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .default({ host: '127.0.0.1', port: 8080 }),
+    /** Directory for the SQLite database; relative to the config file. `:memory:` keeps nothing. */
+    dataDir: z.string().min(1).default('meridian-data'),
+    operators: z.array(Operator).default([]),
+    /** Token for the admin API (issuing operator tokens); admin API disabled when absent. */
+    adminToken: z.string().min(16, 'at least 16 characters').optional(),
+    /** Models besides the built-in catalog (same schema as scenario files). */
+    models: z.array(Model).default([]),
+    gateway: Gateway.default(Gateway.parse({})),
+    telemetry: Telemetry.default(Telemetry.parse({})),
+    routing: Routing.default(Routing.parse({})),
+    receipts: Receipts.default(Receipts.parse({})),
+  })
+  .superRefine((c, ctx) => {
+    if (c.telemetry.unhealthyAfterMs <= c.telemetry.staleAfterMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['telemetry', 'unhealthyAfterMs'],
+        message: 'must be greater than telemetry.staleAfterMs',
+      });
+    if (
+      c.routing.profilesFile === undefined &&
+      !(POLICY_NAMES as readonly string[]).includes(c.routing.policy)
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['routing', 'policy'],
+        message: `expected one of ${POLICY_NAMES.join(', ')} (or a profile of routing.profilesFile)`,
+      });
+    const seen = new Set<string>();
+    c.operators.forEach((o, i) => {
+      if (seen.has(o.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['operators', i, 'id'],
+          message: 'operator ids must not repeat',
+        });
+      seen.add(o.id);
+    });
+  });
+export type ServerConfig = z.infer<typeof ServerConfig>;
+export type ServerConfigInput = z.input<typeof ServerConfig>;
+
+/** A config from an object (tests), with every default filled; `baseDir` resolves a relative dataDir. */
+export function parseConfig(data: unknown, source = 'config', baseDir = process.cwd()): ServerConfig {
+  const config = parseOrThrow(ServerConfig, data ?? {}, source);
+  if (config.dataDir !== ':memory:' && !isAbsolute(config.dataDir))
+    config.dataDir = resolve(baseDir, config.dataDir);
+  if (config.routing.profilesFile !== undefined && !isAbsolute(config.routing.profilesFile))
+    config.routing.profilesFile = resolve(baseDir, config.routing.profilesFile);
+  return config;
+}
+
+/** Reads and validates a YAML config file; errors name the file, the line and the field. */
+export function loadConfig(file: string): ServerConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, [{ path: '', message: `cannot read: ${(e as Error).message}` }]);
+  }
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const lineOf = lineCounter(text);
+    throw new InputError(
+      file,
+      doc.errors.map((e) => ({
+        path: '',
+        message: e.message.split('\n')[0] ?? 'YAML error',
+        line: lineOf(e.pos[0]),
+      })),
+    );
+  }
+  const data = doc.toJS() as unknown;
+  const lineOf = lineCounter(text);
+  try {
+    return parseConfig(data, file, dirname(resolve(file)));
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    const issues = e.issues.map((issue) => {
+      const node = doc.getIn(pathSegments(issue.path), true) as
+        | { range?: [number, number, number] }
+        | undefined;
+      const at = node?.range?.[0];
+      return at === undefined ? issue : { ...issue, line: lineOf(at) };
+    });
+    throw new InputError(file, issues);
+  }
+}
+
+function lineCounter(text: string): (offset: number) => number {
+  return (offset) => {
+    let line = 1;
+    for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+    return line;
+  };
+}
+
+/** `gateway.hedge.maxRate` / `operators[2].id` → path segments for `doc.getIn`. */
+function pathSegments(path: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const m of path.matchAll(/([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\["([^"]*)"\]/g)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[3] !== undefined) out.push(m[3]);
+  }
+  return out;
+}

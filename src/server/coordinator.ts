@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.js';
+import type { Model } from '../model/model.js';
+import { POLICY_NAMES } from '../model/policies.js';
+import type { Policy } from '../routing/policy.js';
+import { isPolicyName, loadProfiles, policyByName } from '../routing/profiles.js';
+import { BUILTIN_MODELS } from '../scenario/catalog/models.js';
+import type { RegistryStore } from '../store/registry-store.js';
+import { BreakerBoard, domainKeys } from './breakers.js';
+import type { ServerConfig } from './config.js';
+import { type Decide, routeDecider } from './decide.js';
+import { HedgeBudget } from './hedge-budget.js';
+import { LiveNetwork } from './live-network.js';
+import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
+import { nearestCatalogMetro } from './openai.js';
+import { Prober } from './probes.js';
+import { ReceiptLog } from './receipts.js';
+import { Registry } from './registry.js';
+import { Upstreams } from './upstream.js';
+
+/** What `buildApp` needs besides the config: the store, and optionally a clock and a decision function. */
+export interface CoordinatorDeps {
+  store: RegistryStore;
+  now?: () => number;
+  decide?: Decide;
+}
+
+/** Every part of the running coordinator, wired once; route handlers receive this object. */
+export interface Coordinator {
+  config: ServerConfig;
+  /** Where a request without client hints comes from: `gateway.client` and its nearest catalog metro. */
+  defaultClient: { lat: number; lon: number; metro: string };
+  now: () => number;
+  store: RegistryStore;
+  registry: Registry;
+  network: LiveNetwork;
+  breakers: BreakerBoard;
+  upstreams: Upstreams;
+  budget: HedgeBudget;
+  receipts: ReceiptLog;
+  prober: Prober;
+  decide: Decide;
+  metrics: CoordinatorMetrics;
+  close(): Promise<void>;
+}
+
+export interface CoordinatorMetrics {
+  registry: MetricsRegistry;
+  /** Time spent in `route()`, seconds. */
+  decision: Histogram;
+  /** Gateway requests by node (the one that answered, or `none`) and status. */
+  requests: Counter;
+  /** Failed attempts by node and kind (connect, timeout, status, body). */
+  errors: Counter;
+  hedges: Counter;
+}
+
+/** Seconds: 10 µs … 100 ms, for the decision latency histogram. */
+const DECISION_BUCKETS = [1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 0.1];
+
+/** The routing policy: a built-in preset, or a profile of the config's profiles file. */
+function policyOf(config: ServerConfig): Policy {
+  const r = config.routing;
+  if (r.profilesFile === undefined) {
+    if (!isPolicyName(r.policy))
+      throw new InputError('config', [
+        {
+          path: 'routing.policy',
+          message: `unknown built-in policy (known: ${POLICY_NAMES.join(', ')})`,
+          value: r.policy,
+        },
+      ]);
+    return policyByName(r.policy);
+  }
+  const profiles = loadProfiles(readFileSync(r.profilesFile, 'utf8'), r.profilesFile);
+  const p = profiles.get(r.policy);
+  if (p === undefined)
+    throw new InputError(r.profilesFile, [
+      {
+        path: 'profiles',
+        message: `no profile named "${r.policy}" (has: ${[...profiles.keys()].join(', ')})`,
+      },
+    ]);
+  return p;
+}
+
+/** The model catalog: built-in models, overridden and extended by the config's `models`. */
+export function modelCatalog(extra: readonly Model[]): Model[] {
+  const byId = new Map<string, Model>(BUILTIN_MODELS.map((m) => [m.id, m]));
+  for (const m of extra) byId.set(m.id, m);
+  return [...byId.values()];
+}
+
+export async function createCoordinator(config: ServerConfig, deps: CoordinatorDeps): Promise<Coordinator> {
+  const now = deps.now ?? Date.now;
+  const g = config.gateway;
+  const registry = new Registry(deps.store, config, now);
+  const breakers = new BreakerBoard({
+    failures: g.breaker.failures,
+    cooldownMs: g.breaker.cooldownMs,
+    domainFailures: g.breaker.domainFailures,
+  });
+  const network = new LiveNetwork({
+    models: modelCatalog(config.models),
+    thresholds: config.telemetry,
+    ...(g.metro === undefined ? {} : { coordinatorMetro: g.metro }),
+    now,
+    blocked: (id) => breakers.blocked(id, now()),
+  });
+  const upstreams = new Upstreams({
+    connections: g.connectionsPerNode,
+    connectTimeoutMs: g.connectTimeoutMs,
+    headersTimeoutMs: g.headersTimeoutMs,
+    bodyTimeoutMs: g.bodyTimeoutMs,
+  });
+  registry.onEvent((e) => {
+    if (e.type === 'upsert') {
+      upstreams.set(e.node.record.id, e.node.record.endpoint);
+      breakers.setDomains(e.node.record.id, domainKeys(e.node.descriptor.labels, g.breaker.domainDimensions));
+    } else if (e.type === 'remove') {
+      upstreams.remove(e.nodeId);
+      breakers.removeNode(e.nodeId);
+    }
+    network.onEvent(e, () => registry.all());
+  });
+  await registry.init();
+  for (const n of registry.all()) {
+    upstreams.set(n.record.id, n.record.endpoint);
+    breakers.setDomains(n.record.id, domainKeys(n.descriptor.labels, g.breaker.domainDimensions));
+  }
+  network.reset(registry.all());
+
+  const metrics = createMetrics(network, breakers, () => registry.all().map((n) => n.record.id), now);
+  const prober = new Prober(
+    upstreams,
+    breakers,
+    () => registry.all().map((n) => n.record.id),
+    g.probes,
+    now,
+    (id, ok) => {
+      if (!ok) metrics.errors.inc({ node: id, kind: 'probe' });
+    },
+  );
+  prober.start();
+  const receipts = new ReceiptLog(deps.store, config.receipts);
+  return {
+    config,
+    defaultClient: { ...g.client, metro: nearestCatalogMetro(g.client) },
+    now,
+    store: deps.store,
+    registry,
+    network,
+    breakers,
+    upstreams,
+    budget: new HedgeBudget(g.hedge.maxRate, g.hedge.windowMs),
+    receipts,
+    prober,
+    decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),
+    metrics,
+    async close() {
+      prober.stop();
+      await receipts.flush();
+      await upstreams.close();
+    },
+  };
+}
+
+function createMetrics(
+  network: LiveNetwork,
+  breakers: BreakerBoard,
+  nodeIds: () => string[],
+  now: () => number,
+): CoordinatorMetrics {
+  const registry = new MetricsRegistry();
+  const code = { closed: 0, 'half-open': 1, open: 2 } as const;
+  const m: CoordinatorMetrics = {
+    registry,
+    decision: registry.add(
+      new Histogram(
+        'meridian_decision_seconds',
+        'Time spent deciding where a request goes.',
+        DECISION_BUCKETS,
+      ),
+    ),
+    requests: registry.add(
+      new Counter('meridian_requests_total', 'Gateway requests by answering node and status.'),
+    ),
+    errors: registry.add(
+      new Counter('meridian_node_errors_total', 'Failed attempts and probes by node and kind.'),
+    ),
+    hedges: registry.add(new Counter('meridian_hedges_total', 'Hedge copies sent.')),
+  };
+  registry.add(
+    new Gauge('meridian_breaker_state', 'Circuit breaker state: 0 closed, 1 half-open, 2 open.', () => {
+      const t = now();
+      const s = breakers.states(t);
+      return [
+        ...nodeIds()
+          .sort()
+          .map((id) => [{ scope: 'node', name: id }, code[breakers.nodeState(id, t)]] as const),
+        ...s.domains.map(([d, st]) => [{ scope: 'domain', name: d }, code[st]] as const),
+      ];
+    }),
+  );
+  registry.add(
+    new Gauge('meridian_warm_replicas', 'Healthy nodes with the model resident in accelerator memory.', () =>
+      network.availability().map((a) => [{ model: a.id }, a.warm] as const),
+    ),
+  );
+  return m;
+}

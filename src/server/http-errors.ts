@@ -1,0 +1,97 @@
+import { InputError, MeridianError, NotFoundError, UsageError } from '../errors.js';
+
+/** Missing or wrong operator token, or a signature that does not verify. */
+export class AuthError extends MeridianError {
+  constructor(code: 'unauthorized' | 'bad_signature', message: string) {
+    super(code, message);
+  }
+}
+
+/** The caller is known but may not do this (another operator's node). */
+export class ForbiddenError extends MeridianError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+/** The request conflicts with stored state: a replayed sequence, a node id bound to another key. */
+export class ConflictError extends MeridianError {
+  constructor(code: 'replayed' | 'key_mismatch' | 'conflict', message: string) {
+    super(code, message);
+  }
+}
+
+/** The model is not served by any registered node; `served` lists the models that are. */
+export class UnknownModelError extends MeridianError {
+  readonly served: string[];
+  constructor(model: string, served: string[]) {
+    const list = served.length === 0 ? 'none yet' : served.join(', ');
+    super('model_not_found', `model ${JSON.stringify(model)} is not served here; served models: ${list}`);
+    this.served = served;
+  }
+}
+
+/** No node can take the request now (all unhealthy, breakers open, or a shared domain failing). */
+export class UnavailableError extends MeridianError {
+  constructor(code: 'no_capacity' | 'domain_open' | 'upstream_failed', message: string) {
+    super(code, message);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; issues?: unknown; served?: string[] };
+}
+
+interface FastifyLikeError {
+  statusCode?: unknown;
+  code?: unknown;
+  message?: unknown;
+}
+
+/** Fastify's own client errors (bad JSON, body too large, wrong media type) by their error code. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_content_length',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_VALIDATION: 'invalid_input',
+};
+
+/** The only place errors become HTTP statuses and JSON bodies. Anything unrecognised is a 500. */
+export function httpError(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof InputError)
+    return {
+      status: 400,
+      body: { error: { code: error.code, message: error.message, issues: error.issues } },
+    };
+  if (error instanceof UnknownModelError)
+    return {
+      status: 404,
+      body: { error: { code: error.code, message: error.message, served: error.served } },
+    };
+  const status = statusOf(error);
+  if (error instanceof MeridianError)
+    return { status, body: { error: { code: error.code, message: error.message } } };
+  const e = (error ?? {}) as FastifyLikeError;
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    const fastifyCode = typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined;
+    const code = fastifyCode ?? (error instanceof SyntaxError ? 'invalid_json' : 'bad_request');
+    const message = typeof e.message === 'string' ? e.message : 'bad request';
+    return { status: e.statusCode, body: { error: { code, message } } };
+  }
+  return {
+    status: 500,
+    body: { error: { code: 'internal', message: 'internal error (a bug; please report it)' } },
+  };
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof UsageError) return 400;
+  if (error instanceof AuthError) return 401;
+  if (error instanceof ForbiddenError) return 403;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof UnavailableError) return error.code === 'upstream_failed' ? 502 : 503;
+  return 500;
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
+
+describe('Prometheus text', () => {
+  it('renders counters with escaped labels, gauges and cumulative histogram buckets', () => {
+    const r = new MetricsRegistry();
+    const c = r.add(new Counter('x_total', 'Things.'));
+    c.inc({ node: 'a"b' });
+    c.inc({ node: 'a"b' }, 2);
+    r.add(new Gauge('y', 'Level.', () => [[{ m: 'k' }, 1.5]]));
+    const h = r.add(new Histogram('z_seconds', 'Time.', [0.001, 0.01]));
+    h.observe(0.0005);
+    h.observe(0.005);
+    h.observe(1);
+    expect(r.render()).toBe(
+      [
+        '# HELP x_total Things.',
+        '# TYPE x_total counter',
+        'x_total{node="a\\"b"} 3',
+        '# HELP y Level.',
+        '# TYPE y gauge',
+        'y{m="k"} 1.5',
+        '# HELP z_seconds Time.',
+        '# TYPE z_seconds histogram',
+        'z_seconds_bucket{le="0.001"} 1',
+        'z_seconds_bucket{le="0.01"} 2',
+        'z_seconds_bucket{le="+Inf"} 3',
+        'z_seconds_sum 1.0055',
+        'z_seconds_count 3',
+        '',
+      ].join('\n'),
+    );
+  });
+});

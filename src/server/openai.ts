@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { greatCircleKm } from '../geo/distance.js';
+import { METROS, metroById } from '../geo/metros.js';
+import type { LatLon } from '../model/common.js';
+import { DEFAULT_INDEPENDENCE_DIMENSIONS, type Request } from '../model/request.js';
+import { parseOrThrow } from '../model/validate.js';
+
+/**
+ * The OpenAI-compatible request bodies the gateway accepts. Only the fields meridian reads are checked;
+ * everything else passes through to the node untouched.
+ */
+
+const ModelName = z.string().min(1).max(256);
+const MaxTokens = z.number().int().min(1).max(10_000_000).nullish();
+
+const Message = z.looseObject({
+  role: z.string().min(1).max(64),
+  content: z.union([z.string(), z.array(z.unknown()), z.null()]).optional(),
+});
+
+export const ChatBody = z.looseObject({
+  model: ModelName,
+  messages: z.array(Message).min(1).max(100_000),
+  stream: z.boolean().nullish(),
+  max_tokens: MaxTokens,
+  max_completion_tokens: MaxTokens,
+});
+export type ChatBody = z.infer<typeof ChatBody>;
+
+export const CompletionBody = z.looseObject({
+  model: ModelName,
+  prompt: z.union([
+    z.string(),
+    z.array(z.string()),
+    z.array(z.number().int()),
+    z.array(z.array(z.number().int())),
+  ]),
+  stream: z.boolean().nullish(),
+  max_tokens: MaxTokens,
+});
+export type CompletionBody = z.infer<typeof CompletionBody>;
+
+export type Endpoint = 'chat' | 'completions';
+
+export function parseBody(endpoint: Endpoint, body: unknown): ChatBody | CompletionBody {
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new InputError('body', [{ path: '', message: 'expected a JSON object', value: body }]);
+  return endpoint === 'chat'
+    ? parseOrThrow(ChatBody, body, 'body')
+    : parseOrThrow(CompletionBody, body, 'body');
+}
+
+/** Characters per token used to estimate prompt length without a tokenizer (a common rule of thumb for English). */
+export const CHARS_PER_TOKEN = 4;
+
+function textLength(v: unknown): number {
+  if (typeof v === 'string') return v.length;
+  if (typeof v === 'number') return CHARS_PER_TOKEN;
+  if (Array.isArray(v)) return v.reduce<number>((s, x) => s + textLength(x), 0);
+  if (v !== null && typeof v === 'object') {
+    const text = (v as { text?: unknown }).text;
+    return typeof text === 'string' ? text.length : 0;
+  }
+  return 0;
+}
+
+export function estimateInputTokens(endpoint: Endpoint, body: ChatBody | CompletionBody): number {
+  const chars =
+    endpoint === 'chat'
+      ? (body as ChatBody).messages.reduce((s, m) => s + textLength(m.content), 0)
+      : textLength((body as CompletionBody).prompt);
+  return Math.ceil(chars / CHARS_PER_TOKEN);
+}
+
+/** The catalog metro nearest to a point (the default client's metro, so routing needs no per-request search). */
+export function nearestCatalogMetro(p: LatLon): string {
+  let best = METROS[0]!;
+  let bestKm = Number.POSITIVE_INFINITY;
+  for (const m of METROS) {
+    const km = greatCircleKm(p, m);
+    if (km < bestKm) {
+      bestKm = km;
+      best = m;
+    }
+  }
+  return best.id;
+}
+
+/** Client hints a request can carry in headers. */
+export interface Hints {
+  client: LatLon & { metro?: string };
+  deadlineMs?: number;
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Reads `x-meridian-client-metro` (a catalog metro id), `x-meridian-client` (`lat,lon`) and
+ * `x-meridian-deadline-ms`; InputError naming the header on a bad value.
+ */
+export function readHints(
+  headers: Record<string, string | string[] | undefined>,
+  fallback: Hints['client'],
+): Hints {
+  const issues: { path: string; message: string; value: unknown }[] = [];
+  let client: Hints['client'] = fallback;
+  const metroId = header(headers, 'x-meridian-client-metro');
+  const latLon = header(headers, 'x-meridian-client');
+  if (metroId !== undefined) {
+    const metro = metroById(metroId);
+    if (metro === undefined)
+      issues.push({
+        path: 'x-meridian-client-metro',
+        message: 'expected a metro id of the catalog',
+        value: metroId,
+      });
+    else client = { lat: metro.lat, lon: metro.lon, metro: metro.id };
+  } else if (latLon !== undefined) {
+    const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(latLon);
+    const lat = Number(m?.[1]);
+    const lon = Number(m?.[2]);
+    if (m === null || Math.abs(lat) > 90 || Math.abs(lon) > 180)
+      issues.push({ path: 'x-meridian-client', message: 'expected "lat,lon" in degrees', value: latLon });
+    else client = { lat, lon };
+  }
+  let deadlineMs: number | undefined;
+  const deadline = header(headers, 'x-meridian-deadline-ms');
+  if (deadline !== undefined) {
+    deadlineMs = Number(deadline);
+    if (!/^\d+(\.\d+)?$/.test(deadline.trim()) || !(deadlineMs > 0) || deadlineMs > 86_400_000)
+      issues.push({
+        path: 'x-meridian-deadline-ms',
+        message: 'expected a number of ms in (0, 86400000]',
+        value: deadline,
+      });
+  }
+  if (issues.length > 0) throw new InputError('headers', issues);
+  return deadlineMs === undefined ? { client } : { client, deadlineMs };
+}
+
+export interface RequestOptions {
+  defaultOutputTokens: number;
+  fallbacks: number;
+  hedge: boolean;
+}
+
+/** The meridian Request that `route()` decides on for an OpenAI body. */
+export function toRouteRequest(
+  endpoint: Endpoint,
+  body: ChatBody | CompletionBody,
+  hints: Hints,
+  opt: RequestOptions,
+): Request {
+  const max =
+    (endpoint === 'chat' ? ((body as ChatBody).max_completion_tokens ?? body.max_tokens) : body.max_tokens) ??
+    opt.defaultOutputTokens;
+  const req: Request = {
+    model: body.model,
+    client: hints.client,
+    inputTokens: Math.min(10_000_000, estimateInputTokens(endpoint, body)),
+    outputTokens: max,
+    verification: 'none',
+    constraints: {
+      requireTee: false,
+      independence: {
+        fallbacks: opt.fallbacks,
+        dimensions: DEFAULT_INDEPENDENCE_DIMENSIONS,
+        hedge: opt.hedge,
+      },
+    },
+  };
+  if (hints.deadlineMs !== undefined) req.deadlineMs = hints.deadlineMs;
+  return req;
+}

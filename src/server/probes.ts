@@ -1,0 +1,73 @@
+import type { BreakerBoard } from './breakers.js';
+import type { Upstreams } from './upstream.js';
+
+export interface ProbeOptions {
+  intervalMs: number;
+  timeoutMs: number;
+  path: string;
+}
+
+/**
+ * Active probes: every `intervalMs`, a GET of `path` on each node. A failed probe counts against the
+ * node's breaker like a failed request (so a dead node is found without sacrificing client requests); a
+ * successful probe closes an open breaker once its cooldown has passed.
+ */
+export class Prober {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly upstreams: Upstreams,
+    private readonly breakers: BreakerBoard,
+    private readonly nodeIds: () => string[],
+    private readonly opt: ProbeOptions,
+    private readonly now: () => number = Date.now,
+    private readonly onResult?: (nodeId: string, ok: boolean) => void,
+  ) {}
+
+  start(): void {
+    if (this.opt.intervalMs <= 0 || this.timer !== undefined) return;
+    this.timer = setInterval(() => void this.round(), this.opt.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Probes every node once (skipped while the previous round is still running). */
+  async round(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await Promise.all(this.nodeIds().map((id) => this.probe(id)));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  async probe(nodeId: string): Promise<boolean> {
+    let ok = false;
+    try {
+      const res = await this.upstreams.request(nodeId, {
+        method: 'GET',
+        path: this.opt.path,
+        signal: AbortSignal.timeout(this.opt.timeoutMs),
+        headersTimeoutMs: this.opt.timeoutMs,
+      });
+      await res.body.arrayBuffer();
+      ok = res.statusCode < 500;
+    } catch {
+      ok = false;
+    }
+    if (ok) {
+      const state = this.breakers.nodeState(nodeId, this.now());
+      if (state !== 'open') this.breakers.probeSuccess(nodeId);
+    } else {
+      this.breakers.failure(nodeId, this.now());
+    }
+    this.onResult?.(nodeId, ok);
+    return ok;
+  }
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { Id } from '../model/common.js';
+import { Node } from '../model/node.js';
+
+/**
+ * Wire format between agents and the coordinator. Every message a node sends is a signed envelope: the
+ * payload as JSON text plus an Ed25519 signature over it (see `identity.ts`). Every signed message after
+ * registration carries a sequence number that must rise strictly, so a captured message cannot be replayed.
+ */
+
+export const MAX_PAYLOAD_CHARS = 64 * 1024;
+
+export const Envelope = z.strictObject({
+  payload: z.string().min(2).max(MAX_PAYLOAD_CHARS),
+  signature: z.string().min(1).max(200),
+});
+export type Envelope = z.infer<typeof Envelope>;
+
+const Seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const EpochMs = z.number().int().min(0).max(8.64e15);
+const HttpUrl = z
+  .string()
+  .max(2000)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
+    } catch {
+      return false;
+    }
+  }, 'an http(s) URL without credentials');
+
+/** The node as described at registration; its models come from heartbeats, not from here. */
+export const Descriptor = Node.omit({ models: true });
+export type Descriptor = z.infer<typeof Descriptor>;
+export type DescriptorInput = z.input<typeof Descriptor>;
+
+export const RegisterPayload = z.strictObject({
+  node: z.unknown(),
+  endpoint: HttpUrl,
+  publicKey: z.string().min(1).max(100),
+  signedAt: EpochMs,
+});
+export type RegisterPayload = z.infer<typeof RegisterPayload>;
+
+export const UpdatePayload = z.strictObject({
+  nodeId: Id,
+  seq: Seq,
+  signedAt: EpochMs,
+  node: z.unknown().optional(),
+  endpoint: HttpUrl.optional(),
+});
+export type UpdatePayload = z.infer<typeof UpdatePayload>;
+
+export const DeregisterPayload = z.strictObject({ nodeId: Id, seq: Seq, signedAt: EpochMs });
+export type DeregisterPayload = z.infer<typeof DeregisterPayload>;
+
+/** Where a model's weights are on the node, as the node reports it. */
+export const MODEL_STATES = ['warm', 'loading', 'hostRam', 'localDisk'] as const;
+export const ModelState = z.enum(MODEL_STATES);
+export type ModelState = z.infer<typeof ModelState>;
+
+export const ModelReport = z.strictObject({
+  id: Id,
+  state: ModelState,
+  /** Loading progress in [0, 1] while `state` is `loading`. */
+  progress: z.number().min(0).max(1).optional(),
+  /** Time left to finish loading, ms, when the backend knows it. */
+  remainingMs: z.number().min(0).max(86_400_000).optional(),
+  /** The backend's own name for the model when it differs from `id` (the gateway rewrites requests). */
+  servedAs: z.string().min(1).max(500).optional(),
+});
+export type ModelReport = z.infer<typeof ModelReport>;
+
+export const RttSample = z.strictObject({
+  /** What was measured: `coordinator`, `backend`, a metro id or a node id. */
+  to: z.string().min(1).max(200),
+  ms: z.number().min(0).max(600_000),
+});
+export type RttSample = z.infer<typeof RttSample>;
+
+export const HeartbeatPayload = z.strictObject({
+  nodeId: Id,
+  seq: Seq,
+  sentAt: EpochMs,
+  models: z.array(ModelReport).max(1000),
+  slots: z.number().int().min(0).max(100_000),
+  inFlight: z.number().int().min(0).max(1_000_000),
+  queue: z.number().int().min(0).max(1_000_000),
+  /** Measured decode throughput over the last interval, tokens per second (all requests). */
+  tokensPerSec: z.number().min(0).max(1e9).optional(),
+  /** Mean time per finished request over the last interval, ms. */
+  meanServiceMs: z.number().min(0).max(86_400_000).optional(),
+  rtt: z.array(RttSample).max(1000).default([]),
+});
+export type Heartbeat = z.infer<typeof HeartbeatPayload>;
+export type HeartbeatInput = z.input<typeof HeartbeatPayload>;
+
+/** What the coordinator answers to a registration. */
+export interface RegisterResponse {
+  nodeId: string;
+  operator: string;
+  /** Highest sequence already accepted: the agent continues above it. */
+  lastSeq: number;
+  heartbeatIntervalMs: number;
+}

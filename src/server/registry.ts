@@ -1,0 +1,259 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import type { z } from 'zod';
+import { InputError, NotFoundError } from '../errors.js';
+import { parseOrThrow } from '../model/validate.js';
+import type { NodeRecord, RegistryStore } from '../store/registry-store.js';
+import type { ServerConfig } from './config.js';
+import { AuthError, ConflictError, ForbiddenError } from './http-errors.js';
+import { parsePublicKey, type SignDomain, verifyPayload } from './identity.js';
+import {
+  DeregisterPayload,
+  Descriptor,
+  type Envelope,
+  type Heartbeat,
+  HeartbeatPayload,
+  RegisterPayload,
+  type RegisterResponse,
+  UpdatePayload,
+} from './protocol.js';
+
+/** A registered node as the coordinator holds it in memory. */
+export interface RegisteredNode {
+  record: NodeRecord;
+  descriptor: Descriptor;
+  key: KeyObject;
+}
+
+export type RegistryEvent =
+  | { type: 'upsert'; node: RegisteredNode }
+  | { type: 'remove'; nodeId: string }
+  | { type: 'heartbeat'; nodeId: string; heartbeat: Heartbeat; receivedAt: number };
+
+/**
+ * Every registration moves the node's sequence floor to the coordinator's clock × 1000, so messages signed
+ * under an earlier registration of the same key (even one since deregistered and deleted) stay replays,
+ * as long as a node sends fewer than 1,000 signed messages per second.
+ */
+export const SEQ_PER_MS = 1000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** The bearer token of an `Authorization: Bearer …` header, or undefined. */
+export function bearer(header: string | undefined): string | undefined {
+  const m = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1];
+}
+
+/**
+ * Registration, update, deregistration and heartbeats: checks operator tokens, node signatures, clock skew
+ * and sequence numbers; persists through the RegistryStore; tells listeners what changed.
+ */
+export class Registry {
+  private readonly nodes = new Map<string, RegisteredNode>();
+  private readonly listeners: ((e: RegistryEvent) => void)[] = [];
+
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly config: ServerConfig,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Seeds the config's operator tokens into the store and loads every stored node. */
+  async init(): Promise<void> {
+    for (const op of this.config.operators) {
+      const hash = op.tokenSha256 ?? hashToken(op.token ?? '');
+      const existing = await this.store.getToken(hash);
+      if (existing === undefined || existing.operator !== op.id)
+        await this.store.putToken({ hash, operator: op.id, createdAt: this.now(), note: 'config' });
+    }
+    for (const record of await this.store.listNodes()) {
+      const key = parsePublicKey(record.publicKey);
+      const parsed = Descriptor.safeParse(record.descriptor);
+      if (key === undefined || !parsed.success) continue; // unreadable row: not routable, left in the store
+      this.nodes.set(record.id, { record, descriptor: parsed.data, key });
+    }
+  }
+
+  onEvent(listener: (e: RegistryEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get(id: string): RegisteredNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  all(): RegisteredNode[] {
+    return [...this.nodes.values()];
+  }
+
+  /** The operator a bearer token belongs to; AuthError when it is missing or unknown. */
+  async operatorOf(token: string | undefined): Promise<string> {
+    if (token === undefined)
+      throw new AuthError('unauthorized', 'an operator token is required (Authorization: Bearer …)');
+    const found = await this.store.getToken(hashToken(token));
+    if (found === undefined) throw new AuthError('unauthorized', 'unknown operator token');
+    return found.operator;
+  }
+
+  async register(token: string | undefined, envelope: Envelope): Promise<RegisterResponse> {
+    const operator = await this.operatorOf(token);
+    const payload = parsePayload(envelope, RegisterPayload);
+    const key = parsePublicKey(payload.publicKey);
+    if (key === undefined)
+      throw new InputError('body.payload', [
+        {
+          path: 'publicKey',
+          message: 'expected an Ed25519 public key (base64url, 43 characters)',
+          value: payload.publicKey,
+        },
+      ]);
+    if (!verifyPayload('register', envelope.payload, envelope.signature, key))
+      throw new AuthError('bad_signature', 'the registration is not signed by the key it carries');
+    this.checkSkew(payload.signedAt);
+    const descriptor = this.descriptorOf(payload.node, operator);
+    const existing = this.nodes.get(descriptor.id);
+    if (existing !== undefined && existing.record.operator !== operator)
+      throw new ForbiddenError(`node ${descriptor.id} belongs to operator ${existing.record.operator}`);
+    if (existing !== undefined && existing.record.publicKey !== payload.publicKey)
+      throw new ConflictError(
+        'key_mismatch',
+        `node ${descriptor.id} is registered with another key; deregister it first`,
+      );
+    const now = this.now();
+    const record: NodeRecord = {
+      id: descriptor.id,
+      operator,
+      publicKey: payload.publicKey,
+      endpoint: payload.endpoint,
+      descriptor,
+      registeredAt: existing?.record.registeredAt ?? now,
+      updatedAt: now,
+      lastSeq: Math.max(existing?.record.lastSeq ?? 0, now * SEQ_PER_MS),
+    };
+    await this.save({ record, descriptor, key });
+    return {
+      nodeId: record.id,
+      operator,
+      lastSeq: record.lastSeq,
+      heartbeatIntervalMs: this.config.telemetry.heartbeatIntervalMs,
+    };
+  }
+
+  async update(nodeId: string, envelope: Envelope): Promise<RegisteredNode> {
+    const { node, payload } = await this.verifySigned('update', envelope, UpdatePayload, nodeId);
+    const descriptor =
+      payload.node === undefined ? node.descriptor : this.descriptorOf(payload.node, node.record.operator);
+    if (descriptor.id !== nodeId)
+      throw new InputError('body.payload', [
+        { path: 'node.id', message: `must stay ${nodeId}`, value: descriptor.id },
+      ]);
+    const record: NodeRecord = {
+      ...node.record,
+      descriptor,
+      endpoint: payload.endpoint ?? node.record.endpoint,
+      updatedAt: this.now(),
+      lastSeq: node.record.lastSeq,
+    };
+    const updated = { record, descriptor, key: node.key };
+    await this.save(updated);
+    return updated;
+  }
+
+  /** Deregisters with the node's own signature (envelope) or its operator's token. */
+  async deregister(nodeId: string, auth: { token?: string; envelope?: Envelope }): Promise<void> {
+    if (auth.envelope !== undefined) {
+      await this.verifySigned('deregister', auth.envelope, DeregisterPayload, nodeId);
+    } else {
+      const operator = await this.operatorOf(auth.token);
+      const node = this.nodes.get(nodeId);
+      if (node === undefined) throw new NotFoundError(`node ${nodeId} is not registered`);
+      if (node.record.operator !== operator)
+        throw new ForbiddenError(`node ${nodeId} belongs to operator ${node.record.operator}`);
+    }
+    this.nodes.delete(nodeId);
+    await this.store.deleteNode(nodeId);
+    this.emit({ type: 'remove', nodeId });
+  }
+
+  async heartbeat(envelope: Envelope): Promise<Heartbeat> {
+    const { payload } = await this.verifySigned('heartbeat', envelope, HeartbeatPayload);
+    this.emit({ type: 'heartbeat', nodeId: payload.nodeId, heartbeat: payload, receivedAt: this.now() });
+    return payload;
+  }
+
+  private async save(node: RegisteredNode): Promise<void> {
+    await this.store.putNode(node.record);
+    this.nodes.set(node.record.id, node);
+    this.emit({ type: 'upsert', node });
+  }
+
+  private emit(e: RegistryEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private descriptorOf(raw: unknown, operator: string): Descriptor {
+    const d = parseOrThrow(Descriptor, raw, 'body.payload.node');
+    if (d.labels.operator.value !== operator)
+      throw new ForbiddenError(
+        `the token belongs to operator ${operator} but the node declares operator ${d.labels.operator.value}`,
+      );
+    d.labels.operator = { value: operator, provenance: 'attested' };
+    return d;
+  }
+
+  private checkSkew(at: number): void {
+    const skew = Math.abs(this.now() - at);
+    if (skew > this.config.telemetry.maxClockSkewMs)
+      throw new ConflictError(
+        'replayed',
+        `message timestamp is ${Math.round(skew / 1000)} s away from the coordinator's clock (at most ${Math.round(this.config.telemetry.maxClockSkewMs / 1000)} s)`,
+      );
+  }
+
+  /** Parses, authenticates (signature by the registered key), checks skew and advances the sequence. */
+  private async verifySigned<P extends { nodeId: string; seq: number }>(
+    domain: SignDomain,
+    envelope: Envelope,
+    schema: z.ZodType<P>,
+    expectedId?: string,
+  ): Promise<{ node: RegisteredNode; payload: P }> {
+    const payload = parsePayload(envelope, schema);
+    if (expectedId !== undefined && payload.nodeId !== expectedId)
+      throw new InputError('body.payload', [
+        { path: 'nodeId', message: `must match the node in the URL (${expectedId})`, value: payload.nodeId },
+      ]);
+    const node = this.nodes.get(payload.nodeId);
+    if (node === undefined) throw new NotFoundError(`node ${payload.nodeId} is not registered`);
+    if (!verifyPayload(domain, envelope.payload, envelope.signature, node.key))
+      throw new AuthError(
+        'bad_signature',
+        `the ${domain} message is not signed by node ${payload.nodeId}'s key`,
+      );
+    const at =
+      (payload as { sentAt?: number; signedAt?: number }).sentAt ??
+      (payload as { signedAt?: number }).signedAt;
+    if (at !== undefined) this.checkSkew(at);
+    if (!(await this.store.advanceSeq(node.record.id, payload.seq)))
+      throw new ConflictError(
+        'replayed',
+        `sequence ${payload.seq} is not above the last accepted one (${node.record.lastSeq}) for node ${payload.nodeId}`,
+      );
+    node.record.lastSeq = payload.seq;
+    return { node, payload };
+  }
+}
+
+/** The envelope's payload parsed as JSON and validated; InputError at `body.payload` otherwise. */
+function parsePayload<S extends z.ZodType>(envelope: Envelope, schema: S): z.output<S> {
+  let data: unknown;
+  try {
+    data = JSON.parse(envelope.payload);
+  } catch {
+    throw new InputError('body', [
+      { path: 'payload', message: 'expected JSON text', value: envelope.payload },
+    ]);
+  }
+  return parseOrThrow(schema, data, 'body.payload');
+}

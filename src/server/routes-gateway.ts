@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { InputError, NotFoundError } from '../errors.js';
+import type { Request } from '../model/request.js';
+import type { Delivered } from './attempt.js';
+import type { Coordinator } from './coordinator.js';
+import type { GatewayDecision } from './decide.js';
+import { type ForwardResult, forward } from './forward.js';
+import { UnavailableError, UnknownModelError } from './http-errors.js';
+import { type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
+
+/**
+ * The OpenAI-compatible gateway: `/v1/chat/completions`, `/v1/completions` (streamed or not) and
+ * `/v1/models`. Each request is decided by the shared `route()` on the live view, then proxied with
+ * failover over the decision's independent fallbacks (and a hedge copy for tight deadlines). Headers
+ * `x-meridian-node` and `x-meridian-receipt` name the node that answered and the decision's receipt.
+ */
+export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
+  app.post('/v1/chat/completions', (req, reply) => proxy(c, 'chat', req, reply));
+  app.post('/v1/completions', (req, reply) => proxy(c, 'completions', req, reply));
+
+  app.get('/v1/models', async () => ({
+    object: 'list',
+    data: c.network.availability().map((a) => ({
+      id: a.id,
+      object: 'model',
+      created: 0,
+      owned_by: 'meridian',
+      warm_replicas: a.warm,
+      loading_replicas: a.loading,
+      nodes: a.nodes,
+    })),
+  }));
+
+  app.get('/v1/receipts/:id', async (req) => {
+    const id = (req.params as { id: string }).id;
+    const receipt = /^[A-Za-z0-9-]{1,100}$/.test(id) ? await c.receipts.get(id) : undefined;
+    if (receipt === undefined) throw new NotFoundError(`no receipt ${JSON.stringify(id)}`);
+    return receipt;
+  });
+}
+
+/** The served models, or UnknownModelError listing them when `model` is not among them. */
+export function ensureServed(c: Coordinator, model: string): void {
+  const served = c.network.availability().map((a) => a.id);
+  if (!served.includes(model)) throw new UnknownModelError(model, served);
+}
+
+/** Runs `route()` on the current view and times it. */
+export function decideNow(c: Coordinator, request: Request): GatewayDecision {
+  const view = c.network.currentView();
+  const t0 = performance.now();
+  const decision = c.decide(request, view);
+  c.metrics.decision.observe((performance.now() - t0) / 1000);
+  return decision;
+}
+
+async function proxy(
+  c: Coordinator,
+  endpoint: Endpoint,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const started = c.now();
+  const g = c.config.gateway;
+  const body = parseBody(endpoint, req.body);
+  const hints = readHints(req.headers, c.defaultClient);
+  ensureServed(c, body.model);
+  const stream = body.stream === true;
+  const hedge =
+    g.hedge.enabled && hints.deadlineMs !== undefined && hints.deadlineMs < g.hedge.deadlineBelowMs;
+  const request = toRouteRequest(endpoint, body, hints, {
+    defaultOutputTokens: g.defaultOutputTokens,
+    fallbacks: g.maxAttempts - 1,
+    hedge,
+  });
+  const decision = decideNow(c, request);
+  c.budget.request(started);
+  const id = randomUUID();
+  if (decision.primary === undefined) {
+    record(c, id, started, endpoint, request, stream, decision, { attempts: [], stoppedDomains: [] }, 503);
+    throw routeError(body.model, decision, c.breakers.openDomains(c.now()));
+  }
+
+  // Only a streamed answer is cancelled when the client goes away; a non-streamed one is short and runs out.
+  const controller = stream ? new AbortController() : undefined;
+  if (controller !== undefined)
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) controller.abort();
+    });
+  const path = endpoint === 'chat' ? '/v1/chat/completions' : '/v1/completions';
+  const bodies = new Map<string, string>();
+  const bodyFor = (nodeId: string): string => {
+    const name = c.network.servedAs(nodeId, body.model);
+    let text = bodies.get(name);
+    if (text === undefined)
+      bodies.set(name, (text = JSON.stringify(name === body.model ? body : { ...body, model: name })));
+    return text;
+  };
+  const result = await forward(
+    {
+      upstreams: c.upstreams,
+      breakers: c.breakers,
+      budget: c.budget,
+      now: c.now,
+      begin: (n) => c.network.begin(n),
+      end: (n) => c.network.end(n),
+      onAttempt: (r) => {
+        if (!r.ok) c.metrics.errors.inc({ node: r.nodeId, kind: r.kind });
+      },
+      onHedge: () => c.metrics.hedges.inc(),
+    },
+    {
+      candidates: [decision.primary, ...decision.fallbacks],
+      maxAttempts: g.maxAttempts,
+      ...(decision.hedge === undefined
+        ? {}
+        : { hedge: { nodeId: decision.hedge, delayMs: g.hedge.delayMs } }),
+    },
+    { path, body: bodyFor, stream },
+    controller?.signal,
+  );
+
+  const d = result.delivered;
+  if (d === undefined) {
+    const status = result.stoppedDomains.length > 0 ? 503 : 502;
+    record(c, id, started, endpoint, request, stream, decision, result, status);
+    c.metrics.requests.inc({ node: 'none', status: String(status) });
+    if (controller?.signal.aborted) return;
+    throw failure(result, id);
+  }
+  c.metrics.requests.inc({ node: d.nodeId, status: String(d.status) });
+  const headers = {
+    'content-type': d.contentType,
+    'x-meridian-node': d.nodeId,
+    'x-meridian-receipt': id,
+    'x-meridian-attempts': String(result.attempts.filter((a) => a.outcome !== 'skipped').length),
+  };
+  if (d.rest === undefined) {
+    record(c, id, started, endpoint, request, stream, decision, result, d.status);
+    await reply.code(d.status).headers(headers).send(d.body);
+    return;
+  }
+  await pipeStream(c, reply, d, headers, controller!.signal);
+  record(c, id, started, endpoint, request, stream, decision, result, d.status);
+}
+
+/** Writes the first chunk and the rest of a streamed answer; a failure now ends the stream with an error event. */
+async function pipeStream(
+  c: Coordinator,
+  reply: FastifyReply,
+  d: Delivered,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<void> {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(d.status, { ...headers, 'cache-control': 'no-cache', connection: 'keep-alive' });
+  c.network.begin(d.nodeId);
+  try {
+    if (!raw.write(d.body)) await drained(raw, signal);
+    for (;;) {
+      const next = await d.rest!.next();
+      if (next.done || signal.aborted) break;
+      if (!raw.write(next.value)) await drained(raw, signal);
+    }
+  } catch (e) {
+    c.metrics.errors.inc({ node: d.nodeId, kind: 'stream' });
+    const message = e instanceof Error ? e.message : String(e);
+    raw.write(
+      `data: ${JSON.stringify({ error: { code: 'upstream_failed', message: `stream broke: ${message}` } })}\n\n`,
+    );
+  } finally {
+    c.network.end(d.nodeId);
+    d.abort();
+    raw.end();
+  }
+}
+
+function drained(raw: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      raw.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    raw.on('drain', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The HTTP error for a decision without a primary: the request's own fault is 4xx, lack of capacity 503. */
+export function routeError(
+  model: string,
+  decision: GatewayDecision,
+  openDomains: readonly string[] = [],
+): Error {
+  const e = decision.error ?? { code: 'no_candidates', message: 'no node chosen' };
+  if (e.code === 'unknown_model' || e.code === 'unknown_dataset') return new NotFoundError(e.message);
+  if (e.code === 'unsupported_verification')
+    return new InputError('body', [{ path: 'verification', message: e.message }]);
+  if (e.code === 'no_candidates' && openDomains.length > 0)
+    return new UnavailableError(
+      'domain_open',
+      `every node sharing ${openDomains.join(', ')} is failing; stopped failing over among them (${e.message})`,
+    );
+  return new UnavailableError('no_capacity', `no node can take ${model} now: ${e.message}`);
+}
+
+function failure(result: ForwardResult, receipt: string): UnavailableError {
+  const tried = result.attempts
+    .map((a) => `${a.nodeId}: ${a.outcome}${a.message ? ` (${a.message})` : ''}`)
+    .join('; ');
+  if (result.stoppedDomains.length > 0) {
+    const list = result.stoppedDomains.join(', ');
+    return new UnavailableError(
+      'domain_open',
+      `every node sharing ${list} is failing; stopped failing over among them (receipt ${receipt}; ${tried})`,
+    );
+  }
+  return new UnavailableError(
+    'upstream_failed',
+    `every candidate failed (receipt ${receipt}; ${tried || 'none tried'})`,
+  );
+}
+
+function record(
+  c: Coordinator,
+  id: string,
+  started: number,
+  endpoint: Endpoint,
+  request: Request,
+  stream: boolean,
+  decision: GatewayDecision,
+  result: Pick<ForwardResult, 'attempts' | 'stoppedDomains'> & { delivered?: Delivered },
+  status: number,
+): void {
+  c.receipts.add(id, started, {
+    id,
+    at: new Date(started).toISOString(),
+    endpoint,
+    stream,
+    request: {
+      model: request.model,
+      client: request.client,
+      inputTokens: request.inputTokens,
+      outputTokens: request.outputTokens,
+      ...(request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs }),
+    },
+    decision: {
+      primary: decision.primary ?? null,
+      fallbacks: decision.fallbacks,
+      hedge: decision.hedge ?? null,
+      receipt: decision.receipt,
+    },
+    attempts: result.attempts,
+    stoppedDomains: result.stoppedDomains,
+    node: result.delivered?.nodeId ?? null,
+    status,
+    durationMs: c.now() - started,
+  });
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { Request } from '../model/request.js';
+import { parseOrThrow } from '../model/validate.js';
+import type { Coordinator } from './coordinator.js';
+import { decideNow, ensureServed, routeError } from './routes-gateway.js';
+import { healthOf } from './telemetry.js';
+
+/** `POST /v1/route` (a decision without proxying), `GET /healthz`, `GET /metrics`. */
+export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
+  app.post('/v1/route', async (req) => {
+    const request = parseOrThrow(Request, req.body, 'body');
+    ensureServed(c, request.model);
+    const started = c.now();
+    const decision = decideNow(c, request);
+    const id = randomUUID();
+    const receipt = {
+      id,
+      at: new Date(started).toISOString(),
+      endpoint: 'route',
+      request,
+      decision: {
+        primary: decision.primary ?? null,
+        fallbacks: decision.fallbacks,
+        hedge: decision.hedge ?? null,
+        receipt: decision.receipt,
+      },
+    };
+    c.receipts.add(id, started, receipt);
+    if (decision.primary === undefined)
+      throw routeError(request.model, decision, c.breakers.openDomains(c.now()));
+    return {
+      receiptId: id,
+      primary: decision.primary ?? null,
+      fallbacks: decision.fallbacks,
+      hedge: decision.hedge ?? null,
+      receipt: decision.receipt,
+    };
+  });
+
+  app.get('/healthz', async () => {
+    const now = c.now();
+    const nodes = c.registry.all();
+    const healthy = nodes.filter(
+      (n) => healthOf(c.network.telemetry.ageMs(n.record.id, now), c.config.telemetry) !== 'unhealthy',
+    ).length;
+    return {
+      ok: true,
+      nodes: nodes.length,
+      healthyNodes: healthy,
+      ...(c.receipts.lastError === undefined ? {} : { receiptStoreError: c.receipts.lastError }),
+    };
+  });
+
+  app.get('/metrics', async (_req, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(c.metrics.registry.render()),
+  );
+}

@@ -1,0 +1,151 @@
+import type { Readable } from 'node:stream';
+import { type Dispatcher, Pool } from 'undici';
+
+export interface UpstreamOptions {
+  connections: number;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+}
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST';
+  /** Path below the node's endpoint, starting with `/`. */
+  path: string;
+  body?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Overrides the pool's headers timeout for this request (probes). */
+  headersTimeoutMs?: number;
+}
+
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable & Dispatcher.BodyMixin;
+}
+
+export interface BufferedResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+interface Entry {
+  endpoint: string;
+  origin: string;
+  prefix: string;
+  pool: Pool;
+}
+
+/** One keep-alive connection pool (undici) per node endpoint; pools are replaced when an endpoint moves. */
+export class Upstreams {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly opt: UpstreamOptions) {}
+
+  /** Points `nodeId` at `endpoint` (a base URL; any path is a prefix for every request). */
+  set(nodeId: string, endpoint: string): void {
+    const old = this.entries.get(nodeId);
+    if (old?.endpoint === endpoint) return;
+    if (old !== undefined) void old.pool.close().catch(() => {});
+    const url = new URL(endpoint);
+    const pool = new Pool(url.origin, {
+      connections: this.opt.connections,
+      connect: { timeout: this.opt.connectTimeoutMs },
+      headersTimeout: this.opt.headersTimeoutMs,
+      bodyTimeout: this.opt.bodyTimeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+    this.entries.set(nodeId, {
+      endpoint,
+      origin: url.origin,
+      prefix: url.pathname.replace(/\/+$/, ''),
+      pool,
+    });
+  }
+
+  remove(nodeId: string): void {
+    const e = this.entries.get(nodeId);
+    if (e === undefined) return;
+    this.entries.delete(nodeId);
+    void e.pool.close().catch(() => {});
+  }
+
+  has(nodeId: string): boolean {
+    return this.entries.has(nodeId);
+  }
+
+  async request(nodeId: string, req: UpstreamRequest): Promise<UpstreamResponse> {
+    const e = this.entries.get(nodeId);
+    if (e === undefined) throw new Error(`no upstream for node ${nodeId}`);
+    const res = await e.pool.request({
+      method: req.method,
+      path: e.prefix + req.path,
+      headers: req.headers,
+      body: req.body,
+      signal: req.signal,
+      ...(req.headersTimeoutMs === undefined ? {} : { headersTimeout: req.headersTimeoutMs }),
+    });
+    return { statusCode: res.statusCode, headers: res.headers, body: res.body };
+  }
+
+  /**
+   * A request whose whole answer is collected in memory, through undici's handler API (no response
+   * stream objects on the hot path of non-streamed completions).
+   */
+  requestBuffered(nodeId: string, req: UpstreamRequest): Promise<BufferedResponse> {
+    const e = this.entries.get(nodeId);
+    if (e === undefined) return Promise.reject(new Error(`no upstream for node ${nodeId}`));
+    return new Promise<BufferedResponse>((resolve, reject) => {
+      let statusCode = 0;
+      let headers: Record<string, string | string[] | undefined> = {};
+      const chunks: Buffer[] = [];
+      let onAbort: (() => void) | undefined;
+      const done = () => {
+        if (onAbort !== undefined) req.signal?.removeEventListener('abort', onAbort);
+      };
+      e.pool.dispatch(
+        {
+          origin: e.origin,
+          method: req.method,
+          path: e.prefix + req.path,
+          headers: req.headers,
+          body: req.body,
+          ...(req.headersTimeoutMs === undefined ? {} : { headersTimeout: req.headersTimeoutMs }),
+        },
+        {
+          onRequestStart(controller) {
+            if (req.signal === undefined) return;
+            if (req.signal.aborted) controller.abort(new Error('aborted'));
+            else {
+              onAbort = () => controller.abort(new Error('aborted'));
+              req.signal.addEventListener('abort', onAbort, { once: true });
+            }
+          },
+          onResponseStart(_controller, status, h) {
+            statusCode = status;
+            headers = h as Record<string, string | string[] | undefined>;
+          },
+          onResponseData(_controller, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            done();
+            resolve({ statusCode, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+          },
+          onResponseError(_controller, error) {
+            done();
+            reject(error);
+          },
+        },
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.entries.values()].map((e) => e.pool);
+    this.entries.clear();
+    await Promise.all(pools.map((p) => p.destroy().catch(() => {})));
+  }
+}

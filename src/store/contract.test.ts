@@ -1,0 +1,166 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryStore } from './memory-store.js';
+import type { NodeRecord, RegistryStore } from './registry-store.js';
+import { SqliteStore } from './sqlite-store.js';
+
+/**
+ * The RegistryStore contract, run against every implementation. A new store (NATS KV) adds one entry to
+ * IMPLEMENTATIONS; `reopen` is given when the store is durable, to check that a restart loses nothing.
+ */
+interface Implementation {
+  name: string;
+  open(): { store: RegistryStore; reopen?: () => RegistryStore; cleanup(): void };
+}
+
+const IMPLEMENTATIONS: Implementation[] = [
+  { name: 'MemoryStore', open: () => ({ store: new MemoryStore(), cleanup: () => {} }) },
+  {
+    name: 'SqliteStore (in memory)',
+    open: () => ({ store: new SqliteStore(':memory:'), cleanup: () => {} }),
+  },
+  {
+    name: 'SqliteStore (data directory)',
+    open: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'meridian-store-'));
+      return {
+        store: new SqliteStore(dir),
+        reopen: () => new SqliteStore(dir),
+        cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  {
+    name: 'SqliteStore (data directory, receipts written by a worker thread)',
+    open: () => {
+      const dir = mkdtempSync(join(tmpdir(), 'meridian-store-'));
+      return {
+        store: new SqliteStore(dir, { receiptThread: true }),
+        reopen: () => new SqliteStore(dir, { receiptThread: true }),
+        cleanup: () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+];
+
+function node(id: string, over: Partial<NodeRecord> = {}): NodeRecord {
+  return {
+    id,
+    operator: 'op-a',
+    publicKey: 'pk-' + id,
+    endpoint: `http://127.0.0.1:9/${id}`,
+    descriptor: { id, labels: { provider: { value: 'aws', provenance: 'declared' } }, slots: 4 },
+    registeredAt: 1000,
+    updatedAt: 1000,
+    lastSeq: 0,
+    ...over,
+  };
+}
+
+for (const impl of IMPLEMENTATIONS) {
+  describe(`RegistryStore contract: ${impl.name}`, () => {
+    let opened: ReturnType<Implementation['open']> | undefined;
+    const stores: RegistryStore[] = [];
+    const open = () => {
+      opened = impl.open();
+      stores.push(opened.store);
+      return opened.store;
+    };
+    afterEach(async () => {
+      for (const s of stores.splice(0)) await s.close();
+      opened?.cleanup();
+      opened = undefined;
+    });
+
+    it('starts empty: no nodes, no tokens, unknown receipt is undefined', async () => {
+      const s = open();
+      expect(await s.listNodes()).toEqual([]);
+      expect(await s.listTokens()).toEqual([]);
+      expect(await s.getNode('x')).toBeUndefined();
+      expect(await s.getReceipt('x')).toBeUndefined();
+      expect(await s.deleteNode('x')).toBe(false);
+      expect(await s.pruneReceipts(0)).toBe(0);
+    });
+
+    it('stores, replaces and deletes nodes, listed in id order with their descriptor intact', async () => {
+      const s = open();
+      await s.putNode(node('b'));
+      await s.putNode(node('a'));
+      await s.putNode(node('b', { endpoint: 'http://127.0.0.1:10', updatedAt: 2000 }));
+      const all = await s.listNodes();
+      expect(all.map((n) => n.id)).toEqual(['a', 'b']);
+      expect(all[1]).toEqual(node('b', { endpoint: 'http://127.0.0.1:10', updatedAt: 2000 }));
+      expect(await s.deleteNode('a')).toBe(true);
+      expect(await s.getNode('a')).toBeUndefined();
+      expect((await s.listNodes()).map((n) => n.id)).toEqual(['b']);
+    });
+
+    it('returns copies: mutating a returned node does not change the store', async () => {
+      const s = open();
+      await s.putNode(node('a'));
+      const got = (await s.getNode('a'))!;
+      got.endpoint = 'changed';
+      (got.descriptor as { slots: number }).slots = 99;
+      expect(await s.getNode('a')).toEqual(node('a'));
+    });
+
+    it('advances the heartbeat sequence only upwards and rejects replays and unknown nodes', async () => {
+      const s = open();
+      await s.putNode(node('a'));
+      expect(await s.advanceSeq('a', 5)).toBe(true);
+      expect(await s.advanceSeq('a', 5)).toBe(false);
+      expect(await s.advanceSeq('a', 4)).toBe(false);
+      expect(await s.advanceSeq('a', 6)).toBe(true);
+      expect(await s.advanceSeq('nobody', 1)).toBe(false);
+      expect((await s.getNode('a'))!.lastSeq).toBe(6);
+    });
+
+    it('stores tokens by hash and replaces one with the same hash', async () => {
+      const s = open();
+      await s.putToken({ hash: 'bb', operator: 'op-b', createdAt: 1, note: 'config' });
+      await s.putToken({ hash: 'aa', operator: 'op-a', createdAt: 2, note: 'admin' });
+      await s.putToken({ hash: 'bb', operator: 'op-b', createdAt: 3, note: 'config' });
+      expect(await s.getToken('aa')).toEqual({ hash: 'aa', operator: 'op-a', createdAt: 2, note: 'admin' });
+      expect((await s.listTokens()).map((t) => [t.hash, t.createdAt])).toEqual([
+        ['aa', 2],
+        ['bb', 3],
+      ]);
+    });
+
+    it('stores receipts in batches and prunes all but the most recent', async () => {
+      const s = open();
+      await s.putReceipts([]);
+      await s.putReceipts([
+        { id: 'r1', createdAt: 10, json: '{"n":1}' },
+        { id: 'r2', createdAt: 30, json: '{"n":2}' },
+        { id: 'r3', createdAt: 20, json: '{"n":3}' },
+      ]);
+      await s.putReceipts([{ id: 'r4', createdAt: 30, json: '{"n":4}' }]);
+      expect(await s.getReceipt('r2')).toEqual({ id: 'r2', createdAt: 30, json: '{"n":2}' });
+      // Most recent first: r4 (30, higher id), r2 (30), r3 (20), r1 (10). Keep two.
+      expect(await s.pruneReceipts(2)).toBe(2);
+      expect(await s.getReceipt('r4')).toBeDefined();
+      expect(await s.getReceipt('r2')).toBeDefined();
+      expect(await s.getReceipt('r3')).toBeUndefined();
+      expect(await s.getReceipt('r1')).toBeUndefined();
+    });
+
+    it('keeps nodes, sequences, tokens and receipts across a restart when durable', async () => {
+      const s = open();
+      const reopen = opened?.reopen;
+      if (reopen === undefined) return; // not durable: nothing to check
+      await s.putNode(node('a'));
+      await s.advanceSeq('a', 41);
+      await s.putToken({ hash: 'aa', operator: 'op-a', createdAt: 2, note: 'admin' });
+      await s.putReceipts([{ id: 'r1', createdAt: 10, json: '{}' }]);
+      await s.close();
+      const again = reopen();
+      stores.push(again);
+      expect(await again.getNode('a')).toEqual(node('a', { lastSeq: 41 }));
+      expect(await again.getToken('aa')).toBeDefined();
+      expect(await again.getReceipt('r1')).toEqual({ id: 'r1', createdAt: 10, json: '{}' });
+    });
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * The coordinator's durable state behind one small interface: registered nodes (with the last heartbeat
+ * sequence accepted from each), operator tokens (hashed) and decision receipts. The embedded default is
+ * SQLite (`sqlite-store.ts`); a NATS KV implementation comes next. Every implementation must pass the
+ * contract suite in `contract.test.ts`.
+ *
+ * All methods are async so that a networked store fits the same shape.
+ */
+
+/** A registered node: identity (public key), owner, where to reach its backend, and its descriptor. */
+export interface NodeRecord {
+  id: string;
+  /** Operator id of the token that registered the node. */
+  operator: string;
+  /** Ed25519 public key, base64url of the 32 raw bytes. */
+  publicKey: string;
+  /** Base URL of the OpenAI-compatible backend the gateway proxies to. */
+  endpoint: string;
+  /** The node descriptor as registered (a `NodeInput` object: location, labels, hardware, …). */
+  descriptor: unknown;
+  registeredAt: number;
+  updatedAt: number;
+  /** Highest heartbeat sequence accepted; 0 before the first heartbeat. */
+  lastSeq: number;
+}
+
+/** An operator token, stored only as its SHA-256 hash (hex). */
+export interface TokenRecord {
+  hash: string;
+  operator: string;
+  createdAt: number;
+  /** Free text: where the token came from (`config`, `admin`). */
+  note: string;
+}
+
+/** One decision receipt, stored as the JSON text the API returns. */
+export interface ReceiptRecord {
+  id: string;
+  createdAt: number;
+  json: string;
+}
+
+export interface RegistryStore {
+  /** Inserts or replaces a node (its `lastSeq` included). */
+  putNode(node: NodeRecord): Promise<void>;
+  getNode(id: string): Promise<NodeRecord | undefined>;
+  /** Every node, ordered by id. */
+  listNodes(): Promise<NodeRecord[]>;
+  /** True when the node existed. */
+  deleteNode(id: string): Promise<boolean>;
+  /**
+   * Atomically raises the node's `lastSeq` to `seq` when `seq` is strictly greater; true when it did.
+   * False for an unknown node or a sequence not above the stored one (a replay).
+   */
+  advanceSeq(id: string, seq: number): Promise<boolean>;
+
+  putToken(token: TokenRecord): Promise<void>;
+  getToken(hash: string): Promise<TokenRecord | undefined>;
+  /** Every token, ordered by hash. */
+  listTokens(): Promise<TokenRecord[]>;
+
+  /** Stores receipts (one transaction where the backend has them); an existing id is replaced. */
+  putReceipts(receipts: readonly ReceiptRecord[]): Promise<void>;
+  getReceipt(id: string): Promise<ReceiptRecord | undefined>;
+  /** Deletes all but the `keep` most recent receipts (by `createdAt`, then id); returns how many went. */
+  pruneReceipts(keep: number): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,79 @@
+import type { TrafficSnapshot } from './traffic.js';
+
+/** What the coordinator reports about one node (GET /v1/nodes), as far as the summary needs it. */
+export interface NodeRow {
+  id: string;
+  metro: string;
+  labels: Record<string, string>;
+  slots: number;
+  health: string;
+  breaker: string;
+  gatewayInFlight: number;
+  telemetry: {
+    inFlight: number;
+    queue: number;
+    models: { id: string; state: string; progress?: number }[];
+  } | null;
+}
+
+export interface ModelRow {
+  id: string;
+  warm_replicas: number;
+  loading_replicas: number;
+  nodes: number;
+}
+
+function ms(v: number): string {
+  return Number.isFinite(v) ? `${Math.round(v)} ms` : '—';
+}
+
+function short(model: string): string {
+  return model.replace(/-instruct$/, '').replace(/-it$/, '');
+}
+
+/** The live terminal summary: traffic, latency, load per node, warm models. Pure: data in, lines out. */
+export function renderSummary(input: {
+  url: string;
+  uptimeS: number;
+  windowS: number;
+  traffic: TrafficSnapshot | undefined;
+  nodes: NodeRow[];
+  models: ModelRow[];
+}): string[] {
+  const { traffic: t } = input;
+  const lines = [
+    `meridian fleet — gateway ${input.url}   (up ${Math.round(input.uptimeS)} s; Ctrl-C stops everything)`,
+    `  try: curl ${input.url}/v1/chat/completions -H 'content-type: application/json' -d '{"model":"llama-3.1-8b-instruct","messages":[{"role":"user","content":"hi"}]}'`,
+    '',
+  ];
+  if (t !== undefined) {
+    const fails = [...t.failures.entries()].map(([s, n]) => `${s === 0 ? 'no answer' : s}×${n}`).join(' ');
+    lines.push(
+      `requests  sent ${t.sent}  ok ${t.ok}  failed ${t.failed}  in flight ${t.inFlight}   last ${input.windowS} s: ${t.rps.toFixed(1)}/s  p50 ${ms(t.p50)}  p95 ${ms(t.p95)}${fails ? `  failures ${fails}` : ''}`,
+    );
+  } else lines.push('requests  (no traffic generator)');
+  lines.push('');
+  const head = `${'node'.padEnd(16)}${'metro'.padEnd(14)}${'provider'.padEnd(12)}${'health'.padEnd(10)}${'load'.padEnd(9)}${'queue'.padEnd(7)}${'served'.padEnd(8)}warm models`;
+  lines.push(head);
+  for (const n of input.nodes) {
+    const tel = n.telemetry;
+    const load = tel === null ? '—' : `${tel.inFlight}/${n.slots}`;
+    const warm = (tel?.models ?? [])
+      .filter((m) => m.state === 'warm' || m.state === 'loading')
+      .map((m) =>
+        m.state === 'loading'
+          ? `${short(m.id)} (loading ${Math.round((m.progress ?? 0) * 100)}%)`
+          : short(m.id),
+      )
+      .join(', ');
+    const health = n.breaker === 'closed' ? n.health : `${n.health}/${n.breaker}`;
+    lines.push(
+      `${n.id.padEnd(16)}${n.metro.padEnd(14)}${(n.labels.provider ?? '').padEnd(12)}${health.padEnd(10)}${load.padEnd(9)}${String(tel?.queue ?? '—').padEnd(7)}${String(t?.byNode.get(n.id) ?? 0).padEnd(8)}${warm}`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    `models    ${input.models.map((m) => `${short(m.id)} warm ${m.warm_replicas}${m.loading_replicas ? ` (+${m.loading_replicas} loading)` : ''}`).join('  |  ')}`,
+  );
+  return lines;
+}
