@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { routeCommand } from '../src/cli/route.js';
 import { runCli } from '../src/cli/run.js';
 import { ROOT } from './support/shared-data.js';
 
@@ -26,11 +25,11 @@ interface Outcome {
 async function meridianRoute(...args: string[]): Promise<Outcome> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(
-    ['route', ...args],
-    { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false },
-    [routeCommand],
-  );
+  const code = await runCli(['route', ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    isTTY: false,
+  });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 

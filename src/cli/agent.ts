@@ -61,7 +61,6 @@ function url(args: Parameters<Command['run']>[0], name: string): string {
 
 export const agent: Command = {
   name: NAME,
-  summary: 'run the node agent beside an inference server (discovery, registration, heartbeats)',
   help: HELP,
   options: {
     backend: { type: 'string' },

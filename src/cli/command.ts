@@ -16,6 +16,13 @@ export interface Parsed {
   positionals: string[];
 }
 
+/** A command as listed by `meridian --help`; its code is loaded only when it runs. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
 /**
  * One CLI command. `name` may have two words (`scenario validate`). `help` is printed by `--help`;
  * `run` returns the exit code (0 ok, 1 failure); bad usage and bad input are thrown as named errors
@@ -23,7 +30,6 @@ export interface Parsed {
  */
 export interface Command {
   name: string;
-  summary: string;
   help: string;
   options: Options;
   /** Minimum and maximum number of positional arguments. */

@@ -134,7 +134,6 @@ function decisionText(d: RouteDecision & { ok: true }, view: { metroOf(id: strin
 
 export const routeCommand: Command = {
   name: NAME,
-  summary: 'decide where one request runs (primary, independent fallbacks, verifiers), with --explain terms',
   help: HELP,
   options: {
     scenario: { type: 'string' },

@@ -49,7 +49,6 @@ function table(report: EvaluateReport, dropped: string[], seed: number): string 
 
 export const rttEvaluate: Command = {
   name: NAME,
-  summary: 'compare the distance RTT model and Vivaldi coordinates on held-out measured pairs',
   help: HELP,
   options: {
     matrix: { type: 'string' },

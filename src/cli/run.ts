@@ -1,9 +1,9 @@
 import { UsageError } from '../errors.js';
-import { type Command, type Io, parseCommandArgs } from './command.js';
+import { type CommandEntry, type Io, parseCommandArgs } from './command.js';
 import { COMMANDS } from './commands.js';
 import { EXIT_OK, EXIT_USAGE, errorJson, errorText, exitCodeFor } from './exit.js';
 
-function topHelp(commands: Command[]): string {
+function topHelp(commands: CommandEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'meridian: coordination plane for decentralized AI inference networks',
@@ -19,7 +19,10 @@ function topHelp(commands: Command[]): string {
 }
 
 /** Finds the command named by the first one or two words of argv. */
-function resolve(argv: string[], commands: Command[]): { cmd: Command; rest: string[] } | undefined {
+function resolve(
+  argv: string[],
+  commands: CommandEntry[],
+): { cmd: CommandEntry; rest: string[] } | undefined {
   const two = `${argv[0]} ${argv[1]}`;
   const byTwo = commands.find((c) => c.name === two);
   if (byTwo) return { cmd: byTwo, rest: argv.slice(2) };
@@ -29,7 +32,7 @@ function resolve(argv: string[], commands: Command[]): { cmd: Command; rest: str
 }
 
 /** Runs the CLI in-process and returns the exit code; never throws. */
-export async function runCli(argv: string[], io: Io, commands: Command[] = COMMANDS): Promise<number> {
+export async function runCli(argv: string[], io: Io, commands: CommandEntry[] = COMMANDS): Promise<number> {
   const json = argv.includes('--json');
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -46,12 +49,13 @@ export async function runCli(argv: string[], io: Io, commands: Command[] = COMMA
       const what = group.length > 0 ? `${argv[0]} ${argv[1] ?? ''}`.trim() : argv[0];
       throw new UsageError(`unknown command "${what}"\nRun "meridian --help" for the list of commands.`);
     }
-    const args = parseCommandArgs(found.cmd, found.rest);
+    const cmd = await found.cmd.load();
+    const args = parseCommandArgs(cmd, found.rest);
     if (args.values.help) {
-      io.out(found.cmd.help);
+      io.out(cmd.help);
       return EXIT_OK;
     }
-    return await found.cmd.run(args, io);
+    return await cmd.run(args, io);
   } catch (error) {
     if (json) io.out(JSON.stringify(errorJson(error)));
     io.err(errorText(error));

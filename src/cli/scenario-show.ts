@@ -18,7 +18,6 @@ bursts); failures with the number of nodes each selects; policies.
 
 export const scenarioShow: Command = {
   name: NAME,
-  summary: 'summarise a scenario: nodes, models and warm replicas, demand, failures',
   help: HELP,
   options: { top: { type: 'string' } },
   positionals: { min: 1, max: 1 },

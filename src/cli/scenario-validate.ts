@@ -45,7 +45,6 @@ function check(file: string): FileResult {
  */
 export const scenarioValidate: Command = {
   name: NAME,
-  summary: 'check scenario files (syntax, schema, references) and report every problem',
   help: HELP,
   options: {},
   positionals: { min: 1, max: Number.POSITIVE_INFINITY },

@@ -22,7 +22,6 @@ Registry, tokens and receipts live in SQLite under the data directory. Stops on 
 
 export const serve: Command = {
   name: NAME,
-  summary: 'run the coordinator: registry, telemetry, route API and OpenAI-compatible gateway',
   help: HELP,
   options: {
     config: { type: 'string' },

@@ -38,7 +38,6 @@ function parsePolicies(text: string | undefined, fallback: readonly string[]): s
 
 export const simulate: Command = {
   name: NAME,
-  summary: 'compare routing policies on a scenario against a clairvoyant lower bound',
   help: `meridian simulate SCENARIO [--policies a,b] [--duration 600|10m|1h] [--seed N] [--staleness MS] [--out DIR] [--json]
 
 Runs the scenario once per policy with the same arrivals, token counts and failures, and prints a

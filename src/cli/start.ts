@@ -51,7 +51,6 @@ interface FleetOptions {
 
 export const start: Command = {
   name: NAME,
-  summary: 'run a local fleet: coordinator, emulated workers in distant metros, traffic, live summary',
   help: HELP,
   options: {
     fleet: { type: 'string' },

@@ -36,7 +36,6 @@ through the same HTTP discovery a real backend gets (one process per node instea
 
 export const worker: Command = {
   name: NAME,
-  summary: 'run an emulated inference server (optionally with its node agent)',
   help: HELP,
   options: {
     emulate: { type: 'boolean' },

@@ -1,0 +1,176 @@
+import { basename } from 'node:path';
+import { UsageError } from '../errors.js';
+import { type LoadedNetwork, loadNetwork, NETWORK_FORMATS, type NetworkFormat } from '../import/load.js';
+import { parseMapFlags } from '../import/mapping.js';
+import { PRESETS } from '../import/presets.js';
+import { analyzeNetwork, type NetworkAnalysis } from '../resilience/analyze.js';
+import { metroGeo } from '../resilience/metro-geo.js';
+import { renderAnalysis, renderSimulation } from '../resilience/render.js';
+import { parseSelector } from '../resilience/selector.js';
+import { type OutageSimulation, simulateOutages } from '../resilience/simulate-outages.js';
+import { parseWeighting, WEIGHTING_NAMES } from '../resilience/weighting.js';
+import { type Command, flag, num, type Parsed, requireStr, str } from './command.js';
+import { EXIT_OK } from './exit.js';
+
+const NAME = 'analyze';
+
+const HELP = `meridian analyze --network FILE [--format csv|json|scenario] [--preset NAME] [--map dim=column ...]
+                 [--weight column] [--by WEIGHTING] [--dims a,b] [--cluster-dims a,b] [--outage dim=value ...]
+                 [--top N] [--json]
+
+Independence analysis of a network: concentration per dimension (shares, HHI, effective number, entropy,
+Nakamoto coefficients at 1/3, 1/2 and 2/3), joint dependency clusters, per-model warm replicas and the
+fewest domain values whose loss removes them, and what-if outages of the heaviest domain values (one at a
+time, then the worst pairs) with capacity lost per region and the latency change per demand region.
+
+Options:
+  --network FILE      the network: a CSV or JSON table of nodes, or a scenario file
+  --format F          ${NETWORK_FORMATS.join(' | ')} (default: from the extension; .yaml/.yml = scenario)
+  --preset NAME       a ready mapping: ${PRESETS.map((p) => `${p.name} (${p.description})`).join('; ')}
+  --map dim=column    take dimension "dim" from "column" (repeatable; adds to or replaces the preset's).
+                      Without --map or --preset, columns named like a dimension (provider, asn, datacenter,
+                      operator, country, upstream, teeVendor, client) are used; "id", "lat"/"latitude" and
+                      "lon"/"longitude" columns give ids and locations
+  --weight column     a non-negative number per node (stake); rows are then weighted by it
+  --by W              weighting: ${WEIGHTING_NAMES.join(', ')} (default: stake when nodes have one, else count)
+  --dims a,b          analyse only these dimensions (default: every mapped or carried dimension)
+  --cluster-dims a,b  dimensions whose shared values link nodes into clusters (default: --dims)
+  --outage SELECTOR   also evaluate this outage: dim=value[,dim=value] (all must match; repeatable)
+  --top N             values listed per dimension and what-if values per dimension (default 5 and 3)
+  --simulate          also run the simulator (policy meridian, same seed and arrivals) without outage and
+                      with each --outage, or with the 3 what-if outages losing the most when none is given;
+                      scenario networks only, one full run each (global.yaml: about a minute per run)
+  --sim-duration S    simulated seconds per run (default: the scenario's durationS)
+  --json              print {"network", "dimensions": {DIM: {"groups", "hhi", "effective", "entropy",
+                      "expEntropy", "nakamoto": {"1/3","1/2","2/3"}, "top": [{"value","share"}], ...}},
+                      "minimum", "clusters", "models", "latency", "whatif": [...]}
+
+Members without a value on a dimension count as a group of their own there (they share that domain with
+nobody known). Latency is analytic: demand-weighted RTT from every catalog metro to the nearest warm node
+(nearest node for networks without models), RTT from the fitted distance model.`;
+
+function list(args: Parsed, name: string): string[] | undefined {
+  const v = str(args, name);
+  if (v === undefined) return undefined;
+  const items = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (items.length === 0) throw new UsageError(`${NAME}: --${name} needs at least one dimension`);
+  return items;
+}
+
+function strings(args: Parsed, name: string): string[] {
+  const v = args.values[name];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}
+
+function format(args: Parsed): NetworkFormat | undefined {
+  const f = str(args, 'format');
+  if (f === undefined) return undefined;
+  if (!(NETWORK_FORMATS as readonly string[]).includes(f)) {
+    throw new UsageError(`${NAME}: --format must be one of ${NETWORK_FORMATS.join(', ')} (got "${f}")`);
+  }
+  return f as NetworkFormat;
+}
+
+function toJson(net: LoadedNetwork, a: NetworkAnalysis): unknown {
+  return {
+    network: {
+      source: basename(net.source),
+      format: net.format,
+      members: a.members,
+      rows: net.rows,
+      skipped: net.skipped,
+      weighting: a.weighting,
+      totalWeight: a.totalWeight,
+      capacityUnit: a.capacityUnit,
+    },
+    dimensions: a.dimensions,
+    minimum: a.minimum,
+    clusters: a.clusters,
+    models: a.models,
+    latency: a.latency,
+    whatif: a.whatif,
+  };
+}
+
+/** Simulates the chosen outages: the given selectors, else the what-if rows losing the most weight. */
+function simulate(
+  args: Parsed,
+  net: LoadedNetwork,
+  analysis: NetworkAnalysis,
+  selectorsGiven: boolean,
+): OutageSimulation {
+  if (net.scenario === undefined) {
+    throw new UsageError(
+      `${NAME}: --simulate needs a scenario network (--format scenario): a ${net.format} table has no workload to simulate`,
+    );
+  }
+  const chosen = selectorsGiven
+    ? analysis.whatif.filter((o) => o.kind === 'selector')
+    : [...analysis.whatif].sort((a, b) => b.weightLost - a.weightLost).slice(0, 3);
+  const durationS =
+    str(args, 'sim-duration') === undefined ? undefined : num(args, NAME, 'sim-duration', 0, { min: 1 });
+  return simulateOutages(net.scenario, chosen, durationS === undefined ? {} : { durationS });
+}
+
+export const analyze: Command = {
+  name: NAME,
+  help: HELP,
+  options: {
+    network: { type: 'string' },
+    format: { type: 'string' },
+    preset: { type: 'string' },
+    map: { type: 'string', multiple: true },
+    weight: { type: 'string' },
+    by: { type: 'string' },
+    dims: { type: 'string' },
+    'cluster-dims': { type: 'string' },
+    outage: { type: 'string', multiple: true },
+    top: { type: 'string' },
+    simulate: { type: 'boolean' },
+    'sim-duration': { type: 'string' },
+  },
+  async run(args, io) {
+    const path = requireStr(args, NAME, 'network');
+    const top = num(args, NAME, 'top', 5, { min: 1, max: 1000, integer: true });
+    const weighting = str(args, 'by');
+    const outages = strings(args, 'outage').map(parseSelector);
+    const net = await loadNetwork(path, {
+      format: format(args),
+      preset: str(args, 'preset'),
+      map: parseMapFlags(strings(args, 'map')),
+      weight: str(args, 'weight'),
+    });
+    const dimensions = list(args, 'dims') ?? net.dimensions;
+    const by = weighting === undefined ? undefined : parseWeighting(weighting);
+    if (by?.kind === 'warm' && !net.models.some((m) => m.id === by.model)) {
+      throw new UsageError(
+        net.models.length === 0
+          ? `${NAME}: --by warm:${by.model} needs a network with models (a scenario); ${basename(path)} has none`
+          : `${NAME}: --by warm:${by.model}: no such model (models: ${net.models.map((m) => m.id).join(', ')})`,
+      );
+    }
+    const analysis = analyzeNetwork(net.members, {
+      dimensions,
+      clusterDimensions: list(args, 'cluster-dims') ?? dimensions,
+      weighting: by,
+      top,
+      models: net.models,
+      geo: metroGeo(net.demand),
+      modelWeights: net.modelWeights,
+      outages,
+      whatif: { perDimension: str(args, 'top') === undefined ? 3 : top },
+    });
+    const simulation = flag(args, 'simulate') ? simulate(args, net, analysis, outages.length > 0) : undefined;
+    if (flag(args, 'json')) io.out(JSON.stringify({ ...(toJson(net, analysis) as object), simulation }));
+    else {
+      const rows = net.rows === undefined ? '' : ` (${net.rows} rows, ${net.skipped ?? 0} filtered out)`;
+      io.out(renderAnalysis(analysis, `Network ${basename(net.source)}${rows}`));
+      if (simulation !== undefined) io.out(`\n${renderSimulation(simulation)}`);
+    }
+    return EXIT_OK;
+  },
+};

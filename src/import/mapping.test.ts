@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { InputError, UsageError } from '../errors.js';
+import { mappingFor } from './load.js';
+import { applyMapping, parseMapFlags } from './mapping.js';
+import { presetByName } from './presets.js';
+import { csvTable } from './table.js';
+
+const CSV = [
+  'account,asn,data_center_key,country,software_client,active_stake_lamports,is_active,delinquent,latitude,longitude',
+  'v1,24940,24940-DE-Falkenstein,DE,agave,300,True,False,50.47,12.37',
+  'v2,24940,24940-FI-Helsinki,FI,jito,200,True,True,60.17,24.94',
+  'v3,16509,16509-US-Ashburn,US,jito,0,True,False,39.04,-77.49',
+  'v4,16509,16509-US-Ashburn,,jito,100,True,False,,',
+].join('\n');
+
+function errorOf(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error');
+}
+
+describe('column mapping', () => {
+  const table = csvTable(CSV, 'v.csv');
+
+  it('keeps live validators only with the solana-validators preset and weighs them by stake', () => {
+    const { members, skipped } = applyMapping(table, presetByName('solana-validators')!.mapping);
+    expect(skipped).toBe(2);
+    expect(members.map((m) => [m.id, m.stake])).toEqual([
+      ['v1', 300],
+      ['v4', 100],
+    ]);
+    expect(members[0]).toEqual({
+      id: 'v1',
+      stake: 300,
+      labels: {
+        asn: { value: '24940' },
+        datacenter: { value: '24940-DE-Falkenstein' },
+        country: { value: 'DE' },
+        client: { value: 'agave' },
+      },
+      location: { lat: 50.47, lon: 12.37 },
+    });
+    // An empty cell is no label; no coordinates is no location.
+    expect(members[1]!.labels.country).toBeUndefined();
+    expect(members[1]!.location).toBeUndefined();
+  });
+
+  it('adds --map dimensions to the preset and names the flag when its column is unknown', () => {
+    const { mapping } = mappingFor(table, { preset: 'solana-validators', map: { region: 'country' } });
+    expect(Object.keys(mapping.dimensions)).toEqual(['asn', 'datacenter', 'country', 'client', 'region']);
+    const { mapping: bad, origin } = mappingFor(table, { map: { asn: 'ASNX' } });
+    const e = errorOf(() => applyMapping(table, bad, origin));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toBe(
+      'v.csv:1: row 1, column "ASNX": --map asn=ASNX names a column the header does not have (columns: account, asn, data_center_key, country, software_client, active_stake_lamports, is_active, delinquent, latitude, longitude)',
+    );
+  });
+
+  it('names file, line, row and column of a weight that is not a number', () => {
+    const t = csvTable('id,asn,stake\na,1,10\nb,2,lots\nc,3,-1\n', 's.csv');
+    const { mapping, origin } = mappingFor(t, { weight: 'stake' });
+    expect(errorOf(() => applyMapping(t, mapping, origin)).message).toBe(
+      [
+        's.csv:3: row 2, column "stake": expected a non-negative number (got "lots")',
+        's.csv:4: row 3, column "stake": expected a non-negative number (got "-1")',
+      ].join('\n'),
+    );
+  });
+
+  it('uses columns named like a dimension when nothing is mapped, and refuses a table without any', () => {
+    const t = csvTable('id,provider,country,lat,lon\na,aws,US,39,-77\n', 'p.csv');
+    const { mapping } = mappingFor(t, {});
+    expect(mapping).toMatchObject({
+      dimensions: { provider: 'provider', country: 'country' },
+      id: 'id',
+      lat: 'lat',
+    });
+    const none = csvTable('x,y\n1,2\n', 'n.csv');
+    expect(errorOf(() => mappingFor(none, {}))).toBeInstanceOf(UsageError);
+  });
+
+  it('refuses an unknown preset and a malformed --map flag', () => {
+    expect(errorOf(() => mappingFor(table, { preset: 'ethereum' })).message).toContain(
+      'unknown preset "ethereum"',
+    );
+    expect(() => parseMapFlags(['asn'])).toThrow(UsageError);
+    expect(() => parseMapFlags(['1x=col'])).toThrow(UsageError);
+    expect(parseMapFlags(['asn=ASN', 'dc = data center'])).toEqual({ asn: 'ASN', dc: 'data center' });
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { greedy } from './greedy.js';
+import { solveExact } from './highs.js';
+import { compileInstance } from './instance.js';
+import { DEFAULT_PLACEMENT_OPTIONS, type PlacementInput, type SiteInput } from './types.js';
+
+function site(id: string, metro: string, memoryGb: number, costUsdMonth: number, provider = 'p'): SiteInput {
+  return {
+    id,
+    metro,
+    labels: { provider, asn: `as-${provider}`, datacenter: `dc-${metro}` },
+    accelerator: 'h100',
+    count: 1,
+    memoryGb,
+    costUsdMonth,
+  };
+}
+
+function input(sites: SiteInput[], nearestSites = 10): PlacementInput {
+  return {
+    sites,
+    slots: [],
+    existing: [],
+    demand: [{ metro: 'A', region: 'r', weight: 1 }],
+    models: [{ id: 'm', weightsGb: 8, footprintGb: 10, popularity: 1, accelerators: ['h100'] }],
+    rtt: (a, b) => (a === b ? 5 : Number(b.slice(1)) * 10),
+    options: { ...DEFAULT_PLACEMENT_OPTIONS, add: 1, caps: {}, nearestSites },
+  };
+}
+
+describe('compileInstance', () => {
+  it('is empty for empty input, and both solvers return an empty plan', async () => {
+    const inst = compileInstance({ ...input([]), demand: [], models: [] });
+    expect(inst.pairs.count).toBe(0);
+    expect(inst.sites).toEqual([]);
+    expect(greedy(inst)).toEqual({ picks: [] });
+    const exact = await solveExact(inst, { timeLimitS: 5, relativeGap: 0, lpBound: false });
+    expect(exact).toMatchObject({ status: 'optimal', objective: 0, plan: { picks: [] } });
+  });
+
+  it('drops a site dominated in its group (less memory, higher cost) and keeps other groups', () => {
+    const inst = compileInstance(
+      input([
+        site('big-cheap', 'A', 80, 100),
+        site('small-dear', 'A', 40, 200),
+        site('other', 'B1', 40, 200, 'q'),
+      ]),
+    );
+    expect(inst.sites.map((s) => s.input.id)).toEqual(['big-cheap', 'other']);
+    expect(inst.stats.pruned).toBe(1);
+  });
+
+  it('drops sites that cannot hold any model', () => {
+    const inst = compileInstance(input([site('tiny', 'A', 8, 10)]));
+    expect(inst.sites).toEqual([]);
+  });
+
+  it('lets a pair see only the k nearest capable sites, completing the metro where the k-th is reached', () => {
+    // RTT from A: B1 10 ms, B2 20 ms, B3 30 ms; two providers at B2.
+    const sites = [
+      site('s3', 'B3', 80, 1, 'p3'),
+      site('s2a', 'B2', 80, 1, 'p2'),
+      site('s2b', 'B2', 80, 1, 'q2'),
+      site('s1', 'B1', 80, 1, 'p1'),
+    ];
+    const inst = compileInstance(input(sites, 2));
+    const reached = inst.siteModels.map((l, s) =>
+      l.some((sm) => sm.reach.length > 0) ? inst.sites[s]!.input.id : null,
+    );
+    expect(reached.filter((x) => x !== null).sort()).toEqual(['s1', 's2a', 's2b']);
+  });
+});

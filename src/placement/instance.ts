@@ -1,0 +1,386 @@
+import { canServe, coverageValue } from './coverage.js';
+import { guaranteeFor } from './guarantee.js';
+import { pruneDominated } from './prune.js';
+import type {
+  ExistingNode,
+  Guarantee,
+  PlacementInput,
+  PlacementModel,
+  PlacementOptions,
+  SiteInput,
+} from './types.js';
+
+/**
+ * The compiled placement instance both solvers read (docs/placement.md): sites indexed (new candidates
+ * first, then spare-memory slots on existing nodes), demand pairs that can still gain coverage, and for
+ * every (site, model) the pairs a warm replica there would reach.
+ */
+
+export interface CompiledSite {
+  input: SiteInput;
+  isNew: boolean;
+  /** Index into `Instance.domains` (value on the robustness dimension). */
+  domain: number;
+  /** Index into `Instance.providers`. */
+  provider: number;
+  /** Group index (same metro and labels; at most one new node each); -1 for slots. */
+  group: number;
+  /** Indices into `Instance.caps` the site counts towards. */
+  caps: number[];
+  /** Usable memory, whole GB. */
+  memory: number;
+}
+
+/** A model a site can keep warm and the pairs (indices into `Instance.pairs`) it would reach. */
+export interface SiteModel {
+  model: number;
+  reach: Int32Array;
+}
+
+/** Demand pairs (metro, model) that can still gain coverage, as parallel arrays. */
+export interface Pairs {
+  count: number;
+  demand: Int32Array;
+  model: Int32Array;
+  /** Normalised weight d_i π_m / Σ d π. */
+  weight: Float64Array;
+  /** Distinct domain values among existing warm replicas in range: 0 or 1 (pairs with 2 are dropped). */
+  cnt0: Uint8Array;
+  /** That existing domain value when cnt0 = 1, else -1. */
+  d1: Int32Array;
+}
+
+/** A cap on new nodes with one value of one dimension. */
+export interface CapSet {
+  dimension: string;
+  value: string;
+  limit: number;
+  sites: number[];
+}
+
+/** A popular model with a diversity term. */
+export interface PopularModel {
+  model: number;
+  /** Objective weight per extra distinct provider: λ π̂_m / q. */
+  weight: number;
+  /** Extra providers still counted: q − |providers already warm|, ≥ 1. */
+  need: number;
+  /** Provider indices already holding the model warm. */
+  existing: ReadonlySet<number>;
+}
+
+export interface InstanceStats {
+  candidates: number;
+  pruned: number;
+  slots: number;
+  pairs: number;
+  saturatedPairs: number;
+  siteModels: number;
+  reachEntries: number;
+}
+
+export interface Instance {
+  options: PlacementOptions;
+  sites: CompiledSite[];
+  nNew: number;
+  models: readonly PlacementModel[];
+  demand: PlacementInput['demand'];
+  domains: string[];
+  providers: string[];
+  pairs: Pairs;
+  siteModels: SiteModel[][];
+  caps: CapSet[];
+  groupCount: number;
+  popular: PopularModel[];
+  /** Model index → index into `popular`, or -1. */
+  popularOf: Int32Array;
+  /** Objective value of the existing network alone (not part of reported gains). */
+  baseValue: number;
+  guarantee: Guarantee;
+  stats: InstanceStats;
+}
+
+const UNLABELLED = '(unlabelled)';
+
+class Indexer {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(value: string): number {
+    let i = this.index.get(value);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(value);
+      this.index.set(value, i);
+    }
+    return i;
+  }
+}
+
+/** Dimensions that make two sites interchangeable for constraints and coverage. */
+function groupDimensions(options: PlacementOptions): string[] {
+  const dims = new Set([
+    'provider',
+    'asn',
+    'datacenter',
+    options.robustDimension,
+    ...Object.keys(options.caps),
+  ]);
+  return [...dims].sort();
+}
+
+function groupKey(site: SiteInput, dims: readonly string[]): string {
+  return [site.metro, ...dims.map((d) => site.labels[d] ?? UNLABELLED)].join('\u0000');
+}
+
+/** For each demand metro: the site metros within the threshold, nearest first. */
+function neighbourhoods(input: PlacementInput, siteMetros: readonly string[]): string[][] {
+  const { thresholdMs } = input.options;
+  return input.demand.map((d) =>
+    siteMetros
+      .map((m) => ({ m, rtt: input.rtt(d.metro, m) }))
+      .filter((x) => x.rtt <= thresholdMs)
+      .sort((a, b) => a.rtt - b.rtt || (a.m < b.m ? -1 : a.m > b.m ? 1 : 0))
+      .map((x) => x.m),
+  );
+}
+
+/** Distinct domain values (up to 2) of existing warm replicas per (demand, model), within the threshold. */
+function existingCoverage(
+  input: PlacementInput,
+  domainOf: (n: ExistingNode) => number,
+  modelIndex: ReadonlyMap<string, number>,
+): { cnt: Uint8Array; d1: Int32Array } {
+  const nM = input.models.length;
+  const cnt = new Uint8Array(input.demand.length * nM);
+  const d1 = new Int32Array(input.demand.length * nM).fill(-1);
+  const byMetro = new Map<string, ExistingNode[]>();
+  for (const n of input.existing) {
+    if (n.warm.length === 0) continue;
+    const list = byMetro.get(n.metro) ?? [];
+    list.push(n);
+    byMetro.set(n.metro, list);
+  }
+  input.demand.forEach((d, i) => {
+    for (const [metro, nodes] of byMetro) {
+      if (input.rtt(d.metro, metro) > input.options.thresholdMs) continue;
+      for (const n of nodes) {
+        const dom = domainOf(n);
+        for (const id of n.warm) {
+          const m = modelIndex.get(id);
+          if (m === undefined) continue;
+          const k = i * nM + m;
+          if (cnt[k] === 0) {
+            cnt[k] = 1;
+            d1[k] = dom;
+          } else if (cnt[k] === 1 && d1[k] !== dom) cnt[k] = 2;
+        }
+      }
+    }
+  });
+  return { cnt, d1 };
+}
+
+function selectPopular(
+  input: PlacementInput,
+  providerOf: (n: ExistingNode) => number,
+): { popular: PopularModel[]; base: number } {
+  const { minProviders: q, popularShare, maxPopular, weight: lambda } = input.options.diversity;
+  const total = input.models.reduce((s, m) => s + Math.max(0, m.popularity), 0);
+  if (total <= 0 || q <= 0 || lambda <= 0 || maxPopular <= 0) return { popular: [], base: 0 };
+  const order = input.models
+    .map((m, i) => ({ i, p: Math.max(0, m.popularity) }))
+    .filter((x) => x.p > 0)
+    .sort((a, b) => b.p - a.p || a.i - b.i);
+  const chosen: { i: number; p: number }[] = [];
+  let cum = 0;
+  for (const x of order) {
+    if (chosen.length >= maxPopular || cum >= popularShare * total - 1e-12) break;
+    chosen.push(x);
+    cum += x.p;
+  }
+  const sum = chosen.reduce((s, x) => s + x.p, 0);
+  const popular: PopularModel[] = [];
+  let base = 0;
+  for (const { i, p } of chosen) {
+    const id = input.models[i]!.id;
+    const existing = new Set<number>();
+    for (const n of input.existing) if (n.warm.includes(id)) existing.add(providerOf(n));
+    const weight = (lambda * p) / sum / q;
+    base += weight * Math.min(q, existing.size);
+    const need = q - existing.size;
+    if (need > 0) popular.push({ model: i, weight, need, existing });
+  }
+  return { popular, base };
+}
+
+function buildCaps(input: PlacementInput, newSites: readonly SiteInput[]): CapSet[] {
+  const caps: CapSet[] = [];
+  const N = input.existing.length;
+  const K = input.options.add;
+  for (const [dimension, share] of Object.entries(input.options.caps)) {
+    const counts = new Map<string, number>();
+    for (const n of input.existing) {
+      const v = n.labels[dimension] ?? UNLABELLED;
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    const byValue = new Map<string, number[]>();
+    newSites.forEach((s, i) => {
+      const v = s.labels[dimension] ?? UNLABELLED;
+      const list = byValue.get(v) ?? [];
+      list.push(i);
+      byValue.set(v, list);
+    });
+    for (const [value, sites] of byValue) {
+      const have = counts.get(value) ?? 0;
+      // A value with no node yet may always get one (otherwise tiny networks could add nothing).
+      const limit = Math.max(have === 0 ? 1 : 0, Math.floor(share * (N + K) + 1e-9) - have);
+      if (limit < Math.min(K, sites.length)) caps.push({ dimension, value, limit, sites });
+    }
+  }
+  return caps;
+}
+
+/** Compiles placement inputs into the indexed instance (pure; deterministic). */
+export function compileInstance(input: PlacementInput): Instance {
+  const { options } = input;
+  const models = input.models;
+  const nM = models.length;
+  const modelIndex = new Map(models.map((m, i) => [m.id, i] as const));
+  const dims = groupDimensions(options);
+
+  const { kept, pruned } = pruneDominated(input.sites, models, (s) => groupKey(s, dims));
+  const slots = input.slots.filter((s) => models.some((m) => canServe(s, m)));
+  const domains = new Indexer();
+  const providers = new Indexer();
+  const groups = new Indexer();
+  const domainOfLabels = (l: Readonly<Record<string, string>>) =>
+    domains.of(l[options.robustDimension] ?? UNLABELLED);
+  const providerOfLabels = (l: Readonly<Record<string, string>>) => providers.of(l.provider ?? UNLABELLED);
+
+  const caps = buildCaps(input, kept);
+  const sites: CompiledSite[] = [...kept, ...slots].map((s, i) => ({
+    input: s,
+    isNew: i < kept.length,
+    domain: domainOfLabels(s.labels),
+    provider: providerOfLabels(s.labels),
+    group: i < kept.length ? groups.of(groupKey(s, dims)) : -1,
+    caps: [],
+    memory: Math.floor(s.memoryGb),
+  }));
+  caps.forEach((c, ci) => {
+    for (const s of c.sites) sites[s]!.caps.push(ci);
+  });
+
+  const existing = existingCoverage(input, (n) => domainOfLabels(n.labels), modelIndex);
+  const { popular, base: diversityBase } = selectPopular(input, (n) => providerOfLabels(n.labels));
+  const popularOf = new Int32Array(nM).fill(-1);
+  popular.forEach((p, k) => {
+    popularOf[p.model] = k;
+  });
+
+  const siteMetros = [...new Set(sites.map((s) => s.input.metro))].sort();
+  const near = neighbourhoods(input, siteMetros);
+  const sitesAt = new Map<string, number[]>();
+  sites.forEach((s, i) => {
+    const list = sitesAt.get(s.input.metro) ?? [];
+    list.push(i);
+    sitesAt.set(s.input.metro, list);
+  });
+
+  const sumD = input.demand.reduce((s, d) => s + Math.max(0, d.weight), 0);
+  const sumP = models.reduce((s, m) => s + Math.max(0, m.popularity), 0);
+  const norm = sumD * sumP;
+  const rho = options.robustWeight;
+
+  const pd: number[] = [];
+  const pm: number[] = [];
+  const pw: number[] = [];
+  const pc: number[] = [];
+  const p1: number[] = [];
+  const reach = new Map<number, number[]>();
+  let base = diversityBase;
+  let saturated = 0;
+  input.demand.forEach((d, i) => {
+    for (let m = 0; m < nM; m++) {
+      const w = norm > 0 ? (Math.max(0, d.weight) * Math.max(0, models[m]!.popularity)) / norm : 0;
+      if (w <= 0) continue;
+      const c0 = existing.cnt[i * nM + m]!;
+      const dom0 = existing.d1[i * nM + m]!;
+      base += w * coverageValue(c0, rho);
+      if (c0 >= 2) {
+        saturated++;
+        continue;
+      }
+      // The k nearest sites that can serve m with a new domain value, completing the last metro reached.
+      const hits: number[] = [];
+      for (const metro of near[i]!) {
+        if (hits.length >= options.nearestSites) break;
+        for (const s of sitesAt.get(metro) ?? []) {
+          const site = sites[s]!;
+          if ((c0 === 0 || site.domain !== dom0) && canServe(site.input, models[m]!)) hits.push(s);
+        }
+      }
+      if (hits.length === 0) continue;
+      const j = pd.length;
+      pd.push(i);
+      pm.push(m);
+      pw.push(w);
+      pc.push(c0);
+      p1.push(dom0);
+      for (const s of hits) {
+        const key = s * nM + m;
+        const list = reach.get(key) ?? [];
+        list.push(j);
+        reach.set(key, list);
+      }
+    }
+  });
+
+  let reachEntries = 0;
+  const siteModels: SiteModel[][] = sites.map((site, s) => {
+    const list: SiteModel[] = [];
+    for (let m = 0; m < nM; m++) {
+      const r = reach.get(s * nM + m);
+      const k = popularOf[m]!;
+      const diversity = k >= 0 && !popular[k]!.existing.has(site.provider);
+      if ((r === undefined && !diversity) || !canServe(site.input, models[m]!)) continue;
+      list.push({ model: m, reach: Int32Array.from(r ?? []) });
+      reachEntries += r?.length ?? 0;
+    }
+    return list;
+  });
+
+  return {
+    options,
+    sites,
+    nNew: kept.length,
+    models,
+    demand: input.demand,
+    domains: domains.values,
+    providers: providers.values,
+    pairs: {
+      count: pd.length,
+      demand: Int32Array.from(pd),
+      model: Int32Array.from(pm),
+      weight: Float64Array.from(pw),
+      cnt0: Uint8Array.from(pc),
+      d1: Int32Array.from(p1),
+    },
+    siteModels,
+    caps,
+    groupCount: groups.values.length,
+    popular,
+    popularOf,
+    baseValue: base,
+    guarantee: guaranteeFor(sites, caps, options),
+    stats: {
+      candidates: input.sites.length,
+      pruned,
+      slots: slots.length,
+      pairs: pd.length,
+      saturatedPairs: saturated,
+      siteModels: siteModels.reduce((s, l) => s + l.length, 0),
+      reachEntries,
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import type { EncodedDimension } from './encode.js';
+import { effectiveNumber } from './metrics/effective.js';
+import { hhi } from './metrics/hhi.js';
+import { type NakamotoThreshold, nakamotoAll } from './metrics/nakamoto.js';
+
+/** A set of members tied together by shared label values, directly or through other members. */
+export interface DependencyCluster {
+  members: number;
+  share: number;
+  /** Per dimension, the cluster's heaviest values (at most 3), heaviest first. */
+  values: Record<string, string[]>;
+}
+
+export interface ClusterSummary {
+  /** Dimensions whose shared values link members. */
+  dimensions: string[];
+  /** Clusters holding weight. */
+  count: number;
+  hhi: number;
+  effective: number;
+  nakamoto: Record<NakamotoThreshold, number>;
+  /** The heaviest clusters, heaviest first. */
+  largest: DependencyCluster[];
+}
+
+function find(parent: Int32Array, i: number): number {
+  let x = i;
+  while (parent[x]! !== x) {
+    parent[x] = parent[parent[x]!]!;
+    x = parent[x]!;
+  }
+  return x;
+}
+
+/** Cluster root of every member: members are linked when they share any value on any of `dims`. */
+export function clusterRoots(dims: readonly EncodedDimension[], n: number): Int32Array {
+  const parent = new Int32Array(n);
+  const size = new Int32Array(n).fill(1);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  for (const dim of dims) {
+    const first = new Int32Array(dim.values.length).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const c = dim.codes[i]!;
+      if (c < 0) continue;
+      const f = first[c]!;
+      if (f < 0) {
+        first[c] = i;
+        continue;
+      }
+      let a = find(parent, f);
+      let b = find(parent, i);
+      if (a === b) continue;
+      if (size[a]! < size[b]!) [a, b] = [b, a];
+      parent[b] = a;
+      size[a]! += size[b]!;
+    }
+  }
+  for (let i = 0; i < n; i++) parent[i] = find(parent, i);
+  return parent;
+}
+
+/**
+ * Joint dependency clusters (union-find over shared label values) and their concentration. Members with
+ * no weight do not count, but still link others (a zero-stake node in two ASNs ties them together).
+ */
+export function dependencyClusters(
+  dims: readonly EncodedDimension[],
+  weights: Float64Array,
+  top = 5,
+): ClusterSummary {
+  const n = weights.length;
+  const roots = clusterRoots(dims, n);
+  const weightByRoot = new Float64Array(n);
+  const countByRoot = new Int32Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]!;
+    if (w <= 0) continue;
+    weightByRoot[roots[i]!]! += w;
+    countByRoot[roots[i]!]!++;
+    total += w;
+  }
+  const heavy: number[] = [];
+  for (let r = 0; r < n; r++) if (weightByRoot[r]! > 0) heavy.push(r);
+  heavy.sort((a, b) => weightByRoot[b]! - weightByRoot[a]! || a - b);
+  const chosen = heavy.slice(0, Math.max(0, top));
+  const values = heaviestValues(dims, roots, weights, chosen);
+  return {
+    dimensions: dims.map((d) => d.name),
+    count: heavy.length,
+    hhi: hhi(weightByRoot),
+    effective: effectiveNumber(weightByRoot),
+    nakamoto: nakamotoAll(weightByRoot),
+    largest: chosen.map((r, k) => ({
+      members: countByRoot[r]!,
+      share: weightByRoot[r]! / total,
+      values: values[k]!,
+    })),
+  };
+}
+
+function heaviestValues(
+  dims: readonly EncodedDimension[],
+  roots: Int32Array,
+  weights: Float64Array,
+  chosen: readonly number[],
+): Record<string, string[]>[] {
+  const slot = new Int32Array(roots.length).fill(-1);
+  chosen.forEach((r, k) => {
+    slot[r] = k;
+  });
+  const byCode = chosen.map(() => dims.map((d) => new Float64Array(d.values.length)));
+  for (let i = 0; i < roots.length; i++) {
+    const k = slot[roots[i]!]!;
+    if (k < 0) continue;
+    const w = weights[i]!;
+    for (let d = 0; d < dims.length; d++) {
+      const c = dims[d]!.codes[i]!;
+      if (c >= 0) byCode[k]![d]![c]! += w;
+    }
+  }
+  return byCode.map((perDim) => {
+    const out: Record<string, string[]> = {};
+    dims.forEach((dim, d) => {
+      out[dim.name] = topCodes(perDim[d]!, 3).map((c) => dim.values[c]!);
+    });
+    return out;
+  });
+}
+
+/** Indices of the `k` largest positive entries, largest first (ties: lower index first). */
+function topCodes(weights: Float64Array, k: number): number[] {
+  const best: number[] = [];
+  for (let c = 0; c < weights.length; c++) {
+    const w = weights[c]!;
+    if (w <= 0) continue;
+    if (best.length === k && w <= weights[best[k - 1]!]!) continue;
+    let at = best.length;
+    while (at > 0 && weights[best[at - 1]!]! < w) at--;
+    best.splice(at, 0, c);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}

@@ -1,0 +1,159 @@
+import {
+  distinctRows,
+  keepItemsDistinctByLength,
+  type Rows,
+  rowCount,
+  sortRowsByLength,
+  transposeRows,
+} from './rows.js';
+
+/**
+ * The instance behind `minHittingSet`, in compact form, and its safe reductions: a set whose elements
+ * are all hit by another set too can be dropped (any solution using it can use the other instead), and
+ * elements that list the same sets are one element.
+ */
+export interface Instance {
+  /** Distinct, non-empty elements as lists of compact set indices, shortest first. */
+  elements: Rows;
+  /** Elements each compact set hits, ascending. */
+  hits: Rows;
+  /** Compact set index → original set id. */
+  ids: Int32Array;
+}
+
+/** Sorts a short run of `items` in place (insertion sort: elements list a handful of sets). */
+function sortRun(items: Int32Array, from: number, to: number): void {
+  for (let k = from + 1; k < to; k++) {
+    const v = items[k]!;
+    let at = k;
+    while (at > from && items[at - 1]! > v) {
+      items[at] = items[at - 1]!;
+      at--;
+    }
+    items[at] = v;
+  }
+}
+
+/**
+ * Compacts the elements (lists of set ids ≥ 0): each list sorted by id, empty lists counted as
+ * unhittable and left out, repeats dropped unless the caller guarantees there are none (`distinct`), set
+ * ids renumbered 0, 1, … in order of first appearance, elements ordered by length (stable).
+ */
+export function buildInstance(elements: Rows, distinct: boolean): { inst: Instance; unhittable: number } {
+  const n = rowCount(elements);
+  let unhittable = 0;
+  for (let e = 0; e < n; e++) if (elements.start[e + 1] === elements.start[e]) unhittable++;
+  const start = new Int32Array(n - unhittable + 1);
+  const items = elements.items.slice();
+  let at = 0;
+  for (let e = 0; e < n; e++) {
+    const from = elements.start[e]!;
+    const to = elements.start[e + 1]!;
+    if (from === to) continue;
+    sortRun(items, from, to);
+    start[at + 1] = start[at]! + (to - from);
+    at++;
+  }
+  // Empty elements hold no items, so the others' items stay contiguous and in order in `items`.
+  let rows: Rows = { start, items };
+  if (!distinct) rows = distinctRows(rows);
+  return { inst: instanceOfSubset(rows), unhittable };
+}
+
+/**
+ * The compact instance whose elements are the rows of `source` listed in `subset` (default: every row),
+ * in that order. Each of those rows must be non-empty, sorted by set id and distinct from the others.
+ * Renaming, copying and counting the sets' sizes take one pass.
+ */
+export function instanceOfSubset(source: Rows, subset?: Int32Array): Instance {
+  const n = subset === undefined ? rowCount(source) : subset.length;
+  const { start: from, items: sourceItems } = source;
+  let total = 0;
+  let maxId = -1;
+  for (let e = 0; e < n; e++) {
+    const r = subset === undefined ? e : subset[e]!;
+    total += from[r + 1]! - from[r]!;
+    const last = sourceItems[from[r + 1]! - 1]!;
+    if (last > maxId) maxId = last;
+  }
+  const compact = new Int32Array(maxId + 1).fill(-1);
+  const ids = new Int32Array(maxId + 1);
+  const sizes = new Int32Array(maxId + 1);
+  let sets = 0;
+  const start = new Int32Array(n + 1);
+  const items = new Int32Array(total);
+  let at = 0;
+  for (let e = 0; e < n; e++) {
+    const r = subset === undefined ? e : subset[e]!;
+    for (let k = from[r]!; k < from[r + 1]!; k++) {
+      const s = sourceItems[k]!;
+      let c = compact[s]!;
+      if (c < 0) {
+        c = sets++;
+        compact[s] = c;
+        ids[c] = s;
+      }
+      sizes[c]!++;
+      items[at++] = c;
+    }
+    start[e + 1] = at;
+  }
+  const elements = sortRowsByLength({ start, items });
+  return {
+    elements,
+    hits: transposeRows(elements, sets, sizes.subarray(0, sets)),
+    ids: ids.slice(0, sets),
+  };
+}
+
+/** Element lists over the sets still alive, equal ones merged, then ordered by length (stable). */
+function rebuild(inst: Instance, alive: Uint8Array): Instance {
+  const elements = keepItemsDistinctByLength(inst.elements, alive);
+  return { elements, hits: transposeRows(elements, inst.ids.length), ids: inst.ids };
+}
+
+/** True when element `e` lists set `t`. */
+function lists(elements: Rows, e: number, t: number): boolean {
+  for (let k = elements.start[e]!; k < elements.start[e + 1]!; k++) if (elements.items[k] === t) return true;
+  return false;
+}
+
+/** True when every element set `s` hits also lists set `t`. */
+function covers(inst: Instance, t: number, s: number): boolean {
+  for (let k = inst.hits.start[s]!; k < inst.hits.start[s + 1]!; k++) {
+    if (!lists(inst.elements, inst.hits.items[k]!, t)) return false;
+  }
+  return true;
+}
+
+/**
+ * Drops dominated sets (ties: the higher index goes) and merges equal elements, until nothing changes.
+ * Set indices keep their meaning; dropped sets hit nothing.
+ */
+export function reduceInstance(inst: Instance): Instance {
+  let current = inst;
+  for (;;) {
+    const { elements, hits } = current;
+    const sets = current.ids.length;
+    const alive = new Uint8Array(sets);
+    for (let s = 0; s < sets; s++) if (hits.start[s + 1]! > hits.start[s]!) alive[s] = 1;
+    let dropped = 0;
+    for (let s = 0; s < sets; s++) {
+      if (!alive[s]) continue;
+      const size = hits.start[s + 1]! - hits.start[s]!;
+      const first = hits.items[hits.start[s]!]!;
+      for (let k = elements.start[first]!; k < elements.start[first + 1]!; k++) {
+        const t = elements.items[k]!;
+        if (t === s || !alive[t]) continue;
+        const bigger = hits.start[t + 1]! - hits.start[t]! > size;
+        if ((bigger || t < s) && covers(current, t, s)) {
+          alive[s] = 0;
+          dropped++;
+          break;
+        }
+      }
+    }
+    if (dropped === 0) return current;
+    current = rebuild(current, alive);
+  }
+}

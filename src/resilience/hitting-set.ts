@@ -1,0 +1,212 @@
+import { buildInstance, type Instance, instanceOfSubset, reduceInstance } from './hitting-set-instance.js';
+import { type Rows, rowCount, rowsOf } from './rows.js';
+
+/**
+ * Smallest hitting set. Each element lists the sets (small integers) that hit it, e.g. a replica lists
+ * the domain values it depends on; the task is to pick the fewest sets so that every element is hit.
+ *
+ * First reduced (dominated sets dropped, equal elements merged; see hitting-set-instance.ts), then solved
+ * exactly by branch and bound (branch on the sets hitting one not-yet-hit element, prune with a packing
+ * lower bound) within a work budget; otherwise the greedy answer, which is at most H(k) = 1 + 1/2 + … +
+ * 1/k times the optimum, k being the most elements one set hits (Chvátal 1979), and the returned
+ * `lowerBound` bounds the optimum from below on this instance.
+ */
+export interface HittingSetResult {
+  /** Chosen sets, in the order picked. */
+  sets: number[];
+  /** True when `sets` is proven smallest. */
+  exact: boolean;
+  /** No hitting set is smaller than this. */
+  lowerBound: number;
+  /** Elements no set hits (an empty list); they are left out of the problem. */
+  unhittable: number;
+}
+
+export interface HittingSetOptions {
+  /** Work units (element and label visits) the exact search may spend; default 500,000. */
+  budget?: number;
+  /** The caller guarantees no two elements list the same sets (skips de-duplication). */
+  distinct?: boolean;
+}
+
+/**
+ * Greedy: repeatedly take the set hitting the most elements not yet hit (ties: lowest index). Lazy: a
+ * set's gain only falls, so a stale heap entry is re-queued with its current gain before being trusted.
+ */
+function greedy(inst: Instance): number[] {
+  const { elements, hits } = inst;
+  const hit = new Uint8Array(rowCount(elements));
+  const gain = new Int32Array(inst.ids.length);
+  const heap = new MaxHeap();
+  for (let s = 0; s < gain.length; s++) {
+    gain[s] = hits.start[s + 1]! - hits.start[s]!;
+    heap.push(gain[s]!, s);
+  }
+  let left = hit.length;
+  const chosen: number[] = [];
+  while (left > 0 && heap.size > 0) {
+    const [g, s] = heap.pop();
+    if (g !== gain[s]) {
+      if (gain[s]! > 0) heap.push(gain[s]!, s);
+      continue;
+    }
+    chosen.push(s);
+    for (let k = hits.start[s]!; k < hits.start[s + 1]!; k++) {
+      const e = hits.items[k]!;
+      if (hit[e]) continue;
+      hit[e] = 1;
+      left--;
+      for (let j = elements.start[e]!; j < elements.start[e + 1]!; j++) gain[elements.items[j]!]!--;
+    }
+  }
+  return chosen;
+}
+
+/** Binary max-heap of (gain, set) ordered by gain, then by lower set index. */
+class MaxHeap {
+  private gains: number[] = [];
+  private sets: number[] = [];
+  get size(): number {
+    return this.gains.length;
+  }
+  private above(i: number, j: number): boolean {
+    const gi = this.gains[i]!;
+    const gj = this.gains[j]!;
+    return gi > gj || (gi === gj && this.sets[i]! < this.sets[j]!);
+  }
+  private swap(i: number, j: number): void {
+    [this.gains[i], this.gains[j]] = [this.gains[j]!, this.gains[i]!];
+    [this.sets[i], this.sets[j]] = [this.sets[j]!, this.sets[i]!];
+  }
+  push(gain: number, set: number): void {
+    this.gains.push(gain);
+    this.sets.push(set);
+    let i = this.gains.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.above(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+  pop(): [number, number] {
+    const top: [number, number] = [this.gains[0]!, this.sets[0]!];
+    const lastGain = this.gains.pop()!;
+    const lastSet = this.sets.pop()!;
+    if (this.gains.length > 0) {
+      this.gains[0] = lastGain;
+      this.sets[0] = lastSet;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < this.gains.length && this.above(l, m)) m = l;
+        if (r < this.gains.length && this.above(r, m)) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/**
+ * Elements that share no set with each other each need a set of their own: their count is a lower bound.
+ * Counting stops at `enough` (the caller only needs to know whether the bound reaches it); elements
+ * before `firstOpen` must all be covered.
+ */
+function packingBound(
+  inst: Instance,
+  covered: Int32Array,
+  used: Uint8Array,
+  enough = Number.POSITIVE_INFINITY,
+  firstOpen = 0,
+): number {
+  const { start, items } = inst.elements;
+  used.fill(0);
+  let bound = 0;
+  for (let e = firstOpen; e < covered.length && bound < enough; e++) {
+    if (covered[e]! > 0) continue;
+    let free = true;
+    for (let k = start[e]!; k < start[e + 1]!; k++) if (used[items[k]!]) free = false;
+    if (!free) continue;
+    bound++;
+    for (let k = start[e]!; k < start[e + 1]!; k++) used[items[k]!] = 1;
+  }
+  return bound;
+}
+
+export function minHittingSet(
+  elements: readonly (readonly number[])[],
+  options: HittingSetOptions = {},
+): HittingSetResult {
+  const built = buildInstance(rowsOf(elements), options.distinct ?? false);
+  return solve(built.inst, built.unhittable, options.budget);
+}
+
+/**
+ * `minHittingSet` over the rows of `source` listed in `subset`, in that order: each must be non-empty,
+ * sorted by set id (ids ≥ 0) and distinct from the others, which skips those checks and a copy.
+ */
+export function minHittingSetOfSubset(
+  source: Rows,
+  subset: Int32Array,
+  options: Pick<HittingSetOptions, 'budget'> = {},
+): HittingSetResult {
+  return solve(instanceOfSubset(source, subset), 0, options.budget);
+}
+
+function solve(built: Instance, unhittable: number, budgetOption: number | undefined): HittingSetResult {
+  const inst = reduceInstance(built);
+  const { start, items } = inst.elements;
+  const hits = inst.hits;
+  const count = rowCount(inst.elements);
+  if (count === 0) return { sets: [], exact: true, lowerBound: 0, unhittable };
+  let best = greedy(inst);
+  const covered = new Int32Array(count);
+  const used = new Uint8Array(inst.ids.length);
+  const rootBound = packingBound(inst, covered, used);
+  let budget = budgetOption ?? 500_000;
+  const packingCost = items.length;
+  let exhausted = false;
+  const stack: number[] = [];
+  const cover = (s: number, by: number) => {
+    for (let k = hits.start[s]!; k < hits.start[s + 1]!; k++) covered[hits.items[k]!]! += by;
+  };
+
+  const search = (): void => {
+    if (budget <= 0) {
+      exhausted = true;
+      return;
+    }
+    budget -= count + packingCost;
+    const open = covered.indexOf(0);
+    if (open < 0) {
+      if (stack.length < best.length) best = [...stack];
+      return;
+    }
+    const needed = best.length - stack.length;
+    // At the root nothing is covered yet: the bound is the one already computed.
+    const bound = stack.length === 0 ? rootBound : packingBound(inst, covered, used, needed, open);
+    if (bound >= needed) return;
+    for (let k = start[open]!; k < start[open + 1]!; k++) {
+      const s = items[k]!;
+      stack.push(s);
+      cover(s, 1);
+      search();
+      cover(s, -1);
+      stack.pop();
+      if (exhausted) return;
+    }
+  };
+  if (rootBound < best.length) search();
+  const exact = !exhausted;
+  return {
+    sets: best.map((s) => inst.ids[s]!),
+    exact,
+    lowerBound: exact ? best.length : rootBound,
+    unhittable,
+  };
+}

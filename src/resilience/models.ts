@@ -1,0 +1,118 @@
+import type { EncodedDimension } from './encode.js';
+import { minHittingSetOfSubset } from './hitting-set.js';
+import { domainOffsets, type LabelClasses, labelClasses } from './label-classes.js';
+import type { Domain } from './member.js';
+import type { ReplicaIndex } from './replicas.js';
+
+/** The smallest set of domain values whose loss takes out every replica in a group. */
+export interface DomainCut {
+  domains: Domain[];
+  /** True when no smaller set exists; otherwise `domains` is the greedy answer. */
+  exact: boolean;
+  /** No smaller set can exist. */
+  lowerBound: number;
+  /** Replicas with no value on any analysed dimension: no domain loss takes them out. */
+  unremovable: number;
+}
+
+export interface ModelResilience {
+  model: string;
+  warm: number;
+  capable: number;
+  /** Effective number (1/HHI) of providers among warm replicas, one per replica; 0 when none is warm. */
+  effectiveProviders: number;
+  effectiveAsns: number;
+  warmCut: DomainCut;
+  capableCut: DomainCut;
+}
+
+/** Effective number of distinct values among `indices` (one per member; no value = a group of its own). */
+export function effectiveAmong(dim: EncodedDimension | undefined, indices: Int32Array): number {
+  if (indices.length === 0) return 0;
+  if (dim === undefined) return indices.length;
+  const counts = new Float64Array(dim.values.length + 1);
+  let singles = 0;
+  for (let k = 0; k < indices.length; k++) {
+    const c = dim.codes[indices[k]!]!;
+    if (c < 0) singles++;
+    else counts[c]!++;
+  }
+  // Members without a value are groups of one: add their squared shares (1 each) by hand.
+  const n = indices.length;
+  let sum = singles;
+  for (let c = 0; c < counts.length; c++) sum += counts[c]! * counts[c]!;
+  return (n * n) / sum;
+}
+
+/** Smallest set of values on `dims` whose loss removes every member in `indices`. */
+export function domainCut(
+  dims: readonly EncodedDimension[],
+  classes: LabelClasses,
+  indices: Int32Array,
+): DomainCut {
+  const offsets = domainOffsets(dims);
+  const classStart = classes.domains.start;
+  const seen = new Uint8Array(classes.representative.length);
+  const subset = new Int32Array(Math.min(indices.length, classes.representative.length));
+  let elements = 0;
+  let unhittable = 0;
+  for (let j = 0; j < indices.length; j++) {
+    const c = classes.classOf[indices[j]!]!;
+    if (seen[c]) continue;
+    seen[c] = 1;
+    if (classStart[c + 1] === classStart[c]) unhittable++;
+    else subset[elements++] = c;
+  }
+  // Classes differ in some value, so their lists (ascending domain ids) are distinct.
+  const result = minHittingSetOfSubset(classes.domains, subset.subarray(0, elements));
+  let unremovable = 0;
+  if (unhittable > 0) {
+    for (const i of indices) if (dims.every((d) => d.codes[i]! < 0)) unremovable++;
+  }
+  return {
+    domains: [...result.sets]
+      .sort((a, b) => a - b)
+      .map((id) => {
+        let k = dims.length - 1;
+        while (offsets[k]! > id) k--;
+        const d = dims[k]!;
+        return { dimension: d.name, value: d.values[id - offsets[k]!]! };
+      }),
+    exact: result.exact,
+    lowerBound: result.lowerBound,
+    unremovable,
+  };
+}
+
+/** Warm and capable replicas of each model, their spread over providers and ASNs, and their domain cuts. */
+export function modelResilience(
+  dims: readonly EncodedDimension[],
+  replicas: ReplicaIndex,
+  n: number,
+): ModelResilience[] {
+  const classes = labelClasses(dims, n);
+  const provider = dims.find((d) => d.name === 'provider');
+  const asn = dims.find((d) => d.name === 'asn');
+  const cuts = new Map<Int32Array, DomainCut>();
+  const cut = (indices: Int32Array) => {
+    let c = cuts.get(indices);
+    if (c === undefined) {
+      c = domainCut(dims, classes, indices);
+      cuts.set(indices, c);
+    }
+    return c;
+  };
+  return replicas.models.map((model, p) => {
+    const warm = replicas.warm[p]!;
+    const capable = replicas.capable[p]!;
+    return {
+      model,
+      warm: warm.length,
+      capable: capable.length,
+      effectiveProviders: effectiveAmong(provider, warm),
+      effectiveAsns: effectiveAmong(asn, warm),
+      warmCut: cut(warm),
+      capableCut: cut(capable),
+    };
+  });
+}
