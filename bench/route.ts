@@ -21,6 +21,7 @@ import { runInNewContext } from 'node:vm';
 import {
   coldStartTerm,
   dataFetchTerm,
+  estimateTotalMs,
   queueTerm,
   rttTerm,
   serviceTerm,
@@ -230,13 +231,7 @@ function naiveRoute(view: Snapshot, q: RouteQuery, request: Request): number {
 
 function estimateOf(view: Snapshot, q: RouteQuery, request: Request, i: number): number {
   compileQuery(q, request, view);
-  return (
-    rttTerm(view, q, i) +
-    queueTerm(view, q, i) +
-    coldStartTerm(view, q, i) +
-    serviceTerm(view, q, i) +
-    dataFetchTerm(view, q, i)
-  );
+  return estimateTotalMs(view, q, i);
 }
 
 function memoryMb(gc: () => void): number {
