@@ -11,6 +11,7 @@
  *
  * Options: --rate N (default 2000) --seconds S per measured block (default 5) --blocks B (default 2)
  *          --max-seconds S for the autocannon runs (default 5) --connections C (default 64)
+ *          --cpu-prof DIR writes a V8 CPU profile of the coordinator into DIR (node --cpu-prof)
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { stringify } from 'yaml';
 import { quantileSorted } from '../src/stats/quantile.js';
 import { Children } from '../src/worker/children.js';
 import { paced } from '../src/worker/paced.js';
+import { preciseSleeper } from './precise-sleep.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     blocks: { type: 'string', default: '2' },
     'max-seconds': { type: 'string', default: '5' },
     connections: { type: 'string', default: '64' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const RATE = Number(values.rate);
@@ -86,7 +89,10 @@ async function main(): Promise<void> {
         },
       }),
     );
-    const coord = await children.spawn('coordinator', ['serve', '--config', config]);
+    const prof = values['cpu-prof'];
+    const coord = await children.spawn('coordinator', ['serve', '--config', config], {
+      ...(prof === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${prof}`] }),
+    });
     const worker = await children.spawn(
       'worker',
       ['worker', '--emulate', '--profile', profile, '--coordinator', coord.url],
@@ -118,18 +124,28 @@ async function main(): Promise<void> {
         return false;
       }
     };
+    // The generator sleeps between sends instead of spinning a core the servers under test need.
+    const sleeper = preciseSleeper();
+    const sleep = sleeper.sleep;
     // Warm-up (JIT, connection pools), not recorded.
     for (const k of ['direct', 'gateway'] as const)
-      await paced({ rate: RATE, durationMs: 3000, send: send(pools[k]) });
+      await paced({ rate: RATE, durationMs: 3000, send: send(pools[k]), sleep });
 
     const lat: Record<'direct' | 'gateway', number[]> = { direct: [], gateway: [] };
     let gatewayCpuMs = 0;
     const fails = { direct: 0, gateway: 0 };
     const sentRate = { direct: 0, gateway: 0 };
+    let generatorCpuMs = 0;
+    let measuredMs = 0;
     for (let b = 0; b < BLOCKS; b++) {
       for (const k of ['direct', 'gateway'] as const) {
         const cpu0 = cpuMs(coord.proc.pid);
-        const r = await paced({ rate: RATE, durationMs: SECONDS * 1000, send: send(pools[k]) });
+        const own0 = process.cpuUsage();
+        const t0 = performance.now();
+        const r = await paced({ rate: RATE, durationMs: SECONDS * 1000, send: send(pools[k]), sleep });
+        const own = process.cpuUsage(own0);
+        generatorCpuMs += (own.user + own.system) / 1000;
+        measuredMs += performance.now() - t0;
         if (k === 'gateway') gatewayCpuMs += cpuMs(coord.proc.pid) - cpu0;
         for (const v of r.latenciesMs) lat[k].push(v);
         fails[k] += r.failed;
@@ -139,7 +155,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    await Promise.all([pools.direct.close(), pools.gateway.close()]);
+    await Promise.all([pools.direct.close(), pools.gateway.close(), sleeper.close()]);
     const stats = (k: 'direct' | 'gateway') => {
       const s = Float64Array.from(lat[k]).sort();
       return { p50: quantileSorted(s, 0.5), p99: quantileSorted(s, 0.99) };
@@ -173,6 +189,7 @@ async function main(): Promise<void> {
       failed_gateway: fails.gateway,
       gateway_cpu_us_per_request:
         lat.gateway.length > 0 ? Math.round((gatewayCpuMs * 1000) / lat.gateway.length) : null,
+      generator_cpu_pct: Math.round((100 * generatorCpuMs) / Math.max(1, measuredMs)),
       max_rps: Math.round(maxGateway.errors + maxGateway.non2xx === 0 ? maxGateway.rps : 0),
       max_rps_errors: maxGateway.errors + maxGateway.non2xx,
       max_rps_direct: Math.round(maxDirect.rps),

@@ -1,11 +1,20 @@
 import type { ReceiptRecord, RegistryStore } from '../store/registry-store.js';
 
+/** A receipt not yet written: kept as the object it was added as; serialized when the batch is flushed. */
+interface Pending {
+  id: string;
+  createdAt: number;
+  receipt: unknown;
+}
+
 /**
  * Receipts on their way to the store: kept in memory and written in one transaction every `flushMs`, so
- * the request path never waits for the disk. A receipt is readable as soon as it is added.
+ * the request path never waits for the disk. Adding one only keeps a reference (the JSON text is made with
+ * the batch, after the answer has gone out), so a receipt added must not be changed afterwards. A receipt
+ * is readable as soon as it is added.
  */
 export class ReceiptLog {
-  private pending = new Map<string, ReceiptRecord>();
+  private pending = new Map<string, Pending>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private sincePrune = 0;
@@ -18,7 +27,7 @@ export class ReceiptLog {
   ) {}
 
   add(id: string, createdAt: number, receipt: unknown): void {
-    this.pending.set(id, { id, createdAt, json: JSON.stringify(receipt) });
+    this.pending.set(id, { id, createdAt, receipt });
     if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.opt.flushMs);
       this.timer.unref();
@@ -26,7 +35,10 @@ export class ReceiptLog {
   }
 
   async get(id: string): Promise<unknown | undefined> {
-    const rec = this.pending.get(id) ?? (await this.store.getReceipt(id));
+    const waiting = this.pending.get(id);
+    // A copy, as a stored one would be: the caller may not change what the request path keeps.
+    if (waiting !== undefined) return JSON.parse(JSON.stringify(waiting.receipt)) as unknown;
+    const rec = await this.store.getReceipt(id);
     return rec === undefined ? undefined : (JSON.parse(rec.json) as unknown);
   }
 
@@ -34,9 +46,14 @@ export class ReceiptLog {
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = [...this.pending.values()];
+    const entries = [...this.pending.values()];
     this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
+      if (entries.length === 0) return;
+      const batch: ReceiptRecord[] = entries.map((p) => ({
+        id: p.id,
+        createdAt: p.createdAt,
+        json: JSON.stringify(p.receipt),
+      }));
       try {
         await this.store.putReceipts(batch);
       } catch (e) {
@@ -44,7 +61,7 @@ export class ReceiptLog {
         this.lastError = e instanceof Error ? e.message : String(e);
         return;
       }
-      for (const r of batch) if (this.pending.get(r.id) === r) this.pending.delete(r.id);
+      for (const p of entries) if (this.pending.get(p.id) === p) this.pending.delete(p.id);
       this.sincePrune += batch.length;
       if (this.sincePrune >= 1000) {
         this.sincePrune = 0;

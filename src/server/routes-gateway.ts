@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, NotFoundError } from '../errors.js';
 import type { Request } from '../model/request.js';
@@ -8,6 +7,7 @@ import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';
 import { UnavailableError, UnknownModelError } from './http-errors.js';
 import { type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
+import { receiptId } from './receipt-id.js';
 
 /**
  * The OpenAI-compatible gateway: `/v1/chat/completions`, `/v1/completions` (streamed or not) and
@@ -76,7 +76,7 @@ async function proxy(
   });
   const decision = decideNow(c, request);
   c.budget.request(started);
-  const id = randomUUID();
+  const id = receiptId(started);
   if (decision.primary === undefined) {
     record(c, id, started, endpoint, request, stream, decision, { attempts: [], stoppedDomains: [] }, 503);
     throw routeError(body.model, decision, c.breakers.openDomains(c.now()));
@@ -137,8 +137,10 @@ async function proxy(
     'x-meridian-attempts': String(result.attempts.filter((a) => a.outcome !== 'skipped').length),
   };
   if (d.rest === undefined) {
+    // The answer goes out first; the receipt (readable from now on) is recorded in the same tick.
+    const sent = reply.code(d.status).headers(headers).send(d.body);
     record(c, id, started, endpoint, request, stream, decision, result, d.status);
-    await reply.code(d.status).headers(headers).send(d.body);
+    await sent;
     return;
   }
   await pipeStream(c, reply, d, headers, controller!.signal);

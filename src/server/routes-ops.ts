@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Request } from '../model/request.js';
 import { parseOrThrow } from '../model/validate.js';
 import type { Coordinator } from './coordinator.js';
+import { receiptId } from './receipt-id.js';
 import { decideNow, ensureServed, routeError } from './routes-gateway.js';
 import { healthOf } from './telemetry.js';
 
@@ -13,7 +13,7 @@ export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
     ensureServed(c, request.model);
     const started = c.now();
     const decision = decideNow(c, request);
-    const id = randomUUID();
+    const id = receiptId(started);
     const receipt = {
       id,
       at: new Date(started).toISOString(),

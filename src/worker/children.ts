@@ -29,6 +29,8 @@ export interface Child {
 
 export interface SpawnOptions {
   main?: string;
+  /** Options for node itself, before the script (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   env?: Record<string, string>;
   /** Time allowed until the first stdout line (default 20 s). */
   readyTimeoutMs?: number;
@@ -45,10 +47,14 @@ export class Children {
 
   /** Starts `node main.js ...args --json` and waits for its first JSON line. */
   async spawn(name: string, args: string[], opt: SpawnOptions = {}): Promise<Child> {
-    const proc = spawn(process.execPath, [opt.main ?? DEFAULT_MAIN, ...args, '--json'], {
-      env: { ...process.env, ...opt.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [...(opt.nodeArgs ?? []), opt.main ?? DEFAULT_MAIN, ...args, '--json'],
+      {
+        env: { ...process.env, ...opt.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let err = '';
     proc.stderr?.on('data', (d: Buffer) => {
       err = (err + d.toString('utf8')).slice(-65536);

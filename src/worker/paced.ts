@@ -26,6 +26,11 @@ export interface PacedOptions {
   send: () => Promise<boolean>;
   /** Cap on requests waiting for an answer; beyond it a send counts as failed (default 10,000). */
   maxOutstanding?: number;
+  /**
+   * Waits below 1 ms (timers cannot): without it the generator polls with `setImmediate`, which keeps one
+   * core busy — unfair to the servers under test on a small machine (bench/precise-sleep.ts gives one).
+   */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export async function paced(opt: PacedOptions): Promise<PacedResult> {
@@ -62,7 +67,8 @@ export async function paced(opt: PacedOptions): Promise<PacedResult> {
       sent++;
     }
     const next = start + sent * interval - performance.now();
-    await new Promise<void>((r) => (next > 1 ? setTimeout(r, Math.min(next, 5)) : setImmediate(r)));
+    if (next <= 1 && opt.sleep !== undefined) await opt.sleep(next);
+    else await new Promise<void>((r) => (next > 1 ? setTimeout(r, Math.min(next, 5)) : setImmediate(r)));
   }
   while (outstanding > 0) await new Promise<void>((r) => setTimeout(r, 5));
   const elapsed = performance.now() - start;
