@@ -145,15 +145,17 @@ export class WeightedSampler {
     this.size = n;
     this.prob = new Float64Array(n);
     this.alias = new Int32Array(n);
-    const total = weights.reduce((s, w) => s + (w > 0 ? w : 0), 0);
+    // Negative, NaN and infinite weights count as zero.
+    const usable = (w: number): number => (Number.isFinite(w) && w > 0 ? w : 0);
+    const total = weights.reduce((s, w) => s + usable(w), 0);
     if (n === 0 || total <= 0) {
       this.size = 0;
       return;
     }
-    const scaled = weights.map((w) => ((w > 0 ? w : 0) * n) / total);
+    const scaled = weights.map((w) => (usable(w) * n) / total);
     const small: number[] = [];
     const large: number[] = [];
-    scaled.forEach((p, i) => (p < 1 ? small : large).push(i));
+    for (let i = 0; i < n; i++) (scaled[i]! < 1 ? small : large).push(i);
     while (small.length > 0 && large.length > 0) {
       const s = small.pop()!;
       const l = large.pop()!;
