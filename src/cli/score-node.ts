@@ -1,5 +1,5 @@
 import { parseNodeArg } from '../placement/node-arg.js';
-import { ms } from '../placement/render.js';
+import { latencyTable } from '../placement/render.js';
 import { type NodeScore, percentPair, scoreNode } from '../placement/score.js';
 import { DEFAULT_PLACEMENT_OPTIONS } from '../placement/types.js';
 import { loadScenarioFile } from '../scenario/load.js';
@@ -72,24 +72,7 @@ function render(score: NodeScore): string {
   out.push(
     `coverage ${percent(score.coverage.before)} → ${percent(score.coverage.after)}; by two providers ${percent(score.coverage2.before)} → ${percent(score.coverage2.after)}; after the worst single-provider failure ${percent(score.worstFailure.before.coverage)} → ${percent(score.worstFailure.after.coverage)}; placement gain ${score.gain.toFixed(5)}`,
   );
-  out.push(
-    renderTable(
-      [
-        { header: 'region' },
-        { header: 'p50 ms before', align: 'right' },
-        { header: 'after', align: 'right' },
-        { header: 'p95 ms before', align: 'right' },
-        { header: 'after', align: 'right' },
-      ],
-      score.latency.map((c) => [
-        c.region,
-        ms(c.p50.before),
-        ms(c.p50.after),
-        ms(c.p95.before),
-        ms(c.p95.after),
-      ]),
-    ),
-  );
+  out.push(latencyTable(score.latency));
   return out.join('\n');
 }
 

@@ -9,6 +9,20 @@ export function ms(v: number): string {
   return Number.isFinite(v) ? v.toFixed(1) : 'none';
 }
 
+/** Latency p50/p95 per region, before and after a change. */
+export function latencyTable(rows: readonly LatencyChange[]): string {
+  return renderTable(
+    [
+      { header: 'region' },
+      { header: 'p50 ms before', align: 'right' },
+      { header: 'after', align: 'right' },
+      { header: 'p95 ms before', align: 'right' },
+      { header: 'after', align: 'right' },
+    ],
+    rows.map((c) => [c.region, ms(c.p50.before), ms(c.p50.after), ms(c.p95.before), ms(c.p95.after)]),
+  );
+}
+
 function usd(v: number): string {
   return Math.round(v).toLocaleString('en-US');
 }
@@ -127,18 +141,7 @@ export function renderAdvice(source: string, advice: Advice): string {
   );
   out.push(`cost: ${usd(t.costUsdMonth)} USD per month`);
   out.push('');
-  out.push(
-    renderTable(
-      [
-        { header: 'region' },
-        { header: 'p50 ms before', align: 'right' },
-        { header: 'after', align: 'right' },
-        { header: 'p95 ms before', align: 'right' },
-        { header: 'after', align: 'right' },
-      ],
-      t.latency.map((c) => [c.region, ms(c.p50.before), ms(c.p50.after), ms(c.p95.before), ms(c.p95.after)]),
-    ),
-  );
+  out.push(latencyTable(t.latency));
   out.push('');
   out.push(
     renderTable(
