@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/run.js';
+import { type CliOutcome, meridian } from './support/cli.js';
 import { ROOT } from './support/shared-data.js';
 
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -14,16 +14,9 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs `meridian analyze …` in-process, as the binary does, capturing what it prints. */
-async function analyze(...args: string[]): Promise<Outcome> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['analyze', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    isTTY: false,
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+/** `meridian analyze …` in-process. */
+function analyze(...args: string[]): Promise<CliOutcome> {
+  return meridian('analyze', ...args);
 }
 
 /** Runs the built binary, for what only a real process shows (exit status, stderr). */

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/run.js';
+import { type CliOutcome, meridian } from './support/cli.js';
 import { ROOT } from './support/shared-data.js';
 
 const SMALL = join(ROOT, 'scenarios', 'small.yaml');
@@ -16,15 +16,9 @@ function file(name: string, text: string): string {
   return path;
 }
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['place', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    isTTY: false,
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+/** `meridian place …` in-process. */
+function run(...args: string[]): Promise<CliOutcome> {
+  return meridian('place', ...args);
 }
 
 interface PlaceJson {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/run.js';
+import { type CliOutcome, meridian } from './support/cli.js';
 import { ROOT } from './support/shared-data.js';
 
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
@@ -21,16 +21,9 @@ interface Outcome {
   stderr: string;
 }
 
-/** `meridian route …` in-process, as the binary runs it. */
-async function meridianRoute(...args: string[]): Promise<Outcome> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['route', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    isTTY: false,
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+/** `meridian route …` in-process. */
+function meridianRoute(...args: string[]): Promise<CliOutcome> {
+  return meridian('route', ...args);
 }
 
 /** The built binary, for what only a real process shows (exit status, streams). */

@@ -1,20 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/run.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
+import { type CliOutcome, meridian } from './support/cli.js';
 import { ROOT } from './support/shared-data.js';
 
 const SMALL = join(ROOT, 'scenarios', 'small.yaml');
 
-async function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['score-node', ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    isTTY: false,
-  });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+/** `meridian score-node …` in-process. */
+function run(...args: string[]): Promise<CliOutcome> {
+  return meridian('score-node', ...args);
 }
 
 interface ScoreJson {
