@@ -4,15 +4,15 @@ import { AttemptStore } from './attempts.js';
 import { EventQueue } from './event-queue.js';
 import { EV_DONE, EV_LOADED } from './events.js';
 import { SimNetwork } from './network.js';
+import { NodeModel } from './node-model.js';
 import {
   GPU_LOADING,
   GPU_NONE,
   GPU_RESIDENT,
-  NodeModel,
   REACH_DOWN,
   REACH_OK,
   REACH_UNSERVABLE,
-} from './node-model.js';
+} from './node-states.js';
 
 /** One node with 80 GB, two slots; models a (50 GB, warm) and b (40 GB, on local disk at 4 GB/s). */
 function setup(extraModels: Array<{ id: string; gb: number }> = [], drainAfterMs?: number) {

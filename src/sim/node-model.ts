@@ -2,19 +2,16 @@ import { ATT_QUEUED, ATT_RUNNING, ATT_TRAVELLING, type AttemptStore } from './at
 import type { EventQueue } from './event-queue.js';
 import { EV_DONE, EV_LOADED } from './events.js';
 import { type SimNetwork, TIER_GPU, TIER_HOST_RAM, TIER_LOCAL_DISK, TIER_REMOTE, VREQ } from './network.js';
+import {
+  DRAIN_AFTER_MS,
+  GPU_LOADING,
+  GPU_NONE,
+  GPU_RESIDENT,
+  REACH_DOWN,
+  REACH_OK,
+  REACH_UNSERVABLE,
+} from './node-states.js';
 import { decodeMs, prefillMs } from './service.js';
-
-/** Accelerator state of one (node, model) cell. */
-export const GPU_NONE = 0;
-export const GPU_LOADING = 1;
-export const GPU_RESIDENT = 2;
-
-/** Default wait of a load for memory before its node drains (ms). */
-export const DRAIN_AFTER_MS = 30_000;
-
-export const REACH_OK = 0;
-export const REACH_DOWN = 1;
-export const REACH_UNSERVABLE = 2;
 
 /**
  * The true state of every node: slots, per-model FIFO queues, accelerator memory with LRU eviction and

@@ -1,6 +1,7 @@
 import { ACCELERATOR_CLASSES } from '../model/index.js';
 import { type SimNetwork, VREQ } from './network.js';
-import { GPU_RESIDENT, type NodeModel } from './node-model.js';
+import type { NodeModel } from './node-model.js';
+import { GPU_RESIDENT } from './node-states.js';
 import { decodeMs, prefillMs, transferMs } from './service.js';
 import type { TruthRtt } from './truth-rtt.js';
 

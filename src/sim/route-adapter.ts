@@ -5,7 +5,7 @@ import { TIER_GPU } from '../network/dynamics.js';
 import { NetworkState, type Snapshot } from '../network/state.js';
 import { policyByName } from '../routing/profiles.js';
 import { route } from '../routing/route.js';
-import { GPU_LOADING, GPU_RESIDENT } from './node-model.js';
+import { GPU_LOADING, GPU_RESIDENT } from './node-states.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS } from './requests.js';
 import { DECIDE_FAILED, DECIDE_ROUTED, DECIDE_SHED, type RouterFactory } from './router-port.js';
 

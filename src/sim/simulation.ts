@@ -14,7 +14,8 @@ import {
 } from './events.js';
 import { FALLBACKS_ALL_INDEPENDENT, FALLBACKS_DEPENDENT, fallbackIndependence } from './independence.js';
 import { PolicyMetrics } from './metrics.js';
-import { NodeModel, REACH_DOWN, REACH_OK } from './node-model.js';
+import { NodeModel } from './node-model.js';
+import { REACH_DOWN, REACH_OK } from './node-states.js';
 import { type Bound, dataFetchMs } from './oracle.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS, RequestStore } from './requests.js';
 import {
