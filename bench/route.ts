@@ -48,33 +48,37 @@ const TIMED = 200_000;
 const NAIVE = 3_000;
 const REFRESH_EVERY = 1_000;
 
-const PROVIDERS = [
-  'aws',
-  'gcp',
-  'azure',
-  'hetzner',
-  'ovh',
-  'equinix',
-  'latitude',
-  'teraswitch',
-  'vultr',
-  'coreweave',
-  'lambda',
-  'residential',
-];
-const PROVIDER_WEIGHTS = [24, 10, 10, 10, 8, 4, 3, 2, 5, 8, 6, 10];
-const GPUS: AcceleratorClass[] = [
-  'h100',
-  'h200',
-  'a100-80',
-  'a100-40',
-  'l40s',
-  'a10g',
-  'l4',
-  'rtx4090',
-  'mi300x',
-];
-const GPU_WEIGHTS = [22, 6, 18, 6, 14, 10, 6, 12, 6];
+/** Share of generated nodes per provider (relative weights). */
+const PROVIDER_MIX: Record<string, number> = {
+  aws: 24,
+  gcp: 10,
+  azure: 10,
+  hetzner: 10,
+  ovh: 8,
+  equinix: 4,
+  latitude: 3,
+  teraswitch: 2,
+  vultr: 5,
+  coreweave: 8,
+  lambda: 6,
+  residential: 10,
+};
+const PROVIDERS = Object.keys(PROVIDER_MIX);
+const PROVIDER_WEIGHTS = Object.values(PROVIDER_MIX);
+/** Share of generated inference nodes per accelerator class (relative weights). */
+const GPU_MIX: Partial<Record<AcceleratorClass, number>> = {
+  h100: 22,
+  h200: 6,
+  'a100-80': 18,
+  'a100-40': 6,
+  l40s: 14,
+  a10g: 10,
+  l4: 6,
+  rtx4090: 12,
+  mi300x: 6,
+};
+const GPUS = Object.keys(GPU_MIX) as AcceleratorClass[];
+const GPU_WEIGHTS = Object.values(GPU_MIX);
 const GPU_MEM: Record<string, number> = {
   h100: 80,
   h200: 141,

@@ -56,6 +56,12 @@ function fail(nodeId: string, kind: FailureKind, message: string, breaker: boole
   return { ok: false, nodeId, kind, message, breaker, ...(status === undefined ? {} : { status }) };
 }
 
+/** The request never got an answer: cancelled by us (no blame), or a connection/timeout error (blame). */
+function transportFailure(nodeId: string, error: unknown, signal: AbortSignal | undefined): Failed {
+  if (signal?.aborted) return fail(nodeId, 'aborted', 'cancelled (client gone or hedge lost)', false);
+  return fail(nodeId, errorKind(error), errorMessage(error), true);
+}
+
 const NOOP = () => {};
 
 /** A non-streamed answer, read whole. */
@@ -74,9 +80,7 @@ async function attemptBuffered(
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
   } catch (e) {
-    if (input.signal?.aborted) return fail(nodeId, 'aborted', 'cancelled (client gone or hedge lost)', false);
-    const kind = errorKind(e);
-    return fail(nodeId, kind, errorMessage(e), true);
+    return transportFailure(nodeId, e, input.signal);
   }
   if (res.statusCode >= 500 || RETRY_WITHOUT_BLAME.has(res.statusCode)) {
     const text = clip(res.body.toString('utf8'));
@@ -108,8 +112,7 @@ async function attemptStream(
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
   } catch (e) {
-    if (input.signal?.aborted) return fail(nodeId, 'aborted', 'cancelled (client gone or hedge lost)', false);
-    return fail(nodeId, errorKind(e), errorMessage(e), true);
+    return transportFailure(nodeId, e, input.signal);
   }
   const abort = () => {
     if (!res.body.destroyed) res.body.destroy();
