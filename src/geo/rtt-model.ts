@@ -30,3 +30,11 @@ export const RTT_MODEL = {
 export function rttMs(a: LatLon, b: LatLon, model: RttModelParams = RTT_MODEL): number {
   return ((2 * greatCircleKm(a, b)) / model.fibreKmPerMs) * model.inflation + model.accessMs;
 }
+
+/**
+ * The physical floor of a round trip between two points: light in fibre along the great circle and back,
+ * with no route inflation and no access delay. No measurement can be lower; one that is was made up.
+ */
+export function fibreFloorMs(a: LatLon, b: LatLon, fibreKmPerMs: number = RTT_MODEL.fibreKmPerMs): number {
+  return (2 * greatCircleKm(a, b)) / fibreKmPerMs;
+}

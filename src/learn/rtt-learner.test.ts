@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { metroById } from '../geo/metros.js';
+import { fibreFloorMs, rttMs } from '../geo/rtt-model.js';
+import type { LatLon } from '../model/common.js';
+import { Rng } from '../util/rng.js';
+import { RttLearner } from './rtt-learner.js';
+
+const place = (id: string): LatLon => {
+  const m = metroById(id);
+  if (m === undefined) throw new Error(`no metro ${id}`);
+  return { lat: m.lat, lon: m.lon };
+};
+
+const CITIES = ['frankfurt', 'amsterdam', 'london', 'paris', 'madrid', 'warsaw', 'stockholm', 'milan'];
+
+describe('RttLearner', () => {
+  it('predicts from the distance model before any sample', () => {
+    const l = new RttLearner([place('frankfurt'), place('tokyo')]);
+    expect(l.predictMs(0, 1)).toBeCloseTo(rttMs(place('frankfurt'), place('tokyo')), 9);
+    expect(l.learned(0, 1)).toBe(false);
+    expect(l.relativeError(0, 1, 0.193)).toBe(0.193);
+  });
+
+  it('refuses a Sydney–Frankfurt round trip of 0 ms and of 100 ms: both below the fibre floor (≈ 162 ms)', () => {
+    const l = new RttLearner([place('sydney'), place('frankfurt')]);
+    const floor = fibreFloorMs(place('sydney'), place('frankfurt'));
+    expect(floor).toBeGreaterThan(160);
+    expect(floor).toBeLessThan(164);
+    expect(l.observe(0, 1, 0)).toBe(false);
+    expect(l.observe(0, 1, 100)).toBe(false);
+    expect(l.refused).toBe(1);
+    expect(l.observe(0, 1, 280)).toBe(true);
+  });
+
+  it('learns that a node next door sits behind a bad path (+80 ms access) that the distance model cannot see', () => {
+    // Hosts 0…7 are client metros, host 8 is a node in Frankfurt whose path to everyone costs 80 ms more.
+    const places = [...CITIES.map(place), place('frankfurt')];
+    const node = 8;
+    const truth = (a: number, b: number) =>
+      rttMs(places[a]!, places[b]!) + (a === node || b === node ? 80 : 0);
+    const l = new RttLearner(places, { seed: 3 });
+    const rng = new Rng(5);
+    for (let s = 0; s < 3000; s++) {
+      const a = rng.int(places.length);
+      const b = rng.int(places.length);
+      if (a !== b) l.observe(a, b, truth(a, b) * rng.logNormal(1, 0.05));
+    }
+    const frankfurtClient = 0;
+    expect(l.learned(frankfurtClient, node)).toBe(true);
+    const learned = l.predictMs(frankfurtClient, node);
+    const prior = rttMs(places[frankfurtClient]!, places[node]!);
+    expect(prior).toBeLessThan(15);
+    expect(Math.abs(learned / truth(frankfurtClient, node) - 1)).toBeLessThan(0.25);
+    // Between the well-behaved clients the learned coordinates stay close to the truth too.
+    expect(Math.abs(l.predictMs(1, 2) / truth(1, 2) - 1)).toBeLessThan(0.5);
+  });
+});

@@ -1,0 +1,80 @@
+import { fibreFloorMs, rttMs } from '../geo/rtt-model.js';
+import { Vivaldi, type VivaldiOptions } from '../geo/vivaldi.js';
+import type { LatLon } from '../model/common.js';
+
+/**
+ * Round-trip times learned from samples, with the distance model as the prior. Hosts are numbered
+ * 0 … size−1 (a coordinator numbers its nodes first, then the client metros it sees) and each has a
+ * place. Every accepted sample moves both hosts' Vivaldi coordinates; a pair is predicted from the
+ * coordinates once both hosts have taken `minSamples` samples and the coordinates' local errors are
+ * below `maxError`, else from the distance model. Samples below the fibre floor of the two places are
+ * physically impossible and refused (counted in `refused`); predictions never go below the floor either.
+ */
+export interface RttLearnerOptions extends VivaldiOptions {
+  /** Samples each host needs before its coordinates are used (default 4). */
+  minSamples?: number;
+  /** Largest Vivaldi local error (relative) at which coordinates are trusted (default 0.3). */
+  maxError?: number;
+}
+
+export class RttLearner {
+  readonly size: number;
+  private readonly places: readonly LatLon[];
+  private readonly vivaldi: Vivaldi;
+  private readonly count: Uint32Array;
+  private readonly minSamples: number;
+  private readonly maxError: number;
+  /** Samples refused as below the fibre floor. */
+  refused = 0;
+
+  constructor(places: readonly LatLon[], options: RttLearnerOptions = {}) {
+    this.size = places.length;
+    this.places = places;
+    this.vivaldi = new Vivaldi(places.length, options);
+    this.count = new Uint32Array(places.length);
+    this.minSamples = options.minSamples ?? 4;
+    this.maxError = options.maxError ?? 0.3;
+  }
+
+  /** Takes one measured round trip between hosts a and b; false when refused. */
+  observe(a: number, b: number, ms: number): boolean {
+    if (a === b || !(a >= 0 && a < this.size && b >= 0 && b < this.size)) return false;
+    if (!(ms > 0) || !Number.isFinite(ms)) return false;
+    if (ms < fibreFloorMs(this.places[a]!, this.places[b]!)) {
+      this.refused++;
+      return false;
+    }
+    this.vivaldi.observe(a, b, ms);
+    this.vivaldi.observe(b, a, ms);
+    this.count[a] = this.count[a]! + 1;
+    this.count[b] = this.count[b]! + 1;
+    return true;
+  }
+
+  /** Whether the pair is predicted from learned coordinates rather than the distance model. */
+  learned(a: number, b: number): boolean {
+    const v = this.vivaldi;
+    return (
+      this.count[a]! >= this.minSamples &&
+      this.count[b]! >= this.minSamples &&
+      v.error(a) <= this.maxError &&
+      v.error(b) <= this.maxError
+    );
+  }
+
+  /** Predicted RTT in ms between hosts a and b (0 for a === b). */
+  predictMs(a: number, b: number): number {
+    if (a === b) return 0;
+    const pa = this.places[a]!;
+    const pb = this.places[b]!;
+    if (!this.learned(a, b)) return rttMs(pa, pb);
+    return Math.max(this.vivaldi.predict(a, b), fibreFloorMs(pa, pb));
+  }
+
+  /** Relative uncertainty of `predictMs(a, b)`: the larger local error when learned, else `priorError`. */
+  relativeError(a: number, b: number, priorError: number): number {
+    if (a === b) return 0;
+    if (!this.learned(a, b)) return priorError;
+    return Math.max(this.vivaldi.error(a), this.vivaldi.error(b));
+  }
+}
