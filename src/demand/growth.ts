@@ -43,7 +43,10 @@ export function growth(y: ArrayLike<number>, bucketMs: number, season: number): 
   if (usePeriods) {
     // Whole days counted back from the end, so the most recent day is complete.
     const offset = y.length - whole * season;
-    for (let k = 0; k < whole * season; k++) v[Math.floor(k / season)] += y[offset + k]!;
+    for (let k = 0; k < whole * season; k++) {
+      const p = Math.floor(k / season);
+      v[p] = v[p]! + y[offset + k]!;
+    }
   } else for (let k = 0; k < points; k++) v[k] = y[k]!;
   let mx = 0;
   let my = 0;
