@@ -1,0 +1,17 @@
+/**
+ * Mean wait in queue (in units of the mean service time) of an M/M/c queue with offered load
+ * a = λ / μ erlangs: W_q·μ = C(c, a) / (c − a), where C is the Erlang C probability of waiting.
+ * Computed through the Erlang B recursion B(k) = a·B(k−1) / (k + a·B(k−1)), which stays finite for
+ * thousands of servers. Infinity when the queue is unstable (a ≥ c) or there are no servers; 0 without
+ * load.
+ */
+export function erlangCWait(c: number, a: number): number {
+  if (!(a > 0)) return 0;
+  if (!(c >= 1) || a >= c) return Number.POSITIVE_INFINITY;
+  const servers = Math.floor(c);
+  if (a >= servers) return Number.POSITIVE_INFINITY;
+  let b = 1;
+  for (let k = 1; k <= servers; k++) b = (a * b) / (k + a * b);
+  const waitProbability = (servers * b) / (servers - a * (1 - b));
+  return waitProbability / (servers - a);
+}
