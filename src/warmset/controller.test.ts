@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { planWarmSets, type WarmSetInput, type WarmSetNode } from './controller.js';
+
+const HOUR = 3_600_000;
+
+function node(id: string, domain: string, warm: number[], over: Partial<WarmSetNode> = {}): WarmSetNode {
+  return {
+    id,
+    domain,
+    memoryGb: 160,
+    slots: 4,
+    maxResident: Number.POSITIVE_INFINITY,
+    warm,
+    loadMs: [40_000, 5_000],
+    serviceMs: [4_000, 500],
+    ...over,
+  };
+}
+
+describe('planWarmSets', () => {
+  it('does nothing for an empty network', () => {
+    expect(planWarmSets({ horizonMs: HOUR, models: [], nodes: [] })).toEqual([]);
+  });
+
+  it('the cold-start trap: 0.8 req/s of a 4 s model on one warm 4-slot node (ρ = 0.8) → warms more nodes, another provider first', () => {
+    const input: WarmSetInput = {
+      horizonMs: 600_000,
+      models: [
+        { id: 'big', footprintGb: 84, rps: 0.8 },
+        { id: 'small', footprintGb: 10, rps: 0 },
+      ],
+      nodes: [node('ams', 'aws', [0]), node('fra', 'aws', []), node('par', 'gcp', []), node('lon', 'azure', [])],
+    };
+    const actions = planWarmSets(input);
+    const loads = actions.filter((a) => a.kind === 'load');
+    expect(loads.length).toBeGreaterThanOrEqual(1);
+    expect(loads[0]!.model).toBe('big');
+    expect(['par', 'lon']).toContain(loads[0]!.node);
+    expect(loads[0]!.reason).toMatch(/warm only in aws/);
+  });
+
+  it('a busy model is not evicted for a rarely used one: node full with "big" (0.5 req/s), "small" at 0.001 req/s', () => {
+    const input: WarmSetInput = {
+      horizonMs: HOUR,
+      models: [
+        { id: 'big', footprintGb: 150, rps: 0.5 },
+        { id: 'small', footprintGb: 20, rps: 0.001 },
+      ],
+      nodes: [node('a', 'x', [0], { loadMs: [40_000, 5_000] }), node('b', 'y', [0])],
+    };
+    const actions = planWarmSets(input);
+    expect(actions.filter((a) => a.kind === 'unload' && a.model === 'big')).toEqual([]);
+  });
+
+  it('unloads an idle model everywhere but its last replica, with the reason', () => {
+    const input: WarmSetInput = {
+      horizonMs: HOUR,
+      models: [
+        { id: 'big', footprintGb: 84, rps: 0 },
+        { id: 'small', footprintGb: 10, rps: 0 },
+      ],
+      nodes: [node('a', 'x', [0]), node('b', 'y', [0]), node('c', 'z', [0])],
+    };
+    const actions = planWarmSets(input);
+    expect(actions.map((a) => [a.kind, a.node, a.model])).toEqual([
+      ['unload', 'b', 'big'],
+      ['unload', 'c', 'big'],
+    ]);
+    expect(actions[0]!.reason).toMatch(/^idle/);
+  });
+
+  it('never loads on a node that cannot serve the model, nor past an operator limit of one resident model', () => {
+    const input: WarmSetInput = {
+      horizonMs: HOUR,
+      models: [
+        { id: 'big', footprintGb: 84, rps: 2 },
+        { id: 'small', footprintGb: 10, rps: 5 },
+      ],
+      nodes: [
+        node('a', 'x', [1], { loadMs: [undefined, 5_000], serviceMs: [undefined, 500] }),
+        node('b', 'y', [1], { maxResident: 1 }),
+        node('c', 'z', []),
+      ],
+    };
+    const actions = planWarmSets(input);
+    expect(actions.some((a) => a.kind === 'load' && a.node === 'a' && a.model === 'big')).toBe(false);
+    const resident = (id: string, start: string[]) => {
+      const set = new Set(start);
+      for (const a of actions) if (a.node === id) a.kind === 'load' ? set.add(a.model) : set.delete(a.model);
+      return set;
+    };
+    expect(resident('b', ['small']).size).toBeLessThanOrEqual(1);
+    expect(actions.some((a) => a.kind === 'load' && a.model === 'big')).toBe(true);
+  });
+
+  it('a model already warm in two domains at low load gets no more replicas (gain below 1.5× cost)', () => {
+    const input: WarmSetInput = {
+      horizonMs: HOUR,
+      models: [
+        { id: 'big', footprintGb: 84, rps: 0.01 },
+        { id: 'small', footprintGb: 10, rps: 0 },
+      ],
+      nodes: [node('a', 'x', [0]), node('b', 'y', [0]), node('c', 'z', [])],
+    };
+    expect(planWarmSets(input).filter((a) => a.kind === 'load')).toEqual([]);
+  });
+});

@@ -1,0 +1,287 @@
+import { erlangCWait } from '../stats/erlang-c.js';
+
+/**
+ * The warm-set controller: which models to keep loaded on which nodes over the next `horizonMs`, decided
+ * ahead of forecast demand. Units: ms, requests per second, GB.
+ *
+ * Economics, per model m with forecast arrival rate λ (requests/s over the horizon, e.g. the upper
+ * end of the forecast interval) and mean service time S on its warm replicas:
+ *
+ *   - queueing: the warm replicas form an M/M/c queue with c = their slots; the expected wait per
+ *     request is S · erlangCWait(c, λ·S). A request that finds no warm replica pays a cold start instead.
+ *   - a load on node n gains λ·horizon requests × (wait before − wait after), where "before" is the
+ *     cold start when m has no warm replica at all;
+ *   - it costs the load itself: while node n loads for L ms, the requests it serves now (its share of
+ *     the demand of its resident models, λ_n) are assumed to wait L/2 on average, λ_n·L·L/2; plus L once
+ *     (so that no load is free); plus the extra wait of the demand of any model it evicts, priced as above;
+ *   - a load is made only when its gain exceeds its cost by `margin` (default 1.5×).
+ *
+ * Independence: every model with demand keeps warm replicas in at least two independent domains (when
+ * its capable nodes span two and it takes no eviction that costs more than the replica gains); such a
+ * load is made first, whatever its own economics.
+ * Unloads: a model whose forecast rate is below `idleRps` over the horizon is unloaded everywhere except
+ * where it is the last warm replica of a model that had demand in the last horizon.
+ * Memory and operator limits: a node loads only into free memory or by evicting models worth less than
+ * the load gains; `maxResident` caps how many models a node keeps.
+ */
+
+export interface WarmSetModel {
+  readonly id: string;
+  /** Memory a resident replica takes (weights plus headroom), GB. */
+  readonly footprintGb: number;
+  /** Forecast arrival rate over the horizon, requests/s. */
+  readonly rps: number;
+}
+
+export interface WarmSetNode {
+  readonly id: string;
+  /** Memory for resident models, GB. */
+  readonly memoryGb: number;
+  readonly slots: number;
+  /** Independence domain (provider or operator, as the policy names it). */
+  readonly domain: string;
+  /** Operator limit on resident models (Infinity when none). */
+  readonly maxResident: number;
+  /** Models resident now (indexes into the model list). */
+  readonly warm: readonly number[];
+  /** Per model index: expected load time in ms, or undefined when the node cannot serve the model. */
+  readonly loadMs: readonly (number | undefined)[];
+  /** Per model index: mean service time of one request, ms (undefined when it cannot serve it). */
+  readonly serviceMs: readonly (number | undefined)[];
+}
+
+export interface WarmSetInput {
+  readonly horizonMs: number;
+  readonly models: readonly WarmSetModel[];
+  readonly nodes: readonly WarmSetNode[];
+  /** Required gain ÷ cost for an economic load (default 1.5). */
+  readonly margin?: number;
+  /** Forecast rate below which a model is idle, requests/s (default 1 request per horizon). */
+  readonly idleRps?: number;
+}
+
+export interface WarmSetAction {
+  readonly kind: 'load' | 'unload';
+  readonly node: string;
+  readonly model: string;
+  /** Why, in words, with the numbers (for the record every command keeps). */
+  readonly reason: string;
+  /** Expected time saved over the horizon (ms summed over requests); 0 for unloads and diversity loads. */
+  readonly gainMs: number;
+  /** What the action costs over the horizon (ms). */
+  readonly costMs: number;
+}
+
+interface Plan {
+  /** warm[n] = set of resident model indexes, changed as actions are planned. */
+  readonly warm: Set<number>[];
+  readonly actions: WarmSetAction[];
+}
+
+/** Expected total wait (ms) over the horizon of model m's demand on the given replicas. */
+function totalWaitMs(input: WarmSetInput, m: number, replicas: readonly number[], coldMs: number): number {
+  const model = input.models[m]!;
+  if (model.rps <= 0) return 0;
+  const requests = (model.rps * input.horizonMs) / 1000;
+  if (replicas.length === 0) return requests * coldMs;
+  let slots = 0;
+  let service = 0;
+  for (const n of replicas) {
+    const node = input.nodes[n]!;
+    slots += node.slots;
+    service += (node.serviceMs[m] ?? 0) * node.slots;
+  }
+  const s = service / slots;
+  const wait = s * erlangCWait(slots, (model.rps * s) / 1000);
+  // An overloaded set of replicas: requests wait for cold starts elsewhere rather than forever.
+  return requests * Math.min(wait, coldMs);
+}
+
+function replicasOf(plan: Plan, m: number): number[] {
+  const out: number[] = [];
+  plan.warm.forEach((set, n) => {
+    if (set.has(m)) out.push(n);
+  });
+  return out;
+}
+
+function usedGb(input: WarmSetInput, set: Set<number>): number {
+  let gb = 0;
+  for (const m of set) gb += input.models[m]!.footprintGb;
+  return gb;
+}
+
+/** Shortest load time of model m among nodes that can serve it (the cold start a request would pay). */
+function coldMs(input: WarmSetInput, m: number): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (const node of input.nodes) {
+    const ms = node.loadMs[m];
+    if (ms !== undefined && ms < best) best = ms;
+  }
+  return best;
+}
+
+/**
+ * Models to evict from node n to fit model m, cheapest first, and what they cost over the horizon;
+ * undefined when m cannot fit even after evicting everything allowed.
+ */
+function evictions(
+  input: WarmSetInput,
+  plan: Plan,
+  n: number,
+  m: number,
+): { models: number[]; costMs: number } | undefined {
+  const node = input.nodes[n]!;
+  const set = plan.warm[n]!;
+  let free = node.memoryGb - usedGb(input, set);
+  let slotsLeft = node.maxResident - set.size;
+  const need = input.models[m]!.footprintGb;
+  if (need > node.memoryGb) return undefined;
+  const priced = [...set].map((k) => {
+    const now = replicasOf(plan, k);
+    const without = now.filter((x) => x !== n);
+    const cold = coldMs(input, k);
+    return { k, cost: totalWaitMs(input, k, without, cold) - totalWaitMs(input, k, now, cold) };
+  });
+  priced.sort((a, b) => a.cost - b.cost);
+  const models: number[] = [];
+  let costMs = 0;
+  for (const p of priced) {
+    if (free >= need && slotsLeft >= 1) break;
+    models.push(p.k);
+    costMs += p.cost;
+    free += input.models[p.k]!.footprintGb;
+    slotsLeft++;
+  }
+  if (free < need || slotsLeft < 1) return undefined;
+  return { models, costMs };
+}
+
+interface Candidate {
+  n: number;
+  m: number;
+  gain: number;
+  cost: number;
+  evict: number[];
+}
+
+/** Requests/s node n serves now: its slot share of the demand of each model resident on it. */
+function servedRps(input: WarmSetInput, plan: Plan, n: number): number {
+  let rps = 0;
+  for (const k of plan.warm[n]!) {
+    let slots = 0;
+    for (const r of replicasOf(plan, k)) slots += input.nodes[r]!.slots;
+    if (slots > 0) rps += (input.models[k]!.rps * input.nodes[n]!.slots) / slots;
+  }
+  return rps;
+}
+
+/**
+ * The best load of model m by gain − cost. With `domains`, only nodes outside them qualify, and only
+ * loads whose evictions cost less than the load gains (independence never evicts a busier model).
+ */
+function bestLoad(input: WarmSetInput, plan: Plan, m: number, domains?: Set<string>): Candidate | undefined {
+  const now = replicasOf(plan, m);
+  const cold = coldMs(input, m);
+  const before = totalWaitMs(input, m, now, cold);
+  let best: Candidate | undefined;
+  input.nodes.forEach((node, n) => {
+    const loadMs = node.loadMs[m];
+    if (loadMs === undefined || plan.warm[n]!.has(m)) return;
+    if (domains !== undefined && domains.has(node.domain)) return;
+    const ev = evictions(input, plan, n, m);
+    if (ev === undefined) return;
+    const after = totalWaitMs(input, m, [...now, n], cold);
+    const blocked = (servedRps(input, plan, n) * loadMs * loadMs) / 2 / 1000;
+    const c = { n, m, gain: before - after, cost: ev.costMs + blocked + loadMs, evict: ev.models };
+    if (domains !== undefined && ev.costMs > c.gain) return;
+    if (best === undefined || c.gain - c.cost > best.gain - best.cost) best = c;
+  });
+  return best;
+}
+
+function apply(input: WarmSetInput, plan: Plan, c: Candidate, reason: string): void {
+  const node = input.nodes[c.n]!;
+  for (const k of c.evict) {
+    plan.warm[c.n]!.delete(k);
+    plan.actions.push({
+      kind: 'unload',
+      node: node.id,
+      model: input.models[k]!.id,
+      reason: `evicted to make room for ${input.models[c.m]!.id}`,
+      gainMs: 0,
+      costMs: 0,
+    });
+  }
+  plan.warm[c.n]!.add(c.m);
+  plan.actions.push({
+    kind: 'load',
+    node: node.id,
+    model: input.models[c.m]!.id,
+    reason,
+    gainMs: c.gain,
+    costMs: c.cost,
+  });
+}
+
+/** The actions that move the current warm sets toward the forecast, in the order they should be carried out. */
+export function planWarmSets(input: WarmSetInput): WarmSetAction[] {
+  const margin = input.margin ?? 1.5;
+  const idleRps = input.idleRps ?? 1000 / input.horizonMs;
+  const plan: Plan = { warm: input.nodes.map((n) => new Set(n.warm)), actions: [] };
+  const busy = input.models.map((m, k) => ({ m, k })).filter((x) => x.m.rps >= idleRps);
+  busy.sort((a, b) => b.m.rps - a.m.rps);
+  // 1. Independence: two domains for every model with demand, where its capable nodes allow.
+  for (const { m, k } of busy) {
+    const domains = new Set(replicasOf(plan, k).map((n) => input.nodes[n]!.domain));
+    while (domains.size < 2) {
+      const c = bestLoad(input, plan, k, domains);
+      if (c === undefined) break;
+      apply(
+        input,
+        plan,
+        c,
+        `${domains.size === 0 ? 'no warm replica' : `warm only in ${[...domains][0]}`}; ${m.rps.toFixed(2)} req/s forecast`,
+      );
+      domains.add(input.nodes[c.n]!.domain);
+    }
+  }
+  // 2. Economics: the best load at a time while one pays for itself by the margin.
+  for (let guard = 0; guard < input.nodes.length * input.models.length; guard++) {
+    let best: Candidate | undefined;
+    for (const { k } of busy) {
+      const c = bestLoad(input, plan, k);
+      if (
+        c !== undefined &&
+        c.gain > margin * c.cost &&
+        (best === undefined || c.gain - c.cost > best.gain - best.cost)
+      )
+        best = c;
+    }
+    if (best === undefined) break;
+    const m = input.models[best.m]!;
+    apply(
+      input,
+      plan,
+      best,
+      `saves ${(best.gain / 1000).toFixed(1)} s of waiting over the horizon at ${m.rps.toFixed(2)} req/s for ${(best.cost / 1000).toFixed(1)} s of load and displaced demand`,
+    );
+  }
+  // 3. Idle models go, except the last warm replica of each.
+  input.models.forEach((model, k) => {
+    if (model.rps >= idleRps) return;
+    const replicas = replicasOf(plan, k);
+    for (const n of replicas.slice(1)) {
+      plan.warm[n]!.delete(k);
+      plan.actions.push({
+        kind: 'unload',
+        node: input.nodes[n]!.id,
+        model: model.id,
+        reason: `idle: ${model.rps.toFixed(3)} req/s forecast, below ${idleRps.toFixed(3)}`,
+        gainMs: 0,
+        costMs: 0,
+      });
+    }
+  });
+  return plan.actions;
+}
