@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from './memory-store.js';
+import { NatsStore } from './nats-store.js';
 import type { NodeRecord, RegistryStore } from './registry-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -12,8 +14,32 @@ import { SqliteStore } from './sqlite-store.js';
  */
 interface Implementation {
   name: string;
-  open(): { store: RegistryStore; reopen?: () => RegistryStore; cleanup(): void };
+  open(): { store: RegistryStore; reopen?: () => RegistryStore; cleanup(): void | Promise<void> };
 }
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** Whether a NATS server answers at NATS_URL (the suite skips the NATS store with a reason when not). */
+async function natsReachable(url: string): Promise<boolean> {
+  const u = new URL(url.replace(/^nats:/, 'http:'));
+  return new Promise((resolve) => {
+    const socket = netConnect({ host: u.hostname, port: Number(u.port || 4222) });
+    socket.setTimeout(1000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+const natsUp = await natsReachable(NATS_URL);
+if (!natsUp) console.warn(`skipping the NATS store contract: no NATS server at ${NATS_URL} (set NATS_URL)`);
+
+let natsPrefixes = 0;
 
 const IMPLEMENTATIONS: Implementation[] = [
   { name: 'MemoryStore', open: () => ({ store: new MemoryStore(), cleanup: () => {} }) },
@@ -43,6 +69,26 @@ const IMPLEMENTATIONS: Implementation[] = [
       };
     },
   },
+  ...(natsUp
+    ? [
+        {
+          name: 'NatsStore (JetStream KV and stream)',
+          open: () => {
+            const prefix = `meridian_test_${process.pid}_${Date.now().toString(36)}_${natsPrefixes++}`;
+            const make = () => new NatsStore({ servers: NATS_URL, prefix });
+            return {
+              store: make(),
+              reopen: make,
+              cleanup: async () => {
+                const admin = new NatsStore({ servers: NATS_URL, prefix });
+                await admin.destroy();
+                await admin.close();
+              },
+            };
+          },
+        } satisfies Implementation,
+      ]
+    : []),
 ];
 
 function node(id: string, over: Partial<NodeRecord> = {}): NodeRecord {
@@ -70,7 +116,7 @@ for (const impl of IMPLEMENTATIONS) {
     };
     afterEach(async () => {
       for (const s of stores.splice(0)) await s.close();
-      opened?.cleanup();
+      await opened?.cleanup();
       opened = undefined;
     });
 

@@ -1,7 +1,7 @@
 /**
  * The coordinator's durable state behind one small interface: registered nodes (with the last heartbeat
  * sequence accepted from each), operator tokens (hashed) and decision receipts. The embedded default is
- * SQLite (`sqlite-store.ts`); a NATS KV implementation comes next. Every implementation must pass the
+ * SQLite (`sqlite-store.ts`); several coordinators share one on NATS JetStream (`nats-store.ts`). Every implementation must pass the
  * contract suite in `contract.test.ts`.
  *
  * All methods are async so that a networked store fits the same shape.

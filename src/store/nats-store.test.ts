@@ -1,0 +1,58 @@
+import { connect as netConnect } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { NatsStore } from './nats-store.js';
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const up = await new Promise<boolean>((resolve) => {
+  const u = new URL(NATS_URL.replace(/^nats:/, 'http:'));
+  const s = netConnect({ host: u.hostname, port: Number(u.port || 4222) });
+  s.setTimeout(1000);
+  s.once('connect', () => {
+    s.destroy();
+    resolve(true);
+  });
+  s.once('error', () => resolve(false));
+  s.once('timeout', () => resolve(false));
+});
+if (!up) console.warn(`skipping NATS store tests: no NATS server at ${NATS_URL} (set NATS_URL)`);
+
+describe.skipIf(!up)('NatsStore shared by several coordinators', () => {
+  const prefix = `meridian_test_shared_${process.pid}_${Date.now().toString(36)}`;
+  const stores = [0, 1, 2].map(() => new NatsStore({ servers: NATS_URL, prefix }));
+  afterAll(async () => {
+    await stores[0]!.destroy();
+    for (const s of stores) await s.close();
+  });
+
+  it('three coordinators racing to accept heartbeats 1…30 of one node accept each sequence exactly once', async () => {
+    await stores[0]!.putNode({
+      id: 'n1',
+      operator: 'op',
+      publicKey: 'pk',
+      endpoint: 'http://127.0.0.1:9',
+      descriptor: {},
+      registeredAt: 1,
+      updatedAt: 1,
+      lastSeq: 0,
+    });
+    let accepted = 0;
+    for (let seq = 1; seq <= 30; seq++) {
+      const results = await Promise.all(stores.map((s) => s.advanceSeq('n1', seq)));
+      accepted += results.filter(Boolean).length;
+      expect(results.filter(Boolean).length).toBe(1);
+    }
+    expect(accepted).toBe(30);
+    expect((await stores[2]!.getNode('n1'))!.lastSeq).toBe(30);
+  });
+
+  it('a receipt written by one coordinator is read by id from another', async () => {
+    await stores[1]!.putReceipts([{ id: 'r-1', createdAt: 5, json: '{"x":1}' }]);
+    expect(await stores[2]!.getReceipt('r-1')).toEqual({ id: 'r-1', createdAt: 5, json: '{"x":1}' });
+  });
+
+  it('refuses a prefix NATS cannot name', () => {
+    expect(() => new NatsStore({ servers: NATS_URL, prefix: 'a.b' })).toThrow(
+      /prefix must be letters, digits, - and _ \(got "a.b"\)/,
+    );
+  });
+});

@@ -1,0 +1,222 @@
+import {
+  DeliverPolicy,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+  StorageType,
+} from '@nats-io/jetstream';
+import { type KV, Kvm } from '@nats-io/kv';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import type { NodeRecord, ReceiptRecord, RegistryStore, TokenRecord } from './registry-store.js';
+
+/**
+ * RegistryStore on NATS JetStream, shared by every coordinator that names the same servers and prefix:
+ *
+ *   - KV bucket `<prefix>_nodes`: key = base64url(node id), value = the NodeRecord as JSON. `advanceSeq`
+ *     is a compare-and-set on the entry's revision (retried on a concurrent write), so two coordinators
+ *     accepting heartbeats of one node can never both accept the same sequence number;
+ *   - KV bucket `<prefix>_tokens`: key = the token hash (hex), value = the TokenRecord as JSON;
+ *   - stream `<prefix>_receipts` on subjects `<prefix>.receipts.<base64url(id)>`, one message per subject
+ *     kept (a receipt stored again replaces the old one); any coordinator reads one by id with a
+ *     last-by-subject get. `pruneReceipts` reads the (seq, createdAt, id) of every receipt from headers
+ *     and deletes the oldest.
+ * Buckets and stream use file storage, so a restart of the NATS server keeps them. Connection is made
+ * on first use; `close()` drains it.
+ */
+export interface NatsStoreOptions {
+  /** One URL or several for a cluster (`nats://127.0.0.1:4222`). */
+  readonly servers: string | readonly string[];
+  /** Name prefix of the buckets, stream and subjects (default `meridian`); letters, digits, `-` and `_`. */
+  readonly prefix?: string;
+}
+
+interface Handles {
+  nc: NatsConnection;
+  nodes: KV;
+  tokens: KV;
+  jsm: JetStreamManager;
+}
+
+const key = (id: string) => Buffer.from(id, 'utf8').toString('base64url') || '_';
+const unkey = (k: string) => (k === '_' ? '' : Buffer.from(k, 'base64url').toString('utf8'));
+const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+const parse = <T>(b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as T;
+
+export class NatsStore implements RegistryStore {
+  readonly prefix: string;
+  private readonly servers: string[];
+  private handles: Promise<Handles> | undefined;
+
+  constructor(options: NatsStoreOptions) {
+    this.prefix = options.prefix ?? 'meridian';
+    if (!/^[A-Za-z0-9_-]+$/.test(this.prefix))
+      throw new RangeError(`NATS store prefix must be letters, digits, - and _ (got "${this.prefix}")`);
+    this.servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
+  }
+
+  private get stream(): string {
+    return `${this.prefix}_receipts`;
+  }
+
+  private subject(id: string): string {
+    return `${this.prefix}.receipts.${key(id)}`;
+  }
+
+  private open(): Promise<Handles> {
+    this.handles ??= (async () => {
+      const nc = await connect({ servers: this.servers, name: `meridian-store-${this.prefix}` });
+      const kvm = new Kvm(nc);
+      const opts = { history: 1, storage: StorageType.File };
+      const [nodes, tokens] = await Promise.all([
+        kvm.create(`${this.prefix}_nodes`, opts),
+        kvm.create(`${this.prefix}_tokens`, opts),
+      ]);
+      const jsm = await jetstreamManager(nc);
+      try {
+        await jsm.streams.info(this.stream);
+      } catch {
+        await jsm.streams.add({
+          name: this.stream,
+          subjects: [`${this.prefix}.receipts.>`],
+          storage: StorageType.File,
+          max_msgs_per_subject: 1,
+          allow_direct: true,
+        });
+      }
+      return { nc, nodes, tokens, jsm };
+    })();
+    return this.handles;
+  }
+
+  async putNode(node: NodeRecord): Promise<void> {
+    const { nodes } = await this.open();
+    await nodes.put(key(node.id), json(node));
+  }
+
+  async getNode(id: string): Promise<NodeRecord | undefined> {
+    const { nodes } = await this.open();
+    const e = await nodes.get(key(id));
+    return e === null || e.operation !== 'PUT' ? undefined : parse<NodeRecord>(e.value);
+  }
+
+  async listNodes(): Promise<NodeRecord[]> {
+    const { nodes } = await this.open();
+    const ids: string[] = [];
+    for await (const k of await nodes.keys()) ids.push(unkey(k));
+    ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const out: NodeRecord[] = [];
+    for (const id of ids) {
+      const n = await this.getNode(id);
+      if (n !== undefined) out.push(n);
+    }
+    return out;
+  }
+
+  async deleteNode(id: string): Promise<boolean> {
+    const { nodes } = await this.open();
+    const e = await nodes.get(key(id));
+    if (e === null || e.operation !== 'PUT') return false;
+    await nodes.delete(key(id));
+    return true;
+  }
+
+  async advanceSeq(id: string, seq: number): Promise<boolean> {
+    const { nodes } = await this.open();
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const e = await nodes.get(key(id));
+      if (e === null || e.operation !== 'PUT') return false;
+      const n = parse<NodeRecord>(e.value);
+      if (!(seq > n.lastSeq)) return false;
+      try {
+        await nodes.update(key(id), json({ ...n, lastSeq: seq }), e.revision);
+        return true;
+      } catch (err) {
+        if (!/wrong last sequence/i.test((err as Error).message)) throw err;
+      }
+    }
+    return false;
+  }
+
+  async putToken(token: TokenRecord): Promise<void> {
+    const { tokens } = await this.open();
+    await tokens.put(token.hash, json(token));
+  }
+
+  async getToken(hash: string): Promise<TokenRecord | undefined> {
+    if (!/^[A-Za-z0-9_=-]+$/.test(hash)) return undefined;
+    const { tokens } = await this.open();
+    const e = await tokens.get(hash);
+    return e === null || e.operation !== 'PUT' ? undefined : parse<TokenRecord>(e.value);
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    const { tokens } = await this.open();
+    const hashes: string[] = [];
+    for await (const k of await tokens.keys()) hashes.push(k);
+    hashes.sort();
+    const out: TokenRecord[] = [];
+    for (const h of hashes) {
+      const t = await this.getToken(h);
+      if (t !== undefined) out.push(t);
+    }
+    return out;
+  }
+
+  async putReceipts(receipts: readonly ReceiptRecord[]): Promise<void> {
+    if (receipts.length === 0) return;
+    const { nc } = await this.open();
+    const js = jetstream(nc);
+    await Promise.all(
+      receipts.map((r) => {
+        const h = headers();
+        h.set('Meridian-Receipt-Id', r.id);
+        h.set('Meridian-Created-At', String(r.createdAt));
+        return js.publish(this.subject(r.id), r.json, { headers: h });
+      }),
+    );
+  }
+
+  async getReceipt(id: string): Promise<ReceiptRecord | undefined> {
+    const { jsm } = await this.open();
+    const m = await jsm.streams.getMessage(this.stream, { last_by_subj: this.subject(id) }).catch(() => null);
+    if (m === null) return undefined;
+    return { id, createdAt: Number(m.header.get('Meridian-Created-At')), json: m.string() };
+  }
+
+  async pruneReceipts(keep: number): Promise<number> {
+    const { nc, jsm } = await this.open();
+    const info = await jsm.streams.info(this.stream);
+    if (info.state.messages <= keep) return 0;
+    const all: { seq: number; id: string; createdAt: number }[] = [];
+    const consumer = await jetstream(nc).consumers.get(this.stream, {
+      deliver_policy: DeliverPolicy.All,
+      headers_only: true,
+    });
+    const messages = await consumer.fetch({ max_messages: info.state.messages, expires: 5000 });
+    for await (const m of messages) {
+      all.push({
+        seq: m.seq,
+        id: m.headers?.get('Meridian-Receipt-Id') ?? '',
+        createdAt: Number(m.headers?.get('Meridian-Created-At')),
+      });
+      if (all.length >= info.state.messages) break;
+    }
+    all.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const drop = all.slice(Math.max(keep, 0));
+    for (const r of drop) await jsm.streams.deleteMessage(this.stream, r.seq, false);
+    return drop.length;
+  }
+
+  /** Deletes the buckets and the stream (tests; an operator's teardown). */
+  async destroy(): Promise<void> {
+    const { nodes, tokens, jsm } = await this.open();
+    await Promise.all([nodes.destroy(), tokens.destroy(), jsm.streams.delete(this.stream)]);
+  }
+
+  async close(): Promise<void> {
+    if (this.handles === undefined) return;
+    const { nc } = await this.handles;
+    this.handles = undefined;
+    await nc.drain();
+  }
+}
