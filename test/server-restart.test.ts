@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoordinatorClient, envelope } from '../src/agent/coordinator-client.js';
-import { generateIdentity } from '../src/server/identity.js';
+import { generateIdentity } from '../src/wire/identity.js';
 import { Children } from '../src/worker/children.js';
 import { ADMIN, builtMain, descriptor, TOKEN_A, tempDir, writeYaml } from './server-kit.js';
 
