@@ -1,3 +1,4 @@
+export * from '../stats/index.js';
 export { type AnalyzeOptions, analyzeNetwork, type NetworkAnalysis } from './analyze.js';
 export { type ClusterSummary, type DependencyCluster, dependencyClusters } from './clusters.js';
 export {
@@ -11,7 +12,6 @@ export type { DemandPoint, GeoContext, Place } from './geo-context.js';
 export { type HittingSetResult, minHittingSet } from './hitting-set.js';
 export { type MarginalEffect, marginalEffect, marginalOf, prepareMarginal } from './marginal.js';
 export { type Domain, dimensionsOf, isCapable, isWarm, type Member, type ModelLike } from './member.js';
-export * from './metrics/index.js';
 export type { DomainCut, ModelResilience } from './models.js';
 export { formatSelector, parseSelector, type Selector } from './selector.js';
 export { defaultWeighting, formatWeighting, parseWeighting, type Weighting, weightOf } from './weighting.js';

@@ -1,4 +1,4 @@
-import { hhi, nakamoto } from '../resilience/metrics/index.js';
+import { hhi, nakamoto } from '../stats/index.js';
 import type { PolicyMetrics } from './metrics.js';
 import type { RunOutput } from './run.js';
 import type { Sketch } from './sketch.js';
