@@ -1,5 +1,5 @@
+import { BUILTIN_MODELS, builtinModel } from '../model/catalog/models.js';
 import { type Model, Model as ModelSchema } from '../model/model.js';
-import { BUILTIN_MODELS, builtinModel } from './catalog/models.js';
 import type { IssueList } from './issues.js';
 import type { ModelsInput } from './schema.js';
 
