@@ -20,8 +20,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { stringify } from 'yaml';
+import { Children } from '../src/fleet/children.js';
 import { quantileSorted } from '../src/stats/quantile.js';
-import { Children } from '../src/worker/children.js';
 import { paced } from '../src/worker/paced.js';
 import { preciseSleeper } from './precise-sleep.js';
 

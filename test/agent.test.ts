@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BackendKind } from '../src/agent/adapters.js';
 import { Agent, type AgentStatus } from '../src/agent/agent.js';
 import { loadOrCreateIdentity } from '../src/agent/keys.js';
-import { generateIdentity } from '../src/server/identity.js';
-import type { Heartbeat } from '../src/server/protocol.js';
+import { generateIdentity } from '../src/wire/identity.js';
+import type { Heartbeat } from '../src/wire/protocol.js';
 import type { WorkerProfileInput } from '../src/worker/profile.js';
 import {
   descriptor,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelope } from '../src/agent/coordinator-client.js';
-import { generateIdentity } from '../src/server/identity.js';
+import { generateIdentity } from '../src/wire/identity.js';
 import {
   ADMIN,
   beat,

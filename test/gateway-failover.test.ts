@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Child, Children } from '../src/worker/children.js';
+import { type Child, Children } from '../src/fleet/children.js';
 import { builtMain, tempDir, waitFor, workerProfile, writeYaml } from './server-kit.js';
 
 /** Kill a worker process while the gateway is under load: no non-streamed request may fail. */

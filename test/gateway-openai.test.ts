@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Children } from '../src/worker/children.js';
+import { Children } from '../src/fleet/children.js';
 import { builtMain, TOKEN_A, tempDir, waitFor, workerProfile, writeYaml } from './server-kit.js';
 
 /** The official openai npm client against a real coordinator process and a real emulated worker process. */

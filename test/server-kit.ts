@@ -8,10 +8,10 @@ import { envelope } from '../src/agent/coordinator-client.js';
 import { type App, buildApp } from '../src/server/app.js';
 import { parseConfig, type ServerConfigInput } from '../src/server/config.js';
 import type { Decide } from '../src/server/decide.js';
-import { generateIdentity, type KeyPair } from '../src/server/identity.js';
-import type { DescriptorInput, HeartbeatInput, RegisterResponse } from '../src/server/protocol.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import type { RegistryStore } from '../src/store/registry-store.js';
+import { generateIdentity, type KeyPair } from '../src/wire/identity.js';
+import type { DescriptorInput, HeartbeatInput, RegisterResponse } from '../src/wire/protocol.js';
 import { buildWorkerApp, type WorkerApp } from '../src/worker/app.js';
 import { parseProfile, type WorkerProfileInput } from '../src/worker/profile.js';
 

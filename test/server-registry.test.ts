@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { envelope } from '../src/agent/coordinator-client.js';
-import { generateIdentity } from '../src/server/identity.js';
 import { SEQ_PER_MS } from '../src/server/registry.js';
+import { generateIdentity } from '../src/wire/identity.js';
 import {
   ADMIN,
   beat,

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoordinatorClient, envelope } from '../src/agent/coordinator-client.js';
-import { generateIdentity } from '../src/server/identity.js';
-import { Children } from '../src/worker/children.js';
+import { Children } from '../src/fleet/children.js';
+import { generateIdentity } from '../src/wire/identity.js';
 import { ADMIN, builtMain, descriptor, TOKEN_A, tempDir, writeYaml } from './server-kit.js';
 
 /** Real coordinator processes (the point is the process boundary: what survives a restart). */

@@ -1,5 +1,6 @@
 import { rttMs } from '../src/geo/rtt-model.js';
-import { type Model, Model as ModelSchema, type Node, Node as NodeSchema } from '../src/model/index.js';
+import { type Model, Model as ModelSchema } from '../src/model/model.js';
+import { type Node, Node as NodeSchema } from '../src/model/node.js';
 import type { ClientMetro, SimInput } from '../src/sim/input.js';
 import { VREQ } from '../src/sim/network.js';
 import { DECIDE_FAILED, DECIDE_ROUTED, type RouterFactory } from '../src/sim/router-port.js';

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FLEET } from '../src/cli/start.js';
-import { loadFleet } from '../src/worker/fleet.js';
+import { loadFleet } from '../src/fleet/fleet.js';
 import { builtMain, TOKEN_A, tempDir, workerProfile, writeYaml } from './server-kit.js';
 
 const tmp = tempDir('fleet');

@@ -1,4 +1,4 @@
-import type { ModelReport } from '../server/protocol.js';
+import type { ModelReport } from '../wire/protocol.js';
 import { catalogId } from './model-names.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
-import type { KeyPair } from '../server/identity.js';
-import type { DescriptorInput, HeartbeatInput, RttSample } from '../server/protocol.js';
+import type { KeyPair } from '../wire/identity.js';
+import type { DescriptorInput, HeartbeatInput, RttSample } from '../wire/protocol.js';
 import { type AdapterContext, type BackendKind, type BackendState, discover } from './adapters.js';
 import { CoordinatorClient, CoordinatorError } from './coordinator-client.js';
 

@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
-import { type KeyPair, type SignDomain, signPayload } from '../server/identity.js';
-import type { DescriptorInput, Envelope, HeartbeatInput, RegisterResponse } from '../server/protocol.js';
+import { type KeyPair, type SignDomain, signPayload } from '../wire/identity.js';
+import type { DescriptorInput, Envelope, HeartbeatInput, RegisterResponse } from '../wire/protocol.js';
 
 /** An error answer of the coordinator: HTTP status and its `{ error: { code, message } }`. */
 export class CoordinatorError extends Error {

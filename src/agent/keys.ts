@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
-import { generateIdentity, identityFromPem, identityToPem, type KeyPair } from '../server/identity.js';
+import { generateIdentity, identityFromPem, identityToPem, type KeyPair } from '../wire/identity.js';
 
 /**
  * The node's identity on disk: an Ed25519 private key (PKCS#8 PEM, readable by the owner only), created on

@@ -1,4 +1,4 @@
-import { builtinModel } from '../scenario/catalog/models.js';
+import { builtinModel } from '../model/catalog/models.js';
 
 /**
  * Maps a backend's model name to a catalog id: an explicit mapping wins; otherwise the last path segment,

@@ -5,8 +5,8 @@ import { Agent, type AgentStatus } from '../agent/agent.js';
 import { loadOrCreateIdentity } from '../agent/keys.js';
 import { InputError, UsageError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
-import { Descriptor } from '../server/protocol.js';
 import { untilStopSignal } from '../server/signals.js';
+import { Descriptor } from '../wire/protocol.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 

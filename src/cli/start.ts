@@ -4,11 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { InputError, MeridianError } from '../errors.js';
+import { Children } from '../fleet/children.js';
+import { type Fleet, loadFleet } from '../fleet/fleet.js';
+import { type ModelRow, type NodeRow, renderSummary } from '../fleet/summary.js';
+import { TrafficGenerator } from '../fleet/traffic.js';
 import { untilStopSignal } from '../server/signals.js';
-import { Children } from '../worker/children.js';
-import { type Fleet, loadFleet } from '../worker/fleet.js';
-import { type ModelRow, type NodeRow, renderSummary } from '../worker/summary.js';
-import { TrafficGenerator } from '../worker/traffic.js';
 import { type Command, flag, num, str } from './command.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit.js';
 

@@ -1,4 +1,4 @@
-import { FIT_HEADROOM } from '../scenario/catalog/derive.js';
+import { FIT_HEADROOM } from '../model/catalog/derive.js';
 import type { PlacementModel, SiteInput } from './types.js';
 
 /** Whether a site can keep a model warm: its accelerator runs the model and the model fits. */

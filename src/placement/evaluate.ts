@@ -3,7 +3,7 @@ import { type Node, Storage } from '../model/node.js';
 import { concentration } from '../resilience/concentration.js';
 import { marginalOf, prepareMarginal } from '../resilience/marginal.js';
 import { dimensionsOf } from '../resilience/member.js';
-import type { NakamotoThreshold } from '../resilience/metrics/nakamoto.js';
+import type { NakamotoThreshold } from '../stats/nakamoto.js';
 import type { Instance } from './instance.js';
 import { type LatencyWorld, type ServiceLevels, ServiceLevelTracker } from './latency.js';
 import { CoverageState, siteModel } from './objective.js';

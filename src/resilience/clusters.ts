@@ -1,7 +1,7 @@
+import { effectiveNumber } from '../stats/effective.js';
+import { hhi } from '../stats/hhi.js';
+import { type NakamotoThreshold, nakamotoAll } from '../stats/nakamoto.js';
 import type { EncodedDimension } from './encode.js';
-import { effectiveNumber } from './metrics/effective.js';
-import { hhi } from './metrics/hhi.js';
-import { type NakamotoThreshold, nakamotoAll } from './metrics/nakamoto.js';
 
 /** A set of members tied together by shared label values, directly or through other members. */
 export interface DependencyCluster {

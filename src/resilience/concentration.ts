@@ -1,9 +1,9 @@
+import { effectiveNumber } from '../stats/effective.js';
+import { entropy, expEntropy } from '../stats/entropy.js';
+import { hhi } from '../stats/hhi.js';
+import { NAKAMOTO_THRESHOLDS, type NakamotoThreshold, nakamotoAll } from '../stats/nakamoto.js';
 import { type EncodedDimension, encodeDimensions } from './encode.js';
 import { dimensionsOf, type Member } from './member.js';
-import { effectiveNumber } from './metrics/effective.js';
-import { entropy, expEntropy } from './metrics/entropy.js';
-import { hhi } from './metrics/hhi.js';
-import { NAKAMOTO_THRESHOLDS, type NakamotoThreshold, nakamotoAll } from './metrics/nakamoto.js';
 import { defaultWeighting, type Weighting, weightsOf } from './weighting.js';
 
 export interface ValueShare {

@@ -1,7 +1,7 @@
+import { effectiveNumber } from '../stats/effective.js';
+import { hhi } from '../stats/hhi.js';
+import { type NakamotoThreshold, nakamotoAll } from '../stats/nakamoto.js';
 import { dimensionsOf, type Member } from './member.js';
-import { effectiveNumber } from './metrics/effective.js';
-import { hhi } from './metrics/hhi.js';
-import { type NakamotoThreshold, nakamotoAll } from './metrics/nakamoto.js';
 import { defaultWeighting, formatWeighting, type Weighting, weightOf } from './weighting.js';
 
 /** Concentration of one dimension seen from one value of it. */

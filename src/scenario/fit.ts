@@ -1,6 +1,6 @@
+import { FIT_HEADROOM } from '../model/catalog/derive.js';
 import type { Model } from '../model/model.js';
 import type { Hardware, Storage } from '../model/node.js';
-import { FIT_HEADROOM } from './catalog/derive.js';
 
 /**
  * Memory (GB) a node can hold resident models in: accelerator memory; host RAM for `cpu` nodes;

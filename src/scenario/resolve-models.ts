@@ -1,5 +1,5 @@
+import { BUILTIN_MODELS, builtinModel } from '../model/catalog/models.js';
 import { type Model, Model as ModelSchema } from '../model/model.js';
-import { BUILTIN_MODELS, builtinModel } from './catalog/models.js';
 import type { IssueList } from './issues.js';
 import type { ModelsInput } from './schema.js';
 
@@ -51,5 +51,5 @@ function suggest(id: string): string {
   const stem = id.toLowerCase().split(/[-.]/)[0] ?? '';
   const near = BUILTIN_MODELS.map((m) => m.id).filter((m) => stem !== '' && m.startsWith(stem));
   if (near.length > 0) return ` (built-in ids starting with "${stem}": ${near.slice(0, 6).join(', ')})`;
-  return ' (see the ids in src/scenario/catalog/specs.ts)';
+  return ' (see the ids in src/model/catalog/specs.ts)';
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { BUILTIN_MODELS } from '../model/catalog/models.js';
 import type { Model } from '../model/model.js';
 import { POLICY_NAMES } from '../model/policies.js';
 import type { Policy } from '../routing/policy.js';
 import { isPolicyName, loadProfiles, policyByName } from '../routing/profiles.js';
-import { BUILTIN_MODELS } from '../scenario/catalog/models.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { BreakerBoard, domainKeys } from './breakers.js';
 import type { ServerConfig } from './config.js';

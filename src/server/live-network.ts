@@ -3,7 +3,7 @@ import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import { NetworkState, type NodeTelemetry, type Snapshot } from '../network/state.js';
 import { Topology } from '../network/topology.js';
-import type { Heartbeat } from './protocol.js';
+import type { Heartbeat } from '../wire/protocol.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
 import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js';
 

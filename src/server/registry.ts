@@ -3,9 +3,7 @@ import type { z } from 'zod';
 import { InputError, NotFoundError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
 import type { NodeRecord, RegistryStore } from '../store/registry-store.js';
-import type { ServerConfig } from './config.js';
-import { AuthError, ConflictError, ForbiddenError } from './http-errors.js';
-import { parsePublicKey, type SignDomain, verifyPayload } from './identity.js';
+import { parsePublicKey, type SignDomain, verifyPayload } from '../wire/identity.js';
 import {
   DeregisterPayload,
   Descriptor,
@@ -15,7 +13,9 @@ import {
   RegisterPayload,
   type RegisterResponse,
   UpdatePayload,
-} from './protocol.js';
+} from '../wire/protocol.js';
+import type { ServerConfig } from './config.js';
+import { AuthError, ConflictError, ForbiddenError } from './http-errors.js';
 
 /** A registered node as the coordinator holds it in memory. */
 export interface RegisteredNode {

@@ -3,9 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Id } from '../model/common.js';
 import { parseOrThrow } from '../model/validate.js';
+import { Envelope } from '../wire/protocol.js';
 import type { Coordinator } from './coordinator.js';
 import { AuthError } from './http-errors.js';
-import { Envelope } from './protocol.js';
 import { bearer, hashToken } from './registry.js';
 import { healthOf } from './telemetry.js';
 

@@ -1,4 +1,4 @@
-import type { Heartbeat } from './protocol.js';
+import type { Heartbeat } from '../wire/protocol.js';
 
 /** How fresh a node's telemetry is: `fresh` (routable), `stale` (routable, discounted), `unhealthy`. */
 export type Health = 'fresh' | 'stale' | 'unhealthy';

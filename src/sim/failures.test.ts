@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Node } from '../model/index.js';
+import { Node } from '../model/node.js';
 import { Rng } from '../util/rng.js';
 import { failureSchedule } from './failures.js';
 

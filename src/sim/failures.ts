@@ -1,4 +1,4 @@
-import type { Node } from '../model/index.js';
+import type { Node } from '../model/node.js';
 import { matchesSelector } from '../scenario/selector.js';
 import type { Rng } from '../util/rng.js';
 import type { FailureSpec } from './input.js';

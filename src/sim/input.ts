@@ -1,4 +1,7 @@
-import type { Dataset, Model, Node, VerificationRequirement } from '../model/index.js';
+import type { Dataset } from '../model/dataset.js';
+import type { Model } from '../model/model.js';
+import type { Node } from '../model/node.js';
+import type { VerificationRequirement } from '../model/request.js';
 
 /**
  * What the simulator runs: a network, a workload and failures, already resolved (indices instead of

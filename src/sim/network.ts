@@ -1,5 +1,8 @@
-import type { Dataset, Model, Node } from '../model/index.js';
-import { ACCELERATOR_CLASSES, acceleratorMemoryGb, VERIFICATION_REQUIREMENTS } from '../model/index.js';
+import { ACCELERATOR_CLASSES } from '../model/common.js';
+import type { Dataset } from '../model/dataset.js';
+import type { Model } from '../model/model.js';
+import { acceleratorMemoryGb, type Node } from '../model/node.js';
+import { VERIFICATION_REQUIREMENTS } from '../model/request.js';
 
 /** Where a node holds a model's weights, fastest first. */
 export const TIER_GPU = 0;

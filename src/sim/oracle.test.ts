@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Model, Node } from '../model/index.js';
+import { Model } from '../model/model.js';
+import { Node } from '../model/node.js';
 import { AttemptStore } from './attempts.js';
 import { EventQueue } from './event-queue.js';
 import type { ClientMetro } from './input.js';

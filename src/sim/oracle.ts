@@ -1,4 +1,4 @@
-import { ACCELERATOR_CLASSES } from '../model/index.js';
+import { ACCELERATOR_CLASSES } from '../model/common.js';
 import { type SimNetwork, VREQ } from './network.js';
 import type { NodeModel } from './node-model.js';
 import { GPU_RESIDENT } from './node-states.js';

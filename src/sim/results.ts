@@ -1,4 +1,5 @@
-import { hhi, nakamoto } from '../resilience/metrics/index.js';
+import { hhi } from '../stats/hhi.js';
+import { nakamoto } from '../stats/nakamoto.js';
 import type { PolicyMetrics } from './metrics.js';
 import type { RunOutput } from './run.js';
 import type { Sketch } from './sketch.js';

@@ -1,5 +1,5 @@
 import { REGIONS } from '../geo/metros.js';
-import { DEFAULT_INDEPENDENCE_DIMENSIONS } from '../model/index.js';
+import { DEFAULT_INDEPENDENCE_DIMENSIONS } from '../model/request.js';
 import { Rng } from '../util/rng.js';
 import { AttemptStore } from './attempts.js';
 import { EventQueue } from './event-queue.js';

@@ -1,5 +1,5 @@
 import { metroById } from '../geo/metros.js';
-import { DEFAULT_INDEPENDENCE_DIMENSIONS, Independence } from '../model/index.js';
+import { DEFAULT_INDEPENDENCE_DIMENSIONS, Independence } from '../model/request.js';
 import type { ResolvedDistribution, Scenario, WeightedId } from '../scenario/types.js';
 import type { Burst, ClientMetro, SimInput, TokenDist } from './input.js';
 import { loadTraceCsv } from './workload/trace-csv.js';

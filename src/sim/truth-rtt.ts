@@ -2,7 +2,7 @@ import { greatCircleKm } from '../geo/distance.js';
 import type { RttMatrix } from '../geo/rtt-matrix.js';
 import { RTT_MODEL, rttMs } from '../geo/rtt-model.js';
 import type { LatLon } from '../model/common.js';
-import type { Node } from '../model/index.js';
+import type { Node } from '../model/node.js';
 import { hashString } from '../util/rng.js';
 import type { ClientMetro } from './input.js';
 

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { builtinModel } from '../model/catalog/models.js';
 import { Id } from '../model/common.js';
 import type { Model } from '../model/model.js';
 import { parseOrThrow } from '../model/validate.js';
-import { builtinModel } from '../scenario/catalog/models.js';
 
 /**
  * An emulated inference server's profile (`meridian worker --emulate --profile FILE`): which models it

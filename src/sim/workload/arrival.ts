@@ -1,4 +1,4 @@
-import { VERIFICATION_REQUIREMENTS } from '../../model/index.js';
+import { VERIFICATION_REQUIREMENTS } from '../../model/request.js';
 import { type Rng, WeightedSampler } from '../../util/rng.js';
 import type { RequestMix } from '../input.js';
 import { drawTokens } from './tokens.js';

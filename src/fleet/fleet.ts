@@ -7,8 +7,8 @@ import { rttMs } from '../geo/rtt-model.js';
 import { Id } from '../model/common.js';
 import { parseOrThrow } from '../model/validate.js';
 import { loadConfig, type ServerConfig } from '../server/config.js';
-import { Descriptor } from '../server/protocol.js';
-import { loadProfile, type WorkerProfile } from './profile.js';
+import { Descriptor } from '../wire/protocol.js';
+import { loadProfile, type WorkerProfile } from '../worker/profile.js';
 
 /**
  * A fleet for `meridian start`: a coordinator config, a set of emulated worker profiles (each with the

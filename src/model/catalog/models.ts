@@ -1,4 +1,4 @@
-import { Model } from '../../model/model.js';
+import { Model } from '../model.js';
 import { modelFromSpec } from './derive.js';
 import { MODEL_SPECS } from './specs.js';
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveNumber, entropy, expEntropy, hhi, nakamoto, nakamotoAll, shares } from './index.js';
+import { effectiveNumber } from './effective.js';
+import { entropy, expEntropy } from './entropy.js';
+import { hhi } from './hhi.js';
+import { nakamoto, nakamotoAll } from './nakamoto.js';
+import { shares } from './shares.js';
 
 // Expected values computed by hand: shares p_i = w_i / Σw, HHI = Σp², effective = 1/HHI,
 // H = −Σ p ln p, Nakamoto = fewest largest groups whose summed share is strictly above the threshold.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCELERATORS } from '../../model/accelerators.js';
+import { ACCELERATORS } from '../accelerators.js';
 import { derivePerformance, devicesFor, type ModelSpec, modelFromSpec, weightsGbOf } from './derive.js';
 import { BUILTIN_MODELS, builtinModel } from './models.js';
 import { MODEL_SPECS } from './specs.js';

@@ -1,6 +1,6 @@
-import { ACCELERATORS, type AcceleratorSpec } from '../../model/accelerators.js';
-import { ACCELERATOR_CLASSES, type AcceleratorClass } from '../../model/common.js';
-import type { ModelInput, ModelKind, Performance, VerificationSupport } from '../../model/model.js';
+import { ACCELERATORS, type AcceleratorSpec } from '../accelerators.js';
+import { ACCELERATOR_CLASSES, type AcceleratorClass } from '../common.js';
+import type { ModelInput, ModelKind, Performance, VerificationSupport } from '../model.js';
 
 /**
  * How the built-in catalog turns a model's public facts (parameters, precision) into per-accelerator

@@ -1,11 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { metroById } from '../geo/metros.js';
-import { RTT_MODEL } from '../geo/rtt-model.js';
-import { Model } from '../model/model.js';
-import { Node, type NodeInput } from '../model/node.js';
-import { Request } from '../model/request.js';
-import { NetworkState } from '../network/state.js';
-import { compileQuery, RouteQuery } from '../routing/query.js';
 import {
   coldStartTerm,
   completionCostMs,
@@ -14,8 +7,15 @@ import {
   estimateTotalMs,
   queueTerm,
   uncertaintyTerm,
-} from './candidate.js';
-import { estimateParams } from './params.js';
+} from '../estimate/candidate.js';
+import { estimateParams } from '../estimate/params.js';
+import { metroById } from '../geo/metros.js';
+import { RTT_MODEL } from '../geo/rtt-model.js';
+import { Model } from '../model/model.js';
+import { Node, type NodeInput } from '../model/node.js';
+import { Request } from '../model/request.js';
+import { NetworkState } from '../network/state.js';
+import { compileQuery, RouteQuery } from './query.js';
 
 const perf = { prefillMsPer1k: 50, decodeMsPerToken: 10, decodeSlope: 0.02 };
 const MODELS = [
