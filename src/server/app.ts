@@ -6,6 +6,9 @@ import { gatewayRoutes } from './routes-gateway.js';
 import { opsRoutes } from './routes-ops.js';
 import { registryRoutes } from './routes-registry.js';
 
+/** Routes a layer above the server adds to the app (the dashboard), given the wired coordinator. */
+export type ExtraRoutes = (app: FastifyInstance, coordinator: Coordinator) => void;
+
 export interface App {
   app: FastifyInstance;
   coordinator: Coordinator;
@@ -16,7 +19,11 @@ export interface App {
  * gateway, metrics. Tests call `app.inject()`; `meridian serve` calls `app.listen()`. Closing the app
  * stops probes, flushes receipts and closes upstream pools (the store belongs to the caller).
  */
-export async function buildApp(config: ServerConfig, deps: CoordinatorDeps): Promise<App> {
+export async function buildApp(
+  config: ServerConfig,
+  deps: CoordinatorDeps,
+  extra: readonly ExtraRoutes[] = [],
+): Promise<App> {
   const coordinator = await createCoordinator(config, deps);
   const app = Fastify({
     logger: false,
@@ -36,6 +43,7 @@ export async function buildApp(config: ServerConfig, deps: CoordinatorDeps): Pro
   registryRoutes(app, coordinator);
   gatewayRoutes(app, coordinator);
   opsRoutes(app, coordinator);
+  for (const routes of extra) routes(app, coordinator);
   app.addHook('onClose', async () => {
     await coordinator.close();
   });

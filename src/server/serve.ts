@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../errors.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { type App, buildApp } from './app.js';
+import { type App, buildApp, type ExtraRoutes } from './app.js';
 import type { ServerConfig } from './config.js';
 
 /** A port that is taken or not allowed becomes a UsageError naming it; anything else is rethrown. */
@@ -22,12 +22,15 @@ export interface Running extends App {
   stop(): Promise<void>;
 }
 
-/** Opens the SQLite store under the config's data directory, builds the app and listens. */
-export async function startServer(config: ServerConfig): Promise<Running> {
+/** Opens the SQLite store under the config's data directory, builds the app (with `extra` routes) and listens. */
+export async function startServer(
+  config: ServerConfig,
+  extra: readonly ExtraRoutes[] = [],
+): Promise<Running> {
   const store = new SqliteStore(config.dataDir, { receiptThread: true });
   let built: App;
   try {
-    built = await buildApp(config, { store });
+    built = await buildApp(config, { store }, extra);
     await built.app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (e) {
     await store.close();
