@@ -1,6 +1,7 @@
 /** Scenario files: schema, loader, built-in model catalog and helpers the simulator and CLI share. */
+
+export { canHold, canServe, residentCapacityGb, residentFootprintGb } from '../model/capability.js';
 export { BUILTIN_CATALOG, BUILTIN_MODELS, builtinModel } from './catalog/models.js';
-export { canServe, residentCapacityGb, residentFootprintGb } from './fit.js';
 export { scenarioJsonSchema, scenarioJsonSchemaText } from './json-schema.js';
 export { loadScenarioFile, loadScenarioText } from './load.js';
 export { ScenarioFile, type ScenarioFileInput } from './schema.js';

@@ -37,7 +37,7 @@ function setup(extraModels: Array<{ id: string; gb: number }> = [], drainAfterMs
       performance: { h100: { prefillMsPer1k: 100, decodeMsPerToken: 10, decodeSlope: 0.5 } },
     });
   const models = [model('a', 50), model('b', 40), ...extraModels.map((m) => model(m.id, m.gb))];
-  const net = new SimNetwork([node], models, []);
+  const net = SimNetwork.of([node], models);
   const atts = new AttemptStore(4);
   const q = new EventQueue(16);
   const nodes = new NodeModel(net, atts, q, drainAfterMs);
