@@ -30,7 +30,11 @@ let node: TestNode;
 
 beforeAll(async () => {
   worker = await startWorker();
-  c = await startCoordinator({ gateway: { bodyLimitBytes: 64 * 1024 } });
+  // One heartbeat must keep the node healthy for the whole run (minutes on a loaded machine).
+  c = await startCoordinator({
+    gateway: { bodyLimitBytes: 64 * 1024 },
+    telemetry: { staleAfterMs: 3_600_000, unhealthyAfterMs: 7_200_000 },
+  });
   node = await register(c, descriptor('n1'), worker.url);
   expect(await beat(c, node)).toBe(200);
 });

@@ -4,6 +4,7 @@ import { InputError, NotFoundError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
 import type { NodeRecord, RegistryStore } from '../store/registry-store.js';
 import type { ServerConfig } from './config.js';
+import { type EndpointGuard, endpointKey } from './endpoint-guard.js';
 import { AuthError, ConflictError, ForbiddenError } from './http-errors.js';
 import { parsePublicKey, type SignDomain, verifyPayload } from './identity.js';
 import {
@@ -57,7 +58,8 @@ export class Registry {
   constructor(
     private readonly store: RegistryStore,
     private readonly config: ServerConfig,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
+    private readonly guard: EndpointGuard,
   ) {}
 
   /** Seeds the config's operator tokens into the store and loads every stored node. */
@@ -121,6 +123,7 @@ export class Registry {
         'key_mismatch',
         `node ${descriptor.id} is registered with another key; deregister it first`,
       );
+    await this.guard.admit(descriptor.id, payload.endpoint, key, this.endpoints());
     const now = this.now();
     const record: NodeRecord = {
       id: descriptor.id,
@@ -149,6 +152,8 @@ export class Registry {
       throw new InputError('body.payload', [
         { path: 'node.id', message: `must stay ${nodeId}`, value: descriptor.id },
       ]);
+    if (payload.endpoint !== undefined && endpointKey(payload.endpoint) !== endpointKey(node.record.endpoint))
+      await this.guard.admit(nodeId, payload.endpoint, node.key, this.endpoints());
     const record: NodeRecord = {
       ...node.record,
       descriptor,
@@ -181,6 +186,10 @@ export class Registry {
     const { payload } = await this.verifySigned('heartbeat', envelope, HeartbeatPayload);
     this.emit({ type: 'heartbeat', nodeId: payload.nodeId, heartbeat: payload, receivedAt: this.now() });
     return payload;
+  }
+
+  private *endpoints(): Iterable<{ id: string; endpoint: string }> {
+    for (const n of this.nodes.values()) yield { id: n.record.id, endpoint: n.record.endpoint };
   }
 
   private async save(node: RegisteredNode): Promise<void> {
