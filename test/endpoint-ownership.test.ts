@@ -191,6 +191,17 @@ describe('aliases: one endpoint, one node', () => {
     expect(other.message).toContain("already node n1's");
   });
 
+  it('two registrations racing for one endpoint during a 100 ms proof: one 201, the other 409 endpoint_taken', async () => {
+    const slowProof = () => new Promise<undefined>((r) => setTimeout(() => r(undefined), 100));
+    const c = track(await startCoordinator({}, { controlCheck: slowProof }));
+    const results = await Promise.all([
+      tryRegister(c, 'first', 'http://127.0.0.1:9'),
+      tryRegister(c, 'second', 'http://127.0.0.1:9'),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(c.coordinator.registry.all()).toHaveLength(1);
+  });
+
   it("another operator's node id on a live node's backend under another name (localhost) fails the proof: the real node keeps its endpoint alone", async () => {
     const key = generateIdentity();
     const worker = track(await startWorker({}, key));
@@ -275,6 +286,21 @@ describe('self-loop', () => {
       'loop_detected',
     ]);
     expect(backend.hits.filter((h) => h.path === '/v1/chat/completions')).toEqual([]);
+  });
+
+  it('refuses a request that already passed 8 gateways (508), whatever their ids', async () => {
+    const c = track(await startCoordinator());
+    const chain = Array.from({ length: 8 }, (_, k) => `gw-${k}`).join(', ');
+    const res = await c.app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      headers: { 'x-meridian-hop': chain },
+      payload: { model: MODEL, messages: [{ role: 'user', content: 'hi' }] },
+    });
+    expect([res.statusCode, (res.json() as { error: { message: string } }).error.message]).toEqual([
+      508,
+      'the request passed through 8 gateways (at most 7)',
+    ]);
   });
 
   it('two coordinators whose nodes point at each other answer after 3 gateway requests (not 129), with 502', async () => {

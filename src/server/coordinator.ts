@@ -119,6 +119,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   const guard = new EndpointGuard({
     allow: config.registry.allowEndpoints,
     check: deps.controlCheck ?? httpControlCheck(config.registry.proofTimeoutMs),
+    resolveTimeoutMs: config.registry.proofTimeoutMs,
     ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }),
   });
   const registry = new Registry(deps.store, config, now, guard);

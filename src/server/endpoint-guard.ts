@@ -30,6 +30,8 @@ export interface EndpointGuardOptions {
   allow: readonly string[];
   check: ControlCheck;
   resolve?: Resolve;
+  /** Time a name has to resolve (default 2000 ms). */
+  resolveTimeoutMs?: number;
 }
 
 /** The addresses a coordinator listening on `addr` answers on (every interface when it listens on all). */
@@ -55,6 +57,14 @@ function plain(address: string): string {
   const hi = Number.parseInt(m[1]!, 16);
   const lo = Number.parseInt(m[2]!, 16);
   return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 export class EndpointGuard {
@@ -90,7 +100,10 @@ export class EndpointGuard {
     const literal = ipOfHost(u.hostname);
     let addresses: string[];
     try {
-      addresses = literal === undefined ? await this.resolve(u.hostname) : [literal];
+      addresses =
+        literal === undefined
+          ? await withTimeout(this.resolve(u.hostname), this.opt.resolveTimeoutMs ?? 2000)
+          : [literal];
     } catch (e) {
       throw new EndpointError(
         'endpoint_refused',

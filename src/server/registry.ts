@@ -5,7 +5,7 @@ import { parseOrThrow } from '../model/validate.js';
 import type { NodeRecord, RegistryStore } from '../store/registry-store.js';
 import type { ServerConfig } from './config.js';
 import { type EndpointGuard, endpointKey } from './endpoint-guard.js';
-import { AuthError, ConflictError, ForbiddenError } from './http-errors.js';
+import { AuthError, ConflictError, EndpointError, ForbiddenError } from './http-errors.js';
 import { parsePublicKey, type SignDomain, verifyPayload } from './identity.js';
 import {
   DeregisterPayload,
@@ -54,6 +54,8 @@ export function bearer(header: string | undefined): string | undefined {
 export class Registry {
   private readonly nodes = new Map<string, RegisteredNode>();
   private readonly listeners: ((e: RegistryEvent) => void)[] = [];
+  /** Endpoints being admitted (resolution and proof take time): normalised endpoint → node id. */
+  private readonly claims = new Map<string, string>();
 
   constructor(
     private readonly store: RegistryStore,
@@ -123,7 +125,22 @@ export class Registry {
         'key_mismatch',
         `node ${descriptor.id} is registered with another key; deregister it first`,
       );
-    await this.guard.admit(descriptor.id, payload.endpoint, key, this.endpoints());
+    const release = this.claim(descriptor.id, payload.endpoint);
+    try {
+      await this.guard.admit(descriptor.id, payload.endpoint, key, this.endpoints());
+      return await this.admitted(operator, payload, descriptor, key);
+    } finally {
+      release();
+    }
+  }
+
+  private async admitted(
+    operator: string,
+    payload: RegisterPayload,
+    descriptor: Descriptor,
+    key: KeyObject,
+  ): Promise<RegisterResponse> {
+    const existing = this.nodes.get(descriptor.id);
     const now = this.now();
     const record: NodeRecord = {
       id: descriptor.id,
@@ -152,8 +169,22 @@ export class Registry {
       throw new InputError('body.payload', [
         { path: 'node.id', message: `must stay ${nodeId}`, value: descriptor.id },
       ]);
-    if (payload.endpoint !== undefined && endpointKey(payload.endpoint) !== endpointKey(node.record.endpoint))
-      await this.guard.admit(nodeId, payload.endpoint, node.key, this.endpoints());
+    const to = payload.endpoint;
+    const moves = to !== undefined && endpointKey(to) !== endpointKey(node.record.endpoint);
+    const release = moves ? this.claim(nodeId, to) : () => {};
+    try {
+      if (moves) await this.guard.admit(nodeId, to, node.key, this.endpoints());
+      return await this.saveUpdate(node, descriptor, payload);
+    } finally {
+      release();
+    }
+  }
+
+  private async saveUpdate(
+    node: RegisteredNode,
+    descriptor: Descriptor,
+    payload: UpdatePayload,
+  ): Promise<RegisteredNode> {
     const record: NodeRecord = {
       ...node.record,
       descriptor,
@@ -190,6 +221,21 @@ export class Registry {
 
   private *endpoints(): Iterable<{ id: string; endpoint: string }> {
     for (const n of this.nodes.values()) yield { id: n.record.id, endpoint: n.record.endpoint };
+  }
+
+  /**
+   * Reserves an endpoint while it is admitted and saved, so two registrations racing for one endpoint
+   * cannot both pass the alias check; the returned function releases it.
+   */
+  private claim(nodeId: string, endpoint: string): () => void {
+    const k = endpointKey(endpoint);
+    const holder = this.claims.get(k);
+    if (holder !== undefined && holder !== nodeId)
+      throw new EndpointError('endpoint_taken', `endpoint ${endpoint} is being registered by node ${holder}`);
+    this.claims.set(k, nodeId);
+    return () => {
+      if (this.claims.get(k) === nodeId) this.claims.delete(k);
+    };
   }
 
   private async save(node: RegisteredNode): Promise<void> {
