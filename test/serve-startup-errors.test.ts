@@ -97,6 +97,25 @@ describe('meridian serve: environment faults exit 2 with the path or value', () 
   });
 });
 
+describe('endpoint allow-lists are CIDR ranges', () => {
+  it('--allow-endpoints 127.0.0.1/99 exits 2 naming the value', async () => {
+    const r = await serve('--allow-endpoints', '127.0.0.0/8,127.0.0.1/99', '--data-dir', ':memory:');
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'meridian: serve: --allow-endpoints expects CIDR ranges such as 127.0.0.0/8 (got "127.0.0.1/99")',
+    ]);
+  });
+
+  it('registry.allowEndpoints: [localhost] in the config exits 2 naming the file, line and field', async () => {
+    const bad = writeYaml(join(tmp.dir, 'bad-allow.yaml'), { registry: { allowEndpoints: ['localhost'] } });
+    const r = await meridian('serve', '--config', bad, '--data-dir', ':memory:');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `meridian: ${bad}:3: registry.allowEndpoints[0]: an IPv4 or IPv6 CIDR range such as 10.0.0.0/8 (got "localhost")`,
+    );
+  });
+});
+
 describe('the data directory check (one function for serve and start)', () => {
   it('creates missing levels one at a time and leaves a writable directory', () => {
     const dir = join(tmp.dir, 'x', 'y', 'z');
