@@ -5,6 +5,7 @@ import { CidrSet, ipOfHost, parseCidr, refusedKind } from './endpoint-rules.js';
 describe('refused endpoint ranges', () => {
   it.each([
     ['169.254.169.254', 'metadata'],
+    ['::ffff:a9fe:a9fe', 'metadata'],
     ['fd00:ec2::254', 'metadata'],
     ['0.0.0.0', 'unspecified'],
     ['::', 'unspecified'],
