@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../server/config.js';
+import { parseCidr } from '../server/endpoint-rules.js';
 import { startServer } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
 import { uiRoutes } from '../ui/routes.js';
@@ -8,7 +9,7 @@ import { EXIT_OK } from './exit.js';
 
 const NAME = 'serve';
 
-const HELP = `meridian serve --config FILE [--port N] [--host ADDR] [--data-dir DIR] [--json]
+const HELP = `meridian serve --config FILE [--port N] [--host ADDR] [--data-dir DIR] [--allow-endpoints CIDR,…] [--json]
 
 Runs the coordinator: node registry (operator tokens, Ed25519 node keys, signed heartbeats), telemetry,
 POST /v1/route, the OpenAI-compatible gateway (/v1/chat/completions, /v1/completions, /v1/models) with
@@ -20,6 +21,8 @@ Registry, tokens and receipts live in SQLite under the data directory. Stops on 
   --port N         overrides listen.port (0 = any free port)
   --host ADDR      overrides listen.host
   --data-dir DIR   overrides dataDir (":memory:" keeps nothing)
+  --allow-endpoints CIDR,…  adds to registry.allowEndpoints: node endpoints in these ranges are admitted
+                   although loopback/private (e.g. 127.0.0.0/8,::1/128 for nodes on this machine)
   --json           print {"url", "dashboard", "dataDir", "nodes"} once listening`;
 
 export const serve: Command = {
@@ -30,6 +33,7 @@ export const serve: Command = {
     port: { type: 'string' },
     host: { type: 'string' },
     'data-dir': { type: 'string' },
+    'allow-endpoints': { type: 'string' },
   },
   async run(args, io) {
     const config = loadConfig(requireStr(args, NAME, 'config'));
@@ -42,6 +46,16 @@ export const serve: Command = {
     }
     const dataDir = str(args, 'data-dir');
     if (dataDir !== undefined) config.dataDir = dataDir;
+    const allow = str(args, 'allow-endpoints');
+    if (allow !== undefined) {
+      const ranges = allow.split(',').map((r) => r.trim());
+      const bad = ranges.find((r) => parseCidr(r) === undefined);
+      if (bad !== undefined)
+        throw new UsageError(
+          `${NAME}: --allow-endpoints expects CIDR ranges such as 127.0.0.0/8 (got "${bad}")`,
+        );
+      config.registry.allowEndpoints.push(...ranges);
+    }
     const server = await startServer(config, [(app, c) => uiRoutes(app, c)]);
     const nodes = server.coordinator.registry.all().length;
     if (args.values.json === true)

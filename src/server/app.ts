@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { InputError } from '../errors.js';
 import type { ServerConfig } from './config.js';
 import { type Coordinator, type CoordinatorDeps, createCoordinator } from './coordinator.js';
 import { httpError } from './http-errors.js';
+import { jsonDepthWithin, MAX_JSON_DEPTH } from './json-depth.js';
 import { gatewayRoutes } from './routes-gateway.js';
 import { opsRoutes } from './routes-ops.js';
 import { registryRoutes } from './routes-registry.js';
@@ -31,6 +33,16 @@ export async function buildApp(
     return503OnClosing: true,
     forceCloseConnections: true,
   });
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, text, done) => {
+    if (!jsonDepthWithin(text as string, MAX_JSON_DEPTH))
+      return done(
+        new InputError('body', [{ path: '', message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels` }]),
+        undefined,
+      );
+    return parseJson(req, text as string, done);
+  });
   app.setErrorHandler((error, _req, reply) => {
     const { status, body } = httpError(error);
     return reply.code(status).send(body);
@@ -40,6 +52,10 @@ export async function buildApp(
       .code(404)
       .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
   );
+  app.addHook('onListen', async () => {
+    const addr = app.server.address();
+    if (addr !== null && typeof addr === 'object') coordinator.guard.listeningAt(addr);
+  });
   registryRoutes(app, coordinator);
   gatewayRoutes(app, coordinator);
   opsRoutes(app, coordinator);

@@ -40,6 +40,8 @@ export interface AttemptInput {
   path: string;
   body: string;
   stream: boolean;
+  /** The `x-meridian-hop` chain to send (see Upstreams). */
+  hop?: string;
   /** Cancels the attempt (client gone, hedge lost); none for requests that always run to the end. */
   signal?: AbortSignal;
 }
@@ -77,6 +79,7 @@ async function attemptBuffered(
       path: input.path,
       body: input.body,
       headers: JSON_HEADERS,
+      ...(input.hop === undefined ? {} : { hop: input.hop }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
   } catch (e) {
@@ -109,6 +112,7 @@ async function attemptStream(
       path: input.path,
       body: input.body,
       headers: STREAM_HEADERS,
+      ...(input.hop === undefined ? {} : { hop: input.hop }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
   } catch (e) {
