@@ -12,7 +12,7 @@ import { generateIdentity, type KeyPair } from '../src/server/identity.js';
 import type { DescriptorInput, HeartbeatInput, RegisterResponse } from '../src/server/protocol.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import type { RegistryStore } from '../src/store/registry-store.js';
-import { buildWorkerApp, type WorkerApp } from '../src/worker/app.js';
+import { buildWorkerApp, type WorkerApp, type WorkerAppOptions } from '../src/worker/app.js';
 import { parseProfile, type WorkerProfileInput } from '../src/worker/profile.js';
 
 /** Helpers for in-process coordinator tests (inject) and in-process emulated workers on loopback. */
@@ -139,7 +139,10 @@ export interface TestWorker extends WorkerApp {
 }
 
 /** An emulated worker listening on a free loopback port. */
-export async function startWorker(profile: Partial<WorkerProfileInput> = {}): Promise<TestWorker> {
+export async function startWorker(
+  profile: Partial<WorkerProfileInput> = {},
+  opts: WorkerAppOptions = {},
+): Promise<TestWorker> {
   const p = parseProfile(
     {
       flavor: 'vllm',
@@ -150,7 +153,7 @@ export async function startWorker(profile: Partial<WorkerProfileInput> = {}): Pr
     },
     'profile',
   );
-  const w = buildWorkerApp(p);
+  const w = buildWorkerApp(p, Date.now, opts);
   await w.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (w.app.server.address() as AddressInfo).port;
   return { ...w, url: `http://127.0.0.1:${port}`, close: () => w.app.close() };

@@ -42,6 +42,8 @@ export interface AttemptInput {
   stream: boolean;
   /** Cancels the attempt (client gone, hedge lost); none for requests that always run to the end. */
   signal?: AbortSignal;
+  /** Extra request headers (where the client is). */
+  headers?: Record<string, string>;
 }
 
 export async function attempt(
@@ -76,7 +78,7 @@ async function attemptBuffered(
       method: 'POST',
       path: input.path,
       body: input.body,
-      headers: JSON_HEADERS,
+      headers: input.headers === undefined ? JSON_HEADERS : { ...input.headers, ...JSON_HEADERS },
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
   } catch (e) {
@@ -108,7 +110,7 @@ async function attemptStream(
       method: 'POST',
       path: input.path,
       body: input.body,
-      headers: STREAM_HEADERS,
+      headers: input.headers === undefined ? STREAM_HEADERS : { ...input.headers, ...STREAM_HEADERS },
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
   } catch (e) {

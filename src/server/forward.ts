@@ -51,6 +51,8 @@ export interface ForwardInput {
   path: string;
   body: (nodeId: string) => string;
   stream: boolean;
+  /** Extra request headers for every node (where the client is). */
+  headers?: Record<string, string>;
 }
 
 export async function forward(
@@ -94,7 +96,13 @@ export async function forward(
     }
     const body = input.body(nodeId);
     deps.begin?.(nodeId);
-    const promise = attempt(deps.upstreams, nodeId, { path: input.path, body, stream: input.stream, signal });
+    const promise = attempt(deps.upstreams, nodeId, {
+      path: input.path,
+      body,
+      stream: input.stream,
+      signal,
+      ...(input.headers === undefined ? {} : { headers: input.headers }),
+    });
     void promise.finally(() => deps.end?.(nodeId));
     return { promise, cancel };
   };
