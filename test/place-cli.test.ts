@@ -1,17 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { advise } from '../src/placement/advisor.js';
 import type { SolveProgress } from '../src/placement/solver.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { type CliOutcome, meridian } from './support/cli.js';
 import { ROOT } from './support/shared-data.js';
+import { tempDir } from './support/temp-dir.js';
 
 const SMALL = join(ROOT, 'scenarios', 'small.yaml');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-const DIR = mkdtempSync(join(tmpdir(), 'meridian-place-'));
+const TMP = tempDir('place');
+const DIR = TMP.dir;
+afterAll(() => TMP.remove());
 
 function file(name: string, text: string): string {
   const path = join(DIR, name);
