@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliOutcome, meridian } from './support/cli.js';
 import { ROOT } from './support/shared-data.js';
+import { tempDir } from './support/temp-dir.js';
 
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const TRAP = join(ROOT, 'scenarios', 'cold-start-trap.yaml');
@@ -77,11 +77,16 @@ describe('meridian route on the cold-start trap (the seed story from the command
   });
 
   it('reads the request from @file', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'meridian-route-')), 'request.json');
-    writeFileSync(file, FRANKFURT_70B);
-    const r = await meridianRoute('--scenario', TRAP, '--request', `@${file}`, '--json');
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).primary).toBe('ams-h100');
+    const tmp = tempDir('route');
+    try {
+      const file = join(tmp.dir, 'request.json');
+      writeFileSync(file, FRANKFURT_70B);
+      const r = await meridianRoute('--scenario', TRAP, '--request', `@${file}`, '--json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).primary).toBe('ams-h100');
+    } finally {
+      tmp.remove();
+    }
   });
 
   it('goes to the cold node next door under the nearest policy', async () => {

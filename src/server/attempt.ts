@@ -44,6 +44,8 @@ export interface AttemptInput {
   hop?: string;
   /** Cancels the attempt (client gone, hedge lost); none for requests that always run to the end. */
   signal?: AbortSignal;
+  /** Extra request headers (where the client is). */
+  headers?: Record<string, string>;
 }
 
 export async function attempt(
@@ -78,7 +80,7 @@ async function attemptBuffered(
       method: 'POST',
       path: input.path,
       body: input.body,
-      headers: JSON_HEADERS,
+      headers: input.headers === undefined ? JSON_HEADERS : { ...input.headers, ...JSON_HEADERS },
       ...(input.hop === undefined ? {} : { hop: input.hop }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
@@ -111,7 +113,7 @@ async function attemptStream(
       method: 'POST',
       path: input.path,
       body: input.body,
-      headers: STREAM_HEADERS,
+      headers: input.headers === undefined ? STREAM_HEADERS : { ...input.headers, ...STREAM_HEADERS },
       ...(input.hop === undefined ? {} : { hop: input.hop }),
       ...(input.signal === undefined ? {} : { signal: input.signal }),
     });

@@ -53,6 +53,8 @@ export interface ForwardInput {
   stream: boolean;
   /** The `x-meridian-hop` chain every attempt carries. */
   hop?: string;
+  /** Extra request headers for every node (where the client is). */
+  headers?: Record<string, string>;
 }
 
 export async function forward(
@@ -102,6 +104,7 @@ export async function forward(
       stream: input.stream,
       signal,
       ...(input.hop === undefined ? {} : { hop: input.hop }),
+      ...(input.headers === undefined ? {} : { headers: input.headers }),
     });
     void promise.finally(() => deps.end?.(nodeId));
     return { promise, cancel };

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, NotFoundError } from '../errors.js';
+import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
 import type { Delivered } from './attempt.js';
 import type { Coordinator } from './coordinator.js';
@@ -139,7 +140,7 @@ async function proxy(
         ? {}
         : { hedge: { nodeId: decision.hedge, delayMs: g.hedge.delayMs } }),
     },
-    { path, body: bodyFor, stream, hop },
+    { path, body: bodyFor, stream, hop, headers: clientLocationHeaders(hints.client) },
     controller?.signal,
   );
 
