@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { formatIssue, UsageError } from '../errors.js';
 import { POLICY_NAMES } from '../model/policies.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { durationWarnings, timedEvents } from '../sim/events-window.js';
@@ -84,6 +84,7 @@ ratio to the lower bound, SLO attainment).
       ...(staleness !== undefined ? { stalenessMs: staleness } : {}),
       policies,
     });
+    for (const w of scenario.warnings) io.err(`warning: ${formatIssue(file, w)}`);
     for (const w of durationWarnings(timedEvents(input), input.durationS)) io.err(`warning: ${file}: ${w}`);
     const json = flag(args, 'json');
     const showProgress = io.isTTY && !json && process.stderr.isTTY === true;
