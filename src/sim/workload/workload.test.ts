@@ -122,15 +122,15 @@ describe('MixDrawer verification draw', () => {
   const models = [{ verification: [vanilla] }, { verification: [vanilla, zkml] }, { verification: [tee] }];
   const shares: RequestMix = { ...MIX, verification: { none: 0.85, vanilla: 0.1, tee: 0.04, zkml: 0.01 } };
 
-  function counts(drawer: MixDrawer, model: number, n: number): Record<string, number> {
+  function counts(drawer: MixDrawer, model: number, n: number) {
     const rng = new Rng(5);
     const a = emptyArrival();
     a.model = model;
-    const out: Record<string, number> = { none: 0, vanilla: 0, tee: 0, zkml: 0 };
-    const names = ['none', 'vanilla', 'tee', 'zkml'];
+    const out = { none: 0, vanilla: 0, tee: 0, zkml: 0 };
+    const names = ['none', 'vanilla', 'tee', 'zkml'] as const;
     for (let i = 0; i < n; i++) {
       drawer.draw(a, rng);
-      out[names[a.verification]!]!++;
+      out[names[a.verification]!]++;
     }
     return out;
   }
