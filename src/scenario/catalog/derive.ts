@@ -1,4 +1,4 @@
-import { ACCELERATORS, type AcceleratorSpec } from '../../model/accelerators.js';
+import { ACCELERATORS } from '../../model/accelerators.js';
 import { ACCELERATOR_CLASSES, type AcceleratorClass } from '../../model/common.js';
 import type { ModelInput, ModelKind, Performance, VerificationSupport } from '../../model/model.js';
 
