@@ -95,7 +95,7 @@ describe('report.html', () => {
     expect(bucket).toBe(1);
     expect(html).toContain('simulated time (min; one point per 1 s bucket)');
     expect(html).toMatch(/cold starts per 1 s bucket/);
-    expect(html).toContain('busy slots at the end of each 1 s bucket');
+    expect(html).toContain('busy slots, % (end of each 1 s bucket)');
   });
 
   it('has the concentration and independence tables of summary.md, with the same cells', () => {

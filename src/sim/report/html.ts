@@ -92,7 +92,7 @@ function timelineChart(r: SimResults, key: 'load' | 'cold_starts', title: string
   const bucket = `${Number(bucketS.toFixed(3))} s`;
   const yLabel =
     key === 'load'
-      ? `busy slots at the end of each ${bucket} bucket (% of all${log ? ', log scale' : ''})`
+      ? `busy slots, % (end of each ${bucket} bucket${log ? ', log' : ''})`
       : `cold starts per ${bucket} bucket${log ? ' (log scale)' : ''}`;
   return lineChart({
     title,
