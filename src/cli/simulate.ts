@@ -1,6 +1,7 @@
-import { UsageError } from '../errors.js';
+import { formatIssue, UsageError } from '../errors.js';
 import { POLICY_NAMES } from '../model/policies.js';
 import { loadScenarioFile } from '../scenario/load.js';
+import { durationWarnings, timedEvents } from '../sim/events-window.js';
 import { progressLine } from '../sim/progress.js';
 import { comparisonTable } from '../sim/report/table.js';
 import { resultsJson, writeReport } from '../sim/report/write.js';
@@ -83,6 +84,8 @@ ratio to the lower bound, SLO attainment).
       ...(staleness !== undefined ? { stalenessMs: staleness } : {}),
       policies,
     });
+    for (const w of scenario.warnings) io.err(`warning: ${formatIssue(file, w)}`);
+    for (const w of durationWarnings(timedEvents(input), input.durationS)) io.err(`warning: ${file}: ${w}`);
     const json = flag(args, 'json');
     const showProgress = io.isTTY && !json && process.stderr.isTTY === true;
     const started = performance.now();

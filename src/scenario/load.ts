@@ -55,6 +55,9 @@ export function loadScenarioText(text: string, source: string, baseDir: string):
       }),
     );
   }
+  scenario.warnings = list.warnings.map((item) =>
+    withLine({ path: formatPath(item.path), message: item.message, value: item.value }, item.path, yaml),
+  );
   return scenario;
 }
 

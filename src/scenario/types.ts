@@ -1,3 +1,4 @@
+import type { InputIssue } from '../errors.js';
 import type { Region } from '../geo/metros.js';
 import type { Dataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
@@ -79,4 +80,6 @@ export interface Scenario {
   demand: ResolvedDemand;
   failures: ResolvedFailure[];
   policies: PolicyName[];
+  /** Valid but probably unintended settings (e.g. a verification share no model can meet), with lines. */
+  warnings: InputIssue[];
 }
