@@ -1,11 +1,12 @@
 import { formatIssue, formatIssues, type InputIssue, MeridianError } from '../errors.js';
+import { PolicyResolver } from '../routing/resolver.js';
 import { loadScenarioFile } from '../scenario/load.js';
-import type { Command } from './command.js';
+import { type Command, str } from './command.js';
 import { EXIT_OK, EXIT_USAGE } from './exit.js';
 
 const NAME = 'scenario validate';
 
-const HELP = `meridian scenario validate FILE... [--json]
+const HELP = `meridian scenario validate FILE... [--profiles FILE] [--json]
 
 Checks scenario files: YAML syntax, the schema (unknown fields, types, ranges) and every reference
 (metros, providers, models, data nodes, node ids), after expanding the generators for the file's seed.
@@ -14,6 +15,8 @@ FILE:LINE: PATH: MESSAGE (got VALUE). Settings that are valid but will not act a
 verification share no model of the demand supports) are printed as "warning: FILE:LINE: PATH: ..." on
 stderr and do not change the exit code. Exit code 2 when any file is invalid.
 
+  --profiles FILE  routing profiles the scenarios' policies may name besides the built-in ones (as for
+                   simulate --profiles)
   --json   print {"files": [{"file", "ok", "nodes"?, "models"?, "issues": [{"path", "message",
            "value"?, "line"?}], "warnings": [same fields as issues]}]}`;
 
@@ -27,9 +30,9 @@ interface FileResult {
 }
 
 /** Loads one file; a user error becomes issues, a bug propagates. */
-function check(file: string): FileResult {
+function check(file: string, policies: readonly string[]): FileResult {
   try {
-    const s = loadScenarioFile(file);
+    const s = loadScenarioFile(file, { policies });
     return {
       file,
       ok: true,
@@ -56,10 +59,11 @@ function check(file: string): FileResult {
 export const scenarioValidate: Command = {
   name: NAME,
   help: HELP,
-  options: {},
+  options: { profiles: { type: 'string' } },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY },
   async run(args, io) {
-    const results = args.positionals.map(check);
+    const policies = PolicyResolver.load(str(args, 'profiles')).names;
+    const results = args.positionals.map((file) => check(file, policies));
     if (args.values.json) {
       io.out(JSON.stringify({ files: results }, null, 2));
     } else {
