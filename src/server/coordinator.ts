@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { nearestMetro } from '../geo/nearest.js';
 import type { Model } from '../model/model.js';
 import { POLICY_NAMES } from '../model/policies.js';
 import type { Policy } from '../routing/policy.js';
@@ -12,7 +13,6 @@ import { type Decide, routeDecider } from './decide.js';
 import { HedgeBudget } from './hedge-budget.js';
 import { LiveNetwork } from './live-network.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
-import { nearestCatalogMetro } from './openai.js';
 import { Prober } from './probes.js';
 import { ReceiptLog } from './receipts.js';
 import { Registry } from './registry.js';
@@ -145,7 +145,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   const receipts = new ReceiptLog(deps.store, config.receipts);
   return {
     config,
-    defaultClient: { ...g.client, metro: nearestCatalogMetro(g.client) },
+    defaultClient: { ...g.client, metro: nearestMetro(g.client)!.id },
     now,
     store: deps.store,
     registry,
