@@ -8,8 +8,8 @@ import { builtinPolicies, loadProfiles } from '../routing/profiles.js';
 import { parseRequest } from '../routing/request.js';
 import { route } from '../routing/route.js';
 import { loadScenarioFile } from '../scenario/load.js';
-import { renderTable } from '../scenario/text-table.js';
 import { Rng } from '../util/rng.js';
+import { renderTable } from '../util/text-table.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit.js';
 

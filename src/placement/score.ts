@@ -3,7 +3,7 @@ import { concentration } from '../resilience/concentration.js';
 import { marginalEffect } from '../resilience/marginal.js';
 import { dimensionsOf } from '../resilience/member.js';
 import type { NakamotoThreshold } from '../resilience/metrics/nakamoto.js';
-import { percent } from '../scenario/text-table.js';
+import { percent } from '../util/text-table.js';
 import type { Change, LatencyChange } from './evaluate.js';
 import { greedy } from './greedy.js';
 import { compileInstance } from './instance.js';
