@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { InputError, NotFoundError, UsageError } from '../errors.js';
 import { POLICY_NAMES } from '../model/policies.js';
 import { NetworkState } from '../network/state.js';
 import type { Receipt, RouteDecision } from '../routing/decision.js';
 import type { Policy } from '../routing/policy.js';
-import { builtinPolicies, loadProfiles } from '../routing/profiles.js';
+import { builtinPolicies, loadProfilesFile } from '../routing/profiles.js';
 import { parseRequest } from '../routing/request.js';
 import { route } from '../routing/route.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { Rng } from '../util/rng.js';
 import { renderTable } from '../util/text-table.js';
+import { readTextFile } from '../util/yaml-file.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit.js';
 
@@ -41,11 +41,7 @@ function readRequest(text: string): { value: unknown; source: string } {
   let source = 'request';
   if (text.startsWith('@')) {
     source = text.slice(1);
-    try {
-      body = readFileSync(source, 'utf8');
-    } catch (e) {
-      throw new NotFoundError(`${source}: cannot read request file`, { cause: e });
-    }
+    body = readTextFile(source, 'request file');
   }
   try {
     return { value: JSON.parse(body), source };
@@ -59,13 +55,7 @@ function readRequest(text: string): { value: unknown; source: string } {
 function choosePolicy(name: string, profilesFile: string | undefined): Policy {
   const policies = builtinPolicies();
   if (profilesFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(profilesFile, 'utf8');
-    } catch (e) {
-      throw new NotFoundError(`${profilesFile}: cannot read profiles file`, { cause: e });
-    }
-    for (const [k, p] of loadProfiles(text, profilesFile)) policies.set(k, p);
+    for (const [k, p] of loadProfilesFile(profilesFile)) policies.set(k, p);
   }
   const policy = policies.get(name);
   if (!policy) {

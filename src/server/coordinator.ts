@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { nearestMetro } from '../geo/nearest.js';
 import type { Model } from '../model/model.js';
 import { POLICY_NAMES } from '../model/policies.js';
 import type { Policy } from '../routing/policy.js';
-import { isPolicyName, loadProfiles, policyByName } from '../routing/profiles.js';
+import { isPolicyName, loadProfilesFile, policyByName } from '../routing/profiles.js';
 import { BUILTIN_MODELS } from '../scenario/catalog/models.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { BreakerBoard, domainKeys } from './breakers.js';
@@ -72,7 +71,7 @@ function policyOf(config: ServerConfig): Policy {
       ]);
     return policyByName(r.policy);
   }
-  const profiles = loadProfiles(readFileSync(r.profilesFile, 'utf8'), r.profilesFile);
+  const profiles = loadProfilesFile(r.profilesFile);
   const p = profiles.get(r.policy);
   if (p === undefined)
     throw new InputError(r.profilesFile, [
