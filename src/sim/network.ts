@@ -1,5 +1,6 @@
 import type { Dataset, Model, Node } from '../model/index.js';
 import { ACCELERATOR_CLASSES, acceleratorMemoryGb, VERIFICATION_REQUIREMENTS } from '../model/index.js';
+import { dimensionCodes, type LabelCodes } from '../model/label-codes.js';
 
 /** Where a node holds a model's weights, fastest first. */
 export const TIER_GPU = 0;
@@ -16,29 +17,6 @@ const TIER_BY_NAME = {
 
 /** Number of verification requirements (`none`, `vanilla`, `tee`, `zkml`). */
 export const VREQ = VERIFICATION_REQUIREMENTS.length;
-
-/** Dense integer codes for the values of one label dimension. */
-export interface LabelIndex {
-  values: string[];
-  ofNode: Int32Array;
-}
-
-function indexLabel(nodes: readonly Node[], dimension: string): LabelIndex {
-  const values: string[] = [];
-  const byValue = new Map<string, number>();
-  const ofNode = new Int32Array(nodes.length);
-  nodes.forEach((n, i) => {
-    const v = n.labels[dimension]?.value ?? '(none)';
-    let code = byValue.get(v);
-    if (code === undefined) {
-      code = values.length;
-      values.push(v);
-      byValue.set(v, code);
-    }
-    ofNode[i] = code;
-  });
-  return { values, ofNode };
-}
 
 /**
  * The static facts of a simulated network in flat arrays: per node, per model, per (node, model) and per
@@ -74,8 +52,9 @@ export class SimNetwork {
   readonly capableNodes: Int32Array[];
   /** [node * models + model]: tier holding the weights at the start. */
   readonly initialTier: Uint8Array;
-  readonly provider: LabelIndex;
-  readonly operator: LabelIndex;
+  /** Label codes of each node (`model/label-codes.ts`: NO_LABEL for a node without the label). */
+  readonly provider: LabelCodes;
+  readonly operator: LabelCodes;
   /** Node indices holding each dataset, and the GB moved per request. */
   readonly datasetHolders: Int32Array[];
   readonly datasetGb: Float64Array;
@@ -167,8 +146,9 @@ export class SimNetwork {
       for (let i = 0; i < N; i++) if (this.capable[i * M + mi]) list.push(i);
       return Int32Array.from(list);
     });
-    this.provider = indexLabel(nodes, 'provider');
-    this.operator = indexLabel(nodes, 'operator');
+    const labels = nodes.map((n) => n.labels);
+    this.provider = dimensionCodes(labels, 'provider');
+    this.operator = dimensionCodes(labels, 'operator');
     this.datasetHolders = datasets.map((d) =>
       Int32Array.from(d.heldBy.map((id) => this.nodeIndex.get(id) ?? -1).filter((i) => i >= 0)),
     );
