@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dimensionCodes, encodeLabels, NO_LABEL, sameLabel } from './label-codes.js';
+import { dimensionCodes, encodeLabels, LabelCoder, NO_LABEL, sameLabel } from './label-codes.js';
 
 describe('encodeLabels', () => {
   it('codes aws, (none), gcp, "", aws as 0, -1, 1, -1, 0: values in order of first appearance', () => {
@@ -20,6 +20,14 @@ describe('encodeLabels', () => {
   it('codes one dimension of labelled items: provider of a, b, c (b has none) → 0, -1, 0', () => {
     const labels = [{ provider: { value: 'ovh' } }, {}, { provider: { value: 'ovh' } }];
     expect([...dimensionCodes(labels, 'provider').codes]).toEqual([0, -1, 0]);
+  });
+});
+
+describe('LabelCoder', () => {
+  it('codes b, a, b, (none), "" one at a time as 0, 1, 0, -1, -1', () => {
+    const coder = new LabelCoder();
+    expect(['b', 'a', 'b', undefined, ''].map((v) => coder.of(v))).toEqual([0, 1, 0, -1, -1]);
+    expect(coder.values).toEqual(['b', 'a']);
   });
 });
 

@@ -21,26 +21,32 @@ export interface LabelCodes {
   readonly index: ReadonlyMap<string, number>;
 }
 
+/** Codes values one at a time, by the rule above; `encodeLabels` is built on it. */
+export class LabelCoder {
+  /** The distinct values, by code. */
+  readonly values: string[] = [];
+  /** Value → code. */
+  readonly index = new Map<string, number>();
+
+  /** The code of `value`: NO_LABEL for undefined or '', else its code (a new one on first sight). */
+  of(value: string | undefined): number {
+    if (value === undefined || value === '') return NO_LABEL;
+    let code = this.index.get(value);
+    if (code === undefined) {
+      code = this.values.length;
+      this.index.set(value, code);
+      this.values.push(value);
+    }
+    return code;
+  }
+}
+
 /** Codes the values of `count` items; `valueAt(i)` is item i's value, undefined or '' when it has none. */
 export function encodeLabels(count: number, valueAt: (i: number) => string | undefined): LabelCodes {
+  const coder = new LabelCoder();
   const codes = new Int32Array(count);
-  const values: string[] = [];
-  const index = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    const v = valueAt(i);
-    if (v === undefined || v === '') {
-      codes[i] = NO_LABEL;
-      continue;
-    }
-    let code = index.get(v);
-    if (code === undefined) {
-      code = values.length;
-      index.set(v, code);
-      values.push(v);
-    }
-    codes[i] = code;
-  }
-  return { codes, values, index };
+  for (let i = 0; i < count; i++) codes[i] = coder.of(valueAt(i));
+  return { codes, values: coder.values, index: coder.index };
 }
 
 /** Codes one dimension of items carrying `{ value }` labels (nodes, members). */
