@@ -49,6 +49,26 @@ export class NotFoundError extends MeridianError {
   }
 }
 
+/**
+ * A file the user named cannot be read: missing, a directory, or not readable. Every loader of a user file
+ * (scenario, server config, profiles, worker profile, fleet, node file) throws this one class.
+ */
+export class UnreadableFileError extends NotFoundError {
+  readonly file: string;
+  constructor(file: string, what: string, options?: { cause?: unknown }) {
+    super(`${file}: cannot read ${what} (${unreadableReason(options?.cause)})`, options);
+    this.file = file;
+  }
+}
+
+function unreadableReason(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return code ?? (cause instanceof Error ? cause.message : String(cause));
+}
+
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   let text: string;

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { BACKEND_KINDS, type BackendKind } from '../agent/adapters.js';
 import { Agent, type AgentStatus } from '../agent/agent.js';
 import { loadOrCreateIdentity } from '../agent/keys.js';
-import { InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
 import { listenError } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
+import { loadYamlFile } from '../util/yaml-file.js';
 import { Descriptor } from '../wire/protocol.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
@@ -96,15 +95,8 @@ export const agent: Command = {
     if (!(BACKEND_KINDS as readonly string[]).includes(kind))
       throw new UsageError(`${NAME}: --kind must be one of ${BACKEND_KINDS.join(', ')} (got "${kind}")`);
     const nodeFile = requireStr(args, NAME, 'node');
-    let raw: unknown;
-    try {
-      raw = parse(readFileSync(nodeFile, 'utf8'));
-    } catch (e) {
-      throw new InputError(nodeFile, [
-        { path: '', message: `cannot read: ${(e as Error).message.split('\n')[0]}` },
-      ]);
-    }
-    const node = parseOrThrow(Descriptor, raw, nodeFile);
+    const yaml = loadYamlFile(nodeFile, 'node file');
+    const node = parseOrThrow(Descriptor, yaml.data, nodeFile, yaml.lineOf);
     const token = str(args, 'token') ?? process.env.MERIDIAN_TOKEN;
     if (token === undefined)
       throw new UsageError(`${NAME}: --token or the MERIDIAN_TOKEN environment variable is required`);

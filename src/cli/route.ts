@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { InputError, NotFoundError, UsageError } from '../errors.js';
 import { POLICY_NAMES } from '../model/policies.js';
 import { NetworkState } from '../network/state.js';
@@ -8,8 +7,9 @@ import { parseRequest } from '../routing/request.js';
 import { PolicyResolver } from '../routing/resolver.js';
 import { route } from '../routing/route.js';
 import { loadScenarioFile } from '../scenario/load.js';
-import { renderTable } from '../scenario/text-table.js';
 import { Rng } from '../util/rng.js';
+import { renderTable } from '../util/text-table.js';
+import { readTextFile } from '../util/yaml-file.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit.js';
 
@@ -41,11 +41,7 @@ function readRequest(text: string): { value: unknown; source: string } {
   let source = 'request';
   if (text.startsWith('@')) {
     source = text.slice(1);
-    try {
-      body = readFileSync(source, 'utf8');
-    } catch (e) {
-      throw new NotFoundError(`${source}: cannot read request file`, { cause: e });
-    }
+    body = readTextFile(source, 'request file');
   }
   try {
     return { value: JSON.parse(body), source };

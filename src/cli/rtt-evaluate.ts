@@ -1,5 +1,6 @@
 import { DEFAULT_EVALUATE_OPTIONS, type EvaluateReport, evaluateRttPredictors } from '../geo/rtt-evaluate.js';
 import { loadRttMatrix } from '../geo/rtt-matrix.js';
+import { columnsOf, percent, tableLines } from '../util/text-table.js';
 import { type Command, flag, num, requireStr } from './command.js';
 import { EXIT_OK } from './exit.js';
 
@@ -22,15 +23,10 @@ trained on the other pairs. Reports the median and p90 relative error |predicted
   --json          print {"pairs_test", "pairs_train", "distance": {"median_rel_err", "p90_rel_err"},
                   "vivaldi": {...}, ...} (errors as fractions)`;
 
-function pct(x: number): string {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a';
-}
-
 function table(report: EvaluateReport, dropped: string[], seed: number): string {
-  const rows: [string, string, string][] = [
-    ['model', 'median rel err', 'p90 rel err'],
-    ['distance', pct(report.distance.median_rel_err), pct(report.distance.p90_rel_err)],
-    ['vivaldi', pct(report.vivaldi.median_rel_err), pct(report.vivaldi.p90_rel_err)],
+  const rows = [
+    ['distance', percent(report.distance.median_rel_err), percent(report.distance.p90_rel_err)],
+    ['vivaldi', percent(report.vivaldi.median_rel_err), percent(report.vivaldi.p90_rel_err)],
   ];
   const lines = [
     `RTT prediction on held-out pairs: ${report.cities} cities, ${report.pairs_train} training pairs, ` +
@@ -43,7 +39,7 @@ function table(report: EvaluateReport, dropped: string[], seed: number): string 
     );
   }
   lines.push('');
-  for (const [a, b, c] of rows) lines.push(`${a.padEnd(10)}${b.padStart(16)}${c.padStart(14)}`);
+  lines.push(...tableLines(columnsOf(['model', 'median rel err', 'p90 rel err'], [1, 2]), rows));
   return lines.join('\n');
 }
 

@@ -3,7 +3,7 @@ import { latencyTable } from '../placement/render.js';
 import { type NodeScore, percentPair, scoreNode } from '../placement/score.js';
 import { DEFAULT_PLACEMENT_OPTIONS } from '../placement/types.js';
 import { loadScenarioFile } from '../scenario/load.js';
-import { percent, renderTable } from '../scenario/text-table.js';
+import { percent, renderTable } from '../util/text-table.js';
 import { type Command, num, requireStr } from './command.js';
 import { EXIT_OK } from './exit.js';
 

@@ -1,12 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { rttMs } from '../geo/rtt-model.js';
 import { Id } from '../model/common.js';
 import { parseOrThrow } from '../model/validate.js';
 import { loadConfig, type ServerConfig } from '../server/config.js';
+import { loadYamlFile } from '../util/yaml-file.js';
 import { Descriptor } from '../wire/protocol.js';
 import { loadProfile, type WorkerProfile } from '../worker/profile.js';
 
@@ -64,18 +64,9 @@ export interface Fleet {
   traffic: TrafficSpec;
 }
 
-function readYaml(file: string): unknown {
-  try {
-    return parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new InputError(file, [
-      { path: '', message: `cannot read: ${(e as Error).message.split('\n')[0]}` },
-    ]);
-  }
-}
-
 export function loadFleet(file: string): Fleet {
-  const spec = parseOrThrow(FleetSpec, readYaml(file), file);
+  const yaml = loadYamlFile(file, 'fleet file');
+  const spec = parseOrThrow(FleetSpec, yaml.data, file, yaml.lineOf);
   const base = dirname(resolve(file));
   const at = (p: string) => (isAbsolute(p) ? p : join(base, p));
   const configFile = at(spec.coordinator);

@@ -1,3 +1,4 @@
+import { columnsOf, tableLines } from '../util/text-table.js';
 import type { TrafficSnapshot } from './traffic.js';
 
 /** What the coordinator reports about one node (GET /v1/nodes), as far as the summary needs it. */
@@ -53,9 +54,7 @@ export function renderSummary(input: {
     );
   } else lines.push('requests  (no traffic generator)');
   lines.push('');
-  const head = `${'node'.padEnd(16)}${'metro'.padEnd(14)}${'provider'.padEnd(12)}${'health'.padEnd(10)}${'load'.padEnd(9)}${'queue'.padEnd(7)}${'served'.padEnd(8)}warm models`;
-  lines.push(head);
-  for (const n of input.nodes) {
+  const rows = input.nodes.map((n) => {
     const tel = n.telemetry;
     const load = tel === null ? '—' : `${tel.inFlight}/${n.slots}`;
     const warm = (tel?.models ?? [])
@@ -67,10 +66,23 @@ export function renderSummary(input: {
       )
       .join(', ');
     const health = n.breaker === 'closed' ? n.health : `${n.health}/${n.breaker}`;
-    lines.push(
-      `${n.id.padEnd(16)}${n.metro.padEnd(14)}${(n.labels.provider ?? '').padEnd(12)}${health.padEnd(10)}${load.padEnd(9)}${String(tel?.queue ?? '—').padEnd(7)}${String(t?.byNode.get(n.id) ?? 0).padEnd(8)}${warm}`,
-    );
-  }
+    return [
+      n.id,
+      n.metro,
+      n.labels.provider ?? '',
+      health,
+      load,
+      String(tel?.queue ?? '—'),
+      String(t?.byNode.get(n.id) ?? 0),
+      warm,
+    ];
+  });
+  lines.push(
+    ...tableLines(
+      columnsOf(['node', 'metro', 'provider', 'health', 'load', 'queue', 'served', 'warm models'], [5, 6]),
+      rows,
+    ),
+  );
   lines.push('');
   lines.push(
     `models    ${input.models.map((m) => `${short(m.id)} warm ${m.warm_replicas}${m.loading_replicas ? ` (+${m.loading_replicas} loading)` : ''}`).join('  |  ')}`,

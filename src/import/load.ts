@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { InputError, NotFoundError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Member, ModelLike } from '../resilience/member.js';
 import type { Scenario } from '../scenario/types.js';
+import { readTextFile } from '../util/yaml-file.js';
 import { applyMapping, findColumn, type Mapping, sameNameDimensions } from './mapping.js';
 import { PRESETS, presetByName } from './presets.js';
 import { loadScenarioNetwork } from './scenario.js';
@@ -49,17 +49,6 @@ export function formatFromPath(path: string): NetworkFormat | undefined {
   return undefined;
 }
 
-async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new NotFoundError(`network file not found: ${path}`, { cause: e });
-    if (code === 'EISDIR') throw new InputError(path, [{ path: '', message: 'is a directory, not a file' }]);
-    throw e;
-  }
-}
-
 /** The mapping for a table: the preset's, then `--map` and `--weight`, then same-name columns. */
 export function mappingFor(
   table: Table,
@@ -101,7 +90,7 @@ export async function loadTableNetwork(
   format: 'csv' | 'json',
   options: LoadNetworkOptions = {},
 ): Promise<LoadedNetwork> {
-  const text = await readText(path);
+  const text = readTextFile(path, 'network file');
   const table = format === 'csv' ? csvTable(text, path) : jsonTable(text, path);
   const { mapping, origin } = mappingFor(table, options);
   const { members, skipped } = applyMapping(table, mapping, origin);

@@ -1,13 +1,14 @@
+import { dimensionCodes, sameLabel } from '../model/label-codes.js';
 import type { Label } from '../model/labels.js';
 
 /**
- * Node labels as dense codes: for each dimension, an Int32Array node → value code (-1 when the node has no
- * label on that dimension), so "do these two nodes share a provider?" is one integer comparison.
+ * Node labels as dense codes (`model/label-codes.ts`, whose rule for a missing label holds here): for each
+ * dimension, an Int32Array node → value code, NO_LABEL when the node has no label on that dimension.
  */
 export interface LabelIndex {
   readonly dims: readonly string[];
   readonly dimIndex: ReadonlyMap<string, number>;
-  /** Per dimension: node index → value code, -1 = no label. */
+  /** Per dimension: node index → value code, NO_LABEL = no label. */
   readonly codes: readonly Int32Array[];
   /** Per dimension: value code → value. */
   readonly values: readonly (readonly string[])[];
@@ -26,22 +27,10 @@ export function buildLabelIndex(labels: readonly Record<string, Label>[]): Label
       }
     }
   }
-  const codes = dims.map(() => new Int32Array(labels.length).fill(-1));
-  const values: string[][] = dims.map(() => []);
-  const valueIndex = dims.map(() => new Map<string, number>());
-  labels.forEach((l, i) => {
-    for (const [d, label] of Object.entries(l)) {
-      const k = dimIndex.get(d)!;
-      const vi = valueIndex[k]!;
-      let code = vi.get(label.value);
-      if (code === undefined) {
-        code = values[k]!.length;
-        vi.set(label.value, code);
-        values[k]!.push(label.value);
-      }
-      codes[k]![i] = code;
-    }
-  });
+  const coded = dims.map((d) => dimensionCodes(labels, d));
+  const codes = coded.map((c) => c.codes);
+  const values = coded.map((c) => c.values);
+  const valueIndex = coded.map((c) => c.index);
   return { dims, dimIndex, codes, values, valueIndex };
 }
 
@@ -55,8 +44,7 @@ export function sharesAny(
 ): boolean {
   for (let k = 0; k < dimCount; k++) {
     const codes = index.codes[dims[k]!]!;
-    const ca = codes[a]!;
-    if (ca >= 0 && ca === codes[b]) return true;
+    if (sameLabel(codes[a]!, codes[b]!)) return true;
   }
   return false;
 }

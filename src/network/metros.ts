@@ -1,4 +1,3 @@
-import { greatCircleKm } from '../geo/distance.js';
 import { METROS, metroById } from '../geo/metros.js';
 import type { LatLon } from '../model/common.js';
 
@@ -78,18 +77,4 @@ export function buildMetroTable(
     for (let b = 0; b < nodeMetroCount; b++) order[base + b] = row[b]!;
   }
   return { ids, index, nodeMetroCount, points, baseRtt, order };
-}
-
-/** The metro whose centre is nearest to `p` (great-circle), or -1 when the table is empty. */
-export function nearestMetro(table: MetroTable, p: LatLon): number {
-  let best = -1;
-  let bestKm = Number.POSITIVE_INFINITY;
-  for (let k = 0; k < table.points.length; k++) {
-    const km = greatCircleKm(p, table.points[k]!);
-    if (km < bestKm) {
-      bestKm = km;
-      best = k;
-    }
-  }
-  return best;
 }

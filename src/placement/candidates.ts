@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError, type InputIssue } from '../errors.js';
 import { metroById } from '../geo/metros.js';
@@ -6,7 +5,7 @@ import { PROVIDERS, type Provider, providerById } from '../geo/providers.js';
 import { ACCELERATORS } from '../model/accelerators.js';
 import { AcceleratorClass, Id } from '../model/common.js';
 import { parseOrThrow } from '../model/validate.js';
-import { parseYaml } from '../scenario/yaml-source.js';
+import { loadYamlFile } from '../util/yaml-file.js';
 import type { SiteInput } from './types.js';
 
 /**
@@ -81,17 +80,9 @@ function siteOf(c: CandidateInput, index: number, source: string, lineOf: LineOf
   };
 }
 
-/** Reads a candidates file (YAML or JSON: a list, or `{candidates: [...]}`); InputError on bad content. */
+/** Reads a candidates file (YAML or JSON: a list, or `{candidates: [...]}`); InputError on bad content, UnreadableFileError when unreadable. */
 export async function loadCandidatesFile(file: string): Promise<SiteInput[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, [{ path: '', message: `cannot read file: ${(e as Error).message}` }], {
-      cause: e,
-    });
-  }
-  const { data, lineOf } = parseYaml(text, file);
+  const { data, lineOf } = loadYamlFile(file, 'candidates file');
   if (data === null || data === undefined) throw new InputError(file, [{ path: '', message: 'empty file' }]);
   // A bare list is read as `{candidates: list}` so that every message names `candidates[i]`.
   const bare = Array.isArray(data);

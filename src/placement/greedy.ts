@@ -1,4 +1,4 @@
-import { MaxHeap } from './heap.js';
+import { Heap } from '../util/heap.js';
 import type { Instance, SiteModel } from './instance.js';
 import { knapsack } from './knapsack.js';
 import { CoverageState, planValue } from './objective.js';
@@ -61,22 +61,21 @@ export function greedyPlan(inst: Instance, ratio = false): Plan {
     return cost > 0 ? value / cost : value * 1e12;
   };
 
-  const heap = new MaxHeap();
+  // Highest key first (keys pushed negated), ties to the lower site index.
+  const heap = new Heap(sites.length);
   for (let s = 0; s < sites.length; s++) {
     if (!allowed(s)) continue;
     const b = bestBundle(inst, state, s, sites[s]!.memory);
-    if (b.value > EPS) heap.push(key(s, b.value), s);
+    if (b.value > EPS) heap.push(-key(s, b.value), s, s);
   }
-  while (heap.size > 0) {
-    const top = heap.pop()!;
-    const s = top.id;
+  while (heap.pop()) {
+    const s = heap.poppedValue;
     if (!allowed(s)) continue;
     const b = bestBundle(inst, state, s, sites[s]!.memory);
     if (b.value <= EPS) continue;
     const k = key(s, b.value);
-    const next = heap.peek();
-    if (next !== undefined && k < next.key) {
-      heap.push(k, s);
+    if (k < -heap.peekKey()) {
+      heap.push(-k, s, s);
       continue;
     }
     for (const sm of b.chosen) state.apply(s, sm);

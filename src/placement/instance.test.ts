@@ -50,6 +50,20 @@ describe('compileInstance', () => {
     expect(inst.stats.pruned).toBe(1);
   });
 
+  it('keeps two sites without an operator label apart: two domains (code -1), not one "(unlabelled)" group', () => {
+    const base = input([site('x', 'A', 80, 100), site('y', 'A', 40, 200)]);
+    const inst = compileInstance({ ...base, options: { ...base.options, robustDimension: 'operator' } });
+    // Same metro, provider, ASN and datacenter; y is dominated only if the missing operators were equal.
+    expect(inst.sites.map((s) => s.input.id)).toEqual(['x', 'y']);
+    expect(inst.sites.map((s) => s.domain)).toEqual([-1, -1]);
+  });
+
+  it('caps no value for sites without the capped label (operator ≤ 50% of 2 new nodes, none labelled)', () => {
+    const base = input([site('x', 'A', 80, 100), site('z', 'B1', 80, 100, 'q')]);
+    const inst = compileInstance({ ...base, options: { ...base.options, add: 2, caps: { operator: 0.5 } } });
+    expect(inst.caps).toEqual([]);
+  });
+
   it('drops sites that cannot hold any model', () => {
     const inst = compileInstance(input([site('tiny', 'A', 8, 10)]));
     expect(inst.sites).toEqual([]);

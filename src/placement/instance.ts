@@ -1,3 +1,4 @@
+import { LabelCoder, sameLabel } from '../model/label-codes.js';
 import { canServe, coverageValue } from './coverage.js';
 import { guaranteeFor } from './guarantee.js';
 import { pruneDominated } from './prune.js';
@@ -19,9 +20,9 @@ import type {
 export interface CompiledSite {
   input: SiteInput;
   isNew: boolean;
-  /** Index into `Instance.domains` (value on the robustness dimension). */
+  /** Index into `Instance.domains` (value on the robustness dimension); NO_LABEL without one. */
   domain: number;
-  /** Index into `Instance.providers`. */
+  /** Index into `Instance.providers`; NO_LABEL without one (`model/label-codes.ts`). */
   provider: number;
   /** Group index (same metro and labels; at most one new node each); -1 for slots. */
   group: number;
@@ -100,22 +101,6 @@ export interface Instance {
   stats: InstanceStats;
 }
 
-const UNLABELLED = '(unlabelled)';
-
-class Indexer {
-  readonly values: string[] = [];
-  private readonly index = new Map<string, number>();
-  of(value: string): number {
-    let i = this.index.get(value);
-    if (i === undefined) {
-      i = this.values.length;
-      this.values.push(value);
-      this.index.set(value, i);
-    }
-    return i;
-  }
-}
-
 /** Dimensions that make two sites interchangeable for constraints and coverage. */
 function groupDimensions(options: PlacementOptions): string[] {
   const dims = new Set([
@@ -128,8 +113,9 @@ function groupDimensions(options: PlacementOptions): string[] {
   return [...dims].sort();
 }
 
+/** Sites with equal keys are interchangeable; a site without a label on a dimension shares it with no one. */
 function groupKey(site: SiteInput, dims: readonly string[]): string {
-  return [site.metro, ...dims.map((d) => site.labels[d] ?? UNLABELLED)].join('\u0000');
+  return [site.metro, ...dims.map((d) => site.labels[d] || `\u0001${site.id}`)].join('\u0000');
 }
 
 /** For each demand metro: the site metros within the threshold, nearest first. */
@@ -172,7 +158,7 @@ function existingCoverage(
           if (cnt[k] === 0) {
             cnt[k] = 1;
             d1[k] = dom;
-          } else if (cnt[k] === 1 && d1[k] !== dom) cnt[k] = 2;
+          } else if (cnt[k] === 1 && !sameLabel(d1[k]!, dom)) cnt[k] = 2;
         }
       }
     }
@@ -219,13 +205,15 @@ function buildCaps(input: PlacementInput, newSites: readonly SiteInput[]): CapSe
   const K = input.options.add;
   for (const [dimension, share] of Object.entries(input.options.caps)) {
     const counts = new Map<string, number>();
+    // Nodes and sites without the label belong to no value, so no cap applies to them.
     for (const n of input.existing) {
-      const v = n.labels[dimension] ?? UNLABELLED;
-      counts.set(v, (counts.get(v) ?? 0) + 1);
+      const v = n.labels[dimension];
+      if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
     }
     const byValue = new Map<string, number[]>();
     newSites.forEach((s, i) => {
-      const v = s.labels[dimension] ?? UNLABELLED;
+      const v = s.labels[dimension];
+      if (!v) return;
       const list = byValue.get(v) ?? [];
       list.push(i);
       byValue.set(v, list);
@@ -250,12 +238,11 @@ export function compileInstance(input: PlacementInput): Instance {
 
   const { kept, pruned } = pruneDominated(input.sites, models, (s) => groupKey(s, dims));
   const slots = input.slots.filter((s) => models.some((m) => canServe(s, m)));
-  const domains = new Indexer();
-  const providers = new Indexer();
-  const groups = new Indexer();
-  const domainOfLabels = (l: Readonly<Record<string, string>>) =>
-    domains.of(l[options.robustDimension] ?? UNLABELLED);
-  const providerOfLabels = (l: Readonly<Record<string, string>>) => providers.of(l.provider ?? UNLABELLED);
+  const domains = new LabelCoder();
+  const providers = new LabelCoder();
+  const groups = new LabelCoder();
+  const domainOfLabels = (l: Readonly<Record<string, string>>) => domains.of(l[options.robustDimension]);
+  const providerOfLabels = (l: Readonly<Record<string, string>>) => providers.of(l.provider);
 
   const caps = buildCaps(input, kept);
   const sites: CompiledSite[] = [...kept, ...slots].map((s, i) => ({
@@ -317,7 +304,7 @@ export function compileInstance(input: PlacementInput): Instance {
         if (hits.length >= options.nearestSites) break;
         for (const s of sitesAt.get(metro) ?? []) {
           const site = sites[s]!;
-          if ((c0 === 0 || site.domain !== dom0) && canServe(site.input, models[m]!)) hits.push(s);
+          if ((c0 === 0 || !sameLabel(site.domain, dom0)) && canServe(site.input, models[m]!)) hits.push(s);
         }
       }
       if (hits.length === 0) continue;

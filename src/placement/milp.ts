@@ -1,3 +1,4 @@
+import { NO_LABEL } from '../model/label-codes.js';
 import type { Instance } from './instance.js';
 import type { ModelSize } from './solver.js';
 import type { Pick, Plan } from './types.js';
@@ -76,12 +77,18 @@ class Builder {
 
 function groupBy(cols: readonly number[], keys: readonly number[]): number[][] {
   const map = new Map<number, number[]>();
+  const alone: number[][] = [];
   cols.forEach((c, k) => {
+    // A column without a label value is a group of its own (it shares the dimension with no one).
+    if (keys[k] === NO_LABEL) {
+      alone.push([c]);
+      return;
+    }
     const list = map.get(keys[k]!) ?? [];
     list.push(c);
     map.set(keys[k]!, list);
   });
-  return [...map.values()];
+  return [...map.values(), ...alone];
 }
 
 /** Builds the MILP for an instance. */
@@ -186,7 +193,8 @@ export function buildMilp(inst: Instance): Milp {
     const provs: number[] = [];
     siteModels.forEach((list, s) => {
       list.forEach((sm, k) => {
-        if (sm.model === p.model && !p.existing.has(sites[s]!.provider)) {
+        const prov = sites[s]!.provider;
+        if (sm.model === p.model && prov !== NO_LABEL && !p.existing.has(prov)) {
           cols.push(xCols[s]![k]!);
           provs.push(sites[s]!.provider);
         }

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { InputError, type InputIssue, NotFoundError } from '../errors.js';
+import { InputError, type InputIssue } from '../errors.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import { formatPath, parseOrThrow } from '../model/validate.js';
 import { resolveExplicitNode } from '../scenario/explicit-nodes.js';
 import { IssueList } from '../scenario/issues.js';
 import { ExplicitNodeInput } from '../scenario/schema.js';
-import { parseYaml } from '../scenario/yaml-source.js';
+import { parseYaml, readTextFile } from '../util/yaml-file.js';
 
 /**
  * The `--node` argument of `meridian score-node`: inline JSON, or `@FILE` (JSON or YAML). The node is
@@ -19,13 +18,7 @@ export function parseNodeArg(arg: string, models: readonly Model[]): Node {
   let text = arg;
   if (arg.startsWith('@')) {
     source = arg.slice(1);
-    try {
-      text = readFileSync(source, 'utf8');
-    } catch (e) {
-      throw new NotFoundError(`${source}: cannot read node file (${(e as NodeJS.ErrnoException).code})`, {
-        cause: e,
-      });
-    }
+    text = readTextFile(source, 'node file');
   }
   if (text.trim() === '')
     throw new InputError(source, [{ path: '', message: 'empty; expected a node object' }]);

@@ -1,3 +1,4 @@
+import { NO_LABEL, sameLabel } from '../model/label-codes.js';
 import { canServe } from './coverage.js';
 import type { Instance, SiteModel } from './instance.js';
 import type { Plan } from './types.js';
@@ -36,7 +37,7 @@ export class CoverageState {
       const j = reach[r]!;
       const c = this.cnt[j]!;
       if (c === 0) g += weight[j]!;
-      else if (c === 1 && this.d1[j] !== dom) g += rho * weight[j]!;
+      else if (c === 1 && !sameLabel(this.d1[j]!, dom)) g += rho * weight[j]!;
     }
     return g + this.diversityGain(site, sm.model);
   }
@@ -46,6 +47,8 @@ export class CoverageState {
     if (k < 0) return 0;
     const p = this.inst.popular[k]!;
     const prov = this.inst.sites[site]!.provider;
+    // A site without a provider label adds no provider group.
+    if (prov === NO_LABEL) return 0;
     if (this.divCnt[k]! >= p.need || p.existing.has(prov) || this.divHas[k * this.nProviders + prov])
       return 0;
     return p.weight;
@@ -62,7 +65,7 @@ export class CoverageState {
       if (c === 0) {
         this.cnt[j] = 1;
         this.d1[j] = dom;
-      } else if (c === 1 && this.d1[j] !== dom) this.cnt[j] = 2;
+      } else if (c === 1 && !sameLabel(this.d1[j]!, dom)) this.cnt[j] = 2;
     }
     const k = this.inst.popularOf[sm.model]!;
     if (k >= 0 && this.diversityGain(site, sm.model) > 0) {

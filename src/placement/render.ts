@@ -1,4 +1,4 @@
-import { percent, renderTable } from '../scenario/text-table.js';
+import { percent, renderTable } from '../util/text-table.js';
 import type { Advice } from './advisor.js';
 import type { ConcentrationChange, LatencyChange, Recommendation } from './evaluate.js';
 

@@ -1,33 +1,18 @@
+import { encodeLabels } from '../model/label-codes.js';
 import type { Member } from './member.js';
 
 /** One dimension with its label values replaced by small integers, so grouping is array indexing. */
 export interface EncodedDimension {
   name: string;
-  /** Code of each member's value (index into `values`), or -1 when the member has no value. */
+  /** Code of each member's value (index into `values`), or NO_LABEL (-1) when the member has no value. */
   codes: Int32Array;
   /** Distinct values in order of first appearance. */
-  values: string[];
+  values: readonly string[];
 }
 
-/** Encodes one dimension of every member. */
+/** Encodes one dimension of every member (the rule for a missing label: `model/label-codes.ts`). */
 export function encodeDimension(members: readonly Member[], name: string): EncodedDimension {
-  const codes = new Int32Array(members.length);
-  const index = new Map<string, number>();
-  const values: string[] = [];
-  for (let i = 0; i < members.length; i++) {
-    const v = members[i]!.labels[name]?.value;
-    if (v === undefined || v === '') {
-      codes[i] = -1;
-      continue;
-    }
-    let c = index.get(v);
-    if (c === undefined) {
-      c = values.length;
-      index.set(v, c);
-      values.push(v);
-    }
-    codes[i] = c;
-  }
+  const { codes, values } = encodeLabels(members.length, (i) => members[i]!.labels[name]?.value);
   return { name, codes, values };
 }
 

@@ -1,3 +1,4 @@
+import { Heap } from '../util/heap.js';
 import { buildInstance, type Instance, instanceOfSubset, reduceInstance } from './hitting-set-instance.js';
 import { type Rows, rowCount, rowsOf } from './rows.js';
 
@@ -37,17 +38,19 @@ function greedy(inst: Instance): number[] {
   const { elements, hits } = inst;
   const hit = new Uint8Array(rowCount(elements));
   const gain = new Int32Array(inst.ids.length);
-  const heap = new MaxHeap();
+  // Highest gain first (gains pushed negated), ties to the lower set index.
+  const heap = new Heap(gain.length);
   for (let s = 0; s < gain.length; s++) {
     gain[s] = hits.start[s + 1]! - hits.start[s]!;
-    heap.push(gain[s]!, s);
+    heap.push(-gain[s]!, s, s);
   }
   let left = hit.length;
   const chosen: number[] = [];
-  while (left > 0 && heap.size > 0) {
-    const [g, s] = heap.pop();
+  while (left > 0 && heap.pop()) {
+    const g = -heap.poppedKey;
+    const s = heap.poppedValue;
     if (g !== gain[s]) {
-      if (gain[s]! > 0) heap.push(gain[s]!, s);
+      if (gain[s]! > 0) heap.push(-gain[s]!, s, s);
       continue;
     }
     chosen.push(s);
@@ -60,56 +63,6 @@ function greedy(inst: Instance): number[] {
     }
   }
   return chosen;
-}
-
-/** Binary max-heap of (gain, set) ordered by gain, then by lower set index. */
-class MaxHeap {
-  private gains: number[] = [];
-  private sets: number[] = [];
-  get size(): number {
-    return this.gains.length;
-  }
-  private above(i: number, j: number): boolean {
-    const gi = this.gains[i]!;
-    const gj = this.gains[j]!;
-    return gi > gj || (gi === gj && this.sets[i]! < this.sets[j]!);
-  }
-  private swap(i: number, j: number): void {
-    [this.gains[i], this.gains[j]] = [this.gains[j]!, this.gains[i]!];
-    [this.sets[i], this.sets[j]] = [this.sets[j]!, this.sets[i]!];
-  }
-  push(gain: number, set: number): void {
-    this.gains.push(gain);
-    this.sets.push(set);
-    let i = this.gains.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.above(i, parent)) break;
-      this.swap(i, parent);
-      i = parent;
-    }
-  }
-  pop(): [number, number] {
-    const top: [number, number] = [this.gains[0]!, this.sets[0]!];
-    const lastGain = this.gains.pop()!;
-    const lastSet = this.sets.pop()!;
-    if (this.gains.length > 0) {
-      this.gains[0] = lastGain;
-      this.sets[0] = lastSet;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < this.gains.length && this.above(l, m)) m = l;
-        if (r < this.gains.length && this.above(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-    return top;
-  }
 }
 
 /**

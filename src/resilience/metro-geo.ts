@@ -1,21 +1,7 @@
-import { greatCircleKm } from '../geo/distance.js';
-import { METROS, type Metro, metroById } from '../geo/metros.js';
+import { METROS, metroById } from '../geo/metros.js';
+import { nearestMetro } from '../geo/nearest.js';
 import { rttMs } from '../geo/rtt-model.js';
-import type { DemandPoint, GeoContext, Place } from './geo-context.js';
-
-/** The metro nearest to a point (great-circle), or undefined for an empty catalog. */
-export function nearestMetro(place: Place, metros: readonly Metro[] = METROS): Metro | undefined {
-  let best: Metro | undefined;
-  let bestKm = Number.POSITIVE_INFINITY;
-  for (const m of metros) {
-    const km = greatCircleKm(place, m);
-    if (km < bestKm) {
-      bestKm = km;
-      best = m;
-    }
-  }
-  return best;
-}
+import type { DemandPoint, GeoContext } from './geo-context.js';
 
 /**
  * Geography from the metro catalog: demand at every metro with its demand weight, regions of the catalog

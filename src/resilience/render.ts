@@ -1,26 +1,8 @@
+import { columnsOf, percent, tableLines } from '../util/text-table.js';
 import type { NetworkAnalysis } from './analyze.js';
 import { formatDomain } from './member.js';
 import type { OutageSimulation, SimulatedRun } from './simulate-outages.js';
 import type { OutageResult } from './whatif.js';
-
-/** Renders rows as left-aligned text columns; `right` marks columns aligned right (numbers). */
-export function textTable(
-  header: string[],
-  rows: string[][],
-  right: ReadonlySet<number> = new Set(),
-): string[] {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => (right.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
-}
-
-export function pct(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
-}
 
 function fixed(n: number | null, digits: number): string {
   if (n === null) return '-';
@@ -49,12 +31,14 @@ function concentrationLines(a: NetworkAnalysis): string[] {
     count(d.nakamoto['1/3']),
     count(d.nakamoto['1/2']),
     count(d.nakamoto['2/3']),
-    d.unlabelled > 0 ? pct(d.unlabelled) : '',
+    d.unlabelled > 0 ? percent(d.unlabelled) : '',
   ]);
-  const out = textTable(
-    ['dimension', 'groups', 'HHI', 'effective', 'entropy', 'exp(H)', 'N 1/3', 'N 1/2', 'N 2/3', 'no value'],
+  const out = tableLines(
+    columnsOf(
+      ['dimension', 'groups', 'HHI', 'effective', 'entropy', 'exp(H)', 'N 1/3', 'N 1/2', 'N 2/3', 'no value'],
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    ),
     rows,
-    new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]),
   );
   const m = a.minimum;
   out.push(
@@ -71,13 +55,12 @@ function concentrationLines(a: NetworkAnalysis): string[] {
     let cum = 0;
     const rows = d.top.map((t) => {
       cum += t.share;
-      return [t.value, pct(t.share), pct(cum)];
+      return [t.value, percent(t.share), percent(cum)];
     });
     out.push(
-      ...textTable(
-        ['  value', 'share', 'cumulative'],
+      ...tableLines(
+        columnsOf(['  value', 'share', 'cumulative'], [1, 2]),
         rows.map((r) => [`  ${r[0]}`, r[1]!, r[2]!]),
-        new Set([1, 2]),
       ),
     );
   }
@@ -93,17 +76,16 @@ function clusterLines(a: NetworkAnalysis): string[] {
   ];
   if (c.largest.length === 0) return out;
   const rows = c.largest.map((k) => [
-    pct(k.share),
+    percent(k.share),
     String(k.members),
     Object.entries(k.values)
       .map(([dim, vs]) => `${dim}: ${vs.join(', ')}${vs.length === 3 ? ', …' : ''}`)
       .join('; '),
   ]);
   out.push(
-    ...textTable(
-      ['  share', 'members', 'heaviest values'],
+    ...tableLines(
+      columnsOf(['  share', 'members', 'heaviest values'], [0, 1]),
       rows.map((r) => [`  ${r[0]}`, r[1]!, r[2]!]),
-      new Set([0, 1]),
     ),
   );
   return out;
@@ -131,25 +113,27 @@ function modelLines(a: NetworkAnalysis): string[] {
   ]);
   return [
     'Models: warm replicas, their spread, and the fewest domain values whose loss removes them all',
-    ...textTable(
-      [
-        'model',
-        'warm',
-        'capable',
-        'eff. providers',
-        'eff. ASNs',
-        'takes out every warm',
-        'takes out every capable',
-      ],
+    ...tableLines(
+      columnsOf(
+        [
+          'model',
+          'warm',
+          'capable',
+          'eff. providers',
+          'eff. ASNs',
+          'takes out every warm',
+          'takes out every capable',
+        ],
+        [1, 2, 3, 4],
+      ),
       rows,
-      new Set([1, 2, 3, 4]),
     ),
   ];
 }
 
 function worstRegion(o: OutageResult): string {
   const c = o.capacity[0];
-  return c === undefined ? '-' : `${c.region} ${pct(c.lostShare)}`;
+  return c === undefined ? '-' : `${c.region} ${percent(c.lostShare)}`;
 }
 
 function worstLatency(o: OutageResult): string {
@@ -163,7 +147,7 @@ function worstLatency(o: OutageResult): string {
   if (worst === undefined) return '-';
   const unserved = worst.unservedAfter - worst.unservedBefore;
   return unserved > 0
-    ? `${worst.region} ${pct(unserved)} unserved`
+    ? `${worst.region} ${percent(unserved)} unserved`
     : `${worst.region} ${signedMs(worst.deltaMs)}`;
 }
 
@@ -172,7 +156,7 @@ function whatifLines(a: NetworkAnalysis): string[] {
   const rows = a.whatif.map((o) => [
     o.name,
     String(o.removed),
-    pct(o.weightLost),
+    percent(o.weightLost),
     worstRegion(o),
     o.modelsNoWarm.length === 0 ? '-' : o.modelsNoWarm.join(', '),
     o.modelsNoCapable.length === 0 ? '-' : o.modelsNoCapable.join(', '),
@@ -180,18 +164,20 @@ function whatifLines(a: NetworkAnalysis): string[] {
   ]);
   return [
     `What-if outages (capacity in ${a.capacityUnit}; latency = demand-weighted RTT to the ${nearest(a)})`,
-    ...textTable(
-      [
-        'outage',
-        'removed',
-        `${a.weighting} lost`,
-        'worst region loss',
-        'no warm left',
-        'no capable left',
-        'worst latency change',
-      ],
+    ...tableLines(
+      columnsOf(
+        [
+          'outage',
+          'removed',
+          `${a.weighting} lost`,
+          'worst region loss',
+          'no warm left',
+          'no capable left',
+          'worst latency change',
+        ],
+        [1, 2],
+      ),
       rows,
-      new Set([1, 2]),
     ),
   ];
 }
@@ -202,10 +188,14 @@ function nearest(a: NetworkAnalysis): string {
 
 function latencyLines(a: NetworkAnalysis): string[] {
   if (a.latency.length === 0) return [];
-  const rows = a.latency.map((l) => [l.region, fixed(l.meanMs, 1), l.unserved > 0 ? pct(l.unserved) : '']);
+  const rows = a.latency.map((l) => [
+    l.region,
+    fixed(l.meanMs, 1),
+    l.unserved > 0 ? percent(l.unserved) : '',
+  ]);
   return [
     `Baseline latency per demand region (analytic: demand-weighted RTT to the ${nearest(a)})`,
-    ...textTable(['region', 'mean RTT ms', 'unserved'], rows, new Set([1, 2])),
+    ...tableLines(columnsOf(['region', 'mean RTT ms', 'unserved'], [1, 2]), rows),
   ];
 }
 
@@ -247,7 +237,7 @@ export function renderSimulation(sim: OutageSimulation): string {
   const row = (name: string, r: SimulatedRun) => [
     name,
     String(r.requests),
-    r.requests > 0 ? pct(r.served / r.requests) : '-',
+    r.requests > 0 ? percent(r.served / r.requests) : '-',
     String(r.lost),
     String(r.shed),
     ms(r.p50Ms),
@@ -256,10 +246,12 @@ export function renderSimulation(sim: OutageSimulation): string {
   ];
   return [
     `Simulated (policy ${sim.policy}, ${sim.durationS} s, seed ${sim.seed}; each outage lasts the whole run)`,
-    ...textTable(
-      ['run', 'requests', 'served', 'lost', 'shed', 'e2e p50 ms', 'e2e p95 ms', 'worst region Δ p95'],
+    ...tableLines(
+      columnsOf(
+        ['run', 'requests', 'served', 'lost', 'shed', 'e2e p50 ms', 'e2e p95 ms', 'worst region Δ p95'],
+        [1, 2, 3, 4, 5, 6],
+      ),
       [row('no outage', sim.baseline), ...sim.outages.map((o) => row(o.name, o))],
-      new Set([1, 2, 3, 4, 5, 6]),
     ),
   ].join('\n');
 }

@@ -1,8 +1,8 @@
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError, type InputIssue } from '../errors.js';
 import { POLICY_NAMES, type PolicyName } from '../model/policies.js';
 import { formatPath, issuesFromZod } from '../model/validate.js';
+import { loadYamlFile, parseYaml } from '../util/yaml-file.js';
 import type { Filter, Picker, Scorer } from './contracts.js';
 import { defaultRegistry } from './plugins/index.js';
 import type { NamedFilter, Policy, WeightedScorer } from './policy.js';
@@ -27,6 +27,15 @@ function under(prefix: string, rest: string): string {
   return rest.startsWith('[') ? prefix + rest : `${prefix}.${rest}`;
 }
 
+/** `loadProfiles` of a profiles file; UnreadableFileError when the file cannot be read. */
+export function loadProfilesFile(
+  file: string,
+  registry: PluginRegistry = defaultRegistry(),
+): Map<string, Policy> {
+  const yaml = loadYamlFile(file, 'profiles file');
+  return compileProfiles(yaml.data, yaml.lineOf, file, registry);
+}
+
 /**
  * Parses and validates a profiles document (YAML text): every plugin instance names a registered type
  * with valid parameters, every profile references existing instances of the right kind. Returns a fresh
@@ -39,31 +48,16 @@ export function loadProfiles(
   source: string,
   registry: PluginRegistry = defaultRegistry(),
 ): Map<string, Policy> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      source,
-      doc.errors.map((e) => ({
-        path: '',
-        message: e.message.split('\n')[0] ?? 'invalid YAML',
-        line: lines.linePos(e.pos[0]).line,
-      })),
-    );
-  }
-  const data: unknown = doc.toJS();
-  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as unknown[], true) as
-        | { range?: [number, number, number] }
-        | undefined;
-      if (node && (isMap(node) || isSeq(node) || node.range)) {
-        const offset = node.range?.[0];
-        return offset === undefined ? undefined : lines.linePos(offset).line;
-      }
-    }
-    return undefined;
-  };
+  const { data, lineOf } = parseYaml(text, source);
+  return compileProfiles(data, lineOf, source, registry);
+}
+
+function compileProfiles(
+  data: unknown,
+  lineOf: (path: readonly PropertyKey[]) => number | undefined,
+  source: string,
+  registry: PluginRegistry,
+): Map<string, Policy> {
   const issues: InputIssue[] = [];
   const add = (issue: InputIssue, path: readonly PropertyKey[]) => {
     const line = lineOf(path);

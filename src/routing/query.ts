@@ -1,8 +1,8 @@
 import type { EstimateParams } from '../estimate/params.js';
 import type { EstimateQuery } from '../estimate/query.js';
+import { nearestPoint } from '../geo/nearest.js';
 import type { LatLon } from '../model/common.js';
 import type { Request } from '../model/request.js';
-import { nearestMetro } from '../network/metros.js';
 import { MODE_COUNT, MODE_INDEX, MODE_TEE, MODE_VANILLA, MODE_ZKML } from '../network/models.js';
 import type { NetworkView } from '../network/view.js';
 
@@ -71,7 +71,7 @@ export function compileQuery(q: RouteQuery, request: Request, view: NetworkView)
   q.client.lon = request.client.lon;
   const metro = request.client.metro === undefined ? undefined : t.metros.index.get(request.client.metro);
   q.clientMetro = metro ?? -1;
-  q.anchorMetro = metro ?? Math.max(0, nearestMetro(t.metros, q.client));
+  q.anchorMetro = metro ?? Math.max(0, nearestPoint(t.metros.points, q.client).index);
 
   q.needModes = modesOf(request);
   const missing = q.needModes & ~t.models.modeBits[model]!;

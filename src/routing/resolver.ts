@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { NotFoundError } from '../errors.js';
+import { readTextFile } from '../util/yaml-file.js';
 import type { Policy } from './policy.js';
 import { BUILTIN_PROFILES_YAML } from './profiles/builtin.js';
 import { loadProfiles } from './profiles.js';
@@ -36,17 +35,10 @@ export class PolicyResolver {
     this.names = [...sourceOf.keys()];
   }
 
-  /** The built-in profiles, plus those of `profilesFile` when given (NotFoundError when it cannot be read). */
+  /** The built-in profiles, plus those of `profilesFile` when given (UnreadableFileError when it cannot be read). */
   static load(profilesFile?: string, registry?: PluginRegistry): PolicyResolver {
     if (profilesFile === undefined) return new PolicyResolver([BUILTIN], registry);
-    let text: string;
-    try {
-      text = readFileSync(profilesFile, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new NotFoundError(`${profilesFile}: cannot read profiles file (${String(code)})`, { cause: e });
-    }
-    return PolicyResolver.fromText(text, profilesFile, registry);
+    return PolicyResolver.fromText(readTextFile(profilesFile, 'profiles file'), profilesFile, registry);
   }
 
   /** The built-in profiles plus a profiles document in memory, reported as `source`. */

@@ -1,18 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { InputError, type InputIssue, NotFoundError } from '../errors.js';
+import { InputError, type InputIssue } from '../errors.js';
 import { formatPath, issuesFromZod } from '../model/validate.js';
+import { loadYamlFile, parseYaml, type YamlSource } from '../util/yaml-file.js';
 import { IssueList } from './issues.js';
 import { resolveScenario } from './resolve.js';
 import { ScenarioFile } from './schema.js';
 import type { Scenario } from './types.js';
-import { parseYaml, type YamlSource } from './yaml-source.js';
 
 /**
  * Loads a scenario: YAML (syntax errors with line and column) → schema (every issue with its path, value,
  * expectation and YAML line) → resolution (generators expanded for the seed, references checked).
- * Throws InputError listing every problem, or NotFoundError when the file cannot be read.
+ * Throws InputError listing every problem, or UnreadableFileError when the file cannot be read.
  */
 export interface LoadOptions {
   /** The policy names the file may list (e.g. a policy resolver's); unchecked when absent. */
@@ -20,15 +19,7 @@ export interface LoadOptions {
 }
 
 export function loadScenarioFile(path: string, options: LoadOptions = {}): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw new NotFoundError(`${path}: cannot read scenario file (${why})`, { cause: e });
-  }
-  return loadScenarioText(text, path, dirname(resolve(path)), options);
+  return loadScenarioYaml(loadYamlFile(path, 'scenario file'), path, dirname(resolve(path)), options);
 }
 
 /** Like loadScenarioFile for text in memory; `source` names it in messages, `baseDir` anchors relative paths. */
@@ -38,7 +29,10 @@ export function loadScenarioText(
   baseDir: string,
   options: LoadOptions = {},
 ): Scenario {
-  const yaml = parseYaml(text, source);
+  return loadScenarioYaml(parseYaml(text, source), source, baseDir, options);
+}
+
+function loadScenarioYaml(yaml: YamlSource, source: string, baseDir: string, options: LoadOptions): Scenario {
   if (yaml.data === null || yaml.data === undefined) {
     throw new InputError(source, [{ path: '', message: 'empty document; expected a scenario mapping' }]);
   }

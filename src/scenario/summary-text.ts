@@ -1,5 +1,5 @@
+import { type Cell, percent, renderTable } from '../util/text-table.js';
 import type { Count, ScenarioSummary } from './summary.js';
-import { type Cell, percent, renderTable } from './text-table.js';
 
 /** The plain-text report of `meridian scenario show`. */
 export function summaryText(s: ScenarioSummary): string {

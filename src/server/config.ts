@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { Id, LatLon } from '../model/common.js';
 import { Model } from '../model/model.js';
 import { parseOrThrow } from '../model/validate.js';
 import { PolicyResolver } from '../routing/resolver.js';
+import { loadYamlFile } from '../util/yaml-file.js';
 import { parseCidr } from './endpoint-rules.js';
 
 /**
@@ -182,48 +181,18 @@ export function parseConfig(data: unknown, source = 'config', baseDir = process.
 
 /** Reads and validates a YAML config file; errors name the file, the line and the field. */
 export function loadConfig(file: string): ServerConfig {
-  let text: string;
+  const yaml = loadYamlFile(file, 'config file');
   try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, [{ path: '', message: `cannot read: ${(e as Error).message}` }]);
-  }
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const lineOf = lineCounter(text);
-    throw new InputError(
-      file,
-      doc.errors.map((e) => ({
-        path: '',
-        message: e.message.split('\n')[0] ?? 'YAML error',
-        line: lineOf(e.pos[0]),
-      })),
-    );
-  }
-  const data = doc.toJS() as unknown;
-  const lineOf = lineCounter(text);
-  try {
-    return parseConfig(data, file, dirname(resolve(file)));
+    return parseConfig(yaml.data, file, dirname(resolve(file)));
   } catch (e) {
     // Only the config's own issues get its lines (a profiles file reports its own).
     if (!(e instanceof InputError) || e.source !== file) throw e;
     const issues = e.issues.map((issue) => {
-      const node = doc.getIn(pathSegments(issue.path), true) as
-        | { range?: [number, number, number] }
-        | undefined;
-      const at = node?.range?.[0];
-      return at === undefined ? issue : { ...issue, line: lineOf(at) };
+      const line = yaml.lineOf(pathSegments(issue.path));
+      return line === undefined ? issue : { ...issue, line };
     });
     throw new InputError(file, issues);
   }
-}
-
-function lineCounter(text: string): (offset: number) => number {
-  return (offset) => {
-    let line = 1;
-    for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-    return line;
-  };
 }
 
 /** `gateway.hedge.maxRate` / `operators[2].id` → path segments for `doc.getIn`. */

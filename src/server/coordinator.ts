@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../errors.js';
+import { nearestMetro } from '../geo/nearest.js';
 import { BUILTIN_MODELS } from '../model/catalog/models.js';
 import type { Model } from '../model/model.js';
 import type { Policy } from '../routing/policy.js';
@@ -13,7 +14,6 @@ import { type ControlCheck, httpControlCheck } from './endpoint-proof.js';
 import { HedgeBudget } from './hedge-budget.js';
 import { LiveNetwork } from './live-network.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
-import { nearestCatalogMetro } from './openai.js';
 import { Prober } from './probes.js';
 import { ReceiptLog } from './receipts.js';
 import { Registry } from './registry.js';
@@ -147,7 +147,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     config,
     instanceId,
     guard,
-    defaultClient: { ...g.client, metro: nearestCatalogMetro(g.client) },
+    defaultClient: { ...g.client, metro: nearestMetro(g.client)!.id },
     now,
     store: deps.store,
     registry,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { parseLatLon } from '../geo/client-location.js';
-import { greatCircleKm } from '../geo/distance.js';
-import { METROS, metroById } from '../geo/metros.js';
+import { metroById } from '../geo/metros.js';
 import type { LatLon } from '../model/common.js';
 import { DEFAULT_INDEPENDENCE_DIMENSIONS, type Request } from '../model/request.js';
 import { parseOrThrow } from '../model/validate.js';
@@ -95,20 +94,6 @@ export function estimateInputTokens(endpoint: Endpoint, body: ChatBody | Complet
       ? (body as ChatBody).messages.reduce((s, m) => s + textLength(m.content), 0)
       : textLength((body as CompletionBody).prompt);
   return Math.ceil(chars / CHARS_PER_TOKEN);
-}
-
-/** The catalog metro nearest to a point (the default client's metro, so routing needs no per-request search). */
-export function nearestCatalogMetro(p: LatLon): string {
-  let best = METROS[0]!;
-  let bestKm = Number.POSITIVE_INFINITY;
-  for (const m of METROS) {
-    const km = greatCircleKm(p, m);
-    if (km < bestKm) {
-      bestKm = km;
-      best = m;
-    }
-  }
-  return best.id;
 }
 
 /** Client hints a request can carry in headers. */

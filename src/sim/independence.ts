@@ -1,3 +1,5 @@
+import { sameLabel } from '../model/label-codes.js';
+
 /** No fallback is independent of the primary. */
 export const FALLBACKS_DEPENDENT = 0;
 /** At least one fallback is independent of the primary, not all. */
@@ -8,7 +10,8 @@ export const FALLBACKS_ALL_INDEPENDENT = 2;
 /**
  * How independent the fallbacks `nodes[base + 1 .. base + count)` are of the primary `nodes[base]`: a
  * fallback is independent when it differs from the primary on every dimension (`codes[d][node]` is the
- * node's label code on dimension d). With no fallback: FALLBACKS_DEPENDENT.
+ * node's label code on dimension d; a node without the label shares it with no one, see
+ * `model/label-codes.ts`). With no fallback: FALLBACKS_DEPENDENT.
  */
 export function fallbackIndependence(
   codes: readonly Int32Array[],
@@ -22,7 +25,7 @@ export function fallbackIndependence(
   for (let k = 1; k < count; k++) {
     const f = nodes[base + k]!;
     let independent = true;
-    for (const c of codes) if (c[f] === c[primary]) independent = false;
+    for (const c of codes) if (sameLabel(c[f]!, c[primary]!)) independent = false;
     if (independent) any = true;
     else all = false;
   }

@@ -114,8 +114,9 @@ export class PolicyMetrics {
       g.served++;
       g.e2e.add(e2e);
     }
-    this.providerServed[provider]!++;
-    this.operatorServed[operator]!++;
+    // A node without the label (NO_LABEL) serves for no provider or operator group.
+    if (provider >= 0) this.providerServed[provider]!++;
+    if (operator >= 0) this.operatorServed[operator]!++;
     this.sloEligible++;
     if (e2e <= targetMs) this.sloMet++;
   }

@@ -1,5 +1,6 @@
 import { fastestSourceGBps, transferMs } from '../estimate/cold-start.js';
 import type { Dataset } from '../model/dataset.js';
+import { dimensionCodes, type LabelCodes } from '../model/label-codes.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import { VERIFICATION_REQUIREMENTS } from '../model/request.js';
@@ -12,29 +13,6 @@ export { TIER_GPU, TIER_HOST_RAM, TIER_LOCAL_DISK, TIER_REMOTE };
 
 /** Number of verification requirements (`none`, `vanilla`, `tee`, `zkml`). */
 export const VREQ = VERIFICATION_REQUIREMENTS.length;
-
-/** Dense integer codes for the values of one label dimension. */
-export interface LabelIndex {
-  values: string[];
-  ofNode: Int32Array;
-}
-
-function indexLabel(nodes: readonly Node[], dimension: string): LabelIndex {
-  const values: string[] = [];
-  const byValue = new Map<string, number>();
-  const ofNode = new Int32Array(nodes.length);
-  nodes.forEach((n, i) => {
-    const v = n.labels[dimension]?.value ?? '(none)';
-    let code = byValue.get(v);
-    if (code === undefined) {
-      code = values.length;
-      values.push(v);
-      byValue.set(v, code);
-    }
-    ofNode[i] = code;
-  });
-  return { values, ofNode };
-}
 
 /**
  * The static facts of a simulated network in flat arrays, read from the router's compiled `Topology` (one
@@ -77,8 +55,9 @@ export class SimNetwork {
   readonly capableNodes: Int32Array[];
   /** [node * models + model]: tier holding the weights at the start (`initialTiers`). */
   readonly initialTier: Uint8Array;
-  readonly provider: LabelIndex;
-  readonly operator: LabelIndex;
+  /** Label codes of each node (`model/label-codes.ts`: NO_LABEL for a node without the label). */
+  readonly provider: LabelCodes;
+  readonly operator: LabelCodes;
   /** Node indices holding each dataset, and the GB moved per request. */
   readonly datasetHolders: Int32Array[];
   readonly datasetGb: Float64Array;
@@ -136,8 +115,9 @@ export class SimNetwork {
       return Int32Array.from(list);
     });
     this.initialTier = initialTiers(t);
-    this.provider = indexLabel(t.nodes, 'provider');
-    this.operator = indexLabel(t.nodes, 'operator');
+    const labels = t.nodes.map((n) => n.labels);
+    this.provider = dimensionCodes(labels, 'provider');
+    this.operator = dimensionCodes(labels, 'operator');
     const holders = t.datasets.holders;
     this.datasetHolders = t.datasets.ids.map((_, d) =>
       holders.items.subarray(holders.start[d]!, holders.start[d + 1]!),

@@ -1,4 +1,5 @@
 import { REGIONS } from '../geo/metros.js';
+import { dimensionCodes } from '../model/label-codes.js';
 import { DEFAULT_INDEPENDENCE_DIMENSIONS } from '../model/request.js';
 import { Rng } from '../util/rng.js';
 import { AttemptStore } from './attempts.js';
@@ -60,16 +61,8 @@ export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): 
     input.mix.independenceDimensions.length > 0
       ? input.mix.independenceDimensions
       : DEFAULT_INDEPENDENCE_DIMENSIONS;
-  const independence = dims.map((dim) => {
-    const codes = new Map<string, number>();
-    return Int32Array.from(input.nodes, (n) => {
-      const v = n.labels[dim]?.value;
-      if (v === undefined) return -1 - codes.size; // unlabeled nodes share nothing
-      let c = codes.get(v);
-      if (c === undefined) codes.set(v, (c = codes.size));
-      return c;
-    });
-  });
+  const labels = input.nodes.map((n) => n.labels);
+  const independence = dims.map((dim) => dimensionCodes(labels, dim).codes);
   const arrivals = (arrivalsRng: Rng, tokensRng: Rng) =>
     input.demand.kind === 'trace'
       ? new TraceArrivals(

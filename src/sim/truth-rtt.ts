@@ -1,4 +1,4 @@
-import { greatCircleKm } from '../geo/distance.js';
+import { nearestPoint } from '../geo/nearest.js';
 import type { RttMatrix } from '../geo/rtt-matrix.js';
 import { RTT_MODEL, rttMs } from '../geo/rtt-model.js';
 import type { LatLon } from '../model/common.js';
@@ -38,20 +38,6 @@ export function pairJitter(seed: number, keyA: string, keyB: string, sigma: numb
   return pairJitterHashed(seed, hashString(keyA), hashString(keyB), sigma);
 }
 
-/** Index of the matrix city nearest to `p`, and its distance in km. */
-function nearestCity(coords: readonly LatLon[], p: LatLon): { index: number; km: number } {
-  let best = -1;
-  let bestKm = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < coords.length; i++) {
-    const km = greatCircleKm(coords[i]!, p);
-    if (km < bestKm) {
-      bestKm = km;
-      best = i;
-    }
-  }
-  return { index: best, km: bestKm };
-}
-
 /** Round-trip cost of a detour of `km` each way under the geo model, without the access term. */
 function legMs(km: number): number {
   return ((2 * km) / RTT_MODEL.fibreKmPerMs) * RTT_MODEL.inflation;
@@ -88,14 +74,14 @@ export class TruthRtt {
     this.nodeHash = Uint32Array.from(nodes, (n) => hashString(`node:${n.id}`));
     if (matrix && matrix.names.length > 0) {
       nodes.forEach((node, i) => {
-        const c = nearestCity(matrix.coords, node.location);
+        const c = nearestPoint(matrix.coords, node.location);
         this.nodeCity[i] = c.index;
         this.nodeLegMs[i] = legMs(c.km);
       });
     }
     this.clientNode = new Float64Array(metros.length * nn);
     metros.forEach((metro, m) => {
-      const city = matrix && matrix.names.length > 0 ? nearestCity(matrix.coords, metro) : undefined;
+      const city = matrix && matrix.names.length > 0 ? nearestPoint(matrix.coords, metro) : undefined;
       const metroHash = hashString(`metro:${metro.id}`);
       for (let i = 0; i < nn; i++) {
         this.clientNode[m * nn + i] = this.compute(

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../errors.js';
 import { builtinModel } from '../model/catalog/models.js';
 import { Id } from '../model/common.js';
 import type { Model } from '../model/model.js';
 import { parseOrThrow } from '../model/validate.js';
+import { loadYamlFile } from '../util/yaml-file.js';
 
 /**
  * An emulated inference server's profile (`meridian worker --emulate --profile FILE`): which models it
@@ -139,14 +137,8 @@ export function parseProfile(data: unknown, source: string): WorkerProfile {
   return parseOrThrow(WorkerProfile, data, source);
 }
 
+/** Reads a worker profile file; errors name the file, the line and the field. */
 export function loadProfile(file: string): WorkerProfile {
-  let data: unknown;
-  try {
-    data = parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new InputError(file, [
-      { path: '', message: `cannot read: ${(e as Error).message.split('\n')[0]}` },
-    ]);
-  }
-  return parseProfile(data, file);
+  const yaml = loadYamlFile(file, 'worker profile');
+  return parseOrThrow(WorkerProfile, yaml.data, file, yaml.lineOf);
 }

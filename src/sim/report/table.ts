@@ -1,19 +1,5 @@
+import { columnsOf, renderTable } from '../../util/text-table.js';
 import type { SimResults } from '../results.js';
-
-/** Aligns rows of cells into columns: first column left-aligned, the others right-aligned. */
-export function alignTable(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length);
-    });
-  }
-  return rows
-    .map((row) =>
-      row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '),
-    )
-    .join('\n');
-}
 
 /** A number for a table: thousands separators for counts, fixed decimals otherwise, "–" for nothing. */
 export function fmt(x: number | null | undefined, decimals = 0): string {
@@ -82,8 +68,11 @@ export function comparisonRows(results: SimResults): string[][] {
   return rows;
 }
 
+/** The comparison table as text: the policy column left-aligned, the numbers right-aligned. */
 export function comparisonTable(results: SimResults): string {
-  return alignTable(comparisonRows(results));
+  const [header, ...rows] = comparisonRows(results);
+  const numbers = header!.map((_, i) => i).slice(1);
+  return renderTable(columnsOf(header!, numbers), rows);
 }
 
 /** p95 end-to-end latency (ms) per client region (rows) and policy (columns). */

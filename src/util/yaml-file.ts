@@ -1,5 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
-import { InputError } from '../errors.js';
+import { InputError, UnreadableFileError } from '../errors.js';
+
+/**
+ * The one way meridian reads a YAML file the user names: scenarios, the server config, routing profiles,
+ * worker profiles, fleet files and node descriptors all go through `loadYamlFile`.
+ * - A file that cannot be read (missing, a directory, no permission) → `UnreadableFileError` (exit 2).
+ * - A syntax error → `InputError` naming the file, line and column.
+ * - Otherwise the data, with `lineOf(path)` so that schema errors can name their line too.
+ */
 
 /** A parsed YAML document: its plain data and a way to find the line of any path inside it. */
 export interface YamlSource {
@@ -34,4 +43,18 @@ export function parseYaml(text: string, source: string): YamlSource {
     return undefined;
   };
   return { data, lineOf };
+}
+
+/** The text of a file the user named, or `UnreadableFileError` naming it and what it was meant to be. */
+export function readTextFile(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UnreadableFileError(file, what, { cause: e });
+  }
+}
+
+/** Reads and parses a YAML file (`what` names it in the error for an unreadable file, e.g. "worker profile"). */
+export function loadYamlFile(file: string, what: string): YamlSource {
+  return parseYaml(readTextFile(file, what), file);
 }
