@@ -4,6 +4,7 @@ import { startServer } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
 import { type Command, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
+import { checkWritableDir } from './paths.js';
 
 const NAME = 'serve';
 
@@ -40,6 +41,11 @@ export const serve: Command = {
     }
     const dataDir = str(args, 'data-dir');
     if (dataDir !== undefined) config.dataDir = dataDir;
+    if (config.dataDir !== ':memory:')
+      checkWritableDir(
+        dataDir === undefined ? `${NAME}: dataDir of the config,` : `${NAME}: --data-dir`,
+        config.dataDir,
+      );
     const server = await startServer(config);
     const nodes = server.coordinator.registry.all().length;
     if (args.values.json === true)

@@ -9,6 +9,7 @@ import { routingRouterFactory } from '../sim/route-adapter.js';
 import { type RunProgress, runSimulation } from '../sim/run.js';
 import { simInputFromScenario } from '../sim/scenario-input.js';
 import { type Command, flag, num, str } from './command.js';
+import { checkWritableDir } from './paths.js';
 
 const NAME = 'simulate';
 
@@ -75,6 +76,8 @@ ratio to the lower bound, SLO attainment).
     const stalenessText = str(args, 'staleness');
     const staleness =
       stalenessText === undefined ? undefined : num(args, NAME, 'staleness', 0, { min: 1, max: 3_600_000 });
+    const dir = str(args, 'out');
+    if (dir !== undefined) checkWritableDir(`${NAME}: --out`, dir);
     const scenario = loadScenarioFile(file);
     const policies = parsePolicies(str(args, 'policies'), scenario.policies);
     const input = simInputFromScenario(scenario, {
@@ -110,7 +113,6 @@ ratio to the lower bound, SLO attainment).
     const out = runSimulation(input, routingRouterFactory, {}, policies, progress);
     if (showProgress) process.stderr.write('\r\x1b[K');
     const results = buildResults(out);
-    const dir = str(args, 'out');
     const written = dir === undefined ? [] : writeReport(dir, results);
     if (json) {
       io.out(resultsJson(results).trimEnd());

@@ -11,6 +11,7 @@ import { type ModelRow, type NodeRow, renderSummary } from '../worker/summary.js
 import { TrafficGenerator } from '../worker/traffic.js';
 import { type Command, flag, num, str } from './command.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit.js';
+import { checkWritableDir } from './paths.js';
 
 const NAME = 'start';
 
@@ -76,6 +77,7 @@ export const start: Command = {
         ? {}
         : { durationS: num(args, NAME, 'duration', 60, { min: 1 }) }),
     };
+    checkWritableDir(`${NAME}: --data-dir`, opts.dataDir);
     return runFleet(fleet, opts, io);
   },
 };
