@@ -33,7 +33,7 @@ metro, and its node agent), and a client traffic generator; prints the gateway U
 the openai client) and a live summary: requests, p50/p95, load per node, warm models. Ctrl-C stops every
 process it started.
 
-  --fleet FILE     fleet file (default examples/fleet/fleet.yaml: 14 workers on 5 continents)
+  --fleet FILE     fleet file (default examples/fleet/fleet.yaml: 16 workers on 5 continents)
   --port N         gateway port (default: the fleet's coordinator config, 8080; 0 = any free port)
   --data-dir DIR   SQLite data and node keys (default: $TMPDIR/meridian-fleet; kept between runs)
   --rate R         client requests per second (default: the fleet file's traffic.rate)

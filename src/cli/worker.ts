@@ -25,7 +25,7 @@ With --coordinator the worker also runs the node agent in the same process, poin
 through the same HTTP discovery a real backend gets (one process per node instead of two).
 
   --emulate          required: this command only emulates (run "meridian agent" beside a real server)
-  --profile FILE     worker profile YAML (examples/workers/*.yaml; docs/coordinator.md)
+  --profile FILE     worker profile YAML (examples/fleet/workers/*.yaml; docs/coordinator.md)
   --port N           listen port (default 0: any free port); --host ADDR (default 127.0.0.1)
   --delay-ms N       overrides the profile's networkDelayMs
   --coordinator URL  register and heartbeat with this coordinator (needs the profile's "node")
