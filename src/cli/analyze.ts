@@ -4,6 +4,8 @@ import { type LoadedNetwork, loadNetwork, NETWORK_FORMATS, type NetworkFormat } 
 import { parseMapFlags } from '../import/mapping.js';
 import { PRESETS } from '../import/presets.js';
 import { analyzeNetwork, type NetworkAnalysis } from '../resilience/analyze.js';
+import { checkDimensionNames } from '../resilience/dimension-names.js';
+import { dimensionsOf } from '../resilience/member.js';
 import { metroGeo } from '../resilience/metro-geo.js';
 import { renderAnalysis, renderSimulation } from '../resilience/render.js';
 import { parseSelector } from '../resilience/selector.js';
@@ -27,10 +29,12 @@ Options:
   --network FILE      the network: a CSV or JSON table of nodes, or a scenario file
   --format F          ${NETWORK_FORMATS.join(' | ')} (default: from the extension; .yaml/.yml = scenario)
   --preset NAME       a ready mapping: ${PRESETS.map((p) => `${p.name} (${p.description})`).join('; ')}
-  --map dim=column    take dimension "dim" from "column" (repeatable; adds to or replaces the preset's).
-                      Without --map or --preset, columns named like a dimension (provider, asn, datacenter,
-                      operator, country, upstream, teeVendor, client) are used; "id", "lat"/"latitude" and
-                      "lon"/"longitude" columns give ids and locations
+  --map dim=column    take dimension "dim" from "column" (repeatable, or pairs separated by commas; adds to
+                      or replaces the preset's). id=COLUMN, lat=COLUMN,lon=COLUMN and coords=COLUMN (cells
+                      "lat,lon") map the node id and location; weight, stake, latitude, longitude, lng and
+                      location are refused as dimension names. Without --map or --preset, columns named like
+                      a dimension (provider, asn, datacenter, operator, country, upstream, teeVendor, client)
+                      are used; "id", "lat"/"latitude" and "lon"/"longitude" columns give ids and locations
   --weight column     a non-negative number per node (stake); rows are then weighted by it
   --by W              weighting: ${WEIGHTING_NAMES.join(', ')} (default: stake when nodes have one, else count)
   --dims a,b          analyse only these dimensions (default: every mapped or carried dimension)
@@ -144,7 +148,16 @@ export const analyze: Command = {
       map: parseMapFlags(strings(args, 'map')),
       weight: str(args, 'weight'),
     });
+    const known = [...new Set([...(net.dimensions ?? []), ...dimensionsOf(net.members)])];
     const dimensions = list(args, 'dims') ?? net.dimensions;
+    const clusterDimensions = list(args, 'cluster-dims');
+    checkDimensionNames(`${NAME}: --dims`, dimensions ?? [], known);
+    checkDimensionNames(`${NAME}: --cluster-dims`, clusterDimensions ?? [], known);
+    checkDimensionNames(
+      `${NAME}: --outage`,
+      outages.flatMap((s) => s.map((d) => d.dimension)),
+      known,
+    );
     const by = weighting === undefined ? undefined : parseWeighting(weighting);
     if (by?.kind === 'warm' && !net.models.some((m) => m.id === by.model)) {
       throw new UsageError(
@@ -155,7 +168,7 @@ export const analyze: Command = {
     }
     const analysis = analyzeNetwork(net.members, {
       dimensions,
-      clusterDimensions: list(args, 'cluster-dims') ?? dimensions,
+      clusterDimensions: clusterDimensions ?? dimensions,
       weighting: by,
       top,
       models: net.models,

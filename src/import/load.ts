@@ -71,7 +71,15 @@ export function mappingFor(
       `analyze: unknown preset "${options.preset}" (presets: ${PRESETS.map((p) => p.name).join(', ')})`,
     );
   }
-  const map = options.map ?? {};
+  const { id, lat, lon, coords, ...map } = options.map ?? {};
+  if ((lat === undefined) !== (lon === undefined)) {
+    throw new UsageError(
+      `analyze: --map ${lat === undefined ? 'lon' : 'lat'}=… needs ${lat === undefined ? 'lat' : 'lon'}=… too (or coords=COLUMN for "lat,lon" cells)`,
+    );
+  }
+  if (coords !== undefined && lat !== undefined) {
+    throw new UsageError('analyze: --map takes either coords=COLUMN or lat=COLUMN,lon=COLUMN, not both');
+  }
   const base: Mapping = preset?.mapping ?? {
     dimensions: {},
     id: findColumn(table.columns, ['id']),
@@ -86,10 +94,22 @@ export function mappingFor(
     );
   }
   const mapping: Mapping = { ...base, dimensions, weight: options.weight ?? base.weight };
+  if (id !== undefined) mapping.id = id;
+  if (lat !== undefined) {
+    mapping.lat = lat;
+    mapping.lon = lon;
+    delete mapping.coords;
+  }
+  if (coords !== undefined) {
+    mapping.coords = coords;
+    delete mapping.lat;
+    delete mapping.lon;
+  }
+  const mapped: Record<string, string | undefined> = { ...map, id, lat, lon, coords };
   const origin = (role: string, column: string): string => {
     if (role === 'weight' && options.weight !== undefined) return `--weight ${column}`;
-    const dim = role.startsWith('dimension ') ? role.slice('dimension '.length) : undefined;
-    if (dim !== undefined && map[dim] !== undefined) return `--map ${dim}=${column}`;
+    const key = role.startsWith('dimension ') ? role.slice('dimension '.length) : role;
+    if (mapped[key] !== undefined) return `--map ${key}=${column}`;
     return preset === undefined ? `${role} column "${column}"` : `preset ${preset.name} (${role})`;
   };
   return { mapping, origin };
