@@ -52,17 +52,20 @@ interface Expected {
   topShare: number;
 }
 
-/** Group stakes per value; an empty cell is a group of its own (the analysis' stated convention). */
+/**
+ * Group stakes per value. An empty cell is unknown: left out of the groups, HHI and Nakamoto (computed
+ * among the known), while top shares are of all the stake (the analysis' stated convention).
+ */
 function expectedFor(live: Record<string, string>[], column: string): Expected {
   const byValue = new Map<string, bigint>();
-  const groups: bigint[] = [];
+  let all = 0n;
   for (const r of live) {
     const stake = BigInt(r.active_stake_lamports!);
+    all += stake;
     const v = r[column]!;
-    if (v === '') groups.push(stake);
-    else byValue.set(v, (byValue.get(v) ?? 0n) + stake);
+    if (v !== '') byValue.set(v, (byValue.get(v) ?? 0n) + stake);
   }
-  groups.push(...byValue.values());
+  const groups = [...byValue.values()];
   groups.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
   const total = groups.reduce((a, b) => a + b, 0n);
   const hhi = groups.reduce((s, g) => s + (Number(g) / Number(total)) ** 2, 0);
@@ -81,7 +84,7 @@ function expectedFor(live: Record<string, string>[], column: string): Expected {
     hhi,
     nakamoto: { '1/3': nak(1n, 3n), '1/2': nak(1n, 2n), '2/3': nak(2n, 3n) },
     topValue,
-    topShare: Number(topStake) / Number(total),
+    topShare: Number(topStake) / Number(all),
   };
 }
 

@@ -49,8 +49,10 @@ Options:
                       "expEntropy", "nakamoto": {"1/3","1/2","2/3"}, "top": [{"value","share"}], ...}},
                       "minimum", "clusters", "models", "latency", "whatif": [...]}
 
-Members without a value on a dimension count as a group of their own there (they share that domain with
-nobody known). Latency is analytic: demand-weighted RTT from every catalog metro to the nearest warm node
+Members without a value on a dimension are "unknown" there: their share is shown (column "unknown",
+row "(unknown)") and the metrics describe the members whose value is known; they are not counted as
+independent groups of one. Without --weight, a column named like a weight (stake, weight) is reported
+with the weighting used. A network without locations says "no locations" instead of latencies. Latency is analytic: demand-weighted RTT from every catalog metro to the nearest warm node
 (nearest node for networks without models), RTT from the fitted distance model.`;
 
 function list(args: Parsed, name: string): string[] | undefined {
@@ -88,6 +90,7 @@ function toJson(net: LoadedNetwork, a: NetworkAnalysis): unknown {
       rows: net.rows,
       skipped: net.skipped,
       weighting: a.weighting,
+      notices: net.notices ?? [],
       totalWeight: a.totalWeight,
       capacityUnit: a.capacityUnit,
     },
@@ -96,6 +99,7 @@ function toJson(net: LoadedNetwork, a: NetworkAnalysis): unknown {
     clusters: a.clusters,
     models: a.models,
     latency: a.latency,
+    located: a.located,
     whatif: a.whatif,
   };
 }
@@ -181,7 +185,8 @@ export const analyze: Command = {
     if (flag(args, 'json')) io.out(JSON.stringify({ ...(toJson(net, analysis) as object), simulation }));
     else {
       const rows = net.rows === undefined ? '' : ` (${net.rows} rows, ${net.skipped ?? 0} filtered out)`;
-      io.out(renderAnalysis(analysis, `Network ${basename(net.source)}${rows}`));
+      const notices = (net.notices ?? []).map((n) => `\nNote: ${n}`).join('');
+      io.out(renderAnalysis(analysis, `Network ${basename(net.source)}${rows}${notices}`));
       if (simulation !== undefined) io.out(`\n${renderSimulation(simulation)}`);
     }
     return EXIT_OK;

@@ -35,6 +35,8 @@ export interface LoadedNetwork {
   modelWeights?: ReadonlyMap<string, number>;
   /** The scenario itself (format scenario), for the simulator. */
   scenario?: Scenario;
+  /** Things the user should know about how the file was read (a weight-like column left unused). */
+  notices?: string[];
   /** Data rows read and rows dropped by the preset's filter (tables only). */
   rows?: number;
   skipped?: number;
@@ -115,6 +117,19 @@ export function mappingFor(
   return { mapping, origin };
 }
 
+const WEIGHT_LIKE = /stake|weight/i;
+
+/** A notice for each column named like a weight (stake, weight) when no weight column is mapped. */
+export function unusedWeightNotices(columns: readonly string[], mapping: Mapping): string[] {
+  if (mapping.weight !== undefined) return [];
+  return columns
+    .filter((c) => WEIGHT_LIKE.test(c))
+    .map(
+      (c) =>
+        `column "${c}" looks like a weight but no --weight was given: every member counts as 1 (pass --weight ${c} to weight members by it)`,
+    );
+}
+
 /** Reads a CSV or JSON table of nodes and maps it to members. */
 export async function loadTableNetwork(
   path: string,
@@ -131,6 +146,7 @@ export async function loadTableNetwork(
     members,
     models: [],
     dimensions: Object.keys(mapping.dimensions),
+    notices: unusedWeightNotices(table.columns, mapping),
     rows: table.rows.length,
     skipped,
   };

@@ -44,8 +44,10 @@ export interface NetworkAnalysis extends Omit<Concentration, 'weighting'> {
   capacityUnit: string;
   clusters: ClusterSummary;
   models: ModelResilience[];
-  /** Baseline latency per demand region (empty without geography). */
+  /** Baseline latency per demand region (empty without geography or without any located member). */
   latency: RegionLatency[];
+  /** Members with a location; 0 means latency cannot be estimated ("no locations", not "unserved"). */
+  located: number;
   whatif: OutageResult[];
 }
 
@@ -103,9 +105,11 @@ export function analyzeNetwork(members: readonly Member[], options: AnalyzeOptio
   const conc = concentrationOfEncoded(encoded, weights, weighting, top);
   const replicas = replicaIndex(members, options.models ?? []);
   const places = placeIndex(members);
-  const latency = options.geo
-    ? buildLatencyModel(places, replicas, options.geo, options.modelWeights)
-    : undefined;
+  const located = members.filter((m) => m.location !== undefined).length;
+  const latency =
+    options.geo && located > 0
+      ? buildLatencyModel(places, replicas, options.geo, options.modelWeights)
+      : undefined;
   const baseLatency = latency ? regionLatency(latency) : undefined;
   const hasSlots = members.some((m) => m.slots !== undefined);
   const { regionOf, regions } = memberRegions(places, options.geo);
@@ -143,6 +147,7 @@ export function analyzeNetwork(members: readonly Member[], options: AnalyzeOptio
     clusters: dependencyClusters(clusterDims, weights, top),
     models: modelResilience(encoded, replicas, members.length),
     latency: baseLatency ?? [],
+    located,
     whatif,
   };
 }

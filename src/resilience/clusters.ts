@@ -16,6 +16,11 @@ export interface ClusterSummary {
   dimensions: string[];
   /** Clusters holding weight. */
   count: number;
+  /**
+   * Share of the weight on members with no value on any of the dimensions: "unknown", left out of the
+   * clusters and their metrics (not one independent cluster each).
+   */
+  unknown: number;
   hhi: number;
   effective: number;
   nakamoto: Record<NakamotoThreshold, number>;
@@ -62,6 +67,7 @@ export function clusterRoots(dims: readonly EncodedDimension[], n: number): Int3
 /**
  * Joint dependency clusters (union-find over shared label values) and their concentration. Members with
  * no weight do not count, but still link others (a zero-stake node in two ASNs ties them together).
+ * Members with no value on any of the dimensions are unknown, not clusters of their own.
  */
 export function dependencyClusters(
   dims: readonly EncodedDimension[],
@@ -73,12 +79,17 @@ export function dependencyClusters(
   const weightByRoot = new Float64Array(n);
   const countByRoot = new Int32Array(n);
   let total = 0;
+  let unknown = 0;
   for (let i = 0; i < n; i++) {
     const w = weights[i]!;
     if (w <= 0) continue;
+    total += w;
+    if (!dims.some((d) => d.codes[i]! >= 0)) {
+      unknown += w;
+      continue;
+    }
     weightByRoot[roots[i]!]! += w;
     countByRoot[roots[i]!]!++;
-    total += w;
   }
   const heavy: number[] = [];
   for (let r = 0; r < n; r++) if (weightByRoot[r]! > 0) heavy.push(r);
@@ -88,6 +99,7 @@ export function dependencyClusters(
   return {
     dimensions: dims.map((d) => d.name),
     count: heavy.length,
+    unknown: total === 0 ? 0 : unknown / total,
     hhi: hhi(weightByRoot),
     effective: effectiveNumber(weightByRoot),
     nakamoto: nakamotoAll(weightByRoot),

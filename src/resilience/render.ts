@@ -49,10 +49,10 @@ function concentrationLines(a: NetworkAnalysis): string[] {
     count(d.nakamoto['1/3']),
     count(d.nakamoto['1/2']),
     count(d.nakamoto['2/3']),
-    d.unlabelled > 0 ? pct(d.unlabelled) : '',
+    d.unknown > 0 ? pct(d.unknown) : '',
   ]);
   const out = textTable(
-    ['dimension', 'groups', 'HHI', 'effective', 'entropy', 'exp(H)', 'N 1/3', 'N 1/2', 'N 2/3', 'no value'],
+    ['dimension', 'groups', 'HHI', 'effective', 'entropy', 'exp(H)', 'N 1/3', 'N 1/2', 'N 2/3', 'unknown'],
     rows,
     new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]),
   );
@@ -73,6 +73,7 @@ function concentrationLines(a: NetworkAnalysis): string[] {
       cum += t.share;
       return [t.value, pct(t.share), pct(cum)];
     });
+    if (d.unknown > 0) rows.push(['(unknown)', pct(d.unknown), '']);
     out.push(
       ...textTable(
         ['  value', 'share', 'cumulative'],
@@ -89,7 +90,8 @@ function clusterLines(a: NetworkAnalysis): string[] {
   const out = [
     `Dependency clusters (members linked when they share a value on ${c.dimensions.join(', ') || 'no dimension'}): ` +
       `${c.count} clusters, effective ${c.effective.toFixed(2)}, Nakamoto 1/3 = ${count(c.nakamoto['1/3'])}, ` +
-      `1/2 = ${count(c.nakamoto['1/2'])}, 2/3 = ${count(c.nakamoto['2/3'])}`,
+      `1/2 = ${count(c.nakamoto['1/2'])}, 2/3 = ${count(c.nakamoto['2/3'])}` +
+      (c.unknown > 0 ? `; unknown (no value on any): ${pct(c.unknown)}` : ''),
   ];
   if (c.largest.length === 0) return out;
   const rows = c.largest.map((k) => [
@@ -169,14 +171,15 @@ function worstLatency(o: OutageResult): string {
 
 function whatifLines(a: NetworkAnalysis): string[] {
   if (a.whatif.length === 0) return [];
+  const noLocations = a.located === 0;
   const rows = a.whatif.map((o) => [
     o.name,
     String(o.removed),
     pct(o.weightLost),
-    worstRegion(o),
+    noLocations ? 'no locations' : worstRegion(o),
     o.modelsNoWarm.length === 0 ? '-' : o.modelsNoWarm.join(', '),
     o.modelsNoCapable.length === 0 ? '-' : o.modelsNoCapable.join(', '),
-    worstLatency(o),
+    noLocations ? 'no locations' : worstLatency(o),
   ]);
   return [
     `What-if outages (capacity in ${a.capacityUnit}; latency = demand-weighted RTT to the ${nearest(a)})`,
@@ -201,6 +204,11 @@ function nearest(a: NetworkAnalysis): string {
 }
 
 function latencyLines(a: NetworkAnalysis): string[] {
+  if (a.located === 0 && a.members > 0) {
+    return [
+      'Latency: no locations (no member has one; map them with --map lat=COLUMN,lon=COLUMN or coords=COLUMN)',
+    ];
+  }
   if (a.latency.length === 0) return [];
   const rows = a.latency.map((l) => [l.region, fixed(l.meanMs, 1), l.unserved > 0 ? pct(l.unserved) : '']);
   return [
