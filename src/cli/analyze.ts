@@ -38,7 +38,9 @@ Options:
   --weight column     a non-negative number per node (stake); rows are then weighted by it
   --by W              weighting: ${WEIGHTING_NAMES.join(', ')} (default: stake when nodes have one, else count)
   --dims a,b          analyse only these dimensions (default: every mapped or carried dimension)
-  --cluster-dims a,b  dimensions whose shared values link nodes into clusters (default: --dims)
+  --cluster-dims a,b  dimensions whose shared values link nodes into clusters (default: the analysed ones
+                      except the broad categories country, client and teeVendor, and except those where no
+                      two nodes share a value, such as a validator identity; see docs/analyze.md)
   --outage SELECTOR   also evaluate this outage: dim=value[,dim=value] (all must match; repeatable)
   --top N             values listed per dimension and what-if values per dimension (default 5 and 3)
   --simulate          also run the simulator (policy meridian, same seed and arrivals) without outage and
@@ -172,7 +174,7 @@ export const analyze: Command = {
     }
     const analysis = analyzeNetwork(net.members, {
       dimensions,
-      clusterDimensions: clusterDimensions ?? dimensions,
+      ...(clusterDimensions === undefined ? {} : { clusterDimensions }),
       weighting: by,
       top,
       models: net.models,

@@ -40,6 +40,7 @@ describe('column mapping', () => {
         datacenter: { value: '24940-DE-Falkenstein' },
         country: { value: 'DE' },
         client: { value: 'agave' },
+        validator: { value: 'v1' },
       },
       location: { lat: 50.47, lon: 12.37 },
     });
@@ -50,7 +51,14 @@ describe('column mapping', () => {
 
   it('adds --map dimensions to the preset and names the flag when its column is unknown', () => {
     const { mapping } = mappingFor(table, { preset: 'solana-validators', map: { region: 'country' } });
-    expect(Object.keys(mapping.dimensions)).toEqual(['asn', 'datacenter', 'country', 'client', 'region']);
+    expect(Object.keys(mapping.dimensions)).toEqual([
+      'asn',
+      'datacenter',
+      'country',
+      'client',
+      'validator',
+      'region',
+    ]);
     const { mapping: bad, origin } = mappingFor(table, { map: { asn: 'ASNX' } });
     const e = errorOf(() => applyMapping(table, bad, origin));
     expect(e).toBeInstanceOf(InputError);

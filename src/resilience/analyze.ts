@@ -1,4 +1,4 @@
-import { type ClusterSummary, dependencyClusters } from './clusters.js';
+import { type ClusterSummary, defaultClusterDimensions, dependencyClusters } from './clusters.js';
 import { type Concentration, concentrationOfEncoded } from './concentration.js';
 import { type EncodedDimension, encodeDimensions } from './encode.js';
 import type { GeoContext } from './geo-context.js';
@@ -22,7 +22,8 @@ export interface AnalyzeOptions {
   dimensions?: readonly string[];
   /** Default: stake when any member has stake, otherwise count. */
   weighting?: Weighting;
-  /** Dimensions whose shared values link members into dependency clusters; default: `dimensions`. */
+  /** Dimensions whose shared values link members into dependency clusters; default: the analysed ones
+   * without the broad categories (`defaultClusterDimensions`). */
   clusterDimensions?: readonly string[];
   /** Top values listed per dimension and largest clusters listed (default 5). */
   top?: number;
@@ -100,7 +101,7 @@ export function analyzeNetwork(members: readonly Member[], options: AnalyzeOptio
   const weights = weightsOf(members, weighting);
   const encoded = encodeDimensions(members, names);
   const byName = new Map<string, EncodedDimension>(encoded.map((d) => [d.name, d]));
-  const clusterNames = options.clusterDimensions ?? names;
+  const clusterNames = options.clusterDimensions ?? defaultClusterDimensions(encoded);
   const clusterDims = clusterNames.map((n) => byName.get(n) ?? encodeDimensions(members, [n])[0]!);
   const conc = concentrationOfEncoded(encoded, weights, weighting, top);
   const replicas = replicaIndex(members, options.models ?? []);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dependencyClusters } from './clusters.js';
+import { defaultClusterDimensions, dependencyClusters } from './clusters.js';
 import { encodeDimensions } from './encode.js';
 import type { Member } from './member.js';
 
@@ -70,5 +70,16 @@ describe('dependency clusters', () => {
     ]);
     // Among the known: shares 2/3 and 1/3, HHI 5/9 (with d and e as clusters of one it would be 0.28).
     expect(c.hhi).toBeCloseTo(5 / 9, 12);
+  });
+
+  it('default clustering dimensions: not country, client or teeVendor, not a dimension of distinct ids; all when none is left', () => {
+    const members = [
+      member('a', { asn: '1', country: 'DE', client: 'x', validator: 'a' }),
+      member('b', { asn: '1', country: 'DE', client: 'x', validator: 'b' }),
+    ];
+    const dims = encodeDimensions(members, ['asn', 'country', 'client', 'validator']);
+    expect(defaultClusterDimensions(dims)).toEqual(['asn']);
+    const broad = encodeDimensions(members, ['country', 'client']);
+    expect(defaultClusterDimensions(broad)).toEqual(['country', 'client']);
   });
 });
