@@ -114,8 +114,9 @@ describe('meridian analyze on a small CSV', () => {
     expect(out.dimensions.provider).toMatchObject({ groups: 3, nakamoto: { '1/3': 1, '1/2': 1, '2/3': 1 } });
     expect(out.dimensions.provider!.hhi).toBeCloseTo(0.66, 12);
     expect(out.dimensions.provider!.top[0]).toEqual({ value: 'hetzner', share: 0.8 });
-    // The fourth node has an empty note: a group of its own next to three distinct notes.
-    expect(out.dimensions.op!.groups).toBe(4);
+    // The fourth node (ovh, stake 10 of 100) has an empty note: unknown (10%), not a group of its own.
+    expect(out.dimensions.op!.groups).toBe(3);
+    expect((out.dimensions.op as unknown as { unknown: number }).unknown).toBeCloseTo(0.1, 12);
     expect(out.whatif[0]).toMatchObject({ name: 'provider=hetzner', removed: 2, weightLost: 0.8 });
   });
 });

@@ -56,6 +56,6 @@ describe('meridian rtt evaluate (built CLI)', () => {
       },
     );
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('--train must be');
+    expect(bad.stderr).toContain('--train 1: out of range; expected a number from 0.001 to 0.999');
   });
 });

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureDataDir } from '../src/server/data-dir.js';
+import { ensureWritableDir } from '../src/util/writable-dir.js';
 import { tempDir, writeYaml } from './server-kit.js';
 import { meridian } from './support/cli.js';
 
@@ -32,7 +32,7 @@ describe('meridian serve: environment faults exit 2 with the path or value', () 
     const r = await serve('--data-dir', join(file, 'data'));
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `meridian: ${join(file, 'data')}: the data directory is under ${file}, which is a file, not a directory`,
+      `meridian: serve: --data-dir ${join(file, 'data')}: cannot be created: ${file} is a file, not a directory`,
     );
   });
 
@@ -42,7 +42,7 @@ describe('meridian serve: environment faults exit 2 with the path or value', () 
     const r = await serve('--data-dir', file);
     expect([r.code, r.stderr]).toEqual([
       2,
-      `meridian: ${file}: the data directory is a file, not a directory`,
+      `meridian: serve: --data-dir ${file}: is an existing file, not a directory`,
     ]);
   });
 
@@ -50,7 +50,7 @@ describe('meridian serve: environment faults exit 2 with the path or value', () 
     const t0 = performance.now();
     const r = await serve('--data-dir', '/proc/meridian-test/data');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('/proc/meridian-test/data: the data directory is on /proc');
+    expect(r.stderr).toContain('--data-dir /proc/meridian-test/data: is on /proc, a kernel file system');
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(existsSync('/proc/meridian-test')).toBe(false);
   });
@@ -62,7 +62,7 @@ describe('meridian serve: environment faults exit 2 with the path or value', () 
     const r = await serve('--data-dir', join(dir, 'data'));
     chmodSync(dir, 0o700);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`cannot create ${join(dir, 'data')} (EACCES)`);
+    expect(r.stderr).toContain(`cannot be created inside ${dir} (not writable)`);
   });
 
   it('a corrupt database file names the file (SQLITE_NOTADB)', async () => {
@@ -76,7 +76,7 @@ describe('meridian serve: environment faults exit 2 with the path or value', () 
     );
   });
 
-  it('a missing routing.profilesFile names the file (ENOENT)', async () => {
+  it('a missing routing.profilesFile names the file (no such file)', async () => {
     const withProfiles = writeYaml(join(tmp.dir, 'profiles-missing.yaml'), {
       listen: { host: '127.0.0.1', port: 0 },
       routing: { profilesFile: 'no-such-profiles.yaml', policy: 'fast' },
@@ -84,7 +84,7 @@ describe('meridian serve: environment faults exit 2 with the path or value', () 
     const r = await meridian('serve', '--config', withProfiles, '--data-dir', ':memory:');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `meridian: ${join(tmp.dir, 'no-such-profiles.yaml')}: routing.profilesFile cannot be read (ENOENT)`,
+      `meridian: ${join(tmp.dir, 'no-such-profiles.yaml')}: cannot read profiles file (no such file)`,
     );
   });
 
@@ -119,7 +119,7 @@ describe('endpoint allow-lists are CIDR ranges', () => {
 describe('the data directory check (one function for serve and start)', () => {
   it('creates missing levels one at a time and leaves a writable directory', () => {
     const dir = join(tmp.dir, 'x', 'y', 'z');
-    ensureDataDir(dir);
+    ensureWritableDir('data directory', dir);
     expect(existsSync(dir)).toBe(true);
   });
 
@@ -129,7 +129,7 @@ describe('the data directory check (one function for serve and start)', () => {
     const r = await meridian('start', '--data-dir', file, '--no-traffic', '--duration', '1');
     expect([r.code, r.stderr]).toEqual([
       2,
-      `meridian: ${file}: the data directory is a file, not a directory`,
+      `meridian: start: --data-dir ${file}: is an existing file, not a directory`,
     ]);
   });
 });

@@ -30,7 +30,10 @@ the node with the coordinator under its own Ed25519 key, and sends a signed hear
                       which must then answer the proof of control itself)
   --model-map A=B,…   backend model name A is catalog model B
   --heartbeat-ms N    heartbeat interval (default: what the coordinator asks for)
-  --deregister-on-exit  deregister the node when stopped`;
+  --deregister-on-exit  deregister the node when stopped
+  --json              print each status change as one JSON line on stdout: {"kind": "registered",
+                      "nodeId", "lastSeq"} or {"kind": "register-failed"|"heartbeat-failed"|
+                      "backend-failed", "message"}`;
 
 /** One line for an agent status change. */
 export function agentStatusLine(s: AgentStatus): string {
@@ -116,7 +119,11 @@ export const agent: Command = {
       ...(heartbeat === undefined
         ? {}
         : { intervalMs: num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true }) }),
-      onStatus: (s) => (s.kind === 'registered' ? io.out(agentStatusLine(s)) : io.err(agentStatusLine(s))),
+      onStatus: (s) => {
+        if (flag(args, 'json')) io.out(JSON.stringify(s));
+        else if (s.kind === 'registered') io.out(agentStatusLine(s));
+        else io.err(agentStatusLine(s));
+      },
     });
     const stopped = untilStopSignal();
     await a.start().catch((e: unknown) => {
@@ -124,7 +131,7 @@ export const agent: Command = {
     });
     const signal = await stopped;
     await a.stop(flag(args, 'deregister-on-exit'));
-    io.err(`meridian: agent stopped (${signal})`);
+    if (!flag(args, 'json')) io.err(`meridian: agent stopped (${signal})`);
     return EXIT_OK;
   },
 };

@@ -4,6 +4,8 @@ import { type LoadedNetwork, loadNetwork, NETWORK_FORMATS, type NetworkFormat } 
 import { parseMapFlags } from '../import/mapping.js';
 import { PRESETS } from '../import/presets.js';
 import { analyzeNetwork, type NetworkAnalysis } from '../resilience/analyze.js';
+import { checkDimensionNames } from '../resilience/dimension-names.js';
+import { dimensionsOf } from '../resilience/member.js';
 import { metroGeo } from '../resilience/metro-geo.js';
 import { renderAnalysis, renderSimulation } from '../resilience/render.js';
 import { parseSelector } from '../resilience/selector.js';
@@ -27,14 +29,18 @@ Options:
   --network FILE      the network: a CSV or JSON table of nodes, or a scenario file
   --format F          ${NETWORK_FORMATS.join(' | ')} (default: from the extension; .yaml/.yml = scenario)
   --preset NAME       a ready mapping: ${PRESETS.map((p) => `${p.name} (${p.description})`).join('; ')}
-  --map dim=column    take dimension "dim" from "column" (repeatable; adds to or replaces the preset's).
-                      Without --map or --preset, columns named like a dimension (provider, asn, datacenter,
-                      operator, country, upstream, teeVendor, client) are used; "id", "lat"/"latitude" and
-                      "lon"/"longitude" columns give ids and locations
+  --map dim=column    take dimension "dim" from "column" (repeatable, or pairs separated by commas; adds to
+                      or replaces the preset's). id=COLUMN, lat=COLUMN,lon=COLUMN and coords=COLUMN (cells
+                      "lat,lon") map the node id and location; weight, stake, latitude, longitude, lng and
+                      location are refused as dimension names. Without --map or --preset, columns named like
+                      a dimension (provider, asn, datacenter, operator, country, upstream, teeVendor, client)
+                      are used; "id", "lat"/"latitude" and "lon"/"longitude" columns give ids and locations
   --weight column     a non-negative number per node (stake); rows are then weighted by it
   --by W              weighting: ${WEIGHTING_NAMES.join(', ')} (default: stake when nodes have one, else count)
   --dims a,b          analyse only these dimensions (default: every mapped or carried dimension)
-  --cluster-dims a,b  dimensions whose shared values link nodes into clusters (default: --dims)
+  --cluster-dims a,b  dimensions whose shared values link nodes into clusters (default: the analysed ones
+                      except the broad categories country, client and teeVendor, and except those where no
+                      two nodes share a value, such as a validator identity; see docs/analyze.md)
   --outage SELECTOR   also evaluate this outage: dim=value[,dim=value] (all must match; repeatable)
   --top N             values listed per dimension and what-if values per dimension (default 5 and 3)
   --simulate          also run the simulator (policy meridian, same seed and arrivals) without outage and
@@ -45,8 +51,10 @@ Options:
                       "expEntropy", "nakamoto": {"1/3","1/2","2/3"}, "top": [{"value","share"}], ...}},
                       "minimum", "clusters", "models", "latency", "whatif": [...]}
 
-Members without a value on a dimension count as a group of their own there (they share that domain with
-nobody known). Latency is analytic: demand-weighted RTT from every catalog metro to the nearest warm node
+Members without a value on a dimension are "unknown" there: their share is shown (column "unknown",
+row "(unknown)") and the metrics describe the members whose value is known; they are not counted as
+independent groups of one. Without --weight, a column named like a weight (stake, weight) is reported
+with the weighting used. A network without locations says "no locations" instead of latencies. Latency is analytic: demand-weighted RTT from every catalog metro to the nearest warm node
 (nearest node for networks without models), RTT from the fitted distance model.`;
 
 function list(args: Parsed, name: string): string[] | undefined {
@@ -84,6 +92,7 @@ function toJson(net: LoadedNetwork, a: NetworkAnalysis): unknown {
       rows: net.rows,
       skipped: net.skipped,
       weighting: a.weighting,
+      notices: net.notices ?? [],
       totalWeight: a.totalWeight,
       capacityUnit: a.capacityUnit,
     },
@@ -92,6 +101,7 @@ function toJson(net: LoadedNetwork, a: NetworkAnalysis): unknown {
     clusters: a.clusters,
     models: a.models,
     latency: a.latency,
+    located: a.located,
     whatif: a.whatif,
   };
 }
@@ -144,7 +154,16 @@ export const analyze: Command = {
       map: parseMapFlags(strings(args, 'map')),
       weight: str(args, 'weight'),
     });
+    const known = [...new Set([...(net.dimensions ?? []), ...dimensionsOf(net.members)])];
     const dimensions = list(args, 'dims') ?? net.dimensions;
+    const clusterDimensions = list(args, 'cluster-dims');
+    checkDimensionNames(`${NAME}: --dims`, dimensions ?? [], known);
+    checkDimensionNames(`${NAME}: --cluster-dims`, clusterDimensions ?? [], known);
+    checkDimensionNames(
+      `${NAME}: --outage`,
+      outages.flatMap((s) => s.map((d) => d.dimension)),
+      known,
+    );
     const by = weighting === undefined ? undefined : parseWeighting(weighting);
     if (by?.kind === 'warm' && !net.models.some((m) => m.id === by.model)) {
       throw new UsageError(
@@ -155,7 +174,7 @@ export const analyze: Command = {
     }
     const analysis = analyzeNetwork(net.members, {
       dimensions,
-      clusterDimensions: list(args, 'cluster-dims') ?? dimensions,
+      ...(clusterDimensions === undefined ? {} : { clusterDimensions }),
       weighting: by,
       top,
       models: net.models,
@@ -168,7 +187,8 @@ export const analyze: Command = {
     if (flag(args, 'json')) io.out(JSON.stringify({ ...(toJson(net, analysis) as object), simulation }));
     else {
       const rows = net.rows === undefined ? '' : ` (${net.rows} rows, ${net.skipped ?? 0} filtered out)`;
-      io.out(renderAnalysis(analysis, `Network ${basename(net.source)}${rows}`));
+      const notices = (net.notices ?? []).map((n) => `\nNote: ${n}`).join('');
+      io.out(renderAnalysis(analysis, `Network ${basename(net.source)}${rows}${notices}`));
       if (simulation !== undefined) io.out(`\n${renderSimulation(simulation)}`);
     }
     return EXIT_OK;

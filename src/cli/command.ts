@@ -46,7 +46,12 @@ export function parseCommandArgs(cmd: Command, argv: string[]): Parsed {
   };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(argv, options),
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     const msg =
       e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, '') : String(e);
@@ -64,6 +69,31 @@ export function parseCommandArgs(cmd: Command, argv: string[]): Parsed {
     );
   }
   return result;
+}
+
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * `--top -3` as `--top=-3`: a string flag followed by a negative number takes it as its value, so that the
+ * flag's own check can say what is wrong with it (parseArgs alone would call the value ambiguous).
+ */
+export function joinNegativeValues(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : undefined;
+    if (
+      name !== undefined &&
+      options[name]?.type === 'string' &&
+      next !== undefined &&
+      NEGATIVE_NUMBER.test(next)
+    ) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 function firstLine(text: string): string {
@@ -97,16 +127,26 @@ export function num(
   const n = Number(v);
   const { min = -Infinity, max = Infinity, integer = false } = range;
   if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    const bounds = [
-      integer ? 'an integer' : 'a number',
-      Number.isFinite(min) ? `≥ ${min}` : '',
-      Number.isFinite(max) ? `≤ ${max}` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    throw new UsageError(`${cmd}: --${name} must be ${bounds} (got "${v}")`);
+    throw new UsageError(
+      `${cmd}: --${name} ${v}: ${valueProblem(v, n, min, integer)}; expected ${expected(min, max, integer)}`,
+    );
   }
   return n;
+}
+
+function expected(min: number, max: number, integer: boolean): string {
+  const kind = integer ? 'an integer' : 'a number';
+  if (Number.isFinite(min) && Number.isFinite(max)) return `${kind} from ${min} to ${max}`;
+  if (Number.isFinite(min)) return `${kind} ≥ ${min}`;
+  if (Number.isFinite(max)) return `${kind} ≤ ${max}`;
+  return kind;
+}
+
+function valueProblem(text: string, n: number, min: number, integer: boolean): string {
+  if (text.trim() === '' || !Number.isFinite(n)) return 'not a number';
+  if (n < 0 && min >= 0) return 'negative';
+  if (integer && !Number.isInteger(n)) return 'not a whole number';
+  return 'out of range';
 }
 
 export function flag(args: Parsed, name: string): boolean {

@@ -1,10 +1,13 @@
 import { UsageError } from '../errors.js';
+import { KNOWN_DIMENSIONS } from '../model/labels.js';
 import { advise } from '../placement/advisor.js';
 import { loadCandidatesFile, requirePricesForBudget } from '../placement/candidates.js';
 import { renderAdvice } from '../placement/render.js';
 import { PROGRESS_EVERY_S, type SolveProgress } from '../placement/solver.js';
 import type { SolverChoice } from '../placement/solvers.js';
 import { DEFAULT_PLACEMENT_OPTIONS, type PlacementOptions } from '../placement/types.js';
+import { checkDimensionNames } from '../resilience/dimension-names.js';
+import { dimensionsOf } from '../resilience/member.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { type Command, num, type Parsed, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
@@ -130,6 +133,9 @@ export const place: Command = {
     const solver = solverChoice(args);
     const timeLimitS = num(args, NAME, 'time-limit', 30, { min: 0.1 });
     const scenario = loadScenarioFile(file);
+    checkDimensionNames(`${NAME}: --cap`, Object.keys(options.caps ?? {}), [
+      ...new Set([...KNOWN_DIMENSIONS, ...dimensionsOf(scenario.nodes)]),
+    ]);
     const candidatesFile = str(args, 'candidates');
     const candidates = candidatesFile === undefined ? undefined : await loadCandidatesFile(candidatesFile);
     if (candidates !== undefined && candidatesFile !== undefined)

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { type CommandEntry, type Io, parseCommandArgs } from './command.js';
 import { COMMANDS } from './commands.js';
@@ -13,7 +14,8 @@ function topHelp(commands: CommandEntry[]): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Every command takes --help, and --json for machine-readable output.',
+    'Every command takes --help (or: meridian help <command>), and --json for machine-readable output.',
+    'meridian --version prints the version.',
     'Exit codes: 0 ok, 1 failure, 2 bad usage or input.',
   ].join('\n');
 }
@@ -31,10 +33,25 @@ function resolve(
   return undefined;
 }
 
+/** The version in package.json (beside src/ and dist/). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 /** Runs the CLI in-process and returns the exit code; never throws. */
 export async function runCli(argv: string[], io: Io, commands: CommandEntry[] = COMMANDS): Promise<number> {
   const json = argv.includes('--json');
   try {
+    if (argv[0] === '--version' || argv[0] === '-v') {
+      io.out(json ? JSON.stringify({ version: version() }) : `meridian ${version()}`);
+      return EXIT_OK;
+    }
+    // `meridian help CMD` is `meridian CMD --help`.
+    if (argv[0] === 'help' && argv.length > 1)
+      return await runCli([...argv.slice(1), '--help'], io, commands);
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       io.out(topHelp(commands));
       return argv.length === 0 ? EXIT_USAGE : EXIT_OK;

@@ -4,6 +4,7 @@ import { parseCidr } from '../server/endpoint-rules.js';
 import { startServer } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
 import { uiRoutes } from '../ui/routes.js';
+import { checkWritableDir } from '../util/writable-dir.js';
 import { type Command, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
@@ -56,6 +57,11 @@ export const serve: Command = {
         );
       config.registry.allowEndpoints.push(...ranges);
     }
+    if (config.dataDir !== ':memory:')
+      checkWritableDir(
+        dataDir === undefined ? `${NAME}: dataDir of the config,` : `${NAME}: --data-dir`,
+        config.dataDir,
+      );
     const server = await startServer(config, [(app, c) => uiRoutes(app, c)]);
     const nodes = server.coordinator.registry.all().length;
     if (args.values.json === true)

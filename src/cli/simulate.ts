@@ -10,6 +10,7 @@ import { buildResults } from '../sim/results.js';
 import { routerFactoryFor } from '../sim/route-adapter.js';
 import { type RunProgress, runSimulation } from '../sim/run.js';
 import { simInputFromScenario } from '../sim/scenario-input.js';
+import { checkWritableDir } from '../util/writable-dir.js';
 import { type Command, flag, num, str } from './command.js';
 
 const NAME = 'simulate';
@@ -82,6 +83,8 @@ ratio to the lower bound, SLO attainment).
     const stalenessText = str(args, 'staleness');
     const staleness =
       stalenessText === undefined ? undefined : num(args, NAME, 'staleness', 0, { min: 1, max: 3_600_000 });
+    const dir = str(args, 'out');
+    if (dir !== undefined) checkWritableDir(`${NAME}: --out`, dir);
     const resolver = PolicyResolver.load(str(args, 'profiles'));
     const scenario = loadScenarioFile(file, { policies: resolver.names });
     const policies = parsePolicies(str(args, 'policies'), scenario.policies, resolver);
@@ -120,7 +123,6 @@ ratio to the lower bound, SLO attainment).
     const out = runSimulation(input, routerFactoryFor(resolver), {}, policies, progress);
     if (showProgress) process.stderr.write('\r\x1b[K');
     const results = buildResults(out);
-    const dir = str(args, 'out');
     const written = dir === undefined ? [] : writeReport(dir, results);
     if (json) {
       io.out(resultsJson(results).trimEnd());

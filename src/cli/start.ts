@@ -8,8 +8,8 @@ import { Children } from '../fleet/children.js';
 import { type Fleet, loadFleet } from '../fleet/fleet.js';
 import { type ModelRow, type NodeRow, renderSummary } from '../fleet/summary.js';
 import { TrafficGenerator } from '../fleet/traffic.js';
-import { ensureDataDir } from '../server/data-dir.js';
 import { untilStopSignal } from '../server/signals.js';
+import { checkWritableDir, ensureWritableDir } from '../util/writable-dir.js';
 import { type Command, flag, num, str } from './command.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit.js';
 
@@ -36,7 +36,7 @@ geo-model round trip between the request's client metro and the worker's node (a
 it). Prints the gateway URL (usable with curl and the openai client) and a live summary: requests,
 p50/p95, load per node, warm models. Ctrl-C stops every process it started.
 
-  --fleet FILE     fleet file (default examples/fleet/fleet.yaml: 14 workers on 5 continents)
+  --fleet FILE     fleet file (default examples/fleet/fleet.yaml: 16 workers on 5 continents)
   --port N         gateway port (default: the fleet's coordinator config, 8080; 0 = any free port)
   --data-dir DIR   SQLite data and node keys (default: $TMPDIR/meridian-fleet; kept between runs)
   --rate R         client requests per second (default: the fleet file's traffic.rate)
@@ -80,6 +80,7 @@ export const start: Command = {
         ? {}
         : { durationS: num(args, NAME, 'duration', 60, { min: 1 }) }),
     };
+    checkWritableDir(`${NAME}: --data-dir`, opts.dataDir);
     return runFleet(fleet, opts, io);
   },
 };
@@ -111,7 +112,7 @@ async function runFleet(
   io: Parameters<Command['run']>[1],
 ): Promise<number> {
   const tokens = tokensFor(fleet);
-  ensureDataDir(opts.dataDir);
+  ensureWritableDir(`${NAME}: --data-dir`, opts.dataDir);
   mkdirSync(join(opts.dataDir, 'keys'), { recursive: true });
   const children = new Children();
   const killOnExit = () => children.killAllNow();

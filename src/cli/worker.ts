@@ -26,7 +26,7 @@ through the same HTTP discovery a real backend gets (one process per node instea
 the coordinator's proof of control (GET /meridian/proof, a nonce signed with the node key).
 
   --emulate          required: this command only emulates (run "meridian agent" beside a real server)
-  --profile FILE     worker profile YAML (examples/workers/*.yaml; docs/coordinator.md)
+  --profile FILE     worker profile YAML (examples/fleet/workers/*.yaml; docs/coordinator.md)
   --port N           listen port (default 0: any free port); --host ADDR (default 127.0.0.1)
   --delay-ms N       overrides the profile's networkDelayMs
   --client-rtt       delay each request by the RTT model's round trip between its client (the location the

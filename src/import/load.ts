@@ -35,6 +35,8 @@ export interface LoadedNetwork {
   modelWeights?: ReadonlyMap<string, number>;
   /** The scenario itself (format scenario), for the simulator. */
   scenario?: Scenario;
+  /** Things the user should know about how the file was read (a weight-like column left unused). */
+  notices?: string[];
   /** Data rows read and rows dropped by the preset's filter (tables only). */
   rows?: number;
   skipped?: number;
@@ -60,7 +62,15 @@ export function mappingFor(
       `analyze: unknown preset "${options.preset}" (presets: ${PRESETS.map((p) => p.name).join(', ')})`,
     );
   }
-  const map = options.map ?? {};
+  const { id, lat, lon, coords, ...map } = options.map ?? {};
+  if ((lat === undefined) !== (lon === undefined)) {
+    throw new UsageError(
+      `analyze: --map ${lat === undefined ? 'lon' : 'lat'}=… needs ${lat === undefined ? 'lat' : 'lon'}=… too (or coords=COLUMN for "lat,lon" cells)`,
+    );
+  }
+  if (coords !== undefined && lat !== undefined) {
+    throw new UsageError('analyze: --map takes either coords=COLUMN or lat=COLUMN,lon=COLUMN, not both');
+  }
   const base: Mapping = preset?.mapping ?? {
     dimensions: {},
     id: findColumn(table.columns, ['id']),
@@ -75,13 +85,38 @@ export function mappingFor(
     );
   }
   const mapping: Mapping = { ...base, dimensions, weight: options.weight ?? base.weight };
+  if (id !== undefined) mapping.id = id;
+  if (lat !== undefined) {
+    mapping.lat = lat;
+    mapping.lon = lon;
+    delete mapping.coords;
+  }
+  if (coords !== undefined) {
+    mapping.coords = coords;
+    delete mapping.lat;
+    delete mapping.lon;
+  }
+  const mapped: Record<string, string | undefined> = { ...map, id, lat, lon, coords };
   const origin = (role: string, column: string): string => {
     if (role === 'weight' && options.weight !== undefined) return `--weight ${column}`;
-    const dim = role.startsWith('dimension ') ? role.slice('dimension '.length) : undefined;
-    if (dim !== undefined && map[dim] !== undefined) return `--map ${dim}=${column}`;
+    const key = role.startsWith('dimension ') ? role.slice('dimension '.length) : role;
+    if (mapped[key] !== undefined) return `--map ${key}=${column}`;
     return preset === undefined ? `${role} column "${column}"` : `preset ${preset.name} (${role})`;
   };
   return { mapping, origin };
+}
+
+const WEIGHT_LIKE = /stake|weight/i;
+
+/** A notice for each column named like a weight (stake, weight) when no weight column is mapped. */
+export function unusedWeightNotices(columns: readonly string[], mapping: Mapping): string[] {
+  if (mapping.weight !== undefined) return [];
+  return columns
+    .filter((c) => WEIGHT_LIKE.test(c))
+    .map(
+      (c) =>
+        `column "${c}" looks like a weight but no --weight was given: every member counts as 1 (pass --weight ${c} to weight members by it)`,
+    );
 }
 
 /** Reads a CSV or JSON table of nodes and maps it to members. */
@@ -100,6 +135,7 @@ export async function loadTableNetwork(
     members,
     models: [],
     dimensions: Object.keys(mapping.dimensions),
+    notices: unusedWeightNotices(table.columns, mapping),
     rows: table.rows.length,
     skipped,
   };

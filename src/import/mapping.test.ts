@@ -40,6 +40,7 @@ describe('column mapping', () => {
         datacenter: { value: '24940-DE-Falkenstein' },
         country: { value: 'DE' },
         client: { value: 'agave' },
+        validator: { value: 'v1' },
       },
       location: { lat: 50.47, lon: 12.37 },
     });
@@ -50,7 +51,14 @@ describe('column mapping', () => {
 
   it('adds --map dimensions to the preset and names the flag when its column is unknown', () => {
     const { mapping } = mappingFor(table, { preset: 'solana-validators', map: { region: 'country' } });
-    expect(Object.keys(mapping.dimensions)).toEqual(['asn', 'datacenter', 'country', 'client', 'region']);
+    expect(Object.keys(mapping.dimensions)).toEqual([
+      'asn',
+      'datacenter',
+      'country',
+      'client',
+      'validator',
+      'region',
+    ]);
     const { mapping: bad, origin } = mappingFor(table, { map: { asn: 'ASNX' } });
     const e = errorOf(() => applyMapping(table, bad, origin));
     expect(e).toBeInstanceOf(InputError);
@@ -89,5 +97,48 @@ describe('column mapping', () => {
     expect(() => parseMapFlags(['asn'])).toThrow(UsageError);
     expect(() => parseMapFlags(['1x=col'])).toThrow(UsageError);
     expect(parseMapFlags(['asn=ASN', 'dc = data center'])).toEqual({ asn: 'ASN', dc: 'data center' });
+  });
+});
+
+describe('--map roles: id, lat/lon and coords', () => {
+  const table = csvTable(
+    [
+      'node,host,position,y,x',
+      'a,h1,"50.11,8.68",50.11,8.68',
+      'b,h2,,,',
+      'c,h1,"39.04 -77.49",39.04,-77.49',
+    ].join('\n'),
+    'roles.csv',
+  );
+
+  it('id=node names the members; coords=position reads "lat,lon" and "lat lon" cells; an empty cell is no location', () => {
+    const { mapping } = mappingFor(table, { map: parseMapFlags(['host=host,id=node', 'coords=position']) });
+    const { members } = applyMapping(table, mapping);
+    expect(members.map((m) => m.id)).toEqual(['a', 'b', 'c']);
+    expect(members.map((m) => m.location)).toEqual([
+      { lat: 50.11, lon: 8.68 },
+      undefined,
+      { lat: 39.04, lon: -77.49 },
+    ]);
+    expect(Object.keys(mapping.dimensions)).toEqual(['host']);
+  });
+
+  it('lat=y,lon=x in one flag gives the same locations as coords', () => {
+    const { mapping } = mappingFor(table, { map: parseMapFlags(['host=host,lat=y,lon=x']) });
+    expect(applyMapping(table, mapping).members[2]!.location).toEqual({ lat: 39.04, lon: -77.49 });
+  });
+
+  it('a coords cell that is not two coordinates is an error naming row, column and value', () => {
+    const bad = csvTable('host,position\nh1,"95,8"\n', 'bad.csv');
+    const { mapping, origin } = mappingFor(bad, { map: { host: 'host', coords: 'position' } });
+    expect(errorOf(() => applyMapping(bad, mapping, origin)).message).toContain(
+      'row 1, column "position": expected "lat,lon" with lat in [-90, 90] and lon in [-180, 180] (got "95,8")',
+    );
+  });
+
+  it('weight, stake, latitude, longitude, lng and location are refused as dimension names', () => {
+    for (const name of ['weight', 'stake', 'latitude', 'longitude', 'lng', 'location']) {
+      expect(() => parseMapFlags([`${name}=c`])).toThrow(/is reserved, not a dimension/);
+    }
   });
 });

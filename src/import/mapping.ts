@@ -18,6 +18,8 @@ export interface Mapping {
   id?: string;
   lat?: string;
   lon?: string;
+  /** Column whose cells hold both coordinates, "lat,lon" (instead of `lat` and `lon`). */
+  coords?: string;
   /** Keep only rows meeting every condition. */
   where?: RowCondition[];
   /** Drop rows whose weight is 0. */
@@ -32,19 +34,46 @@ export interface MappedNetwork {
 
 const DIMENSION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-/** Parses `--map dim=column` flags into dimension → column. */
+/** `--map` keys that take a member's id or location from a column instead of a dimension. */
+export const MAP_ROLES = ['id', 'lat', 'lon', 'coords'] as const;
+export type MapRole = (typeof MAP_ROLES)[number];
+
+/** Names `--map` refuses as dimensions (they mean something else), with what to write instead. */
+const RESERVED: Readonly<Record<string, string>> = {
+  weight: 'weights come from --weight COLUMN',
+  stake: 'weights come from --weight COLUMN',
+  latitude: 'write lat=COLUMN,lon=COLUMN',
+  longitude: 'write lat=COLUMN,lon=COLUMN',
+  lng: 'write lat=COLUMN,lon=COLUMN',
+  location: 'write coords=COLUMN for "lat,lon" cells, or lat=COLUMN,lon=COLUMN',
+};
+
+/**
+ * Parses `--map dim=column` flags into dimension → column; one flag may hold several pairs separated by
+ * commas (`--map lat=latitude,lon=longitude`). The keys `id`, `lat`, `lon` and `coords` map the member's
+ * id and location (MAP_ROLES); `weight`, `stake`, `latitude`, `longitude`, `lng` and `location` are refused.
+ */
 export function parseMapFlags(flags: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of flags) {
-    const eq = f.indexOf('=');
-    const dim = f.slice(0, eq).trim();
-    const column = f.slice(eq + 1).trim();
-    if (eq <= 0 || !DIMENSION_NAME.test(dim) || column === '') {
-      throw new UsageError(
-        `analyze: --map must be dim=column with dim made of letters, digits and _ (got "${f}")`,
-      );
+    for (const pair of f.split(/,(?=\s*[A-Za-z][A-Za-z0-9_]*\s*=)/)) {
+      const eq = pair.indexOf('=');
+      const dim = pair.slice(0, eq).trim();
+      const column = pair.slice(eq + 1).trim();
+      if (eq <= 0 || !DIMENSION_NAME.test(dim) || column === '') {
+        throw new UsageError(
+          `analyze: --map must be dim=column with dim made of letters, digits and _ (got "${f}")`,
+        );
+      }
+      const reserved = RESERVED[dim.toLowerCase()];
+      if (reserved !== undefined) {
+        throw new UsageError(
+          `analyze: --map ${dim}=${column}: "${dim}" is reserved, not a dimension; ${reserved} ` +
+            `(--map also takes ${MAP_ROLES.map((r) => `${r}=COLUMN`).join(', ')})`,
+        );
+      }
+      out[dim] = column;
     }
-    out[dim] = column;
   }
   return out;
 }
@@ -81,6 +110,7 @@ function checkColumns(
   check('id', mapping.id);
   check('lat', mapping.lat);
   check('lon', mapping.lon);
+  check('coords', mapping.coords);
   for (const c of mapping.where ?? []) check('filter', c.column);
   if (issues.length > 0) throw new InputError(table.source, issues);
 }
@@ -108,6 +138,7 @@ export function applyMapping(
   const idAt = col(mapping.id);
   const latAt = col(mapping.lat);
   const lonAt = col(mapping.lon);
+  const coordsAt = col(mapping.coords);
   const where = (mapping.where ?? []).map((c) => ({ at: col(c.column), equals: c.equals.toLowerCase() }));
   const issues: InputIssue[] = [];
   const problem = (row: { row: number; line?: number }, column: string, message: string, value: string) => {
@@ -141,12 +172,35 @@ export function applyMapping(
     }
     const member: Member = { id: idAt >= 0 && cell(idAt) !== '' ? cell(idAt) : `row-${r.row}`, labels };
     if (stake !== undefined) member.stake = stake;
-    const location = locationOf(r, cell(latAt), cell(lonAt), mapping, problem);
+    const location =
+      coordsAt >= 0
+        ? coordsOf(r, cell(coordsAt), mapping.coords!, problem)
+        : locationOf(r, cell(latAt), cell(lonAt), mapping, problem);
     if (location !== undefined) member.location = location;
     members.push(member);
   }
   if (issues.length > 0) throw new InputError(table.source, issues);
   return { members, skipped };
+}
+
+type Problem = (row: { row: number; line?: number }, column: string, message: string, value: string) => void;
+
+/** A "lat,lon" cell (also "lat lon" or "lat;lon"); an empty cell is no location. */
+function coordsOf(
+  row: { row: number; line?: number },
+  text: string,
+  column: string,
+  problem: Problem,
+): { lat: number; lon: number } | undefined {
+  if (text === '') return undefined;
+  const parts = text.split(/\s*[,; ]\s*/).filter((p) => p !== '');
+  const lat = parts.length === 2 ? numberCell(parts[0]!) : undefined;
+  const lon = parts.length === 2 ? numberCell(parts[1]!) : undefined;
+  if (lat === undefined || lon === undefined || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+    problem(row, column, 'expected "lat,lon" with lat in [-90, 90] and lon in [-180, 180]', text);
+    return undefined;
+  }
+  return { lat, lon };
 }
 
 function locationOf(

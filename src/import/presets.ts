@@ -14,13 +14,15 @@ export interface Preset {
 export const PRESETS: readonly Preset[] = [
   {
     name: 'solana-validators',
-    description: 'Solana validators (validators.app export): live only, weight = active stake',
+    description:
+      'Solana validators (validators.app export): live only, weight = active stake, dimensions asn, datacenter, country, client and validator (identity)',
     mapping: {
       dimensions: {
         asn: 'asn',
         datacenter: 'data_center_key',
         country: 'country',
         client: 'software_client',
+        validator: 'account',
       },
       weight: 'active_stake_lamports',
       id: 'account',

@@ -1,4 +1,4 @@
-import { type ClusterSummary, dependencyClusters } from './clusters.js';
+import { type ClusterSummary, defaultClusterDimensions, dependencyClusters } from './clusters.js';
 import { type Concentration, concentrationOfEncoded } from './concentration.js';
 import { type EncodedDimension, encodeDimensions } from './encode.js';
 import type { GeoContext } from './geo-context.js';
@@ -22,7 +22,8 @@ export interface AnalyzeOptions {
   dimensions?: readonly string[];
   /** Default: stake when any member has stake, otherwise count. */
   weighting?: Weighting;
-  /** Dimensions whose shared values link members into dependency clusters; default: `dimensions`. */
+  /** Dimensions whose shared values link members into dependency clusters; default: the analysed ones
+   * without the broad categories (`defaultClusterDimensions`). */
   clusterDimensions?: readonly string[];
   /** Top values listed per dimension and largest clusters listed (default 5). */
   top?: number;
@@ -44,8 +45,10 @@ export interface NetworkAnalysis extends Omit<Concentration, 'weighting'> {
   capacityUnit: string;
   clusters: ClusterSummary;
   models: ModelResilience[];
-  /** Baseline latency per demand region (empty without geography). */
+  /** Baseline latency per demand region (empty without geography or without any located member). */
   latency: RegionLatency[];
+  /** Members with a location; 0 means latency cannot be estimated ("no locations", not "unserved"). */
+  located: number;
   whatif: OutageResult[];
 }
 
@@ -98,14 +101,16 @@ export function analyzeNetwork(members: readonly Member[], options: AnalyzeOptio
   const weights = weightsOf(members, weighting);
   const encoded = encodeDimensions(members, names);
   const byName = new Map<string, EncodedDimension>(encoded.map((d) => [d.name, d]));
-  const clusterNames = options.clusterDimensions ?? names;
+  const clusterNames = options.clusterDimensions ?? defaultClusterDimensions(encoded);
   const clusterDims = clusterNames.map((n) => byName.get(n) ?? encodeDimensions(members, [n])[0]!);
   const conc = concentrationOfEncoded(encoded, weights, weighting, top);
   const replicas = replicaIndex(members, options.models ?? []);
   const places = placeIndex(members);
-  const latency = options.geo
-    ? buildLatencyModel(places, replicas, options.geo, options.modelWeights)
-    : undefined;
+  const located = members.filter((m) => m.location !== undefined).length;
+  const latency =
+    options.geo && located > 0
+      ? buildLatencyModel(places, replicas, options.geo, options.modelWeights)
+      : undefined;
   const baseLatency = latency ? regionLatency(latency) : undefined;
   const hasSlots = members.some((m) => m.slots !== undefined);
   const { regionOf, regions } = memberRegions(places, options.geo);
@@ -143,6 +148,7 @@ export function analyzeNetwork(members: readonly Member[], options: AnalyzeOptio
     clusters: dependencyClusters(clusterDims, weights, top),
     models: modelResilience(encoded, replicas, members.length),
     latency: baseLatency ?? [],
+    located,
     whatif,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dependencyClusters } from './clusters.js';
+import { defaultClusterDimensions, dependencyClusters } from './clusters.js';
 import { encodeDimensions } from './encode.js';
 import type { Member } from './member.js';
 
@@ -50,5 +50,36 @@ describe('dependency clusters', () => {
   it('is empty for an empty network', () => {
     const c = dependencyClusters(encodeDimensions([], ['asn']), new Float64Array(0));
     expect(c).toMatchObject({ count: 0, hhi: 0, effective: 0, largest: [] });
+  });
+
+  it('members with no value on any clustering dimension are unknown (2 of 5 = 40%), not 2 clusters of one', () => {
+    const members = [
+      member('a', { asn: '1' }),
+      member('b', { asn: '1' }),
+      member('c', { asn: '2' }),
+      member('d', {}),
+      member('e', { country: 'DE' }),
+    ];
+    const dims = encodeDimensions(members, ['asn']);
+    const c = dependencyClusters(dims, new Float64Array([1, 1, 1, 1, 1]));
+    expect(c.count).toBe(2);
+    expect(c.unknown).toBeCloseTo(0.4, 12);
+    expect(c.largest.map((k) => [k.members, k.share])).toEqual([
+      [2, 0.4],
+      [1, 0.2],
+    ]);
+    // Among the known: shares 2/3 and 1/3, HHI 5/9 (with d and e as clusters of one it would be 0.28).
+    expect(c.hhi).toBeCloseTo(5 / 9, 12);
+  });
+
+  it('default clustering dimensions: not country, client or teeVendor, not a dimension of distinct ids; all when none is left', () => {
+    const members = [
+      member('a', { asn: '1', country: 'DE', client: 'x', validator: 'a' }),
+      member('b', { asn: '1', country: 'DE', client: 'x', validator: 'b' }),
+    ];
+    const dims = encodeDimensions(members, ['asn', 'country', 'client', 'validator']);
+    expect(defaultClusterDimensions(dims)).toEqual(['asn']);
+    const broad = encodeDimensions(members, ['country', 'client']);
+    expect(defaultClusterDimensions(broad)).toEqual(['country', 'client']);
   });
 });

@@ -16,7 +16,7 @@ describe('concentration', () => {
       expEntropy: 0,
       nakamoto: { '1/3': 0, '1/2': 0, '2/3': 0 },
       top: [],
-      unlabelled: 0,
+      unknown: 0,
     });
     expect(c.minimum.nakamoto['1/3']).toEqual({ value: 0, dimensions: ['provider', 'asn'] });
   });
@@ -61,21 +61,26 @@ describe('concentration', () => {
     expect(c.dimensions.provider!.hhi).toBeCloseTo(0.5, 12);
   });
 
-  it('weighs by stake by default when nodes carry stake, and counts a node without a value as its own group', () => {
+  it('weighs by stake by default; members without a value are unknown (40% here), left out of the metrics, not one group each', () => {
     const staked = [
       testNode('a', { provider: 'aws', teeVendor: 'intel' }, { stake: 3 }),
-      testNode('b', { provider: 'aws', teeVendor: 'intel' }, { stake: 3 }),
+      testNode('b', { provider: 'aws', teeVendor: 'amd' }, { stake: 3 }),
       testNode('c', { provider: 'gcp' }, { stake: 2 }),
       testNode('d', { provider: 'gcp' }, { stake: 2 }),
     ];
     const c = concentration(staked, { dimensions: ['teeVendor'] });
     expect(c.weighting).toEqual({ kind: 'stake' });
     const tee = c.dimensions.teeVendor!;
-    // intel 6/10, then two groups of one node each at 2/10: HHI 0.36 + 0.04 + 0.04.
-    expect(tee.groups).toBe(3);
-    expect(tee.hhi).toBeCloseTo(0.44, 12);
-    expect(tee.unlabelled).toBeCloseTo(0.4, 12);
-    expect(tee.top[0]).toEqual({ value: 'intel', share: 0.6 });
+    // Known: intel 3 and amd 3 of 6 known (HHI 0.5, 2 groups); c and d (4 of 10) are unknown. Counting
+    // them as a group each would give 4 groups and HHI 0.09 + 0.09 + 0.04 + 0.04 = 0.26.
+    expect(tee.groups).toBe(2);
+    expect(tee.hhi).toBeCloseTo(0.5, 12);
+    expect(tee.nakamoto['1/2']).toBe(2);
+    expect(tee.unknown).toBeCloseTo(0.4, 12);
+    expect(tee.top).toEqual([
+      { value: 'amd', share: 0.3 },
+      { value: 'intel', share: 0.3 },
+    ]);
   });
 
   it('finds every dimension the nodes carry when none are named, known ones first', () => {

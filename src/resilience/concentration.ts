@@ -11,9 +11,14 @@ export interface ValueShare {
   share: number;
 }
 
-/** Concentration of the weight on one dimension. */
+/**
+ * Concentration of the weight on one dimension. Members without a value on it are "unknown": their share
+ * is reported (`unknown`) and they are left out of the metrics, which describe the members whose value is
+ * known (shares among them). They are neither one group each (that would count missing data as
+ * independence) nor one shared group.
+ */
 export interface DimensionConcentration {
-  /** Groups holding weight; a member without a value on this dimension is a group of its own. */
+  /** Values holding weight. */
   groups: number;
   hhi: number;
   /** 1 / HHI. */
@@ -23,10 +28,10 @@ export interface DimensionConcentration {
   /** exp(entropy). */
   expEntropy: number;
   nakamoto: Record<NakamotoThreshold, number>;
-  /** Largest values, largest first (ties by value A→Z); members without a value are not listed. */
+  /** Largest values, largest first (ties by value A→Z), with their share of all the weight. */
   top: ValueShare[];
   /** Share of the weight on members with no value on this dimension. */
-  unlabelled: number;
+  unknown: number;
 }
 
 /** A metric's worst value over all dimensions and the dimensions that reach it. */
@@ -51,41 +56,34 @@ export interface ConcentrationOptions {
   top?: number;
 }
 
-/**
- * Concentration of one encoded dimension under the given member weights. Members without a value each
- * count as their own group (they share that domain with nobody known).
- */
+/** Concentration of one encoded dimension under the given member weights (see DimensionConcentration). */
 export function dimensionConcentration(
   dim: EncodedDimension,
   weights: Float64Array,
   top = 5,
 ): DimensionConcentration {
   const grouped = new Float64Array(dim.values.length);
-  const singles: number[] = [];
   let total = 0;
+  let unknownWeight = 0;
   for (let i = 0; i < weights.length; i++) {
     const w = weights[i]!;
     if (w <= 0) continue;
     total += w;
     const c = dim.codes[i]!;
     if (c >= 0) grouped[c]! += w;
-    else singles.push(w);
+    else unknownWeight += w;
   }
-  const all = new Float64Array(grouped.length + singles.length);
-  all.set(grouped);
-  all.set(singles, grouped.length);
   let groups = 0;
-  for (let i = 0; i < all.length; i++) if (all[i]! > 0) groups++;
-  const unlabelledWeight = singles.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < grouped.length; i++) if (grouped[i]! > 0) groups++;
   return {
     groups,
-    hhi: hhi(all),
-    effective: effectiveNumber(all),
-    entropy: entropy(all),
-    expEntropy: expEntropy(all),
-    nakamoto: nakamotoAll(all),
+    hhi: hhi(grouped),
+    effective: effectiveNumber(grouped),
+    entropy: entropy(grouped),
+    expEntropy: expEntropy(grouped),
+    nakamoto: nakamotoAll(grouped),
     top: topShares(dim, grouped, total, top),
-    unlabelled: total === 0 ? 0 : unlabelledWeight / total,
+    unknown: total === 0 ? 0 : unknownWeight / total,
   };
 }
 

@@ -31,11 +31,11 @@ function concentrationLines(a: NetworkAnalysis): string[] {
     count(d.nakamoto['1/3']),
     count(d.nakamoto['1/2']),
     count(d.nakamoto['2/3']),
-    d.unlabelled > 0 ? percent(d.unlabelled) : '',
+    d.unknown > 0 ? percent(d.unknown) : '',
   ]);
   const out = tableLines(
     columnsOf(
-      ['dimension', 'groups', 'HHI', 'effective', 'entropy', 'exp(H)', 'N 1/3', 'N 1/2', 'N 2/3', 'no value'],
+      ['dimension', 'groups', 'HHI', 'effective', 'entropy', 'exp(H)', 'N 1/3', 'N 1/2', 'N 2/3', 'unknown'],
       [1, 2, 3, 4, 5, 6, 7, 8, 9],
     ),
     rows,
@@ -57,6 +57,7 @@ function concentrationLines(a: NetworkAnalysis): string[] {
       cum += t.share;
       return [t.value, percent(t.share), percent(cum)];
     });
+    if (d.unknown > 0) rows.push(['(unknown)', percent(d.unknown), '']);
     out.push(
       ...tableLines(
         columnsOf(['  value', 'share', 'cumulative'], [1, 2]),
@@ -72,7 +73,8 @@ function clusterLines(a: NetworkAnalysis): string[] {
   const out = [
     `Dependency clusters (members linked when they share a value on ${c.dimensions.join(', ') || 'no dimension'}): ` +
       `${c.count} clusters, effective ${c.effective.toFixed(2)}, Nakamoto 1/3 = ${count(c.nakamoto['1/3'])}, ` +
-      `1/2 = ${count(c.nakamoto['1/2'])}, 2/3 = ${count(c.nakamoto['2/3'])}`,
+      `1/2 = ${count(c.nakamoto['1/2'])}, 2/3 = ${count(c.nakamoto['2/3'])}` +
+      (c.unknown > 0 ? `; unknown (no value on any): ${percent(c.unknown)}` : ''),
   ];
   if (c.largest.length === 0) return out;
   const rows = c.largest.map((k) => [
@@ -153,14 +155,15 @@ function worstLatency(o: OutageResult): string {
 
 function whatifLines(a: NetworkAnalysis): string[] {
   if (a.whatif.length === 0) return [];
+  const noLocations = a.located === 0;
   const rows = a.whatif.map((o) => [
     o.name,
     String(o.removed),
     percent(o.weightLost),
-    worstRegion(o),
+    noLocations ? 'no locations' : worstRegion(o),
     o.modelsNoWarm.length === 0 ? '-' : o.modelsNoWarm.join(', '),
     o.modelsNoCapable.length === 0 ? '-' : o.modelsNoCapable.join(', '),
-    worstLatency(o),
+    noLocations ? 'no locations' : worstLatency(o),
   ]);
   return [
     `What-if outages (capacity in ${a.capacityUnit}; latency = demand-weighted RTT to the ${nearest(a)})`,
@@ -187,6 +190,11 @@ function nearest(a: NetworkAnalysis): string {
 }
 
 function latencyLines(a: NetworkAnalysis): string[] {
+  if (a.located === 0 && a.members > 0) {
+    return [
+      'Latency: no locations (no member has one; map them with --map lat=COLUMN,lon=COLUMN or coords=COLUMN)',
+    ];
+  }
   if (a.latency.length === 0) return [];
   const rows = a.latency.map((l) => [
     l.region,

@@ -2,9 +2,9 @@ import { type AddressInfo, isIP } from 'node:net';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { SQLITE_FILE, SqliteStore } from '../store/sqlite-store.js';
+import { ensureWritableDir } from '../util/writable-dir.js';
 import { type App, buildApp, type ExtraRoutes } from './app.js';
 import type { ServerConfig } from './config.js';
-import { ensureDataDir } from './data-dir.js';
 
 /** A port that is taken or not allowed becomes a UsageError naming it; anything else is rethrown. */
 export function listenError(e: unknown, host: string, port: number): unknown {
@@ -29,7 +29,7 @@ export function checkListenHost(host: string): void {
 
 /** The SQLite store under `dataDir`; a file that is not a readable database is an InputError naming it. */
 function openStore(dataDir: string): SqliteStore {
-  ensureDataDir(dataDir);
+  ensureWritableDir('data directory', dataDir);
   try {
     return new SqliteStore(dataDir, { receiptThread: true });
   } catch (e) {
