@@ -46,7 +46,7 @@ export function serviceTerm(view: NetworkView, q: EstimateQuery, i: number): num
     m.decodeMsPerToken[k]!,
     m.decodeSlope[k]!,
     batch,
-    q.costFactor,
+    q.costFactor * t.timeFactor(q.model, i),
   );
 }
 
@@ -230,7 +230,7 @@ export function completionCostMs(view: NetworkView, q: EstimateQuery, i: number,
     m.decodeMsPerToken[k]!,
     m.decodeSlope[k]!,
     Math.min(load, slots),
-    q.costFactor,
+    q.costFactor * t.timeFactor(q.model, i),
   );
   const reported = d.meanServiceMs[i]!;
   const ahead = reported > 0 ? reported : service;

@@ -13,6 +13,12 @@ export const Performance = z.object({
   decodeMsPerToken: z.number().min(0),
   /** Fractional increase of the per-token decode time per extra request in the batch. */
   decodeSlope: z.number().min(0).default(0.02),
+  /**
+   * Devices (tensor-parallel) these numbers are for. Given, a node with another device count scales
+   * its times by the tensor-parallel speedup (src/model/catalog/derive.ts); absent, the numbers hold for
+   * any node of the class. The built-in catalog states them for the class's typical node.
+   */
+  devices: z.number().int().min(1).max(1024).optional(),
 });
 export type Performance = z.infer<typeof Performance>;
 

@@ -28,6 +28,8 @@ export interface ModelTable {
   readonly prefillMsPer1k: Float64Array;
   readonly decodeMsPerToken: Float64Array;
   readonly decodeSlope: Float64Array;
+  /** Devices the numbers are stated for (0 when they hold for any device count). */
+  readonly perfDevices: Int32Array;
   /** Bit `1 << mode` set when the model supports that verification mode. */
   readonly modeBits: Uint8Array;
   /** `model × MODE_COUNT + mode`: execution cost multiplier and verifier check time (ms). */
@@ -42,6 +44,7 @@ export function buildModelTable(models: readonly Model[]): ModelTable {
   const prefillMsPer1k = new Float64Array(count * ACCEL_COUNT);
   const decodeMsPerToken = new Float64Array(count * ACCEL_COUNT);
   const decodeSlope = new Float64Array(count * ACCEL_COUNT);
+  const perfDevices = new Int32Array(count * ACCEL_COUNT);
   const modeBits = new Uint8Array(count);
   const costFactor = new Float64Array(count * MODE_COUNT).fill(1);
   const verifyMs = new Float64Array(count * MODE_COUNT);
@@ -56,6 +59,7 @@ export function buildModelTable(models: readonly Model[]): ModelTable {
       prefillMsPer1k[k] = perf.prefillMsPer1k;
       decodeMsPerToken[k] = perf.decodeMsPerToken;
       decodeSlope[k] = perf.decodeSlope;
+      perfDevices[k] = perf.devices ?? 0;
     }
     for (const v of model.verification) {
       const mode = MODE_INDEX.get(v.mode)!;
@@ -74,6 +78,7 @@ export function buildModelTable(models: readonly Model[]): ModelTable {
     prefillMsPer1k,
     decodeMsPerToken,
     decodeSlope,
+    perfDevices,
     modeBits,
     costFactor,
     verifyMs,

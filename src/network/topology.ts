@@ -1,13 +1,21 @@
 import { InputError, type InputIssue } from '../errors.js';
 import { rttMs as geoRttMs } from '../geo/rtt-model.js';
 import { canServe, residentCapacityGb } from '../model/capability.js';
+import { deviceTimeFactor } from '../model/catalog/derive.js';
 import type { Dataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
 import type { Node, Role } from '../model/node.js';
 import { type Buckets, buildBuckets, type RunBuckets, runEnds } from './csr.js';
 import { buildLabelIndex, type LabelIndex } from './labels.js';
 import { buildMetroTable, type MetroTable, type RttFunction } from './metros.js';
-import { ACCEL_INDEX, acceleratorRank, buildModelTable, MODE_INDEX, type ModelTable } from './models.js';
+import {
+  ACCEL_COUNT,
+  ACCEL_INDEX,
+  acceleratorRank,
+  buildModelTable,
+  MODE_INDEX,
+  type ModelTable,
+} from './models.js';
 
 export const ROLE_INFERENCE = 1;
 export const ROLE_FULL = 2;
@@ -67,6 +75,8 @@ export class Topology {
   /** Resident capacity in GB (`residentCapacityGb`: accelerator memory, host RAM for `cpu`, unlimited for `api`). */
   readonly memGb: Float64Array;
   readonly slots: Int32Array;
+  /** Devices per node (tensor-parallel count). */
+  readonly devices: Int32Array;
   readonly price: Float64Array;
   readonly roleBits: Uint8Array;
   /** Bit `1 << mode` per verification mode the node can execute in. */
@@ -117,6 +127,7 @@ export class Topology {
     this.memGb = Float64Array.from(nodes, (x) => residentCapacityGb(x.hardware, x.storage));
     this.hostRamGb = Float64Array.from(nodes, (x) => x.storage.hostRamGb);
     this.slots = Int32Array.from(nodes, (x) => x.slots);
+    this.devices = Int32Array.from(nodes, (x) => x.hardware.count);
     this.price = Float64Array.from(nodes, (x) => x.pricePer1kTokens);
     this.roleBits = Uint8Array.from(nodes, (x) => x.roles.reduce((b, r) => b | ROLE_BITS[r], 0));
     this.modeBits = Uint8Array.from(nodes, (x) =>
@@ -148,6 +159,15 @@ export class Topology {
   /** Whether node `i` can serve model `m` at all: the capability rule of `src/model/capability.ts`. */
   canServe(i: number, m: number): boolean {
     return canServe(this.nodes[i]!, this.models.models[m]!);
+  }
+
+  /**
+   * Multiplier on model `m`'s per-class prefill and decode times on node `i` for the node's own device
+   * count (1 when the model's numbers hold for any count; `deviceTimeFactor`).
+   */
+  timeFactor(m: number, i: number): number {
+    const stated = this.models.perfDevices[m * ACCEL_COUNT + this.accel[i]!]!;
+    return stated === 0 ? 1 : deviceTimeFactor(stated, this.devices[i]!);
   }
 
   /** Number of nodes capable of model `m`. */

@@ -257,7 +257,7 @@ export class NodeModel {
     att.state[a] = ATT_RUNNING;
     att.startT[a] = t;
     const cell = net.perfCell(m, n);
-    const cf = net.costFactor[m * VREQ + att.vreq[a]!]!;
+    const cf = net.costFactor[m * VREQ + att.vreq[a]!]! * net.topology.timeFactor(m, n);
     const p = prefillMs(net.prefillPer1k[cell]!, att.input[a]!, cf);
     const d = decodeMs(
       net.decodePerToken[cell]!,

@@ -127,8 +127,9 @@ export class Oracle {
   ): void {
     const net = this.net;
     const cell = net.perfCell(model, n);
-    const p = prefillMs(net.prefillPer1k[cell]!, input, cf);
-    const d = decodeMs(net.decodePerToken[cell]!, net.decodeSlope[cell]!, output, 1, cf);
+    const f = cf * net.topology.timeFactor(model, n);
+    const p = prefillMs(net.prefillPer1k[cell]!, input, f);
+    const d = decodeMs(net.decodePerToken[cell]!, net.decodeSlope[cell]!, output, 1, f);
     if (key + p < out.ttft) out.ttft = key + p;
     if (key + p + d < out.e2e) out.e2e = key + p + d;
   }

@@ -3,6 +3,7 @@ import { ACCELERATORS } from '../accelerators.js';
 import { ACCELERATOR_CLASSES, type AcceleratorClass } from '../common.js';
 import {
   derivePerformance,
+  deviceTimeFactor,
   type ModelSpec,
   modelFromSpec,
   performanceOn,
@@ -132,6 +133,7 @@ describe('derivePerformance', () => {
       decodeMsPerToken: 1.37, // 16.06 / (5.832 × 2010) × 1000 = 1.370
       prefillMsPer1k: 6.96, // 2 × 8.03e9 × 1000 / (5.832 × 3.956e14) s = 6.961 ms
       decodeSlope: 0.0151, // 0.01 + prefill per token / decode: the speed-up cancels, 0.01 + 0.0406 / 7.99
+      devices: 8, // the numbers are stated for 8 devices; other node sizes scale (deviceTimeFactor)
     });
   });
 
@@ -155,6 +157,7 @@ describe('derivePerformance', () => {
       prefillMsPer1k: 3.77,
       decodeMsPerToken: 0,
       decodeSlope: 0,
+      devices: 8,
     });
     expect(derivePerformance(yolo, 'api')).toBeUndefined();
   });
@@ -196,5 +199,25 @@ describe('built-in catalog', () => {
       const derived = modelFromSpec(spec);
       expect(builtinModel(spec.id)?.performance).toEqual(derived.performance);
     }
+  });
+});
+
+describe('deviceTimeFactor: a node of another size than the stated numbers', () => {
+  it.each([
+    [8, 8, 1],
+    [8, 4, 5.832 / 3.24],
+    [8, 6, 5.832 / 3.24],
+    [8, 16, 5.832 / (16 * 0.9 ** 4)],
+    [8, 1, 5.832],
+    [4, 8, 3.24 / 5.832],
+    [undefined, 4, 1],
+    [8, 0, 1],
+  ])('numbers stated for %s devices on a %s-device node take ×%f the time', (stated, count, factor) => {
+    expect(deviceTimeFactor(stated, count)).toBeCloseTo(factor, 9);
+  });
+
+  it('more devices are never slower: for every count from 1 to 32 the factor does not rise', () => {
+    for (let c = 2; c <= 32; c++)
+      expect(deviceTimeFactor(8, c)).toBeLessThanOrEqual(deviceTimeFactor(8, c - 1));
   });
 });

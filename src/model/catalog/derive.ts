@@ -105,6 +105,20 @@ export function tensorParallelSpeedup(d: number): number {
   return d * TP_EFFICIENCY ** Math.log2(d);
 }
 
+/**
+ * Time multiplier of a node with `count` devices for numbers stated for `devices` devices (both
+ * tensor-parallel over their largest power of two): s(degree(devices)) / s(degree(count)). For numbers
+ * stated at 8×H100: a 4×H100 node takes 5.832 / 3.24 = 1.8× as long, a 16×H100 node 0.9× (16 × 0.9⁴ =
+ * 10.5 devices' worth). 1 when either count is below 1 or `devices` is not given.
+ */
+export function deviceTimeFactor(devices: number | undefined, count: number): number {
+  if (devices === undefined) return 1;
+  const stated = tensorParallelDegree(devices);
+  const here = tensorParallelDegree(count);
+  if (stated === 0 || here === 0) return 1;
+  return tensorParallelSpeedup(stated) / tensorParallelSpeedup(here);
+}
+
 /** Performance of `spec` on one accelerator class, at the class's typical node size; undefined when it cannot hold it. */
 export function derivePerformance(spec: ModelSpec, accelerator: AcceleratorClass): Performance | undefined {
   if (accelerator === 'api') return performanceOn(spec, accelerator, 1);
@@ -133,7 +147,7 @@ export function performanceOn(
   const flopsPerToken = spec.gflopsPerInput !== undefined ? spec.gflopsPerInput * 1e9 : 2 * activeB * 1e9;
   const prefillMsPerToken = (flopsPerToken / (s * acc.denseTflops * 1e12 * PREFILL_MFU)) * 1000;
   if (!spec.decodes) {
-    return { prefillMsPer1k: sig(prefillMsPerToken * 1000), decodeMsPerToken: 0, decodeSlope: 0 };
+    return { prefillMsPer1k: sig(prefillMsPerToken * 1000), decodeMsPerToken: 0, decodeSlope: 0, devices: d };
   }
   const activeGb = activeB * BYTES_PER_PARAM[spec.precision];
   const decodeMs = (activeGb / (s * acc.memoryBandwidthGBps * BANDWIDTH_EFFICIENCY)) * 1000;
@@ -141,6 +155,7 @@ export function performanceOn(
     prefillMsPer1k: sig(prefillMsPerToken * 1000),
     decodeMsPerToken: sig(decodeMs),
     decodeSlope: sig(KV_READ_RATIO + prefillMsPerToken / decodeMs),
+    devices: d,
   };
 }
 
