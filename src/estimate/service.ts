@@ -13,6 +13,10 @@ export function serviceMs(
   costFactor: number,
 ): number {
   const prefill = (inputTokens / 1000) * prefillMsPer1k;
-  const perToken = decodeMsPerToken * (1 + decodeSlope * (batch > 1 ? batch - 1 : 0));
-  return (prefill + outputTokens * perToken) * costFactor;
+  return (prefill + outputTokens * decodeMsPerTokenAt(decodeMsPerToken, decodeSlope, batch)) * costFactor;
+}
+
+/** Decode time of one token in a batch of `batch` requests, ms (before the cost factor). */
+export function decodeMsPerTokenAt(decodeMsPerToken: number, decodeSlope: number, batch: number): number {
+  return decodeMsPerToken * (1 + decodeSlope * (batch > 1 ? batch - 1 : 0));
 }

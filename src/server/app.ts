@@ -25,7 +25,8 @@ export async function buildApp(config: ServerConfig, deps: CoordinatorDeps): Pro
     forceCloseConnections: true,
   });
   app.setErrorHandler((error, _req, reply) => {
-    const { status, body } = httpError(error);
+    const { status, body, headers } = httpError(error);
+    if (headers !== undefined) reply.headers(headers);
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) =>

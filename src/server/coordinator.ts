@@ -16,6 +16,7 @@ import { nearestCatalogMetro } from './openai.js';
 import { Prober } from './probes.js';
 import { ReceiptLog } from './receipts.js';
 import { Registry } from './registry.js';
+import { AttemptTiming } from './timing.js';
 import { Upstreams } from './upstream.js';
 
 /** What `buildApp` needs besides the config: the store, and optionally a clock and a decision function. */
@@ -37,6 +38,8 @@ export interface Coordinator {
   breakers: BreakerBoard;
   upstreams: Upstreams;
   budget: HedgeBudget;
+  /** Time limits of attempts, from the expected timing of the model on the node. */
+  timing: AttemptTiming;
   receipts: ReceiptLog;
   prober: Prober;
   decide: Decide;
@@ -152,7 +155,12 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     network,
     breakers,
     upstreams,
-    budget: new HedgeBudget(g.hedge.maxRate, g.hedge.windowMs),
+    budget: new HedgeBudget(g.hedge.maxRate, g.hedge.windowMs, g.hedge.burst),
+    timing: new AttemptTiming({
+      ...g.timing,
+      maxFirstByteMs: g.headersTimeoutMs,
+      maxIdleMs: g.bodyTimeoutMs,
+    }),
     receipts,
     prober,
     decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),
