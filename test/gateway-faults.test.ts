@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Decide } from '../src/server/decide.js';
 import {
@@ -11,56 +10,13 @@ import {
   type TestCoordinator,
   type TestWorker,
 } from './server-kit.js';
+import { type Misbehaving, MODEL, node } from './support/misbehaving-node.js';
 
 /**
  * Slow and broken nodes fail fast and are counted. Each misbehaving node is a real HTTP server on
  * loopback (the point is what the gateway does with sockets that stall, break or refuse); the gateway
  * runs in process. Bounds are generous for a loaded machine and still far below the old 60 s / 300 s.
  */
-
-const MODEL = 'llama-3.1-8b-instruct';
-
-interface Misbehaving {
-  url: string;
-  /** Completion requests received. */
-  hits: number;
-  /** Completion requests whose connection the gateway closed before an answer was complete. */
-  aborted: number;
-  close(): Promise<void>;
-}
-
-/** A node that answers `GET /v1/models` and handles completions with `onCompletion`. */
-async function node(
-  onCompletion: (req: IncomingMessage, res: ServerResponse, n: Misbehaving) => void,
-): Promise<Misbehaving> {
-  const sockets = new Set<import('node:net').Socket>();
-  const state: Misbehaving = { url: '', hits: 0, aborted: 0, close: async () => {} };
-  const server: Server = createServer((req, res) => {
-    if (req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ object: 'list', data: [{ id: MODEL, object: 'model' }] }));
-      return;
-    }
-    state.hits++;
-    res.on('close', () => {
-      if (!res.writableFinished) state.aborted++;
-    });
-    req.resume();
-    req.on('end', () => onCompletion(req, res, state));
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () =>
-    new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    });
-  return state;
-}
 
 const never = () => {};
 const headersThenStall = (_req: IncomingMessage, res: ServerResponse) => {
@@ -82,13 +38,6 @@ const stallAfterTwo = (_req: IncomingMessage, res: ServerResponse) => {
   res.write(sse('one '));
   res.write(sse('two '));
 };
-const refuse =
-  (status: number) =>
-  (_req: IncomingMessage, res: ServerResponse): void => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { message: 'not now' } }));
-  };
-
 let good: TestWorker;
 let c: TestCoordinator | undefined;
 const nodes: Misbehaving[] = [];

@@ -43,6 +43,11 @@ export type AttemptResult = Delivered | Failed;
 /** Statuses that send the request to the next fallback without blaming the node's health. */
 const RETRY_WITHOUT_BLAME = new Set([404, 408, 429]);
 
+/** The node refused the request (404, 408, 429): up, but not serving what it claims (src/server/refusals.ts). */
+export function isRefusal(r: AttemptResult): boolean {
+  return !r.ok && r.kind === 'status' && r.status !== undefined && RETRY_WITHOUT_BLAME.has(r.status);
+}
+
 export interface AttemptInput {
   path: string;
   body: string;

@@ -70,6 +70,17 @@ const Probes = z.strictObject({
   path: z.string().startsWith('/').default('/v1/models'),
 });
 
+const Refusals = z
+  .strictObject({
+    /** Refusals (404/408/429 for a model the node claims) in quick succession that exclude it from the model. */
+    exclude: z.number().min(1).default(3),
+    /** Score below which an excluded node gets the model's requests again. */
+    readmit: z.number().min(0).default(1),
+    /** Time for a refusal score to halve. */
+    halfLifeMs: z.number().positive().default(30_000),
+  })
+  .refine((r) => r.readmit < r.exclude, { message: 'readmit must be below exclude', path: ['readmit'] });
+
 const Gateway = z.strictObject({
   bodyLimitBytes: z
     .number()
@@ -95,6 +106,7 @@ const Gateway = z.strictObject({
   hedge: Hedge.default(Hedge.parse({})),
   breaker: Breaker.default(Breaker.parse({})),
   probes: Probes.default(Probes.parse({})),
+  refusals: Refusals.default(Refusals.parse({})),
 });
 
 const Telemetry = z.strictObject({

@@ -15,6 +15,7 @@ import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
 import { nearestCatalogMetro } from './openai.js';
 import { Prober } from './probes.js';
 import { ReceiptLog } from './receipts.js';
+import { RefusalBoard } from './refusals.js';
 import { Registry } from './registry.js';
 import { AttemptTiming } from './timing.js';
 import { Upstreams } from './upstream.js';
@@ -36,6 +37,8 @@ export interface Coordinator {
   registry: Registry;
   network: LiveNetwork;
   breakers: BreakerBoard;
+  /** Penalties of nodes that refuse a model they claim (429/404/408). */
+  refusals: RefusalBoard;
   upstreams: Upstreams;
   budget: HedgeBudget;
   /** Time limits of attempts, from the expected timing of the model on the node. */
@@ -103,7 +106,9 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     cooldownMs: g.breaker.cooldownMs,
     domainFailures: g.breaker.domainFailures,
   });
+  const refusals = new RefusalBoard(g.refusals);
   const network = new LiveNetwork({
+    refusals,
     models: modelCatalog(config.models),
     thresholds: config.telemetry,
     ...(g.metro === undefined ? {} : { coordinatorMetro: g.metro }),
@@ -123,6 +128,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     } else if (e.type === 'remove') {
       upstreams.remove(e.nodeId);
       breakers.removeNode(e.nodeId);
+      refusals.removeNode(e.nodeId);
     }
     network.onEvent(e, () => registry.all());
   });
@@ -154,6 +160,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     registry,
     network,
     breakers,
+    refusals,
     upstreams,
     budget: new HedgeBudget(g.hedge.maxRate, g.hedge.windowMs, g.hedge.burst),
     timing: new AttemptTiming({

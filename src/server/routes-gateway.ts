@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, NotFoundError } from '../errors.js';
 import type { Request } from '../model/request.js';
-import { type Delivered, StreamBroken } from './attempt.js';
+import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
 import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';
@@ -40,10 +40,22 @@ export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
   });
 }
 
-/** The served models, or UnknownModelError listing them when `model` is not among them. */
+/**
+ * The served models, or UnknownModelError listing them when `model` is not among them; right after a
+ * restart, while registered nodes have not reported yet, a catalog model is "not yet", not "unknown":
+ * 503 with Retry-After.
+ */
 export function ensureServed(c: Coordinator, model: string): void {
   const served = c.network.availability().map((a) => a.id);
-  if (!served.includes(model)) throw new UnknownModelError(model, served);
+  if (served.includes(model)) return;
+  const waiting = c.network.awaitingReports();
+  if (waiting > 0 && c.network.knows(model))
+    throw new UnavailableError(
+      'starting',
+      `model ${JSON.stringify(model)} is not served yet: the coordinator has just started and ${waiting} registered node(s) have not reported; retry shortly`,
+      Math.max(1, Math.ceil(c.config.telemetry.heartbeatIntervalMs / 1000)),
+    );
+  throw new UnknownModelError(model, served);
 }
 
 /** Runs `route()` on the current view and times it. */
@@ -116,7 +128,11 @@ async function proxy(
       begin: (n) => c.network.begin(n),
       end: (n) => c.network.end(n),
       onAttempt: (r) => {
-        if (!r.ok) c.metrics.errors.inc({ node: r.nodeId, kind: r.kind });
+        if (r.ok) c.refusals.success(r.nodeId, body.model, c.now());
+        else {
+          c.metrics.errors.inc({ node: r.nodeId, kind: r.kind });
+          if (isRefusal(r)) c.refusals.refuse(r.nodeId, body.model, c.now());
+        }
       },
       onHedge: () => c.metrics.hedges.inc(),
     },
