@@ -55,10 +55,8 @@ async function refuserAndGood(
   now?: () => number,
 ): Promise<{ co: TestCoordinator; beatAll: () => Promise<void> }> {
   bad = await node(handler);
-  const co = await startCoordinator(
-    { gateway: { refusals: { exclude: 3, readmit: 1, halfLifeMs: 30_000 } } },
-    now === undefined ? {} : { now },
-  );
+  // The defaults: excluded at 3 refusals, readmitted below 1, half-life 30 s.
+  const co = await startCoordinator({}, now === undefined ? {} : { now });
   const clock = now ?? Date.now;
   const r = await register(co, descriptor('refuser'), bad.url, { signedAt: clock() });
   const g = await register(
