@@ -30,7 +30,11 @@ let node: TestNode;
 
 beforeAll(async () => {
   worker = await startWorker();
-  c = await startCoordinator({ gateway: { bodyLimitBytes: 64 * 1024 } });
+  // One heartbeat must keep the node healthy for the whole run (minutes on a loaded machine).
+  c = await startCoordinator({
+    gateway: { bodyLimitBytes: 64 * 1024 },
+    telemetry: { staleAfterMs: 3_600_000, unhealthyAfterMs: 7_200_000 },
+  });
   node = await register(c, descriptor('n1'), worker.url);
   expect(await beat(c, node)).toBe(200);
 });
@@ -237,6 +241,72 @@ describe(`fuzzing every endpoint with ${RUNS} bodies: only 4xx for bad input, ne
       ),
       { numRuns: RUNS, seed: 20_260_601 },
     ));
+
+  it('a body nested 10,000 deep (20 KB) gets 400 invalid_input on every POST endpoint, never 500', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const deepObject = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const bodies = [
+      deep,
+      `{"model":"llama-3.1-8b-instruct","messages":[{"role":"user","content":${deep}}]}`,
+      `{"model":"llama-3.1-8b-instruct","messages":[{"role":"user","content":"x","extra":${deepObject}}]}`,
+      `{"payload":"{}","signature":${deep}}`,
+    ];
+    expect(bodies[0]!.length).toBe(20_000);
+    const urls: [InjectOptions['method'], string][] = [
+      ['POST', '/v1/chat/completions'],
+      ['POST', '/v1/completions'],
+      ['POST', '/v1/route'],
+      ['POST', '/v1/nodes'],
+      ['POST', '/v1/heartbeats'],
+      ['PUT', '/v1/nodes/n1'],
+      ['DELETE', '/v1/nodes/n1'],
+      ['POST', '/v1/admin/tokens'],
+    ];
+    for (const [method, url] of urls)
+      for (const payload of bodies) {
+        const res = await c.app.inject({
+          method,
+          url,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+          payload,
+        });
+        expect([method, url, res.statusCode]).toEqual([method, url, 400]);
+        expect((res.json() as { error: { message: string } }).error.message).toBe(
+          'body: JSON nested deeper than 64 levels',
+        );
+      }
+  });
+
+  it('chat content must be a string or OpenAI content parts: other shapes get 400, text and image parts pass', async () => {
+    const send = (content: unknown) =>
+      c.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        payload: { model: 'llama-3.1-8b-instruct', messages: [{ role: 'user', content }], max_tokens: 2 },
+      });
+    const refused = [
+      42,
+      { text: 'not in a list' },
+      [{ type: 'bogus', text: 'x' }],
+      [{ type: 'text' }],
+      [{ type: 'text', text: 'x' }, ['nested']],
+      [[[[{ type: 'text', text: 'x' }]]]],
+      [{ type: 'image_url', image_url: 'http://not-an-object' }],
+    ];
+    for (const content of refused) {
+      const res = await send(content);
+      expect([content, res.statusCode]).toEqual([content, 400]);
+    }
+    const accepted = [
+      'plain text',
+      [{ type: 'text', text: 'hello' }],
+      [
+        { type: 'text', text: 'what is this?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } },
+      ],
+    ];
+    for (const content of accepted) expect((await send(content)).statusCode).toBe(200);
+  });
 
   it('is still alive and serving after all of it', async () => {
     const health = await c.app.inject({ method: 'GET', url: '/healthz' });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Child, Children } from '../src/fleet/children.js';
-import { builtMain, tempDir, waitFor, workerProfile, writeYaml } from './server-kit.js';
+import { builtMain, LOOPBACK, tempDir, waitFor, workerProfile, writeYaml } from './server-kit.js';
 
 /** Kill a worker process while the gateway is under load: no non-streamed request may fail. */
 const children = new Children();
@@ -21,6 +21,7 @@ describe('failover under load', () => {
     const config = writeYaml(join(tmp.dir, 'coordinator.yaml'), {
       listen: { host: '127.0.0.1', port: 0 },
       dataDir: ':memory:',
+      registry: { allowEndpoints: LOOPBACK },
       operators: OPERATORS.map((id) => ({ id, token: token(id) })),
     });
     const coord = await children.spawn('coordinator', ['serve', '--config', config], { main });

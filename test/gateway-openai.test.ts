@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Children } from '../src/fleet/children.js';
-import { builtMain, TOKEN_A, tempDir, waitFor, workerProfile, writeYaml } from './server-kit.js';
+import { builtMain, LOOPBACK, TOKEN_A, tempDir, waitFor, workerProfile, writeYaml } from './server-kit.js';
 
 /** The official openai npm client against a real coordinator process and a real emulated worker process. */
 const children = new Children();
@@ -15,6 +15,7 @@ beforeAll(async () => {
   const config = writeYaml(join(tmp.dir, 'coordinator.yaml'), {
     listen: { host: '127.0.0.1', port: 0 },
     dataDir: ':memory:',
+    registry: { allowEndpoints: LOOPBACK },
     operators: [{ id: 'op-a', token: TOKEN_A }],
   });
   const coord = await children.spawn('coordinator', ['serve', '--config', config], { main });

@@ -9,6 +9,7 @@ import {
   beat,
   builtMain,
   descriptor,
+  LOOPBACK,
   register,
   startCoordinator,
   startWorker,
@@ -139,11 +140,14 @@ describe('coordinator restart', () => {
       dataDir: 'data',
       operators: [{ id: 'op-a', token: TOKEN_A }],
       gateway: { probes: { intervalMs: 0 } },
+      registry: { allowEndpoints: LOOPBACK },
     });
     let coord = await children.spawn('coordinator', ['serve', '--config', config], { main });
     const key = generateIdentity();
+    // The endpoint answers the proof of control with the node's key (an emulated worker on loopback).
+    const backend = await startWorker({}, key);
     let client = new CoordinatorClient(coord.url, key);
-    const reg = await client.register(TOKEN_A, descriptor('n1'), good.url, Date.now());
+    const reg = await client.register(TOKEN_A, descriptor('n1'), backend.url, Date.now());
     let seq = reg.lastSeq;
     const hb = () => ({
       nodeId: 'n1',
@@ -183,5 +187,6 @@ describe('coordinator restart', () => {
     client = new CoordinatorClient(coord.url, key);
     await client.heartbeat(hb());
     expect((await complete()).status).toBe(200);
+    await backend.close();
   }, 60_000);
 });

@@ -13,6 +13,8 @@ import {
 const MODEL = 'llama-3.1-8b-instruct';
 /** A loopback port with nothing listening (connections are refused at once). */
 const DEAD = 'http://127.0.0.1:9';
+/** Another port where nothing listens (one endpoint serves one node). */
+const DEAD2 = 'http://127.0.0.1:19';
 
 let fast: TestWorker;
 let slow: TestWorker;
@@ -65,7 +67,7 @@ describe('OpenAI-compatible gateway', () => {
   it('lists served models with their warm replica count', async () => {
     c = await fleet([
       { id: 'a', endpoint: fast.url },
-      { id: 'b', endpoint: fast.url },
+      { id: 'b', endpoint: slow.url },
     ]);
     const res = await c.app.inject({ method: 'GET', url: '/v1/models' });
     expect(res.json()).toEqual({
@@ -194,7 +196,7 @@ describe('OpenAI-compatible gateway', () => {
     c = await fleet(
       [
         { id: 'a1', endpoint: DEAD, labels: acme },
-        { id: 'a2', endpoint: DEAD, labels: acme },
+        { id: 'a2', endpoint: DEAD2, labels: acme },
         { id: 'a3', endpoint: fast.url, labels: acme },
       ],
       { decide: fixed(['a1', 'a2', 'a3']) },
@@ -290,7 +292,7 @@ describe('OpenAI-compatible gateway', () => {
       descriptor('warm', { location: { lat: 40.71, lon: -74.01, metro: 'new-york' } }),
       fast.url,
     );
-    const cold = await register(c, descriptor('cold'), fast.url);
+    const cold = await register(c, descriptor('cold'), slow.url);
     expect(await beat(c, warm)).toBe(200);
     expect(await beat(c, cold, { models: [{ id: MODEL, state: 'localDisk' }] })).toBe(200);
     const res = await c.app.inject({
@@ -347,7 +349,7 @@ describe('OpenAI-compatible gateway', () => {
     const acme = { upstream: 'acme' };
     c = await fleet([
       { id: 'a1', endpoint: DEAD, labels: acme },
-      { id: 'a2', endpoint: DEAD, labels: acme },
+      { id: 'a2', endpoint: DEAD2, labels: acme },
       { id: 'far', endpoint: fast.url },
     ]);
     // Requests go on being answered (by failover) until both acme nodes have failed, which opens the domain.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { greatCircleKm } from '../src/geo/distance.js';
 import { metroById } from '../src/geo/metros.js';
-import { canServe } from '../src/scenario/fit.js';
+import { canServe } from '../src/model/capability.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { matchesSelector } from '../src/scenario/selector.js';
 import { ROOT } from './support/shared-data.js';
@@ -81,7 +81,7 @@ describe('global', () => {
   it('keeps only models a node can serve warm', () => {
     const models = new Map(global.models.map((m) => [m.id, m]));
     const wrong = global.nodes.flatMap((n) =>
-      n.models.filter((h) => h.tier === 'gpu' && !canServe(models.get(h.model)!, n.hardware, n.storage)),
+      n.models.filter((h) => h.tier === 'gpu' && !canServe(n, models.get(h.model)!)),
     );
     expect(wrong).toEqual([]);
   });
@@ -96,7 +96,7 @@ describe('cold-start-trap', () => {
     const client = metroById('frankfurt')!;
     const model = s.models.find((m) => m.id === 'llama-3.3-70b-instruct')!;
     const capable = s.nodes
-      .filter((n) => canServe(model, n.hardware, n.storage))
+      .filter((n) => canServe(n, model))
       .map((n) => ({ n, km: greatCircleKm(client, n.location) }))
       .sort((a, b) => a.km - b.km);
     const warm = (n: (typeof s.nodes)[number]) =>
@@ -112,9 +112,7 @@ describe('cold-start-trap', () => {
   it('has an even nearer node that cannot hold the model at all', () => {
     const n = s.nodes.find((x) => x.id === 'fra-4090')!;
     expect(n.location.metro).toBe('frankfurt');
-    expect(canServe(s.models.find((m) => m.id === 'llama-3.3-70b-instruct')!, n.hardware, n.storage)).toBe(
-      false,
-    );
+    expect(canServe(n, s.models.find((m) => m.id === 'llama-3.3-70b-instruct')!)).toBe(false);
   });
 });
 

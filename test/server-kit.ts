@@ -8,6 +8,7 @@ import { envelope } from '../src/agent/coordinator-client.js';
 import { type App, buildApp } from '../src/server/app.js';
 import { parseConfig, type ServerConfigInput } from '../src/server/config.js';
 import type { Decide } from '../src/server/decide.js';
+import type { ControlCheck } from '../src/server/endpoint-proof.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import type { RegistryStore } from '../src/store/registry-store.js';
 import { generateIdentity, type KeyPair } from '../src/wire/identity.js';
@@ -26,9 +27,22 @@ export interface TestCoordinator extends App {
   close(): Promise<void>;
 }
 
+/** Loopback ranges: the kit's coordinators admit them (every test endpoint is on this machine). */
+export const LOOPBACK = ['127.0.0.0/8', '::1/128'];
+
+/**
+ * Accepts every endpoint without asking it for a proof: most in-process tests register endpoints that
+ * never answer (`http://127.0.0.1:9`). The proof itself is tested with `httpControlCheck`.
+ */
+export const NO_PROOF: ControlCheck = async () => undefined;
+
+/**
+ * An in-process coordinator (inject) that admits loopback endpoints (`registry.allowEndpoints`) and asks
+ * no proof of control unless `opts.controlCheck` says how; tests of the refusals override both.
+ */
 export async function startCoordinator(
   over: ServerConfigInput = {},
-  opts: { store?: RegistryStore; now?: () => number; decide?: Decide } = {},
+  opts: { store?: RegistryStore; now?: () => number; decide?: Decide; controlCheck?: ControlCheck } = {},
 ): Promise<TestCoordinator> {
   const config = parseConfig({
     dataDir: ':memory:',
@@ -37,12 +51,14 @@ export async function startCoordinator(
       { id: 'op-b', token: TOKEN_B },
     ],
     adminToken: ADMIN,
+    registry: { allowEndpoints: LOOPBACK },
     ...over,
     gateway: { ...over.gateway, probes: { intervalMs: 0, ...over.gateway?.probes } },
   });
   const store = opts.store ?? new MemoryStore();
   const built = await buildApp(config, {
     store,
+    controlCheck: opts.controlCheck ?? NO_PROOF,
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.decide ? { decide: opts.decide } : {}),
   });
@@ -138,8 +154,11 @@ export interface TestWorker extends WorkerApp {
   close(): Promise<void>;
 }
 
-/** An emulated worker listening on a free loopback port. */
-export async function startWorker(profile: Partial<WorkerProfileInput> = {}): Promise<TestWorker> {
+/** An emulated worker listening on a free loopback port; with `key` it answers the proof of control. */
+export async function startWorker(
+  profile: Partial<WorkerProfileInput> = {},
+  key?: KeyPair,
+): Promise<TestWorker> {
   const p = parseProfile(
     {
       flavor: 'vllm',
@@ -150,7 +169,7 @@ export async function startWorker(profile: Partial<WorkerProfileInput> = {}): Pr
     },
     'profile',
   );
-  const w = buildWorkerApp(p);
+  const w = buildWorkerApp(p, Date.now, key);
   await w.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (w.app.server.address() as AddressInfo).port;
   return { ...w, url: `http://127.0.0.1:${port}`, close: () => w.app.close() };

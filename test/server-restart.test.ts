@@ -4,12 +4,23 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CoordinatorClient, envelope } from '../src/agent/coordinator-client.js';
 import { Children } from '../src/fleet/children.js';
 import { generateIdentity } from '../src/wire/identity.js';
-import { ADMIN, builtMain, descriptor, TOKEN_A, tempDir, writeYaml } from './server-kit.js';
+import {
+  ADMIN,
+  builtMain,
+  descriptor,
+  LOOPBACK,
+  startWorker,
+  TOKEN_A,
+  tempDir,
+  writeYaml,
+} from './server-kit.js';
 
 /** Real coordinator processes (the point is the process boundary: what survives a restart). */
 const children = new Children();
 const tmp = tempDir('restart');
+const closers: (() => Promise<void>)[] = [];
 afterAll(async () => {
+  for (const close of closers) await close();
   await children.stopAll();
   tmp.remove();
 });
@@ -29,14 +40,18 @@ describe('coordinator restart', () => {
     const config = writeYaml(join(tmp.dir, 'coordinator.yaml'), {
       listen: { host: '127.0.0.1', port: 0 },
       dataDir: 'data',
+      registry: { allowEndpoints: LOOPBACK },
       operators: [{ id: 'op-a', token: TOKEN_A }],
       adminToken: ADMIN,
       gateway: { probes: { intervalMs: 0 } },
     });
     let coord = await children.spawn('coordinator', ['serve', '--config', config], { main });
     const key = generateIdentity();
+    // The endpoint answers the proof of control with the node's key (an emulated worker on loopback).
+    const backend = await startWorker({}, key);
+    closers.push(() => backend.close());
     const client = new CoordinatorClient(coord.url, key);
-    const reg = await client.register(TOKEN_A, descriptor('n1'), 'http://127.0.0.1:9', Date.now());
+    const reg = await client.register(TOKEN_A, descriptor('n1'), backend.url, Date.now());
     const hb = (seq: number) => ({
       nodeId: 'n1',
       seq,
@@ -78,22 +93,18 @@ describe('coordinator restart', () => {
     const nodes = (await getJson(`${coord.url}/v1/nodes`)).body as {
       nodes: { id: string; operator: string; endpoint: string }[];
     };
-    expect(nodes.nodes.map((n) => [n.id, n.operator, n.endpoint])).toEqual([
-      ['n1', 'op-a', 'http://127.0.0.1:9'],
-    ]);
+    expect(nodes.nodes.map((n) => [n.id, n.operator, n.endpoint])).toEqual([['n1', 'op-a', backend.url]]);
 
     const receipt = await getJson(`${coord.url}/v1/receipts/${receiptId}`);
     expect(receipt).toMatchObject({ status: 200, body: { id: receiptId, decision: { primary: 'n1' } } });
 
     // The issued token still registers a node.
-    const other = new CoordinatorClient(coord.url, generateIdentity());
+    const otherKey = generateIdentity();
+    const otherBackend = await startWorker({}, otherKey);
+    closers.push(() => otherBackend.close());
+    const other = new CoordinatorClient(coord.url, otherKey);
     await expect(
-      other.register(
-        token,
-        descriptor('z1', { labels: { operator: 'op-z' } }),
-        'http://127.0.0.1:9',
-        Date.now(),
-      ),
+      other.register(token, descriptor('z1', { labels: { operator: 'op-z' } }), otherBackend.url, Date.now()),
     ).resolves.toMatchObject({
       nodeId: 'z1',
       operator: 'op-z',

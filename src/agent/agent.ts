@@ -3,6 +3,7 @@ import type { KeyPair } from '../wire/identity.js';
 import type { DescriptorInput, HeartbeatInput, RttSample } from '../wire/protocol.js';
 import { type AdapterContext, type BackendKind, type BackendState, discover } from './adapters.js';
 import { CoordinatorClient, CoordinatorError } from './coordinator-client.js';
+import { type Front, startFront } from './front.js';
 
 /**
  * The node agent: runs beside an inference server, registers the node with the coordinator (operator
@@ -16,8 +17,13 @@ export interface AgentOptions {
   /** URL of the inference server the agent watches. */
   backend: string;
   kind: BackendKind;
-  /** URL the gateway should proxy to (default: `backend`). */
+  /** URL the gateway should proxy to (default: the front's URL with `listen`, else `backend`). */
   endpoint?: string;
+  /**
+   * Serve a front here (see front.ts): it answers the coordinator's proof of control with the node key
+   * and forwards everything else to the backend. Without it the endpoint must answer the proof itself.
+   */
+  listen?: { host: string; port: number };
   token: string;
   node: DescriptorInput & { id: string };
   key: KeyPair;
@@ -54,6 +60,7 @@ export class Agent {
   private stopped = false;
   private lastRttMs: number | undefined;
   private busy = false;
+  private front: Front | undefined;
   /** The last failure reported per source, so an outage is told once (backend and coordinator apart). */
   private readonly lastError = { backend: '', coordinator: '' };
 
@@ -87,8 +94,20 @@ export class Agent {
     return this.opt.node.id;
   }
 
+  /** The URL registered as the node's endpoint. */
+  get endpoint(): string {
+    return this.opt.endpoint ?? this.front?.url ?? this.opt.backend;
+  }
+
+  /** Starts the front (with `listen`); `tick` and `start` call it first. */
+  async open(): Promise<void> {
+    if (this.opt.listen === undefined || this.front !== undefined) return;
+    this.front = await startFront({ backend: this.opt.backend, key: this.opt.key, ...this.opt.listen });
+  }
+
   /** Registers (retrying until it works or `stop`), then heartbeats every interval. */
   async start(): Promise<void> {
+    await this.open();
     await this.tick();
     this.schedule();
   }
@@ -98,6 +117,7 @@ export class Agent {
     if (this.busy || this.stopped) return;
     this.busy = true;
     try {
+      await this.open();
       if (!this.registered) await this.register();
       if (this.registered) await this.beat();
     } finally {
@@ -111,7 +131,11 @@ export class Agent {
     if (deregister && this.registered) {
       await this.client.deregister(this.nodeId, ++this.seq, this.now()).catch(() => {});
     }
-    await Promise.all([this.client.close().catch(() => {}), this.backendPool.close().catch(() => {})]);
+    await Promise.all([
+      this.client.close().catch(() => {}),
+      this.backendPool.close().catch(() => {}),
+      this.front?.close(),
+    ]);
   }
 
   private schedule(): void {
@@ -123,12 +147,7 @@ export class Agent {
 
   private async register(): Promise<void> {
     try {
-      const res = await this.client.register(
-        this.opt.token,
-        this.opt.node,
-        this.opt.endpoint ?? this.opt.backend,
-        this.now(),
-      );
+      const res = await this.client.register(this.opt.token, this.opt.node, this.endpoint, this.now());
       this.seq = res.lastSeq;
       if (this.opt.intervalMs === undefined) this.intervalMs = res.heartbeatIntervalMs;
       this.registered = true;

@@ -5,6 +5,7 @@ import { Agent, type AgentStatus } from '../agent/agent.js';
 import { loadOrCreateIdentity } from '../agent/keys.js';
 import { InputError, UsageError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
+import { listenError } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
 import { Descriptor } from '../wire/protocol.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
@@ -24,7 +25,10 @@ the node with the coordinator under its own Ed25519 key, and sends a signed hear
   --node FILE         YAML node descriptor: id, roles, location, labels, hardware, slots (no models)
   --token T           operator token (default: environment variable MERIDIAN_TOKEN)
   --key FILE          node key file, created on first start (default ./meridian-node.key)
-  --endpoint URL      URL the gateway should proxy to (default: --backend)
+  --listen HOST:PORT  serve the node's endpoint here: answers the coordinator's proof of control
+                      (GET /meridian/proof, signed with the node key) and forwards the rest to --backend
+  --endpoint URL      URL the gateway should proxy to (default: the --listen URL, else --backend,
+                      which must then answer the proof of control itself)
   --model-map A=B,…   backend model name A is catalog model B
   --heartbeat-ms N    heartbeat interval (default: what the coordinator asks for)
   --deregister-on-exit  deregister the node when stopped`;
@@ -46,6 +50,16 @@ function parseMap(text: string | undefined): Map<string, string> {
     out.set(a.trim(), b.trim());
   }
   return out;
+}
+
+/** `--listen HOST:PORT` (`[::1]:8001` for IPv6); UsageError naming the value otherwise. */
+function listenAddress(v: string | undefined): { host: string; port: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(v);
+  const port = Number(m?.[2]);
+  if (m === null || port > 65535)
+    throw new UsageError(`${NAME}: --listen expects HOST:PORT such as 127.0.0.1:8001 (got "${v}")`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
 function url(args: Parameters<Command['run']>[0], name: string): string {
@@ -70,6 +84,7 @@ export const agent: Command = {
     token: { type: 'string' },
     key: { type: 'string' },
     endpoint: { type: 'string' },
+    listen: { type: 'string' },
     'model-map': { type: 'string' },
     'heartbeat-ms': { type: 'string' },
     'deregister-on-exit': { type: 'boolean' },
@@ -94,6 +109,7 @@ export const agent: Command = {
     if (token === undefined)
       throw new UsageError(`${NAME}: --token or the MERIDIAN_TOKEN environment variable is required`);
     const endpoint = str(args, 'endpoint');
+    const listen = listenAddress(str(args, 'listen'));
     const heartbeat = str(args, 'heartbeat-ms');
     const a = new Agent({
       coordinator,
@@ -104,13 +120,16 @@ export const agent: Command = {
       key: loadOrCreateIdentity(str(args, 'key') ?? 'meridian-node.key'),
       names: parseMap(str(args, 'model-map')),
       ...(endpoint === undefined ? {} : { endpoint }),
+      ...(listen === undefined ? {} : { listen }),
       ...(heartbeat === undefined
         ? {}
         : { intervalMs: num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true }) }),
       onStatus: (s) => (s.kind === 'registered' ? io.out(agentStatusLine(s)) : io.err(agentStatusLine(s))),
     });
     const stopped = untilStopSignal();
-    await a.start();
+    await a.start().catch((e: unknown) => {
+      throw listen === undefined ? e : listenError(e, listen.host, listen.port);
+    });
     const signal = await stopped;
     await a.stop(flag(args, 'deregister-on-exit'));
     io.err(`meridian: agent stopped (${signal})`);

@@ -1,24 +1,29 @@
 import { UsageError } from '../errors.js';
 import { loadConfig } from '../server/config.js';
+import { parseCidr } from '../server/endpoint-rules.js';
 import { startServer } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
+import { uiRoutes } from '../ui/routes.js';
 import { type Command, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
 const NAME = 'serve';
 
-const HELP = `meridian serve --config FILE [--port N] [--host ADDR] [--data-dir DIR] [--json]
+const HELP = `meridian serve --config FILE [--port N] [--host ADDR] [--data-dir DIR] [--allow-endpoints CIDR,…] [--json]
 
 Runs the coordinator: node registry (operator tokens, Ed25519 node keys, signed heartbeats), telemetry,
 POST /v1/route, the OpenAI-compatible gateway (/v1/chat/completions, /v1/completions, /v1/models) with
-independent failover, hedging and circuit breakers, GET /v1/receipts/:id, /metrics and /healthz.
+independent failover, hedging and circuit breakers, GET /v1/receipts/:id, /metrics, /healthz, and the
+live dashboard at /ui (map, concentration, what-if, warm models).
 Registry, tokens and receipts live in SQLite under the data directory. Stops on Ctrl-C (SIGINT) or SIGTERM.
 
   --config FILE    YAML configuration (see docs/coordinator.md and examples/coordinator.yaml)
   --port N         overrides listen.port (0 = any free port)
   --host ADDR      overrides listen.host
   --data-dir DIR   overrides dataDir (":memory:" keeps nothing)
-  --json           print {"url", "dataDir", "nodes"} once listening`;
+  --allow-endpoints CIDR,…  adds to registry.allowEndpoints: node endpoints in these ranges are admitted
+                   although loopback/private (e.g. 127.0.0.0/8,::1/128 for nodes on this machine)
+  --json           print {"url", "dashboard", "dataDir", "nodes"} once listening`;
 
 export const serve: Command = {
   name: NAME,
@@ -28,6 +33,7 @@ export const serve: Command = {
     port: { type: 'string' },
     host: { type: 'string' },
     'data-dir': { type: 'string' },
+    'allow-endpoints': { type: 'string' },
   },
   async run(args, io) {
     const config = loadConfig(requireStr(args, NAME, 'config'));
@@ -40,13 +46,25 @@ export const serve: Command = {
     }
     const dataDir = str(args, 'data-dir');
     if (dataDir !== undefined) config.dataDir = dataDir;
-    const server = await startServer(config);
+    const allow = str(args, 'allow-endpoints');
+    if (allow !== undefined) {
+      const ranges = allow.split(',').map((r) => r.trim());
+      const bad = ranges.find((r) => parseCidr(r) === undefined);
+      if (bad !== undefined)
+        throw new UsageError(
+          `${NAME}: --allow-endpoints expects CIDR ranges such as 127.0.0.0/8 (got "${bad}")`,
+        );
+      config.registry.allowEndpoints.push(...ranges);
+    }
+    const server = await startServer(config, [(app, c) => uiRoutes(app, c)]);
     const nodes = server.coordinator.registry.all().length;
     if (args.values.json === true)
-      io.out(JSON.stringify({ url: server.url, dataDir: config.dataDir, nodes }));
+      io.out(
+        JSON.stringify({ url: server.url, dashboard: `${server.url}/ui`, dataDir: config.dataDir, nodes }),
+      );
     else
       io.out(
-        `meridian coordinator listening on ${server.url} (data ${config.dataDir}, ${nodes} registered nodes)`,
+        `meridian coordinator listening on ${server.url} (data ${config.dataDir}, ${nodes} registered nodes); dashboard ${server.url}/ui`,
       );
     const signal = await untilStopSignal();
     await server.stop();

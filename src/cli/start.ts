@@ -8,11 +8,15 @@ import { Children } from '../fleet/children.js';
 import { type Fleet, loadFleet } from '../fleet/fleet.js';
 import { type ModelRow, type NodeRow, renderSummary } from '../fleet/summary.js';
 import { TrafficGenerator } from '../fleet/traffic.js';
+import { ensureDataDir } from '../server/data-dir.js';
 import { untilStopSignal } from '../server/signals.js';
 import { type Command, flag, num, str } from './command.js';
 import { EXIT_FAILURE, EXIT_OK } from './exit.js';
 
 const NAME = 'start';
+
+/** The ranges the local fleet's coordinator admits as node endpoints (every worker is on this machine). */
+export const LOOPBACK = ['127.0.0.0/8', '::1/128'];
 
 /** The example fleet shipped with the repository (examples/fleet/fleet.yaml beside dist/). */
 export const DEFAULT_FLEET = resolve(
@@ -107,6 +111,7 @@ async function runFleet(
   io: Parameters<Command['run']>[1],
 ): Promise<number> {
   const tokens = tokensFor(fleet);
+  ensureDataDir(opts.dataDir);
   mkdirSync(join(opts.dataDir, 'keys'), { recursive: true });
   const children = new Children();
   const killOnExit = () => children.killAllNow();
@@ -122,6 +127,9 @@ async function runFleet(
       fleet.configFile,
       '--data-dir',
       join(opts.dataDir, 'data'),
+      // The fleet's workers listen on this machine: their loopback endpoints are admitted.
+      '--allow-endpoints',
+      LOOPBACK.join(','),
       ...(opts.port === undefined ? [] : ['--port', String(opts.port)]),
     ]);
     say(`coordinator at ${coord.url}; starting ${fleet.workers.length} workers…`);

@@ -22,7 +22,8 @@ memory with LRU eviction, slots and a queue, tokens streamed at the profile's ra
 delay standing for distance, and the discovery endpoints of vLLM, Ollama or llama.cpp (profile "flavor").
 
 With --coordinator the worker also runs the node agent in the same process, pointed at its own URL
-through the same HTTP discovery a real backend gets (one process per node instead of two).
+through the same HTTP discovery a real backend gets (one process per node instead of two), and answers
+the coordinator's proof of control (GET /meridian/proof, a nonce signed with the node key).
 
   --emulate          required: this command only emulates (run "meridian agent" beside a real server)
   --profile FILE     worker profile YAML (examples/workers/*.yaml; docs/coordinator.md)
@@ -71,7 +72,14 @@ export const worker: Command = {
         ? undefined
         : num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true });
 
-    const w = buildWorkerApp(profile);
+    const keyFile = str(args, 'key');
+    const key =
+      coordinator === undefined
+        ? undefined
+        : keyFile === undefined
+          ? generateIdentity()
+          : loadOrCreateIdentity(keyFile);
+    const w = buildWorkerApp(profile, Date.now, key);
     const host = str(args, 'host') ?? '127.0.0.1';
     await w.app.listen({ host, port }).catch((e: unknown) => {
       throw listenError(e, host, port);
@@ -79,8 +87,7 @@ export const worker: Command = {
     const addr = w.app.server.address() as AddressInfo;
     const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
     let agent: Agent | undefined;
-    if (coordinator !== undefined && node !== undefined && token !== undefined) {
-      const keyFile = str(args, 'key');
+    if (coordinator !== undefined && node !== undefined && token !== undefined && key !== undefined) {
       agent = new Agent({
         coordinator,
         backend: url,
@@ -88,7 +95,7 @@ export const worker: Command = {
         token,
         addedRttMs: profile.networkDelayMs * profile.timeScale,
         node,
-        key: keyFile === undefined ? generateIdentity() : loadOrCreateIdentity(keyFile),
+        key,
         ...(heartbeatMs === undefined ? {} : { intervalMs: heartbeatMs }),
         onStatus: (s) => io.err(agentStatusLine(s)),
       });

@@ -1,5 +1,6 @@
-/** Time (ms) to move `gb` gigabytes at `GBps` gigabytes per second. */
+/** Time (ms) to move `gb` gigabytes at `GBps` GB/s; 0 for nothing to move, Infinity at zero bandwidth. */
 export function transferMs(gb: number, GBps: number): number {
+  if (gb <= 0) return 0;
   return GBps > 0 ? (gb / GBps) * 1000 : Number.POSITIVE_INFINITY;
 }
 

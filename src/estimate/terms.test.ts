@@ -3,7 +3,7 @@ import { coldStartMs, fastestSourceGBps, transferMs } from './cold-start.js';
 import { dataFetchMs } from './data-fetch.js';
 import { queueWaitMs } from './queue.js';
 import { networkRttMs } from './rtt.js';
-import { serviceMs } from './service.js';
+import { decodeMs, prefillMs, serviceMs } from './service.js';
 import { staleness, uncertaintyMs } from './staleness.js';
 
 describe('queueWaitMs', () => {
@@ -39,9 +39,21 @@ describe('serviceMs', () => {
   it('is 0 for an empty request', () => {
     expect(serviceMs(0, 0, 60, 20, 0.02, 1, 1)).toBe(0);
   });
+  it('is exactly prefillMs + decodeMs, the functions the simulator runs requests with', () => {
+    // 1,500 tokens at 60 ms/1k × 1.07 = 96.3; 200 × 20 × (1 + 0.02 × 3) × 1.07 = 4,536.8
+    expect(prefillMs(60, 1500, 1.07)).toBeCloseTo(96.3, 9);
+    expect(decodeMs(20, 0.02, 200, 4, 1.07)).toBeCloseTo(4536.8, 9);
+    expect(serviceMs(1500, 200, 60, 20, 0.02, 4, 1.07)).toBe(
+      prefillMs(60, 1500, 1.07) + decodeMs(20, 0.02, 200, 4, 1.07),
+    );
+  });
 });
 
 describe('cold start', () => {
+  it('moves nothing in 0 ms, even at 0 GB/s; 1 GB at 0 GB/s never arrives', () => {
+    expect(transferMs(0, 0)).toBe(0);
+    expect(transferMs(1, 0)).toBe(Number.POSITIVE_INFINITY);
+  });
   it('loads 140 GB from a 1 GB/s remote store in 140 s', () => {
     expect(transferMs(140, 1)).toBe(140_000);
   });

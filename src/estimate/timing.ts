@@ -2,7 +2,7 @@ import { ACCEL_COUNT } from '../network/models.js';
 import type { NetworkView } from '../network/view.js';
 import { coldStartTerm, dataFetchTerm, queueTerm, rttTerm, serviceTerm } from './candidate.js';
 import type { EstimateQuery } from './query.js';
-import { decodeMsPerTokenAt } from './service.js';
+import { decodeMs } from './service.js';
 
 /**
  * When the answer of a request on node `i` should arrive, from the same terms as the completion-time
@@ -33,8 +33,7 @@ export function expectedTiming(
   const t = view.topology;
   const k = q.model * ACCEL_COUNT + t.accel[i]!;
   const batch = Math.min(view.dyn.running[i]! + view.sent[i]! + 1, t.slots[i]!);
-  const perToken =
-    decodeMsPerTokenAt(t.models.decodeMsPerToken[k]!, t.models.decodeSlope[k]!, batch) * q.costFactor;
+  const perToken = decodeMs(t.models.decodeMsPerToken[k]!, t.models.decodeSlope[k]!, 1, batch, q.costFactor);
   const before =
     rttTerm(view, q, i) + queueTerm(view, q, i) + coldStartTerm(view, q, i) + dataFetchTerm(view, q, i);
   const service = serviceTerm(view, q, i);

@@ -50,11 +50,14 @@ export interface Dynamics {
   readonly metroRttMeasured: Uint8Array;
 }
 
-export function createDynamics(t: Topology): Dynamics {
-  const n = t.n;
+/**
+ * Where each (node, model)'s weights sit at the start, `node × models + model` → TIER_* code: the fastest
+ * tier among the node's holdings, TIER_GPU for every model a proxy (`api`) lists, TIER_REMOTE otherwise.
+ * The router's telemetry and the simulator's truth both start from this.
+ */
+export function initialTiers(t: Topology): Uint8Array {
   const m = t.models.count;
-  const tier = new Uint8Array(n * m).fill(TIER_REMOTE);
-  const usedGb = new Float64Array(n);
+  const tier = new Uint8Array(t.n * m).fill(TIER_REMOTE);
   t.nodes.forEach((node, i) => {
     for (const h of node.models) {
       const k = t.models.index.get(h.model);
@@ -63,9 +66,19 @@ export function createDynamics(t: Topology): Dynamics {
       const cell = i * m + k;
       if (code < tier[cell]!) tier[cell] = code;
     }
-    if (t.accel[i] === ACCEL_API) return;
-    for (let k = 0; k < m; k++) if (tier[i * m + k] === TIER_GPU) usedGb[i]! += t.models.weightsGb[k]!;
   });
+  return tier;
+}
+
+export function createDynamics(t: Topology): Dynamics {
+  const n = t.n;
+  const m = t.models.count;
+  const tier = initialTiers(t);
+  const usedGb = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (t.accel[i] === ACCEL_API) continue;
+    for (let k = 0; k < m; k++) if (tier[i * m + k] === TIER_GPU) usedGb[i]! += t.models.weightsGb[k]!;
+  }
   return {
     healthy: new Uint8Array(n).fill(1),
     running: new Int32Array(n),

@@ -17,7 +17,7 @@ const model = (id: string, weightsGb: number) =>
       api: { prefillMsPer1k: 1, decodeMsPerToken: 1 },
     },
   });
-const MODELS = [model('small', 10), model('big', 140), model('huge', 700)];
+const MODELS = [model('small', 10), model('big', 130), model('huge', 700)];
 
 function node(id: string, metro: string, extra: Partial<NodeInput> = {}): Node {
   const m = metroById(metro)!;
@@ -46,9 +46,10 @@ function state() {
 }
 
 describe('NetworkState', () => {
-  it('indexes as capable only the nodes whose memory holds the weights (and proxies only for what they list)', () => {
+  it('indexes as capable only the nodes whose memory holds the weights plus 20% (and proxies only for what they list)', () => {
     const t = state().topology;
-    // 2 × 80 GB holds small (10) and big (140) but not huge (700); the proxy serves only huge, which it lists.
+    // 2 × 80 = 160 GB holds small (10 × 1.2 = 12) and big (130 × 1.2 = 156) but not huge (700); the proxy
+    // serves only huge, which it lists.
     expect([0, 1, 2].map((m) => t.capableCount(m))).toEqual([2, 2, 1]);
     expect(t.canServe(2, 2)).toBe(true);
     expect(t.canServe(2, 0)).toBe(false);
@@ -71,7 +72,7 @@ describe('NetworkState', () => {
     const view = s.snapshot(1000);
     expect(view.dyn.tier[0]).toBe(TIER_HOST_RAM); // small moved from GPU to host RAM
     expect(view.dyn.tier[1]).toBe(TIER_GPU); // big is now resident
-    expect(view.dyn.usedGb[0]).toBe(140);
+    expect(view.dyn.usedGb[0]).toBe(130);
     expect([view.dyn.running[0], view.dyn.queued[0], view.dyn.reportedAtMs[0]]).toEqual([3, 1, 500]);
     expect(view.dyn.healthy[1]).toBe(0);
     expect([view.dyn.loadingModel[1], view.dyn.loadingRemainingMs[1]]).toEqual([0, 4000]);

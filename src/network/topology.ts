@@ -1,20 +1,13 @@
 import { InputError, type InputIssue } from '../errors.js';
 import { rttMs as geoRttMs } from '../geo/rtt-model.js';
+import { canServe, residentCapacityGb } from '../model/capability.js';
 import type { Dataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
 import type { Node, Role } from '../model/node.js';
 import { type Buckets, buildBuckets, type RunBuckets, runEnds } from './csr.js';
 import { buildLabelIndex, type LabelIndex } from './labels.js';
 import { buildMetroTable, type MetroTable, type RttFunction } from './metros.js';
-import {
-  ACCEL_API,
-  ACCEL_CPU,
-  ACCEL_INDEX,
-  acceleratorRank,
-  buildModelTable,
-  MODE_INDEX,
-  type ModelTable,
-} from './models.js';
+import { ACCEL_INDEX, acceleratorRank, buildModelTable, MODE_INDEX, type ModelTable } from './models.js';
 
 export const ROLE_INFERENCE = 1;
 export const ROLE_FULL = 2;
@@ -71,13 +64,15 @@ export class Topology {
    * nodes in this order, so a search that stops early sees the fast machines first.
    */
   readonly speedOrder: Int32Array;
-  /** Accelerator memory in GB (host RAM for `cpu`, unlimited for `api`). */
+  /** Resident capacity in GB (`residentCapacityGb`: accelerator memory, host RAM for `cpu`, unlimited for `api`). */
   readonly memGb: Float64Array;
   readonly slots: Int32Array;
   readonly price: Float64Array;
   readonly roleBits: Uint8Array;
   /** Bit `1 << mode` per verification mode the node can execute in. */
   readonly modeBits: Uint8Array;
+  /** Host RAM capacity, GB (copies of weights kept off the accelerator). */
+  readonly hostRamGb: Float64Array;
   readonly hostRamGBps: Float64Array;
   readonly localDiskGBps: Float64Array;
   readonly remoteGBps: Float64Array;
@@ -119,11 +114,8 @@ export class Topology {
     this.speedOrder = Int32Array.from({ length: n }, (_, i) => i).sort(
       (a, b) => this.accelRank[this.accel[a]!]! - this.accelRank[this.accel[b]!]! || a - b,
     );
-    this.memGb = Float64Array.from(nodes, (x) => {
-      if (x.hardware.accelerator === 'api') return Number.POSITIVE_INFINITY;
-      if (x.hardware.accelerator === 'cpu') return x.storage.hostRamGb;
-      return x.hardware.count * x.hardware.memoryGb;
-    });
+    this.memGb = Float64Array.from(nodes, (x) => residentCapacityGb(x.hardware, x.storage));
+    this.hostRamGb = Float64Array.from(nodes, (x) => x.storage.hostRamGb);
     this.slots = Int32Array.from(nodes, (x) => x.slots);
     this.price = Float64Array.from(nodes, (x) => x.pricePer1kTokens);
     this.roleBits = Uint8Array.from(nodes, (x) => x.roles.reduce((b, r) => b | ROLE_BITS[r], 0));
@@ -153,21 +145,9 @@ export class Topology {
     if (issues.length > 0) throw new InputError('network', issues);
   }
 
-  /**
-   * Whether node `i` can serve model `m` at all: an inference node whose accelerator class has a
-   * performance entry for the model and whose memory holds the weights; a proxy (`api`) node only for the
-   * models it lists.
-   */
+  /** Whether node `i` can serve model `m` at all: the capability rule of `src/model/capability.ts`. */
   canServe(i: number, m: number): boolean {
-    if (!(this.roleBits[i]! & ROLE_INFERENCE)) return false;
-    const accel = this.accel[i]!;
-    if (!this.models.served[m * ACCEL_INDEX.size + accel]) return false;
-    if (accel === ACCEL_API) {
-      const id = this.models.ids[m];
-      return this.nodes[i]!.models.some((h) => h.model === id);
-    }
-    if (accel === ACCEL_CPU) return this.memGb[i]! >= this.models.weightsGb[m]!;
-    return this.memGb[i]! >= this.models.weightsGb[m]!;
+    return canServe(this.nodes[i]!, this.models.models[m]!);
   }
 
   /** Number of nodes capable of model `m`. */

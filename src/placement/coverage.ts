@@ -1,9 +1,22 @@
-import { FIT_HEADROOM } from '../model/catalog/derive.js';
+import { type CapabilityModel, residentFootprintGb } from '../model/capability.js';
 import type { PlacementModel, SiteInput } from './types.js';
 
-/** Whether a site can keep a model warm: its accelerator runs the model and the model fits. */
+/**
+ * Whether a site can keep a model warm: the capability rule of `src/model/capability.ts` in the whole GB
+ * the knapsack counts (its accelerator runs the model, and the footprint with headroom, rounded up, fits
+ * in the site's memory, rounded down; the same answer as the rule for a site with whole-GB memory).
+ */
 export function canServe(site: Pick<SiteInput, 'accelerator' | 'memoryGb'>, model: PlacementModel): boolean {
   return model.accelerators.includes(site.accelerator) && model.footprintGb <= Math.floor(site.memoryGb);
+}
+
+/** A placement model as the capability rule reads it (its accelerator list as performance entries). */
+export function capabilityModel(model: PlacementModel): CapabilityModel {
+  return {
+    id: model.id,
+    weightsGb: model.weightsGb,
+    performance: Object.fromEntries(model.accelerators.map((a) => [a, true])),
+  };
 }
 
 /**
@@ -20,5 +33,5 @@ export function coverageValue(t: number, rho: number): number {
  * activations), rounded up.
  */
 export function footprintGb(weightsGb: number): number {
-  return Math.max(1, Math.ceil(weightsGb * FIT_HEADROOM - 1e-9));
+  return Math.max(1, Math.ceil(residentFootprintGb(weightsGb) - 1e-9));
 }

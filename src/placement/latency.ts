@@ -1,5 +1,7 @@
 import { fastestSourceGBps, transferMs } from '../estimate/cold-start.js';
+import { type CapabilityModel, canServe } from '../model/capability.js';
 import { type Node, STORAGE_TIERS } from '../model/node.js';
+import { capabilityModel } from './coverage.js';
 import type { DemandPoint, PlacementModel, RttFn } from './types.js';
 import { weightedQuantile } from './weighted-quantile.js';
 
@@ -43,10 +45,9 @@ interface Place {
   cold: Float64Array;
 }
 
-function coldStartOf(node: Node, model: PlacementModel): number {
-  const { accelerator, count, memoryGb } = node.hardware;
-  if (!model.accelerators.includes(accelerator)) return Number.POSITIVE_INFINITY;
-  if (accelerator !== 'api' && count * memoryGb < model.footprintGb) return Number.POSITIVE_INFINITY;
+/** Cold start (ms) of `model` on `node`; Infinity when the node cannot serve it (`src/model/capability.ts`). */
+export function coldStartOf(node: Node, model: CapabilityModel): number {
+  if (!canServe(node, model)) return Number.POSITIVE_INFINITY;
   const held = node.models.find((h) => h.model === model.id);
   const tier = held === undefined ? STORAGE_TIERS.length - 1 : STORAGE_TIERS.indexOf(held.tier);
   const s = node.storage;
@@ -66,12 +67,15 @@ export class ServiceLevelTracker {
   /** Per demand point: RTT to each place, in place order. */
   private readonly rtts: number[][];
   private readonly modelIndex: Map<string, number>;
+  /** The models as the capability rule reads them. */
+  private readonly capability: CapabilityModel[];
 
   constructor(
     private readonly world: LatencyWorld,
     nodes: readonly Node[],
   ) {
     this.modelIndex = new Map(world.models.map((m, i) => [m.id, i] as const));
+    this.capability = world.models.map(capabilityModel);
     this.rtts = world.demand.map(() => []);
     for (const n of nodes) this.addNode(n);
   }
@@ -107,7 +111,7 @@ export class ServiceLevelTracker {
     const place = this.place(node.location.metro);
     for (const h of node.models)
       if (h.tier === 'gpu') this.markWarm(place, node.labels.provider.value, h.model);
-    this.world.models.forEach((model, m) => {
+    this.capability.forEach((model, m) => {
       const c = coldStartOf(node, model);
       if (c < place.cold[m]!) place.cold[m] = c;
     });

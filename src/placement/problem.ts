@@ -1,5 +1,6 @@
 import { metroById } from '../geo/metros.js';
 import { rttMs } from '../geo/rtt-model.js';
+import { residentCapacityGb } from '../model/capability.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import type { Scenario } from '../scenario/types.js';
@@ -77,7 +78,7 @@ export function spareSlots(nodes: readonly Node[], models: readonly Model[]): Si
   for (const n of nodes) {
     if (!serves(n) || n.hardware.accelerator === 'api') continue;
     const used = warmModels(n).reduce((s, id) => s + (size.get(id) ?? 0), 0);
-    const spare = Math.floor(n.hardware.count * n.hardware.memoryGb - used);
+    const spare = Math.floor(residentCapacityGb(n.hardware, n.storage) - used);
     if (spare < 1) continue;
     const labels = labelsOf(n);
     const key = [n.location.metro, labels.provider, labels.asn, n.hardware.accelerator].join('|');

@@ -1,3 +1,4 @@
+import { residentCapacityGb } from '../model/capability.js';
 import type { Node } from '../model/node.js';
 import { concentration } from '../resilience/concentration.js';
 import { marginalEffect } from '../resilience/marginal.js';
@@ -51,7 +52,8 @@ function siteOf(node: Node): SiteInput {
     labels,
     accelerator: node.hardware.accelerator,
     count: node.hardware.count,
-    memoryGb: node.hardware.count * node.hardware.memoryGb,
+    // Memory for warm models as the capability rule counts it (host RAM on cpu); a proxy keeps nothing warm.
+    memoryGb: node.hardware.accelerator === 'api' ? 0 : residentCapacityGb(node.hardware, node.storage),
     costUsdMonth: 0,
   };
 }

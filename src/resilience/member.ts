@@ -1,3 +1,4 @@
+import { canServe } from '../model/capability.js';
 import { KNOWN_DIMENSIONS } from '../model/labels.js';
 
 /**
@@ -14,6 +15,8 @@ export interface Member {
   /** Concurrent request slots (compute capacity). */
   slots?: number;
   hardware?: { readonly accelerator: string; readonly count: number; readonly memoryGb: number };
+  /** Host RAM; a `cpu` node runs models from it. */
+  storage?: { readonly hostRamGb: number };
   /** Models held at start and in which tier; `gpu` means warm. */
   models?: ReadonlyArray<{ readonly model: string; readonly tier: string }>;
   location?: { readonly lat: number; readonly lon: number; readonly metro?: string };
@@ -42,16 +45,12 @@ export function isWarm(member: Member, modelId: string): boolean {
 }
 
 /**
- * The member could serve the model after loading it: it has the inference role (when roles are given),
- * an accelerator class the model has performance numbers for, and enough accelerator memory for the
- * weights (`api` proxy nodes need no memory).
+ * The member could serve the model after loading it: the capability rule of `src/model/capability.ts`
+ * (inference role when roles are given, a performance entry for its accelerator class, the weights with
+ * headroom fit its memory; an `api` proxy only for the models it lists). No hardware: not capable.
  */
 export function isCapable(member: Member, model: ModelLike): boolean {
-  const hw = member.hardware;
-  if (hw === undefined) return false;
-  if (member.roles !== undefined && !member.roles.includes('inference')) return false;
-  if (model.performance[hw.accelerator] === undefined) return false;
-  return hw.accelerator === 'api' || hw.count * hw.memoryGb >= model.weightsGb;
+  return canServe(member, model);
 }
 
 /**

@@ -4,7 +4,8 @@ import { encodeDimensions } from './encode.js';
 import { type DomainCut, modelResilience } from './models.js';
 import { replicaIndex } from './replicas.js';
 
-const llama = { id: 'llama-70b', weightsGb: 140, performance: { h100: {}, 'a100-80': {} } };
+// 130 GB × 1.2 headroom = 156 GB: fits 2 × 80 GB (the capability rule of src/model/capability.ts).
+const llama = { id: 'llama-70b', weightsGb: 130, performance: { h100: {}, 'a100-80': {} } };
 const small = { id: 'qwen-7b', weightsGb: 15, performance: { h100: {}, l4: {} } };
 
 const h100x2 = { accelerator: 'h100' as const, count: 2, memoryGb: 80 };

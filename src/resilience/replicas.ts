@@ -1,3 +1,4 @@
+import { residentCapacityGb } from '../model/capability.js';
 import { isCapable, type Member, type ModelLike } from './member.js';
 
 /**
@@ -10,7 +11,10 @@ export interface ReplicaIndex {
   capable: Int32Array[];
 }
 
-/** Members with the same accelerator class, total accelerator memory and inference role. */
+/**
+ * Members with the same accelerator class, resident capacity and inference role. A proxy (`api`) member
+ * serves only the models it lists, so each one is a shape of its own.
+ */
 interface Shape {
   sample: Member;
   memory: number;
@@ -24,8 +28,8 @@ function sameMemory(a: number, b: number): boolean {
 }
 
 /**
- * Indexes warm and capable replicas of every model. Capability depends only on hardware and roles, so it
- * is decided once per distinct hardware shape rather than once per member.
+ * Indexes warm and capable replicas of every model. Capability depends only on hardware, host RAM and
+ * roles (and a proxy's list), so it is decided once per distinct shape rather than once per member.
  */
 export function replicaIndex(members: readonly Member[], models: readonly ModelLike[]): ReplicaIndex {
   const position = new Map(models.map((m, i) => [m.id, i] as const));
@@ -49,14 +53,15 @@ export function replicaIndex(members: readonly Member[], models: readonly ModelL
     const hw = m.hardware;
     if (hw === undefined || models.length === 0) continue;
     const inference = m.roles === undefined || m.roles.includes('inference');
-    const memory = hw.count * hw.memoryGb;
+    const memory = residentCapacityGb(hw, m.storage);
+    const proxy = hw.accelerator === 'api';
     let candidates = byAccelerator.get(hw.accelerator);
     if (candidates === undefined) {
       candidates = [];
       byAccelerator.set(hw.accelerator, candidates);
     }
     let shape: Shape | undefined;
-    for (let k = 0; k < candidates.length && shape === undefined; k++) {
+    for (let k = 0; k < candidates.length && shape === undefined && !proxy; k++) {
       const s = candidates[k]!;
       if (s.inference === inference && sameMemory(s.memory, memory)) shape = s;
     }

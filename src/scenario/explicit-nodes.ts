@@ -1,10 +1,10 @@
 import { metroById } from '../geo/metros.js';
 import { providerById } from '../geo/providers.js';
 import { ACCELERATORS } from '../model/accelerators.js';
+import { residentCapacityGb, residentFootprintGb } from '../model/capability.js';
 import type { Label } from '../model/labels.js';
 import type { Model } from '../model/model.js';
 import { type Node, Storage } from '../model/node.js';
-import { residentCapacityGb, residentFootprintGb } from './fit.js';
 import type { IssueList } from './issues.js';
 import type { ExplicitNodeInput } from './schema.js';
 import { unknownAsn } from './unknown-asn.js';
@@ -74,7 +74,7 @@ export function resolveExplicitNode(
         h.model,
       );
     }
-    warmGb += residentFootprintGb(model);
+    warmGb += residentFootprintGb(model.weightsGb);
   });
   const capacity = residentCapacityGb(hardware, storage);
   if (warmGb > capacity) {

@@ -1,7 +1,7 @@
+import { canHold, residentCapacityGb, residentFootprintGb } from '../model/capability.js';
 import type { Model } from '../model/model.js';
 import type { Hardware, Holding, Storage } from '../model/node.js';
 import type { Rng } from '../util/rng.js';
-import { canServe, residentCapacityGb, residentFootprintGb } from './fit.js';
 
 /** The warm-model policy of a generator, as parsed. */
 export interface WarmPolicy {
@@ -45,7 +45,7 @@ export function servableModels(
   hardware: Hardware,
   storage: Storage,
 ): RankedModel[] {
-  return ranked.filter((r) => canServe(r.model, hardware, storage));
+  return ranked.filter((r) => canHold(r.model, hardware, storage));
 }
 
 /**
@@ -69,7 +69,7 @@ export function fillTiers(
   let disk = 0;
   for (const { model } of order) {
     if (warm >= policy.k && ram >= policy.hostRam && disk >= policy.localDisk) break;
-    const footprint = residentFootprintGb(model);
+    const footprint = residentFootprintGb(model.weightsGb);
     if (warm < policy.k && footprint <= gpuFree) {
       out.push({ model: model.id, tier: 'gpu' });
       warm++;

@@ -52,6 +52,8 @@ export interface AttemptInput {
   path: string;
   body: string;
   stream: boolean;
+  /** The `x-meridian-hop` chain to send (see Upstreams). */
+  hop?: string;
   /** Cancels the attempt (client gone, hedge lost); none for requests that always run to the end. */
   signal?: AbortSignal;
   limits: AttemptLimits;
@@ -196,6 +198,7 @@ async function attemptBuffered(
       body: input.body,
       headers: JSON_HEADERS,
       signal: watch.signal,
+      ...(input.hop === undefined ? {} : { hop: input.hop }),
     });
   } catch (e) {
     return watch.failure(nodeId, e);
@@ -230,6 +233,7 @@ async function attemptStream(
       body: input.body,
       headers: STREAM_HEADERS,
       signal: watch.signal,
+      ...(input.hop === undefined ? {} : { hop: input.hop }),
     });
   } catch (e) {
     return watch.failure(nodeId, e);

@@ -7,6 +7,7 @@ import { Id, LatLon } from '../model/common.js';
 import { Model } from '../model/model.js';
 import { POLICY_NAMES } from '../model/policies.js';
 import { parseOrThrow } from '../model/validate.js';
+import { parseCidr } from './endpoint-rules.js';
 
 /**
  * The coordinator's configuration (`meridian serve --config FILE`): one schema holds every default, one
@@ -127,6 +128,20 @@ const Routing = z.strictObject({
   seed: z.number().int().default(1),
 });
 
+const RegistryOptions = z.strictObject({
+  /**
+   * CIDR ranges a node endpoint may point into although they are loopback, private, link-local or
+   * metadata addresses (refused otherwise); the local fleet lists loopback.
+   */
+  allowEndpoints: z
+    .array(
+      z.string().refine((s) => parseCidr(s) !== undefined, 'an IPv4 or IPv6 CIDR range such as 10.0.0.0/8'),
+    )
+    .default([]),
+  /** Time an endpoint has to answer the proof of control at registration. */
+  proofTimeoutMs: z.number().positive().max(60_000).default(2000),
+});
+
 const Receipts = z.strictObject({
   keep: z.number().int().min(0).default(100_000),
   flushMs: z.number().int().min(1).default(25),
@@ -150,6 +165,7 @@ export const ServerConfig = z
     gateway: Gateway.default(Gateway.parse({})),
     telemetry: Telemetry.default(Telemetry.parse({})),
     routing: Routing.default(Routing.parse({})),
+    registry: RegistryOptions.default(RegistryOptions.parse({})),
     receipts: Receipts.default(Receipts.parse({})),
   })
   .superRefine((c, ctx) => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { BUILTIN_MODELS } from '../model/catalog/models.js';
@@ -9,6 +10,8 @@ import type { RegistryStore } from '../store/registry-store.js';
 import { BreakerBoard, domainKeys } from './breakers.js';
 import type { ServerConfig } from './config.js';
 import { type Decide, routeDecider } from './decide.js';
+import { EndpointGuard, type Resolve } from './endpoint-guard.js';
+import { type ControlCheck, httpControlCheck } from './endpoint-proof.js';
 import { HedgeBudget } from './hedge-budget.js';
 import { LiveNetwork } from './live-network.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
@@ -25,11 +28,18 @@ export interface CoordinatorDeps {
   store: RegistryStore;
   now?: () => number;
   decide?: Decide;
+  /** The proof of control of an endpoint (default: over HTTP, `registry.proofTimeoutMs`). */
+  controlCheck?: ControlCheck;
+  /** Host name resolution for endpoint checks (default: the system resolver). */
+  resolve?: Resolve;
 }
 
 /** Every part of the running coordinator, wired once; route handlers receive this object. */
 export interface Coordinator {
   config: ServerConfig;
+  /** Random per process: the gateway's mark in `x-meridian-hop`, so a request that comes back is refused. */
+  instanceId: string;
+  guard: EndpointGuard;
   /** Where a request without client hints comes from: `gateway.client` and its nearest catalog metro. */
   defaultClient: { lat: number; lon: number; metro: string };
   now: () => number;
@@ -78,7 +88,18 @@ function policyOf(config: ServerConfig): Policy {
       ]);
     return policyByName(r.policy);
   }
-  const profiles = loadProfiles(readFileSync(r.profilesFile, 'utf8'), r.profilesFile);
+  let text: string;
+  try {
+    text = readFileSync(r.profilesFile, 'utf8');
+  } catch (e) {
+    throw new InputError(r.profilesFile, [
+      {
+        path: '',
+        message: `routing.profilesFile cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      },
+    ]);
+  }
+  const profiles = loadProfiles(text, r.profilesFile);
   const p = profiles.get(r.policy);
   if (p === undefined)
     throw new InputError(r.profilesFile, [
@@ -100,7 +121,14 @@ export function modelCatalog(extra: readonly Model[]): Model[] {
 export async function createCoordinator(config: ServerConfig, deps: CoordinatorDeps): Promise<Coordinator> {
   const now = deps.now ?? Date.now;
   const g = config.gateway;
-  const registry = new Registry(deps.store, config, now);
+  const instanceId = randomUUID();
+  const guard = new EndpointGuard({
+    allow: config.registry.allowEndpoints,
+    check: deps.controlCheck ?? httpControlCheck(config.registry.proofTimeoutMs),
+    resolveTimeoutMs: config.registry.proofTimeoutMs,
+    ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }),
+  });
+  const registry = new Registry(deps.store, config, now, guard);
   const breakers = new BreakerBoard({
     failures: g.breaker.failures,
     cooldownMs: g.breaker.cooldownMs,
@@ -120,6 +148,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     connectTimeoutMs: g.connectTimeoutMs,
     headersTimeoutMs: g.headersTimeoutMs,
     bodyTimeoutMs: g.bodyTimeoutMs,
+    hop: instanceId,
   });
   registry.onEvent((e) => {
     if (e.type === 'upsert') {
@@ -154,6 +183,8 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   const receipts = new ReceiptLog(deps.store, config.receipts);
   return {
     config,
+    instanceId,
+    guard,
     defaultClient: { ...g.client, metro: nearestCatalogMetro(g.client) },
     now,
     store: deps.store,

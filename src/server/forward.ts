@@ -58,6 +58,8 @@ export interface ForwardInput {
   limits: (nodeId: string) => AttemptLimits;
   /** Clock time (`Date.now()`) of the client's deadline; +Infinity when none. */
   deadlineAt: number;
+  /** The `x-meridian-hop` chain every attempt carries. */
+  hop?: string;
 }
 
 export async function forward(
@@ -108,6 +110,7 @@ export async function forward(
       stream: input.stream,
       limits,
       ...(signal === undefined ? {} : { signal }),
+      ...(input.hop === undefined ? {} : { hop: input.hop }),
     });
     void promise.finally(() => deps.end?.(nodeId));
     return { promise, cancel };

@@ -45,6 +45,24 @@ export class UnavailableError extends MeridianError {
   }
 }
 
+/**
+ * A node endpoint that is not the node's own: in a refused address range or the coordinator itself
+ * (`endpoint_refused`), already another node's (`endpoint_taken`), or not answering the proof of control
+ * with the node's key (`proof_failed`).
+ */
+export class EndpointError extends MeridianError {
+  constructor(code: 'endpoint_refused' | 'endpoint_taken' | 'proof_failed', message: string) {
+    super(code, message);
+  }
+}
+
+/** A gateway request that already passed through this coordinator (or too many): proxying it would loop. */
+export class LoopError extends MeridianError {
+  constructor(message: string) {
+    super('loop_detected', message);
+  }
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; issues?: unknown; served?: string[] };
 }
@@ -109,6 +127,8 @@ function statusOf(error: unknown): number {
   if (error instanceof ForbiddenError) return 403;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
+  if (error instanceof EndpointError) return error.code === 'endpoint_taken' ? 409 : 403;
+  if (error instanceof LoopError) return 508;
   if (error instanceof UnavailableError)
     return error.code === 'upstream_failed' ? 502 : error.code === 'deadline_exceeded' ? 504 : 503;
   return 500;

@@ -1,3 +1,4 @@
+import { transferMs } from '../estimate/cold-start.js';
 import { metroById } from '../geo/metros.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
@@ -206,7 +207,7 @@ export class LiveNetwork {
     return (modelId, progress) => {
       const m = t.models.index.get(modelId);
       if (m === undefined) return 0;
-      return ((1 - progress) * t.models.weightsGb[m]! * 1000) / t.localDiskGBps[i]!;
+      return transferMs((1 - progress) * t.models.weightsGb[m]!, t.localDiskGBps[i]!);
     };
   }
 

@@ -14,9 +14,32 @@ import { parseOrThrow } from '../model/validate.js';
 const ModelName = z.string().min(1).max(256);
 const MaxTokens = z.number().int().min(1).max(10_000_000).nullish();
 
+/** The content parts the OpenAI chat API defines; any other part is refused before it reaches a node. */
+const ContentPart = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('text'), text: z.string() }),
+  z.looseObject({
+    type: z.literal('image_url'),
+    image_url: z.looseObject({ url: z.string().min(1), detail: z.enum(['auto', 'low', 'high']).optional() }),
+  }),
+  z.looseObject({
+    type: z.literal('input_audio'),
+    input_audio: z.looseObject({ data: z.string(), format: z.string().min(1).max(32) }),
+  }),
+  z.looseObject({
+    type: z.literal('file'),
+    file: z.looseObject({
+      file_data: z.string().optional(),
+      file_id: z.string().optional(),
+      filename: z.string().optional(),
+    }),
+  }),
+  z.looseObject({ type: z.literal('refusal'), refusal: z.string() }),
+]);
+
+/** A chat message: its content is text or a list of content parts (or null, for assistant tool calls). */
 const Message = z.looseObject({
   role: z.string().min(1).max(64),
-  content: z.union([z.string(), z.array(z.unknown()), z.null()]).optional(),
+  content: z.union([z.string(), z.array(ContentPart).max(10_000), z.null()]).optional(),
 });
 
 export const ChatBody = z.looseObject({

@@ -15,7 +15,8 @@ import {
   UpdatePayload,
 } from '../wire/protocol.js';
 import type { ServerConfig } from './config.js';
-import { AuthError, ConflictError, ForbiddenError } from './http-errors.js';
+import { type EndpointGuard, endpointKey } from './endpoint-guard.js';
+import { AuthError, ConflictError, EndpointError, ForbiddenError } from './http-errors.js';
 
 /** A registered node as the coordinator holds it in memory. */
 export interface RegisteredNode {
@@ -53,11 +54,14 @@ export function bearer(header: string | undefined): string | undefined {
 export class Registry {
   private readonly nodes = new Map<string, RegisteredNode>();
   private readonly listeners: ((e: RegistryEvent) => void)[] = [];
+  /** Endpoints being admitted (resolution and proof take time): normalised endpoint → node id. */
+  private readonly claims = new Map<string, string>();
 
   constructor(
     private readonly store: RegistryStore,
     private readonly config: ServerConfig,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
+    private readonly guard: EndpointGuard,
   ) {}
 
   /** Seeds the config's operator tokens into the store and loads every stored node. */
@@ -121,6 +125,22 @@ export class Registry {
         'key_mismatch',
         `node ${descriptor.id} is registered with another key; deregister it first`,
       );
+    const release = this.claim(descriptor.id, payload.endpoint);
+    try {
+      await this.guard.admit(descriptor.id, payload.endpoint, key, this.endpoints());
+      return await this.admitted(operator, payload, descriptor, key);
+    } finally {
+      release();
+    }
+  }
+
+  private async admitted(
+    operator: string,
+    payload: RegisterPayload,
+    descriptor: Descriptor,
+    key: KeyObject,
+  ): Promise<RegisterResponse> {
+    const existing = this.nodes.get(descriptor.id);
     const now = this.now();
     const record: NodeRecord = {
       id: descriptor.id,
@@ -149,6 +169,22 @@ export class Registry {
       throw new InputError('body.payload', [
         { path: 'node.id', message: `must stay ${nodeId}`, value: descriptor.id },
       ]);
+    const to = payload.endpoint;
+    const moves = to !== undefined && endpointKey(to) !== endpointKey(node.record.endpoint);
+    const release = moves ? this.claim(nodeId, to) : () => {};
+    try {
+      if (moves) await this.guard.admit(nodeId, to, node.key, this.endpoints());
+      return await this.saveUpdate(node, descriptor, payload);
+    } finally {
+      release();
+    }
+  }
+
+  private async saveUpdate(
+    node: RegisteredNode,
+    descriptor: Descriptor,
+    payload: UpdatePayload,
+  ): Promise<RegisteredNode> {
     const record: NodeRecord = {
       ...node.record,
       descriptor,
@@ -181,6 +217,25 @@ export class Registry {
     const { payload } = await this.verifySigned('heartbeat', envelope, HeartbeatPayload);
     this.emit({ type: 'heartbeat', nodeId: payload.nodeId, heartbeat: payload, receivedAt: this.now() });
     return payload;
+  }
+
+  private *endpoints(): Iterable<{ id: string; endpoint: string }> {
+    for (const n of this.nodes.values()) yield { id: n.record.id, endpoint: n.record.endpoint };
+  }
+
+  /**
+   * Reserves an endpoint while it is admitted and saved, so two registrations racing for one endpoint
+   * cannot both pass the alias check; the returned function releases it.
+   */
+  private claim(nodeId: string, endpoint: string): () => void {
+    const k = endpointKey(endpoint);
+    const holder = this.claims.get(k);
+    if (holder !== undefined && holder !== nodeId)
+      throw new EndpointError('endpoint_taken', `endpoint ${endpoint} is being registered by node ${holder}`);
+    this.claims.set(k, nodeId);
+    return () => {
+      if (this.claims.get(k) === nodeId) this.claims.delete(k);
+    };
   }
 
   private async save(node: RegisteredNode): Promise<void> {

@@ -5,9 +5,30 @@ import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
 import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';
-import { UnavailableError, UnknownModelError } from './http-errors.js';
+import { LoopError, UnavailableError, UnknownModelError } from './http-errors.js';
 import { type ChatBody, type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
 import { receiptId } from './receipt-id.js';
+import { HOP_HEADER } from './upstream.js';
+
+/** Gateways a request may have passed through before this one refuses it (a loop through several). */
+export const MAX_HOPS = 8;
+
+/**
+ * The `x-meridian-hop` chain to send on: the incoming one plus this coordinator. LoopError when the
+ * request already passed here (a node endpoint that leads back to this gateway) or through too many.
+ */
+export function hopChain(header: string | string[] | undefined, self: string): string {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const hops = text
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+  if (hops.includes(self))
+    throw new LoopError('the request came back to the gateway it passed through: a node endpoint loops');
+  if (hops.length >= MAX_HOPS)
+    throw new LoopError(`the request passed through ${hops.length} gateways (at most ${MAX_HOPS - 1})`);
+  return [...hops, self].join(', ');
+}
 
 /**
  * The OpenAI-compatible gateway: `/v1/chat/completions`, `/v1/completions` (streamed or not) and
@@ -76,6 +97,7 @@ async function proxy(
   const started = c.now();
   const wall = Date.now();
   const g = c.config.gateway;
+  const hop = hopChain(req.headers[HOP_HEADER], c.instanceId);
   const body = parseBody(endpoint, req.body);
   const hints = readHints(req.headers, c.defaultClient);
   const deadlineAt = hints.deadlineMs === undefined ? Number.POSITIVE_INFINITY : wall + hints.deadlineMs;
@@ -143,7 +165,7 @@ async function proxy(
         ? {}
         : { hedge: { nodeId: decision.hedge, delayMs: g.hedge.delayMs } }),
     },
-    { path, body: bodyFor, stream, limits: (n) => limits.get(n)!, deadlineAt },
+    { path, body: bodyFor, stream, hop, limits: (n) => limits.get(n)!, deadlineAt },
     controller?.signal,
   );
 

@@ -1,8 +1,10 @@
-import type { AddressInfo } from 'node:net';
-import { UsageError } from '../errors.js';
-import { SqliteStore } from '../store/sqlite-store.js';
-import { type App, buildApp } from './app.js';
+import { type AddressInfo, isIP } from 'node:net';
+import { join } from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { SQLITE_FILE, SqliteStore } from '../store/sqlite-store.js';
+import { type App, buildApp, type ExtraRoutes } from './app.js';
 import type { ServerConfig } from './config.js';
+import { ensureDataDir } from './data-dir.js';
 
 /** A port that is taken or not allowed becomes a UsageError naming it; anything else is rethrown. */
 export function listenError(e: unknown, host: string, port: number): unknown {
@@ -13,7 +15,31 @@ export function listenError(e: unknown, host: string, port: number): unknown {
     );
   if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
     return new UsageError(`cannot listen on ${host}:${port} (${String(code)})`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL')
+    return new UsageError(`cannot listen on ${host}:${port}: no such host or address (${String(code)})`);
   return e;
+}
+
+/** A listen host that cannot be an address: dotted numbers that are not an IPv4 address (`999.1.1.1`). */
+export function checkListenHost(host: string): void {
+  if (host.trim() === '') throw new UsageError('the listen host must not be empty');
+  if (/^[\d.]+$/.test(host) && isIP(host) === 0)
+    throw new UsageError(`listen host ${JSON.stringify(host)} is not an IPv4 address (four numbers 0-255)`);
+}
+
+/** The SQLite store under `dataDir`; a file that is not a readable database is an InputError naming it. */
+function openStore(dataDir: string): SqliteStore {
+  ensureDataDir(dataDir);
+  try {
+    return new SqliteStore(dataDir, { receiptThread: true });
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_'))
+      throw new InputError(join(dataDir, SQLITE_FILE), [
+        { path: '', message: `not a usable meridian database (${code}: ${(e as Error).message})` },
+      ]);
+    throw e;
+  }
 }
 
 export interface Running extends App {
@@ -22,12 +48,16 @@ export interface Running extends App {
   stop(): Promise<void>;
 }
 
-/** Opens the SQLite store under the config's data directory, builds the app and listens. */
-export async function startServer(config: ServerConfig): Promise<Running> {
-  const store = new SqliteStore(config.dataDir, { receiptThread: true });
+/** Opens the SQLite store under the config's data directory, builds the app (with `extra` routes) and listens. */
+export async function startServer(
+  config: ServerConfig,
+  extra: readonly ExtraRoutes[] = [],
+): Promise<Running> {
+  checkListenHost(config.listen.host);
+  const store = config.dataDir === ':memory:' ? new SqliteStore(':memory:') : openStore(config.dataDir);
   let built: App;
   try {
-    built = await buildApp(config, { store });
+    built = await buildApp(config, { store }, extra);
     await built.app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (e) {
     await store.close();

@@ -6,7 +6,12 @@ export interface UpstreamOptions {
   connectTimeoutMs: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** This coordinator's mark, sent as `x-meridian-hop` on every request unless the request gives the chain. */
+  hop?: string;
 }
+
+/** The header that carries the gateways a request has passed through (comma-separated instance ids). */
+export const HOP_HEADER = 'x-meridian-hop';
 
 export interface UpstreamRequest {
   method: 'GET' | 'POST';
@@ -14,6 +19,8 @@ export interface UpstreamRequest {
   path: string;
   body?: string;
   headers?: Record<string, string>;
+  /** The `x-meridian-hop` value (the incoming chain and this coordinator); default: this coordinator. */
+  hop?: string;
   signal?: AbortSignal;
   /** Overrides the pool's headers timeout for this request (probes). */
   headersTimeoutMs?: number;
@@ -82,7 +89,7 @@ export class Upstreams {
     const res = await e.pool.request({
       method: req.method,
       path: e.prefix + req.path,
-      headers: req.headers,
+      headers: this.headers(req),
       body: req.body,
       signal: req.signal,
       ...(req.headersTimeoutMs === undefined ? {} : { headersTimeout: req.headersTimeoutMs }),
@@ -110,7 +117,7 @@ export class Upstreams {
           origin: e.origin,
           method: req.method,
           path: e.prefix + req.path,
-          headers: req.headers,
+          headers: this.headers(req),
           body: req.body,
           ...(req.headersTimeoutMs === undefined ? {} : { headersTimeout: req.headersTimeoutMs }),
         },
@@ -141,6 +148,11 @@ export class Upstreams {
         },
       );
     });
+  }
+
+  private headers(req: UpstreamRequest): Record<string, string> | undefined {
+    const hop = req.hop ?? this.opt.hop;
+    return hop === undefined ? req.headers : { ...req.headers, [HOP_HEADER]: hop };
   }
 
   async close(): Promise<void> {

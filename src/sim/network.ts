@@ -1,21 +1,14 @@
-import { ACCELERATOR_CLASSES } from '../model/common.js';
+import { fastestSourceGBps, transferMs } from '../estimate/cold-start.js';
 import type { Dataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
-import { acceleratorMemoryGb, type Node } from '../model/node.js';
+import type { Node } from '../model/node.js';
 import { VERIFICATION_REQUIREMENTS } from '../model/request.js';
+import { initialTiers, TIER_GPU, TIER_HOST_RAM, TIER_LOCAL_DISK, TIER_REMOTE } from '../network/dynamics.js';
+import { ACCEL_API, ACCEL_COUNT, MODE_COUNT } from '../network/models.js';
+import { ROLE_INFERENCE, Topology } from '../network/topology.js';
 
-/** Where a node holds a model's weights, fastest first. */
-export const TIER_GPU = 0;
-export const TIER_HOST_RAM = 1;
-export const TIER_LOCAL_DISK = 2;
-export const TIER_REMOTE = 3;
-
-const TIER_BY_NAME = {
-  gpu: TIER_GPU,
-  hostRam: TIER_HOST_RAM,
-  localDisk: TIER_LOCAL_DISK,
-  remote: TIER_REMOTE,
-};
+/** Where a node holds a model's weights, fastest first (the router's tier codes). */
+export { TIER_GPU, TIER_HOST_RAM, TIER_LOCAL_DISK, TIER_REMOTE };
 
 /** Number of verification requirements (`none`, `vanilla`, `tee`, `zkml`). */
 export const VREQ = VERIFICATION_REQUIREMENTS.length;
@@ -44,14 +37,21 @@ function indexLabel(nodes: readonly Node[], dimension: string): LabelIndex {
 }
 
 /**
- * The static facts of a simulated network in flat arrays: per node, per model, per (node, model) and per
- * (model, accelerator class). Built once per run; nothing here changes during a run.
+ * The static facts of a simulated network in flat arrays, read from the router's compiled `Topology` (one
+ * compilation of nodes, models, labels and capability for both): per node, per model, per (node, model) and
+ * per (model, accelerator class). The arrays below are views of the topology's or derived from it once per
+ * run (the requirement-indexed verification tables, the capable matrix, the initial tiers); nothing here
+ * changes during a run.
  */
 export class SimNetwork {
   readonly nodeCount: number;
   readonly modelCount: number;
-  readonly classOf: Int32Array;
+  readonly nodes: readonly Node[];
+  readonly models: readonly Model[];
+  /** Accelerator class index of each node (`ACCELERATOR_CLASSES` order). */
+  readonly classOf: Uint8Array;
   readonly slots: Int32Array;
+  /** Resident capacity, GB (`residentCapacityGb`: host RAM for `cpu`, unbounded for `api`). */
   readonly memoryGb: Float64Array;
   readonly isApi: Uint8Array;
   readonly hostRamGBps: Float64Array;
@@ -61,7 +61,7 @@ export class SimNetwork {
   readonly price: Float64Array;
   readonly inference: Uint8Array;
   readonly weightsGb: Float64Array;
-  /** [model * classes + class]; NaN when the class cannot run the model. */
+  /** [model * classes + class]; meaningful only where the class has numbers (see `capable`). */
   readonly prefillPer1k: Float64Array;
   readonly decodePerToken: Float64Array;
   readonly decodeSlope: Float64Array;
@@ -71,130 +71,100 @@ export class SimNetwork {
   readonly verifyMs: Float64Array;
   /** [node * VREQ + requirement]: 1 when the node can execute under the requirement. */
   readonly nodeMode: Uint8Array;
-  /** [node * models + model]: 1 when the node can serve the model (class has numbers, weights fit). */
+  /** [node * models + model]: 1 when the node can serve the model (`Topology.canServe`). */
   readonly capable: Uint8Array;
   /** Per model: the nodes that can serve it, ascending. */
   readonly capableNodes: Int32Array[];
-  /** [node * models + model]: tier holding the weights at the start. */
+  /** [node * models + model]: tier holding the weights at the start (`initialTiers`). */
   readonly initialTier: Uint8Array;
   readonly provider: LabelIndex;
   readonly operator: LabelIndex;
   /** Node indices holding each dataset, and the GB moved per request. */
   readonly datasetHolders: Int32Array[];
   readonly datasetGb: Float64Array;
-  readonly nodeIndex: Map<string, number>;
-  readonly modelIndex: Map<string, number>;
+  readonly nodeIndex: ReadonlyMap<string, number>;
+  readonly modelIndex: ReadonlyMap<string, number>;
 
-  constructor(
-    readonly nodes: readonly Node[],
-    readonly models: readonly Model[],
-    readonly datasets: readonly Dataset[],
-  ) {
-    const N = nodes.length;
-    const M = models.length;
-    const C = ACCELERATOR_CLASSES.length;
+  constructor(readonly topology: Topology) {
+    const t = topology;
+    const N = t.n;
+    const M = t.models.count;
     this.nodeCount = N;
     this.modelCount = M;
-    this.nodeIndex = new Map(nodes.map((n, i) => [n.id, i]));
-    this.modelIndex = new Map(models.map((m, i) => [m.id, i]));
-    const classIndex = new Map<string, number>(ACCELERATOR_CLASSES.map((c, i) => [c, i]));
-    this.classOf = Int32Array.from(nodes, (n) => classIndex.get(n.hardware.accelerator) ?? 0);
-    this.slots = Int32Array.from(nodes, (n) => n.slots);
-    // Same rule as the routing topology: a `cpu` node runs models from host RAM.
-    this.memoryGb = Float64Array.from(nodes, (n) =>
-      n.hardware.accelerator === 'cpu' ? n.storage.hostRamGb : acceleratorMemoryGb(n),
-    );
-    this.isApi = Uint8Array.from(nodes, (n) => (n.hardware.accelerator === 'api' ? 1 : 0));
-    this.hostRamGBps = Float64Array.from(nodes, (n) => n.storage.hostRamGBps);
-    this.localDiskGBps = Float64Array.from(nodes, (n) => n.storage.localDiskGBps);
-    this.remoteGBps = Float64Array.from(nodes, (n) => n.storage.remoteGBps);
-    this.hostRamGb = Float64Array.from(nodes, (n) => n.storage.hostRamGb);
-    this.price = Float64Array.from(nodes, (n) => n.pricePer1kTokens);
-    this.inference = Uint8Array.from(nodes, (n) => (n.roles.includes('inference') ? 1 : 0));
-    this.weightsGb = Float64Array.from(models, (m) => m.weightsGb);
+    this.nodes = t.nodes;
+    this.models = t.models.models;
+    this.nodeIndex = t.index;
+    this.modelIndex = t.models.index;
+    this.classOf = t.accel;
+    this.slots = t.slots;
+    this.memoryGb = t.memGb;
+    this.isApi = Uint8Array.from(t.accel, (a) => (a === ACCEL_API ? 1 : 0));
+    this.hostRamGBps = t.hostRamGBps;
+    this.localDiskGBps = t.localDiskGBps;
+    this.remoteGBps = t.remoteGBps;
+    this.hostRamGb = t.hostRamGb;
+    this.price = t.price;
+    this.inference = Uint8Array.from(t.roleBits, (b) => (b & ROLE_INFERENCE ? 1 : 0));
+    this.weightsGb = t.models.weightsGb;
+    this.prefillPer1k = t.models.prefillMsPer1k;
+    this.decodePerToken = t.models.decodeMsPerToken;
+    this.decodeSlope = t.models.decodeSlope;
 
-    this.prefillPer1k = new Float64Array(M * C).fill(Number.NaN);
-    this.decodePerToken = new Float64Array(M * C).fill(Number.NaN);
-    this.decodeSlope = new Float64Array(M * C).fill(Number.NaN);
-    models.forEach((m, mi) => {
-      for (const [cls, perf] of Object.entries(m.performance)) {
-        const c = classIndex.get(cls);
-        if (c === undefined || !perf) continue;
-        this.prefillPer1k[mi * C + c] = perf.prefillMsPer1k;
-        this.decodePerToken[mi * C + c] = perf.decodeMsPerToken;
-        this.decodeSlope[mi * C + c] = perf.decodeSlope;
-      }
-    });
-
+    // Requirement r ≥ 1 is execution mode r − 1 (vanilla, tee, zkml); `none` and `vanilla` run everywhere.
     this.costFactor = new Float64Array(M * VREQ).fill(Number.NaN);
     this.verifyMs = new Float64Array(M * VREQ);
-    models.forEach((m, mi) => {
-      this.costFactor[mi * VREQ] = 1; // none
-      const vanilla = m.verification.find((v) => v.mode === 'vanilla');
-      this.costFactor[mi * VREQ + 1] = vanilla?.costFactor ?? 1;
-      this.verifyMs[mi * VREQ + 1] = vanilla?.verifyMs ?? 0;
-      for (const v of m.verification) {
-        const r = VERIFICATION_REQUIREMENTS.indexOf(v.mode);
-        if (r < 0) continue;
-        this.costFactor[mi * VREQ + r] = v.costFactor;
-        this.verifyMs[mi * VREQ + r] = v.verifyMs;
+    for (let m = 0; m < M; m++) {
+      this.costFactor[m * VREQ] = 1;
+      for (let r = 1; r < VREQ; r++) {
+        const mode = m * MODE_COUNT + r - 1;
+        if (r === 1 || t.models.modeBits[m]! & (1 << (r - 1)))
+          this.costFactor[m * VREQ + r] = t.models.costFactor[mode]!;
+        this.verifyMs[m * VREQ + r] = t.models.verifyMs[mode]!;
       }
-    });
+    }
     this.nodeMode = new Uint8Array(N * VREQ);
-    nodes.forEach((n, i) => {
+    for (let i = 0; i < N; i++) {
       this.nodeMode[i * VREQ] = 1;
-      for (const mode of n.verification) {
-        const r = VERIFICATION_REQUIREMENTS.indexOf(mode);
-        if (r >= 0) this.nodeMode[i * VREQ + r] = 1;
-      }
-    });
+      for (let r = 1; r < VREQ; r++) if (t.modeBits[i]! & (1 << (r - 1))) this.nodeMode[i * VREQ + r] = 1;
+    }
 
     this.capable = new Uint8Array(N * M);
-    this.initialTier = new Uint8Array(N * M).fill(TIER_REMOTE);
-    nodes.forEach((n, i) => {
-      if (!this.inference[i]) return;
-      const c = this.classOf[i]!;
-      for (let mi = 0; mi < M; mi++) {
-        const has = !Number.isNaN(this.decodePerToken[mi * C + c]!);
-        const fits = this.isApi[i] === 1 || this.weightsGb[mi]! <= this.memoryGb[i]!;
-        if (has && fits) this.capable[i * M + mi] = 1;
-      }
-      for (const h of n.models) {
-        const mi = this.modelIndex.get(h.model);
-        if (mi !== undefined) this.initialTier[i * M + mi] = TIER_BY_NAME[h.tier];
-      }
-    });
-
-    this.capableNodes = Array.from({ length: M }, (_, mi) => {
+    for (let i = 0; i < N; i++) for (let m = 0; m < M; m++) if (t.canServe(i, m)) this.capable[i * M + m] = 1;
+    this.capableNodes = Array.from({ length: M }, (_, m) => {
       const list: number[] = [];
-      for (let i = 0; i < N; i++) if (this.capable[i * M + mi]) list.push(i);
+      for (let i = 0; i < N; i++) if (this.capable[i * M + m]) list.push(i);
       return Int32Array.from(list);
     });
-    this.provider = indexLabel(nodes, 'provider');
-    this.operator = indexLabel(nodes, 'operator');
-    this.datasetHolders = datasets.map((d) =>
-      Int32Array.from(d.heldBy.map((id) => this.nodeIndex.get(id) ?? -1).filter((i) => i >= 0)),
+    this.initialTier = initialTiers(t);
+    this.provider = indexLabel(t.nodes, 'provider');
+    this.operator = indexLabel(t.nodes, 'operator');
+    const holders = t.datasets.holders;
+    this.datasetHolders = t.datasets.ids.map((_, d) =>
+      holders.items.subarray(holders.start[d]!, holders.start[d + 1]!),
     );
-    this.datasetGb = Float64Array.from(datasets, (d) => d.queryGb ?? d.sizeGb);
+    this.datasetGb = t.datasets.moveGb;
+  }
+
+  /** Compiles `{ nodes, models, datasets }` into a topology (as the router does) and reads it. */
+  static of(nodes: readonly Node[], models: readonly Model[], datasets: readonly Dataset[] = []): SimNetwork {
+    return new SimNetwork(new Topology({ nodes, models, datasets }));
   }
 
   /** Index of a (model, class) cell in the performance arrays. */
   perfCell(model: number, node: number): number {
-    return model * ACCELERATOR_CLASSES.length + this.classOf[node]!;
-  }
-
-  /** Bandwidth (GB/s) into accelerator memory from `tier` on node `i`. */
-  tierGBps(i: number, tier: number): number {
-    return tier === TIER_HOST_RAM
-      ? this.hostRamGBps[i]!
-      : tier === TIER_LOCAL_DISK
-        ? this.localDiskGBps[i]!
-        : this.remoteGBps[i]!;
+    return model * ACCEL_COUNT + this.classOf[node]!;
   }
 
   /** Cold start (ms) of model `m` on node `i` from `tier`; 0 for proxy nodes and resident weights. */
   loadMs(i: number, m: number, tier: number): number {
     if (this.isApi[i] === 1 || tier === TIER_GPU) return 0;
-    return (this.weightsGb[m]! / this.tierGBps(i, tier)) * 1000;
+    const GBps = fastestSourceGBps(
+      tier,
+      this.hostRamGBps[i]!,
+      this.localDiskGBps[i]!,
+      this.remoteGBps[i]!,
+      0,
+    );
+    return transferMs(this.weightsGb[m]!, GBps);
   }
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { coldStartMs, fastestSourceGBps } from '../estimate/cold-start.js';
 import { Model } from '../model/model.js';
 import { Node } from '../model/node.js';
 import { AttemptStore } from './attempts.js';
 import { EventQueue } from './event-queue.js';
 import { EV_DONE, EV_LOADED } from './events.js';
-import { SimNetwork } from './network.js';
+import { SimNetwork, TIER_HOST_RAM, TIER_REMOTE } from './network.js';
 import { NodeModel } from './node-model.js';
 import {
   GPU_LOADING,
@@ -38,7 +39,7 @@ function setup(extraModels: Array<{ id: string; gb: number }> = [], drainAfterMs
       performance: { h100: { prefillMsPer1k: 100, decodeMsPerToken: 10, decodeSlope: 0.5 } },
     });
   const models = [model('a', 50), model('b', 40), ...extraModels.map((m) => model(m.id, m.gb))];
-  const net = new SimNetwork([node], models, []);
+  const net = SimNetwork.of([node], models);
   const atts = new AttemptStore(4);
   const q = new EventQueue(16);
   const nodes = new NodeModel(net, atts, q, drainAfterMs);
@@ -154,5 +155,28 @@ describe('NodeModel', () => {
     expect(nodes.reach(send(0), 60)).toBe(REACH_DOWN);
     nodes.recover(0);
     expect(nodes.reach(send(2), 70)).toBe(REACH_UNSERVABLE);
+  });
+
+  it('loads from the fastest source holding the weights, as the router estimates: 40 GB in host RAM at 2 GB/s but on disk at 4 GB/s → 10 s', () => {
+    const node = Node.parse({
+      id: 'n',
+      roles: ['inference'],
+      location: { lat: 50, lon: 8, metro: 'frankfurt' },
+      labels: { provider: 'p', asn: '1', datacenter: 'd', operator: 'o', country: 'DE' },
+      hardware: { accelerator: 'h100', count: 1, memoryGb: 80 },
+      storage: { hostRamGBps: 2, localDiskGBps: 4, remoteGBps: 1 },
+      models: [{ model: 'b', tier: 'hostRam' }],
+    });
+    const b = Model.parse({
+      id: 'b',
+      kind: 'llm',
+      weightsGb: 40,
+      performance: { h100: { prefillMsPer1k: 100, decodeMsPerToken: 10 } },
+    });
+    const net = SimNetwork.of([node], [b]);
+    const belief = coldStartMs(40, fastestSourceGBps(TIER_HOST_RAM, 2, 4, 1, 0), 0, 0);
+    expect(net.loadMs(0, 0, TIER_HOST_RAM)).toBe(10_000);
+    expect(net.loadMs(0, 0, TIER_HOST_RAM)).toBe(belief);
+    expect(net.loadMs(0, 0, TIER_REMOTE)).toBe(40_000);
   });
 });

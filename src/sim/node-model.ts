@@ -1,3 +1,4 @@
+import { decodeMs, prefillMs } from '../estimate/service.js';
 import { ATT_QUEUED, ATT_RUNNING, ATT_TRAVELLING, type AttemptStore } from './attempts.js';
 import type { EventQueue } from './event-queue.js';
 import { EV_DONE, EV_LOADED } from './events.js';
@@ -11,7 +12,6 @@ import {
   REACH_OK,
   REACH_UNSERVABLE,
 } from './node-states.js';
-import { decodeMs, prefillMs } from './service.js';
 
 /**
  * The true state of every node: slots, per-model FIFO queues, accelerator memory with LRU eviction and

@@ -68,7 +68,7 @@ describe('Oracle (clairvoyant lower bound)', () => {
       { mode: 'tee', costFactor: 1.5, verifyMs: 5 },
     ],
   });
-  const net = new SimNetwork(nodes, [model], []);
+  const net = SimNetwork.of(nodes, [model]);
   const truth = new TruthRtt([CLIENT], nodes, 1, 0);
   const oracle = new Oracle(net, truth, new NodeModel(net, new AttemptStore(4), new EventQueue(16)));
   const up = new Uint8Array([1, 1, 1]);

@@ -1,8 +1,9 @@
+import { dataFetchMs as fetchMs } from '../estimate/data-fetch.js';
+import { decodeMs, prefillMs } from '../estimate/service.js';
 import { ACCELERATOR_CLASSES } from '../model/common.js';
 import { type SimNetwork, VREQ } from './network.js';
 import type { NodeModel } from './node-model.js';
 import { GPU_RESIDENT } from './node-states.js';
-import { decodeMs, prefillMs, transferMs } from './service.js';
 import type { TruthRtt } from './truth-rtt.js';
 
 /**
@@ -254,5 +255,5 @@ export function dataFetchMs(
     }
   }
   const gbps = Math.min(net.remoteGBps[n]!, net.remoteGBps[bestH]!);
-  return best + transferMs(net.datasetGb[dataset]!, gbps);
+  return fetchMs(false, best, net.datasetGb[dataset]!, gbps);
 }

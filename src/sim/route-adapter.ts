@@ -21,17 +21,8 @@ export const routingRouterFactory: RouterFactory = ({ input, net, metros, truth,
     throw new UsageError(`unknown policy "${policy}"; expected one of ${POLICY_NAMES.join(', ')}`);
   }
   const compiled = policyByName(policy as PolicyName);
-  const state = NetworkState.fromScenario({
-    nodes: input.nodes,
-    models: input.models,
-    datasets: input.datasets,
-  });
-  const t = state.topology;
-  if (t.n !== net.nodeCount || t.models.count !== net.modelCount) {
-    throw new Error(
-      'route adapter: the routing topology and the simulated network disagree on nodes or models',
-    );
-  }
+  // The router reads the same compiled topology as the simulated network; only its telemetry is its own.
+  const state = new NetworkState(net.topology);
   const M = net.modelCount;
   const N = net.nodeCount;
   /** Model each node is reported to be loading, or -1. */

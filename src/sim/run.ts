@@ -42,7 +42,7 @@ function regionOrder(names: Iterable<string>): string[] {
 /** Builds everything the policies of a run share: static network, true RTTs, failures, lower bound. */
 export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): SharedRun {
   const opts: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...options };
-  const net = new SimNetwork(input.nodes, input.models, input.datasets);
+  const net = SimNetwork.of(input.nodes, input.models, input.datasets);
   const matrix = input.rtt ? loadTruthMatrix(input.rtt) : undefined;
   const rtt = new TruthRtt(input.metros, input.nodes, input.seed, opts.rttJitterSigma, matrix);
   const initial = new NodeModel(net, new AttemptStore(16), new EventQueue(16));

@@ -29,7 +29,12 @@ describe('planWarmSets', () => {
         { id: 'big', footprintGb: 84, rps: 0.8 },
         { id: 'small', footprintGb: 10, rps: 0 },
       ],
-      nodes: [node('ams', 'aws', [0]), node('fra', 'aws', []), node('par', 'gcp', []), node('lon', 'azure', [])],
+      nodes: [
+        node('ams', 'aws', [0]),
+        node('fra', 'aws', []),
+        node('par', 'gcp', []),
+        node('lon', 'azure', []),
+      ],
     };
     const actions = planWarmSets(input);
     const loads = actions.filter((a) => a.kind === 'load');

@@ -188,7 +188,7 @@ function bestLoad(input: WarmSetInput, plan: Plan, m: number, domains?: Set<stri
   input.nodes.forEach((node, n) => {
     const loadMs = node.loadMs[m];
     if (loadMs === undefined || plan.warm[n]!.has(m)) return;
-    if (domains !== undefined && domains.has(node.domain)) return;
+    if (domains?.has(node.domain)) return;
     const ev = evictions(input, plan, n, m);
     if (ev === undefined) return;
     const after = totalWaitMs(input, m, [...now, n], cold);

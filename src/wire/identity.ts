@@ -18,6 +18,8 @@ export const DOMAINS = {
   update: 'meridian/update/v1',
   heartbeat: 'meridian/heartbeat/v1',
   deregister: 'meridian/deregister/v1',
+  /** A coordinator's nonce, signed by the node answering at the endpoint it registers (proof of control). */
+  proof: 'meridian/proof/v1',
 } as const;
 export type SignDomain = keyof typeof DOMAINS;
 

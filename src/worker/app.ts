@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { KeyPair } from '../wire/identity.js';
+import { PROOF_PATH, proofAnswer } from '../wire/proof.js';
 import { chunk, DONE, fullResponse, type Kind, roleChunk, tokenText, usage } from './completions.js';
 import { discoveryRoutes } from './discovery.js';
 import { NoMemoryError, OverloadedError, sleep, WorkerEngine } from './engine.js';
@@ -42,7 +44,15 @@ export interface WorkerApp {
   engine: WorkerEngine;
 }
 
-export function buildWorkerApp(profile: WorkerProfile, now: () => number = Date.now): WorkerApp {
+/**
+ * `key`: the node key of the agent registering this worker; the worker then answers the coordinator's
+ * proof of control at `/meridian/proof` (the emulated worker runs its agent in the same process).
+ */
+export function buildWorkerApp(
+  profile: WorkerProfile,
+  now: () => number = Date.now,
+  key?: KeyPair,
+): WorkerApp {
   const engine = new WorkerEngine(profile, now);
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, forceCloseConnections: true });
   app.setErrorHandler((error, _req, reply) => {
@@ -58,6 +68,11 @@ export function buildWorkerApp(profile: WorkerProfile, now: () => number = Date.
     );
   });
   discoveryRoutes(app, engine, now);
+  if (key !== undefined)
+    app.get(PROOF_PATH, async (req, reply) => {
+      const answer = proofAnswer(key, (req.query as { nonce?: unknown }).nonce);
+      return answer ?? openAiError(reply, 400, 'bad_nonce', 'expected nonce: 32 bytes in base64url');
+    });
 
   const serve = (kind: Kind) => async (req: { body: unknown }, reply: FastifyReply) => {
     const parsed = Body.safeParse(req.body);

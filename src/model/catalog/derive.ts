@@ -1,4 +1,5 @@
 import { ACCELERATORS, type AcceleratorSpec } from '../accelerators.js';
+import { fitsResident } from '../capability.js';
 import { ACCELERATOR_CLASSES, type AcceleratorClass } from '../common.js';
 import type { ModelInput, ModelKind, Performance, VerificationSupport } from '../model.js';
 
@@ -8,7 +9,7 @@ import type { ModelInput, ModelKind, Performance, VerificationSupport } from '..
  * accelerator datasheets in `src/model/accelerators.ts`.
  *
  * - Devices used: the smallest power of two n ≤ the class's typical node size whose memory holds the
- *   weights plus FIT_HEADROOM (KV cache, activations). A class where even the typical node cannot hold the
+ *   weights plus FIT_HEADROOM (KV cache, activations; `src/model/capability.ts`). A class where even the typical node cannot hold the
  *   weights is left out of the model's performance (it cannot serve the model).
  * - Decode at batch 1 is memory-bound: ms/token = active weight bytes / (n × bandwidth × BANDWIDTH_EFFICIENCY).
  * - Prefill is compute-bound: ms per 1k input tokens = FLOPs per token × 1000 / (n × TFLOPS × PREFILL_MFU),
@@ -21,8 +22,6 @@ import type { ModelInput, ModelKind, Performance, VerificationSupport } from '..
  *   vision model is one image.
  */
 
-/** Weights plus 20% for KV cache and activations must fit in the devices used. */
-export const FIT_HEADROOM = 1.2;
 /** Share of peak memory bandwidth reached by batch-1 decode kernels (assumption). */
 export const BANDWIDTH_EFFICIENCY = 0.6;
 /** Model FLOPs utilisation during prefill (assumption; 35–50% is typical for tuned servers). */
@@ -84,7 +83,7 @@ export function weightsGbOf(spec: Pick<ModelSpec, 'paramsB' | 'precision'>): num
 /** Smallest power-of-two device count (≤ the typical node) whose memory holds `weightsGb` with headroom. */
 export function devicesFor(weightsGb: number, acc: AcceleratorSpec): number | undefined {
   for (let n = 1; n <= acc.typicalCount; n *= 2) {
-    if (weightsGb * FIT_HEADROOM <= n * acc.memoryGb) return n;
+    if (fitsResident(weightsGb, n * acc.memoryGb)) return n;
   }
   return undefined;
 }

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { Reputation } from './reputation.js';
+
+const HOUR = 3_600_000;
+
+describe('Reputation (beta, with forgetting)', () => {
+  it('starts every node at 0.5, trusted, with no contradictions', () => {
+    const r = new Reputation();
+    expect(r.of('n', 0)).toMatchObject({ trust: 0.5, standing: 'trusted', agreements: 0 });
+  });
+
+  it('50 claims that held give (1 + 50) / (2 + 50) = 0.9808', () => {
+    const r = new Reputation();
+    for (let k = 0; k < 50; k++) r.record('n', 'warm', true, 0);
+    expect(r.of('n', 0).trust).toBeCloseTo(51 / 52, 12);
+  });
+
+  it('quarantines a node whose warm claim fails 4 times in a row (upper 95% bound 0.443 < 0.5), not at 3 (0.527)', () => {
+    const r = new Reputation();
+    for (let k = 0; k < 3; k++) r.record('liar', 'warm', false, 0);
+    expect(r.of('liar', 0).standing).toBe('demoted');
+    r.record('liar', 'warm', false, 0);
+    const t = r.of('liar', 0);
+    expect(t.standing).toBe('quarantined');
+    expect(t.contradictions.warm).toBe(4);
+  });
+
+  it('a node lying half the time (20 held, 20 contradicted) is demoted, not trusted', () => {
+    const r = new Reputation();
+    for (let k = 0; k < 20; k++) {
+      r.record('n', 'queue', true, 0);
+      r.record('n', 'queue', false, 0);
+    }
+    expect(r.of('n', 0).standing).toBe('demoted');
+  });
+
+  it('an honest node with one noisy contradiction among 100 checks stays trusted', () => {
+    const r = new Reputation();
+    for (let k = 0; k < 100; k++) r.record('n', 'speed', true, 0);
+    r.record('n', 'speed', false, 0);
+    expect(r.of('n', 0).standing).toBe('trusted');
+  });
+
+  it('releases a quarantined node after it behaves: 5 contradictions decay over 4 half-lives under 40 good checks', () => {
+    const r = new Reputation({ halfLifeMs: HOUR });
+    for (let k = 0; k < 5; k++) r.record('n', 'location', false, 0);
+    expect(r.of('n', 0).standing).toBe('quarantined');
+    for (let k = 1; k <= 40; k++) r.record('n', 'location', true, (k * 4 * HOUR) / 40);
+    const t = r.of('n', 4 * HOUR);
+    expect(t.contradictions.location).toBeCloseTo(5 / 16, 9);
+    expect(t.standing).toBe('trusted');
+  });
+
+  it('operator trust weighs nodes by evidence: 3 honest nodes × 30 checks and 1 liar × 10 contradictions → (87.19 + 0.83) / 100 = 0.880', () => {
+    const r = new Reputation();
+    for (const n of ['a', 'b', 'c', 'liar']) r.setOperator(n, 'op');
+    for (const n of ['a', 'b', 'c']) for (let k = 0; k < 30; k++) r.record(n, 'output', true, 0);
+    for (let k = 0; k < 10; k++) r.record('liar', 'output', false, 0);
+    const expected = (3 * (31 / 32) * 30 + (1 / 12) * 10) / 100;
+    expect(r.operatorTrust('op', 0)).toBeCloseTo(expected, 12);
+    expect(r.operatorTrust('nobody', 0)).toBe(0.5);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Trust per node, from evidence: beta reputation (Jøsang & Ismail, 2002) with forgetting. Each piece of
+ * evidence is a check of one *claim* the node made — it said the model was warm, its queue was short,
+ * it is this fast, it is here, this is the output — that held (`agree`) or was contradicted
+ * (`contradict`), with a weight. Trust is the posterior mean of "the node's claims hold",
+ * (1 + agree) / (2 + agree + contradict), both counts decaying with half-life `halfLifeMs`.
+ *
+ * Slow is not lying: a straggler's slowness is learned as a speed factor (learn/node-speed.ts) and is
+ * never evidence here. Only a contradiction of something the node *said* counts: claiming warm and
+ * answering with a first byte only a cold load explains, claiming an empty queue and making requests
+ * wait, claiming a speed it then misses by more than the learned noise, claiming a place its round trips
+ * rule out, returning an output an independent verifier disagrees with.
+ *
+ * Decisions, from the posterior: a node is *quarantined* when the upper end of the 95% interval of its
+ * claims holding is below `quarantineBelow` (surely mostly lying) — at least a few contradictions are
+ * needed; it is *demoted* when the mean is below `demoteBelow`; it is released as agreeing evidence
+ * accumulates and old contradictions decay. Operator trust is the evidence-weighted mean over the
+ * operator's nodes, so one operator's many honest nodes cannot launder one liar, and one liar drags an
+ * operator down in proportion to what it was seen doing.
+ */
+export const CLAIMS = ['warm', 'queue', 'speed', 'location', 'output'] as const;
+export type Claim = (typeof CLAIMS)[number];
+
+export interface ReputationOptions {
+  /** Evidence loses half its weight in this time (default 1 hour). */
+  readonly halfLifeMs?: number;
+  /** Quarantine when the 95% upper bound of the claims-hold probability is below this (default 0.5). */
+  readonly quarantineBelow?: number;
+  /** Demote when the mean is below this (default 0.8). */
+  readonly demoteBelow?: number;
+}
+
+export type Standing = 'trusted' | 'demoted' | 'quarantined';
+
+export interface NodeTrust {
+  readonly trust: number;
+  readonly standing: Standing;
+  /** Decayed contradictions per claim kind, for "why". */
+  readonly contradictions: Readonly<Record<Claim, number>>;
+  readonly agreements: number;
+}
+
+interface Counts {
+  agree: number;
+  contradict: Float64Array;
+  atMs: number;
+}
+
+export class Reputation {
+  private readonly byNode = new Map<string, Counts>();
+  private readonly operatorOf = new Map<string, string>();
+  private readonly halfLifeMs: number;
+  private readonly quarantineBelow: number;
+  private readonly demoteBelow: number;
+
+  constructor(options: ReputationOptions = {}) {
+    this.halfLifeMs = options.halfLifeMs ?? 3_600_000;
+    this.quarantineBelow = options.quarantineBelow ?? 0.5;
+    this.demoteBelow = options.demoteBelow ?? 0.8;
+  }
+
+  private counts(node: string, nowMs: number): Counts {
+    let c = this.byNode.get(node);
+    if (c === undefined) {
+      c = { agree: 0, contradict: new Float64Array(CLAIMS.length), atMs: nowMs };
+      this.byNode.set(node, c);
+    } else if (nowMs > c.atMs) {
+      const f = 0.5 ** ((nowMs - c.atMs) / this.halfLifeMs);
+      c.agree *= f;
+      for (let k = 0; k < CLAIMS.length; k++) c.contradict[k] = c.contradict[k]! * f;
+      c.atMs = nowMs;
+    }
+    return c;
+  }
+
+  /** Records which operator runs a node (for operator trust). */
+  setOperator(node: string, operator: string): void {
+    this.operatorOf.set(node, operator);
+  }
+
+  /** A claim of `node` checked at `nowMs`: held or contradicted, with a weight (default 1). */
+  record(node: string, claim: Claim, held: boolean, nowMs: number, weight = 1): void {
+    if (!(weight > 0)) return;
+    const c = this.counts(node, nowMs);
+    if (held) c.agree += weight;
+    else {
+      const k = CLAIMS.indexOf(claim);
+      c.contradict[k] = c.contradict[k]! + weight;
+    }
+  }
+
+  /** The node's trust, standing and reasons at `nowMs`; a node without evidence is trusted at 0.5 mean. */
+  of(node: string, nowMs: number): NodeTrust {
+    const c = this.byNode.has(node) ? this.counts(node, nowMs) : undefined;
+    const agree = c?.agree ?? 0;
+    let bad = 0;
+    const contradictions = {} as Record<Claim, number>;
+    CLAIMS.forEach((claim, k) => {
+      const v = c?.contradict[k] ?? 0;
+      contradictions[claim] = v;
+      bad += v;
+    });
+    const a = 1 + agree;
+    const b = 1 + bad;
+    const mean = a / (a + b);
+    const sd = Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)));
+    const upper = mean + 1.96 * sd;
+    const standing: Standing =
+      bad > 0 && upper < this.quarantineBelow
+        ? 'quarantined'
+        : bad > 0 && mean < this.demoteBelow
+          ? 'demoted'
+          : 'trusted';
+    return { trust: mean, standing, contradictions, agreements: agree };
+  }
+
+  /** Evidence-weighted mean trust over the operator's nodes (0.5 for an operator without evidence). */
+  operatorTrust(operator: string, nowMs: number): number {
+    let weighted = 0;
+    let weight = 0;
+    for (const [node, op] of this.operatorOf) {
+      if (op !== operator || !this.byNode.has(node)) continue;
+      const t = this.of(node, nowMs);
+      let evidence = t.agreements;
+      for (const claim of CLAIMS) evidence += t.contradictions[claim];
+      weighted += t.trust * evidence;
+      weight += evidence;
+    }
+    return weight > 0 ? weighted / weight : 0.5;
+  }
+}
