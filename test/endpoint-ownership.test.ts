@@ -137,7 +137,7 @@ describe('SSRF: endpoints in refused ranges', () => {
 describe('proof of control: the endpoint signs a nonce with the node key', () => {
   it('a worker holding the node key proves its endpoint (201); under another node key it is refused 403 proof_failed', async () => {
     const key = generateIdentity();
-    const worker = track(await startWorker({}, key));
+    const worker = track(await startWorker({}, { key }));
     const c = track(await startCoordinator({}, { controlCheck: httpControlCheck(2000) }));
     const wrong = await tryRegister(c, 'n2', worker.url);
     expect([wrong.status, wrong.code]).toEqual([403, 'proof_failed']);
@@ -204,7 +204,7 @@ describe('aliases: one endpoint, one node', () => {
 
   it("another operator's node id on a live node's backend under another name (localhost) fails the proof: the real node keeps its endpoint alone", async () => {
     const key = generateIdentity();
-    const worker = track(await startWorker({}, key));
+    const worker = track(await startWorker({}, { key }));
     const c = track(await startCoordinator({}, { controlCheck: httpControlCheck(2000) }));
     expect((await tryRegister(c, 'real', worker.url, { key })).status).toBe(201);
     const port = new URL(worker.url).port;

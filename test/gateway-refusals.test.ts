@@ -145,7 +145,7 @@ describe('coordinator restart', () => {
     let coord = await children.spawn('coordinator', ['serve', '--config', config], { main });
     const key = generateIdentity();
     // The endpoint answers the proof of control with the node's key (an emulated worker on loopback).
-    const backend = await startWorker({}, key);
+    const backend = await startWorker({}, { key });
     let client = new CoordinatorClient(coord.url, key);
     const reg = await client.register(TOKEN_A, descriptor('n1'), backend.url, Date.now());
     let seq = reg.lastSeq;

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliOutcome, meridian } from './support/cli.js';
 import { ROOT } from './support/shared-data.js';
+import { tempDir } from './support/temp-dir.js';
 
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const TRAP = join(ROOT, 'scenarios', 'cold-start-trap.yaml');
@@ -34,24 +34,28 @@ function binary(...args: string[]): Outcome {
 }
 
 describe('meridian route on the cold-start trap (the seed story from the command line)', () => {
-  it('sends a Frankfurt client to the warm Amsterdam node and --explain shows every term (built binary)', () => {
+  // The two warm nodes: London's 8×H200 (4.8 TB/s) decodes faster than Amsterdam's 8×H100 (3.35 TB/s):
+  // 12.0 vs 8.41 ms per token for the 70B (see catalog/derive.test.ts), so London wins by ~0.7 s on 200
+  // tokens despite 5 ms more RTT.
+  it('sends a Frankfurt client to a warm node (London 8×H200) and --explain shows every term (built binary)', () => {
     const r = binary('--scenario', TRAP, '--request', FRANKFURT_70B, '--explain');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^primary {4}ams-h100 \(amsterdam\) {2}estimate [\d,]+ ms$/m);
+    expect(r.stdout).toMatch(/^primary {4}lon-h200 \(london\) {2}estimate [\d,]+ ms$/m);
     expect(r.stdout).toContain('rtt ms  queue ms  cold start ms  service ms  data ms  estimate ms');
     // The nearest node is in the table with its cold start from local disk (141 GB at 3 GB/s ≈ 47 s).
     const fra = r.stdout.split('\n').find((l) => l.startsWith('fra-h100'));
     expect(fra).toMatch(/^fra-h100\s+frankfurt\s+no\s+[\d.]+\s+0\s+4\d,\d{3}\s/);
-    expect(r.stdout.split('\n').find((l) => l.startsWith('ams-h100 *'))).toMatch(/\syes\s+[\d.]+\s+0\s+0\s/);
+    expect(r.stdout.split('\n').find((l) => l.startsWith('lon-h200 *'))).toMatch(/\syes\s+[\d.]+\s+0\s+0\s/);
+    expect(r.stdout.split('\n').find((l) => l.startsWith('ams-h100 '))).toMatch(/\syes\s+[\d.]+\s+0\s+0\s/);
   });
 
   it('prints one JSON object with primary, fallbacks, verifiers and estimate_ms', async () => {
     const r = await meridianRoute('--scenario', TRAP, '--request', FRANKFURT_70B, '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.primary).toBe('ams-h100');
+    expect(out.primary).toBe('lon-h200');
     expect(out.fallbacks).toHaveLength(2);
-    expect(out.fallbacks).not.toContain('ams-h100');
+    expect(out.fallbacks).not.toContain('lon-h200');
     expect(out.verifiers).toEqual([]);
     expect(out.estimate_ms).toBeGreaterThan(0);
     expect(out.receipt).toBeUndefined();
@@ -70,18 +74,23 @@ describe('meridian route on the cold-start trap (the seed story from the command
     );
     const out = JSON.parse(r.stdout);
     expect(out.receipt.seed).toBe(5);
-    expect(out.receipt.chosen).toBe('ams-h100');
+    expect(out.receipt.chosen).toBe('lon-h200');
     expect(Object.keys(out.receipt.top[0])).toEqual(
       expect.arrayContaining(['rttMs', 'queueMs', 'coldStartMs', 'serviceMs', 'dataFetchMs', 'estimateMs']),
     );
   });
 
   it('reads the request from @file', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'meridian-route-')), 'request.json');
-    writeFileSync(file, FRANKFURT_70B);
-    const r = await meridianRoute('--scenario', TRAP, '--request', `@${file}`, '--json');
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).primary).toBe('ams-h100');
+    const tmp = tempDir('route');
+    try {
+      const file = join(tmp.dir, 'request.json');
+      writeFileSync(file, FRANKFURT_70B);
+      const r = await meridianRoute('--scenario', TRAP, '--request', `@${file}`, '--json');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).primary).toBe('lon-h200');
+    } finally {
+      tmp.remove();
+    }
   });
 
   it('goes to the cold node next door under the nearest policy', async () => {

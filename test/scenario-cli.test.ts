@@ -62,16 +62,40 @@ describe.skipIf(!built)('meridian scenario validate (built binary)', () => {
     expect(r.code).toBe(2);
     expect(JSON.parse(r.out)).toEqual({
       files: [
-        { file: 'scenarios/small.yaml', ok: true, nodes: 200, models: 10, issues: [] },
+        { file: 'scenarios/small.yaml', ok: true, nodes: 200, models: 10, issues: [], warnings: [] },
         {
           file: 'test/fixtures/bad-latitude.yaml',
           ok: false,
           issues: [
             { path: 'network.nodes[12].location.lat', message: 'expected ≤ 90', value: 123, line: 56 },
           ],
+          warnings: [],
         },
       ],
     });
+  });
+
+  it('warns (exit 0) about a 10% zkml share when the only model of the demand offers no zkml', () => {
+    const r = meridian('scenario', 'validate', 'test/fixtures/warn-zkml-share.yaml');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('ok test/fixtures/warn-zkml-share.yaml (1 nodes, 1 models)\n');
+    expect(r.err).toBe(
+      'warning: test/fixtures/warn-zkml-share.yaml:21: demand.verification.zkml: no model in the demand supports zkml; these requests will be drawn among the modes their model offers (got 0.1)\n',
+    );
+    const json = JSON.parse(
+      meridian('scenario', 'validate', '--json', 'test/fixtures/warn-zkml-share.yaml').out,
+    );
+    expect(json.files[0].ok).toBe(true);
+    expect(json.files[0].warnings).toEqual([
+      expect.objectContaining({ path: 'demand.verification.zkml', line: 21, value: 0.1 }),
+    ]);
+  });
+
+  it('reports no warning for any built-in scenario (global.yaml has zkml-capable ONNX models for its 1%)', () => {
+    const files = ['cold-start-trap', 'flash-crowd', 'global', 'provider-outage', 'small'];
+    const r = meridian('scenario', 'validate', ...files.map((f) => `scenarios/${f}.yaml`));
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
   });
 
   it('reports a missing file as invalid, not as a crash', () => {

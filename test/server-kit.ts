@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -13,7 +12,7 @@ import { MemoryStore } from '../src/store/memory-store.js';
 import type { RegistryStore } from '../src/store/registry-store.js';
 import { generateIdentity, type KeyPair } from '../src/wire/identity.js';
 import type { DescriptorInput, HeartbeatInput, RegisterResponse } from '../src/wire/protocol.js';
-import { buildWorkerApp, type WorkerApp } from '../src/worker/app.js';
+import { buildWorkerApp, type WorkerApp, type WorkerAppOptions } from '../src/worker/app.js';
 import { parseProfile, type WorkerProfileInput } from '../src/worker/profile.js';
 
 /** Helpers for in-process coordinator tests (inject) and in-process emulated workers on loopback. */
@@ -154,10 +153,10 @@ export interface TestWorker extends WorkerApp {
   close(): Promise<void>;
 }
 
-/** An emulated worker listening on a free loopback port; with `key` it answers the proof of control. */
+/** An emulated worker listening on a free loopback port; with `opts.key` it answers the proof of control. */
 export async function startWorker(
   profile: Partial<WorkerProfileInput> = {},
-  key?: KeyPair,
+  opts: WorkerAppOptions = {},
 ): Promise<TestWorker> {
   const p = parseProfile(
     {
@@ -169,7 +168,7 @@ export async function startWorker(
     },
     'profile',
   );
-  const w = buildWorkerApp(p, Date.now, key);
+  const w = buildWorkerApp(p, Date.now, opts);
   await w.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (w.app.server.address() as AddressInfo).port;
   return { ...w, url: `http://127.0.0.1:${port}`, close: () => w.app.close() };
@@ -182,11 +181,7 @@ export function builtMain(): string {
   return main;
 }
 
-/** A fresh temporary directory, removed by the returned function. */
-export function tempDir(prefix: string): { dir: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), `meridian-${prefix}-`));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
+export { tempDir } from './support/temp-dir.js';
 
 export function writeYaml(file: string, data: unknown): string {
   mkdirSync(dirname(file), { recursive: true });

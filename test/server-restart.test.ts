@@ -48,7 +48,7 @@ describe('coordinator restart', () => {
     let coord = await children.spawn('coordinator', ['serve', '--config', config], { main });
     const key = generateIdentity();
     // The endpoint answers the proof of control with the node's key (an emulated worker on loopback).
-    const backend = await startWorker({}, key);
+    const backend = await startWorker({}, { key });
     closers.push(() => backend.close());
     const client = new CoordinatorClient(coord.url, key);
     const reg = await client.register(TOKEN_A, descriptor('n1'), backend.url, Date.now());
@@ -100,7 +100,7 @@ describe('coordinator restart', () => {
 
     // The issued token still registers a node.
     const otherKey = generateIdentity();
-    const otherBackend = await startWorker({}, otherKey);
+    const otherBackend = await startWorker({}, { key: otherKey });
     closers.push(() => otherBackend.close());
     const other = new CoordinatorClient(coord.url, otherKey);
     await expect(

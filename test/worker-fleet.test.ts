@@ -25,6 +25,8 @@ describe('the example fleet', () => {
     // Same metro as the coordinator: only the geo model's access term, 8.755 ms → 9 ms.
     expect(byId.get('fra-1')!.delayMs).toBe(9);
     expect(byId.get('syd-1')!.delayMs).toBeGreaterThan(byId.get('nyc-1')!.delayMs);
+    // Delays follow each request's client (delays: geo): every worker runs with --client-rtt.
+    expect(fleet.workers.every((w) => w.clientRtt)).toBe(true);
   });
 });
 

@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.js';
 import { advise } from '../placement/advisor.js';
-import { loadCandidatesFile } from '../placement/candidates.js';
+import { loadCandidatesFile, requirePricesForBudget } from '../placement/candidates.js';
 import { renderAdvice } from '../placement/render.js';
+import { PROGRESS_EVERY_S, type SolveProgress } from '../placement/solver.js';
 import type { SolverChoice } from '../placement/solvers.js';
 import { DEFAULT_PLACEMENT_OPTIONS, type PlacementOptions } from '../placement/types.js';
 import { loadScenarioFile } from '../scenario/load.js';
@@ -12,7 +13,7 @@ const NAME = 'place';
 
 const HELP = `meridian place --scenario FILE --add K [--budget USD] [--candidates FILE] [--solver exact|greedy|auto]
                [--time-limit S] [--threshold MS] [--nearest K] [--warm-existing N] [--cap dim=share ...]
-               [--robust-weight R] [--json]
+               [--robust-weight R] [--operator NAME] [--json]
 
 Placement advisor: chooses up to K new nodes among candidate sites (metro × provider × accelerator with a
 monthly cost) and which models each new node — and up to N existing nodes with spare accelerator memory —
@@ -38,8 +39,15 @@ Options:
                         .map(([d, v]) => `${d}=${v}`)
                         .join(' ')}; "--cap none" for no caps)
   --robust-weight R   weight in [0, 1] of coverage by a second provider (default ${DEFAULT_PLACEMENT_OPTIONS.robustWeight})
+  --operator NAME     all new nodes are run by this operator (a new one or an existing one); default: each
+                      new node its own new operator (proposed-1, proposed-2, …)
   --json              print {"scenario", "options", "solver": {"name", "status", "seconds", "objective",
                       "bound", "gap", ...}, "instance", "recommendations": [...], "total": {...}}
+
+New nodes are listed first (at most K), then the warm-set changes on existing nodes (not counted in K).
+A candidate without a price (no costUsdMonth/gpuHourUsd and none in the catalog) is shown as "unknown"
+(null in JSON) and is refused with --budget. While the exact solver works, a progress line (elapsed time,
+incumbent, bound and gap) goes to stderr every ${PROGRESS_EVERY_S} s.
 
 Latencies are analytic (RTT from the fitted distance model plus cold start where no replica is warm);
 "none" means no node can serve that demand at all.`;
@@ -59,6 +67,15 @@ function caps(args: Parsed): Record<string, number> | undefined {
     out[m[1]!] = share;
   }
   return out;
+}
+
+/** One stderr line on a running exact solve. */
+export function progressLine(p: SolveProgress): string {
+  const parts = [`${NAME}: exact solver (HiGHS) working, ${p.seconds.toFixed(1)} s`];
+  if (p.objective !== undefined) parts.push(`best gain ${p.objective.toFixed(5)}`);
+  if (p.bound !== undefined) parts.push(`bound ${p.bound.toFixed(5)}`);
+  if (p.gap !== undefined) parts.push(`gap ${(p.gap * 100).toFixed(1)}%`);
+  return `${parts.join(', ')}…`;
 }
 
 function solverChoice(args: Parsed): SolverChoice {
@@ -84,6 +101,7 @@ export const place: Command = {
     'warm-existing': { type: 'string' },
     cap: { type: 'string', multiple: true },
     'robust-weight': { type: 'string' },
+    operator: { type: 'string' },
   },
   async run(args, io) {
     const file = requireStr(args, NAME, 'scenario');
@@ -114,7 +132,18 @@ export const place: Command = {
     const scenario = loadScenarioFile(file);
     const candidatesFile = str(args, 'candidates');
     const candidates = candidatesFile === undefined ? undefined : await loadCandidatesFile(candidatesFile);
-    const advice = await advise(scenario, { options, candidates, solver, solve: { timeLimitS } });
+    if (candidates !== undefined && candidatesFile !== undefined)
+      requirePricesForBudget(candidates, budget, candidatesFile);
+    const operator = str(args, 'operator');
+    if (operator !== undefined && operator.trim() === '')
+      throw new UsageError(`${NAME}: --operator needs a name (got "${operator}")`);
+    const advice = await advise(scenario, {
+      options,
+      candidates,
+      solver,
+      solve: { timeLimitS, progress: (p) => io.err(progressLine(p)) },
+      ...(operator === undefined ? {} : { operator }),
+    });
     if (args.values.json) {
       const { instance, solution, evaluation } = advice;
       io.out(

@@ -4,8 +4,8 @@ import { POLICY_NAMES } from '../model/policies.js';
 import { NetworkState } from '../network/state.js';
 import type { Receipt, RouteDecision } from '../routing/decision.js';
 import type { Policy } from '../routing/policy.js';
-import { builtinPolicies, loadProfiles } from '../routing/profiles.js';
 import { parseRequest } from '../routing/request.js';
+import { PolicyResolver } from '../routing/resolver.js';
 import { route } from '../routing/route.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { renderTable } from '../scenario/text-table.js';
@@ -57,22 +57,9 @@ function readRequest(text: string): { value: unknown; source: string } {
 }
 
 function choosePolicy(name: string, profilesFile: string | undefined): Policy {
-  const policies = builtinPolicies();
-  if (profilesFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(profilesFile, 'utf8');
-    } catch (e) {
-      throw new NotFoundError(`${profilesFile}: cannot read profiles file`, { cause: e });
-    }
-    for (const [k, p] of loadProfiles(text, profilesFile)) policies.set(k, p);
-  }
-  const policy = policies.get(name);
-  if (!policy) {
-    throw new UsageError(
-      `${NAME}: --policy: unknown policy "${name}"; expected one of ${[...policies.keys()].join(', ')}`,
-    );
-  }
+  const policies = PolicyResolver.load(profilesFile);
+  const policy = policies.resolve(name);
+  if (!policy) throw new UsageError(`${NAME}: --policy: ${policies.unknown(name)}`);
   return policy;
 }
 

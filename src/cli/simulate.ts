@@ -1,11 +1,13 @@
-import { UsageError } from '../errors.js';
+import { formatIssue, UsageError } from '../errors.js';
 import { POLICY_NAMES } from '../model/policies.js';
+import { PolicyResolver } from '../routing/resolver.js';
 import { loadScenarioFile } from '../scenario/load.js';
+import { durationWarnings, timedEvents } from '../sim/events-window.js';
 import { progressLine } from '../sim/progress.js';
 import { comparisonTable } from '../sim/report/table.js';
 import { resultsJson, writeReport } from '../sim/report/write.js';
 import { buildResults } from '../sim/results.js';
-import { routingRouterFactory } from '../sim/route-adapter.js';
+import { routerFactoryFor } from '../sim/route-adapter.js';
 import { type RunProgress, runSimulation } from '../sim/run.js';
 import { simInputFromScenario } from '../sim/scenario-input.js';
 import { type Command, flag, num, str } from './command.js';
@@ -20,31 +22,35 @@ export function parseDuration(text: string): number | undefined {
   return v > 0 ? v : undefined;
 }
 
-function parsePolicies(text: string | undefined, fallback: readonly string[]): string[] {
+function parsePolicies(
+  text: string | undefined,
+  fallback: readonly string[],
+  known: PolicyResolver,
+): string[] {
   if (text === undefined) return [...fallback];
   const names = text
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  const known = POLICY_NAMES as readonly string[];
-  const unknown = names.filter((n) => !known.includes(n));
-  if (names.length === 0 || unknown.length > 0) {
-    throw new UsageError(
-      `${NAME}: --policies: unknown policy ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'}; expected a comma-separated list of ${POLICY_NAMES.join(', ')}`,
-    );
-  }
+  if (names.length === 0)
+    throw new UsageError(`${NAME}: --policies: no policy given; expected some of ${known.names.join(', ')}`);
+  const unknown = names.find((n) => !known.has(n));
+  if (unknown !== undefined) throw new UsageError(`${NAME}: --policies: ${known.unknown(unknown)}`);
   return [...new Set(names)];
 }
 
 export const simulate: Command = {
   name: NAME,
-  help: `meridian simulate SCENARIO [--policies a,b] [--duration 600|10m|1h] [--seed N] [--staleness MS] [--out DIR] [--json]
+  help: `meridian simulate SCENARIO [--policies a,b] [--profiles FILE] [--duration 600|10m|1h] [--seed N] [--staleness MS] [--out DIR] [--json]
 
 Runs the scenario once per policy with the same arrivals, token counts and failures, and prints a
 comparison table (p50/p95/p99 end-to-end and time to first token, lost and shed requests, cold starts,
 ratio to the lower bound, SLO attainment).
 
   --policies a,b   policies to compare (default: the scenario's); any of ${POLICY_NAMES.join(', ')}
+                   or a profile of --profiles
+  --profiles FILE  YAML file of extra routing profiles (same shape as the built-in ones, as for route
+                   and serve); the scenario's policies and --policies may name its profiles
   --duration T     simulated time: seconds, or with s/m/h (default: the scenario's durationS)
   --seed N         seed for arrivals, tokens, failures and the router (default: the scenario's)
   --staleness MS   age of the router's view, ms (default: the scenario's stalenessMs)
@@ -52,6 +58,7 @@ ratio to the lower bound, SLO attainment).
   --json           print the results JSON instead of the table`,
   options: {
     policies: { type: 'string' },
+    profiles: { type: 'string' },
     duration: { type: 'string' },
     seed: { type: 'string' },
     staleness: { type: 'string' },
@@ -75,14 +82,17 @@ ratio to the lower bound, SLO attainment).
     const stalenessText = str(args, 'staleness');
     const staleness =
       stalenessText === undefined ? undefined : num(args, NAME, 'staleness', 0, { min: 1, max: 3_600_000 });
-    const scenario = loadScenarioFile(file);
-    const policies = parsePolicies(str(args, 'policies'), scenario.policies);
+    const resolver = PolicyResolver.load(str(args, 'profiles'));
+    const scenario = loadScenarioFile(file, { policies: resolver.names });
+    const policies = parsePolicies(str(args, 'policies'), scenario.policies, resolver);
     const input = simInputFromScenario(scenario, {
       ...(durationS !== undefined ? { durationS } : {}),
       ...(seed !== undefined ? { seed } : {}),
       ...(staleness !== undefined ? { stalenessMs: staleness } : {}),
       policies,
     });
+    for (const w of scenario.warnings) io.err(`warning: ${formatIssue(file, w)}`);
+    for (const w of durationWarnings(timedEvents(input), input.durationS)) io.err(`warning: ${file}: ${w}`);
     const json = flag(args, 'json');
     const showProgress = io.isTTY && !json && process.stderr.isTTY === true;
     const started = performance.now();
@@ -107,7 +117,7 @@ ratio to the lower bound, SLO attainment).
           process.stderr.write(`\r${line}\x1b[K`);
         }
       : undefined;
-    const out = runSimulation(input, routingRouterFactory, {}, policies, progress);
+    const out = runSimulation(input, routerFactoryFor(resolver), {}, policies, progress);
     if (showProgress) process.stderr.write('\r\x1b[K');
     const results = buildResults(out);
     const dir = str(args, 'out');

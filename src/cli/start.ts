@@ -31,10 +31,10 @@ export const DEFAULT_FLEET = resolve(
 const HELP = `meridian start [--fleet FILE] [--port N] [--data-dir DIR] [--rate R] [--no-traffic] [--duration S] [--json]
 
 Runs the whole thing on one machine: a coordinator with SQLite, an emulated fleet of workers spread over
-distant metros (each with an artificial delay equal to the geo-model round trip from the coordinator's
-metro, and its node agent), and a client traffic generator; prints the gateway URL (usable with curl and
-the openai client) and a live summary: requests, p50/p95, load per node, warm models. Ctrl-C stops every
-process it started.
+distant metros, each with its node agent, and a client traffic generator. Each answer is delayed by the
+geo-model round trip between the request's client metro and the worker's node (as the router predicts
+it). Prints the gateway URL (usable with curl and the openai client) and a live summary: requests,
+p50/p95, load per node, warm models. Ctrl-C stops every process it started.
 
   --fleet FILE     fleet file (default examples/fleet/fleet.yaml: 14 workers on 5 continents)
   --port N         gateway port (default: the fleet's coordinator config, 8080; 0 = any free port)
@@ -148,6 +148,7 @@ async function runFleet(
               coord.url,
               '--delay-ms',
               String(w.delayMs),
+              ...(w.clientRtt ? ['--client-rtt'] : []),
               '--key',
               join(opts.dataDir, 'keys', `${w.node.id}.key`),
               '--token',

@@ -15,7 +15,7 @@ import { EXIT_OK } from './exit.js';
 
 const NAME = 'worker';
 
-const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--coordinator URL [--token T] [--key FILE]] [--json]
+const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE]] [--json]
 
 Runs an emulated OpenAI-compatible inference server for demos and tests: model load times, accelerator
 memory with LRU eviction, slots and a queue, tokens streamed at the profile's rate, an optional network
@@ -29,6 +29,9 @@ the coordinator's proof of control (GET /meridian/proof, a nonce signed with the
   --profile FILE     worker profile YAML (examples/workers/*.yaml; docs/coordinator.md)
   --port N           listen port (default 0: any free port); --host ADDR (default 127.0.0.1)
   --delay-ms N       overrides the profile's networkDelayMs
+  --client-rtt       delay each request by the RTT model's round trip between its client (the location the
+                     gateway forwards in x-meridian-client-metro / x-meridian-client) and the profile's
+                     node location; requests naming no client get networkDelayMs
   --coordinator URL  register and heartbeat with this coordinator (needs the profile's "node")
   --token T          operator token (default: environment variable MERIDIAN_TOKEN)
   --key FILE         node key file, created when missing (default: a fresh key each start)
@@ -44,6 +47,7 @@ export const worker: Command = {
     port: { type: 'string' },
     host: { type: 'string' },
     'delay-ms': { type: 'string' },
+    'client-rtt': { type: 'boolean' },
     coordinator: { type: 'string' },
     token: { type: 'string' },
     key: { type: 'string' },
@@ -58,12 +62,17 @@ export const worker: Command = {
       profile.networkDelayMs = num(args, NAME, 'delay-ms', 0, { min: 0, max: 60_000 });
     const port = num(args, NAME, 'port', 0, { min: 0, max: 65535, integer: true });
     const coordinator = str(args, 'coordinator');
+    const clientRtt = flag(args, 'client-rtt');
     const node =
-      coordinator === undefined || profile.node === undefined
+      (coordinator === undefined && !clientRtt) || profile.node === undefined
         ? undefined
         : parseOrThrow(Descriptor, profile.node, `${file}: node`);
     if (coordinator !== undefined && node === undefined)
       throw new UsageError(`${NAME}: --coordinator needs a "node" section in the profile ${file}`);
+    if (clientRtt && node === undefined)
+      throw new UsageError(
+        `${NAME}: --client-rtt needs a "node" section (its location) in the profile ${file}`,
+      );
     const token = str(args, 'token') ?? process.env.MERIDIAN_TOKEN;
     if (coordinator !== undefined && token === undefined)
       throw new UsageError(`${NAME}: --coordinator needs --token or the MERIDIAN_TOKEN environment variable`);
@@ -79,7 +88,10 @@ export const worker: Command = {
         : keyFile === undefined
           ? generateIdentity()
           : loadOrCreateIdentity(keyFile);
-    const w = buildWorkerApp(profile, Date.now, key);
+    const w = buildWorkerApp(profile, Date.now, {
+      ...(clientRtt && node ? { clientRttFrom: node.location } : {}),
+      ...(key === undefined ? {} : { key }),
+    });
     const host = str(args, 'host') ?? '127.0.0.1';
     await w.app.listen({ host, port }).catch((e: unknown) => {
       throw listenError(e, host, port);

@@ -37,7 +37,10 @@ export const FleetSpec = z.strictObject({
   coordinator: z.string().min(1),
   /** A directory of worker profiles (*.yaml) or a list of files. */
   workers: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  /** `geo`: each worker's delay is the geo-model RTT from the coordinator's metro; `profile`: as written. */
+  /**
+   * `geo`: each request's delay is the geo-model RTT between its client's metro and the worker's node
+   * (the coordinator's default client for requests that name none); `profile`: as written.
+   */
   delays: z.enum(['geo', 'profile']).default('geo'),
   traffic: TrafficSpec,
 });
@@ -47,8 +50,10 @@ export interface FleetWorker {
   file: string;
   profile: WorkerProfile;
   node: Descriptor;
-  /** Artificial network delay to start the worker with, ms. */
+  /** Artificial network delay to start the worker with, ms (requests that name no client, with `clientRtt`). */
   delayMs: number;
+  /** Delay each request by the modelled RTT from its client to the node (`meridian worker --client-rtt`). */
+  clientRtt: boolean;
 }
 
 export interface Fleet {
@@ -101,7 +106,7 @@ export function loadFleet(file: string): Fleet {
       throw new InputError(f, [{ path: 'node.id', message: `already used by ${dup}`, value: node.id }]);
     seen.set(node.id, f);
     const delayMs = spec.delays === 'geo' ? Math.round(rttMs(origin, node.location)) : profile.networkDelayMs;
-    return { file: f, profile, node, delayMs };
+    return { file: f, profile, node, delayMs, clientRtt: spec.delays === 'geo' };
   });
   return { file, configFile, config, workers, traffic: spec.traffic };
 }

@@ -50,6 +50,8 @@ export class TrafficGenerator {
   private okCount = 0;
   private failedCount = 0;
   private inFlight = 0;
+  /** Set once `end()` gives up waiting: requests cut off by the shutdown are not failures. */
+  private ending = false;
 
   constructor(
     url: string,
@@ -75,6 +77,7 @@ export class TrafficGenerator {
     this.timer = undefined;
     const until = this.now() + 3000;
     while (this.inFlight > 0 && this.now() < until) await new Promise((r) => setTimeout(r, 50));
+    this.ending = true;
     await this.pool.destroy();
   }
 
@@ -146,6 +149,7 @@ export class TrafficGenerator {
       status = 0;
     }
     this.inFlight--;
+    if (status === 0 && this.ending) return;
     const ok = status === 200;
     if (ok) this.okCount++;
     else this.failedCount++;

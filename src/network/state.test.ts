@@ -5,7 +5,7 @@ import { Model } from '../model/model.js';
 import { Node, type NodeInput } from '../model/node.js';
 import { TIER_GPU, TIER_HOST_RAM, TIER_REMOTE } from './dynamics.js';
 import { NetworkState } from './state.js';
-import { warmCount } from './view.js';
+import { telemetryAgeMs, warmCount } from './view.js';
 
 const model = (id: string, weightsGb: number) =>
   Model.parse({
@@ -92,6 +92,27 @@ describe('NetworkState', () => {
     expect([view.dyn.running[0], view.nowMs, view.sent[0]]).toEqual([7, 200, 0]);
     expect(warmCount(view, 1)).toBe(1);
     expect(view.dyn.tier[1 * 3 + 1]).toBe(TIER_GPU);
+  });
+
+  it('advances a view to 1,500 ms without new telemetry: a report made at 900 ms is then 600 ms old', () => {
+    const s = state();
+    s.setLoad(0, 1, 0, 900);
+    const view = s.snapshot(1000);
+    expect(telemetryAgeMs(view, 0)).toBe(100);
+    s.setLoad(0, 5, 0, 1400);
+    s.advance(view, 1500);
+    expect([view.nowMs, telemetryAgeMs(view, 0), view.dyn.running[0]]).toEqual([1500, 600, 1]);
+  });
+
+  it('marks node 1 down in the view and the state at once, until a report says it is healthy again', () => {
+    const s = state();
+    const view = s.snapshot(0);
+    s.markDown(view, 1);
+    expect([view.dyn.healthy[0], view.dyn.healthy[1]]).toEqual([1, 0]);
+    expect(s.snapshot(0).dyn.healthy[1]).toBe(0);
+    s.report(1, { healthy: true }, 50);
+    s.refresh(view, 100);
+    expect(view.dyn.healthy[1]).toBe(1);
   });
 
   it('overwrites metro RTTs with measured values in both directions and marks them', () => {

@@ -27,14 +27,17 @@ export interface NodeTelemetry {
   loading?: { model: string; remainingMs: number } | null;
 }
 
-/** A view the state can refresh in place (what `snapshot` returns). */
+/**
+ * A view the state can refresh in place (what `snapshot` returns). Read-only to everyone else: its clock,
+ * telemetry and warm index change only through the state that made it (`refresh`, `advance`, `markDown`).
+ */
 export interface Snapshot extends NetworkView {
-  nowMs: number;
-  readonly dyn: Dynamics;
-  warm: ReusableBuckets;
-  warmBySpeed: ReusableBuckets;
-  readonly sent: Int32Array;
+  readonly warm: ReusableBuckets;
+  readonly warmBySpeed: ReusableBuckets;
 }
+
+/** The state's own handle on a snapshot it made. */
+type Writable = { -readonly [K in keyof Snapshot]: Snapshot[K] };
 
 /**
  * The mutable store of what a router knows about the network: telemetry with the time it was reported.
@@ -197,7 +200,8 @@ export class NetworkState {
    * per-node arrays are copied, the tier matrix and RTT table only when they changed since the view's last
    * copy, the warm index is rebuilt in place, and the router's own sends start again from zero.
    */
-  refresh(view: Snapshot, nowMs: number): Snapshot {
+  refresh(snapshot: Snapshot, nowMs: number): Snapshot {
+    const view = snapshot as Writable;
     const seen = this.copied.get(view);
     const tiers = seen === undefined || seen.tier !== this.tierVersion;
     const rtts = seen === undefined || seen.rtt !== this.rttVersion;
@@ -212,6 +216,23 @@ export class NetworkState {
     view.warmBySpeed = warm.bySpeed;
     view.sent.fill(0);
     return view;
+  }
+
+  /**
+   * Moves `view`'s clock to `nowMs` without new telemetry: the router decides later on the same snapshot,
+   * so every report in it is older by the difference.
+   */
+  advance(view: Snapshot, nowMs: number): void {
+    (view as Writable).nowMs = nowMs;
+  }
+
+  /**
+   * Node `i` was seen failing by the router itself (a send that could not reach it): unhealthy here and in
+   * `view` at once, until a report or `setHealthy` says otherwise.
+   */
+  markDown(view: Snapshot, i: number): void {
+    this.dyn.healthy[i] = 0;
+    view.dyn.healthy[i] = 0;
   }
 
   private setCell(k: number, ms: number): void {

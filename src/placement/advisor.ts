@@ -15,7 +15,10 @@ import { chooseSolver, type SolverChoice } from './solvers.js';
 export interface AdviseOptions extends ProblemOptions {
   solver?: SolverChoice;
   solve?: Partial<SolveOptions>;
-  /** Operator label of proposed nodes (default `proposed`). */
+  /**
+   * Operator label shared by all proposed nodes; default: each proposed node its own new operator
+   * (`proposed-1`, …), so K new nodes are K independent operators in the concentration figures.
+   */
   operator?: string;
 }
 
@@ -34,7 +37,7 @@ export async function advise(scenario: ScenarioLike, opts: AdviseOptions = {}): 
     world: latencyWorld(input),
     nodes: scenario.nodes,
     location: (metro) => metroById(metro) ?? { lat: 0, lon: 0 },
-    operator: opts.operator ?? 'proposed',
+    ...(opts.operator === undefined ? {} : { operator: opts.operator }),
   });
   return { instance, solution, evaluation };
 }

@@ -12,7 +12,8 @@ import type { SiteInput } from './types.js';
 /**
  * Candidate sites for new nodes: by default every site × accelerator of the provider catalog with a
  * listed price; or a YAML/JSON file (`--candidates`). Cost per month = accelerator-hour price ×
- * accelerators × 730 h.
+ * accelerators × 730 h; a file's candidate with neither a price nor a catalog price has an unknown
+ * price (reported as unknown; refused with a budget, see `requirePricesForBudget`).
  */
 
 export const HOURS_PER_MONTH = 730;
@@ -59,14 +60,7 @@ function siteOf(c: CandidateInput, index: number, source: string, lineOf: LineOf
   const memoryGb = c.memoryGb ?? count * ACCELERATORS[c.accelerator].memoryGb;
   const hourly = c.gpuHourUsd ?? provider?.gpuHourUsd[c.accelerator];
   const costUsdMonth =
-    c.costUsdMonth ??
-    (hourly !== undefined
-      ? Math.round(hourly * count * HOURS_PER_MONTH)
-      : fail(
-          'costUsdMonth',
-          'required: the catalog lists no price for this provider and accelerator',
-          undefined,
-        ));
+    c.costUsdMonth ?? (hourly !== undefined ? Math.round(hourly * count * HOURS_PER_MONTH) : undefined);
   const asn =
     c.asn ??
     (provider?.asns[0] !== undefined
@@ -83,7 +77,7 @@ function siteOf(c: CandidateInput, index: number, source: string, lineOf: LineOf
     accelerator: c.accelerator,
     count,
     memoryGb,
-    costUsdMonth,
+    ...(costUsdMonth === undefined ? { costUsdMonth: 0, priceUnknown: true } : { costUsdMonth }),
   };
 }
 
@@ -152,4 +146,27 @@ export function catalogCandidates(providers: readonly Provider[] = PROVIDERS): S
     }
   }
   return out;
+}
+
+/**
+ * A budget can only be checked against known prices: InputError naming each candidate of unknown price
+ * when a budget is set.
+ */
+export function requirePricesForBudget(
+  sites: readonly SiteInput[],
+  budgetUsd: number | undefined,
+  source: string,
+): void {
+  if (budgetUsd === undefined) return;
+  const issues: InputIssue[] = sites.flatMap((s, i) =>
+    s.priceUnknown
+      ? [
+          {
+            path: `candidates[${i}].costUsdMonth`,
+            message: `required with --budget: the catalog lists no price for ${s.id} (give costUsdMonth or gpuHourUsd)`,
+          },
+        ]
+      : [],
+  );
+  if (issues.length > 0) throw new InputError(source, issues);
 }

@@ -21,8 +21,11 @@ export interface EvaluateContext {
   nodes: readonly Node[];
   /** Coordinates (and country) of a metro, for proposed nodes. */
   location(metro: string): { lat: number; lon: number; country?: string };
-  /** Operator label of proposed nodes. */
-  operator: string;
+  /**
+   * Operator label shared by every proposed node; undefined = each proposed node its own new operator
+   * (`proposed-1`, `proposed-2`, …), so K new nodes count as K independent operators.
+   */
+  operator?: string;
   /** Dimensions to report; default: every dimension of the existing nodes. */
   dimensions?: readonly string[];
 }
@@ -59,7 +62,8 @@ export interface Recommendation {
   count: number;
   memoryGb: number;
   models: string[];
-  costUsdMonth: number;
+  /** Monthly cost of a new node; null when its price is unknown; 0 for a warm-set change (no new hardware). */
+  costUsdMonth: number | null;
   /** Objective gain of this recommendation given the ones before it. */
   gain: number;
   coverage: Change<number>;
@@ -71,7 +75,13 @@ export interface Recommendation {
 export interface PlanEvaluation {
   recommendations: Recommendation[];
   total: {
-    costUsdMonth: number;
+    /** Sum over the new nodes; null when any of them has an unknown price. */
+    costUsdMonth: number | null;
+    /** New nodes whose price is unknown. */
+    unpricedNodes: number;
+    /** New nodes recommended (at most K) and warm-set changes on existing nodes (not counted in K). */
+    newNodes: number;
+    warmChanges: number;
     gain: number;
     coverage: Change<number>;
     coverage2: Change<number>;
@@ -95,7 +105,7 @@ export function proposedNode(
   const loc = ctx.location(site.metro);
   const labels: Record<string, Label> = {};
   for (const [d, v] of Object.entries(site.labels)) labels[d] = declared(v);
-  labels.operator ??= declared(ctx.operator);
+  labels.operator ??= declared(ctx.operator ?? id);
   labels.country ??= declared(loc.country ?? 'unknown');
   labels.provider ??= declared('unknown');
   labels.asn ??= declared('unknown');
@@ -164,8 +174,19 @@ function pickGain(inst: Instance, state: CoverageState, pick: Pick): number {
   return g;
 }
 
-/** Evaluates a plan against the existing network of `ctx`. */
-export function evaluatePlan(inst: Instance, plan: Plan, ctx: EvaluateContext): PlanEvaluation {
+/**
+ * The plan with its new nodes first, then its warm-set changes on existing nodes, each part in plan
+ * order: the answer to "where do my K new nodes go" comes first, and each warm change is judged given
+ * the new nodes.
+ */
+export function newNodesFirst(inst: Instance, plan: Plan): Plan {
+  const isNew = (p: Pick) => inst.sites[p.site]!.isNew;
+  return { picks: [...plan.picks.filter(isNew), ...plan.picks.filter((p) => !isNew(p))] };
+}
+
+/** Evaluates a plan (new nodes first, see `newNodesFirst`) against the existing network of `ctx`. */
+export function evaluatePlan(inst: Instance, givenPlan: Plan, ctx: EvaluateContext): PlanEvaluation {
+  const plan = newNodesFirst(inst, givenPlan);
   const dimensions = ctx.dimensions ?? dimensionsOf(ctx.nodes);
   const state = new CoverageState(inst);
   const nodes: Node[] = [...ctx.nodes];
@@ -208,7 +229,7 @@ export function evaluatePlan(inst: Instance, plan: Plan, ctx: EvaluateContext): 
       count: site.input.count,
       memoryGb: site.input.memoryGb,
       models: modelIds,
-      costUsdMonth: site.isNew ? site.input.costUsdMonth : 0,
+      costUsdMonth: !site.isNew ? 0 : site.input.priceUnknown ? null : site.input.costUsdMonth,
       gain,
       coverage: { before: levels.coverage, after: next.coverage },
       coverage2: { before: levels.coverage2, after: next.coverage2 },
@@ -230,10 +251,14 @@ export function evaluatePlan(inst: Instance, plan: Plan, ctx: EvaluateContext): 
       nakamoto: { before: before[dimension]!.nakamoto, after: after[dimension]!.nakamoto },
     }),
   );
+  const unpricedNodes = recommendations.filter((r) => r.costUsdMonth === null).length;
   return {
     recommendations,
     total: {
-      costUsdMonth: recommendations.reduce((s, r) => s + r.costUsdMonth, 0),
+      costUsdMonth: unpricedNodes > 0 ? null : recommendations.reduce((s, r) => s + (r.costUsdMonth ?? 0), 0),
+      unpricedNodes,
+      newNodes: newCount,
+      warmChanges: recommendations.length - newCount,
       gain: state.value,
       coverage: { before: first.coverage, after: levels.coverage },
       coverage2: { before: first.coverage2, after: levels.coverage2 },

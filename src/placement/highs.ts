@@ -1,9 +1,16 @@
-import highsModule, { type Highs, type Model } from 'highs';
+import highsModule, { type Highs, type HighsCallbackMap, type Model } from 'highs';
 import { greedy } from './greedy.js';
 import type { Instance } from './instance.js';
 import { buildMilp, type Milp, planColumns, planFromColumns } from './milp.js';
 import { orderPicks, planValue, planViolations } from './objective.js';
-import { relativeGap, type Solution, type SolveOptions, type SolveStatus } from './solver.js';
+import {
+  PROGRESS_EVERY_S,
+  relativeGap,
+  type Solution,
+  type SolveOptions,
+  type SolveProgress,
+  type SolveStatus,
+} from './solver.js';
 import type { Plan } from './types.js';
 
 /**
@@ -81,6 +88,39 @@ export async function lpRelaxationBound(inst: Instance, timeLimitS: number): Pro
   });
 }
 
+const finiteOrUndefined = (v: number | undefined): number | undefined =>
+  v !== undefined && Number.isFinite(v) ? v : undefined;
+
+/**
+ * HiGHS callbacks reporting progress: once at the start, then at MIP checkpoints at most every
+ * `everyS` seconds of wall-clock time (HiGHS runs synchronously, so timers cannot fire meanwhile).
+ */
+function progressCallbacks(
+  highs: Highs,
+  t0: number,
+  everyS: number,
+  report: (p: SolveProgress) => void,
+): HighsCallbackMap {
+  report({ seconds: (performance.now() - t0) / 1000 });
+  let last = performance.now();
+  return {
+    [highs.constants.callbackType.mipInterrupt](event) {
+      const now = performance.now();
+      if (now - last < everyS * 1000) return undefined;
+      last = now;
+      const d = event.data;
+      const objective = finiteOrUndefined(d.mip_primal_bound);
+      const bound = finiteOrUndefined(d.mip_dual_bound);
+      const p: SolveProgress = { seconds: (now - t0) / 1000 };
+      if (objective !== undefined) p.objective = objective;
+      if (bound !== undefined) p.bound = bound;
+      if (objective !== undefined && bound !== undefined) p.gap = relativeGap(objective, bound);
+      report(p);
+      return undefined;
+    },
+  };
+}
+
 /** Solves the placement MILP; starts from `options.start` or the greedy plan. */
 export async function solveExact(inst: Instance, options: SolveOptions): Promise<Solution> {
   const t0 = performance.now();
@@ -89,6 +129,17 @@ export async function solveExact(inst: Instance, options: SolveOptions): Promise
   const done = (plan: Plan, status: SolveStatus, bound: number | undefined): Solution => {
     const ordered = orderPicks(inst, plan);
     const objective = planValue(inst, ordered);
+    const seconds = (performance.now() - t0) / 1000;
+    // A last report when the solve ends, so that even a model solved before any MIP checkpoint (in
+    // presolve) tells where it ended: the plan's value, the proven bound and the gap.
+    if (options.progress !== undefined && milp.numCols > 0) {
+      const last: SolveProgress = { seconds, objective };
+      if (bound !== undefined) {
+        last.bound = bound;
+        last.gap = relativeGap(objective, bound);
+      }
+      options.progress(last);
+    }
     return {
       solver: 'exact',
       status,
@@ -98,7 +149,7 @@ export async function solveExact(inst: Instance, options: SolveOptions): Promise
       boundSource: bound === undefined ? undefined : 'milp',
       gap: bound === undefined ? undefined : relativeGap(objective, bound),
       guarantee: undefined,
-      seconds: (performance.now() - t0) / 1000,
+      seconds,
       model: milp.size,
     };
   };
@@ -111,7 +162,11 @@ export async function solveExact(inst: Instance, options: SolveOptions): Promise
       mip_rel_gap: options.relativeGap,
     });
     model.setSolution({ colValue: planColumns(inst, milp, start) });
-    const r = model.run();
+    const report = options.progress;
+    const r =
+      report === undefined
+        ? model.run()
+        : model.run(progressCallbacks(highs, t0, options.progressEveryS ?? PROGRESS_EVERY_S, report));
     if (r.modelStatus === STATUS_INFEASIBLE) return done({ picks: [] }, 'infeasible', undefined);
     const primal = infoNumber(model, 'primal_solution_status');
     const found = primal === 2 ? planFromColumns(inst, milp, model.getSolution().colValue) : start;

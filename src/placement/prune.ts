@@ -4,7 +4,7 @@ import type { PlacementModel, SiteInput } from './types.js';
 /**
  * Drops candidate sites that can be left out without changing the optimum: sites that can keep no model
  * warm, and sites dominated by another site of the same group (same metro and labels): memory ≤, cost ≥
- * and servable models ⊆ the other's. Exact because a group opens at most one new node
+ * (both prices known) and servable models ⊆ the other's. Exact because a group opens at most one new node
  * (docs/placement.md). Keeps the input order of the survivors.
  */
 export function pruneDominated(
@@ -43,6 +43,8 @@ function dominates(
   const b = sites[i]!;
   const memA = Math.floor(a.memoryGb);
   const memB = Math.floor(b.memoryGb);
+  // An unknown price may be higher or lower than any other: no dominance either way.
+  if (a.priceUnknown || b.priceUnknown) return false;
   if (memA < memB || a.costUsdMonth > b.costUsdMonth) return false;
   const sa = servable[j]!;
   const sb = servable[i]!;

@@ -23,8 +23,23 @@ export function latencyTable(rows: readonly LatencyChange[]): string {
   );
 }
 
-function usd(v: number): string {
-  return Math.round(v).toLocaleString('en-US');
+/** Whole US dollars, or "unknown" when no price is known. */
+export function usd(v: number | null): string {
+  return v === null ? 'unknown' : Math.round(v).toLocaleString('en-US');
+}
+
+function newNodesHeading(found: number, requested: number): string {
+  if (requested === 0) return 'New nodes: none requested (--add 0)';
+  const short =
+    found < requested
+      ? ' (no further candidate adds coverage within the caps, budget and one node per site)'
+      : '';
+  return `New nodes: ${found} of ${requested} requested${short}`;
+}
+
+function totalCost(t: Advice['evaluation']['total']): string {
+  if (t.costUsdMonth !== null) return `${usd(t.costUsdMonth)} USD per month`;
+  return `unknown (${t.unpricedNodes} new node(s) of unknown price)`;
 }
 
 function nak(n: Record<string, number>): string {
@@ -95,31 +110,63 @@ export function renderAdvice(source: string, advice: Advice): string {
     out.push('No recommendation: no candidate adds coverage within the constraints.');
     return out.join('\n');
   }
-  out.push('Recommendations');
+  const fresh = ev.recommendations.filter((r) => r.kind === 'new-node');
+  const warm = ev.recommendations.filter((r) => r.kind === 'warm-existing');
+  out.push(newNodesHeading(fresh.length, inst.options.add));
+  if (fresh.length > 0) {
+    out.push(
+      renderTable(
+        [
+          { header: '#' },
+          { header: 'node' },
+          { header: 'where' },
+          { header: 'hardware' },
+          { header: 'warm models', align: 'right' },
+          { header: 'USD/month', align: 'right' },
+          { header: 'gain', align: 'right' },
+          { header: 'coverage', align: 'right' },
+        ],
+        fresh.map((r) => [
+          r.rank,
+          r.node,
+          where(r),
+          `${r.count}×${r.accelerator}`,
+          r.models.length,
+          usd(r.costUsdMonth),
+          r.gain.toFixed(5),
+          `${percent(r.coverage.before)}→${percent(r.coverage.after)}`,
+        ]),
+      ),
+    );
+  }
+  out.push('');
   out.push(
-    renderTable(
-      [
-        { header: '#' },
-        { header: 'action' },
-        { header: 'where' },
-        { header: 'hardware' },
-        { header: 'warm models', align: 'right' },
-        { header: 'USD/month', align: 'right' },
-        { header: 'gain', align: 'right' },
-        { header: 'coverage', align: 'right' },
-      ],
-      ev.recommendations.map((r) => [
-        r.rank,
-        r.kind === 'new-node' ? 'new node' : `warm more on ${r.node}`,
-        where(r),
-        `${r.count}×${r.accelerator}`,
-        r.models.length,
-        usd(r.costUsdMonth),
-        r.gain.toFixed(5),
-        `${percent(r.coverage.before)}→${percent(r.coverage.after)}`,
-      ]),
-    ),
+    `Warm-set changes on existing nodes: ${warm.length} (not counted in the new nodes; no new hardware)`,
   );
+  if (warm.length > 0) {
+    out.push(
+      renderTable(
+        [
+          { header: '#' },
+          { header: 'node' },
+          { header: 'where' },
+          { header: 'hardware' },
+          { header: 'models added', align: 'right' },
+          { header: 'gain', align: 'right' },
+          { header: 'coverage', align: 'right' },
+        ],
+        warm.map((r) => [
+          r.rank,
+          r.node,
+          where(r),
+          `${r.count}×${r.accelerator}`,
+          r.models.length,
+          r.gain.toFixed(5),
+          `${percent(r.coverage.before)}→${percent(r.coverage.after)}`,
+        ]),
+      ),
+    );
+  }
   out.push('');
   for (const r of ev.recommendations) {
     const shown =
@@ -139,7 +186,7 @@ export function renderAdvice(source: string, advice: Advice): string {
   out.push(
     `after the worst single-provider failure: ${percent(t.worstFailure.before.coverage)} (${t.worstFailure.before.provider ?? 'none'}) → ${percent(t.worstFailure.after.coverage)} (${t.worstFailure.after.provider ?? 'none'})`,
   );
-  out.push(`cost: ${usd(t.costUsdMonth)} USD per month`);
+  out.push(`cost: ${totalCost(t)}`);
   out.push('');
   out.push(latencyTable(t.latency));
   out.push('');

@@ -13,9 +13,32 @@ export interface SolveOptions {
   lpBound: boolean;
   /** A feasible plan to start the MILP from. */
   start?: Plan;
+  /** Called while HiGHS works: once when it starts, then at most every `progressEveryS` seconds. */
+  progress?: (p: SolveProgress) => void;
+  /** Least wall-clock interval between two progress reports, seconds (default 2). */
+  progressEveryS?: number;
 }
 
-export const DEFAULT_SOLVE_OPTIONS: SolveOptions = { timeLimitS: 60, relativeGap: 1e-4, lpBound: true };
+/** Where a running exact solve stands. Fields other than `seconds` are absent until HiGHS knows them. */
+export interface SolveProgress {
+  /** Wall-clock seconds since the solve started. */
+  seconds: number;
+  /** Best plan found so far (objective gain). */
+  objective?: number;
+  /** Proven upper bound on the optimum gain. */
+  bound?: number;
+  /** (bound − objective) / bound. */
+  gap?: number;
+}
+
+export const DEFAULT_SOLVE_OPTIONS: SolveOptions = {
+  timeLimitS: 60,
+  relativeGap: 1e-4,
+  lpBound: true,
+};
+
+/** Default least interval between two progress reports of a running solve, seconds. */
+export const PROGRESS_EVERY_S = 2;
 
 /** Size of the MILP handed to HiGHS. */
 export interface ModelSize {

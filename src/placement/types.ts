@@ -17,8 +17,10 @@ export interface SiteInput {
   count: number;
   /** Accelerator memory usable for warm models, GB (whole node; spare memory for an existing node). */
   memoryGb: number;
-  /** USD per month (0 for an existing node). */
+  /** USD per month (0 for an existing node, and 0 with `priceUnknown` set when no price is known). */
   costUsdMonth: number;
+  /** No price is known for this candidate (reported as unknown; not allowed with a budget). */
+  priceUnknown?: true;
   /** Set when this "site" is spare memory on an existing node: that node's id. */
   existingNode?: string;
 }

@@ -1,46 +1,20 @@
 import { estimateTotalMs } from '../estimate/candidate.js';
 import type { Request } from '../model/request.js';
 import type { NetworkView } from '../network/view.js';
-import { Rng } from '../util/rng.js';
+import type { Rng } from '../util/rng.js';
 import { collectCandidates } from './candidates.js';
+import { contextFor, NO_OPTIONS, type RouteContext, type RouteOptions } from './context.js';
 import type { Relaxation, RouteDecision, RouteErrorCode, RouteFailure } from './decision.js';
 import { argmin, keepWithinDeadline, runFilters, runPicker, runScorers } from './engine.js';
 import { chooseFallbacks, sharesMasked } from './independence.js';
 import type { Policy } from './policy.js';
 import { compileQuery } from './query.js';
-import { buildReceipt } from './receipt.js';
-import { Scratch } from './scratch.js';
+import { buildReceipt, type ReceiptInput } from './receipt.js';
 import { placeVerifiers } from './verification.js';
 
-export interface RouteOptions {
-  /** Build the receipt (off the hot path otherwise). */
-  explain?: boolean;
-  /** Time each plugin (reported in the receipt). */
-  timing?: boolean;
-  /** Candidates listed in the receipt (default 5; the chosen ones are always listed). */
-  topN?: number;
-  /** Decide with this seed instead of drawing one from `rng` (to replay a receipt). */
-  seed?: number;
-}
+export type { RouteOptions } from './context.js';
 
 const EMPTY: readonly never[] = Object.freeze([]);
-const scratches = new WeakMap<Policy, Scratch>();
-
-function scratchFor(policy: Policy, view: NetworkView): Scratch {
-  let s = scratches.get(policy);
-  if (!s || s.topology !== view.topology) {
-    const plugins = policy.filters.length + policy.scorers.length + 1;
-    s = new Scratch(
-      view.topology,
-      policy.filters.length,
-      plugins,
-      policy.spec.estimate,
-      policy.spec.verification.dimensions,
-    );
-    scratches.set(policy, s);
-  }
-  return s;
-}
 
 /**
  * Decides where `request` runs: `route(request, view, policy, rng) → decision`. Pure apart from two
@@ -49,130 +23,132 @@ function scratchFor(policy: Policy, view: NetworkView): Scratch {
  * replays the decision on the same view). Never throws for a bad request or a failing plugin: those come
  * back as `ok: false` with a code and reason, or as warnings.
  *
- * Pipeline: compile the request → gather candidates (bounded by the profile) → filters → scorers (costs
- * in ms) → picker → deadline check → fallbacks (independent, relaxed in order when impossible) → bump
- * in-flight → verifiers and spot check → decision (+ receipt when asked). When the bounded candidates
- * leave nothing, or not enough independent fallbacks while more capable nodes exist, it retries once over
- * every capable node.
+ * The steps, each a function below: gather → filter, score, pick → deadline → fallbacks (independent,
+ * relaxed in order when impossible) → sends and verifiers → finish (+ receipt when asked). When the
+ * bounded candidates leave nothing, or not enough independent fallbacks while more capable nodes exist,
+ * it widens once to every capable node and starts again from gather.
  */
 export function route(
   request: Request,
   view: NetworkView,
   policy: Policy,
   rng: Rng,
-  options: RouteOptions = {},
+  options: RouteOptions = NO_OPTIONS,
 ): RouteDecision {
-  const seed = options.seed ?? rng.nextU32();
-  const r = new Rng(seed);
-  const s = scratchFor(policy, view);
-  s.reset();
-  const timed = options.timing === true;
-  if (timed) s.timing.fill(0);
-  const q = s.query;
-  const spec = policy.spec;
-  const err = compileQuery(q, request, view);
-  if (err) return failed(request, view, policy, options, s, seed, err.code, err.message, 0, 0, false);
-
-  const capable = view.topology.capableCount(q.model);
-  let exhaustive = spec.candidates.mode === 'all';
-  let considered = 0;
-  let count = 0;
-  let primary = -1;
-  let estimateMs = 0;
-  let deadline: 'none' | 'met' | 'missed' = 'none';
+  const c = contextFor(policy, view);
+  c.begin(request, view, options.seed ?? rng.nextU32(), options);
+  const err = compileQuery(c.q, request, view);
+  if (err) return failed(c, err.code, err.message);
+  c.capable = view.topology.capableCount(c.q.model);
+  c.exhaustive = c.spec.candidates.mode === 'all';
   for (;;) {
-    s.reset();
-    considered = collectCandidates(spec.candidates, exhaustive, view, q.model, q.anchorMetro, r, s);
-    count = runFilters(policy, view, q, s, considered, timed, s.warnings);
-    if (count === 0) {
-      if (!exhaustive && capable > considered) {
-        exhaustive = true;
-        continue;
-      }
-      const message = noCandidateMessage(request.model, capable, considered, s, policy);
-      return failed(
-        request,
-        view,
-        policy,
-        options,
-        s,
-        seed,
-        'no_candidates',
-        message,
-        considered,
-        0,
-        exhaustive,
-      );
+    if (gatherAndFilter(c) === 0) {
+      if (widen(c)) continue;
+      return failed(c, 'no_candidates', noCandidateMessage(c));
     }
-    runScorers(policy, view, q, s, count, timed, s.warnings);
-    primary = runPicker(policy, view, q, s, count, r, timed, s.warnings);
-    estimateMs = estimateTotalMs(view, q, s.cands[primary]!);
-    deadline = 'none';
-    if (q.deadlineMs < Number.POSITIVE_INFINITY) {
-      if (estimateMs <= q.deadlineMs) deadline = 'met';
-      else {
-        const met = keepWithinDeadline(view, q, s, count);
-        if (met > 0) {
-          primary = runPicker(policy, view, q, s, met, r, timed, s.warnings);
-          deadline = 'met';
-        } else if (spec.deadline === 'shed') {
-          const best = argmin(s.part, count);
-          const message = `no candidate can meet the ${q.deadlineMs} ms deadline: the best estimate is ${Math.round(s.part[best]!)} ms (node ${view.topology.ids[s.cands[best]!]})`;
-          return failed(
-            request,
-            view,
-            policy,
-            options,
-            s,
-            seed,
-            'deadline',
-            message,
-            considered,
-            count,
-            exhaustive,
-          );
-        } else {
-          primary = argmin(s.part, count);
-          deadline = 'missed';
-        }
-        estimateMs = s.part[primary]!;
-      }
-    }
-    const complete = chooseFallbacks(
-      view,
-      q,
-      s,
-      count,
-      primary,
-      spec.fallbacks === 'independent',
-      spec.relax,
-      s.fallbackPos,
-      s.relaxations,
-    );
-    if (!complete && spec.fallbacks === 'independent' && !exhaustive && capable > considered) {
-      exhaustive = true;
-      continue;
-    }
-    break;
+    scoreAndPick(c);
+    if (!applyDeadline(c)) return failed(c, 'deadline', shedMessage(c));
+    if (fallbacks(c) || !widen(c)) break;
   }
+  sendAndVerify(c);
+  return finish(c);
+}
 
-  const t = view.topology;
-  const node = s.cands[primary]!;
+/** Gathers candidates (bounded by the profile, or every capable node) and runs the filters; returns the survivors. */
+function gatherAndFilter(c: RouteContext): number {
+  const { s, q } = c;
+  s.reset();
+  c.considered = collectCandidates(c.spec.candidates, c.exhaustive, c.view, q.model, q.anchorMetro, c.rng, s);
+  c.count = runFilters(c.policy, c.view, q, s, c.considered, c.timed, s.warnings);
+  return c.count;
+}
+
+/** Switches to every capable node when the bounded candidates missed some; false when already there. */
+function widen(c: RouteContext): boolean {
+  if (c.exhaustive || c.capable <= c.considered) return false;
+  c.exhaustive = true;
+  return true;
+}
+
+/** Scores the survivors, lets the picker choose the primary and estimates its completion time. */
+function scoreAndPick(c: RouteContext): void {
+  const { policy, view, q, s } = c;
+  runScorers(policy, view, q, s, c.count, c.timed, s.warnings);
+  c.primary = runPicker(policy, view, q, s, c.count, c.rng, c.timed, s.warnings);
+  c.estimateMs = estimateTotalMs(view, q, s.cands[c.primary]!);
+  c.deadline = 'none';
+}
+
+/**
+ * Holds the primary to the request's deadline: re-picks among the candidates that meet it, or (none does)
+ * takes the fastest under `best-effort`. Returns false when the profile sheds instead.
+ */
+function applyDeadline(c: RouteContext): boolean {
+  const { view, q, s } = c;
+  if (!(q.deadlineMs < Number.POSITIVE_INFINITY)) return true;
+  if (c.estimateMs <= q.deadlineMs) {
+    c.deadline = 'met';
+    return true;
+  }
+  const met = keepWithinDeadline(view, q, s, c.count);
+  if (met > 0) {
+    c.primary = runPicker(c.policy, view, q, s, met, c.rng, c.timed, s.warnings);
+    c.deadline = 'met';
+  } else if (c.spec.deadline === 'shed') {
+    return false;
+  } else {
+    c.primary = argmin(s.part, c.count);
+    c.deadline = 'missed';
+  }
+  c.estimateMs = s.part[c.primary]!;
+  return true;
+}
+
+/** Chooses the fallbacks; false when independent ones are short (worth widening the candidates for). */
+function fallbacks(c: RouteContext): boolean {
+  const { s, spec } = c;
+  const independent = spec.fallbacks === 'independent';
+  const complete = chooseFallbacks(
+    c.view,
+    c.q,
+    s,
+    c.count,
+    c.primary,
+    independent,
+    spec.relax,
+    s.fallbackPos,
+    s.relaxations,
+  );
+  return complete || !independent;
+}
+
+/** Counts the sends to the primary (and hedge) in the view, places the verifiers and draws the spot check. */
+function sendAndVerify(c: RouteContext): void {
+  const { view, q, s, spec } = c;
+  const node = s.cands[c.primary]!;
   view.sent[node]!++;
-  const hedge = q.hedge && s.fallbackPos.length > 0;
-  if (hedge) view.sent[s.cands[s.fallbackPos[0]!]!]!++;
+  if (hedged(c)) view.sent[s.cands[s.fallbackPos[0]!]!]!++;
   placeVerifiers(view, q, node, spec.verification, s.verifyDims, s.verifiers, s.verifierMs, s.relaxations);
-  const spotCheck =
-    spec.verification.spotCheckRate > 0 && q.verifyMode >= 0 && r.chance(spec.verification.spotCheckRate)
-      ? chooseSpotCheck(view, s, count, primary)
-      : -1;
+  const rate = spec.verification.spotCheckRate;
+  c.spotCheck = rate > 0 && q.verifyMode >= 0 && c.rng.chance(rate) ? chooseSpotCheck(c) : -1;
+}
 
+function hedged(c: RouteContext): boolean {
+  return c.q.hedge && c.s.fallbackPos.length > 0;
+}
+
+/** The decision (lists copied out of the scratch only when non-empty), with its receipt when asked. */
+function finish(c: RouteContext): RouteDecision {
+  const { s, policy } = c;
+  const t = c.view.topology;
+  const node = s.cands[c.primary]!;
+  const hedge = hedged(c);
   const fallbackIds = s.fallbackPos.length > 0 ? s.fallbackPos.map((p) => t.ids[s.cands[p]!]!) : EMPTY;
   const decision: RouteDecision = {
     ok: true,
-    requestId: request.id,
+    requestId: c.request!.id,
     policy: policy.name,
-    seed,
+    seed: c.seed,
     primary: t.ids[node]!,
     primaryIndex: node,
     fallbacks: fallbackIds,
@@ -180,99 +156,97 @@ export function route(
     hedge: hedge ? fallbackIds[0]! : null,
     verifiers: s.verifiers.length > 0 ? s.verifiers.map((v) => t.ids[v]!) : EMPTY,
     verifierIndexes: s.verifiers.length > 0 ? [...s.verifiers] : EMPTY,
-    spotCheck: spotCheck >= 0 ? t.ids[spotCheck]! : null,
-    estimateMs,
-    deadline,
+    spotCheck: c.spotCheck >= 0 ? t.ids[c.spotCheck]! : null,
+    estimateMs: c.estimateMs,
+    deadline: c.deadline,
     relaxations: s.relaxations.length > 0 ? [...s.relaxations] : (EMPTY as readonly Relaxation[]),
     warnings: s.warnings.length > 0 ? [...s.warnings] : EMPTY,
   };
-  if (options.explain) {
-    // The receipt shows the terms as they were when the decision was taken, before this decision's sends.
-    view.sent[node]!--;
-    if (hedge) view.sent[s.cands[s.fallbackPos[0]!]!]!--;
-    decision.receipt = buildReceipt({
-      view,
-      q,
-      s,
-      policy,
-      seed,
-      considered,
-      count,
-      exhaustive,
-      primary,
-      fallbacks: s.fallbackPos,
-      hedge,
-      verifiers: s.verifiers,
-      verifierMs: s.verifierMs,
-      spotCheck,
-      relaxations: s.relaxations,
-      deadline,
-      warnings: s.warnings,
-      topN: options.topN ?? 5,
-      timing: timed,
-    });
-    view.sent[node]!++;
-    if (hedge) view.sent[s.cands[s.fallbackPos[0]!]!]!++;
-  }
+  if (c.options.explain) decision.receipt = okReceipt(c);
   return decision;
 }
 
+/** The receipt of a routed decision, showing the terms as they were before this decision's sends. */
+function okReceipt(c: RouteContext): RouteDecision['receipt'] {
+  const { view, s } = c;
+  const node = s.cands[c.primary]!;
+  const hedge = hedged(c);
+  view.sent[node]!--;
+  if (hedge) view.sent[s.cands[s.fallbackPos[0]!]!]!--;
+  const receipt = buildReceipt({
+    ...receiptBase(c),
+    primary: c.primary,
+    fallbacks: s.fallbackPos,
+    hedge,
+    verifiers: s.verifiers,
+    verifierMs: s.verifierMs,
+    spotCheck: c.spotCheck,
+    deadline: c.deadline,
+  });
+  view.sent[node]!++;
+  if (hedge) view.sent[s.cands[s.fallbackPos[0]!]!]!++;
+  return receipt;
+}
+
 /** A failed decision (and its receipt when asked for). */
-function failed(
-  request: Request,
-  view: NetworkView,
-  policy: Policy,
-  options: RouteOptions,
-  s: Scratch,
-  seed: number,
-  code: RouteErrorCode,
-  message: string,
-  considered: number,
-  count: number,
-  exhaustive: boolean,
-): RouteFailure {
+function failed(c: RouteContext, code: RouteErrorCode, message: string): RouteFailure {
+  const s = c.s;
   const out: RouteFailure = {
     ok: false,
-    requestId: request.id,
-    policy: policy.name,
-    seed,
+    requestId: c.request!.id,
+    policy: c.policy.name,
+    seed: c.seed,
     error: { code, message },
     warnings: s.warnings.length > 0 ? [...s.warnings] : EMPTY,
   };
-  if (options.explain) {
+  if (c.options.explain) {
     out.receipt = buildReceipt({
-      view,
-      q: s.query,
-      s,
-      policy,
-      seed,
-      considered,
-      count,
-      exhaustive,
+      ...receiptBase(c),
       primary: -1,
       fallbacks: EMPTY,
       hedge: false,
       verifiers: EMPTY,
       verifierMs: EMPTY,
       spotCheck: -1,
-      relaxations: s.relaxations,
       deadline: code === 'deadline' ? 'shed' : 'none',
-      warnings: s.warnings,
-      topN: options.topN ?? 5,
-      timing: options.timing === true,
     });
   }
   return out;
 }
 
+/** The receipt fields every outcome shares. */
+function receiptBase(
+  c: RouteContext,
+): Omit<
+  ReceiptInput,
+  'primary' | 'fallbacks' | 'hedge' | 'verifiers' | 'verifierMs' | 'spotCheck' | 'deadline'
+> {
+  const { s } = c;
+  return {
+    view: c.view,
+    q: c.q,
+    s,
+    policy: c.policy,
+    seed: c.seed,
+    considered: c.considered,
+    count: c.count,
+    exhaustive: c.exhaustive,
+    relaxations: s.relaxations,
+    warnings: s.warnings,
+    topN: c.options.topN ?? 5,
+    timing: c.timed,
+  };
+}
+
 /** The cheapest scored candidate (not the primary) independent of the primary on the verification dimensions, or -1. */
-function chooseSpotCheck(view: NetworkView, s: Scratch, count: number, primary: number): number {
+function chooseSpotCheck(c: RouteContext): number {
+  const { view, s } = c;
   const dims = s.verifyDims;
   const mask = (1 << dims.length) - 1;
-  const exec = s.cands[primary]!;
+  const exec = s.cands[c.primary]!;
   let best = -1;
-  for (let k = 0; k < count; k++) {
-    if (k === primary) continue;
+  for (let k = 0; k < c.count; k++) {
+    if (k === c.primary) continue;
     if (best >= 0 && s.costs[k]! >= s.costs[best]!) continue;
     if (sharesMasked(view, dims, dims.length, mask, s.cands[k]!, exec)) continue;
     best = k;
@@ -288,14 +262,10 @@ function chooseSpotCheck(view: NetworkView, s: Scratch, count: number, primary: 
   return s.cands[best]!;
 }
 
-function noCandidateMessage(
-  model: string,
-  capable: number,
-  considered: number,
-  s: Scratch,
-  policy: Policy,
-): string {
-  if (capable === 0) return `no node in this network can run model "${model}" (no capable node)`;
+function noCandidateMessage(c: RouteContext): string {
+  const { policy, s } = c;
+  const model = c.request!.model;
+  if (c.capable === 0) return `no node in this network can run model "${model}" (no capable node)`;
   const reasons = [
     ...s.removedByReason(
       policy.filters.map((f) => f.filter.reason),
@@ -304,5 +274,11 @@ function noCandidateMessage(
   ]
     .map(([reason, n]) => `${n} ${reason}`)
     .join(', ');
-  return `no node qualifies for model "${model}": ${considered} of ${capable} capable nodes considered (${reasons})`;
+  return `no node qualifies for model "${model}": ${c.considered} of ${c.capable} capable nodes considered (${reasons})`;
+}
+
+function shedMessage(c: RouteContext): string {
+  const { s } = c;
+  const best = argmin(s.part, c.count);
+  return `no candidate can meet the ${c.q.deadlineMs} ms deadline: the best estimate is ${Math.round(s.part[best]!)} ms (node ${c.view.topology.ids[s.cands[best]!]})`;
 }

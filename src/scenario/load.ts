@@ -14,7 +14,12 @@ import { parseYaml, type YamlSource } from './yaml-source.js';
  * expectation and YAML line) → resolution (generators expanded for the seed, references checked).
  * Throws InputError listing every problem, or NotFoundError when the file cannot be read.
  */
-export function loadScenarioFile(path: string): Scenario {
+export interface LoadOptions {
+  /** The policy names the file may list (e.g. a policy resolver's); unchecked when absent. */
+  policies?: readonly string[];
+}
+
+export function loadScenarioFile(path: string, options: LoadOptions = {}): Scenario {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -23,11 +28,16 @@ export function loadScenarioFile(path: string): Scenario {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code);
     throw new NotFoundError(`${path}: cannot read scenario file (${why})`, { cause: e });
   }
-  return loadScenarioText(text, path, dirname(resolve(path)));
+  return loadScenarioText(text, path, dirname(resolve(path)), options);
 }
 
 /** Like loadScenarioFile for text in memory; `source` names it in messages, `baseDir` anchors relative paths. */
-export function loadScenarioText(text: string, source: string, baseDir: string): Scenario {
+export function loadScenarioText(
+  text: string,
+  source: string,
+  baseDir: string,
+  options: LoadOptions = {},
+): Scenario {
   const yaml = parseYaml(text, source);
   if (yaml.data === null || yaml.data === undefined) {
     throw new InputError(source, [{ path: '', message: 'empty document; expected a scenario mapping' }]);
@@ -45,6 +55,7 @@ export function loadScenarioText(text: string, source: string, baseDir: string):
   }
   const list = new IssueList();
   const scenario = resolveScenario(parsed.data, baseDir, list);
+  if (options.policies) checkPolicies(scenario.policies, options.policies, list);
   if (list.size > 0) {
     throw new InputError(
       source,
@@ -55,7 +66,17 @@ export function loadScenarioText(text: string, source: string, baseDir: string):
       }),
     );
   }
+  scenario.warnings = list.warnings.map((item) =>
+    withLine({ path: formatPath(item.path), message: item.message, value: item.value }, item.path, yaml),
+  );
   return scenario;
+}
+
+function checkPolicies(names: readonly string[], known: readonly string[], list: IssueList): void {
+  names.forEach((name, i) => {
+    if (!known.includes(name))
+      list.addValue(['policies', i], `unknown policy; expected one of ${known.join(', ')}`, name);
+  });
 }
 
 function withLine(issue: InputIssue, path: readonly PropertyKey[], yaml: YamlSource): InputIssue {

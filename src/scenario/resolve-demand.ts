@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { metroById } from '../geo/metros.js';
 import type { Model } from '../model/model.js';
-import type { VerificationRequirement } from '../model/request.js';
+import { VERIFICATION_REQUIREMENTS, type VerificationRequirement } from '../model/request.js';
 import type { PathSegment } from '../model/validate.js';
 import type { IssueList } from './issues.js';
 import { resolveMetroWeights } from './resolve-metros.js';
@@ -73,33 +73,37 @@ export function resolveDemand(
     const t = d.trace;
     const file = resolve(baseDir, t.file);
     checkTrace(file, t.file, issues);
+    const traceModels = resolvePopularity(
+      models,
+      t.models,
+      DEMAND_DEFAULTS.zipfS,
+      ['demand', 'trace', 'models'],
+      issues,
+    );
+    warnUnmetShares(d.verification, verification, models, traceModels, issues);
     return {
       kind: 'trace',
       file,
       metros: resolveMetroWeights(t.metros ?? 'demand', undefined, ['demand', 'trace', 'metros'], issues),
       timeScale: t.timeScale ?? DEMAND_DEFAULTS.timeScale,
-      models: resolvePopularity(
-        models,
-        t.models,
-        DEMAND_DEFAULTS.zipfS,
-        ['demand', 'trace', 'models'],
-        issues,
-      ),
+      models: traceModels,
       ...common,
     };
   }
+  const popularity = resolvePopularity(
+    models,
+    d.models,
+    d.popularity?.zipfS ?? DEMAND_DEFAULTS.zipfS,
+    ['demand', 'models'],
+    issues,
+  );
+  warnUnmetShares(d.verification, verification, models, popularity, issues);
   return {
     kind: 'synthetic',
     totalRps: d.totalRps ?? 0,
     metros: resolveMetroWeights(d.metros ?? 'demand', d.regions, ['demand', 'metros'], issues),
     diurnal: d.diurnal ?? { ...DEMAND_DEFAULTS.diurnal },
-    models: resolvePopularity(
-      models,
-      d.models,
-      d.popularity?.zipfS ?? DEMAND_DEFAULTS.zipfS,
-      ['demand', 'models'],
-      issues,
-    ),
+    models: popularity,
     arrivals: d.arrivals ?? { ...DEMAND_DEFAULTS.arrivals },
     tokens: {
       input: d.tokens ? resolveDistribution(d.tokens.input) : { ...DEMAND_DEFAULTS.input },
@@ -107,6 +111,31 @@ export function resolveDemand(
     },
     ...common,
   };
+}
+
+/**
+ * Warns about a positive verification share that no requested model (positive popularity) can meet: the
+ * workload draws each request's requirement among those its model offers, so such a share is never used.
+ */
+function warnUnmetShares(
+  written: DemandInput['verification'],
+  shares: Record<VerificationRequirement, number>,
+  models: readonly Model[],
+  popularity: readonly WeightedId[],
+  issues: IssueList,
+): void {
+  const requested = new Set(popularity.filter((w) => w.weight > 0).map((w) => w.id));
+  const offered = new Set<string>(
+    models.filter((m) => requested.has(m.id)).flatMap((m) => m.verification.map((v) => v.mode)),
+  );
+  for (const req of VERIFICATION_REQUIREMENTS) {
+    if (req === 'none' || shares[req] <= 0 || offered.has(req)) continue;
+    issues.warn(
+      ['demand', 'verification', req],
+      `no model in the demand supports ${req}; these requests will be drawn among the modes their model offers`,
+      written?.[req] ?? shares[req],
+    );
+  }
 }
 
 function resolveVerification(

@@ -84,6 +84,7 @@ export function resolveScenario(file: ScenarioFile, baseDir: string, issues: Iss
     demand,
     failures,
     policies: file.policies,
+    warnings: [],
   };
   if (file.rtt !== undefined) {
     const matrix = checkFile(baseDir, file.rtt.matrix, ['rtt', 'matrix'], issues);

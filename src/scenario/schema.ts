@@ -36,8 +36,12 @@ export const ScenarioFile = z.strictObject({
   datasets: z.array(DatasetInput).default([]),
   demand: DemandInput,
   failures: z.array(FailureInput).default([]),
+  /** Checked against the resolvable names where they are known (`simulate`, with its `--profiles`). */
   policies: z
-    .array(z.enum(POLICY_NAMES))
+    .array(z.string().min(1))
+    .describe(
+      `Routing policies to compare: built-in profiles (${POLICY_NAMES.join(', ')}) or profiles of the file given to simulate --profiles`,
+    )
     .min(1)
     .refine((p) => new Set(p).size === p.length, 'policies must not repeat')
     .default([...POLICY_NAMES]),

@@ -1,8 +1,8 @@
+import type { InputIssue } from '../errors.js';
 import type { Region } from '../geo/metros.js';
 import type { Dataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
-import type { PolicyName } from '../model/policies.js';
 import type { VerificationRequirement } from '../model/request.js';
 
 /** The resolved scenario: every reference checked, generators expanded, defaults filled, weights normalised. */
@@ -78,5 +78,8 @@ export interface Scenario {
   datasets: Dataset[];
   demand: ResolvedDemand;
   failures: ResolvedFailure[];
-  policies: PolicyName[];
+  /** Policy names as written; resolvable ones only when loaded with `policies` (see load.ts). */
+  policies: string[];
+  /** Valid but probably unintended settings (e.g. a verification share no model can meet), with lines. */
+  warnings: InputIssue[];
 }

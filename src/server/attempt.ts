@@ -56,6 +56,8 @@ export interface AttemptInput {
   hop?: string;
   /** Cancels the attempt (client gone, hedge lost); none for requests that always run to the end. */
   signal?: AbortSignal;
+  /** Extra request headers (where the client is). */
+  headers?: Record<string, string>;
   limits: AttemptLimits;
 }
 
@@ -196,7 +198,7 @@ async function attemptBuffered(
       method: 'POST',
       path: input.path,
       body: input.body,
-      headers: JSON_HEADERS,
+      headers: input.headers === undefined ? JSON_HEADERS : { ...input.headers, ...JSON_HEADERS },
       signal: watch.signal,
       ...(input.hop === undefined ? {} : { hop: input.hop }),
     });
@@ -231,7 +233,7 @@ async function attemptStream(
       method: 'POST',
       path: input.path,
       body: input.body,
-      headers: STREAM_HEADERS,
+      headers: input.headers === undefined ? STREAM_HEADERS : { ...input.headers, ...STREAM_HEADERS },
       signal: watch.signal,
       ...(input.hop === undefined ? {} : { hop: input.hop }),
     });

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { Id, LatLon } from '../model/common.js';
 import { Model } from '../model/model.js';
-import { POLICY_NAMES } from '../model/policies.js';
 import { parseOrThrow } from '../model/validate.js';
+import { PolicyResolver } from '../routing/resolver.js';
 import { parseCidr } from './endpoint-rules.js';
 
 /**
@@ -175,15 +175,6 @@ export const ServerConfig = z
         path: ['telemetry', 'unhealthyAfterMs'],
         message: 'must be greater than telemetry.staleAfterMs',
       });
-    if (
-      c.routing.profilesFile === undefined &&
-      !(POLICY_NAMES as readonly string[]).includes(c.routing.policy)
-    )
-      ctx.addIssue({
-        code: 'custom',
-        path: ['routing', 'policy'],
-        message: `expected one of ${POLICY_NAMES.join(', ')} (or a profile of routing.profilesFile)`,
-      });
     const seen = new Set<string>();
     c.operators.forEach((o, i) => {
       if (seen.has(o.id))
@@ -205,6 +196,15 @@ export function parseConfig(data: unknown, source = 'config', baseDir = process.
     config.dataDir = resolve(baseDir, config.dataDir);
   if (config.routing.profilesFile !== undefined && !isAbsolute(config.routing.profilesFile))
     config.routing.profilesFile = resolve(baseDir, config.routing.profilesFile);
+  const policies = PolicyResolver.load(config.routing.profilesFile);
+  if (!policies.has(config.routing.policy))
+    throw new InputError(source, [
+      {
+        path: 'routing.policy',
+        message: `expected one of ${policies.names.join(', ')}`,
+        value: config.routing.policy,
+      },
+    ]);
   return config;
 }
 
@@ -233,7 +233,8 @@ export function loadConfig(file: string): ServerConfig {
   try {
     return parseConfig(data, file, dirname(resolve(file)));
   } catch (e) {
-    if (!(e instanceof InputError)) throw e;
+    // Only the config's own issues get its lines (a profiles file reports its own).
+    if (!(e instanceof InputError) || e.source !== file) throw e;
     const issues = e.issues.map((issue) => {
       const node = doc.getIn(pathSegments(issue.path), true) as
         | { range?: [number, number, number] }

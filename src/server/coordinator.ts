@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { BUILTIN_MODELS } from '../model/catalog/models.js';
 import type { Model } from '../model/model.js';
-import { POLICY_NAMES } from '../model/policies.js';
 import type { Policy } from '../routing/policy.js';
-import { isPolicyName, loadProfiles, policyByName } from '../routing/profiles.js';
+import { PolicyResolver } from '../routing/resolver.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { BreakerBoard, domainKeys } from './breakers.js';
 import type { ServerConfig } from './config.js';
@@ -74,41 +72,14 @@ export interface CoordinatorMetrics {
 /** Seconds: 10 µs … 100 ms, for the decision latency histogram. */
 const DECISION_BUCKETS = [1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 0.1];
 
-/** The routing policy: a built-in preset, or a profile of the config's profiles file. */
+/** The routing policy: a built-in profile, or a profile of the config's profiles file. */
 function policyOf(config: ServerConfig): Policy {
   const r = config.routing;
-  if (r.profilesFile === undefined) {
-    if (!isPolicyName(r.policy))
-      throw new InputError('config', [
-        {
-          path: 'routing.policy',
-          message: `unknown built-in policy (known: ${POLICY_NAMES.join(', ')})`,
-          value: r.policy,
-        },
-      ]);
-    return policyByName(r.policy);
-  }
-  let text: string;
-  try {
-    text = readFileSync(r.profilesFile, 'utf8');
-  } catch (e) {
-    throw new InputError(r.profilesFile, [
-      {
-        path: '',
-        message: `routing.profilesFile cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      },
-    ]);
-  }
-  const profiles = loadProfiles(text, r.profilesFile);
-  const p = profiles.get(r.policy);
-  if (p === undefined)
-    throw new InputError(r.profilesFile, [
-      {
-        path: 'profiles',
-        message: `no profile named "${r.policy}" (has: ${[...profiles.keys()].join(', ')})`,
-      },
-    ]);
-  return p;
+  const policies = PolicyResolver.load(r.profilesFile);
+  const policy = policies.resolve(r.policy);
+  if (policy === undefined)
+    throw new InputError('config', [{ path: 'routing.policy', message: policies.unknown(r.policy) }]);
+  return policy;
 }
 
 /** The model catalog: built-in models, overridden and extended by the config's `models`. */

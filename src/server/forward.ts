@@ -60,6 +60,8 @@ export interface ForwardInput {
   deadlineAt: number;
   /** The `x-meridian-hop` chain every attempt carries. */
   hop?: string;
+  /** Extra request headers for every node (where the client is). */
+  headers?: Record<string, string>;
 }
 
 export async function forward(
@@ -111,6 +113,7 @@ export async function forward(
       limits,
       ...(signal === undefined ? {} : { signal }),
       ...(input.hop === undefined ? {} : { hop: input.hop }),
+      ...(input.headers === undefined ? {} : { headers: input.headers }),
     });
     void promise.finally(() => deps.end?.(nodeId));
     return { promise, cancel };

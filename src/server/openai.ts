@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { parseLatLon } from '../geo/client-location.js';
 import { greatCircleKm } from '../geo/distance.js';
 import { METROS, metroById } from '../geo/metros.js';
 import type { LatLon } from '../model/common.js';
@@ -143,12 +144,10 @@ export function readHints(
       });
     else client = { lat: metro.lat, lon: metro.lon, metro: metro.id };
   } else if (latLon !== undefined) {
-    const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(latLon);
-    const lat = Number(m?.[1]);
-    const lon = Number(m?.[2]);
-    if (m === null || Math.abs(lat) > 90 || Math.abs(lon) > 180)
+    const at = parseLatLon(latLon);
+    if (at === undefined)
       issues.push({ path: 'x-meridian-client', message: 'expected "lat,lon" in degrees', value: latLon });
-    else client = { lat, lon };
+    else client = at;
   }
   let deadlineMs: number | undefined;
   const deadline = header(headers, 'x-meridian-deadline-ms');

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, NotFoundError } from '../errors.js';
+import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
 import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
 import type { Coordinator } from './coordinator.js';
@@ -165,7 +166,15 @@ async function proxy(
         ? {}
         : { hedge: { nodeId: decision.hedge, delayMs: g.hedge.delayMs } }),
     },
-    { path, body: bodyFor, stream, hop, limits: (n) => limits.get(n)!, deadlineAt },
+    {
+      path,
+      body: bodyFor,
+      stream,
+      hop,
+      headers: clientLocationHeaders(hints.client),
+      limits: (n) => limits.get(n)!,
+      deadlineAt,
+    },
     controller?.signal,
   );
 

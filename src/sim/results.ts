@@ -1,5 +1,6 @@
 import { hhi } from '../stats/hhi.js';
 import { nakamoto } from '../stats/nakamoto.js';
+import { durationWarnings, type TimedEvent, timedEvents } from './events-window.js';
 import type { PolicyMetrics } from './metrics.js';
 import type { RunOutput } from './run.js';
 import type { Sketch } from './sketch.js';
@@ -85,6 +86,10 @@ export interface SimResults {
     slo_ms: number;
     rtt_jitter_sigma: number;
   };
+  /** Outages and bursts of the scenario (for marking time charts). */
+  events: TimedEvent[];
+  /** Things the run could not show as the scenario describes them (e.g. an outage past the duration). */
+  warnings: string[];
   oracle: { e2e_ms: Quantiles; ttft_ms: Quantiles; e2e_cdf_ms: Array<number | null> };
   policies: Record<string, PolicyResult>;
 }
@@ -228,6 +233,7 @@ export function buildResults(out: RunOutput): SimResults {
   const policies: Record<string, PolicyResult> = {};
   for (const p of out.policies) policies[p.name] = policyResult(out, p.metrics);
   const none: Quantiles = { p50: null, p95: null, p99: null, mean: null };
+  const events = timedEvents(input);
   return {
     scenario: input.name,
     seed: input.seed,
@@ -243,6 +249,8 @@ export function buildResults(out: RunOutput): SimResults {
       slo_ms: out.shared.options.sloMs,
       rtt_jitter_sigma: out.shared.options.rttJitterSigma,
     },
+    events,
+    warnings: durationWarnings(events, input.durationS),
     oracle: first
       ? {
           e2e_ms: quantiles(first.oracleE2e),

@@ -1,26 +1,45 @@
 import { UsageError } from '../errors.js';
-import { POLICY_NAMES, type PolicyName } from '../model/policies.js';
 import { type Request, VERIFICATION_REQUIREMENTS } from '../model/request.js';
 import { TIER_GPU } from '../network/dynamics.js';
 import { NetworkState, type Snapshot } from '../network/state.js';
-import { policyByName } from '../routing/profiles.js';
+import { PolicyResolver } from '../routing/resolver.js';
 import { route } from '../routing/route.js';
 import { GPU_LOADING, GPU_RESIDENT } from './node-states.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS } from './requests.js';
-import { DECIDE_FAILED, DECIDE_ROUTED, DECIDE_SHED, type RouterFactory } from './router-port.js';
+import {
+  DECIDE_FAILED,
+  DECIDE_ROUTED,
+  DECIDE_SHED,
+  type RouterContext,
+  type RouterFactory,
+  type SimRouter,
+} from './router-port.js';
 
 /**
  * The production router inside the simulator: `route()` from src/routing on a NetworkView that is
  * rebuilt from the simulator's truth every `stalenessMs` (a telemetry snapshot: health, running, queued,
  * mean service time, resident / loading models and storage tiers). Between snapshots the view only
  * changes through the router's own sends (`view.sent`, bumped by route()) and through failed sends the
- * client observed (the node is marked unhealthy until the next snapshot says otherwise).
+ * client observed (the node is marked unhealthy until the next snapshot says otherwise). That mark and
+ * the decision clock go through the NetworkState that made the view (`markDown`, `advance`); the adapter
+ * never writes into the view itself.
+ *
+ * Policy names resolve through `policies` (the built-in profiles and a user's profiles file), the same
+ * resolver `route` and `serve` use.
  */
-export const routingRouterFactory: RouterFactory = ({ input, net, metros, truth, policy, rng }) => {
-  if (!(POLICY_NAMES as readonly string[]).includes(policy)) {
-    throw new UsageError(`unknown policy "${policy}"; expected one of ${POLICY_NAMES.join(', ')}`);
-  }
-  const compiled = policyByName(policy as PolicyName);
+export function routerFactoryFor(policies: PolicyResolver): RouterFactory {
+  return (ctx) => routeAdapter(ctx, policies);
+}
+
+/** The router factory over the built-in profiles only. */
+export const routingRouterFactory: RouterFactory = (ctx) => routeAdapter(ctx, PolicyResolver.load());
+
+function routeAdapter(
+  { input, net, metros, truth, policy, rng }: RouterContext,
+  policies: PolicyResolver,
+): SimRouter {
+  const compiled = policies.resolve(policy);
+  if (compiled === undefined) throw new UsageError(policies.unknown(policy));
   // The router reads the same compiled topology as the simulated network; only its telemetry is its own.
   const state = new NetworkState(net.topology);
   const M = net.modelCount;
@@ -68,7 +87,7 @@ export const routingRouterFactory: RouterFactory = ({ input, net, metros, truth,
       view = view === undefined ? state.snapshot(now) : state.refresh(view, now);
     },
     observeDown(node) {
-      if (view) view.dyn.healthy[node] = 0;
+      if (view) state.markDown(view, node);
     },
     decide(q, now, out) {
       out.count = 0;
@@ -79,7 +98,7 @@ export const routingRouterFactory: RouterFactory = ({ input, net, metros, truth,
         out.reason = 'no view yet';
         return;
       }
-      view.nowMs = now;
+      state.advance(view, now);
       const metro = metros[q.metro]!;
       request.model = net.models[q.model]!.id;
       request.client.lat = metro.lat;
@@ -113,4 +132,4 @@ export const routingRouterFactory: RouterFactory = ({ input, net, metros, truth,
       }
     },
   };
-};
+}

@@ -13,6 +13,7 @@ import type { RouterFactory } from './router-port.js';
 import { type RunHooks, type SharedRun, simulatePolicy } from './simulation.js';
 import { loadTruthMatrix } from './truth-matrix.js';
 import { TruthRtt } from './truth-rtt.js';
+import { MixDrawer } from './workload/arrival.js';
 import { GeneratedArrivals } from './workload/generated.js';
 import { TraceArrivals } from './workload/trace.js';
 
@@ -74,8 +75,7 @@ export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): 
       ? new TraceArrivals(
           input.demand,
           input.metros,
-          input.mix,
-          input.datasets.length,
+          new MixDrawer(input.mix, input.models, input.datasets.length),
           input.durationS,
           arrivalsRng,
           tokensRng,
@@ -83,8 +83,7 @@ export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): 
       : new GeneratedArrivals(
           input.demand,
           input.metros,
-          input.mix,
-          input.datasets.length,
+          new MixDrawer(input.mix, input.models, input.datasets.length),
           input.durationS,
           arrivalsRng,
           tokensRng,

@@ -9,6 +9,16 @@ describe('Rng', () => {
       Array.from({ length: 5 }, () => b.nextU32()),
     );
   });
+  it('reseeded with 42 after 1,000 draws and a spare normal, continues exactly as a new Rng(42)', () => {
+    const used = new Rng(7);
+    for (let i = 0; i < 1000; i++) used.next();
+    used.normal();
+    used.reseed(42);
+    const fresh = new Rng(42);
+    const draws = (r: Rng) => [r.nextU32(), r.normal(), r.normal(), r.next()];
+    expect(draws(used)).toEqual(draws(fresh));
+  });
+
   it('gives different sequences for different seeds', () => {
     expect(new Rng(1).nextU32()).not.toBe(new Rng(2).nextU32());
   });

@@ -4,19 +4,26 @@
  * platform. Not for cryptography.
  */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
   private spare: number | undefined;
 
   constructor(seed: number | string = 1) {
+    this.reseed(seed);
+  }
+
+  /** Starts over as `new Rng(seed)` would, without allocating (for a hot path that reuses one generator). */
+  reseed(seed: number | string): this {
     const s = typeof seed === 'string' ? hashString(seed) : seed >>> 0;
     this.a = 0x9e3779b9;
     this.b = 0x243f6a88;
     this.c = 0xb7e15162;
     this.d = s ^ 0xdeadbeef;
+    this.spare = undefined;
     for (let i = 0; i < 15; i++) this.nextU32();
+    return this;
   }
 
   /** Uniform 32-bit unsigned integer. */

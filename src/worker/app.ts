@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { clientLocationOf } from '../geo/client-location.js';
+import { rttMs } from '../geo/rtt-model.js';
+import type { LatLon } from '../model/common.js';
 import type { KeyPair } from '../wire/identity.js';
 import { PROOF_PATH, proofAnswer } from '../wire/proof.js';
 import { chunk, DONE, fullResponse, type Kind, roleChunk, tokenText, usage } from './completions.js';
@@ -10,8 +13,10 @@ import type { WorkerProfile } from './profile.js';
 
 /**
  * An emulated OpenAI-compatible inference server (`meridian worker --emulate`): queues for a slot, loads
- * the model when it is not resident (evicting LRU idle models), waits the profile's network delay and
- * prefill time, then produces tokens at the profile's rate, streamed as SSE or all at once.
+ * the model when it is not resident (evicting LRU idle models), waits the network delay and prefill
+ * time, then produces tokens at the profile's rate, streamed as SSE or all at once. The network delay is
+ * the profile's, or with `clientRttFrom` the modelled round trip between the request's client (headers
+ * the gateway forwards, `geo/client-location.ts`) and the node.
  */
 
 const Body = z.looseObject({
@@ -44,14 +49,35 @@ export interface WorkerApp {
   engine: WorkerEngine;
 }
 
-/**
- * `key`: the node key of the agent registering this worker; the worker then answers the coordinator's
- * proof of control at `/meridian/proof` (the emulated worker runs its agent in the same process).
- */
+export interface WorkerAppOptions {
+  /**
+   * The node's location: each request is delayed by the RTT model's round trip between its client and
+   * here (what the router believes), instead of the profile's fixed `networkDelayMs`; a request that
+   * names no client keeps the fixed delay.
+   */
+  clientRttFrom?: LatLon;
+  /**
+   * The node key of the agent registering this worker; the worker then answers the coordinator's proof
+   * of control at `/meridian/proof` (the emulated worker runs its agent in the same process).
+   */
+  key?: KeyPair;
+}
+
+/** The emulated network delay of one request, ms (before `timeScale`). */
+export function networkDelayMs(
+  profile: WorkerProfile,
+  headers: Record<string, string | string[] | undefined>,
+  opts: WorkerAppOptions,
+): number {
+  if (opts.clientRttFrom === undefined) return profile.networkDelayMs;
+  const client = clientLocationOf(headers);
+  return client === undefined ? profile.networkDelayMs : rttMs(client, opts.clientRttFrom);
+}
+
 export function buildWorkerApp(
   profile: WorkerProfile,
   now: () => number = Date.now,
-  key?: KeyPair,
+  opts: WorkerAppOptions = {},
 ): WorkerApp {
   const engine = new WorkerEngine(profile, now);
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, forceCloseConnections: true });
@@ -68,13 +94,14 @@ export function buildWorkerApp(
     );
   });
   discoveryRoutes(app, engine, now);
+  const key = opts.key;
   if (key !== undefined)
     app.get(PROOF_PATH, async (req, reply) => {
       const answer = proofAnswer(key, (req.query as { nonce?: unknown }).nonce);
       return answer ?? openAiError(reply, 400, 'bad_nonce', 'expected nonce: 32 bytes in base64url');
     });
 
-  const serve = (kind: Kind) => async (req: { body: unknown }, reply: FastifyReply) => {
+  const serve = (kind: Kind) => async (req: FastifyRequest, reply: FastifyReply) => {
     const parsed = Body.safeParse(req.body);
     if (!parsed.success)
       return openAiError(reply, 400, 'invalid_request', parsed.error.issues[0]?.message ?? 'bad body');
@@ -103,7 +130,7 @@ export function buildWorkerApp(
     try {
       unpin = await engine.acquire(model);
       const { prefillMs, perTokenMs } = engine.timing(model, inputTokens);
-      await sleep(engine.scaled(profile.networkDelayMs) + prefillMs);
+      await sleep(engine.scaled(networkDelayMs(profile, req.headers, opts)) + prefillMs);
       const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
       const created = Math.floor(now() / 1000);
       if (body.stream === true) {

@@ -1,4 +1,4 @@
-import { ACCELERATORS, type AcceleratorSpec } from '../accelerators.js';
+import { ACCELERATORS } from '../accelerators.js';
 import { fitsResident } from '../capability.js';
 import { ACCELERATOR_CLASSES, type AcceleratorClass } from '../common.js';
 import type { ModelInput, ModelKind, Performance, VerificationSupport } from '../model.js';
@@ -8,11 +8,17 @@ import type { ModelInput, ModelKind, Performance, VerificationSupport } from '..
  * performance. Nothing here is measured per model; every number follows from the constants below and the
  * accelerator datasheets in `src/model/accelerators.ts`.
  *
- * - Devices used: the smallest power of two n ≤ the class's typical node size whose memory holds the
- *   weights plus FIT_HEADROOM (KV cache, activations; `src/model/capability.ts`). A class where even the typical node cannot hold the
- *   weights is left out of the model's performance (it cannot serve the model).
- * - Decode at batch 1 is memory-bound: ms/token = active weight bytes / (n × bandwidth × BANDWIDTH_EFFICIENCY).
- * - Prefill is compute-bound: ms per 1k input tokens = FLOPs per token × 1000 / (n × TFLOPS × PREFILL_MFU),
+ * - A model runs tensor-parallel over the node's devices: the degree d is the largest power of two ≤ the
+ *   device count (head counts divide by powers of two). The d devices must hold the weights plus
+ *   FIT_HEADROOM (KV cache, activations; `src/model/capability.ts`); otherwise the node cannot serve the model. The catalog's
+ *   per-class numbers are for the class's typical node (`typicalCount` devices); a class whose typical node
+ *   cannot hold the weights is left out of the model's performance.
+ * - d devices work like s(d) = d × TP_EFFICIENCY^log2(d) single devices (each doubling of the degree keeps
+ *   TP_EFFICIENCY of its ideal gain): s(1) = 1, s(2) = 1.8, s(4) = 3.24, s(8) = 5.832. With
+ *   TP_EFFICIENCY > 0.5, more devices are always faster, and sub-linearly so.
+ * - Decode at batch 1 is memory-bound: ms/token = active weight bytes / (s(d) × bandwidth ×
+ *   BANDWIDTH_EFFICIENCY), so a device with more bandwidth is faster at an equal device count.
+ * - Prefill is compute-bound: ms per 1k input tokens = FLOPs per token × 1000 / (s(d) × TFLOPS × PREFILL_MFU),
  *   with FLOPs per token = 2 × active parameters (or the published per-input FLOPs of a vision model).
  * - decodeSlope (fractional slow-down per extra request in the batch): each extra sequence adds its own
  *   compute for one token (at the prefill MFU) plus reading its KV cache, assumed to be KV_READ_RATIO of the
@@ -26,6 +32,14 @@ import type { ModelInput, ModelKind, Performance, VerificationSupport } from '..
 export const BANDWIDTH_EFFICIENCY = 0.6;
 /** Model FLOPs utilisation during prefill (assumption; 35–50% is typical for tuned servers). */
 export const PREFILL_MFU = 0.4;
+/**
+ * Share of the ideal speed-up kept by each doubling of the tensor-parallel degree (assumption). Tensor
+ * parallelism adds two all-reduces per transformer layer (Megatron-LM: Shoeybi et al., "Megatron-LM:
+ * Training Multi-Billion Parameter Language Models Using Model Parallelism", 2019, which reports 77% scaling
+ * efficiency for 8-way model parallelism). 0.9 per doubling gives 0.9³ = 73% at 8 devices: slightly below
+ * that figure, because batch-1 decode is latency-bound and hides the all-reduces less well than training.
+ */
+export const TP_EFFICIENCY = 0.9;
 /** KV-cache bytes read per extra sequence and step, as a share of the weight bytes (assumption). */
 export const KV_READ_RATIO = 0.01;
 
@@ -80,33 +94,49 @@ export function weightsGbOf(spec: Pick<ModelSpec, 'paramsB' | 'precision'>): num
   return round(spec.paramsB * BYTES_PER_PARAM[spec.precision], 2);
 }
 
-/** Smallest power-of-two device count (≤ the typical node) whose memory holds `weightsGb` with headroom. */
-export function devicesFor(weightsGb: number, acc: AcceleratorSpec): number | undefined {
-  for (let n = 1; n <= acc.typicalCount; n *= 2) {
-    if (fitsResident(weightsGb, n * acc.memoryGb)) return n;
-  }
-  return undefined;
+/** Tensor-parallel degree on a node of `count` devices: the largest power of two ≤ count (0 for none). */
+export function tensorParallelDegree(count: number): number {
+  if (!(count >= 1)) return 0;
+  return 2 ** Math.floor(Math.log2(count));
 }
 
-/** Performance of `spec` on one accelerator class, or undefined when the class cannot hold it. */
+/** How many single devices `d` tensor-parallel devices are worth: d × TP_EFFICIENCY^log2(d). */
+export function tensorParallelSpeedup(d: number): number {
+  return d * TP_EFFICIENCY ** Math.log2(d);
+}
+
+/** Performance of `spec` on one accelerator class, at the class's typical node size; undefined when it cannot hold it. */
 export function derivePerformance(spec: ModelSpec, accelerator: AcceleratorClass): Performance | undefined {
+  if (accelerator === 'api') return performanceOn(spec, accelerator, 1);
+  return performanceOn(spec, accelerator, ACCELERATORS[accelerator].typicalCount);
+}
+
+/**
+ * Performance of `spec` on a node of `count` devices of one class (tensor-parallel over the largest power
+ * of two ≤ count), or undefined when those devices cannot hold the weights.
+ */
+export function performanceOn(
+  spec: ModelSpec,
+  accelerator: AcceleratorClass,
+  count: number,
+): Performance | undefined {
   if (accelerator === 'api') {
     if (spec.kind === 'llm') return { ...API_LLM_PROFILE };
     if (spec.kind === 'embedding') return { ...API_EMBEDDING_PROFILE };
     return undefined;
   }
   const acc = ACCELERATORS[accelerator];
-  const weightsGb = weightsGbOf(spec);
-  const n = devicesFor(weightsGb, acc);
-  if (n === undefined) return undefined;
+  const d = tensorParallelDegree(count);
+  if (d === 0 || !fitsResident(weightsGbOf(spec), d * acc.memoryGb)) return undefined;
+  const s = tensorParallelSpeedup(d);
   const activeB = spec.activeParamsB ?? spec.paramsB;
   const flopsPerToken = spec.gflopsPerInput !== undefined ? spec.gflopsPerInput * 1e9 : 2 * activeB * 1e9;
-  const prefillMsPerToken = (flopsPerToken / (n * acc.denseTflops * 1e12 * PREFILL_MFU)) * 1000;
+  const prefillMsPerToken = (flopsPerToken / (s * acc.denseTflops * 1e12 * PREFILL_MFU)) * 1000;
   if (!spec.decodes) {
     return { prefillMsPer1k: sig(prefillMsPerToken * 1000), decodeMsPerToken: 0, decodeSlope: 0 };
   }
   const activeGb = activeB * BYTES_PER_PARAM[spec.precision];
-  const decodeMs = (activeGb / (n * acc.memoryBandwidthGBps * BANDWIDTH_EFFICIENCY)) * 1000;
+  const decodeMs = (activeGb / (s * acc.memoryBandwidthGBps * BANDWIDTH_EFFICIENCY)) * 1000;
   return {
     prefillMsPer1k: sig(prefillMsPerToken * 1000),
     decodeMsPerToken: sig(decodeMs),

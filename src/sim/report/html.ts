@@ -1,12 +1,10 @@
 import type { SimResults } from '../results.js';
-import { esc, groupedBars, lineChart, PALETTE, type Series, stackedShares } from './svg.js';
-import { comparisonRows } from './table.js';
+import { LOWER_BOUND_COLOR, OTHER_COLOR, PART_COLORS, policyColor, wantsLogScale } from './colors.js';
+import { type Band, esc, groupedBars, lineChart, type Series, stackedShares } from './svg.js';
+import { comparisonRows, concentrationRows, independenceRows, regionRows } from './table.js';
 
-const OTHER = '#cccccc';
-
-function color(i: number): string {
-  return PALETTE[i % PALETTE.length]!;
-}
+/** The policy drawn last (on top of the others and of the lower bound), with a wider line. */
+const HIGHLIGHT = 'meridian';
 
 function htmlTable(rows: readonly (readonly string[])[]): string {
   const [head, ...body] = rows;
@@ -16,23 +14,29 @@ function htmlTable(rows: readonly (readonly string[])[]): string {
   return `<table><thead><tr>${th}</tr></thead><tbody>${trs}</tbody></table>`;
 }
 
+/** Policy names in drawing order: meridian last, so its line is never hidden. */
+function drawOrder(names: readonly string[]): string[] {
+  return [...names.filter((n) => n !== HIGHLIGHT), ...names.filter((n) => n === HIGHLIGHT)];
+}
+
+function policySeries(name: string, points: Array<[number, number]>): Series {
+  return { name, color: policyColor(name), points, ...(name === HIGHLIGHT ? { width: 3 } : {}) };
+}
+
 function cdfChart(r: SimResults): string {
-  const names = Object.keys(r.policies);
-  const series: Series[] = names.map((n, i) => ({
-    name: n,
-    color: color(i),
-    points: r.policies[n]!.e2e_cdf_ms.flatMap(
-      (v, k): Array<[number, number]> => (v === null ? [] : [[Math.max(v, 1), k / 100]]),
-    ),
-  }));
-  series.push({
-    name: 'lower bound',
-    color: '#000000',
-    dashed: true,
-    points: r.oracle.e2e_cdf_ms.flatMap(
-      (v, k): Array<[number, number]> => (v === null ? [] : [[Math.max(v, 1), k / 100]]),
-    ),
-  });
+  const cdf = (values: ReadonlyArray<number | null>) =>
+    values.flatMap((v, k): Array<[number, number]> => (v === null ? [] : [[Math.max(v, 1), k / 100]]));
+  // The lower bound is drawn first (thin, dashed, black), the policies over it.
+  const series: Series[] = [
+    {
+      name: 'lower bound',
+      color: LOWER_BOUND_COLOR,
+      dashed: true,
+      width: 1.5,
+      points: cdf(r.oracle.e2e_cdf_ms),
+    },
+    ...drawOrder(Object.keys(r.policies)).map((n) => policySeries(n, cdf(r.policies[n]!.e2e_cdf_ms))),
+  ];
   return lineChart({
     title: 'End-to-end latency CDF per policy',
     series,
@@ -48,32 +52,57 @@ function cdfChart(r: SimResults): string {
 function regionChart(r: SimResults): string {
   const names = Object.keys(r.policies);
   const regions = [...new Set(names.flatMap((n) => Object.keys(r.policies[n]!.by_region)))];
+  const series = names.map((n) => ({
+    name: n,
+    color: policyColor(n),
+    values: regions.map((g) => r.policies[n]!.by_region[g]?.p95 ?? null),
+  }));
+  const log = wantsLogScale(series.flatMap((s) => s.values));
   return groupedBars({
     title: 'p95 end-to-end latency per client region',
     categories: regions,
-    series: names.map((n, i) => ({
-      name: n,
-      color: color(i),
-      values: regions.map((g) => r.policies[n]!.by_region[g]?.p95 ?? null),
-    })),
-    yLabel: 'p95 end-to-end (ms)',
+    series,
+    yLabel: log ? 'p95 end-to-end (ms, log scale)' : 'p95 end-to-end (ms)',
+    yLog: log,
   });
 }
 
-function timelineChart(r: SimResults, key: 'load' | 'cold_starts', title: string, yLabel: string): string {
-  const names = Object.keys(r.policies);
-  const series: Series[] = names.map((n, i) => {
+/** Outages and bursts as shaded spans in minutes. */
+function eventBands(r: SimResults): Band[] {
+  return r.events.map((e) => ({
+    kind: e.kind,
+    from: e.at_s / 60,
+    to: (e.at_s + e.duration_s) / 60,
+    label: `${e.kind} (${e.field})`,
+  }));
+}
+
+function timelineChart(r: SimResults, key: 'load' | 'cold_starts', title: string): string {
+  const names = drawOrder(Object.keys(r.policies));
+  const bucketS = r.policies[names[0] ?? '']?.timeline.bucket_s ?? 0;
+  const series: Series[] = names.map((n) => {
     const tl = r.policies[n]!.timeline;
-    return {
-      name: n,
-      color: color(i),
-      points: tl[key].map((v, k): [number, number] => [
-        ((k + 1) * tl.bucket_s) / 60,
-        key === 'load' ? v * 100 : v,
-      ]),
-    };
+    return policySeries(
+      n,
+      tl[key].map((v, k): [number, number] => [((k + 1) * tl.bucket_s) / 60, key === 'load' ? v * 100 : v]),
+    );
   });
-  return lineChart({ title, series, xLabel: 'simulated time (min)', yLabel, yMin: 0 });
+  // One policy dwarfing the others is judged on each policy's peak.
+  const log = wantsLogScale(series.map((s) => Math.max(0, ...s.points.map((p) => p[1]))));
+  const bucket = `${Number(bucketS.toFixed(3))} s`;
+  const yLabel =
+    key === 'load'
+      ? `busy slots, % (end of each ${bucket} bucket${log ? ', log' : ''})`
+      : `cold starts per ${bucket} bucket${log ? ' (log scale)' : ''}`;
+  return lineChart({
+    title,
+    series,
+    xLabel: `simulated time (min; one point per ${bucket} bucket)`,
+    yLabel,
+    yMin: 0,
+    yLog: log,
+    bands: eventBands(r),
+  });
 }
 
 function providerChart(r: SimResults): string {
@@ -84,15 +113,23 @@ function providerChart(r: SimResults): string {
       totals.set(t.value, (totals.get(t.value) ?? 0) + t.share);
   const top = [...totals.entries()]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, 9)
+    .slice(0, PART_COLORS.length)
     .map(([v]) => v);
-  const parts = [...top.map((v, i) => ({ name: v, color: color(i) })), { name: 'other', color: OTHER }];
+  const parts = [
+    ...top.map((v, i) => ({ name: v, color: PART_COLORS[i]! })),
+    { name: 'other', color: OTHER_COLOR },
+  ];
   const rows = names.map((n) => {
     const shares = top.map((v) => r.policies[n]!.traffic.provider.top.find((t) => t.value === v)?.share ?? 0);
     const rest = Math.max(0, 1 - shares.reduce((s, x) => s + x, 0));
     return { name: n, shares: [...shares, rest] };
   });
   return stackedShares({ title: 'Served-traffic share per provider', rows, parts });
+}
+
+function warnings(r: SimResults): string {
+  if (r.warnings.length === 0) return '';
+  return `<h2>Warnings</h2><ul class="note">${r.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`;
 }
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
@@ -107,19 +144,25 @@ export function reportHtml(r: SimResults): string {
 <html lang="en"><head><meta charset="utf-8"><title>meridian simulation: ${esc(r.scenario)}</title><style>${STYLE}</style></head>
 <body>
 <h1>meridian simulation: ${esc(r.scenario)}</h1>
-<p class="note">Seed ${r.seed}; ${r.duration_s} s simulated; ${r.nodes} nodes; ${r.models} models; ${r.client_metros} client metros; router view refreshed every ${r.staleness_ms} ms. Every policy saw the same arrivals, token counts and failures. ×LB is a policy's quantile divided by the same quantile of the clairvoyant lower bound.</p>
+<p class="note">Seed ${r.seed}; ${r.duration_s} s simulated; ${r.nodes} nodes; ${r.models} models; ${r.client_metros} client metros; router view refreshed every ${r.staleness_ms} ms. Every policy saw the same arrivals, token counts and failures. ×LB is a policy's quantile divided by the same quantile of the clairvoyant lower bound. Each policy has one colour in every chart; the lower bound is the dashed black line; shaded spans on time charts are outages (grey) and bursts (amber).</p>
+${warnings(r)}
 <h2>Comparison</h2>
 ${htmlTable(comparisonRows(r))}
 <h2>Latency CDF per policy</h2>
 <figure>${cdfChart(r)}</figure>
 <h2>p95 latency per region</h2>
 <figure>${regionChart(r)}</figure>
+${htmlTable(regionRows(r))}
 <h2>Load over time</h2>
-<figure>${timelineChart(r, 'load', 'Busy slots over time', 'busy slots (% of all)')}</figure>
+<figure>${timelineChart(r, 'load', 'Busy slots over time')}</figure>
 <h2>Cold starts over time</h2>
-<figure>${timelineChart(r, 'cold_starts', 'Cold starts per bucket', 'cold starts per bucket')}</figure>
+<figure>${timelineChart(r, 'cold_starts', 'Cold starts per bucket')}</figure>
 <h2>Served-traffic share per provider</h2>
 <figure>${providerChart(r)}</figure>
+<h2>Served traffic concentration</h2>
+${htmlTable(concentrationRows(r))}
+<h2>Failures, retries and independence</h2>
+${htmlTable(independenceRows(r))}
 </body></html>
 `;
 }

@@ -1,5 +1,5 @@
 import type { SimResults } from '../results.js';
-import { comparisonRows, fmt } from './table.js';
+import { comparisonRows, concentrationRows, fmt, independenceRows, regionRows } from './table.js';
 
 function mdTable(rows: readonly (readonly string[])[]): string {
   const [head, ...body] = rows;
@@ -10,7 +10,6 @@ function mdTable(rows: readonly (readonly string[])[]): string {
 
 /** `summary.md`: the comparison, the lower bound's definition, and per-region, traffic and failure notes. */
 export function summaryMarkdown(r: SimResults): string {
-  const names = Object.keys(r.policies);
   const out: string[] = [];
   out.push(`# Simulation: ${r.scenario}`);
   out.push('');
@@ -28,78 +27,21 @@ export function summaryMarkdown(r: SimResults): string {
   out.push('');
   out.push('## p95 end-to-end latency by region (ms)');
   out.push('');
-  const regions = [...new Set(names.flatMap((n) => Object.keys(r.policies[n]!.by_region)))];
-  out.push(
-    mdTable([
-      ['region', ...names],
-      ...regions.map((g) => [g, ...names.map((n) => fmt(r.policies[n]!.by_region[g]?.p95))]),
-    ]),
-  );
+  out.push(mdTable(regionRows(r)));
   out.push('');
   out.push('## Served traffic concentration');
   out.push('');
-  out.push(
-    mdTable([
-      [
-        'policy',
-        'top provider',
-        'share',
-        'provider HHI',
-        'Nakamoto 1/2',
-        'operator HHI',
-        'cost USD',
-        'utilisation',
-      ],
-      ...names.map((n) => {
-        const p = r.policies[n]!;
-        const top = p.traffic.provider.top[0];
-        return [
-          n,
-          top?.value ?? '–',
-          top ? `${fmt(top.share * 100, 1)}%` : '–',
-          fmt(p.traffic.provider.hhi, 3),
-          fmt(p.traffic.provider.nakamoto['1/2']),
-          fmt(p.traffic.operator.hhi, 3),
-          fmt(p.cost_usd, 2),
-          `${fmt(p.utilisation * 100, 1)}%`,
-        ];
-      }),
-    ]),
-  );
+  out.push(mdTable(concentrationRows(r)));
   out.push('');
   out.push('## Failures, retries and independence');
   out.push('');
-  out.push(
-    mdTable([
-      [
-        'policy',
-        'lost',
-        'retries',
-        're-routes',
-        'hedges',
-        'decisions with fallback',
-        'fully independent',
-        'lost despite independent fallback',
-        'verification p95 ms',
-      ],
-      ...names.map((n) => {
-        const p = r.policies[n]!;
-        return [
-          n,
-          fmt(p.lost),
-          fmt(p.retries),
-          fmt(p.reroutes),
-          fmt(p.hedges),
-          fmt(p.independence.decisions_with_fallback),
-          p.independence.fully_independent_share === null
-            ? '–'
-            : `${fmt(p.independence.fully_independent_share * 100, 1)}%`,
-          fmt(p.independence.lost_with_independent_fallback),
-          fmt(p.verification_ms.p95),
-        ];
-      }),
-    ]),
-  );
+  out.push(mdTable(independenceRows(r)));
+  if (r.warnings.length > 0) {
+    out.push('');
+    out.push('## Warnings');
+    out.push('');
+    for (const w of r.warnings) out.push(`- ${w}`);
+  }
   out.push('');
   return out.join('\n');
 }

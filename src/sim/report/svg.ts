@@ -1,18 +1,5 @@
 /** Small inline-SVG chart builders for the offline HTML report. Pure string functions, no dependencies. */
 
-export const PALETTE = [
-  '#1f77b4',
-  '#d62728',
-  '#2ca02c',
-  '#ff7f0e',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#17becf',
-  '#7f7f7f',
-  '#bcbd22',
-];
-
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -22,7 +9,19 @@ export interface Series {
   color: string;
   points: Array<[number, number]>;
   dashed?: boolean;
+  /** Stroke width (default 2). */
+  width?: number;
 }
+
+/** A shaded time span on a line chart (an outage or a burst), in x-axis units. */
+export interface Band {
+  kind: 'outage' | 'burst';
+  from: number;
+  to: number;
+  label: string;
+}
+
+const BAND_FILL: Record<Band['kind'], string> = { outage: '#555555', burst: '#e6a800' };
 
 interface Frame {
   width: number;
@@ -69,7 +68,7 @@ function legend(series: readonly { name: string; color: string; dashed?: boolean
       const y = f.top + 10 + i * 18;
       const x = f.width - f.right + 14;
       const dash = s.dashed ? ' stroke-dasharray="5,3"' : '';
-      return `<line x1="${x}" y1="${y}" x2="${x + 18}" y2="${y}" stroke="${s.color}" stroke-width="2.5"${dash}/><text x="${x + 24}" y="${y + 4}" font-size="12">${esc(s.name)}</text>`;
+      return `<g class="legend" data-series="${esc(s.name)}"><line x1="${x}" y1="${y}" x2="${x + 18}" y2="${y}" stroke="${s.color}" stroke-width="2.5"${dash}/><text x="${x + 24}" y="${y + 4}" font-size="12">${esc(s.name)}</text></g>`;
     })
     .join('');
 }
@@ -118,13 +117,19 @@ function svg(f: Frame, body: string, title: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" role="img" aria-label="${esc(title)}" font-family="system-ui, sans-serif">${body}</svg>`;
 }
 
-/** A line chart; `xLog` draws the x axis in powers of ten (non-positive x are dropped). */
+/**
+ * A line chart; series are drawn in the order given (the last on top). `xLog` draws the x axis in powers of
+ * ten (non-positive x are dropped); `yLog` the y axis (non-positive y sit on the axis floor). `bands` shade
+ * time spans behind the lines and name them.
+ */
 export function lineChart(opts: {
   title: string;
   series: readonly Series[];
   xLabel: string;
   yLabel: string;
   xLog?: boolean;
+  yLog?: boolean;
+  bands?: readonly Band[];
   yMin?: number;
   yMax?: number;
   yFormat?: (v: number) => string;
@@ -141,8 +146,11 @@ export function lineChart(opts: {
     );
   let xMin = Math.min(...pts.map((p) => p[0]));
   let xMax = Math.max(...pts.map((p) => p[0]));
-  const yMin = opts.yMin ?? Math.min(0, ...pts.map((p) => p[1]));
-  let yMax = opts.yMax ?? Math.max(...pts.map((p) => p[1]));
+  const ys = pts.map((p) => p[1]);
+  const positive = ys.filter((y) => y > 0);
+  const yLog = opts.yLog === true && positive.length > 0;
+  let yMin = yLog ? 0 : (opts.yMin ?? Math.min(0, ...ys));
+  let yMax = opts.yMax ?? Math.max(...ys);
   if (!(yMax > yMin)) yMax = yMin + 1;
   let xTicks: number[];
   let tx: (x: number) => number;
@@ -157,10 +165,21 @@ export function lineChart(opts: {
     xTicks = linearTicks(xMin, xMax);
     tx = (x) => (x - xMin) / (xMax - xMin);
   }
+  let yTicks: number[];
+  let ty: (y: number) => number;
+  if (yLog) {
+    yTicks = logTicks(Math.min(...positive), Math.max(...positive));
+    yMin = yTicks[0]!;
+    yMax = yTicks[yTicks.length - 1]!;
+    if (yMax <= yMin) yMax = yMin * 10;
+    ty = (y) =>
+      y > 0 ? Math.max(0, Math.log10(y) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin)) : 0;
+  } else {
+    yTicks = linearTicks(yMin, yMax);
+    ty = (y) => (y - yMin) / (yMax - yMin);
+  }
   const sx = (x: number) => f.left + tx(x) * (f.width - f.left - f.right);
-  const sy = (y: number) =>
-    f.height - f.bottom - ((y - yMin) / (yMax - yMin)) * (f.height - f.top - f.bottom);
-  const yTicks = linearTicks(yMin, yMax);
+  const sy = (y: number) => f.height - f.bottom - ty(y) * (f.height - f.top - f.bottom);
   const lines = opts.series
     .map((s) => {
       const d = s.points
@@ -168,14 +187,29 @@ export function lineChart(opts: {
         .map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${num(sx(x))},${num(sy(y))}`)
         .join('');
       const dash = s.dashed ? ' stroke-dasharray="5,3"' : '';
-      return d ? `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>` : '';
+      return d
+        ? `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 2}"${dash} data-series="${esc(s.name)}"/>`
+        : '';
     })
     .join('');
+  const bands = (opts.bands ?? []).map((b) => band(b, f, sx, xMin, xMax)).join('');
   const body =
     axes(f, xTicks, yTicks, sx, sy, opts.xLabel, opts.yLabel, opts.yFormat ?? tickLabel) +
+    bands +
     lines +
     legend(opts.series, f);
   return svg(f, body, opts.title);
+}
+
+/** A shaded span clipped to the x range, labelled at the top; nothing when it lies outside the range. */
+function band(b: Band, f: Frame, sx: (x: number) => number, xMin: number, xMax: number): string {
+  const from = Math.max(b.from, xMin);
+  const to = Math.min(b.to, xMax);
+  if (!(to > from)) return '';
+  const x0 = sx(from);
+  const w = Math.max(1, sx(to) - x0);
+  const h = f.height - f.top - f.bottom;
+  return `<g class="event ${b.kind}"><rect x="${num(x0)}" y="${f.top}" width="${num(w)}" height="${h}" fill="${BAND_FILL[b.kind]}" fill-opacity="0.15"><title>${esc(b.label)}</title></rect><text x="${num(x0 + 3)}" y="${f.top + 12}" font-size="11" fill="#333">${esc(b.label)}</text></g>`;
 }
 
 /** Grouped vertical bars: one group per category, one bar per series. */
@@ -184,19 +218,26 @@ export function groupedBars(opts: {
   categories: readonly string[];
   series: ReadonlyArray<{ name: string; color: string; values: ReadonlyArray<number | null> }>;
   yLabel: string;
+  /** Powers of ten on the y axis (bars start at the lowest one). */
+  yLog?: boolean;
 }): string {
   const f = { ...FRAME, bottom: 70 };
   const vals = opts.series
     .flatMap((s) => s.values)
     .filter((v): v is number => v !== null && Number.isFinite(v));
+  const positive = vals.filter((v) => v > 0);
+  const yLog = opts.yLog === true && positive.length > 0;
   const yMax = Math.max(1, ...vals);
-  const yTicks = linearTicks(0, yMax);
+  const yTicks = yLog ? logTicks(Math.min(...positive), Math.max(...positive)) : linearTicks(0, yMax);
   const top = Math.max(yTicks[yTicks.length - 1]!, yMax);
+  const floor = yLog ? yTicks[0]! : 0;
   const plotW = f.width - f.left - f.right;
   const plotH = f.height - f.top - f.bottom;
   const groupW = plotW / Math.max(1, opts.categories.length);
   const barW = (groupW * 0.8) / Math.max(1, opts.series.length);
-  const sy = (y: number) => f.height - f.bottom - (y / top) * plotH;
+  const share = (y: number) =>
+    yLog ? (y > floor ? Math.log10(y / floor) / Math.log10(top / floor) : 0) : y / top;
+  const sy = (y: number) => f.height - f.bottom - share(y) * plotH;
   const parts: string[] = [];
   for (const t of yTicks) {
     const y = num(sy(t));
@@ -212,7 +253,7 @@ export function groupedBars(opts: {
       if (v === null || v === undefined || !Number.isFinite(v)) return;
       const y = sy(v);
       parts.push(
-        `<rect x="${num(gx + si * barW)}" y="${num(y)}" width="${num(Math.max(1, barW - 1))}" height="${num(f.height - f.bottom - y)}" fill="${s.color}"><title>${esc(`${s.name}, ${c}: ${Math.round(v)}`)}</title></rect>`,
+        `<rect x="${num(gx + si * barW)}" y="${num(y)}" width="${num(Math.max(1, barW - 1))}" height="${num(f.height - f.bottom - y)}" fill="${s.color}" data-series="${esc(s.name)}"><title>${esc(`${s.name}, ${c}: ${Math.round(v)}`)}</title></rect>`,
       );
     });
     const lx = gx + groupW * 0.4;

@@ -85,3 +85,74 @@ export function comparisonRows(results: SimResults): string[][] {
 export function comparisonTable(results: SimResults): string {
   return alignTable(comparisonRows(results));
 }
+
+/** p95 end-to-end latency (ms) per client region (rows) and policy (columns). */
+export function regionRows(r: SimResults): string[][] {
+  const names = Object.keys(r.policies);
+  const regions = [...new Set(names.flatMap((n) => Object.keys(r.policies[n]!.by_region)))];
+  return [
+    ['region', ...names],
+    ...regions.map((g) => [g, ...names.map((n) => fmt(r.policies[n]!.by_region[g]?.p95))]),
+  ];
+}
+
+/** Served-traffic concentration per policy: top provider, HHI, Nakamoto coefficient, cost, utilisation. */
+export function concentrationRows(r: SimResults): string[][] {
+  const head = [
+    'policy',
+    'top provider',
+    'share',
+    'provider HHI',
+    'Nakamoto 1/2',
+    'operator HHI',
+    'cost USD',
+    'utilisation',
+  ];
+  return [
+    head,
+    ...Object.entries(r.policies).map(([n, p]) => {
+      const top = p.traffic.provider.top[0];
+      return [
+        n,
+        top?.value ?? '–',
+        top ? `${fmt(top.share * 100, 1)}%` : '–',
+        fmt(p.traffic.provider.hhi, 3),
+        fmt(p.traffic.provider.nakamoto['1/2']),
+        fmt(p.traffic.operator.hhi, 3),
+        fmt(p.cost_usd, 2),
+        `${fmt(p.utilisation * 100, 1)}%`,
+      ];
+    }),
+  ];
+}
+
+/** Failures, retries and independence of the fallbacks per policy. */
+export function independenceRows(r: SimResults): string[][] {
+  const head = [
+    'policy',
+    'lost',
+    'retries',
+    're-routes',
+    'hedges',
+    'decisions with fallback',
+    'fully independent',
+    'lost despite independent fallback',
+    'verification p95 ms',
+  ];
+  return [
+    head,
+    ...Object.entries(r.policies).map(([n, p]) => [
+      n,
+      fmt(p.lost),
+      fmt(p.retries),
+      fmt(p.reroutes),
+      fmt(p.hedges),
+      fmt(p.independence.decisions_with_fallback),
+      p.independence.fully_independent_share === null
+        ? '–'
+        : `${fmt(p.independence.fully_independent_share * 100, 1)}%`,
+      fmt(p.independence.lost_with_independent_fallback),
+      fmt(p.verification_ms.p95),
+    ]),
+  ];
+}

@@ -1,6 +1,6 @@
 import { type Rng, WeightedSampler } from '../../util/rng.js';
-import type { ClientMetro, GeneratedDemand, RequestMix } from '../input.js';
-import { type Arrival, type ArrivalSource, MixDrawer } from './arrival.js';
+import type { ClientMetro, GeneratedDemand } from '../input.js';
+import type { Arrival, ArrivalSource, MixDrawer } from './arrival.js';
 import { diurnalFactor } from './diurnal.js';
 import { drawTokens } from './tokens.js';
 
@@ -30,14 +30,12 @@ export class GeneratedArrivals implements ArrivalSource {
   private readonly models: WeightedSampler;
   private readonly metroShare: number[];
   private readonly popularity: number[];
-  private readonly mix: MixDrawer;
   private readonly shape: number;
 
   constructor(
     private readonly demand: GeneratedDemand,
     private readonly metros: readonly ClientMetro[],
-    mix: RequestMix,
-    datasetCount: number,
+    private readonly mix: MixDrawer,
     durationS: number,
     private readonly arrivalsRng: Rng,
     private readonly tokensRng: Rng,
@@ -48,7 +46,6 @@ export class GeneratedArrivals implements ArrivalSource {
     this.popularity = demand.modelWeights.map((w) => (totalPop > 0 && w > 0 ? w / totalPop : 0));
     const totalW = metros.reduce((s, m) => s + Math.max(m.weight, 0), 0);
     this.metroShare = metros.map((m) => (totalW > 0 && m.weight > 0 ? m.weight / totalW : 0));
-    this.mix = new MixDrawer(mix, datasetCount);
     const cv = demand.arrivals.process === 'poisson' ? 1 : Math.max(1e-3, demand.arrivals.cv);
     this.shape = 1 / (cv * cv);
   }

@@ -1,6 +1,6 @@
 import { type Rng, WeightedSampler } from '../../util/rng.js';
-import type { ClientMetro, RequestMix, TraceDemand } from '../input.js';
-import { type Arrival, type ArrivalSource, MixDrawer } from './arrival.js';
+import type { ClientMetro, TraceDemand } from '../input.js';
+import type { Arrival, ArrivalSource, MixDrawer } from './arrival.js';
 
 /**
  * Replays a trace: arrival offsets and token counts from the trace, client metro by weight and model by
@@ -11,13 +11,11 @@ export class TraceArrivals implements ArrivalSource {
   private readonly endMs: number;
   private readonly metros: WeightedSampler;
   private readonly models: WeightedSampler;
-  private readonly mix: MixDrawer;
 
   constructor(
     private readonly trace: TraceDemand,
     metros: readonly ClientMetro[],
-    mix: RequestMix,
-    datasetCount: number,
+    private readonly mix: MixDrawer,
     durationS: number,
     private readonly arrivalsRng: Rng,
     private readonly tokensRng: Rng,
@@ -25,7 +23,6 @@ export class TraceArrivals implements ArrivalSource {
     this.endMs = durationS * 1000;
     this.metros = new WeightedSampler(metros.map((m) => m.weight));
     this.models = new WeightedSampler(trace.modelWeights);
-    this.mix = new MixDrawer(mix, datasetCount);
   }
 
   next(out: Arrival): boolean {

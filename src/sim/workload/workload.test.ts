@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../util/rng.js';
 import type { ClientMetro, GeneratedDemand, RequestMix } from '../input.js';
-import { emptyArrival } from './arrival.js';
+import { emptyArrival, MixDrawer, requirementsMet } from './arrival.js';
 import { diurnalFactor } from './diurnal.js';
 import { GeneratedArrivals } from './generated.js';
 import { drawTokens } from './tokens.js';
@@ -18,6 +18,12 @@ const MIX: RequestMix = {
   hedge: false,
 };
 
+/** Two models offering only vanilla (the default verification of a model). */
+const VANILLA_ONLY = [
+  { verification: [{ mode: 'vanilla' as const, costFactor: 1, verifyMs: 0 }] },
+  { verification: [{ mode: 'vanilla' as const, costFactor: 1, verifyMs: 0 }] },
+];
+
 function demand(extra: Partial<GeneratedDemand> = {}): GeneratedDemand {
   return {
     kind: 'generated',
@@ -32,7 +38,14 @@ function demand(extra: Partial<GeneratedDemand> = {}): GeneratedDemand {
 }
 
 function collect(d: GeneratedDemand, durationS: number, seed = 1) {
-  const g = new GeneratedArrivals(d, METROS, MIX, 0, durationS, new Rng(seed), new Rng(seed + 1000));
+  const g = new GeneratedArrivals(
+    d,
+    METROS,
+    new MixDrawer(MIX, VANILLA_ONLY, 0),
+    durationS,
+    new Rng(seed),
+    new Rng(seed + 1000),
+  );
   const a = emptyArrival();
   const out: Array<{ t: number; metro: number; model: number }> = [];
   while (g.next(a)) out.push({ t: a.t, metro: a.metro, model: a.model });
@@ -99,5 +112,67 @@ describe('GeneratedArrivals', () => {
   it('gives the same arrivals for the same seeds and none for a zero duration', () => {
     expect(collect(demand(), 30, 9)).toEqual(collect(demand(), 30, 9));
     expect(collect(demand(), 0)).toEqual([]);
+  });
+});
+
+describe('MixDrawer verification draw', () => {
+  const vanilla = { mode: 'vanilla' as const, costFactor: 1, verifyMs: 0 };
+  const zkml = { mode: 'zkml' as const, costFactor: 1000, verifyMs: 50 };
+  const tee = { mode: 'tee' as const, costFactor: 1.07, verifyMs: 5 };
+  const models = [{ verification: [vanilla] }, { verification: [vanilla, zkml] }, { verification: [tee] }];
+  const shares: RequestMix = { ...MIX, verification: { none: 0.85, vanilla: 0.1, tee: 0.04, zkml: 0.01 } };
+
+  function counts(drawer: MixDrawer, model: number, n: number) {
+    const rng = new Rng(5);
+    const a = emptyArrival();
+    a.model = model;
+    const out = { none: 0, vanilla: 0, tee: 0, zkml: 0 };
+    const names = ['none', 'vanilla', 'tee', 'zkml'] as const;
+    for (let i = 0; i < n; i++) {
+      drawer.draw(a, rng);
+      out[names[a.verification]!]++;
+    }
+    return out;
+  }
+
+  it('lists the requirements a model meets: none always, plus its modes', () => {
+    expect(requirementsMet(models[0]!)).toEqual(['none', 'vanilla']);
+    expect(requirementsMet(models[1]!)).toEqual(['none', 'vanilla', 'zkml']);
+    expect(requirementsMet(models[2]!)).toEqual(['none', 'tee']);
+  });
+
+  it('never draws zkml or tee for a vanilla-only model from a 85/10/4/1 mix (none ≈ 0.85/0.95 = 89.5%)', () => {
+    const c = counts(new MixDrawer(shares, models, 0), 0, 20_000);
+    expect(c.zkml).toBe(0);
+    expect(c.tee).toBe(0);
+    expect(c.none / 20_000).toBeCloseTo(0.85 / 0.95, 2);
+  });
+
+  it('draws zkml for a zkml-capable model at its 1% share', () => {
+    const c = counts(new MixDrawer(shares, models, 0), 1, 20_000);
+    expect(c.tee).toBe(0);
+    expect(c.zkml / 20_000).toBeCloseTo(0.01 / 0.96, 2);
+  });
+
+  it('falls back to none when the model meets none of the shared requirements (100% zkml, tee-only model)', () => {
+    const onlyZkml: RequestMix = { ...MIX, verification: { zkml: 1 } };
+    expect(counts(new MixDrawer(onlyZkml, models, 0), 2, 1000)).toEqual({
+      none: 1000,
+      vanilla: 0,
+      tee: 0,
+      zkml: 0,
+    });
+  });
+
+  it('uses the same two random draws per arrival whatever the model (policies see the same requests)', () => {
+    const drawer = new MixDrawer(shares, models, 0);
+    const r1 = new Rng(9);
+    const r2 = new Rng(9);
+    const a = emptyArrival();
+    a.model = 0;
+    drawer.draw(a, r1);
+    a.model = 2;
+    drawer.draw(a, r2);
+    expect(r1.next()).toBe(r2.next());
   });
 });

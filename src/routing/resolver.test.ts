@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { NotFoundError } from '../errors.js';
+import { POLICY_NAMES } from '../model/policies.js';
+import { PolicyResolver } from './resolver.js';
+
+const FILE = `plugins:
+  rtt: { type: rtt }
+  lowest: { type: min }
+profiles:
+  closest: { description: the smallest round trip, scorers: [rtt], picker: lowest }
+  nearest: { description: replaced by the file, scorers: [rtt], picker: lowest }
+`;
+
+describe('the policy resolver', () => {
+  it('resolves the 6 built-in presets, then the new profiles of a file, in that order', () => {
+    const builtin = PolicyResolver.load().names;
+    expect([...builtin].sort()).toEqual([...POLICY_NAMES].sort());
+    expect(PolicyResolver.fromText(FILE, 'p.yaml').names).toEqual([...builtin, 'closest']);
+  });
+
+  it("lets a file's profile replace the built-in one of the same name", () => {
+    const r = PolicyResolver.fromText(FILE, 'p.yaml');
+    expect(r.resolve('nearest')?.spec.description).toBe('replaced by the file');
+    expect(r.resolve('closest')?.scorers.map((s) => s.name)).toEqual(['rtt']);
+    expect(r.resolve('p2c')?.picker.name).toBe('two-choices');
+  });
+
+  it('compiles a fresh policy on every resolve (2 runs never share a round-robin cursor)', () => {
+    const r = PolicyResolver.load();
+    expect(r.resolve('round-robin')!.picker.picker).not.toBe(r.resolve('round-robin')!.picker.picker);
+  });
+
+  it('resolves an unknown name to nothing and names every valid one in its message', () => {
+    const r = PolicyResolver.fromText(FILE, 'p.yaml');
+    expect(r.has('fastest')).toBe(false);
+    expect(r.resolve('fastest')).toBeUndefined();
+    expect(r.unknown('fastest')).toBe(
+      'unknown policy "fastest"; expected one of meridian, random, round-robin, nearest, least-loaded, p2c, closest',
+    );
+  });
+
+  it('refuses a bad profiles file when made, with its line, and an unreadable one as not found', () => {
+    expect(() => PolicyResolver.fromText('profiles:\n  x: { picker: nope }\n', 'p.yaml')).toThrow(
+      'p.yaml:2: profiles[x].picker: references unknown plugin "nope"',
+    );
+    expect(() => PolicyResolver.load('/no/such/profiles.yaml')).toThrow(NotFoundError);
+  });
+});
