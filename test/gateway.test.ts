@@ -236,26 +236,27 @@ describe('OpenAI-compatible gateway', () => {
     expect(receipt.attempts).toEqual([expect.objectContaining({ nodeId: 'b', outcome: 'ok', hedge: true })]);
   });
 
-  it('does not hedge beyond the capped hedge rate', async () => {
+  it('hedges from the first request (allowance of 2), then no more than the budget refills (0.5 per request)', async () => {
     c = await fleet(
       [
         { id: 'slow', endpoint: slow.url },
         { id: 'b', endpoint: fast.url },
       ],
       { decide: fixed(['slow', 'b'], 'b') },
-      { gateway: { hedge: { maxRate: 0.5, delayMs: 20 } } },
+      { gateway: { hedge: { maxRate: 0.5, delayMs: 20, burst: 2, windowMs: 3_600_000 } } },
     );
     const send = () =>
       c!.app.inject({
         method: 'POST',
         url: '/v1/chat/completions',
         payload: chat(),
-        headers: { 'x-meridian-deadline-ms': '500' },
+        headers: { 'x-meridian-deadline-ms': '1500' },
       });
-    // Request 1: 1 hedge > 0.5 × 1 request → not hedged. Request 2: 1 ≤ 0.5 × 2 → hedged.
-    const r1 = await send();
-    const r2 = await send();
-    expect([r1.headers['x-meridian-node'], r2.headers['x-meridian-node']]).toEqual(['slow', 'b']);
+    // Tokens: 2 → each request adds 0.5 (capped at 2), each hedge takes 1.
+    // r1: 2 → hedged (1.0 left); r2: 1.5 → hedged (0.5); r3: 1.0 → hedged (0); r4: 0.5 → not; r5: 1.0 → hedged.
+    const nodes: unknown[] = [];
+    for (let k = 0; k < 5; k++) nodes.push((await send()).headers['x-meridian-node']);
+    expect(nodes).toEqual(['b', 'b', 'b', 'slow', 'b']);
   });
 
   it('answers /v1/route with a decision and a stored receipt', async () => {

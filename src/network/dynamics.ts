@@ -31,6 +31,11 @@ export interface Dynamics {
   readonly reportedAtMs: Float64Array;
   /** `node × models + model` → TIER_* code. */
   readonly tier: Uint8Array;
+  /**
+   * `node × models + model` → 1 where the node must not get the model's requests although it claims to
+   * serve it (it refused them: the coordinator's refusal penalty), else 0.
+   */
+  readonly excluded: Uint8Array;
   /** Accelerator memory in use by resident and loading models, GB. */
   readonly usedGb: Float64Array;
   /** Model being loaded into accelerator memory, or -1. */
@@ -81,6 +86,7 @@ export function createDynamics(t: Topology): Dynamics {
     meanServiceMs: new Float64Array(n),
     reportedAtMs: new Float64Array(n),
     tier,
+    excluded: new Uint8Array(n * m),
     usedGb,
     loadingModel: new Int32Array(n).fill(-1),
     loadingRemainingMs: new Float64Array(n),
@@ -99,6 +105,7 @@ export function cloneDynamics(d: Dynamics): Dynamics {
     meanServiceMs: d.meanServiceMs.slice(),
     reportedAtMs: d.reportedAtMs.slice(),
     tier: d.tier.slice(),
+    excluded: d.excluded.slice(),
     usedGb: d.usedGb.slice(),
     loadingModel: d.loadingModel.slice(),
     loadingRemainingMs: d.loadingRemainingMs.slice(),
@@ -109,8 +116,8 @@ export function cloneDynamics(d: Dynamics): Dynamics {
 }
 
 /**
- * Copies `from` into `to` (same topology) without allocating. The tier matrix (models × nodes bytes) and
- * the RTT arrays are copied only when asked: the caller knows whether they changed.
+ * Copies `from` into `to` (same topology) without allocating. The tier and exclusion matrices (models ×
+ * nodes bytes each) and the RTT arrays are copied only when asked: the caller knows whether they changed.
  */
 export function copyDynamics(from: Dynamics, to: Dynamics, tiers: boolean, rtts: boolean): void {
   to.healthy.set(from.healthy);
@@ -121,7 +128,10 @@ export function copyDynamics(from: Dynamics, to: Dynamics, tiers: boolean, rtts:
   to.usedGb.set(from.usedGb);
   to.loadingModel.set(from.loadingModel);
   to.loadingRemainingMs.set(from.loadingRemainingMs);
-  if (tiers) to.tier.set(from.tier);
+  if (tiers) {
+    to.tier.set(from.tier);
+    to.excluded.set(from.excluded);
+  }
   if (rtts) {
     to.rttOffsetMs.set(from.rttOffsetMs);
     to.metroRtt.set(from.metroRtt);

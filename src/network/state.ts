@@ -50,7 +50,7 @@ export class NetworkState {
   private readonly dyn: Dynamics;
   /** Per node: the models resident in accelerator memory (dense indexes). */
   private readonly residents: number[][];
-  /** Change counters of the tier matrix and the RTT arrays, and the versions each view last copied. */
+  /** Change counters of the tier and exclusion matrices and the RTT arrays, and the versions each view last copied. */
   private tierVersion = 0;
   private rttVersion = 0;
   private readonly copied = new WeakMap<Snapshot, { tier: number; rtt: number }>();
@@ -110,6 +110,15 @@ export class NetworkState {
       this.dyn.usedGb[i]! += weight;
       if (this.dyn.loadingModel[i] === m) this.dyn.loadingModel[i] = -1;
     }
+  }
+
+  /** Excludes node `i` from model `m`'s requests (it refuses them), or admits it again. */
+  setExcluded(i: number, m: number, excluded: boolean): void {
+    const cell = i * this.topology.models.count + m;
+    const v = excluded ? 1 : 0;
+    if (this.dyn.excluded[cell] === v) return;
+    this.dyn.excluded[cell] = v;
+    this.tierVersion++;
   }
 
   /** Node `i` is loading model `m` with `remainingMs` to go (m = -1: nothing loading). */

@@ -44,7 +44,8 @@ export async function buildApp(
     return parseJson(req, text as string, done);
   });
   app.setErrorHandler((error, _req, reply) => {
-    const { status, body } = httpError(error);
+    const { status, body, headers } = httpError(error);
+    if (headers !== undefined) reply.headers(headers);
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) =>

@@ -1,9 +1,12 @@
+import type { AttemptLimits } from './timing.js';
 import type { BufferedResponse, UpstreamResponse, Upstreams } from './upstream.js';
 
 /**
  * One try of a request on one node. Nothing reaches the client here: a non-streamed answer is read in
  * full, a streamed one up to its first chunk, so every failure up to that point can still go to the next
- * fallback.
+ * fallback. Each attempt runs under its limits (src/server/timing.ts): the first byte within
+ * `firstByteMs`, no silence in a stream longer than `idleMs`, nothing after the client's deadline; a
+ * limit that passes aborts the upstream request.
  */
 
 export interface Delivered {
@@ -13,13 +16,17 @@ export interface Delivered {
   contentType: string;
   /** The whole body (non-streamed) or its first chunk (streamed). */
   body: Buffer;
-  /** The rest of a streamed body; undefined when `body` is complete. */
+  /**
+   * The rest of a streamed body; undefined when `body` is complete. Still under the idle limit and the
+   * deadline: a failure throws a `StreamBroken` saying why.
+   */
   rest?: AsyncIterator<Buffer>;
   /** Stops reading the rest (the client went away, or a hedge lost). */
   abort(): void;
 }
 
-export type FailureKind = 'connect' | 'timeout' | 'status' | 'body' | 'aborted';
+/** `timeout`: a limit from the node's expected timing passed; `deadline`: the client's deadline passed. */
+export type FailureKind = 'connect' | 'timeout' | 'deadline' | 'status' | 'body' | 'aborted';
 
 export interface Failed {
   ok: false;
@@ -36,6 +43,11 @@ export type AttemptResult = Delivered | Failed;
 /** Statuses that send the request to the next fallback without blaming the node's health. */
 const RETRY_WITHOUT_BLAME = new Set([404, 408, 429]);
 
+/** The node refused the request (404, 408, 429): up, but not serving what it claims (src/server/refusals.ts). */
+export function isRefusal(r: AttemptResult): boolean {
+  return !r.ok && r.kind === 'status' && r.status !== undefined && RETRY_WITHOUT_BLAME.has(r.status);
+}
+
 export interface AttemptInput {
   path: string;
   body: string;
@@ -46,6 +58,117 @@ export interface AttemptInput {
   signal?: AbortSignal;
   /** Extra request headers (where the client is). */
   headers?: Record<string, string>;
+  limits: AttemptLimits;
+}
+
+/** A streamed answer failed after its first chunk. */
+export class StreamBroken extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    /** Counts against the node (false when the client went away). */
+    readonly breaker: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The attempt's own cancellation: the caller's signal, the first-byte limit (then the idle limit, once
+ * the first chunk is in) and the client's deadline. Two timers per attempt; a chunk only refreshes one.
+ */
+class Watch {
+  readonly controller = new AbortController();
+  expired: { kind: 'timeout' | 'deadline'; message: string } | undefined;
+  private stall: NodeJS.Timeout | undefined;
+  private deadline: NodeJS.Timeout | undefined;
+  private readonly relay = () => this.controller.abort();
+
+  constructor(
+    private readonly parent: AbortSignal | undefined,
+    private readonly limits: AttemptLimits,
+  ) {
+    if (parent?.aborted) this.controller.abort();
+    else parent?.addEventListener('abort', this.relay, { once: true });
+    const left = limits.deadlineAt - Date.now();
+    if (left < Number.POSITIVE_INFINITY)
+      this.deadline = setTimeout(
+        () => this.fire('deadline', "the client's deadline passed"),
+        Math.max(0, left),
+      );
+    this.stall = setTimeout(
+      () => this.fire('timeout', `no answer within the first-byte limit of ${ms(limits.firstByteMs)}`),
+      limits.firstByteMs,
+    );
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The caller cancelled (client gone, hedge lost), not a limit. */
+  get cancelled(): boolean {
+    return this.parent?.aborted === true && this.expired === undefined;
+  }
+
+  /** The first chunk is in: from now on, a silence longer than the idle limit ends the attempt. */
+  started(): void {
+    clearTimeout(this.stall);
+    this.stall = setTimeout(
+      () => this.fire('timeout', `stalled: no data for ${ms(this.limits.idleMs)} (idle limit)`),
+      this.limits.idleMs,
+    );
+  }
+
+  /** Another chunk is in. */
+  tick(): void {
+    this.stall?.refresh();
+  }
+
+  done(): void {
+    clearTimeout(this.stall);
+    clearTimeout(this.deadline);
+    this.parent?.removeEventListener('abort', this.relay);
+  }
+
+  /** The failure of an attempt that threw `error`: cancelled, out of time, or the node's own error. */
+  failure(nodeId: string, error: unknown, prefix = ''): Failed {
+    this.done();
+    if (this.cancelled) return fail(nodeId, 'aborted', 'cancelled (client gone or hedge lost)', false);
+    if (this.expired !== undefined)
+      return fail(nodeId, this.expired.kind, prefix + this.expired.message, this.expired.kind === 'timeout');
+    return fail(nodeId, prefix ? 'body' : errorKind(error), prefix + errorMessage(error), true);
+  }
+
+  private fire(kind: 'timeout' | 'deadline', message: string): void {
+    this.expired ??= { kind, message };
+    this.controller.abort();
+  }
+}
+
+/** The rest of a streamed body under the watch: each chunk refreshes the idle limit. */
+class WatchedRest implements AsyncIterator<Buffer> {
+  constructor(
+    private readonly it: AsyncIterator<Buffer>,
+    private readonly watch: Watch,
+    private readonly nodeId: string,
+  ) {}
+
+  async next(): Promise<IteratorResult<Buffer>> {
+    try {
+      const r = await this.it.next();
+      if (r.done) this.watch.done();
+      else this.watch.tick();
+      return r;
+    } catch (e) {
+      const f = this.watch.failure(this.nodeId, e, 'stream broke: ');
+      throw new StreamBroken(f.kind, f.message, f.breaker);
+    }
+  }
+}
+
+function ms(v: number): string {
+  return `${Math.round(v).toLocaleString('en-US')} ms`;
 }
 
 export async function attempt(
@@ -60,12 +183,6 @@ function fail(nodeId: string, kind: FailureKind, message: string, breaker: boole
   return { ok: false, nodeId, kind, message, breaker, ...(status === undefined ? {} : { status }) };
 }
 
-/** The request never got an answer: cancelled by us (no blame), or a connection/timeout error (blame). */
-function transportFailure(nodeId: string, error: unknown, signal: AbortSignal | undefined): Failed {
-  if (signal?.aborted) return fail(nodeId, 'aborted', 'cancelled (client gone or hedge lost)', false);
-  return fail(nodeId, errorKind(error), errorMessage(error), true);
-}
-
 const NOOP = () => {};
 
 /** A non-streamed answer, read whole. */
@@ -74,6 +191,7 @@ async function attemptBuffered(
   nodeId: string,
   input: AttemptInput,
 ): Promise<AttemptResult> {
+  const watch = new Watch(input.signal, input.limits);
   let res: BufferedResponse;
   try {
     res = await upstreams.requestBuffered(nodeId, {
@@ -81,12 +199,13 @@ async function attemptBuffered(
       path: input.path,
       body: input.body,
       headers: input.headers === undefined ? JSON_HEADERS : { ...input.headers, ...JSON_HEADERS },
+      signal: watch.signal,
       ...(input.hop === undefined ? {} : { hop: input.hop }),
-      ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
   } catch (e) {
-    return transportFailure(nodeId, e, input.signal);
+    return watch.failure(nodeId, e);
   }
+  watch.done();
   if (res.statusCode >= 500 || RETRY_WITHOUT_BLAME.has(res.statusCode)) {
     const text = clip(res.body.toString('utf8'));
     return fail(
@@ -107,6 +226,7 @@ async function attemptStream(
   nodeId: string,
   input: AttemptInput,
 ): Promise<AttemptResult> {
+  const watch = new Watch(input.signal, input.limits);
   let res: UpstreamResponse;
   try {
     res = await upstreams.request(nodeId, {
@@ -114,18 +234,20 @@ async function attemptStream(
       path: input.path,
       body: input.body,
       headers: input.headers === undefined ? STREAM_HEADERS : { ...input.headers, ...STREAM_HEADERS },
+      signal: watch.signal,
       ...(input.hop === undefined ? {} : { hop: input.hop }),
-      ...(input.signal === undefined ? {} : { signal: input.signal }),
     });
   } catch (e) {
-    return transportFailure(nodeId, e, input.signal);
+    return watch.failure(nodeId, e);
   }
   const abort = () => {
+    watch.done();
     if (!res.body.destroyed) res.body.destroy();
   };
   const contentType = headerText(res.headers['content-type']) ?? 'application/json';
   if (res.statusCode >= 500 || RETRY_WITHOUT_BLAME.has(res.statusCode)) {
     const text = await readSome(res);
+    watch.done();
     return fail(
       nodeId,
       'status',
@@ -137,17 +259,22 @@ async function attemptStream(
   try {
     if (res.statusCode >= 300) {
       const body = Buffer.from(await res.body.arrayBuffer());
+      watch.done();
       return { ok: true, nodeId, status: res.statusCode, contentType, body, abort };
     }
     const it = (res.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     const first = await it.next();
-    if (first.done)
+    if (first.done) {
+      watch.done();
       return { ok: true, nodeId, status: res.statusCode, contentType, body: Buffer.alloc(0), abort };
-    return { ok: true, nodeId, status: res.statusCode, contentType, body: first.value, rest: it, abort };
+    }
+    watch.started();
+    const rest = new WatchedRest(it, watch, nodeId);
+    return { ok: true, nodeId, status: res.statusCode, contentType, body: first.value, rest, abort };
   } catch (e) {
+    const f = watch.failure(nodeId, e, 'body: ');
     abort();
-    if (input.signal?.aborted) return fail(nodeId, 'aborted', 'cancelled (client gone or hedge lost)', false);
-    return fail(nodeId, 'body', `body: ${errorMessage(e)}`, true);
+    return f;
   }
 }
 

@@ -78,19 +78,6 @@ describe('shared-domain breaker', () => {
     b.failure('a', 0);
     expect(b.domainState('upstream=solo', 0)).toBe('closed');
   });
-
-  it('a probe reaching a node closes its own breaker but not its domain', () => {
-    const b = new BreakerBoard(opts);
-    b.setDomains('a', ['upstream=acme']);
-    b.setDomains('b', ['upstream=acme']);
-    for (let k = 0; k < 3; k++) {
-      b.failure('a', 0);
-      b.failure('b', 0);
-    }
-    b.probeSuccess('a');
-    expect(b.nodeState('a', 0)).toBe('closed');
-    expect(b.domainState('upstream=acme', 0)).toBe('open');
-  });
 });
 
 describe('domainKeys', () => {

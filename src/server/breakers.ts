@@ -2,7 +2,8 @@
  * Circuit breakers per node and per shared failure domain (every node with the same `upstream`, say).
  *
  * A node breaker opens after `failures` consecutive failures; after `cooldownMs` it lets one trial through
- * (half-open); a success closes it, a failure opens it again.
+ * (half-open); the trial's success closes it, a failure opens it again. Only a real request closes a
+ * breaker: a node can answer probes and still hang every completion.
  *
  * A domain breaker opens when `domainFailures` distinct members of the domain (every member, when it has
  * fewer; at least two) have failed with no success from any member in between: the shared thing is down,
@@ -118,11 +119,6 @@ export class BreakerBoard {
       this.domains.get(d)?.success();
       this.failedSince.get(d)?.clear();
     }
-  }
-
-  /** A probe reached the node: closes its own breaker, leaves shared domains alone (their fault is upstream). */
-  probeSuccess(nodeId: string): void {
-    this.nodes.get(nodeId)?.success();
   }
 
   /** Records a failure; returns the domains this failure has just opened. */

@@ -24,6 +24,13 @@ describe('coordinator config', () => {
       delayMs: 30,
       maxRate: 0.05,
       windowMs: 10_000,
+      burst: 2,
+    });
+    expect(c.gateway.timing).toEqual({
+      factor: 4,
+      firstByteFloorMs: 2000,
+      idleFloorMs: 2000,
+      unboundedOutputTokens: 1024,
     });
     expect(c.telemetry).toMatchObject({ staleAfterMs: 3000, unhealthyAfterMs: 10_000 });
     expect(c.routing).toEqual({ policy: 'meridian', seed: 1 });

@@ -34,9 +34,23 @@ const Hedge = z.strictObject({
   deadlineBelowMs: z.number().positive().default(2000),
   /** Wait this long for the primary's first byte before sending the hedge. */
   delayMs: z.number().min(0).default(30),
-  /** At most this fraction of requests is hedged (measured over the last `windowMs`). */
+  /** Each request adds this fraction of a hedge to the budget (0 turns hedging off). */
   maxRate: z.number().min(0).max(1).default(0.05),
+  /** Each `windowMs` adds one hedge to the budget, so hedging also works at low request rates. */
   windowMs: z.number().positive().default(10_000),
+  /** Hedges the budget starts with and holds at most. */
+  burst: z.number().min(1).max(1000).default(2),
+});
+
+const Timing = z.strictObject({
+  /** An attempt may take this many times its expected time (to the first token; per token). */
+  factor: z.number().min(1).max(100).default(4),
+  /** Added to the first-byte limit: connection set-up, scheduling, a loaded machine. */
+  firstByteFloorMs: z.number().min(0).default(2000),
+  /** Added to the idle limit between two chunks of a stream. */
+  idleFloorMs: z.number().min(0).default(2000),
+  /** Output tokens assumed for the limit of a non-streamed request without `max_tokens`. */
+  unboundedOutputTokens: z.number().int().min(1).default(1024),
 });
 
 const Breaker = z.strictObject({
@@ -56,6 +70,17 @@ const Probes = z.strictObject({
   path: z.string().startsWith('/').default('/v1/models'),
 });
 
+const Refusals = z
+  .strictObject({
+    /** Refusals (404/408/429 for a model the node claims) in quick succession that exclude it from the model. */
+    exclude: z.number().min(1).default(3),
+    /** Score below which an excluded node gets the model's requests again. */
+    readmit: z.number().min(0).default(1),
+    /** Time for a refusal score to halve. */
+    halfLifeMs: z.number().positive().default(30_000),
+  })
+  .refine((r) => r.readmit < r.exclude, { message: 'readmit must be below exclude', path: ['readmit'] });
+
 const Gateway = z.strictObject({
   bodyLimitBytes: z
     .number()
@@ -71,14 +96,17 @@ const Gateway = z.strictObject({
   /** Attempts per request: the primary and up to this many minus one fallbacks. */
   maxAttempts: z.number().int().min(1).max(16).default(3),
   connectTimeoutMs: z.number().positive().default(2000),
-  /** Time allowed for an upstream's response headers. */
+  /** Ceiling of the first-byte limit (the limit itself follows the expected timing, see `timing`). */
   headersTimeoutMs: z.number().positive().default(60_000),
+  /** Ceiling of the idle limit between two chunks of a stream. */
   bodyTimeoutMs: z.number().positive().default(300_000),
+  timing: Timing.default(Timing.parse({})),
   /** Keep-alive connections per upstream node. */
   connectionsPerNode: z.number().int().min(1).max(4096).default(128),
   hedge: Hedge.default(Hedge.parse({})),
   breaker: Breaker.default(Breaker.parse({})),
   probes: Probes.default(Probes.parse({})),
+  refusals: Refusals.default(Refusals.parse({})),
 });
 
 const Telemetry = z.strictObject({

@@ -16,7 +16,9 @@ import { LiveNetwork } from './live-network.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
 import { Prober } from './probes.js';
 import { ReceiptLog } from './receipts.js';
+import { RefusalBoard } from './refusals.js';
 import { Registry } from './registry.js';
+import { AttemptTiming } from './timing.js';
 import { Upstreams } from './upstream.js';
 
 /** What `buildApp` needs besides the config: the store, and optionally a clock and a decision function. */
@@ -43,8 +45,12 @@ export interface Coordinator {
   registry: Registry;
   network: LiveNetwork;
   breakers: BreakerBoard;
+  /** Penalties of nodes that refuse a model they claim (429/404/408). */
+  refusals: RefusalBoard;
   upstreams: Upstreams;
   budget: HedgeBudget;
+  /** Time limits of attempts, from the expected timing of the model on the node. */
+  timing: AttemptTiming;
   receipts: ReceiptLog;
   prober: Prober;
   decide: Decide;
@@ -99,7 +105,9 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     cooldownMs: g.breaker.cooldownMs,
     domainFailures: g.breaker.domainFailures,
   });
+  const refusals = new RefusalBoard(g.refusals);
   const network = new LiveNetwork({
+    refusals,
     models: modelCatalog(config.models),
     thresholds: config.telemetry,
     ...(g.metro === undefined ? {} : { coordinatorMetro: g.metro }),
@@ -120,6 +128,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     } else if (e.type === 'remove') {
       upstreams.remove(e.nodeId);
       breakers.removeNode(e.nodeId);
+      refusals.removeNode(e.nodeId);
     }
     network.onEvent(e, () => registry.all());
   });
@@ -153,8 +162,14 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     registry,
     network,
     breakers,
+    refusals,
     upstreams,
-    budget: new HedgeBudget(g.hedge.maxRate, g.hedge.windowMs),
+    budget: new HedgeBudget(g.hedge.maxRate, g.hedge.windowMs, g.hedge.burst),
+    timing: new AttemptTiming({
+      ...g.timing,
+      maxFirstByteMs: g.headersTimeoutMs,
+      maxIdleMs: g.bodyTimeoutMs,
+    }),
     receipts,
     prober,
     decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),

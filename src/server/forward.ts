@@ -1,13 +1,14 @@
 import { type AttemptResult, attempt, type Delivered, type FailureKind } from './attempt.js';
 import type { BreakerBoard } from './breakers.js';
 import type { HedgeBudget } from './hedge-budget.js';
+import type { AttemptLimits } from './timing.js';
 import type { Upstreams } from './upstream.js';
 
 /**
  * Failover and hedging over a decision's ordered candidates (primary, then independent fallbacks): try
  * each in turn, skip those whose node or shared domain breaker is open, and stop at the first answer.
  * With a hedge, a copy goes to the hedge node when the primary has not answered after `delayMs`; the first
- * answer wins and the other is cancelled.
+ * answer wins and the other is cancelled. No attempt starts after the client's deadline.
  */
 
 export interface ForwardPlan {
@@ -31,6 +32,8 @@ export interface ForwardResult {
   attempts: AttemptLog[];
   /** Shared domains whose breaker stopped the failover (`upstream=openai`). */
   stoppedDomains: string[];
+  /** The client's deadline passed before an answer. */
+  deadlineExceeded: boolean;
 }
 
 export interface ForwardDeps {
@@ -51,6 +54,10 @@ export interface ForwardInput {
   path: string;
   body: (nodeId: string) => string;
   stream: boolean;
+  /** Time limits of an attempt on the node (all share the request's deadline). */
+  limits: (nodeId: string) => AttemptLimits;
+  /** Clock time (`Date.now()`) of the client's deadline; +Infinity when none. */
+  deadlineAt: number;
   /** The `x-meridian-hop` chain every attempt carries. */
   hop?: string;
   /** Extra request headers for every node (where the client is). */
@@ -98,11 +105,13 @@ export async function forward(
     }
     const body = input.body(nodeId);
     deps.begin?.(nodeId);
+    const limits = input.limits(nodeId);
     const promise = attempt(deps.upstreams, nodeId, {
       path: input.path,
       body,
       stream: input.stream,
-      signal,
+      limits,
+      ...(signal === undefined ? {} : { signal }),
       ...(input.hop === undefined ? {} : { hop: input.hop }),
       ...(input.headers === undefined ? {} : { headers: input.headers }),
     });
@@ -119,8 +128,13 @@ export async function forward(
     return false;
   };
 
+  let late = false;
   for (const nodeId of plan.candidates) {
     if (tried >= plan.maxAttempts || clientSignal?.aborted) break;
+    if (Date.now() >= input.deadlineAt) {
+      late = true;
+      break;
+    }
     if (used.has(nodeId)) continue;
     used.add(nodeId);
     if (!admit(nodeId)) continue;
@@ -134,9 +148,11 @@ export async function forward(
     } else {
       result = await raceHedge(primary, hedge, deps, run, admit, settle, used);
     }
-    if (result.ok) return { delivered: result, attempts, stoppedDomains: [...stopped] };
+    if (result.ok)
+      return { delivered: result, attempts, stoppedDomains: [...stopped], deadlineExceeded: false };
   }
-  return { attempts, stoppedDomains: [...stopped] };
+  const deadlineExceeded = late || attempts.some((a) => a.outcome === 'deadline');
+  return { attempts, stoppedDomains: [...stopped], deadlineExceeded };
 }
 
 type Running = { promise: Promise<AttemptResult>; cancel: () => void };

@@ -1,58 +1,48 @@
 /**
- * Caps hedging at a fraction of requests over a sliding window (ten buckets of `windowMs / 10`), so a
- * slow network cannot turn hedges into a doubling of load.
+ * Caps hedging with a token bucket: it starts with `burst` hedges, each request adds `maxRate` of a hedge
+ * and each `windowMs` of time adds one, up to `burst`; a hedge takes one. So hedging works from the first
+ * request and at low rates (a slow node at one request a minute still gets hedged), while over any span
+ * hedges stay ≤ burst + maxRate × requests + elapsed / windowMs: a slow network cannot turn hedges into
+ * a doubling of load. `maxRate` 0 turns hedging off.
  */
 export class HedgeBudget {
-  private readonly requests = new Float64Array(10);
-  private readonly hedges = new Float64Array(10);
-  private bucket = 0;
-  private bucketStart = 0;
+  private tokens: number;
+  private last = Number.NaN;
 
   constructor(
     private readonly maxRate: number,
     private readonly windowMs: number,
-  ) {}
+    private readonly burst = 2,
+  ) {
+    this.tokens = burst;
+  }
 
   /** Counts one request. */
   request(now: number): void {
-    this.roll(now);
-    this.requests[this.bucket]!++;
+    this.refill(now);
+    this.tokens = Math.min(this.burst, this.tokens + this.maxRate);
   }
 
-  /** True (and counted) when one more hedge keeps hedges ≤ maxRate × requests in the window. */
+  /** True (and counted) when a hedge is allowed now. */
   tryHedge(now: number): boolean {
-    this.roll(now);
-    const req = sum(this.requests);
-    const hed = sum(this.hedges);
-    if (hed + 1 > this.maxRate * req) return false;
-    this.hedges[this.bucket]!++;
+    if (this.maxRate <= 0) return false;
+    this.refill(now);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
     return true;
   }
 
-  /** Hedges ÷ requests in the current window (0 with no requests). */
-  rate(now: number): number {
-    this.roll(now);
-    const req = sum(this.requests);
-    return req === 0 ? 0 : sum(this.hedges) / req;
+  /** Hedges that could be sent now (whole tokens). */
+  available(now: number): number {
+    this.refill(now);
+    return Math.floor(this.tokens);
   }
 
-  private roll(now: number): void {
-    const width = this.windowMs / 10;
-    if (this.bucketStart === 0) this.bucketStart = now;
-    let steps = Math.floor((now - this.bucketStart) / width);
-    if (steps <= 0) return;
-    this.bucketStart += steps * width;
-    if (steps > 10) steps = 10;
-    for (let i = 0; i < steps; i++) {
-      this.bucket = (this.bucket + 1) % 10;
-      this.requests[this.bucket] = 0;
-      this.hedges[this.bucket] = 0;
-    }
+  private refill(now: number): void {
+    if (Number.isNaN(this.last)) this.last = now;
+    const dt = now - this.last;
+    if (dt <= 0) return;
+    this.last = now;
+    this.tokens = Math.min(this.burst, this.tokens + dt / this.windowMs);
   }
-}
-
-function sum(a: Float64Array): number {
-  let s = 0;
-  for (const v of a) s += v;
-  return s;
 }

@@ -31,9 +31,16 @@ export class UnknownModelError extends MeridianError {
   }
 }
 
-/** No node can take the request now (all unhealthy, breakers open, or a shared domain failing). */
+/**
+ * No node can take the request now (all unhealthy, breakers open, a shared domain failing, nodes not yet
+ * reported after a restart), or none answered in time. `retryAfterS` becomes a `Retry-After` header.
+ */
 export class UnavailableError extends MeridianError {
-  constructor(code: 'no_capacity' | 'domain_open' | 'upstream_failed', message: string) {
+  constructor(
+    code: 'no_capacity' | 'domain_open' | 'upstream_failed' | 'deadline_exceeded' | 'starting',
+    message: string,
+    readonly retryAfterS?: number,
+  ) {
     super(code, message);
   }
 }
@@ -76,8 +83,12 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_VALIDATION: 'invalid_input',
 };
 
-/** The only place errors become HTTP statuses and JSON bodies. Anything unrecognised is a 500. */
-export function httpError(error: unknown): { status: number; body: ErrorBody } {
+/** The only place errors become HTTP statuses, headers and JSON bodies. Anything unrecognised is a 500. */
+export function httpError(error: unknown): {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+} {
   if (error instanceof InputError)
     return {
       status: 400,
@@ -89,6 +100,12 @@ export function httpError(error: unknown): { status: number; body: ErrorBody } {
       body: { error: { code: error.code, message: error.message, served: error.served } },
     };
   const status = statusOf(error);
+  if (error instanceof UnavailableError && error.retryAfterS !== undefined)
+    return {
+      status,
+      body: { error: { code: error.code, message: error.message } },
+      headers: { 'retry-after': String(error.retryAfterS) },
+    };
   if (error instanceof MeridianError)
     return { status, body: { error: { code: error.code, message: error.message } } };
   const e = (error ?? {}) as FastifyLikeError;
@@ -112,6 +129,7 @@ function statusOf(error: unknown): number {
   if (error instanceof ConflictError) return 409;
   if (error instanceof EndpointError) return error.code === 'endpoint_taken' ? 409 : 403;
   if (error instanceof LoopError) return 508;
-  if (error instanceof UnavailableError) return error.code === 'upstream_failed' ? 502 : 503;
+  if (error instanceof UnavailableError)
+    return error.code === 'upstream_failed' ? 502 : error.code === 'deadline_exceeded' ? 504 : 503;
   return 500;
 }

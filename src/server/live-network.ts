@@ -24,6 +24,11 @@ export interface LiveNetworkOptions {
   now: () => number;
   /** A node the gateway must not send to now (its breaker is open). */
   blocked?: (nodeId: string) => boolean;
+  /** (node, model) pairs excluded for refusing what they claim; `version` changes when the set does. */
+  refusals?: {
+    readonly version: number;
+    forEachExcluded(now: number, f: (nodeId: string, model: string) => void): void;
+  };
   minRefreshMs?: number;
 }
 
@@ -45,9 +50,14 @@ export class LiveNetwork {
   private view: Snapshot | undefined;
   private dirty = true;
   private lastRefresh = Number.NEGATIVE_INFINITY;
+  /** Cells `node × models + model` of the exclusion matrix set now, and the refusal version they show. */
+  private excludedCells: number[] = [];
+  private refusalVersion = -1;
   private availabilityCache: { at: number; list: ModelAvailability[] } | undefined;
+  private readonly startedAt: number;
 
   constructor(private readonly opt: LiveNetworkOptions) {
+    this.startedAt = opt.now();
     this.models = opt.models;
     this.modelIds = new Set(opt.models.map((m) => m.id));
     this.state = this.build();
@@ -80,6 +90,8 @@ export class LiveNetwork {
     this.availabilityCache = undefined;
     this.registered = [...nodes].sort((a, b) => (a.record.id < b.record.id ? -1 : 1));
     this.state = this.build();
+    this.excludedCells = [];
+    this.refusalVersion = -1;
     for (const n of this.registered) this.apply(n.record.id);
     this.view = undefined;
     this.dirty = true;
@@ -92,8 +104,10 @@ export class LiveNetwork {
   /** The current view for a decision (refreshed when telemetry or in-flight counts changed). */
   currentView(): Snapshot {
     const now = this.opt.now();
+    // A change of exclusions is seen by the next decision (rare, and each is a node refusing traffic).
+    const excluding = this.opt.refusals !== undefined && this.opt.refusals.version !== this.refusalVersion;
     const due = now - this.lastRefresh >= (this.dirty ? (this.opt.minRefreshMs ?? 20) : 250);
-    if (this.view === undefined || due) {
+    if (this.view === undefined || due || excluding) {
       this.mergeLiveness(now);
       this.view = this.view === undefined ? this.state.snapshot(now) : this.state.refresh(this.view, now);
       this.lastRefresh = now;
@@ -147,6 +161,22 @@ export class LiveNetwork {
     return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
+  /**
+   * Registered nodes not heard from since this coordinator started, while they still may report (for
+   * `unhealthyAfterMs` after the start): right after a restart they may serve models nobody lists yet.
+   */
+  awaitingReports(): number {
+    if (this.opt.now() - this.startedAt >= this.opt.thresholds.unhealthyAfterMs) return 0;
+    let n = 0;
+    for (const r of this.registered) if (this.telemetry.get(r.record.id) === undefined) n++;
+    return n;
+  }
+
+  /** Whether `model` is in the catalog (some node could serve it). */
+  knows(model: string): boolean {
+    return this.modelIds.has(model);
+  }
+
   /** The backend's own name for `model` on the node (requests are rewritten to it). */
   servedAs(nodeId: string, model: string): string {
     const m = this.telemetry.get(nodeId)?.heartbeat.models.find((x) => x.id === model);
@@ -183,6 +213,7 @@ export class LiveNetwork {
 
   /** Health from telemetry age and breakers; load = max(reported, the gateway's own in-flight). */
   private mergeLiveness(now: number): void {
+    this.mergeExclusions(now);
     const t = this.state.topology;
     for (let i = 0; i < t.n; i++) {
       const id = t.ids[i]!;
@@ -195,6 +226,25 @@ export class LiveNetwork {
       const running = Math.min(total, t.slots[i]!);
       this.state.setLoad(i, running, total - running, entry.receivedAt, hb.meanServiceMs ?? 0);
     }
+  }
+
+  /** Sets the exclusion matrix to the refusal board's excluded pairs (touching only changed cells). */
+  private mergeExclusions(now: number): void {
+    const board = this.opt.refusals;
+    if (board === undefined) return;
+    const models = this.state.topology.models.count;
+    const next: number[] = [];
+    board.forEachExcluded(now, (nodeId, model) => {
+      const i = this.state.nodeIndex(nodeId);
+      const m = this.state.modelIndex(model);
+      if (i >= 0 && m >= 0) next.push(i * models + m);
+    });
+    this.refusalVersion = board.version;
+    if (next.length === 0 && this.excludedCells.length === 0) return;
+    for (const cell of this.excludedCells)
+      if (!next.includes(cell)) this.state.setExcluded(Math.floor(cell / models), cell % models, false);
+    for (const cell of next) this.state.setExcluded(Math.floor(cell / models), cell % models, true);
+    this.excludedCells = next;
   }
 }
 

@@ -9,8 +9,9 @@ export interface ProbeOptions {
 
 /**
  * Active probes: every `intervalMs`, a GET of `path` on each node. A failed probe counts against the
- * node's breaker like a failed request (so a dead node is found without sacrificing client requests); a
- * successful probe closes an open breaker once its cooldown has passed.
+ * node's breaker like a failed request (so a dead node is found without sacrificing client requests). A
+ * successful probe changes nothing: answering a GET proves little about completions (a node can answer
+ * probes and hang every completion), so only a real request that succeeds closes a breaker.
  */
 export class Prober {
   private timer: NodeJS.Timeout | undefined;
@@ -61,12 +62,7 @@ export class Prober {
     } catch {
       ok = false;
     }
-    if (ok) {
-      const state = this.breakers.nodeState(nodeId, this.now());
-      if (state !== 'open') this.breakers.probeSuccess(nodeId);
-    } else {
-      this.breakers.failure(nodeId, this.now());
-    }
+    if (!ok) this.breakers.failure(nodeId, this.now());
     this.onResult?.(nodeId, ok);
     return ok;
   }

@@ -2,12 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, NotFoundError } from '../errors.js';
 import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
-import type { Delivered } from './attempt.js';
+import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
 import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';
 import { LoopError, UnavailableError, UnknownModelError } from './http-errors.js';
-import { type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
+import { type ChatBody, type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
 import { receiptId } from './receipt-id.js';
 import { HOP_HEADER } from './upstream.js';
 
@@ -62,10 +62,22 @@ export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
   });
 }
 
-/** The served models, or UnknownModelError listing them when `model` is not among them. */
+/**
+ * The served models, or UnknownModelError listing them when `model` is not among them; right after a
+ * restart, while registered nodes have not reported yet, a catalog model is "not yet", not "unknown":
+ * 503 with Retry-After.
+ */
 export function ensureServed(c: Coordinator, model: string): void {
   const served = c.network.availability().map((a) => a.id);
-  if (!served.includes(model)) throw new UnknownModelError(model, served);
+  if (served.includes(model)) return;
+  const waiting = c.network.awaitingReports();
+  if (waiting > 0 && c.network.knows(model))
+    throw new UnavailableError(
+      'starting',
+      `model ${JSON.stringify(model)} is not served yet: the coordinator has just started and ${waiting} registered node(s) have not reported; retry shortly`,
+      Math.max(1, Math.ceil(c.config.telemetry.heartbeatIntervalMs / 1000)),
+    );
+  throw new UnknownModelError(model, served);
 }
 
 /** Runs `route()` on the current view and times it. */
@@ -84,10 +96,12 @@ async function proxy(
   reply: FastifyReply,
 ): Promise<void> {
   const started = c.now();
+  const wall = Date.now();
   const g = c.config.gateway;
   const hop = hopChain(req.headers[HOP_HEADER], c.instanceId);
   const body = parseBody(endpoint, req.body);
   const hints = readHints(req.headers, c.defaultClient);
+  const deadlineAt = hints.deadlineMs === undefined ? Number.POSITIVE_INFINITY : wall + hints.deadlineMs;
   ensureServed(c, body.model);
   const stream = body.stream === true;
   const hedge =
@@ -104,6 +118,14 @@ async function proxy(
     record(c, id, started, endpoint, request, stream, decision, { attempts: [], stoppedDomains: [] }, 503);
     throw routeError(body.model, decision, c.breakers.openDomains(c.now()));
   }
+  const candidates = [decision.primary, ...decision.fallbacks];
+  const bounded = body.max_tokens != null || (body as ChatBody).max_completion_tokens != null;
+  const limits = c.timing.limits(
+    c.network.currentView(),
+    request,
+    { stream, bounded, deadlineAt },
+    decision.hedge === undefined ? candidates : [...candidates, decision.hedge],
+  );
 
   // Only a streamed answer is cancelled when the client goes away; a non-streamed one is short and runs out.
   const controller = stream ? new AbortController() : undefined;
@@ -129,30 +151,41 @@ async function proxy(
       begin: (n) => c.network.begin(n),
       end: (n) => c.network.end(n),
       onAttempt: (r) => {
-        if (!r.ok) c.metrics.errors.inc({ node: r.nodeId, kind: r.kind });
+        if (r.ok) c.refusals.success(r.nodeId, body.model, c.now());
+        else {
+          c.metrics.errors.inc({ node: r.nodeId, kind: r.kind });
+          if (isRefusal(r)) c.refusals.refuse(r.nodeId, body.model, c.now());
+        }
       },
       onHedge: () => c.metrics.hedges.inc(),
     },
     {
-      candidates: [decision.primary, ...decision.fallbacks],
+      candidates,
       maxAttempts: g.maxAttempts,
       ...(decision.hedge === undefined
         ? {}
         : { hedge: { nodeId: decision.hedge, delayMs: g.hedge.delayMs } }),
     },
-    { path, body: bodyFor, stream, hop, headers: clientLocationHeaders(hints.client) },
+    {
+      path,
+      body: bodyFor,
+      stream,
+      hop,
+      headers: clientLocationHeaders(hints.client),
+      limits: (n) => limits.get(n)!,
+      deadlineAt,
+    },
     controller?.signal,
   );
 
   const d = result.delivered;
   if (d === undefined) {
-    const status = result.stoppedDomains.length > 0 ? 503 : 502;
+    const status = result.deadlineExceeded ? 504 : result.stoppedDomains.length > 0 ? 503 : 502;
     record(c, id, started, endpoint, request, stream, decision, result, status);
     c.metrics.requests.inc({ node: 'none', status: String(status) });
     if (controller?.signal.aborted) return;
-    throw failure(result, id);
+    throw failure(result, id, hints.deadlineMs);
   }
-  c.metrics.requests.inc({ node: d.nodeId, status: String(d.status) });
   const headers = {
     'content-type': d.contentType,
     'x-meridian-node': d.nodeId,
@@ -161,27 +194,46 @@ async function proxy(
   };
   if (d.rest === undefined) {
     // The answer goes out first; the receipt (readable from now on) is recorded in the same tick.
+    c.metrics.requests.inc({ node: d.nodeId, status: String(d.status) });
     const sent = reply.code(d.status).headers(headers).send(d.body);
     record(c, id, started, endpoint, request, stream, decision, result, d.status);
     await sent;
     return;
   }
-  await pipeStream(c, reply, d, headers, controller!.signal);
-  record(c, id, started, endpoint, request, stream, decision, result, d.status);
+  const broken = await pipeStream(c, reply, d, headers, controller!.signal);
+  let status = d.status;
+  if (broken !== undefined && broken.kind !== 'aborted') {
+    // The client saw 200 and then an error event: the answer failed, and the node is counted for it.
+    status = broken.kind === 'deadline' ? 504 : 502;
+    const last = result.attempts.findLast((a) => a.nodeId === d.nodeId && a.outcome === 'ok');
+    if (last !== undefined) {
+      last.outcome = broken.kind;
+      last.message = broken.message;
+      last.atMs = c.now() - started;
+    }
+    if (broken.breaker)
+      for (const dom of c.breakers.failure(d.nodeId, c.now())) result.stoppedDomains.push(dom);
+  }
+  c.metrics.requests.inc({ node: d.nodeId, status: String(status) });
+  record(c, id, started, endpoint, request, stream, decision, result, status);
 }
 
-/** Writes the first chunk and the rest of a streamed answer; a failure now ends the stream with an error event. */
+/**
+ * Writes the first chunk and the rest of a streamed answer; a failure now ends the stream with an error
+ * event, and is returned (undefined: the stream ended normally).
+ */
 async function pipeStream(
   c: Coordinator,
   reply: FastifyReply,
   d: Delivered,
   headers: Record<string, string>,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<StreamBroken | undefined> {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(d.status, { ...headers, 'cache-control': 'no-cache', connection: 'keep-alive' });
   c.network.begin(d.nodeId);
+  let broken: StreamBroken | undefined;
   try {
     if (!raw.write(d.body)) await drained(raw, signal);
     for (;;) {
@@ -190,16 +242,18 @@ async function pipeStream(
       if (!raw.write(next.value)) await drained(raw, signal);
     }
   } catch (e) {
-    c.metrics.errors.inc({ node: d.nodeId, kind: 'stream' });
-    const message = e instanceof Error ? e.message : String(e);
-    raw.write(
-      `data: ${JSON.stringify({ error: { code: 'upstream_failed', message: `stream broke: ${message}` } })}\n\n`,
-    );
+    broken = e instanceof StreamBroken ? e : new StreamBroken('body', `stream broke: ${String(e)}`, true);
+    if (broken.kind !== 'aborted') {
+      c.metrics.errors.inc({ node: d.nodeId, kind: 'stream' });
+      const code = broken.kind === 'deadline' ? 'deadline_exceeded' : 'upstream_failed';
+      raw.write(`data: ${JSON.stringify({ error: { code, message: broken.message } })}\n\n`);
+    }
   } finally {
     c.network.end(d.nodeId);
     d.abort();
     raw.end();
   }
+  return broken;
 }
 
 function drained(raw: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {
@@ -232,10 +286,15 @@ export function routeError(
   return new UnavailableError('no_capacity', `no node can take ${model} now: ${e.message}`);
 }
 
-function failure(result: ForwardResult, receipt: string): UnavailableError {
+function failure(result: ForwardResult, receipt: string, deadlineMs: number | undefined): UnavailableError {
   const tried = result.attempts
     .map((a) => `${a.nodeId}: ${a.outcome}${a.message ? ` (${a.message})` : ''}`)
     .join('; ');
+  if (result.deadlineExceeded)
+    return new UnavailableError(
+      'deadline_exceeded',
+      `no answer within the deadline of ${deadlineMs} ms (x-meridian-deadline-ms); upstream requests cancelled (receipt ${receipt}; ${tried || 'none tried'})`,
+    );
   if (result.stoppedDomains.length > 0) {
     const list = result.stoppedDomains.join(', ');
     return new UnavailableError(
