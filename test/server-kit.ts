@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { envelope } from '../src/agent/coordinator-client.js';
-import { type App, buildApp } from '../src/server/app.js';
+import { type App, buildApp, type ExtraRoutes } from '../src/server/app.js';
 import { parseConfig, type ServerConfigInput } from '../src/server/config.js';
 import type { Decide } from '../src/server/decide.js';
 import type { ControlCheck } from '../src/server/endpoint-proof.js';
@@ -41,7 +41,14 @@ export const NO_PROOF: ControlCheck = async () => undefined;
  */
 export async function startCoordinator(
   over: ServerConfigInput = {},
-  opts: { store?: RegistryStore; now?: () => number; decide?: Decide; controlCheck?: ControlCheck } = {},
+  opts: {
+    store?: RegistryStore;
+    now?: () => number;
+    decide?: Decide;
+    controlCheck?: ControlCheck;
+    /** Routes of a higher layer (the dashboard). */
+    extra?: readonly ExtraRoutes[];
+  } = {},
 ): Promise<TestCoordinator> {
   const config = parseConfig({
     dataDir: ':memory:',
@@ -55,12 +62,16 @@ export async function startCoordinator(
     gateway: { ...over.gateway, probes: { intervalMs: 0, ...over.gateway?.probes } },
   });
   const store = opts.store ?? new MemoryStore();
-  const built = await buildApp(config, {
-    store,
-    controlCheck: opts.controlCheck ?? NO_PROOF,
-    ...(opts.now ? { now: opts.now } : {}),
-    ...(opts.decide ? { decide: opts.decide } : {}),
-  });
+  const built = await buildApp(
+    config,
+    {
+      store,
+      controlCheck: opts.controlCheck ?? NO_PROOF,
+      ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.decide ? { decide: opts.decide } : {}),
+    },
+    opts.extra,
+  );
   return { ...built, store, close: () => built.app.close() };
 }
 

@@ -119,7 +119,7 @@ function drawBase(): void {
     return el;
   };
   add('path', { class: 'sphere', d: path({ type: 'Sphere' }) ?? '' });
-  add('path', { class: 'land', d: path(geoGraticule10()) ?? '', fill: 'none', stroke: '#1b242d' });
+  add('path', { class: 'graticule', d: path(geoGraticule10()) ?? '' });
   add('path', { class: 'land', d: path(land) ?? '' });
 }
 
