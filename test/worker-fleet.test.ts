@@ -31,7 +31,7 @@ describe('the example fleet', () => {
 });
 
 describe('meridian start', () => {
-  it('runs a small fleet with traffic, prints the gateway URL and summaries, and stops every process', async () => {
+  it('runs a small fleet with traffic, prints the gateway and dashboard URLs and summaries, and stops every process', async () => {
     const main = builtMain();
     writeYaml(join(tmp.dir, 'coordinator.yaml'), {
       listen: { host: '127.0.0.1', port: 0 },
@@ -71,8 +71,9 @@ describe('meridian start', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const first = lines[0] as { url: string; workers: number };
+    const first = lines[0] as { url: string; dashboard: string; workers: number };
     expect(first.workers).toBe(2);
+    expect(first.dashboard).toBe(`${first.url}/ui`);
     const last = lines.at(-1) as {
       final: boolean;
       requests: { ok: number; failed: number };

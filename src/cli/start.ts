@@ -33,7 +33,7 @@ const HELP = `meridian start [--fleet FILE] [--port N] [--data-dir DIR] [--rate 
 Runs the whole thing on one machine: a coordinator with SQLite, an emulated fleet of workers spread over
 distant metros, each with its node agent, and a client traffic generator. Each answer is delayed by the
 geo-model round trip between the request's client metro and the worker's node (as the router predicts
-it). Prints the gateway URL (usable with curl and the openai client) and a live summary: requests,
+it). Prints the gateway URL (usable with curl and the openai client), the dashboard URL (/ui) and a live summary: requests,
 p50/p95, load per node, warm models. Ctrl-C stops every process it started.
 
   --fleet FILE     fleet file (default examples/fleet/fleet.yaml: 16 workers on 5 continents)
@@ -163,10 +163,17 @@ async function runFleet(
       (await (await api.request({ method: 'GET', path })).body.json()) as T;
     await waitRegistered(get, fleet.workers.length);
     if (opts.json)
-      io.out(JSON.stringify({ url: coord.url, workers: fleet.workers.length, dataDir: opts.dataDir }));
+      io.out(
+        JSON.stringify({
+          url: coord.url,
+          dashboard: `${coord.url}/ui`,
+          workers: fleet.workers.length,
+          dataDir: opts.dataDir,
+        }),
+      );
     else
       io.out(
-        `meridian fleet ready: gateway ${coord.url} (${fleet.workers.length} workers, data ${opts.dataDir})`,
+        `meridian fleet ready: gateway ${coord.url}, dashboard ${coord.url}/ui (${fleet.workers.length} workers, data ${opts.dataDir})`,
       );
     if (opts.traffic) {
       traffic = new TrafficGenerator(coord.url, {
