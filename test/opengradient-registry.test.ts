@@ -1,11 +1,14 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { encodeFunctionData, type Hex, keccak256, parseAbi, toHex } from 'viem';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   parseRegistryAddress,
   readTeeRegistry,
   registryClient,
 } from '../src/import/opengradient/registry.js';
+import { meridian } from './support/cli.js';
 import { compile, type LocalChain, localChain } from './support/evm-chain.js';
 import { ROOT } from './support/shared-data.js';
 
@@ -65,5 +68,83 @@ describe('OpenGradient TEE registry on an in-process chain', () => {
     expect(() => parseRegistryAddress('0x1234')).toThrow(
       /--registry: expected a 0x-prefixed 20-byte hex address \(got "0x1234"\)/,
     );
+  });
+
+  describe('meridian analyze --opengradient RPC --registry ADDRESS', () => {
+    let server: Server;
+    let rpc: string;
+    beforeAll(async () => {
+      // The local chain behind a real JSON-RPC endpoint on loopback, as a node's RPC would be.
+      const request = chain.transport({}).request as (a: {
+        method: string;
+        params?: unknown[];
+      }) => Promise<unknown>;
+      server = createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', async () => {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+            id: number;
+            method: string;
+            params?: unknown[];
+          };
+          const reply = await request(body).then(
+            (result) => ({ jsonrpc: '2.0', id: body.id, result }),
+            (e: Error & { code?: number; data?: unknown }) => ({
+              jsonrpc: '2.0',
+              id: body.id,
+              error: { code: e.code ?? -32000, message: e.message, data: e.data },
+            }),
+          );
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify(reply));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      rpc = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('analyses the active TEEs: 1 of 4 enabled is active, operator 0x…aa holds it all (HHI 1)', async () => {
+      const r = await meridian('analyze', '--opengradient', rpc, '--registry', chain.address, '--json');
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as {
+        network: { members: number; rows: number; notices: string[] };
+        dimensions: Record<string, { hhi: number }>;
+      };
+      expect(out.network.members).toBe(1);
+      expect(out.network.rows).toBe(4);
+      expect(out.network.notices[1]).toMatch(/^3 of them are not active/);
+      expect(out.dimensions.operator!.hhi).toBe(1);
+    });
+
+    it('with --include-inactive: 4 TEEs, two operators with two each (HHI 0.5), two enclave images', async () => {
+      const r = await meridian(
+        'analyze',
+        '--opengradient',
+        rpc,
+        '--registry',
+        chain.address,
+        '--include-inactive',
+        '--json',
+      );
+      const out = JSON.parse(r.stdout) as { dimensions: Record<string, { hhi: number; groups: number }> };
+      expect(out.dimensions.operator!.hhi).toBeCloseTo(0.5, 12);
+      expect(out.dimensions.pcr!.groups).toBe(2);
+    });
+
+    it('an RPC that does not answer is exit 1 naming it; a bad address is exit 2', async () => {
+      const dead = await meridian(
+        'analyze',
+        '--opengradient',
+        'http://127.0.0.1:9',
+        '--registry',
+        chain.address,
+      );
+      expect(dead.code).toBe(1);
+      expect(dead.stderr).toContain(`cannot read the TEE registry ${chain.address} at http://127.0.0.1:9`);
+      const bad = await meridian('analyze', '--opengradient', rpc, '--registry', '0x12');
+      expect(bad.code).toBe(2);
+    });
   });
 });

@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
-import { UsageError } from '../errors.js';
+import { MeridianError, UsageError } from '../errors.js';
 import { type LoadedNetwork, loadNetwork, NETWORK_FORMATS, type NetworkFormat } from '../import/load.js';
 import { parseMapFlags } from '../import/mapping.js';
+import { openGradientNetwork } from '../import/opengradient/network.js';
+import { parseRegistryAddress, registryClient } from '../import/opengradient/registry.js';
 import { PRESETS } from '../import/presets.js';
 import { analyzeNetwork, type NetworkAnalysis } from '../resilience/analyze.js';
 import { checkDimensionNames } from '../resilience/dimension-names.js';
@@ -19,6 +21,7 @@ const NAME = 'analyze';
 const HELP = `meridian analyze --network FILE [--format csv|json|scenario] [--preset NAME] [--map dim=column ...]
                  [--weight column] [--by WEIGHTING] [--dims a,b] [--cluster-dims a,b] [--outage dim=value ...]
                  [--top N] [--json]
+meridian analyze --opengradient RPC_URL --registry ADDRESS [--include-inactive] [...]
 
 Independence analysis of a network: concentration per dimension (shares, HHI, effective number, entropy,
 Nakamoto coefficients at 1/3, 1/2 and 2/3), joint dependency clusters, per-model warm replicas and the
@@ -27,6 +30,10 @@ time, then the worst pairs) with capacity lost per region and the latency change
 
 Options:
   --network FILE      the network: a CSV or JSON table of nodes, or a scenario file
+  --opengradient URL  instead of a file: OpenGradient's on-chain TEE registry over JSON-RPC at URL (with
+                      --registry ADDRESS, the contract's address); one member per enabled TEE with the
+                      dimensions operator (owner address), host (endpoint), teeType and pcr (enclave image);
+                      TEEs the contract does not count as active are left out unless --include-inactive
   --format F          ${NETWORK_FORMATS.join(' | ')} (default: from the extension; .yaml/.yml = scenario)
   --preset NAME       a ready mapping: ${PRESETS.map((p) => `${p.name} (${p.description})`).join('; ')}
   --map dim=column    take dimension "dim" from "column" (repeatable, or pairs separated by commas; adds to
@@ -106,6 +113,26 @@ function toJson(net: LoadedNetwork, a: NetworkAnalysis): unknown {
   };
 }
 
+/** The on-chain registry as a network; an unreachable RPC is a clear error naming it (exit 1). */
+async function readOpenGradient(
+  rpc: string,
+  registry: string,
+  includeInactive: boolean,
+): Promise<LoadedNetwork> {
+  if (!/^https?:\/\//.test(rpc))
+    throw new UsageError(`${NAME}: --opengradient ${rpc}: expected an http(s) JSON-RPC URL`);
+  const address = parseRegistryAddress(registry);
+  try {
+    return await openGradientNetwork(registryClient(rpc), address, rpc, includeInactive);
+  } catch (e) {
+    throw new MeridianError(
+      'registry_unreadable',
+      `${NAME}: cannot read the TEE registry ${address} at ${rpc}: ${(e as Error).message.split('\n')[0]}`,
+      { cause: e },
+    );
+  }
+}
+
 /** Simulates the chosen outages: the given selectors, else the what-if rows losing the most weight. */
 function simulate(
   args: Parsed,
@@ -142,18 +169,25 @@ export const analyze: Command = {
     top: { type: 'string' },
     simulate: { type: 'boolean' },
     'sim-duration': { type: 'string' },
+    opengradient: { type: 'string' },
+    registry: { type: 'string' },
+    'include-inactive': { type: 'boolean' },
   },
   async run(args, io) {
-    const path = requireStr(args, NAME, 'network');
+    const rpc = str(args, 'opengradient');
     const top = num(args, NAME, 'top', 5, { min: 1, max: 1000, integer: true });
     const weighting = str(args, 'by');
     const outages = strings(args, 'outage').map(parseSelector);
-    const net = await loadNetwork(path, {
-      format: format(args),
-      preset: str(args, 'preset'),
-      map: parseMapFlags(strings(args, 'map')),
-      weight: str(args, 'weight'),
-    });
+    const path = rpc === undefined ? requireStr(args, NAME, 'network') : `opengradient:${rpc}`;
+    const net =
+      rpc === undefined
+        ? await loadNetwork(path, {
+            format: format(args),
+            preset: str(args, 'preset'),
+            map: parseMapFlags(strings(args, 'map')),
+            weight: str(args, 'weight'),
+          })
+        : await readOpenGradient(rpc, requireStr(args, NAME, 'registry'), flag(args, 'include-inactive'));
     const known = [...new Set([...(net.dimensions ?? []), ...dimensionsOf(net.members)])];
     const dimensions = list(args, 'dims') ?? net.dimensions;
     const clusterDimensions = list(args, 'cluster-dims');

@@ -24,7 +24,8 @@ export interface LoadNetworkOptions {
 
 export interface LoadedNetwork {
   source: string;
-  format: NetworkFormat;
+  /** How it was read: a file format, or `opengradient` for the on-chain TEE registry. */
+  format: NetworkFormat | 'opengradient';
   members: Member[];
   models: ModelLike[];
   /** Dimensions the mapping defines, in mapping order (undefined: every label the members carry). */
