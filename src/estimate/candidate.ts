@@ -6,7 +6,7 @@ import { dataFetchMs } from './data-fetch.js';
 import type { EstimateQuery } from './query.js';
 import { queueWaitMs } from './queue.js';
 import { networkRttMs } from './rtt.js';
-import { serviceMs } from './service.js';
+import { decodeMs, prefillMs, serviceMs } from './service.js';
 import { staleness, uncertaintyMs } from './staleness.js';
 
 /**
@@ -83,6 +83,24 @@ export function serviceTerm(view: NetworkView, q: EstimateQuery, i: number): num
     batch,
     q.costFactor,
   );
+}
+
+/** The catalog's prefill of the request on node `i` at factor 1, ms (what a learned prefill factor multiplies). */
+export function catalogPrefillMs(view: NetworkView, q: EstimateQuery, i: number): number {
+  const k = q.model * ACCEL_COUNT + view.topology.accel[i]!;
+  return prefillMs(view.topology.models.prefillMsPer1k[k]!, q.inputTokens, q.costFactor);
+}
+
+/** The catalog's ms per output token on node `i` in a batch of `batch`, at factor 1. */
+export function catalogDecodeMsPerToken(
+  view: NetworkView,
+  q: EstimateQuery,
+  i: number,
+  batch: number,
+): number {
+  const k = q.model * ACCEL_COUNT + view.topology.accel[i]!;
+  const m = view.topology.models;
+  return decodeMs(m.decodeMsPerToken[k]!, m.decodeSlope[k]!, 1, batch, q.costFactor);
 }
 
 /** Mean service time of the requests ahead: the node's report, else this request's own estimate. */

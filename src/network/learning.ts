@@ -64,6 +64,23 @@ export class NetworkLearning {
     return this.rtt.observe(a, b, ms);
   }
 
+  /**
+   * Takes over the speed `from` learned, node by node: `fromIndex(i)` is node `i`'s index in `from`, or
+   * -1 for a new node (it starts at the prior). Used when a live network is rebuilt for a new member set.
+   * Learned RTTs start again from the prior (a few heartbeats relearn them).
+   */
+  adoptSpeed(from: NetworkLearning, fromIndex: (i: number) => number, nowMs: number): void {
+    const T = LOAD_TIERS.length;
+    for (let i = 0; i < this.n; i++) {
+      const j = fromIndex(i);
+      if (!(j >= 0 && j < from.n)) continue;
+      this.speed.prefill.copyFrom(i, from.speed.prefill, j);
+      this.speed.decode.copyFrom(i, from.speed.decode, j);
+      for (let t = 0; t < T; t++) this.speed.load.copyFrom(i * T + t, from.speed.load, j * T + t);
+      this.publish(i, nowMs);
+    }
+  }
+
   /** Copies node `i`'s learned factors and their spread into the telemetry arrays. */
   private publish(i: number, nowMs: number): void {
     const s = this.speed;

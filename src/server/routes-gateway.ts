@@ -7,6 +7,8 @@ import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';
 import { LoopError, UnavailableError, UnknownModelError } from './http-errors.js';
+import { streamedEvents } from './learn-gateway.js';
+import { learnFromServed } from './learn-served.js';
 import { type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
 import { receiptId } from './receipt-id.js';
 import { HOP_HEADER } from './upstream.js';
@@ -120,6 +122,7 @@ async function proxy(
       bodies.set(name, (text = JSON.stringify(name === body.model ? body : { ...body, model: name })));
     return text;
   };
+  const sentAt = c.now();
   const result = await forward(
     {
       upstreams: c.upstreams,
@@ -163,11 +166,13 @@ async function proxy(
     // The answer goes out first; the receipt (readable from now on) is recorded in the same tick.
     const sent = reply.code(d.status).headers(headers).send(d.body);
     record(c, id, started, endpoint, request, stream, decision, result, d.status);
+    learnFromServed(c, request, decision, result, d, sentAt, c.now(), undefined);
     await sent;
     return;
   }
-  await pipeStream(c, reply, d, headers, controller!.signal);
+  const events = await pipeStream(c, reply, d, headers, controller!.signal);
   record(c, id, started, endpoint, request, stream, decision, result, d.status);
+  if (!controller!.signal.aborted) learnFromServed(c, request, decision, result, d, sentAt, c.now(), events);
 }
 
 /** Writes the first chunk and the rest of a streamed answer; a failure now ends the stream with an error event. */
@@ -177,8 +182,9 @@ async function pipeStream(
   d: Delivered,
   headers: Record<string, string>,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<number> {
   reply.hijack();
+  let events = streamedEvents(d.body);
   const raw = reply.raw;
   raw.writeHead(d.status, { ...headers, 'cache-control': 'no-cache', connection: 'keep-alive' });
   c.network.begin(d.nodeId);
@@ -187,6 +193,7 @@ async function pipeStream(
     for (;;) {
       const next = await d.rest!.next();
       if (next.done || signal.aborted) break;
+      events += streamedEvents(next.value);
       if (!raw.write(next.value)) await drained(raw, signal);
     }
   } catch (e) {
@@ -200,6 +207,7 @@ async function pipeStream(
     d.abort();
     raw.end();
   }
+  return events;
 }
 
 function drained(raw: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {

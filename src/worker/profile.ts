@@ -41,6 +41,11 @@ export const WorkerProfile = z
     tokensPerSec: z.number().min(0).optional(),
     /** Prompt processing speed, tokens/s (0 = instant). Default: the catalog's prefill speed, else 5000. */
     prefillTokensPerSec: z.number().min(0).optional(),
+    /**
+     * Hidden truth the coordinator does not know: every prefill and decode takes this many times as long
+     * as the speeds above say (2 = a node twice as slow as its catalog). The gateway has to learn it.
+     */
+    speedFactor: z.number().positive().max(1000).default(1),
     /** Output tokens when a request does not set max_tokens. */
     defaultMaxTokens: z.number().int().min(1).default(16),
     /** Context window: a request whose prompt plus max_tokens exceeds it gets a 400, as vLLM answers. */
@@ -127,8 +132,9 @@ export function resolveModels(p: WorkerProfile): ResolvedModel[] {
       id: m.id,
       name: m.name ?? m.id,
       weightsGb: m.weightsGb ?? builtinModel(m.id)?.weightsGb ?? 1,
-      tokensPerSec: m.tokensPerSec ?? p.tokensPerSec ?? decode ?? FALLBACK_TOKENS_PER_SEC,
-      prefillTokensPerSec: p.prefillTokensPerSec ?? prefill ?? FALLBACK_PREFILL_TOKENS_PER_SEC,
+      tokensPerSec: (m.tokensPerSec ?? p.tokensPerSec ?? decode ?? FALLBACK_TOKENS_PER_SEC) / p.speedFactor,
+      prefillTokensPerSec:
+        (p.prefillTokensPerSec ?? prefill ?? FALLBACK_PREFILL_TOKENS_PER_SEC) / p.speedFactor,
     };
   });
 }
