@@ -71,7 +71,7 @@ export function renderSummary(input: {
   const pe = input.predictionError;
   if (pe !== undefined && pe.count > 0)
     lines.push(
-      `estimate  prediction error (|estimate − realized| / realized) over ${pe.count} served: first 20 median ${pct(pe.firstMedian)}  last 50 median ${pct(pe.recentMedian)}  p90 ${pct(pe.recentP90)}`,
+      `estimate  prediction error (|estimate − realized| / realized) over ${pe.count} served: first 10 median ${pct(pe.firstMedian)}  last 50 median ${pct(pe.recentMedian)}  p90 ${pct(pe.recentP90)}`,
     );
   lines.push('');
   const rows = input.nodes.map((n) => {

@@ -102,12 +102,12 @@ export function predictionError(estimateMs: number, realizedMs: number): number 
 }
 
 /** The prediction errors of the first `FIRST` requests and of the last `RECENT`, for the live summary. */
-const FIRST = 20;
+const FIRST = 10;
 const RECENT = 50;
 
 export interface PredictionErrorSummary {
   count: number;
-  /** Median over the first 20 served requests (learning had little evidence yet). */
+  /** Median over the first 10 served requests (learning had little evidence yet). */
   firstMedian: number | null;
   /** Median and p90 over the last 50. */
   recentMedian: number | null;

@@ -161,6 +161,9 @@ async function proxy(
     'x-meridian-node': d.nodeId,
     'x-meridian-receipt': id,
     'x-meridian-attempts': String(result.attempts.filter((a) => a.outcome !== 'skipped').length),
+    ...(decision.estimateMs === undefined
+      ? {}
+      : { 'x-meridian-estimate-ms': String(Math.round(decision.estimateMs)) }),
   };
   if (d.rest === undefined) {
     // The answer goes out first; the receipt (readable from now on) is recorded in the same tick.
