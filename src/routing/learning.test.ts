@@ -21,7 +21,12 @@ const PERF = {
 };
 const MODELS = [Model.parse({ id: 'm', kind: 'llm', weightsGb: 16, performance: PERF })];
 
-function node(id: string, metro: string, accelerator: 'h100' | 'a100-80'): Node {
+function node(
+  id: string,
+  metro: string,
+  accelerator: 'h100' | 'a100-80',
+  tier: 'gpu' | 'localDisk' = 'gpu',
+): Node {
   const m = metroById(metro)!;
   return Node.parse({
     id,
@@ -29,7 +34,7 @@ function node(id: string, metro: string, accelerator: 'h100' | 'a100-80'): Node 
     location: { lat: m.lat, lon: m.lon, metro },
     labels: { provider: id, asn: id, datacenter: id, operator: id, country: 'DE' },
     hardware: { accelerator, count: 1, memoryGb: 80 },
-    models: [{ model: 'm', tier: 'gpu' }],
+    models: [{ model: 'm', tier }],
   });
 }
 
@@ -161,5 +166,26 @@ describe('learning router (NetworkState + route)', () => {
     expect(view.learnedRtt!.predictMs(host, 0)).toBeGreaterThan(90);
     expect(decide(state, 0).primary).toBe('l');
     expect(decide(state, 0, staticPolicy).primary).toBe('p');
+  });
+
+  it('learns a hidden local-disk load factor of 3 within 10% after 10 cold starts; the cold-start estimate grows by 2× the catalog load time (± 15%)', () => {
+    const state = NetworkState.fromScenario({
+      nodes: [node('a', 'frankfurt', 'h100', 'localDisk')],
+      models: MODELS,
+    });
+    const before = decide(state, 0).estimateMs;
+    const catalogLoadMs = (16 / state.topology.localDiskGBps[0]!) * 1000;
+    const rng = new Rng(6);
+    for (let k = 0; k < 10; k++) {
+      const o = outcome(0, 1, 1, rng);
+      const observedMs = 3 * catalogLoadMs * (1 + (rng.next() - 0.5) * 0.1);
+      state.learning.observeServed(
+        { ...o, load: { tier: 'localDisk', observedMs, expectedMs: catalogLoadMs } },
+        k * 1000,
+      );
+    }
+    expect(Math.abs(state.learning.speed.loadFactor(0, 1) - 3) / 3).toBeLessThan(0.1);
+    const grew = decide(state, 10_000).estimateMs - before;
+    expect(Math.abs(grew - 2 * catalogLoadMs) / (2 * catalogLoadMs)).toBeLessThan(0.15);
   });
 });
