@@ -6,7 +6,7 @@ import { Pool } from 'undici';
 import { InputError, MeridianError } from '../errors.js';
 import { Children } from '../fleet/children.js';
 import { type Fleet, loadFleet } from '../fleet/fleet.js';
-import { type ModelRow, type NodeRow, renderSummary } from '../fleet/summary.js';
+import { type ModelRow, type NodeRow, type PredictionErrorRow, renderSummary } from '../fleet/summary.js';
 import { TrafficGenerator } from '../fleet/traffic.js';
 import { untilStopSignal } from '../server/signals.js';
 import { checkWritableDir, ensureWritableDir } from '../util/writable-dir.js';
@@ -190,10 +190,11 @@ async function runFleet(
         : new Promise<string>((r) => setTimeout(() => r('duration reached'), opts.durationS! * 1000));
     let last = 0;
     const show = async (final = false) => {
-      const [nodes, models] = await Promise.all([
-        get<{ nodes: NodeRow[] }>('/v1/nodes').then((b) => b.nodes),
+      const [nodesBody, models] = await Promise.all([
+        get<{ nodes: NodeRow[]; predictionError?: PredictionErrorRow }>('/v1/nodes'),
         get<{ data: ModelRow[] }>('/v1/models').then((b) => b.data),
-      ]).catch(() => [[], []] as [NodeRow[], ModelRow[]]);
+      ]).catch(() => [{ nodes: [] }, []] as [{ nodes: NodeRow[] }, ModelRow[]]);
+      const nodes = nodesBody.nodes;
       const snap = traffic?.snapshot(30_000);
       if (opts.json) {
         if (!final && Date.now() - last < 5000) return;
@@ -210,6 +211,9 @@ async function runFleet(
         traffic: snap,
         nodes,
         models,
+        ...('predictionError' in nodesBody && nodesBody.predictionError !== undefined
+          ? { predictionError: nodesBody.predictionError }
+          : {}),
       });
       if (io.isTTY && !final) io.out(`\x1b[H\x1b[2J${lines.join('\n')}`);
       else if (final || Date.now() - last >= 10_000) {

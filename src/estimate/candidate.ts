@@ -6,7 +6,7 @@ import { dataFetchMs } from './data-fetch.js';
 import type { EstimateQuery } from './query.js';
 import { queueWaitMs } from './queue.js';
 import { networkRttMs } from './rtt.js';
-import { serviceMs } from './service.js';
+import { decodeMs, prefillMs, serviceMs } from './service.js';
 import { staleness, uncertaintyMs } from './staleness.js';
 
 /**
@@ -14,8 +14,21 @@ import { staleness, uncertaintyMs } from './staleness.js';
  * allocate nothing, so scorers call them per candidate on the hot path.
  */
 
-/** Client → node round trip. */
+/**
+ * Client → node round trip learned from samples, or -1 when the router has not learned this pair (or the
+ * profile turns learning off): the caller then reads the metro table.
+ */
+export function learnedRttMs(view: NetworkView, q: EstimateQuery, i: number): number {
+  const r = view.learnedRtt;
+  if (r === undefined || q.clientMetro < 0 || !q.params.learn) return -1;
+  const host = view.topology.n + q.clientMetro;
+  return r.learned(host, i) ? r.predictMs(host, i) : -1;
+}
+
+/** Client → node round trip: learned when known, else the metro table (or the model) plus the node's offset. */
 export function rttTerm(view: NetworkView, q: EstimateQuery, i: number): number {
+  const learned = learnedRttMs(view, q, i);
+  if (learned >= 0) return learned;
   const t = view.topology;
   const mn = t.metros.nodeMetroCount;
   const nm = t.nodeMetro[i]!;
@@ -31,7 +44,29 @@ export function rttMeasured(view: NetworkView, q: EstimateQuery, i: number): boo
   return view.dyn.metroRttMeasured[q.clientMetro * mn + view.topology.nodeMetro[i]!] === 1;
 }
 
-/** Prefill + decode at the batch the request would join (running + own sends + itself). */
+/** Relative error of the RTT term: the learned pair's Vivaldi error, else measured or geo-model error. */
+function rttError(view: NetworkView, q: EstimateQuery, i: number): number {
+  const p = q.params;
+  const prior = rttMeasured(view, q, i) ? p.measuredRttError : p.geoRttError;
+  const r = view.learnedRtt;
+  if (r === undefined || q.clientMetro < 0 || !p.learn) return prior;
+  return r.relativeError(view.topology.n + q.clientMetro, i, prior);
+}
+
+/** Learned factor on node `i`'s catalog prefill time (1 with learning off). */
+function prefillFactor(view: NetworkView, q: EstimateQuery, i: number): number {
+  return q.params.learn ? view.dyn.prefillFactor[i]! : 1;
+}
+
+/** Learned factor on node `i`'s catalog decode time (1 with learning off). */
+function decodeFactor(view: NetworkView, q: EstimateQuery, i: number): number {
+  return q.params.learn ? view.dyn.decodeFactor[i]! : 1;
+}
+
+/**
+ * Prefill + decode at the batch the request would join (running + own sends + itself), the catalog's
+ * times multiplied by the node's learned factors.
+ */
 export function serviceTerm(view: NetworkView, q: EstimateQuery, i: number): number {
   const t = view.topology;
   const k = q.model * ACCEL_COUNT + t.accel[i]!;
@@ -42,11 +77,39 @@ export function serviceTerm(view: NetworkView, q: EstimateQuery, i: number): num
   return serviceMs(
     q.inputTokens,
     q.outputTokens,
-    m.prefillMsPer1k[k]!,
-    m.decodeMsPerToken[k]!,
+    m.prefillMsPer1k[k]! * prefillFactor(view, q, i),
+    m.decodeMsPerToken[k]! * decodeFactor(view, q, i),
     m.decodeSlope[k]!,
     batch,
     q.costFactor * t.timeFactor(q.model, i),
+  );
+}
+
+/** The catalog's prefill of the request on node `i` at factor 1, ms (what a learned prefill factor multiplies). */
+export function catalogPrefillMs(view: NetworkView, q: EstimateQuery, i: number): number {
+  const k = q.model * ACCEL_COUNT + view.topology.accel[i]!;
+  return prefillMs(
+    view.topology.models.prefillMsPer1k[k]!,
+    q.inputTokens,
+    q.costFactor * view.topology.timeFactor(q.model, i),
+  );
+}
+
+/** The catalog's ms per output token on node `i` (its device count included) in a batch of `batch`, at factor 1. */
+export function catalogDecodeMsPerToken(
+  view: NetworkView,
+  q: EstimateQuery,
+  i: number,
+  batch: number,
+): number {
+  const k = q.model * ACCEL_COUNT + view.topology.accel[i]!;
+  const m = view.topology.models;
+  return decodeMs(
+    m.decodeMsPerToken[k]!,
+    m.decodeSlope[k]!,
+    1,
+    batch,
+    q.costFactor * view.topology.timeFactor(q.model, i),
   );
 }
 
@@ -103,7 +166,16 @@ export function coldStartTerm(view: NetworkView, q: EstimateQuery, i: number): n
   const used = d.usedGb[i]! + (loading >= 0 ? t.models.weightsGb[loading]! : 0);
   const evict = used + weights > t.memGb[i]! ? q.params.evictMs : 0;
   const peer = hasPeer(view, m, i) ? q.params.peerGBps : 0;
-  const GBps = fastestSourceGBps(tier, t.hostRamGBps[i]!, t.localDiskGBps[i]!, t.remoteGBps[i]!, peer);
+  // A learned load factor f on a tier's time is that tier's bandwidth divided by f.
+  const lf = d.loadFactor;
+  const learn = q.params.learn;
+  const GBps = fastestSourceGBps(
+    tier,
+    learn ? t.hostRamGBps[i]! / lf[i * 3]! : t.hostRamGBps[i]!,
+    learn ? t.localDiskGBps[i]! / lf[i * 3 + 1]! : t.localDiskGBps[i]!,
+    learn ? t.remoteGBps[i]! / lf[i * 3 + 2]! : t.remoteGBps[i]!,
+    peer,
+  );
   return coldStartMs(weights, GBps, busy, evict);
 }
 
@@ -132,7 +204,15 @@ export function dataFetchTerm(view: NetworkView, q: EstimateQuery, i: number): n
   return best;
 }
 
-/** Spread of the estimate from stale telemetry and the RTT source. */
+/**
+ * Spread of a service (and load) time from the node's learned speed: the relative spread of its learned
+ * factors times the time (0 before any evidence or with learning off).
+ */
+function speedSpreadMs(view: NetworkView, q: EstimateQuery, i: number, ms: number): number {
+  return q.params.learn ? view.dyn.speedSpread[i]! * ms : 0;
+}
+
+/** Spread of the estimate from stale telemetry, the RTT source and the learned speed's uncertainty. */
 export function uncertaintyTerm(view: NetworkView, q: EstimateQuery, i: number): number {
   const d = view.dyn;
   const age = telemetryAgeMs(view, i);
@@ -150,8 +230,8 @@ export function uncertaintyTerm(view: NetworkView, q: EstimateQuery, i: number):
     );
     reported = fresh + (d.loadingModel[i]! >= 0 ? d.loadingRemainingMs[i]! : 0);
   }
-  const err = rttMeasured(view, q, i) ? q.params.measuredRttError : q.params.geoRttError;
-  return uncertaintyMs(s, reported, rttTerm(view, q, i), err);
+  const speed = speedSpreadMs(view, q, i, serviceTerm(view, q, i) + coldStartTerm(view, q, i));
+  return uncertaintyMs(s, reported, rttTerm(view, q, i), rttError(view, q, i)) + speed;
 }
 
 /** Every term of one candidate, in ms. */
@@ -215,7 +295,8 @@ export function completionCostMs(view: NetworkView, q: EstimateQuery, i: number,
     cell = q.clientMetro * t.metros.nodeMetroCount + nm;
     base = d.metroRtt[cell]!;
   } else base = t.rtt(q.client, t.metros.points[nm]!);
-  const rtt = networkRttMs(base, d.rttOffsetMs[i]!);
+  const learnedRtt = learnedRttMs(view, q, i);
+  const rtt = learnedRtt >= 0 ? learnedRtt : networkRttMs(base, d.rttOffsetMs[i]!);
   // Service at the batch the request would join.
   const k = q.model * ACCEL_COUNT + t.accel[i]!;
   const slots = t.slots[i]!;
@@ -223,11 +304,12 @@ export function completionCostMs(view: NetworkView, q: EstimateQuery, i: number,
   const sent = view.sent[i]!;
   const load = running + sent + 1;
   const m = t.models;
+  const learn = p.learn;
   const service = serviceMs(
     q.inputTokens,
     q.outputTokens,
-    m.prefillMsPer1k[k]!,
-    m.decodeMsPerToken[k]!,
+    learn ? m.prefillMsPer1k[k]! * d.prefillFactor[i]! : m.prefillMsPer1k[k]!,
+    learn ? m.decodeMsPerToken[k]! * d.decodeFactor[i]! : m.decodeMsPerToken[k]!,
     m.decodeSlope[k]!,
     Math.min(load, slots),
     q.costFactor * t.timeFactor(q.model, i),
@@ -249,6 +331,12 @@ export function completionCostMs(view: NetworkView, q: EstimateQuery, i: number,
       queueWaitMs(slots, running, queued, 0, ahead, 0, 0) +
       (d.loadingModel[i]! >= 0 ? d.loadingRemainingMs[i]! : 0);
   }
-  const err = cell >= 0 && d.metroRttMeasured[cell] === 1 ? p.measuredRttError : p.geoRttError;
-  return total + risk * uncertaintyMs(s, reportedMs, rtt, err);
+  const err =
+    learnedRtt >= 0
+      ? rttError(view, q, i)
+      : cell >= 0 && d.metroRttMeasured[cell] === 1
+        ? p.measuredRttError
+        : p.geoRttError;
+  const speed = learn ? d.speedSpread[i]! * (service + cold) : 0;
+  return total + risk * (uncertaintyMs(s, reportedMs, rtt, err) + speed);
 }

@@ -26,6 +26,12 @@ export const EstimateParams = z
     geoRttError: z.number().min(0).default(0.193),
     /** Relative uncertainty of a measured or learned RTT. */
     measuredRttError: z.number().min(0).default(0.05),
+    /**
+     * Use what the router learned from observed outcomes: per-node speed and load factors on the catalog's
+     * times (with their spread in the uncertainty) and learned client→node RTTs. `false` estimates from the
+     * catalog and the distance model only (a static router).
+     */
+    learn: z.boolean().default(true),
   })
   .strict();
 export type EstimateParams = z.infer<typeof EstimateParams>;

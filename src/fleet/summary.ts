@@ -15,6 +15,16 @@ export interface NodeRow {
     queue: number;
     models: { id: string; state: string; progress?: number }[];
   } | null;
+  /** The gateway's learned speed against the catalog (decode factor 2 = twice as slow). */
+  learned?: { prefillFactor: number; decodeFactor: number; samples: number } | null;
+}
+
+/** The gateway's prediction error, |estimate − realized| / realized (GET /v1/nodes `predictionError`). */
+export interface PredictionErrorRow {
+  count: number;
+  firstMedian: number | null;
+  recentMedian: number | null;
+  recentP90: number | null;
 }
 
 export interface ModelRow {
@@ -26,6 +36,10 @@ export interface ModelRow {
 
 function ms(v: number): string {
   return Number.isFinite(v) ? `${Math.round(v)} ms` : '—';
+}
+
+function pct(v: number | null): string {
+  return v === null ? '—' : `${(v * 100).toFixed(1)}%`;
 }
 
 function short(model: string): string {
@@ -40,6 +54,7 @@ export function renderSummary(input: {
   traffic: TrafficSnapshot | undefined;
   nodes: NodeRow[];
   models: ModelRow[];
+  predictionError?: PredictionErrorRow;
 }): string[] {
   const { traffic: t } = input;
   const lines = [
@@ -53,6 +68,11 @@ export function renderSummary(input: {
       `requests  sent ${t.sent}  ok ${t.ok}  failed ${t.failed}  in flight ${t.inFlight}   last ${input.windowS} s: ${t.rps.toFixed(1)}/s  p50 ${ms(t.p50)}  p95 ${ms(t.p95)}${fails ? `  failures ${fails}` : ''}`,
     );
   } else lines.push('requests  (no traffic generator)');
+  const pe = input.predictionError;
+  if (pe !== undefined && pe.count > 0)
+    lines.push(
+      `estimate  prediction error (|estimate − realized| / realized) over ${pe.count} served: first 10 median ${pct(pe.firstMedian)}  last 50 median ${pct(pe.recentMedian)}  p90 ${pct(pe.recentP90)}`,
+    );
   lines.push('');
   const rows = input.nodes.map((n) => {
     const tel = n.telemetry;
@@ -74,12 +94,16 @@ export function renderSummary(input: {
       load,
       String(tel?.queue ?? '—'),
       String(t?.byNode.get(n.id) ?? 0),
+      n.learned && n.learned.samples > 0 ? `×${n.learned.decodeFactor.toFixed(2)}` : '—',
       warm,
     ];
   });
   lines.push(
     ...tableLines(
-      columnsOf(['node', 'metro', 'provider', 'health', 'load', 'queue', 'served', 'warm models'], [5, 6]),
+      columnsOf(
+        ['node', 'metro', 'provider', 'health', 'load', 'queue', 'served', 'decode (learned)', 'warm models'],
+        [5, 6, 7],
+      ),
       rows,
     ),
   );

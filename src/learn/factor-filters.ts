@@ -148,6 +148,15 @@ export class FactorFilters {
     this.count[i] = this.count[i]! + 1;
   }
 
+  /** Filter `i` takes over everything filter `j` of `from` learned (a rebuilt index keeps its history). */
+  copyFrom(i: number, from: FactorFilters, j: number): void {
+    this.mean[i] = from.mean[j]!;
+    this.variance[i] = from.variance[j]!;
+    this.lastMs[i] = from.lastMs[j]!;
+    this.count[i] = from.count[j]!;
+    this.surprise[i] = from.surprise[j]!;
+  }
+
   /** Forgets everything filter `i` learned: back to the prior. */
   reset(i: number): void {
     this.mean[i] = 0;

@@ -48,6 +48,16 @@ export interface Dynamics {
   readonly metroRtt: Float64Array;
   /** 1 where `metroRtt` holds a measured or learned value rather than the geo model. */
   readonly metroRttMeasured: Uint8Array;
+  /**
+   * Learned factors on the catalog's times (1 = the catalog is right, 2 = twice as slow), written by
+   * `NetworkLearning` from observed outcomes: prefill, decode, and load per `node × 3 + tier` (host RAM,
+   * local disk, remote store).
+   */
+  readonly prefillFactor: Float64Array;
+  readonly decodeFactor: Float64Array;
+  readonly loadFactor: Float64Array;
+  /** Relative one-sigma spread of the learned service factors (0 before any evidence). */
+  readonly speedSpread: Float64Array;
 }
 
 /**
@@ -93,6 +103,10 @@ export function createDynamics(t: Topology): Dynamics {
     rttOffsetMs: new Float64Array(n),
     metroRtt: Float64Array.from(t.metros.baseRtt),
     metroRttMeasured: new Uint8Array(t.metros.baseRtt.length),
+    prefillFactor: new Float64Array(n).fill(1),
+    decodeFactor: new Float64Array(n).fill(1),
+    loadFactor: new Float64Array(n * 3).fill(1),
+    speedSpread: new Float64Array(n),
   };
 }
 
@@ -112,6 +126,10 @@ export function cloneDynamics(d: Dynamics): Dynamics {
     rttOffsetMs: d.rttOffsetMs.slice(),
     metroRtt: d.metroRtt.slice(),
     metroRttMeasured: d.metroRttMeasured.slice(),
+    prefillFactor: d.prefillFactor.slice(),
+    decodeFactor: d.decodeFactor.slice(),
+    loadFactor: d.loadFactor.slice(),
+    speedSpread: d.speedSpread.slice(),
   };
 }
 
@@ -128,6 +146,10 @@ export function copyDynamics(from: Dynamics, to: Dynamics, tiers: boolean, rtts:
   to.usedGb.set(from.usedGb);
   to.loadingModel.set(from.loadingModel);
   to.loadingRemainingMs.set(from.loadingRemainingMs);
+  to.prefillFactor.set(from.prefillFactor);
+  to.decodeFactor.set(from.decodeFactor);
+  to.loadFactor.set(from.loadFactor);
+  to.speedSpread.set(from.speedSpread);
   if (tiers) {
     to.tier.set(from.tier);
     to.excluded.set(from.excluded);

@@ -7,6 +7,7 @@ import {
   TIER_CODES,
   TIER_GPU,
 } from './dynamics.js';
+import { NetworkLearning } from './learning.js';
 import { ACCEL_API } from './models.js';
 import { Topology, type TopologyInput, type TopologyOptions } from './topology.js';
 import type { NetworkView } from './view.js';
@@ -54,10 +55,13 @@ export class NetworkState {
   private tierVersion = 0;
   private rttVersion = 0;
   private readonly copied = new WeakMap<Snapshot, { tier: number; rtt: number }>();
+  /** What the router learns from observed outcomes and round trips (speed factors, Vivaldi RTTs). */
+  readonly learning: NetworkLearning;
 
   constructor(topology: Topology) {
     this.topology = topology;
     this.dyn = createDynamics(topology);
+    this.learning = new NetworkLearning(topology, this.dyn);
     const m = topology.models.count;
     this.residents = Array.from({ length: topology.n }, (_, i) => {
       const list: number[] = [];
@@ -190,6 +194,7 @@ export class NetworkState {
       warm: warm.byMetro,
       warmBySpeed: warm.bySpeed,
       sent: new Int32Array(this.topology.n),
+      learnedRtt: this.learning.rtt,
     };
     this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion });
     return view;

@@ -1,3 +1,4 @@
+import type { RttLearner } from '../learn/rtt-learner.js';
 import type { RunBuckets } from './csr.js';
 import type { Dynamics } from './dynamics.js';
 import type { Topology } from './topology.js';
@@ -23,6 +24,11 @@ export interface NetworkView {
   readonly warmBySpeed: RunBuckets;
   /** Requests this router sent per node since the snapshot (router-local, mutable). */
   readonly sent: Int32Array;
+  /**
+   * Round trips learned from samples (hosts: node `i` = `i`, metro `k` = `topology.n + k`), read live:
+   * it moves only by the owner's own observations. A pair it has not learned falls back to `dyn.metroRtt`.
+   */
+  readonly learnedRtt?: Pick<RttLearner, 'learned' | 'predictMs' | 'relativeError'>;
 }
 
 /** Age in ms of node `i`'s telemetry in `view` (never negative). */

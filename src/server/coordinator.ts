@@ -12,6 +12,7 @@ import { type Decide, routeDecider } from './decide.js';
 import { EndpointGuard, type Resolve } from './endpoint-guard.js';
 import { type ControlCheck, httpControlCheck } from './endpoint-proof.js';
 import { HedgeBudget } from './hedge-budget.js';
+import { PredictionErrors } from './learn-gateway.js';
 import { LiveNetwork } from './live-network.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
 import { Prober } from './probes.js';
@@ -67,7 +68,14 @@ export interface CoordinatorMetrics {
   /** Failed attempts by node and kind (connect, timeout, status, body). */
   errors: Counter;
   hedges: Counter;
+  /** |estimate − realized| / realized of served requests (the primary answered). */
+  predictionError: Histogram;
+  /** The same errors, first and recent, for the live summary. */
+  predictions: PredictionErrors;
 }
+
+/** Relative prediction error buckets: 1% … 10×. */
+const PREDICTION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10];
 
 /** Seconds: 10 µs … 100 ms, for the decision latency histogram. */
 const DECISION_BUCKETS = [1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 0.1];
@@ -206,6 +214,14 @@ function createMetrics(
       new Counter('meridian_node_errors_total', 'Failed attempts and probes by node and kind.'),
     ),
     hedges: registry.add(new Counter('meridian_hedges_total', 'Hedge copies sent.')),
+    predictionError: registry.add(
+      new Histogram(
+        'meridian_prediction_error_ratio',
+        'Relative error of the router estimate of completion time: |estimate - realized| / realized.',
+        PREDICTION_BUCKETS,
+      ),
+    ),
+    predictions: new PredictionErrors(),
   };
   registry.add(
     new Gauge('meridian_breaker_state', 'Circuit breaker state: 0 closed, 1 half-open, 2 open.', () => {

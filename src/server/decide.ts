@@ -20,6 +20,8 @@ export interface GatewayDecision {
   error?: { code: string; message: string };
   /** The routing receipt as JSON-ready data. */
   receipt: unknown;
+  /** The router's expected completion time on the primary, ms. */
+  estimateMs?: number;
 }
 
 export type Decide = (request: Request, view: NetworkView) => GatewayDecision;
@@ -36,6 +38,7 @@ export function routeDecider(policy: Policy, seed: number): Decide {
       fallbacks: [...d.fallbacks],
       ...(d.hedge === null ? {} : { hedge: d.hedge }),
       receipt: d.receipt,
+      estimateMs: d.estimateMs,
     };
   };
 }

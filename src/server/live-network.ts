@@ -1,10 +1,14 @@
 import { transferMs } from '../estimate/cold-start.js';
+import { estimateParams } from '../estimate/params.js';
 import { metroById } from '../geo/metros.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
+import type { Request } from '../model/request.js';
 import { NetworkState, type NodeTelemetry, type Snapshot } from '../network/state.js';
 import { Topology } from '../network/topology.js';
+import { RouteQuery } from '../routing/query.js';
 import type { Heartbeat } from '../wire/protocol.js';
+import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
 import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js';
 
@@ -55,6 +59,8 @@ export class LiveNetwork {
   private refusalVersion = -1;
   private availabilityCache: { at: number; list: ModelAvailability[] } | undefined;
   private readonly startedAt: number;
+  /** Scratch query for turning a served request into the estimators' outcome. */
+  private readonly learnQuery = new RouteQuery(estimateParams());
 
   constructor(private readonly opt: LiveNetworkOptions) {
     this.startedAt = opt.now();
@@ -129,6 +135,31 @@ export class LiveNetwork {
     this.dirty = true;
   }
 
+  /**
+   * What the gateway saw of one request served by `nodeId`: feeds the node's speed estimators (the same
+   * ones the simulator feeds); the next view carries the learned factors.
+   */
+  observeServed(nodeId: string, request: Request, timing: ServedTiming): void {
+    const i = this.state.nodeIndex(nodeId);
+    if (i < 0) return;
+    const outcome = servedOutcome(this.currentView(), this.learnQuery, request, i, timing);
+    if (outcome === undefined) return;
+    this.state.learning.observeServed(outcome, this.opt.now());
+    this.dirty = true;
+  }
+
+  /** Learned speed of a node relative to the catalog (1 = as the catalog says; 2 = twice as slow). */
+  learnedOf(nodeId: string): { prefillFactor: number; decodeFactor: number; samples: number } | null {
+    const i = this.state.nodeIndex(nodeId);
+    if (i < 0) return null;
+    const s = this.state.learning.speed;
+    return {
+      prefillFactor: s.prefill.factor(i),
+      decodeFactor: s.decode.factor(i),
+      samples: s.decode.samples(i),
+    };
+  }
+
   inflightOf(nodeId: string): number {
     return this.inflight.get(nodeId) ?? 0;
   }
@@ -185,7 +216,12 @@ export class LiveNetwork {
 
   private build(): NetworkState {
     const nodes: Node[] = this.registered.map((n) => toNode(n, this.telemetry.get(n.record.id)?.heartbeat));
-    return new NetworkState(new Topology({ nodes, models: this.models }));
+    const state = new NetworkState(new Topology({ nodes, models: this.models }));
+    // What was learned about the nodes that stay carries over to the new member set.
+    const old = this.state as NetworkState | undefined;
+    if (old !== undefined)
+      state.learning.adoptSpeed(old.learning, (i) => old.nodeIndex(state.topology.ids[i]!), this.opt.now());
+    return state;
   }
 
   private apply(nodeId: string): void {
@@ -198,7 +234,14 @@ export class LiveNetwork {
     for (const s of entry.heartbeat.rtt) {
       const to = s.to === 'coordinator' ? this.opt.coordinatorMetro : metroById(s.to)?.id;
       if (to !== undefined && to !== metro) this.state.setMetroRtt(metro, to, s.ms);
+      if (to !== undefined) this.learnRtt(i, to, s.ms);
     }
+  }
+
+  /** A round trip between node `i` and metro `metro` (a heartbeat's sample) for the RTT learner. */
+  private learnRtt(i: number, metro: string, ms: number): void {
+    const k = this.state.topology.metros.index.get(metro);
+    if (k !== undefined) this.state.learning.observeClientRtt(k, i, ms);
   }
 
   /** Estimated time for node `i` to load a model from local disk, ms (when the backend does not say). */

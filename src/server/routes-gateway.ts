@@ -7,6 +7,8 @@ import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';
 import { LoopError, UnavailableError, UnknownModelError } from './http-errors.js';
+import { streamedEvents } from './learn-gateway.js';
+import { learnFromServed } from './learn-served.js';
 import { type ChatBody, type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
 import { receiptId } from './receipt-id.js';
 import { HOP_HEADER } from './upstream.js';
@@ -142,6 +144,7 @@ async function proxy(
       bodies.set(name, (text = JSON.stringify(name === body.model ? body : { ...body, model: name })));
     return text;
   };
+  const sentAt = c.now();
   const result = await forward(
     {
       upstreams: c.upstreams,
@@ -191,16 +194,20 @@ async function proxy(
     'x-meridian-node': d.nodeId,
     'x-meridian-receipt': id,
     'x-meridian-attempts': String(result.attempts.filter((a) => a.outcome !== 'skipped').length),
+    ...(decision.estimateMs === undefined
+      ? {}
+      : { 'x-meridian-estimate-ms': String(Math.round(decision.estimateMs)) }),
   };
   if (d.rest === undefined) {
     // The answer goes out first; the receipt (readable from now on) is recorded in the same tick.
     c.metrics.requests.inc({ node: d.nodeId, status: String(d.status) });
     const sent = reply.code(d.status).headers(headers).send(d.body);
     record(c, id, started, endpoint, request, stream, decision, result, d.status);
+    learnFromServed(c, request, decision, result, d, sentAt, c.now(), undefined);
     await sent;
     return;
   }
-  const broken = await pipeStream(c, reply, d, headers, controller!.signal);
+  const { broken, events } = await pipeStream(c, reply, d, headers, controller!.signal);
   let status = d.status;
   if (broken !== undefined && broken.kind !== 'aborted') {
     // The client saw 200 and then an error event: the answer failed, and the node is counted for it.
@@ -216,6 +223,8 @@ async function proxy(
   }
   c.metrics.requests.inc({ node: d.nodeId, status: String(status) });
   record(c, id, started, endpoint, request, stream, decision, result, status);
+  if (!controller!.signal.aborted && broken === undefined)
+    learnFromServed(c, request, decision, result, d, sentAt, c.now(), events);
 }
 
 /**
@@ -228,8 +237,9 @@ async function pipeStream(
   d: Delivered,
   headers: Record<string, string>,
   signal: AbortSignal,
-): Promise<StreamBroken | undefined> {
+): Promise<{ broken: StreamBroken | undefined; events: number }> {
   reply.hijack();
+  let events = streamedEvents(d.body);
   const raw = reply.raw;
   raw.writeHead(d.status, { ...headers, 'cache-control': 'no-cache', connection: 'keep-alive' });
   c.network.begin(d.nodeId);
@@ -239,6 +249,7 @@ async function pipeStream(
     for (;;) {
       const next = await d.rest!.next();
       if (next.done || signal.aborted) break;
+      events += streamedEvents(next.value);
       if (!raw.write(next.value)) await drained(raw, signal);
     }
   } catch (e) {
@@ -253,7 +264,7 @@ async function pipeStream(
     d.abort();
     raw.end();
   }
-  return broken;
+  return { broken, events };
 }
 
 function drained(raw: NodeJS.WritableStream, signal: AbortSignal): Promise<void> {

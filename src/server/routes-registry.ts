@@ -67,8 +67,10 @@ export function registryRoutes(app: FastifyInstance, c: Coordinator): void {
             breaker: c.breakers.nodeState(id, now),
             gatewayInFlight: c.network.inflightOf(id),
             telemetry: entry?.heartbeat ?? null,
+            learned: c.network.learnedOf(id),
           };
         }),
+      predictionError: c.metrics.predictions.summary(),
     };
   });
 

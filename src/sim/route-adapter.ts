@@ -47,6 +47,8 @@ function routeAdapter(
   /** Model each node is reported to be loading, or -1. */
   const loading = new Int32Array(N).fill(-1);
   let view: Snapshot | undefined;
+  /** Simulator client metro → the topology's metro table index (-1 when it has none). */
+  const clientMetroIndex = Int32Array.from(metros, (m) => net.topology.metros.index.get(m.id) ?? -1);
   const mix = input.mix;
   const request: Request = {
     model: '',
@@ -88,6 +90,11 @@ function routeAdapter(
     },
     observeDown(node) {
       if (view) state.markDown(view, node);
+    },
+    observe(outcome, nowMs) {
+      // The same estimators the gateway feeds: node speed from the outcome, Vivaldi from the round trip.
+      state.learning.observeServed(outcome, nowMs);
+      state.learning.observeClientRtt(clientMetroIndex[outcome.clientMetro]!, outcome.node, outcome.rttMs);
     },
     decide(q, now, out) {
       out.count = 0;

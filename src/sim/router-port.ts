@@ -1,3 +1,4 @@
+import type { ServedOutcome } from '../learn/node-speed.js';
 import type { Rng } from '../util/rng.js';
 import type { ClientMetro, SimInput } from './input.js';
 import type { SimNetwork } from './network.js';
@@ -65,6 +66,9 @@ export function emptyDecision(): DecisionOut {
   };
 }
 
+/** A served request as the router observes it: the outcome plus the client's metro and the round trip seen. */
+export type SimOutcome = ServedOutcome & { clientMetro: number; rttMs: number };
+
 /**
  * The router as the simulator drives it. The real implementation wraps `route()` on a NetworkView
  * (route-adapter.ts); tests may pass trivial ones. A router never reads the truth except in `refresh`,
@@ -76,6 +80,8 @@ export interface SimRouter {
   decide(query: RouteQuery, now: number, out: DecisionOut): void;
   /** The client saw a send to `node` fail because the node is down. */
   observeDown(node: number, now: number): void;
+  /** A request the router sent completed: what it took (the learning router learns from it). */
+  observe?(outcome: SimOutcome, nowMs: number): void;
 }
 
 /** What a router may be built from. `truth` is only for `refresh`. */

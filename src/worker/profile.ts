@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deviceTimeFactor } from '../model/catalog/derive.js';
 import { builtinModel } from '../model/catalog/models.js';
 import { Id } from '../model/common.js';
 import type { Model } from '../model/model.js';
@@ -41,6 +42,11 @@ export const WorkerProfile = z
     tokensPerSec: z.number().min(0).optional(),
     /** Prompt processing speed, tokens/s (0 = instant). Default: the catalog's prefill speed, else 5000. */
     prefillTokensPerSec: z.number().min(0).optional(),
+    /**
+     * Hidden truth the coordinator does not know: every prefill and decode takes this many times as long
+     * as the speeds above say (2 = a node twice as slow as its catalog). The gateway has to learn it.
+     */
+    speedFactor: z.number().positive().max(1000).default(1),
     /** Output tokens when a request does not set max_tokens. */
     defaultMaxTokens: z.number().int().min(1).default(16),
     /** Context window: a request whose prompt plus max_tokens exceeds it gets a 400, as vLLM answers. */
@@ -116,19 +122,30 @@ function acceleratorOf(p: WorkerProfile): string | undefined {
   return typeof hw?.accelerator === 'string' ? hw.accelerator : undefined;
 }
 
+/** Devices of the profile's node (1 when it says none). */
+function deviceCountOf(p: WorkerProfile): number {
+  const hw = (p.node as { hardware?: { count?: unknown } } | undefined)?.hardware;
+  return typeof hw?.count === 'number' ? hw.count : 1;
+}
+
 export function resolveModels(p: WorkerProfile): ResolvedModel[] {
   const accel = acceleratorOf(p);
   return p.models.map((m) => {
     const perf =
       accel === undefined ? undefined : builtinModel(m.id)?.performance[accel as keyof Model['performance']];
-    const decode = perf !== undefined && perf.decodeMsPerToken > 0 ? 1000 / perf.decodeMsPerToken : undefined;
-    const prefill = perf !== undefined && perf.prefillMsPer1k > 0 ? 1e6 / perf.prefillMsPer1k : undefined;
+    // The catalog's speed on this node's own device count, as route() predicts it (one physics).
+    const devices = perf === undefined ? 1 : deviceTimeFactor(perf.devices, deviceCountOf(p));
+    const decode =
+      perf !== undefined && perf.decodeMsPerToken > 0 ? 1000 / (perf.decodeMsPerToken * devices) : undefined;
+    const prefill =
+      perf !== undefined && perf.prefillMsPer1k > 0 ? 1e6 / (perf.prefillMsPer1k * devices) : undefined;
     return {
       id: m.id,
       name: m.name ?? m.id,
       weightsGb: m.weightsGb ?? builtinModel(m.id)?.weightsGb ?? 1,
-      tokensPerSec: m.tokensPerSec ?? p.tokensPerSec ?? decode ?? FALLBACK_TOKENS_PER_SEC,
-      prefillTokensPerSec: p.prefillTokensPerSec ?? prefill ?? FALLBACK_PREFILL_TOKENS_PER_SEC,
+      tokensPerSec: (m.tokensPerSec ?? p.tokensPerSec ?? decode ?? FALLBACK_TOKENS_PER_SEC) / p.speedFactor,
+      prefillTokensPerSec:
+        (p.prefillTokensPerSec ?? prefill ?? FALLBACK_PREFILL_TOKENS_PER_SEC) / p.speedFactor,
     };
   });
 }

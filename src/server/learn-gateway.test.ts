@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { Delivered } from './attempt.js';
+import type { AttemptLog } from './forward.js';
+import {
+  attemptWindow,
+  completionTokens,
+  PredictionErrors,
+  predictionError,
+  streamedEvents,
+} from './learn-gateway.js';
+
+const delivered = (nodeId: string): Delivered =>
+  ({
+    ok: true,
+    nodeId,
+    status: 200,
+    contentType: 'application/json',
+    body: Buffer.alloc(0),
+    abort() {},
+  }) as Delivered;
+
+describe('gateway learning helpers', () => {
+  it('times a fallback from the end of the failed attempt before it: sent at 120 ms, settled at 400 ms', () => {
+    const logs: AttemptLog[] = [
+      { nodeId: 'a', outcome: 'skipped', atMs: 0 },
+      { nodeId: 'b', outcome: 'connect', atMs: 120 },
+      { nodeId: 'c', outcome: 'ok', atMs: 400 },
+    ];
+    expect(attemptWindow(logs, delivered('c'), 50)).toEqual({ sentMs: 120, settledMs: 400 });
+  });
+
+  it('times a winning hedge copy from the hedge delay (80 ms)', () => {
+    const logs: AttemptLog[] = [
+      { nodeId: 'h', outcome: 'ok', atMs: 300, hedge: true },
+      { nodeId: 'p', outcome: 'aborted', atMs: 301 },
+    ];
+    expect(attemptWindow(logs, delivered('h'), 80)).toEqual({ sentMs: 80, settledMs: 300 });
+  });
+
+  it('reads 7 output tokens from usage.completion_tokens and none from a body that is not JSON', () => {
+    expect(completionTokens(Buffer.from('{"usage":{"completion_tokens":7}}'))).toBe(7);
+    expect(completionTokens(Buffer.from('oops'))).toBeUndefined();
+  });
+
+  it('counts 2 data events in a chunk with 2 tokens and [DONE]', () => {
+    expect(streamedEvents(Buffer.from('data: {"a":1}\n\ndata: {"a":2}\n\ndata: [DONE]\n\n'))).toBe(2);
+  });
+
+  it('the prediction error of 150 ms for 200 ms is 0.25; a non-positive realized time has none', () => {
+    expect(predictionError(150, 200)).toBeCloseTo(0.25, 12);
+    expect(predictionError(150, 0)).toBeUndefined();
+  });
+
+  it('summarizes the first 10 errors apart from the last 50: first median 0.5, recent median 0.05 after 60', () => {
+    const p = new PredictionErrors();
+    for (let k = 0; k < 10; k++) p.observe(0.5);
+    for (let k = 0; k < 50; k++) p.observe(0.05);
+    const s = p.summary();
+    expect(s).toMatchObject({ count: 60, firstMedian: 0.5, recentMedian: 0.05 });
+  });
+});
