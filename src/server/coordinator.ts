@@ -12,6 +12,7 @@ import { type Decide, routeDecider } from './decide.js';
 import { EndpointGuard, type Resolve } from './endpoint-guard.js';
 import { type ControlCheck, httpControlCheck } from './endpoint-proof.js';
 import { HedgeBudget } from './hedge-budget.js';
+import { Limiter } from './limits.js';
 import { LiveNetwork } from './live-network.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
 import { Prober } from './probes.js';
@@ -36,6 +37,8 @@ export interface Coordinator {
   /** Random per process: the gateway's mark in `x-meridian-hop`, so a request that comes back is refused. */
   instanceId: string;
   guard: EndpointGuard;
+  /** Rate limits per IP, operator token and node key (config `limits`). */
+  limiter: Limiter;
   /** Where a request without client hints comes from: `gateway.client` and its nearest catalog metro. */
   defaultClient: { lat: number; lon: number; metro: string };
   now: () => number;
@@ -93,7 +96,8 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     resolveTimeoutMs: config.registry.proofTimeoutMs,
     ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }),
   });
-  const registry = new Registry(deps.store, config, now, guard);
+  const limiter = new Limiter(config, now);
+  const registry = new Registry(deps.store, config, now, guard, (id) => limiter.nodeMessage(id));
   const breakers = new BreakerBoard({
     failures: g.breaker.failures,
     cooldownMs: g.breaker.cooldownMs,
@@ -105,6 +109,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     ...(g.metro === undefined ? {} : { coordinatorMetro: g.metro }),
     now,
     blocked: (id) => breakers.blocked(id, now()),
+    rebuildEveryMs: config.limits.topologyRebuildMs,
   });
   const upstreams = new Upstreams({
     connections: g.connectionsPerNode,
@@ -147,6 +152,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     config,
     instanceId,
     guard,
+    limiter,
     defaultClient: { ...g.client, metro: nearestMetro(g.client)!.id },
     now,
     store: deps.store,

@@ -25,6 +25,11 @@ export interface LiveNetworkOptions {
   /** A node the gateway must not send to now (its breaker is open). */
   blocked?: (nodeId: string) => boolean;
   minRefreshMs?: number;
+  /**
+   * A proxy node's changed model list rebuilds the topology at most once per this many ms (0: at once);
+   * changes in between are coalesced into the next rebuild.
+   */
+  rebuildEveryMs?: number;
 }
 
 /** Per model: how many healthy nodes report it resident (warm), loading, or anywhere. */
@@ -46,6 +51,11 @@ export class LiveNetwork {
   private dirty = true;
   private lastRefresh = Number.NEGATIVE_INFINITY;
   private availabilityCache: { at: number; list: ModelAvailability[] } | undefined;
+  /** Topology builds so far (tests count them). */
+  rebuilds = 0;
+  private lastRebuild = Number.NEGATIVE_INFINITY;
+  /** Set while a coalesced rebuild waits: gives the node set to rebuild with. */
+  private pendingRebuild: (() => RegisteredNode[]) | undefined;
 
   constructor(private readonly opt: LiveNetworkOptions) {
     this.models = opt.models;
@@ -61,8 +71,13 @@ export class LiveNetwork {
       this.telemetry.record(e.heartbeat, e.receivedAt);
       const node = this.registered.find((n) => n.record.id === e.nodeId);
       if (node?.descriptor.hardware.accelerator === 'api' && !sameModels(before, e.heartbeat)) {
-        this.reset(all());
-        return;
+        // A node's first report rebuilds at once (once per node); later changes are coalesced.
+        if (before === undefined) {
+          this.reset(all());
+          return;
+        }
+        this.pendingRebuild = all;
+        if (this.rebuildIfDue()) return;
       }
       this.apply(e.nodeId);
       this.dirty = true;
@@ -78,6 +93,9 @@ export class LiveNetwork {
   /** Rebuilds the topology for this node set and replays the latest telemetry of each node. */
   reset(nodes: RegisteredNode[]): void {
     this.availabilityCache = undefined;
+    this.rebuilds++;
+    this.lastRebuild = this.opt.now();
+    this.pendingRebuild = undefined;
     this.registered = [...nodes].sort((a, b) => (a.record.id < b.record.id ? -1 : 1));
     this.state = this.build();
     for (const n of this.registered) this.apply(n.record.id);
@@ -91,6 +109,7 @@ export class LiveNetwork {
 
   /** The current view for a decision (refreshed when telemetry or in-flight counts changed). */
   currentView(): Snapshot {
+    this.rebuildIfDue();
     const now = this.opt.now();
     const due = now - this.lastRefresh >= (this.dirty ? (this.opt.minRefreshMs ?? 20) : 250);
     if (this.view === undefined || due) {
@@ -100,6 +119,14 @@ export class LiveNetwork {
       this.dirty = false;
     }
     return this.view;
+  }
+
+  /** Runs a coalesced rebuild when one waits and the last was `rebuildEveryMs` ago; true when it ran. */
+  private rebuildIfDue(): boolean {
+    const all = this.pendingRebuild;
+    if (all === undefined || this.opt.now() - this.lastRebuild < (this.opt.rebuildEveryMs ?? 0)) return false;
+    this.reset(all());
+    return true;
   }
 
   /** The gateway sent a request to the node / the request finished. */
