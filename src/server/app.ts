@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { InputError } from '../errors.js';
 import type { ServerConfig } from './config.js';
-import { capConnections } from './connection-cap.js';
+import { limitConnections } from './connection-cap.js';
 import { type Coordinator, type CoordinatorDeps, createCoordinator } from './coordinator.js';
 import { httpError, RateLimitError } from './http-errors.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './json-depth.js';
@@ -39,14 +39,11 @@ export async function buildApp(
     keepAliveTimeout: l.keepAliveTimeoutMs,
     requestTimeout: l.requestTimeoutMs,
     maxRequestsPerSocket: l.maxRequestsPerSocket,
-    // A socket must send its request headers within connectionTimeoutMs (checked every second); an
-    // idle socket timeout (Fastify's connectionTimeout) would also cut long completions, so it stays off.
-    http: {
-      headersTimeout: Math.min(l.connectionTimeoutMs || l.requestTimeoutMs, l.requestTimeoutMs),
-      connectionsCheckingInterval: 1000,
-    },
+    // Checked every second (Node's default is 30 s). Fastify's connectionTimeout (a socket idle timeout)
+    // would also cut long completions: limitConnections bounds the silent start of a socket instead.
+    http: { connectionsCheckingInterval: 1000 },
   });
-  capConnections(app.server, l.maxConnections);
+  limitConnections(app.server, { max: l.maxConnections, firstRequestMs: l.connectionTimeoutMs });
   limitRoutes(app, coordinator.limiter);
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');

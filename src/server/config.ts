@@ -124,7 +124,7 @@ const Bucket = z.strictObject({ perSecond: z.number().min(0), burst: z.number().
 
 /** Limits that keep one client, token, node or socket flood from starving the coordinator (security.md). */
 const Limits = z.strictObject({
-  /** A socket with no traffic for this long is closed (0: never). */
+  /** A new socket that starts no request within this time is closed (0: never). */
   connectionTimeoutMs: z.number().int().min(0).default(10_000),
   /** Time a client has to send one whole request (headers and body). */
   requestTimeoutMs: z.number().int().min(1).default(30_000),
