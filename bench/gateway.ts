@@ -67,6 +67,8 @@ async function main(): Promise<void> {
         dataDir: join(dir, 'data'),
         operators: [{ id: 'bench', token: TOKEN }],
         gateway: { connectionsPerNode: 256 },
+        // The worker's endpoint is on loopback, refused unless allow-listed.
+        registry: { allowEndpoints: ['127.0.0.0/8'] },
       }),
     );
     const profile = join(dir, 'worker.yaml');

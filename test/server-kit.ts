@@ -29,6 +29,14 @@ export interface TestCoordinator extends App {
 /** Loopback ranges: the kit's coordinators admit them (every test endpoint is on this machine). */
 export const LOOPBACK = ['127.0.0.0/8', '::1/128'];
 
+const NO_LIMIT = { perSecond: 1e9, burst: 1e9 };
+export const UNLIMITED = {
+  perIp: NO_LIMIT,
+  perToken: NO_LIMIT,
+  failedLogins: NO_LIMIT,
+  perNode: { perInterval: 1e9, burst: 1e9 },
+};
+
 /**
  * Accepts every endpoint without asking it for a proof: most in-process tests register endpoints that
  * never answer (`http://127.0.0.1:9`). The proof itself is tested with `httpControlCheck`.
@@ -59,6 +67,8 @@ export async function startCoordinator(
     adminToken: ADMIN,
     registry: { allowEndpoints: LOOPBACK },
     ...over,
+    // Tests send bursts from one address: the rate limits are tested on their own (test/limits.test.ts).
+    limits: { ...UNLIMITED, ...over.limits },
     gateway: { ...over.gateway, probes: { intervalMs: 0, ...over.gateway?.probes } },
   });
   const store = opts.store ?? new MemoryStore();

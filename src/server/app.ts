@@ -1,12 +1,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { InputError } from '../errors.js';
 import type { ServerConfig } from './config.js';
+import { limitConnections } from './connection-cap.js';
 import { type Coordinator, type CoordinatorDeps, createCoordinator } from './coordinator.js';
-import { httpError } from './http-errors.js';
+import { httpError, RateLimitError } from './http-errors.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './json-depth.js';
+import { limitRoutes } from './limits.js';
 import { gatewayRoutes } from './routes-gateway.js';
 import { opsRoutes } from './routes-ops.js';
 import { registryRoutes } from './routes-registry.js';
+import { logServerError } from './server-log.js';
 
 /** Routes a layer above the server adds to the app (the dashboard), given the wired coordinator. */
 export type ExtraRoutes = (app: FastifyInstance, coordinator: Coordinator) => void;
@@ -27,12 +30,21 @@ export async function buildApp(
   extra: readonly ExtraRoutes[] = [],
 ): Promise<App> {
   const coordinator = await createCoordinator(config, deps);
+  const l = config.limits;
   const app = Fastify({
     logger: false,
     bodyLimit: config.gateway.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: true,
+    keepAliveTimeout: l.keepAliveTimeoutMs,
+    requestTimeout: l.requestTimeoutMs,
+    maxRequestsPerSocket: l.maxRequestsPerSocket,
+    // Checked every second (Node's default is 30 s). Fastify's connectionTimeout (a socket idle timeout)
+    // would also cut long completions: limitConnections bounds the silent start of a socket instead.
+    http: { connectionsCheckingInterval: 1000 },
   });
+  limitConnections(app.server, { max: l.maxConnections, firstRequestMs: l.connectionTimeoutMs });
+  limitRoutes(app, coordinator.limiter);
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, text, done) => {
@@ -43,9 +55,12 @@ export async function buildApp(
       );
     return parseJson(req, text as string, done);
   });
-  app.setErrorHandler((error, _req, reply) => {
+  app.setErrorHandler((error, req, reply) => {
     const { status, body, headers } = httpError(error);
     if (headers !== undefined) reply.headers(headers);
+    if (error instanceof RateLimitError)
+      reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+    if (status >= 500) logServerError(status, req.method, req.url, error);
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) =>

@@ -144,6 +144,38 @@ const RegistryOptions = z.strictObject({
 const Receipts = z.strictObject({
   keep: z.number().int().min(0).default(100_000),
   flushMs: z.number().int().min(1).default(25),
+  /** Receipts waiting for the store at most; past it the oldest waiting ones are dropped (and counted). */
+  maxPending: z.number().int().min(1).default(50_000),
+});
+
+const Bucket = z.strictObject({ perSecond: z.number().min(0), burst: z.number().min(1) });
+
+/** Limits that keep one client, token, node or socket flood from starving the coordinator (security.md). */
+const Limits = z.strictObject({
+  /** A new socket that starts no request within this time is closed (0: never). */
+  connectionTimeoutMs: z.number().int().min(0).default(10_000),
+  /** Time a client has to send one whole request (headers and body). */
+  requestTimeoutMs: z.number().int().min(1).default(30_000),
+  keepAliveTimeoutMs: z.number().int().min(1).default(5_000),
+  maxRequestsPerSocket: z.number().int().min(0).default(10_000),
+  /** Open sockets at most; past it a new connection closes the longest-idle socket with no request. */
+  maxConnections: z.number().int().min(1).default(512),
+  /** Registry API requests (nodes, heartbeats, admin) per client IP. */
+  perIp: Bucket.default({ perSecond: 200, burst: 400 }),
+  /** Gateway and route requests per client IP (off by default: clients are limited by their keys). */
+  gatewayPerIp: Bucket.optional(),
+  /** Registrations and deregistrations per operator token. */
+  perToken: Bucket.default({ perSecond: 5, burst: 50 }),
+  /** Signed node messages (heartbeats, updates) per heartbeat interval per node key; burst in messages. */
+  perNode: z
+    .strictObject({ perInterval: z.number().positive(), burst: z.number().min(1) })
+    .default({ perInterval: 4, burst: 8 }),
+  /** Nodes one operator may have registered at once. */
+  nodesPerOperator: z.number().int().min(1).default(1000),
+  /** Requests refused 401 per client IP before more are refused 429. */
+  failedLogins: Bucket.default({ perSecond: 0.2, burst: 10 }),
+  /** Topology rebuilds (a proxy node's model list changed) at most once per this many ms. */
+  topologyRebuildMs: z.number().int().min(0).default(1000),
 });
 
 export const ServerConfig = z
@@ -166,6 +198,7 @@ export const ServerConfig = z
     routing: Routing.default(Routing.parse({})),
     registry: RegistryOptions.default(RegistryOptions.parse({})),
     receipts: Receipts.default(Receipts.parse({})),
+    limits: Limits.default(Limits.parse({})),
   })
   .superRefine((c, ctx) => {
     if (c.telemetry.unhealthyAfterMs <= c.telemetry.staleAfterMs)

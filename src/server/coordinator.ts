@@ -13,6 +13,7 @@ import { EndpointGuard, type Resolve } from './endpoint-guard.js';
 import { type ControlCheck, httpControlCheck } from './endpoint-proof.js';
 import { HedgeBudget } from './hedge-budget.js';
 import { PredictionErrors } from './learn-gateway.js';
+import { Limiter } from './limits.js';
 import { LiveNetwork } from './live-network.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
 import { Prober } from './probes.js';
@@ -39,6 +40,8 @@ export interface Coordinator {
   /** Random per process: the gateway's mark in `x-meridian-hop`, so a request that comes back is refused. */
   instanceId: string;
   guard: EndpointGuard;
+  /** Rate limits per IP, operator token and node key (config `limits`). */
+  limiter: Limiter;
   /** Where a request without client hints comes from: `gateway.client` and its nearest catalog metro. */
   defaultClient: { lat: number; lon: number; metro: string };
   now: () => number;
@@ -107,7 +110,8 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     resolveTimeoutMs: config.registry.proofTimeoutMs,
     ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }),
   });
-  const registry = new Registry(deps.store, config, now, guard);
+  const limiter = new Limiter(config, now);
+  const registry = new Registry(deps.store, config, now, guard, (id) => limiter.nodeMessage(id));
   const breakers = new BreakerBoard({
     failures: g.breaker.failures,
     cooldownMs: g.breaker.cooldownMs,
@@ -121,6 +125,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     ...(g.metro === undefined ? {} : { coordinatorMetro: g.metro }),
     now,
     blocked: (id) => breakers.blocked(id, now()),
+    rebuildEveryMs: config.limits.topologyRebuildMs,
   });
   const upstreams = new Upstreams({
     connections: g.connectionsPerNode,
@@ -164,6 +169,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     config,
     instanceId,
     guard,
+    limiter,
     defaultClient: { ...g.client, metro: nearestMetro(g.client)!.id },
     now,
     store: deps.store,

@@ -63,6 +63,22 @@ export class LoopError extends MeridianError {
   }
 }
 
+/** Too many requests from one IP, token or node key; the client may retry after `retryAfterMs`. */
+export class RateLimitError extends MeridianError {
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number) {
+    super('rate_limited', message);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** A per-operator quota is used up (nodes per operator). */
+export class QuotaError extends MeridianError {
+  constructor(message: string) {
+    super('quota_exceeded', message);
+  }
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; issues?: unknown; served?: string[] };
 }
@@ -124,7 +140,8 @@ export function httpError(error: unknown): {
 function statusOf(error: unknown): number {
   if (error instanceof UsageError) return 400;
   if (error instanceof AuthError) return 401;
-  if (error instanceof ForbiddenError) return 403;
+  if (error instanceof ForbiddenError || error instanceof QuotaError) return 403;
+  if (error instanceof RateLimitError) return 429;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   if (error instanceof EndpointError) return error.code === 'endpoint_taken' ? 409 : 403;

@@ -34,6 +34,11 @@ export interface LiveNetworkOptions {
     forEachExcluded(now: number, f: (nodeId: string, model: string) => void): void;
   };
   minRefreshMs?: number;
+  /**
+   * A proxy node's changed model list rebuilds the topology at most once per this many ms (0: at once);
+   * changes in between are coalesced into the next rebuild.
+   */
+  rebuildEveryMs?: number;
 }
 
 /** Per model: how many healthy nodes report it resident (warm), loading, or anywhere. */
@@ -61,6 +66,11 @@ export class LiveNetwork {
   private readonly startedAt: number;
   /** Scratch query for turning a served request into the estimators' outcome. */
   private readonly learnQuery = new RouteQuery(estimateParams());
+  /** Topology builds so far (tests count them). */
+  rebuilds = 0;
+  private lastRebuild = Number.NEGATIVE_INFINITY;
+  /** Set while a coalesced rebuild waits: gives the node set to rebuild with. */
+  private pendingRebuild: (() => RegisteredNode[]) | undefined;
 
   constructor(private readonly opt: LiveNetworkOptions) {
     this.startedAt = opt.now();
@@ -77,8 +87,13 @@ export class LiveNetwork {
       this.telemetry.record(e.heartbeat, e.receivedAt);
       const node = this.registered.find((n) => n.record.id === e.nodeId);
       if (node?.descriptor.hardware.accelerator === 'api' && !sameModels(before, e.heartbeat)) {
-        this.reset(all());
-        return;
+        // A node's first report rebuilds at once (once per node); later changes are coalesced.
+        if (before === undefined) {
+          this.reset(all());
+          return;
+        }
+        this.pendingRebuild = all;
+        if (this.rebuildIfDue()) return;
       }
       this.apply(e.nodeId);
       this.dirty = true;
@@ -94,6 +109,9 @@ export class LiveNetwork {
   /** Rebuilds the topology for this node set and replays the latest telemetry of each node. */
   reset(nodes: RegisteredNode[]): void {
     this.availabilityCache = undefined;
+    this.rebuilds++;
+    this.lastRebuild = this.opt.now();
+    this.pendingRebuild = undefined;
     this.registered = [...nodes].sort((a, b) => (a.record.id < b.record.id ? -1 : 1));
     this.state = this.build();
     this.excludedCells = [];
@@ -109,6 +127,7 @@ export class LiveNetwork {
 
   /** The current view for a decision (refreshed when telemetry or in-flight counts changed). */
   currentView(): Snapshot {
+    this.rebuildIfDue();
     const now = this.opt.now();
     // A change of exclusions is seen by the next decision (rare, and each is a node refusing traffic).
     const excluding = this.opt.refusals !== undefined && this.opt.refusals.version !== this.refusalVersion;
@@ -120,6 +139,14 @@ export class LiveNetwork {
       this.dirty = false;
     }
     return this.view;
+  }
+
+  /** Runs a coalesced rebuild when one waits and the last was `rebuildEveryMs` ago; true when it ran. */
+  private rebuildIfDue(): boolean {
+    const all = this.pendingRebuild;
+    if (all === undefined || this.opt.now() - this.lastRebuild < (this.opt.rebuildEveryMs ?? 0)) return false;
+    this.reset(all());
+    return true;
   }
 
   /** The gateway sent a request to the node / the request finished. */

@@ -18,15 +18,23 @@ export class ReceiptLog {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private sincePrune = 0;
-  /** The last store error, if writing ever failed (shown by /healthz). */
+  /** The last store error while the store keeps failing (cleared by a write that succeeds; /healthz). */
   lastError: string | undefined;
+  /** Receipts dropped unwritten because `maxPending` were already waiting for the store. */
+  dropped = 0;
 
   constructor(
     private readonly store: RegistryStore,
-    private readonly opt: { flushMs: number; keep: number },
+    private readonly opt: { flushMs: number; keep: number; maxPending: number },
   ) {}
 
   add(id: string, createdAt: number, receipt: unknown): void {
+    if (this.pending.size >= this.opt.maxPending) {
+      // The store is not keeping up (or failing): the oldest waiting receipt goes, memory stays bounded.
+      const oldest = this.pending.keys().next().value;
+      if (oldest !== undefined) this.pending.delete(oldest);
+      this.dropped++;
+    }
     this.pending.set(id, { id, createdAt, receipt });
     if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.opt.flushMs);
@@ -57,10 +65,15 @@ export class ReceiptLog {
       try {
         await this.store.putReceipts(batch);
       } catch (e) {
-        // Kept pending (still readable) and retried with the next flush.
+        // Kept pending (still readable, up to maxPending) and retried with the next flush.
         this.lastError = e instanceof Error ? e.message : String(e);
+        if (this.timer === undefined) {
+          this.timer = setTimeout(() => void this.flush(), Math.max(this.opt.flushMs, 1000));
+          this.timer.unref();
+        }
         return;
       }
+      this.lastError = undefined;
       for (const p of entries) if (this.pending.get(p.id) === p) this.pending.delete(p.id);
       this.sincePrune += batch.length;
       if (this.sincePrune >= 1000) {

@@ -16,7 +16,7 @@ import {
 } from '../wire/protocol.js';
 import type { ServerConfig } from './config.js';
 import { type EndpointGuard, endpointKey } from './endpoint-guard.js';
-import { AuthError, ConflictError, EndpointError, ForbiddenError } from './http-errors.js';
+import { AuthError, ConflictError, EndpointError, ForbiddenError, QuotaError } from './http-errors.js';
 
 /** A registered node as the coordinator holds it in memory. */
 export interface RegisteredNode {
@@ -56,12 +56,16 @@ export class Registry {
   private readonly listeners: ((e: RegistryEvent) => void)[] = [];
   /** Endpoints being admitted (resolution and proof take time): normalised endpoint → node id. */
   private readonly claims = new Map<string, string>();
+  /** New nodes being admitted per operator (they count against its quota). */
+  private readonly registering = new Map<string, number>();
 
   constructor(
     private readonly store: RegistryStore,
     private readonly config: ServerConfig,
     private readonly now: () => number,
     private readonly guard: EndpointGuard,
+    /** Called with each verified signed message's node id; throws to refuse it (rate limits). */
+    private readonly admitMessage: (nodeId: string) => void = () => {},
   ) {}
 
   /** Seeds the config's operator tokens into the store and loads every stored node. */
@@ -125,12 +129,16 @@ export class Registry {
         'key_mismatch',
         `node ${descriptor.id} is registered with another key; deregister it first`,
       );
+    if (existing === undefined) this.checkQuota(operator);
     const release = this.claim(descriptor.id, payload.endpoint);
+    const pending = existing === undefined ? 1 : 0;
+    this.registering.set(operator, (this.registering.get(operator) ?? 0) + pending);
     try {
       await this.guard.admit(descriptor.id, payload.endpoint, key, this.endpoints());
       return await this.admitted(operator, payload, descriptor, key);
     } finally {
       release();
+      this.registering.set(operator, (this.registering.get(operator) ?? 0) - pending);
     }
   }
 
@@ -219,6 +227,17 @@ export class Registry {
     return payload;
   }
 
+  /** Registrations of new nodes stop at `limits.nodesPerOperator` nodes per operator (claims included). */
+  private checkQuota(operator: string): void {
+    const quota = this.config.limits.nodesPerOperator;
+    let n = this.registering.get(operator) ?? 0;
+    for (const node of this.nodes.values()) if (node.record.operator === operator) n++;
+    if (n >= quota)
+      throw new QuotaError(
+        `operator ${operator} has ${n} nodes registered or registering; the quota (limits.nodesPerOperator) is ${quota}`,
+      );
+  }
+
   private *endpoints(): Iterable<{ id: string; endpoint: string }> {
     for (const n of this.nodes.values()) yield { id: n.record.id, endpoint: n.record.endpoint };
   }
@@ -286,6 +305,7 @@ export class Registry {
         'bad_signature',
         `the ${domain} message is not signed by node ${payload.nodeId}'s key`,
       );
+    this.admitMessage(node.record.id);
     const at =
       (payload as { sentAt?: number; signedAt?: number }).sentAt ??
       (payload as { signedAt?: number }).signedAt;

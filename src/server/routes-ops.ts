@@ -38,18 +38,24 @@ export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
     };
   });
 
-  app.get('/healthz', async () => {
+  // 503 while writes to the store fail: a coordinator that cannot persist must not look healthy.
+  app.get('/healthz', async (_req, reply) => {
     const now = c.now();
     const nodes = c.registry.all();
     const healthy = nodes.filter(
       (n) => healthOf(c.network.telemetry.ageMs(n.record.id, now), c.config.telemetry) !== 'unhealthy',
     ).length;
-    return {
-      ok: true,
+    const storeError = c.store.writeError?.();
+    const receiptError = c.receipts.lastError;
+    const ok = storeError === undefined && receiptError === undefined;
+    return reply.code(ok ? 200 : 503).send({
+      ok,
       nodes: nodes.length,
       healthyNodes: healthy,
-      ...(c.receipts.lastError === undefined ? {} : { receiptStoreError: c.receipts.lastError }),
-    };
+      ...(receiptError === undefined ? {} : { receiptStoreError: receiptError }),
+      ...(storeError === undefined ? {} : { storeError }),
+      ...(c.receipts.dropped === 0 ? {} : { receiptsDropped: c.receipts.dropped }),
+    });
   });
 
   app.get('/metrics', async (_req, reply) =>

@@ -34,6 +34,10 @@ function openStore(dataDir: string): SqliteStore {
     return new SqliteStore(dataDir, { receiptThread: true });
   } catch (e) {
     const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN')
+      throw new InputError(join(dataDir, SQLITE_FILE), [
+        { path: '', message: `the database cannot be written (${code}); check its permissions and the disk` },
+      ]);
     if (typeof code === 'string' && code.startsWith('SQLITE_'))
       throw new InputError(join(dataDir, SQLITE_FILE), [
         { path: '', message: `not a usable meridian database (${code}: ${(e as Error).message})` },

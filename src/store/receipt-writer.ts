@@ -3,8 +3,9 @@ import { Worker } from 'node:worker_threads';
 import type { ReceiptRecord } from './registry-store.js';
 
 /**
- * Writes receipts to the SQLite file from a worker thread, so the inserts (the bulk of the coordinator's
- * disk writes under load) never block the event loop that proxies requests. The worker has its own
+ * Writes receipts and heartbeat sequence numbers to the SQLite file from a worker thread, so the writes
+ * (the bulk of the coordinator's disk writes under load) never block the event loop that proxies
+ * requests, not even while another process holds the database's write lock. The worker has its own
  * connection; WAL lets it write while the main connection reads. The worker's code is a string
  * (`eval: true`) so it runs the same from dist/ and from the TypeScript sources under test.
  */
@@ -19,8 +20,15 @@ const put = db.prepare('INSERT OR REPLACE INTO receipts (id, created_at, json) V
 const count = db.prepare('SELECT count(*) AS n FROM receipts');
 const pruneOldest = db.prepare('DELETE FROM receipts WHERE id IN (SELECT id FROM receipts ORDER BY created_at ASC, id ASC LIMIT ?)');
 const many = db.transaction((rows) => { for (const r of rows) put.run(r.id, r.createdAt, r.json); });
+const raise = db.prepare('UPDATE nodes SET last_seq = ? WHERE id = ? AND last_seq < ?');
+const raiseAll = db.transaction((ids, seqs) => { for (let k = 0; k < ids.length; k++) raise.run(seqs[k], ids[k], seqs[k]); });
 parentPort.on('message', (m) => {
   if (m.close) { db.close(); parentPort.postMessage({ closed: true }); return; }
+  if (m.seqIds !== undefined) {
+    try { raiseAll(m.seqIds.split('\\n'), m.seqs); parentPort.postMessage({ id: m.id }); }
+    catch (e) { parentPort.postMessage({ id: m.id, error: String(e && e.message || e) }); }
+    return;
+  }
   if (m.prune !== undefined) {
     try {
       const excess = count.get().n - m.prune;
@@ -44,6 +52,8 @@ parentPort.on('message', (m) => {
 
 export interface ReceiptWriter {
   write(rows: readonly ReceiptRecord[]): Promise<void>;
+  /** Raises each node's stored `last_seq` to the given sequence where it is lower (one transaction). */
+  raiseSeqs(seqs: ReadonlyMap<string, number>): Promise<void>;
   /** Deletes all but the `keep` newest receipts (in the thread); resolves with how many went. */
   prune(keep: number): Promise<number>;
   close(): Promise<void>;
@@ -90,6 +100,17 @@ export function startReceiptWriter(file: string): ReceiptWriter {
       return new Promise<void>((resolve, reject) => {
         waiting.set(id, { resolve: () => resolve(), reject });
         worker.postMessage(message, [createdAt.buffer, lengths.buffer]);
+      });
+    },
+    raiseSeqs(seqs) {
+      if (seqs.size === 0) return Promise.resolve();
+      if (closing !== undefined) return Promise.reject(new Error('receipt writer: closed'));
+      const id = next++;
+      const values = Float64Array.from(seqs.values());
+      const message = { id, seqIds: [...seqs.keys()].join('\n'), seqs: values };
+      return new Promise<void>((resolve, reject) => {
+        waiting.set(id, { resolve: () => resolve(), reject });
+        worker.postMessage(message, [values.buffer]);
       });
     },
     prune(keep) {

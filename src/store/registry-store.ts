@@ -65,5 +65,8 @@ export interface RegistryStore {
   /** Deletes all but the `keep` most recent receipts (by `createdAt`, then id); returns how many went. */
   pruneReceipts(keep: number): Promise<number>;
 
+  /** The last background write that failed, while no later one succeeded (stores that write behind). */
+  writeError?(): string | undefined;
+
   close(): Promise<void>;
 }

@@ -30,7 +30,14 @@ CREATE TABLE IF NOT EXISTS receipts (
   json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS receipts_by_age ON receipts (created_at, id);
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
 `;
+
+/** Sequence numbers are written to the file at most this often (the thread batches them). */
+const SEQ_FLUSH_MS = 50;
 
 interface NodeRow {
   id: string;
@@ -78,8 +85,13 @@ const toToken = (r: TokenRow): TokenRecord => ({
 
 /**
  * The embedded RegistryStore: one SQLite file in WAL mode under the data directory (`:memory:` for a
- * private in-memory database). Writes are synchronous and durable once the promise resolves (WAL with
- * synchronous=NORMAL: a power cut may lose the last transactions, a process crash loses none).
+ * private in-memory database). Opening writes one row, so a database that cannot be written fails at
+ * start (SQLITE_READONLY), not on the first heartbeat. Writes are synchronous and durable once the
+ * promise resolves (WAL with synchronous=NORMAL: a power cut may lose the last transactions, a process
+ * crash loses none), except with the writer thread (`receiptThread`, what `meridian serve` uses):
+ * receipts and heartbeat sequence numbers then go through the thread, sequences checked against memory
+ * and written in batches every 50 ms, so another process holding the write lock cannot stall the event
+ * loop; the main connection then waits at most 250 ms for the lock (registrations, tokens).
  */
 export class SqliteStore implements RegistryStore {
   private readonly db: Database.Database;
@@ -97,10 +109,13 @@ export class SqliteStore implements RegistryStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    const threaded = file !== ':memory:' && options.receiptThread === true;
+    this.db.pragma(`busy_timeout = ${threaded ? 250 : 5000}`);
     this.db.exec(SCHEMA);
-    this.writer =
-      file !== ':memory:' && options.receiptThread === true ? startReceiptWriter(file) : undefined;
+    this.db
+      .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
+      .run('opened_at', String(Date.now()));
+    this.writer = threaded ? startReceiptWriter(file) : undefined;
     const db = this.db;
     this.stmt = {
       putNode: db.prepare(
@@ -110,6 +125,7 @@ export class SqliteStore implements RegistryStore {
       getNode: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE id = ?'),
       listNodes: db.prepare<[], NodeRow>('SELECT * FROM nodes ORDER BY id'),
       deleteNode: db.prepare<[string]>('DELETE FROM nodes WHERE id = ?'),
+      getSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM nodes WHERE id = ?'),
       advanceSeq: db.prepare<[number, string, number]>(
         'UPDATE nodes SET last_seq = ? WHERE id = ? AND last_seq < ?',
       ),
@@ -129,7 +145,23 @@ export class SqliteStore implements RegistryStore {
     };
   }
 
+  /** With the writer thread: the last accepted sequence per node (ahead of the file by one batch). */
+  private readonly seqs = new Map<string, number>();
+  private readonly seqPending = new Map<string, number>();
+  private seqTimer: NodeJS.Timeout | undefined;
+  private seqFlushing: Promise<void> = Promise.resolve();
+  private writeErrorText: string | undefined;
+
+  /** The last write through the writer thread that failed (cleared by the next that succeeds). */
+  writeError(): string | undefined {
+    return this.writeErrorText;
+  }
+
   async putNode(n: NodeRecord): Promise<void> {
+    if (this.writer !== undefined) {
+      this.seqs.set(n.id, n.lastSeq);
+      this.seqPending.delete(n.id);
+    }
     this.stmt.putNode.run({
       id: n.id,
       operator: n.operator,
@@ -144,19 +176,66 @@ export class SqliteStore implements RegistryStore {
 
   async getNode(id: string): Promise<NodeRecord | undefined> {
     const row = this.stmt.getNode.get(id);
-    return row === undefined ? undefined : toNode(row);
+    return row === undefined ? undefined : this.withSeq(toNode(row));
   }
 
   async listNodes(): Promise<NodeRecord[]> {
-    return this.stmt.listNodes.all().map(toNode);
+    return this.stmt.listNodes.all().map((r) => this.withSeq(toNode(r)));
   }
 
   async deleteNode(id: string): Promise<boolean> {
+    this.seqs.delete(id);
+    this.seqPending.delete(id);
     return this.stmt.deleteNode.run(id).changes > 0;
   }
 
   async advanceSeq(id: string, seq: number): Promise<boolean> {
-    return this.stmt.advanceSeq.run(seq, id, seq).changes > 0;
+    if (this.writer === undefined) return this.stmt.advanceSeq.run(seq, id, seq).changes > 0;
+    let last = this.seqs.get(id);
+    if (last === undefined) {
+      const row = this.stmt.getSeq.get(id);
+      if (row === undefined) return false;
+      last = row.last_seq;
+    }
+    if (!(seq > last)) return false;
+    this.seqs.set(id, seq);
+    this.seqPending.set(id, seq);
+    if (this.seqTimer === undefined) {
+      this.seqTimer = setTimeout(() => void this.flushSeqs(), SEQ_FLUSH_MS);
+      this.seqTimer.unref();
+    }
+    return true;
+  }
+
+  /** Writes the pending sequences through the thread; on failure they stay pending for the next batch. */
+  private flushSeqs(): Promise<void> {
+    clearTimeout(this.seqTimer);
+    this.seqTimer = undefined;
+    const writer = this.writer;
+    if (writer === undefined || this.seqPending.size === 0) return this.seqFlushing;
+    const batch = new Map(this.seqPending);
+    this.seqPending.clear();
+    this.seqFlushing = this.seqFlushing.then(async () => {
+      try {
+        await writer.raiseSeqs(batch);
+        this.writeErrorText = undefined;
+      } catch (e) {
+        this.writeErrorText = e instanceof Error ? e.message : String(e);
+        for (const [id, seq] of batch)
+          if (this.seqs.has(id) && !((this.seqPending.get(id) ?? 0) > seq)) this.seqPending.set(id, seq);
+        if (this.seqTimer === undefined) {
+          this.seqTimer = setTimeout(() => void this.flushSeqs(), SEQ_FLUSH_MS * 10);
+          this.seqTimer.unref();
+        }
+      }
+    });
+    return this.seqFlushing;
+  }
+
+  private withSeq(n: NodeRecord): NodeRecord {
+    const seq = this.seqs.get(n.id);
+    if (seq !== undefined && seq > n.lastSeq) n.lastSeq = seq;
+    return n;
   }
 
   async putToken(t: TokenRecord): Promise<void> {
@@ -174,7 +253,16 @@ export class SqliteStore implements RegistryStore {
 
   async putReceipts(receipts: readonly ReceiptRecord[]): Promise<void> {
     if (receipts.length === 0) return;
-    if (this.writer !== undefined) return this.writer.write(receipts);
+    if (this.writer !== undefined) {
+      try {
+        await this.writer.write(receipts);
+        this.writeErrorText = undefined;
+      } catch (e) {
+        this.writeErrorText = e instanceof Error ? e.message : String(e);
+        throw e;
+      }
+      return;
+    }
     const put = this.stmt.putReceipt;
     this.db.transaction((rs: readonly ReceiptRecord[]) => {
       for (const r of rs) put.run(r.id, r.createdAt, r.json);
@@ -193,6 +281,8 @@ export class SqliteStore implements RegistryStore {
   }
 
   async close(): Promise<void> {
+    await this.flushSeqs();
+    clearTimeout(this.seqTimer);
     await this.writer?.close();
     if (this.db.open) this.db.close();
   }
