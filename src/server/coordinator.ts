@@ -137,8 +137,9 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     () => registry.all().map((n) => n.record.id),
     g.probes,
     now,
-    (id, ok) => {
+    (id, ok, ms) => {
       if (!ok) metrics.errors.inc({ node: id, kind: 'probe' });
+      else network.observeMeasured(id, ms);
     },
   );
   prober.start();
