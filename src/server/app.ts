@@ -2,8 +2,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { InputError } from '../errors.js';
 import type { ServerConfig } from './config.js';
 import { type Coordinator, type CoordinatorDeps, createCoordinator } from './coordinator.js';
-import { httpError } from './http-errors.js';
+import { ClientLimitError, httpError } from './http-errors.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './json-depth.js';
+import { adminRoutes } from './routes-admin.js';
 import { gatewayRoutes } from './routes-gateway.js';
 import { opsRoutes } from './routes-ops.js';
 import { registryRoutes } from './routes-registry.js';
@@ -45,6 +46,8 @@ export async function buildApp(
   });
   app.setErrorHandler((error, _req, reply) => {
     const { status, body } = httpError(error);
+    if (error instanceof ClientLimitError)
+      void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) =>
@@ -57,6 +60,7 @@ export async function buildApp(
     if (addr !== null && typeof addr === 'object') coordinator.guard.listeningAt(addr);
   });
   registryRoutes(app, coordinator);
+  adminRoutes(app, coordinator);
   gatewayRoutes(app, coordinator);
   opsRoutes(app, coordinator);
   for (const routes of extra) routes(app, coordinator);

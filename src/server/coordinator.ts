@@ -7,6 +7,7 @@ import type { Policy } from '../routing/policy.js';
 import { PolicyResolver } from '../routing/resolver.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { BreakerBoard, domainKeys } from './breakers.js';
+import { ClientLimiter } from './client-limits.js';
 import type { ServerConfig } from './config.js';
 import { type Decide, routeDecider } from './decide.js';
 import { EndpointGuard, type Resolve } from './endpoint-guard.js';
@@ -17,6 +18,7 @@ import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
 import { Prober } from './probes.js';
 import { ReceiptLog } from './receipts.js';
 import { Registry } from './registry.js';
+import { serverSecret, TokenDigests } from './secrets.js';
 import { Upstreams } from './upstream.js';
 
 /** What `buildApp` needs besides the config: the store, and optionally a clock and a decision function. */
@@ -46,6 +48,8 @@ export interface Coordinator {
   upstreams: Upstreams;
   budget: HedgeBudget;
   receipts: ReceiptLog;
+  /** Rate and quota state of each client key. */
+  clientLimits: ClientLimiter;
   prober: Prober;
   decide: Decide;
   metrics: CoordinatorMetrics;
@@ -93,7 +97,8 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     resolveTimeoutMs: config.registry.proofTimeoutMs,
     ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }),
   });
-  const registry = new Registry(deps.store, config, now, guard);
+  const digests = new TokenDigests(serverSecret(config.secret, config.dataDir));
+  const registry = new Registry(deps.store, config, now, guard, digests);
   const breakers = new BreakerBoard({
     failures: g.breaker.failures,
     cooldownMs: g.breaker.cooldownMs,
@@ -157,6 +162,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     upstreams,
     budget: new HedgeBudget(g.hedge.maxRate, g.hedge.windowMs),
     receipts,
+    clientLimits: new ClientLimiter(),
     prober,
     decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),
     metrics,

@@ -2,12 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, NotFoundError } from '../errors.js';
 import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
+import { accessOf, admitClient } from './access.js';
 import type { Delivered } from './attempt.js';
 import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';
 import { LoopError, UnavailableError, UnknownModelError } from './http-errors.js';
 import { type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
+import { visibleReceipt } from './receipt-access.js';
 import { receiptId } from './receipt-id.js';
 import { HOP_HEADER } from './upstream.js';
 
@@ -56,7 +58,9 @@ export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
 
   app.get('/v1/receipts/:id', async (req) => {
     const id = (req.params as { id: string }).id;
-    const receipt = /^[A-Za-z0-9-]{1,100}$/.test(id) ? await c.receipts.get(id) : undefined;
+    const stored = /^[A-Za-z0-9-]{1,100}$/.test(id) ? await c.receipts.get(id) : undefined;
+    const receipt =
+      stored === undefined ? undefined : visibleReceipt(await accessOf(c, req.headers.authorization), stored);
     if (receipt === undefined) throw new NotFoundError(`no receipt ${JSON.stringify(id)}`);
     return receipt;
   });
@@ -86,6 +90,7 @@ async function proxy(
   const started = c.now();
   const g = c.config.gateway;
   const hop = hopChain(req.headers[HOP_HEADER], c.instanceId);
+  const client = await admitClient(c, req.headers.authorization);
   const body = parseBody(endpoint, req.body);
   const hints = readHints(req.headers, c.defaultClient);
   ensureServed(c, body.model);
@@ -100,6 +105,7 @@ async function proxy(
   const decision = decideNow(c, request);
   c.budget.request(started);
   const id = receiptId(started);
+  if (client !== undefined) c.receipts.own(id, client);
   if (decision.primary === undefined) {
     record(c, id, started, endpoint, request, stream, decision, { attempts: [], stoppedDomains: [] }, 503);
     throw routeError(body.model, decision, c.breakers.openDomains(c.now()));
