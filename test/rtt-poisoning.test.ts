@@ -48,6 +48,18 @@ function measured(ms: Record<string, number>): void {
     for (const [id, v] of Object.entries(ms)) c!.coordinator.network.observeMeasured(id, v);
 }
 
+/** The RTT the router uses from a client at `metro` to each node (from a decision's receipt), ms. */
+async function rtts(metro: string): Promise<Record<string, number>> {
+  const m = metroById(metro)!;
+  const res = await c!.app.inject({
+    method: 'POST',
+    url: '/v1/route',
+    payload: { model: MODEL, client: { lat: m.lat, lon: m.lon, metro }, inputTokens: 100, outputTokens: 50 },
+  });
+  const top = (res.json() as { receipt: { top: { node: string; rttMs: number }[] } }).receipt.top;
+  return Object.fromEntries(top.map((r) => [r.node, r.rttMs]));
+}
+
 /** Primaries of `count` decisions for a client at `metro`. */
 async function primaries(metro: string, count: number): Promise<string[]> {
   const m = metroById(metro)!;
@@ -70,14 +82,16 @@ async function primaries(metro: string, count: number): Promise<string[]> {
 }
 
 describe('RTT poisoning (issue 10, item 1)', () => {
-  it('a Sydney node reporting {to: frankfurt, ms: 0} takes 0 of 50 Frankfurt decisions (the report is below the fibre floor)', async () => {
+  it('a Sydney node reporting {to: frankfurt, ms: 0} leaves every node’s Frankfurt RTT unchanged and takes 0 of 50 Frankfurt decisions (the report is below the fibre floor)', async () => {
     c = await startCoordinator({ gateway: { metro: 'frankfurt' } });
     await node('fra-1', 'frankfurt');
     await node('fra-2', 'frankfurt');
     const syd = await node('syd-1', 'sydney');
     measured({ 'fra-1': 10, 'fra-2': 10, 'syd-1': 320 });
     const before = c.coordinator.network.rtt.offsetMs('syd-1');
+    const seen = await rtts('frankfurt');
     for (let k = 0; k < 10; k++) expect(await beat(c, syd, { rtt: [{ to: 'frankfurt', ms: 0 }] })).toBe(200);
+    expect(await rtts('frankfurt')).toEqual(seen);
 
     const picks = await primaries('frankfurt', 50);
     expect(picks.filter((p) => p === 'syd-1')).toHaveLength(0);
@@ -85,19 +99,22 @@ describe('RTT poisoning (issue 10, item 1)', () => {
     expect(c.coordinator.network.rtt.offsetMs('syd-1')).toBe(before);
   });
 
-  it('a Frankfurt node reporting 600,000 ms to London sends 0 of 50 London decisions to New York: the report is refused as 10 of 10 inconsistent with the coordinator’s 10 ms probes', async () => {
+  it('a Frankfurt node reporting 600,000 ms to London leaves every node’s London RTT unchanged and ≥ 25 of 50 London decisions in Frankfurt (was 0): the report is 10 of 10 inconsistent with the coordinator’s 10 ms probes', async () => {
     c = await startCoordinator({ gateway: { metro: 'frankfurt' } });
     const liar = await node('fra-1', 'frankfurt');
     await node('fra-2', 'frankfurt');
     await node('nyc-1', 'new-york');
     measured({ 'fra-1': 10, 'fra-2': 10, 'nyc-1': 90 });
     const before = [c.coordinator.network.rtt.offsetMs('fra-1'), c.coordinator.network.rtt.offsetMs('fra-2')];
+    const seen = await rtts('london');
     for (let k = 0; k < 10; k++)
       expect(await beat(c, liar, { rtt: [{ to: 'london', ms: 600_000 }] })).toBe(200);
+    expect(await rtts('london')).toEqual(seen);
 
+    // Frankfurt is ~80 ms nearer London than New York: most decisions stay there (New York takes only
+    // what load-spreading within one view sends it; the poisoned table sent it all 50).
     const picks = await primaries('london', 50);
-    expect(picks.filter((p) => p === 'nyc-1')).toHaveLength(0);
-    expect(picks.filter((p) => p === 'fra-2').length).toBeGreaterThan(0);
+    expect(picks.filter((p) => p.startsWith('fra-')).length).toBeGreaterThanOrEqual(25);
     expect(c.coordinator.network.rtt.refused.inconsistent).toBe(10);
     expect([
       c.coordinator.network.rtt.offsetMs('fra-1'),
