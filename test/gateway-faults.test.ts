@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Decide } from '../src/server/decide.js';
 import {
+  ADMIN,
   beat,
   descriptor,
   register,
@@ -246,7 +247,9 @@ describe('slow and broken nodes fail fast', () => {
     const r = await receipt(c, res.headers['x-meridian-receipt']);
     expect(r.status).toBe(502);
     expect(r.attempts.map((a) => [a.nodeId, a.outcome])).toEqual([['cut', 'body']]);
-    const metrics = (await c.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (
+      await c.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN}` } })
+    ).body;
     expect(metrics).toContain('meridian_requests_total{node="cut",status="502"} 1');
     expect(metrics).toContain('meridian_node_errors_total{node="cut",kind="stream"} 1');
     expect(c.coordinator.breakers.nodeState('cut', Date.now())).toBe('open');

@@ -20,6 +20,7 @@ beforeAll(async () => {
     dataDir: ':memory:',
     registry: { allowEndpoints: LOOPBACK },
     operators: [{ id: 'op-a', token: TOKEN_A }],
+    gateway: { publicMetrics: true },
   });
   const coord = await children.spawn('coordinator', ['serve', '--config', config], { main });
   url = coord.url;

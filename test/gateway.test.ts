@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Decide } from '../src/server/decide.js';
 import {
+  ADMIN,
   beat,
   descriptor,
   register,
@@ -187,7 +188,9 @@ describe('OpenAI-compatible gateway', () => {
       ['dead', 'skipped', 'node breaker open'],
       ['b', 'ok', ''],
     ]);
-    const metrics = (await c.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (
+      await c.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN}` } })
+    ).body;
     expect(metrics).toContain('meridian_breaker_state{scope="node",name="dead"} 2');
   });
 
@@ -276,7 +279,11 @@ describe('OpenAI-compatible gateway', () => {
   it('exposes Prometheus metrics: decision latency, requests per node, warm replicas', async () => {
     c = await fleet([{ id: 'a', endpoint: fast.url }]);
     await c.app.inject({ method: 'POST', url: '/v1/chat/completions', payload: chat() });
-    const res = await c.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await c.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('meridian_decision_seconds_count 1');
     expect(res.body).toContain('meridian_requests_total{node="a",status="200"} 1');
@@ -376,7 +383,9 @@ describe('OpenAI-compatible gateway', () => {
     };
     expect(receipt.decision.primary).toBe('far');
     expect(receipt.decision.fallbacks).toEqual([]);
-    const metrics = (await c.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (
+      await c.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN}` } })
+    ).body;
     expect(metrics).toContain('meridian_breaker_state{scope="domain",name="upstream=acme"} 2');
   });
 });

@@ -197,7 +197,13 @@ describe('heartbeats', () => {
     expect(await beat(c, n, { sentAt: t })).toBe(200);
     const health = async () =>
       (
-        (await c!.app.inject({ method: 'GET', url: '/v1/nodes' })).json() as {
+        (
+          await c!.app.inject({
+            method: 'GET',
+            url: '/v1/nodes',
+            headers: { authorization: `Bearer ${TOKEN_A}` },
+          })
+        ).json() as {
           nodes: { health: string; ageMs: number }[];
         }
       ).nodes[0];

@@ -90,7 +90,7 @@ describe('coordinator restart', () => {
     coord = await children.spawn('coordinator (restarted)', ['serve', '--config', config], { main });
     expect(coord.info.nodes).toBe(1);
 
-    const nodes = (await getJson(`${coord.url}/v1/nodes`)).body as {
+    const nodes = (await getJson(`${coord.url}/v1/nodes`, { authorization: `Bearer ${ADMIN}` })).body as {
       nodes: { id: string; operator: string; endpoint: string }[];
     };
     expect(nodes.nodes.map((n) => [n.id, n.operator, n.endpoint])).toEqual([['n1', 'op-a', backend.url]]);

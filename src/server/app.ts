@@ -3,9 +3,10 @@ import { InputError } from '../errors.js';
 import type { ServerConfig } from './config.js';
 import { limitConnections } from './connection-cap.js';
 import { type Coordinator, type CoordinatorDeps, createCoordinator } from './coordinator.js';
-import { httpError, RateLimitError } from './http-errors.js';
+import { ClientLimitError, httpError, RateLimitError } from './http-errors.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './json-depth.js';
 import { limitRoutes } from './limits.js';
+import { adminRoutes } from './routes-admin.js';
 import { gatewayRoutes } from './routes-gateway.js';
 import { opsRoutes } from './routes-ops.js';
 import { registryRoutes } from './routes-registry.js';
@@ -58,7 +59,7 @@ export async function buildApp(
   app.setErrorHandler((error, req, reply) => {
     const { status, body, headers } = httpError(error);
     if (headers !== undefined) reply.headers(headers);
-    if (error instanceof RateLimitError)
+    if (error instanceof RateLimitError || error instanceof ClientLimitError)
       reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
     if (status >= 500) logServerError(status, req.method, req.url, error);
     return reply.code(status).send(body);
@@ -73,6 +74,7 @@ export async function buildApp(
     if (addr !== null && typeof addr === 'object') coordinator.guard.listeningAt(addr);
   });
   registryRoutes(app, coordinator);
+  adminRoutes(app, coordinator);
   gatewayRoutes(app, coordinator);
   opsRoutes(app, coordinator);
   for (const routes of extra) routes(app, coordinator);

@@ -66,6 +66,21 @@ describe('coordinator config', () => {
     );
   });
 
+  it('reads expiresAt as epoch ms or an ISO date-time, and names a bad one, a repeated client and a short secret', () => {
+    const op = { id: 'x', token: 'abcdefghijklmnopq' };
+    const c = parseConfig({ operators: [{ ...op, expiresAt: '2027-01-01T00:00:00Z' }] }, 'c');
+    expect(c.operators[0]!.expiresAt).toBe(Date.UTC(2027, 0, 1));
+    expect(() => parseConfig({ operators: [{ ...op, expiresAt: 'next week' }] }, 'c')).toThrow(
+      'c: operators[0].expiresAt',
+    );
+    const key = { id: 'app', key: 'abcdefghijklmnopq' };
+    expect(() => parseConfig({ clients: [key, key] }, 'c')).toThrow(
+      'c: clients[1].id: client ids must not repeat',
+    );
+    expect(() => parseConfig({ secret: 'short' }, 'c')).toThrow('c: secret: expected ≥ 32 characters');
+    expect(parseConfig({}, 'c').gateway.requireClientKey).toBe(false);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const f = file('d.yaml', 'listen:\n  port: [1\n');
     expect(() => loadConfig(f)).toThrow(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: `));

@@ -13,20 +13,54 @@ import { parseCidr } from './endpoint-rules.js';
  * parse step resolves paths and rejects contradictions.
  */
 
+/** A point in time: epoch milliseconds or an ISO 8601 date-time with offset; becomes epoch ms. */
+const Instant = z
+  .union([z.number().int().min(0), z.iso.datetime({ offset: true })])
+  .transform((v) => (typeof v === 'number' ? v : Date.parse(v)));
+
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits');
+
 const Operator = z
   .strictObject({
     id: Id,
     /** The token in clear (development); prefer `tokenSha256` in shared files. */
     token: z.string().min(16, 'at least 16 characters').max(500).optional(),
     /** SHA-256 of the token, hex. */
-    tokenSha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits')
-      .optional(),
+    tokenSha256: Sha256Hex.optional(),
+    /** The token is refused from this time on. */
+    expiresAt: Instant.optional(),
   })
   .refine((o) => (o.token === undefined) !== (o.tokenSha256 === undefined), {
     message: 'give exactly one of token and tokenSha256',
   });
+
+/** Requests per second a client key may send (token bucket) and how many at once after a pause. */
+const ClientRate = z.strictObject({
+  perSecond: z.number().positive().max(1e6).default(20),
+  burst: z.number().int().min(1).max(1e6).default(40),
+});
+
+/** Requests a client key may send per window (fixed windows from the coordinator's start). */
+const ClientQuota = z.strictObject({
+  requests: z.number().int().min(1),
+  windowMs: z.number().int().min(1000).default(86_400_000),
+});
+
+const Client = z
+  .strictObject({
+    id: Id,
+    /** The API key in clear (development); prefer `keySha256` in shared files. */
+    key: z.string().min(16, 'at least 16 characters').max(500).optional(),
+    keySha256: Sha256Hex.optional(),
+    expiresAt: Instant.optional(),
+    /** This key's rate (default: `gateway.clientRate`). */
+    rate: ClientRate.optional(),
+    quota: ClientQuota.optional(),
+  })
+  .refine((o) => (o.key === undefined) !== (o.keySha256 === undefined), {
+    message: 'give exactly one of key and keySha256',
+  });
+export type ClientConfig = z.infer<typeof Client>;
 
 const Hedge = z.strictObject({
   enabled: z.boolean().default(true),
@@ -103,6 +137,15 @@ const Gateway = z.strictObject({
   timing: Timing.default(Timing.parse({})),
   /** Keep-alive connections per upstream node. */
   connectionsPerNode: z.number().int().min(1).max(4096).default(128),
+  /**
+   * Refuse gateway requests without a valid client key (401). Off by default so the local fleet and
+   * OpenAI clients with placeholder keys keep working; a key that is not valid then counts as none.
+   */
+  requireClientKey: z.boolean().default(false),
+  /** The rate of a client key that does not set its own. */
+  clientRate: ClientRate.default(ClientRate.parse({})),
+  /** `/metrics` without the admin token (for a scraper on a trusted network); off by default. */
+  publicMetrics: z.boolean().default(false),
   hedge: Hedge.default(Hedge.parse({})),
   breaker: Breaker.default(Breaker.parse({})),
   probes: Probes.default(Probes.parse({})),
@@ -189,8 +232,15 @@ export const ServerConfig = z
     /** Directory for the SQLite database; relative to the config file. `:memory:` keeps nothing. */
     dataDir: z.string().min(1).default('meridian-data'),
     operators: z.array(Operator).default([]),
+    /** Client API keys for the gateway (more can be issued with the admin API). */
+    clients: z.array(Client).default([]),
     /** Token for the admin API (issuing operator tokens); admin API disabled when absent. */
     adminToken: z.string().min(16, 'at least 16 characters').optional(),
+    /**
+     * The key of the HMAC that tokens and client keys are stored under; when absent, a random one is
+     * created in `dataDir/secret` on first start (a new one per process with `dataDir: ':memory:'`).
+     */
+    secret: z.string().min(32, 'at least 32 characters').optional(),
     /** Models besides the built-in catalog (same schema as scenario files). */
     models: z.array(Model).default([]),
     gateway: Gateway.default(Gateway.parse({})),
@@ -207,16 +257,18 @@ export const ServerConfig = z
         path: ['telemetry', 'unhealthyAfterMs'],
         message: 'must be greater than telemetry.staleAfterMs',
       });
-    const seen = new Set<string>();
-    c.operators.forEach((o, i) => {
-      if (seen.has(o.id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['operators', i, 'id'],
-          message: 'operator ids must not repeat',
-        });
-      seen.add(o.id);
-    });
+    for (const list of ['operators', 'clients'] as const) {
+      const seen = new Set<string>();
+      c[list].forEach((o, i) => {
+        if (seen.has(o.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: [list, i, 'id'],
+            message: `${list === 'operators' ? 'operator' : 'client'} ids must not repeat`,
+          });
+        seen.add(o.id);
+      });
+    }
   });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 export type ServerConfigInput = z.input<typeof ServerConfig>;

@@ -7,6 +7,7 @@ import type { Policy } from '../routing/policy.js';
 import { PolicyResolver } from '../routing/resolver.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { BreakerBoard, domainKeys } from './breakers.js';
+import { ClientLimiter } from './client-limits.js';
 import type { ServerConfig } from './config.js';
 import { type Decide, routeDecider } from './decide.js';
 import { EndpointGuard, type Resolve } from './endpoint-guard.js';
@@ -20,6 +21,7 @@ import { Prober } from './probes.js';
 import { ReceiptLog } from './receipts.js';
 import { RefusalBoard } from './refusals.js';
 import { Registry } from './registry.js';
+import { serverSecret, TokenDigests } from './secrets.js';
 import { AttemptTiming } from './timing.js';
 import { Upstreams } from './upstream.js';
 
@@ -56,6 +58,8 @@ export interface Coordinator {
   /** Time limits of attempts, from the expected timing of the model on the node. */
   timing: AttemptTiming;
   receipts: ReceiptLog;
+  /** Rate and quota state of each client key. */
+  clientLimits: ClientLimiter;
   prober: Prober;
   decide: Decide;
   metrics: CoordinatorMetrics;
@@ -111,7 +115,8 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }),
   });
   const limiter = new Limiter(config, now);
-  const registry = new Registry(deps.store, config, now, guard, (id) => limiter.nodeMessage(id));
+  const digests = new TokenDigests(serverSecret(config.secret, config.dataDir));
+  const registry = new Registry(deps.store, config, now, guard, digests, (id) => limiter.nodeMessage(id));
   const breakers = new BreakerBoard({
     failures: g.breaker.failures,
     cooldownMs: g.breaker.cooldownMs,
@@ -159,8 +164,9 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     () => registry.all().map((n) => n.record.id),
     g.probes,
     now,
-    (id, ok) => {
+    (id, ok, ms) => {
       if (!ok) metrics.errors.inc({ node: id, kind: 'probe' });
+      else network.observeMeasured(id, ms);
     },
   );
   prober.start();
@@ -185,6 +191,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
       maxIdleMs: g.bodyTimeoutMs,
     }),
     receipts,
+    clientLimits: new ClientLimiter(),
     prober,
     decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),
     metrics,

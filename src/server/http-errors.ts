@@ -79,6 +79,17 @@ export class QuotaError extends MeridianError {
   }
 }
 
+/** A client key over its rate or quota (429, with `Retry-After`). */
+export class ClientLimitError extends MeridianError {
+  constructor(
+    code: 'rate_limited' | 'quota_exceeded',
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(code, message);
+  }
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; issues?: unknown; served?: string[] };
 }
@@ -146,6 +157,7 @@ function statusOf(error: unknown): number {
   if (error instanceof ConflictError) return 409;
   if (error instanceof EndpointError) return error.code === 'endpoint_taken' ? 409 : 403;
   if (error instanceof LoopError) return 508;
+  if (error instanceof ClientLimitError) return 429;
   if (error instanceof UnavailableError)
     return error.code === 'upstream_failed' ? 502 : error.code === 'deadline_exceeded' ? 504 : 503;
   return 500;

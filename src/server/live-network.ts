@@ -1,6 +1,8 @@
 import { transferMs } from '../estimate/cold-start.js';
 import { estimateParams } from '../estimate/params.js';
 import { metroById } from '../geo/metros.js';
+import { NodeRttEvidence } from '../learn/node-rtt.js';
+import type { LatLon } from '../model/common.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import type { Request } from '../model/request.js';
@@ -51,6 +53,8 @@ export interface ModelAvailability {
 
 export class LiveNetwork {
   readonly telemetry = new TelemetryTable();
+  /** RTT evidence per node (src/learn/node-rtt.ts): the only way measurements move a node's RTT. */
+  readonly rtt = new NodeRttEvidence();
   private readonly models: readonly Model[];
   private readonly modelIds: ReadonlySet<string>;
   private readonly inflight = new Map<string, number>();
@@ -85,6 +89,7 @@ export class LiveNetwork {
     if (e.type === 'heartbeat') {
       const before = this.telemetry.get(e.nodeId)?.heartbeat;
       this.telemetry.record(e.heartbeat, e.receivedAt);
+      this.observeReported(e.nodeId, e.heartbeat);
       const node = this.registered.find((n) => n.record.id === e.nodeId);
       if (node?.descriptor.hardware.accelerator === 'api' && !sameModels(before, e.heartbeat)) {
         // A node's first report rebuilds at once (once per node); later changes are coalesced.
@@ -101,6 +106,7 @@ export class LiveNetwork {
     }
     if (e.type === 'remove') {
       this.telemetry.forget(e.nodeId);
+      this.rtt.forget(e.nodeId);
       this.inflight.delete(e.nodeId);
     }
     this.reset(all());
@@ -252,23 +258,49 @@ export class LiveNetwork {
   }
 
   private apply(nodeId: string): void {
-    const entry = this.telemetry.get(nodeId);
-    if (entry === undefined) return;
     const i = this.state.nodeIndex(nodeId);
     if (i < 0) return;
+    this.state.setRttOffset(i, this.rtt.offsetMs(nodeId));
+    const entry = this.telemetry.get(nodeId);
+    if (entry === undefined) return;
     this.state.report(i, toTelemetry(entry.heartbeat, this.modelIds, this.loadMs(i)), entry.receivedAt);
-    const metro = this.state.topology.nodes[i]!.location.metro;
-    for (const s of entry.heartbeat.rtt) {
-      const to = s.to === 'coordinator' ? this.opt.coordinatorMetro : metroById(s.to)?.id;
-      if (to !== undefined && to !== metro) this.state.setMetroRtt(metro, to, s.ms);
-      if (to !== undefined) this.learnRtt(i, to, s.ms);
+  }
+
+  /**
+   * A round trip the coordinator measured itself to the node (a probe), ms: evidence about the node's
+   * own RTT when the coordinator's metro is known (`gateway.metro`), ignored otherwise.
+   */
+  observeMeasured(nodeId: string, ms: number): void {
+    const to = this.coordinatorPlace();
+    const at = this.placeOf(nodeId);
+    if (to === undefined || at === undefined) return;
+    this.rtt.observe(nodeId, 'coordinator', at, to, ms);
+    const i = this.state.nodeIndex(nodeId);
+    if (i >= 0) this.state.setRttOffset(i, this.rtt.offsetMs(nodeId));
+    this.dirty = true;
+  }
+
+  /**
+   * The heartbeat's RTT samples as evidence about the reporting node only (never a metro-pair cell other
+   * nodes share): `coordinator`, a metro id or a node id; other targets (`backend`) are not places.
+   */
+  private observeReported(nodeId: string, hb: Heartbeat): void {
+    const at = this.placeOf(nodeId);
+    if (at === undefined) return;
+    for (const s of hb.rtt) {
+      const to = s.to === 'coordinator' ? this.coordinatorPlace() : (metroById(s.to) ?? this.placeOf(s.to));
+      if (to !== undefined) this.rtt.observe(nodeId, 'node', at, to, s.ms);
     }
   }
 
-  /** A round trip between node `i` and metro `metro` (a heartbeat's sample) for the RTT learner. */
-  private learnRtt(i: number, metro: string, ms: number): void {
-    const k = this.state.topology.metros.index.get(metro);
-    if (k !== undefined) this.state.learning.observeClientRtt(k, i, ms);
+  private coordinatorPlace(): LatLon | undefined {
+    const m = this.opt.coordinatorMetro === undefined ? undefined : metroById(this.opt.coordinatorMetro);
+    return m === undefined ? undefined : { lat: m.lat, lon: m.lon };
+  }
+
+  private placeOf(nodeId: string): LatLon | undefined {
+    const i = this.state.nodeIndex(nodeId);
+    return i < 0 ? undefined : this.state.topology.nodes[i]!.location;
   }
 
   /** Estimated time for node `i` to load a model from local disk, ms (when the backend does not say). */

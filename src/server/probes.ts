@@ -23,7 +23,8 @@ export class Prober {
     private readonly nodeIds: () => string[],
     private readonly opt: ProbeOptions,
     private readonly now: () => number = Date.now,
-    private readonly onResult?: (nodeId: string, ok: boolean) => void,
+    /** Each probe's outcome; `ms` is the round trip the coordinator measured (headers and body). */
+    private readonly onResult?: (nodeId: string, ok: boolean, ms: number) => void,
   ) {}
 
   start(): void {
@@ -50,6 +51,7 @@ export class Prober {
 
   async probe(nodeId: string): Promise<boolean> {
     let ok = false;
+    const t0 = performance.now();
     try {
       const res = await this.upstreams.request(nodeId, {
         method: 'GET',
@@ -63,7 +65,7 @@ export class Prober {
       ok = false;
     }
     if (!ok) this.breakers.failure(nodeId, this.now());
-    this.onResult?.(nodeId, ok);
+    this.onResult?.(nodeId, ok, performance.now() - t0);
     return ok;
   }
 }

@@ -28,12 +28,25 @@ export class ReceiptLog {
     private readonly opt: { flushMs: number; keep: number; maxPending: number },
   ) {}
 
+  /** Client key each receipt id is made for, until it is added (then stored in it as `owner`). */
+  private readonly owners = new Map<string, string>();
+
+  /** Marks receipt `id` (to be added) as made for client key `client`: only it and the admin read it. */
+  own(id: string, client: string): void {
+    this.owners.set(id, client);
+  }
+
   add(id: string, createdAt: number, receipt: unknown): void {
     if (this.pending.size >= this.opt.maxPending) {
       // The store is not keeping up (or failing): the oldest waiting receipt goes, memory stays bounded.
       const oldest = this.pending.keys().next().value;
       if (oldest !== undefined) this.pending.delete(oldest);
       this.dropped++;
+    }
+    const owner = this.owners.get(id);
+    if (owner !== undefined) {
+      this.owners.delete(id);
+      receipt = { ...(receipt as object), owner };
     }
     this.pending.set(id, { id, createdAt, receipt });
     if (this.timer === undefined) {

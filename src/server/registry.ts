@@ -1,8 +1,8 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { InputError, NotFoundError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
-import type { NodeRecord, RegistryStore } from '../store/registry-store.js';
+import type { NodeRecord, RegistryStore, TokenRecord } from '../store/registry-store.js';
 import { parsePublicKey, type SignDomain, verifyPayload } from '../wire/identity.js';
 import {
   DeregisterPayload,
@@ -17,6 +17,7 @@ import {
 import type { ServerConfig } from './config.js';
 import { type EndpointGuard, endpointKey } from './endpoint-guard.js';
 import { AuthError, ConflictError, EndpointError, ForbiddenError, QuotaError } from './http-errors.js';
+import { sha256Hex, type TokenDigests } from './secrets.js';
 
 /** A registered node as the coordinator holds it in memory. */
 export interface RegisteredNode {
@@ -36,10 +37,6 @@ export type RegistryEvent =
  * as long as a node sends fewer than 1,000 signed messages per second.
  */
 export const SEQ_PER_MS = 1000;
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
 
 /** The bearer token of an `Authorization: Bearer …` header, or undefined. */
 export function bearer(header: string | undefined): string | undefined {
@@ -64,17 +61,41 @@ export class Registry {
     private readonly config: ServerConfig,
     private readonly now: () => number,
     private readonly guard: EndpointGuard,
+    readonly digests: TokenDigests,
     /** Called with each verified signed message's node id; throws to refuse it (rate limits). */
     private readonly admitMessage: (nodeId: string) => void = () => {},
   ) {}
 
-  /** Seeds the config's operator tokens into the store and loads every stored node. */
+  /**
+   * Rewrites digests stored before the HMAC (plain SHA-256, no `kind`) under the server secret; seeds
+   * the config's operator tokens and client keys; deletes config-seeded ones the config no longer lists
+   * (removed or rotated); loads every stored node.
+   */
   async init(): Promise<void> {
-    for (const op of this.config.operators) {
-      const hash = op.tokenSha256 ?? hashToken(op.token ?? '');
-      const existing = await this.store.getToken(hash);
-      if (existing === undefined || existing.operator !== op.id)
-        await this.store.putToken({ hash, operator: op.id, createdAt: this.now(), note: 'config' });
+    for (const t of await this.store.listTokens()) {
+      if (t.kind !== undefined) continue;
+      await this.store.putToken({ ...t, hash: this.digests.ofSha256(t.hash), kind: 'operator' });
+      await this.store.deleteToken(t.hash);
+    }
+    const seeded = new Map<string, TokenRecord>();
+    const seed = (kind: TokenRecord['kind'], id: string, sha256: string, expiresAt: number | undefined) =>
+      seeded.set(this.digests.ofSha256(sha256), {
+        hash: this.digests.ofSha256(sha256),
+        operator: id,
+        createdAt: this.now(),
+        note: 'config',
+        kind,
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      });
+    for (const o of this.config.operators)
+      seed('operator', o.id, o.tokenSha256 ?? sha256Hex(o.token ?? ''), o.expiresAt);
+    for (const k of this.config.clients)
+      seed('client', k.id, k.keySha256 ?? sha256Hex(k.key ?? ''), k.expiresAt);
+    for (const t of await this.store.listTokens())
+      if (t.note === 'config' && !seeded.has(t.hash)) await this.store.deleteToken(t.hash);
+    for (const t of seeded.values()) {
+      const existing = await this.store.getToken(t.hash);
+      await this.store.putToken({ ...t, createdAt: existing?.createdAt ?? t.createdAt });
     }
     for (const record of await this.store.listNodes()) {
       const key = parsePublicKey(record.publicKey);
@@ -96,12 +117,26 @@ export class Registry {
     return [...this.nodes.values()];
   }
 
-  /** The operator a bearer token belongs to; AuthError when it is missing or unknown. */
+  /** The stored record of a bearer secret when it is known and not expired. */
+  async lookup(token: string): Promise<TokenRecord | { expired: TokenRecord } | undefined> {
+    const found = await this.store.getToken(this.digests.ofToken(token));
+    if (found === undefined) return undefined;
+    if (found.expiresAt !== undefined && this.now() >= found.expiresAt) return { expired: found };
+    return found;
+  }
+
+  /** The operator a bearer token belongs to; AuthError when it is missing, unknown, expired or a client key. */
   async operatorOf(token: string | undefined): Promise<string> {
     if (token === undefined)
       throw new AuthError('unauthorized', 'an operator token is required (Authorization: Bearer …)');
-    const found = await this.store.getToken(hashToken(token));
-    if (found === undefined) throw new AuthError('unauthorized', 'unknown operator token');
+    const found = await this.lookup(token);
+    if (found !== undefined && 'expired' in found)
+      throw new AuthError(
+        'unauthorized',
+        `the operator token expired at ${new Date(found.expired.expiresAt!).toISOString()}`,
+      );
+    if (found === undefined || found.kind !== 'operator')
+      throw new AuthError('unauthorized', 'unknown operator token');
     return found.operator;
   }
 

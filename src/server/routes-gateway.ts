@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, NotFoundError } from '../errors.js';
 import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
+import { accessOf, admitClient } from './access.js';
 import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
 import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
@@ -10,6 +11,7 @@ import { LoopError, UnavailableError, UnknownModelError } from './http-errors.js
 import { streamedEvents } from './learn-gateway.js';
 import { learnFromServed } from './learn-served.js';
 import { type ChatBody, type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
+import { visibleReceipt } from './receipt-access.js';
 import { receiptId } from './receipt-id.js';
 import { HOP_HEADER } from './upstream.js';
 
@@ -58,7 +60,9 @@ export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
 
   app.get('/v1/receipts/:id', async (req) => {
     const id = (req.params as { id: string }).id;
-    const receipt = /^[A-Za-z0-9-]{1,100}$/.test(id) ? await c.receipts.get(id) : undefined;
+    const stored = /^[A-Za-z0-9-]{1,100}$/.test(id) ? await c.receipts.get(id) : undefined;
+    const receipt =
+      stored === undefined ? undefined : visibleReceipt(await accessOf(c, req.headers.authorization), stored);
     if (receipt === undefined) throw new NotFoundError(`no receipt ${JSON.stringify(id)}`);
     return receipt;
   });
@@ -101,6 +105,7 @@ async function proxy(
   const wall = Date.now();
   const g = c.config.gateway;
   const hop = hopChain(req.headers[HOP_HEADER], c.instanceId);
+  const client = await admitClient(c, req.headers.authorization);
   const body = parseBody(endpoint, req.body);
   const hints = readHints(req.headers, c.defaultClient);
   const deadlineAt = hints.deadlineMs === undefined ? Number.POSITIVE_INFINITY : wall + hints.deadlineMs;
@@ -116,6 +121,7 @@ async function proxy(
   const decision = decideNow(c, request);
   c.budget.request(started);
   const id = receiptId(started);
+  if (client !== undefined) c.receipts.own(id, client);
   if (decision.primary === undefined) {
     record(c, id, started, endpoint, request, stream, decision, { attempts: [], stoppedDomains: [] }, 503);
     throw routeError(body.model, decision, c.breakers.openDomains(c.now()));

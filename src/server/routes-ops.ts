@@ -1,19 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import { Request } from '../model/request.js';
 import { parseOrThrow } from '../model/validate.js';
+import { admitClient, requireAdmin } from './access.js';
 import type { Coordinator } from './coordinator.js';
 import { receiptId } from './receipt-id.js';
 import { decideNow, ensureServed, routeError } from './routes-gateway.js';
 import { healthOf } from './telemetry.js';
 
-/** `POST /v1/route` (a decision without proxying), `GET /healthz`, `GET /metrics`. */
+/** `POST /v1/route` (a decision without proxying), `GET /healthz`, `GET /metrics` (admin token unless `gateway.publicMetrics`). */
 export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
   app.post('/v1/route', async (req) => {
+    const client = await admitClient(c, req.headers.authorization);
     const request = parseOrThrow(Request, req.body, 'body');
     ensureServed(c, request.model);
     const started = c.now();
     const decision = decideNow(c, request);
     const id = receiptId(started);
+    if (client !== undefined) c.receipts.own(id, client);
     const receipt = {
       id,
       at: new Date(started).toISOString(),
@@ -58,7 +61,8 @@ export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
     });
   });
 
-  app.get('/metrics', async (_req, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(c.metrics.registry.render()),
-  );
+  app.get('/metrics', async (req, reply) => {
+    if (!c.config.gateway.publicMetrics) requireAdmin(c, req.headers.authorization);
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(c.metrics.registry.render());
+  });
 }

@@ -1,16 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Id } from '../model/common.js';
 import { parseOrThrow } from '../model/validate.js';
-import { Envelope } from '../wire/protocol.js';
+import { Envelope, type Heartbeat } from '../wire/protocol.js';
+import { accessOf } from './access.js';
 import type { Coordinator } from './coordinator.js';
-import { AuthError } from './http-errors.js';
-import { bearer, hashToken } from './registry.js';
+import { bearer } from './registry.js';
 import { healthOf } from './telemetry.js';
 
 const NodeParams = z.strictObject({ id: Id });
-const TokenRequest = z.strictObject({ operator: Id, note: z.string().max(200).default('admin') });
 
 /** Registry API: register / update / deregister nodes, signed heartbeats, node listing, token issuing. */
 export function registryRoutes(app: FastifyInstance, c: Coordinator): void {
@@ -45,50 +43,48 @@ export function registryRoutes(app: FastifyInstance, c: Coordinator): void {
     return { ok: true, seq: hb.seq };
   });
 
-  app.get('/v1/nodes', async () => {
+  app.get('/v1/nodes', async (req) => {
     const now = c.now();
+    const access = await accessOf(c, req.headers.authorization);
+    const full = (operator: string) =>
+      access.role === 'admin' || (access.role === 'operator' && access.operator === operator);
     return {
       nodes: c.registry
         .all()
         .sort((a, b) => (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0))
         .map((n) => {
           const id = n.record.id;
-          const entry = c.network.telemetry.get(id);
+          const hb = c.network.telemetry.get(id)?.heartbeat;
           const age = c.network.telemetry.ageMs(id, now);
-          return {
+          const open = {
             id,
             operator: n.record.operator,
-            endpoint: n.record.endpoint,
             metro: n.descriptor.location.metro,
             labels: Object.fromEntries(Object.entries(n.descriptor.labels).map(([k, v]) => [k, v.value])),
             slots: n.descriptor.slots,
             health: healthOf(age, c.config.telemetry),
-            ageMs: age ?? null,
             breaker: c.breakers.nodeState(id, now),
             gatewayInFlight: c.network.inflightOf(id),
-            telemetry: entry?.heartbeat ?? null,
             learned: c.network.learnedOf(id),
           };
+          if (full(n.record.operator))
+            return { ...open, endpoint: n.record.endpoint, ageMs: age ?? null, telemetry: hb ?? null };
+          return { ...open, telemetry: hb === undefined ? null : publicTelemetry(hb) };
         }),
       predictionError: c.metrics.predictions.summary(),
     };
   });
+}
 
-  app.post('/v1/admin/tokens', async (req, reply) => {
-    const admin = c.config.adminToken;
-    const given = bearer(req.headers.authorization);
-    if (admin === undefined)
-      throw new AuthError('unauthorized', 'the admin API is disabled (no adminToken in the config)');
-    if (given === undefined || hashToken(given) !== hashToken(admin))
-      throw new AuthError('unauthorized', 'a valid admin token is required');
-    const body = parseOrThrow(TokenRequest, req.body ?? {}, 'body');
-    const token = randomBytes(24).toString('base64url');
-    await c.store.putToken({
-      hash: hashToken(token),
-      operator: body.operator,
-      createdAt: c.now(),
-      note: body.note,
-    });
-    return reply.code(201).send({ operator: body.operator, token });
-  });
+/** What anyone may see of a node's report: its load and which models it holds in which state. */
+function publicTelemetry(hb: Heartbeat) {
+  return {
+    inFlight: hb.inFlight,
+    queue: hb.queue,
+    models: hb.models.map((m) => ({
+      id: m.id,
+      state: m.state,
+      ...(m.progress === undefined ? {} : { progress: m.progress }),
+    })),
+  };
 }

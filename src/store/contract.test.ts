@@ -175,6 +175,23 @@ for (const impl of IMPLEMENTATIONS) {
       ]);
     });
 
+    it("keeps a token's kind and expiry, and deletes a token once (true, then false)", async () => {
+      const s = open();
+      const t = {
+        hash: 'cc',
+        operator: 'app-1',
+        createdAt: 4,
+        note: 'admin',
+        kind: 'client',
+        expiresAt: 9,
+      } as const;
+      await s.putToken(t);
+      expect(await s.getToken('cc')).toEqual(t);
+      expect(await s.deleteToken('cc')).toBe(true);
+      expect(await s.deleteToken('cc')).toBe(false);
+      expect(await s.getToken('cc')).toBeUndefined();
+    });
+
     it('stores receipts in batches and prunes all but the most recent', async () => {
       const s = open();
       await s.putReceipts([]);

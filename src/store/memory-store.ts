@@ -39,6 +39,10 @@ export class MemoryStore implements RegistryStore {
     return t === undefined ? undefined : { ...t };
   }
 
+  async deleteToken(hash: string): Promise<boolean> {
+    return this.tokens.delete(hash);
+  }
+
   async listTokens(): Promise<TokenRecord[]> {
     return [...this.tokens.values()].sort(byKey((t) => t.hash)).map((t) => ({ ...t }));
   }

@@ -149,6 +149,13 @@ export class NatsStore implements RegistryStore {
     return e === null || e.operation !== 'PUT' ? undefined : parse<TokenRecord>(e.value);
   }
 
+  async deleteToken(hash: string): Promise<boolean> {
+    if ((await this.getToken(hash)) === undefined) return false;
+    const { tokens } = await this.open();
+    await tokens.delete(hash);
+    return true;
+  }
+
   async listTokens(): Promise<TokenRecord[]> {
     const { tokens } = await this.open();
     const hashes: string[] = [];

@@ -24,13 +24,21 @@ export interface NodeRecord {
   lastSeq: number;
 }
 
-/** An operator token, stored only as its SHA-256 hash (hex). */
+/**
+ * A bearer secret: an operator token or a client API key, stored only as its digest (hex): an HMAC with
+ * the coordinator's secret (src/server/secrets.ts). A record without `kind` was written before digests
+ * were keyed (an unsalted SHA-256) and is rewritten at start.
+ */
 export interface TokenRecord {
   hash: string;
+  /** The operator id (operator tokens) or the client id (client keys). */
   operator: string;
   createdAt: number;
   /** Free text: where the token came from (`config`, `admin`). */
   note: string;
+  kind?: 'operator' | 'client';
+  /** Epoch ms after which the token is refused; none: it does not expire. */
+  expiresAt?: number;
 }
 
 /** One decision receipt, stored as the JSON text the API returns. */
@@ -58,6 +66,8 @@ export interface RegistryStore {
   getToken(hash: string): Promise<TokenRecord | undefined>;
   /** Every token, ordered by hash. */
   listTokens(): Promise<TokenRecord[]>;
+  /** True when the token existed. */
+  deleteToken(hash: string): Promise<boolean>;
 
   /** Stores receipts (one transaction where the backend has them); an existing id is replaced. */
   putReceipts(receipts: readonly ReceiptRecord[]): Promise<void>;

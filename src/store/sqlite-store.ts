@@ -55,6 +55,8 @@ interface TokenRow {
   operator: string;
   created_at: number;
   note: string;
+  kind: string | null;
+  expires_at: number | null;
 }
 
 interface ReceiptRow {
@@ -81,7 +83,16 @@ const toToken = (r: TokenRow): TokenRecord => ({
   operator: r.operator,
   createdAt: r.created_at,
   note: r.note,
+  ...(r.kind === 'operator' || r.kind === 'client' ? { kind: r.kind } : {}),
+  ...(r.expires_at === null ? {} : { expiresAt: r.expires_at }),
 });
+
+/** Columns added after the first schema, created on open when an older file lacks them. */
+function addTokenColumns(db: Database.Database): void {
+  const have = new Set((db.pragma('table_info(tokens)') as { name: string }[]).map((c) => c.name));
+  if (!have.has('kind')) db.exec('ALTER TABLE tokens ADD COLUMN kind TEXT');
+  if (!have.has('expires_at')) db.exec('ALTER TABLE tokens ADD COLUMN expires_at INTEGER');
+}
 
 /**
  * The embedded RegistryStore: one SQLite file in WAL mode under the data directory (`:memory:` for a
@@ -115,6 +126,7 @@ export class SqliteStore implements RegistryStore {
     this.db
       .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
       .run('opened_at', String(Date.now()));
+    addTokenColumns(this.db);
     this.writer = threaded ? startReceiptWriter(file) : undefined;
     const db = this.db;
     this.stmt = {
@@ -130,8 +142,10 @@ export class SqliteStore implements RegistryStore {
         'UPDATE nodes SET last_seq = ? WHERE id = ? AND last_seq < ?',
       ),
       putToken: db.prepare(
-        'INSERT OR REPLACE INTO tokens (hash, operator, created_at, note) VALUES (@hash, @operator, @created_at, @note)',
+        `INSERT OR REPLACE INTO tokens (hash, operator, created_at, note, kind, expires_at)
+         VALUES (@hash, @operator, @created_at, @note, @kind, @expires_at)`,
       ),
+      deleteToken: db.prepare<[string]>('DELETE FROM tokens WHERE hash = ?'),
       getToken: db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE hash = ?'),
       listTokens: db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY hash'),
       putReceipt: db.prepare('INSERT OR REPLACE INTO receipts (id, created_at, json) VALUES (?, ?, ?)'),
@@ -239,12 +253,23 @@ export class SqliteStore implements RegistryStore {
   }
 
   async putToken(t: TokenRecord): Promise<void> {
-    this.stmt.putToken.run({ hash: t.hash, operator: t.operator, created_at: t.createdAt, note: t.note });
+    this.stmt.putToken.run({
+      hash: t.hash,
+      operator: t.operator,
+      created_at: t.createdAt,
+      note: t.note,
+      kind: t.kind ?? null,
+      expires_at: t.expiresAt ?? null,
+    });
   }
 
   async getToken(hash: string): Promise<TokenRecord | undefined> {
     const row = this.stmt.getToken.get(hash);
     return row === undefined ? undefined : toToken(row);
+  }
+
+  async deleteToken(hash: string): Promise<boolean> {
+    return this.stmt.deleteToken.run(hash).changes > 0;
   }
 
   async listTokens(): Promise<TokenRecord[]> {
