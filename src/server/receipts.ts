@@ -18,6 +18,7 @@ export class ReceiptLog {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private sincePrune = 0;
+  private readonly listeners = new Set<(id: string, receipt: unknown) => void>();
   /** The last store error, if writing ever failed (shown by /healthz). */
   lastError: string | undefined;
 
@@ -26,8 +27,15 @@ export class ReceiptLog {
     private readonly opt: { flushMs: number; keep: number },
   ) {}
 
+  /** Calls `fn` with every receipt added from now on (read only); returns the call that stops it. */
+  onAdd(fn: (id: string, receipt: unknown) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
   add(id: string, createdAt: number, receipt: unknown): void {
     this.pending.set(id, { id, createdAt, receipt });
+    for (const fn of this.listeners) fn(id, receipt);
     if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.opt.flushMs);
       this.timer.unref();
