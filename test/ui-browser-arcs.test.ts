@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uiRoutes } from '../src/ui/routes.js';
@@ -13,6 +14,7 @@ import {
   type TestWorker,
 } from './server-kit.js';
 import { CHROMIUM, CHROMIUM_FLAGS, warnWithoutChromium } from './support/chromium.js';
+import { ROOT } from './support/shared-data.js';
 
 /**
  * Request arcs, receipts and warm replicas on the dashboard, in Chromium against a live gateway: a client
@@ -108,6 +110,8 @@ describe.skipIf(CHROMIUM === undefined)('request arcs and receipts on the dashbo
     expect(await bar('realized')).toBe(`${receipt.durationMs.toFixed(1)} ms`);
     expect(await page.textContent('[data-testid=receipt-fallbacks]')).toContain('iad (ok)');
     expect(await page.textContent('[data-testid=receipt-verifiers]')).toBe('verifiers: none');
+    if (process.env.MERIDIAN_UPDATE_SCREENSHOT === '1')
+      await page.screenshot({ path: join(ROOT, 'docs', 'dashboard-receipt.png') });
     await page.close();
   });
 
