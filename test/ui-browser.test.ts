@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
@@ -13,6 +13,7 @@ import {
   type TestCoordinator,
   type TestNode,
 } from './server-kit.js';
+import { CHROMIUM, CHROMIUM_FLAGS, warnWithoutChromium } from './support/chromium.js';
 import { ROOT } from './support/shared-data.js';
 
 /**
@@ -20,23 +21,8 @@ import { ROOT } from './support/shared-data.js';
  * coordinator on loopback. `.ci/run` installs the browser; without one these tests say how to get it and
  * skip. `MERIDIAN_UPDATE_SCREENSHOT=1` writes the screenshot the README shows (docs/dashboard.png).
  */
-const CHROMIUM =
-  process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-if (CHROMIUM === undefined)
-  console.warn(
-    'skipping the dashboard browser tests: no Chromium (apt-get install chromium, or set CHROMIUM_PATH)',
-  );
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+warnWithoutChromium();
+const FLAGS = CHROMIUM_FLAGS;
 
 const PLACES = [
   { metro: 'frankfurt', lat: 50.11, lon: 8.68, country: 'DE', provider: 'hetzner' },

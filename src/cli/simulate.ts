@@ -4,6 +4,7 @@ import { PolicyResolver } from '../routing/resolver.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { durationWarnings, timedEvents } from '../sim/events-window.js';
 import { progressLine } from '../sim/progress.js';
+import { placesOf } from '../sim/report/map.js';
 import { comparisonTable } from '../sim/report/table.js';
 import { resultsJson, writeReport } from '../sim/report/write.js';
 import { buildResults } from '../sim/results.js';
@@ -123,7 +124,7 @@ ratio to the lower bound, SLO attainment).
     const out = runSimulation(input, routerFactoryFor(resolver), {}, policies, progress);
     if (showProgress) process.stderr.write('\r\x1b[K');
     const results = buildResults(out);
-    const written = dir === undefined ? [] : writeReport(dir, results);
+    const written = dir === undefined ? [] : writeReport(dir, results, placesOf(out.shared.input));
     if (json) {
       io.out(resultsJson(results).trimEnd());
       return 0;

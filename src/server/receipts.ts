@@ -18,6 +18,7 @@ export class ReceiptLog {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private sincePrune = 0;
+  private readonly listeners = new Set<(id: string, receipt: unknown) => void>();
   /** The last store error while the store keeps failing (cleared by a write that succeeds; /healthz). */
   lastError: string | undefined;
   /** Receipts dropped unwritten because `maxPending` were already waiting for the store. */
@@ -36,6 +37,12 @@ export class ReceiptLog {
     this.owners.set(id, client);
   }
 
+  /** Calls `fn` with every receipt added from now on (read only); returns the call that stops it. */
+  onAdd(fn: (id: string, receipt: unknown) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
   add(id: string, createdAt: number, receipt: unknown): void {
     if (this.pending.size >= this.opt.maxPending) {
       // The store is not keeping up (or failing): the oldest waiting receipt goes, memory stays bounded.
@@ -49,6 +56,7 @@ export class ReceiptLog {
       receipt = { ...(receipt as object), owner };
     }
     this.pending.set(id, { id, createdAt, receipt });
+    for (const fn of this.listeners) fn(id, receipt);
     if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.opt.flushMs);
       this.timer.unref();

@@ -3,6 +3,9 @@ import type { FeatureCollection } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countries from 'world-atlas/countries-110m.json';
+import { type Arc, drawArcs } from './arcs.js';
+import { loadOptionalPanels } from './extras.js';
+import { showReceipt } from './receipts.js';
 
 /**
  * The dashboard page: a world map of the coordinator's nodes (coloured by a chosen dimension, sized by
@@ -77,6 +80,8 @@ const $ = <T extends Element>(sel: string) => document.querySelector(sel) as T;
 let state: State | undefined;
 const marks = new Map<string, SVGCircleElement>();
 let colourBy = 'provider';
+let highlight = '';
+let arcLayer: SVGGElement | undefined;
 
 const svg = $<SVGSVGElement>('#map');
 const projection = geoNaturalEarth1();
@@ -121,6 +126,7 @@ function drawBase(): void {
   add('path', { class: 'sphere', d: path({ type: 'Sphere' }) ?? '' });
   add('path', { class: 'graticule', d: path(geoGraticule10()) ?? '' });
   add('path', { class: 'land', d: path(land) ?? '' });
+  arcLayer = add('g', { class: 'arcs', 'data-testid': 'arcs' }) as SVGGElement;
 }
 
 function radius(n: UiNode): number {
@@ -134,6 +140,9 @@ function styleMark(c: SVGCircleElement, n: UiNode, palette: Map<string, string>)
   c.dataset.breaker = n.dyn.breaker;
   c.dataset.load = n.dyn.load.toFixed(3);
   c.classList.toggle('cold', n.roles.includes('inference') && n.dyn.warm.length === 0);
+  const lit = highlight !== '' && n.dyn.warm.includes(highlight) && n.dyn.health !== 'unhealthy';
+  c.classList.toggle('lit', lit);
+  c.classList.toggle('dim', highlight !== '' && !lit);
 }
 
 function drawNodes(): void {
@@ -221,6 +230,7 @@ function drawPanels(): void {
     ...state.models.map((m) => {
       const tr = document.createElement('tr');
       tr.dataset.model = m.model;
+      tr.addEventListener('click', () => pickModel(m.model));
       for (const c of [m.model, String(m.warm), String(m.loading)]) {
         const td = document.createElement('td');
         td.textContent = c;
@@ -230,6 +240,44 @@ function drawPanels(): void {
     }),
   );
   fillWhatIfValues();
+  fillModels();
+}
+
+function fillModels(): void {
+  if (state === undefined) return;
+  const select = $<HTMLSelectElement>('#model-pick');
+  const none = document.createElement('option');
+  none.value = '';
+  none.textContent = 'no model highlighted';
+  select.replaceChildren(
+    none,
+    ...state.models.map((m) => {
+      const o = document.createElement('option');
+      o.value = m.model;
+      o.textContent = `${m.model} (${m.warm} warm)`;
+      return o;
+    }),
+  );
+  select.value = state.models.some((m) => m.model === highlight) ? highlight : '';
+}
+
+function pickModel(model: string): void {
+  highlight = model;
+  $<HTMLSelectElement>('#model-pick').value = model;
+  restyle();
+}
+
+function restyle(): void {
+  if (state === undefined) return;
+  const palette = colours(state.nodes, colourBy);
+  for (const n of state.nodes) {
+    const c = marks.get(n.id);
+    if (c !== undefined) styleMark(c, n, palette);
+  }
+  $<HTMLElement>('#lit').textContent =
+    highlight === ''
+      ? ''
+      : `${document.querySelectorAll('circle.node.lit').length} nodes warm for ${highlight}`;
 }
 
 function fillWhatIfValues(): void {
@@ -312,13 +360,19 @@ function flush(): void {
     const n = byId.get(id);
     if (n !== undefined) n.dyn = dyn;
   }
-  const palette = colours(state.nodes, colourBy);
-  for (const n of state.nodes) {
-    const c = marks.get(n.id);
-    if (c !== undefined) styleMark(c, n, palette);
-  }
+  restyle();
   const healthy = state.nodes.filter((n) => n.dyn.health !== 'unhealthy').length;
   $<HTMLElement>('#summary').textContent = `${state.nodes.length} nodes, ${healthy} healthy`;
+}
+
+function where(id: string): [number, number] | undefined {
+  const n = state?.nodes.find((x) => x.id === id);
+  return n === undefined ? undefined : [n.lon, n.lat];
+}
+
+function openReceipt(id: string): void {
+  $<HTMLInputElement>('#receipt-id').value = id;
+  void showReceipt($<HTMLElement>('#receipt'), id);
 }
 
 function connect(): void {
@@ -328,6 +382,10 @@ function connect(): void {
   events.addEventListener('error', () => live.classList.add('down'));
   events.addEventListener('structure', () => {
     void loadState();
+  });
+  events.addEventListener('arcs', (e) => {
+    const { arcs } = JSON.parse((e as MessageEvent<string>).data) as { arcs: Arc[] };
+    if (arcLayer !== undefined) drawArcs(arcLayer, path, projection, where, arcs, openReceipt);
   });
   events.addEventListener('nodes', (e) => {
     applyNodes((JSON.parse((e as MessageEvent<string>).data) as { nodes: [string, Dyn][] }).nodes);
@@ -343,6 +401,13 @@ $<HTMLFormElement>('#whatif-form').addEventListener('submit', (e) => {
   e.preventDefault();
   void runWhatIf();
 });
+$<HTMLSelectElement>('#model-pick').addEventListener('change', (e) => {
+  pickModel((e.target as HTMLSelectElement).value);
+});
+$<HTMLFormElement>('#receipt-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  openReceipt($<HTMLInputElement>('#receipt-id').value.trim());
+});
 window.addEventListener('resize', () => {
   drawBase();
   for (const c of marks.values()) c.remove();
@@ -351,3 +416,4 @@ window.addEventListener('resize', () => {
 
 drawBase();
 void loadState().then(connect);
+void loadOptionalPanels($<HTMLElement>('#optional'));

@@ -139,7 +139,7 @@ td:first-child,th:first-child{text-align:left}th{background:#f5f5f5}.note{font-s
 figure{margin:12px 0}`;
 
 /** `report.html`: one self-contained page (inline CSS and SVG, no scripts, nothing fetched) with the charts. */
-export function reportHtml(r: SimResults): string {
+export function reportHtml(r: SimResults, maps = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>meridian simulation: ${esc(r.scenario)}</title><style>${STYLE}</style></head>
 <body>
@@ -148,6 +148,7 @@ export function reportHtml(r: SimResults): string {
 ${warnings(r)}
 <h2>Comparison</h2>
 ${htmlTable(comparisonRows(r))}
+${maps}
 <h2>Latency CDF per policy</h2>
 <figure>${cdfChart(r)}</figure>
 <h2>p95 latency per region</h2>
