@@ -9,6 +9,7 @@ import type { RegistryStore } from '../store/registry-store.js';
 import { BreakerBoard, domainKeys } from './breakers.js';
 import type { ServerConfig } from './config.js';
 import { type Decide, routeDecider } from './decide.js';
+import { DemandLog } from './demand-log.js';
 import { EndpointGuard, type Resolve } from './endpoint-guard.js';
 import { type ControlCheck, httpControlCheck } from './endpoint-proof.js';
 import { HedgeBudget } from './hedge-budget.js';
@@ -46,6 +47,8 @@ export interface Coordinator {
   upstreams: Upstreams;
   budget: HedgeBudget;
   receipts: ReceiptLog;
+  /** Demand served per (client metro, model) and minute, kept in the store (`GET /v1/demand`). */
+  demand: DemandLog;
   prober: Prober;
   decide: Decide;
   metrics: CoordinatorMetrics;
@@ -143,6 +146,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   );
   prober.start();
   const receipts = new ReceiptLog(deps.store, config.receipts);
+  const demand = new DemandLog(deps.store, config.receipts.flushMs);
   return {
     config,
     instanceId,
@@ -156,12 +160,14 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     upstreams,
     budget: new HedgeBudget(g.hedge.maxRate, g.hedge.windowMs),
     receipts,
+    demand,
     prober,
     decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),
     metrics,
     async close() {
       prober.stop();
       await receipts.flush();
+      await demand.flush();
       await upstreams.close();
     },
   };
