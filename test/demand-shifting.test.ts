@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backtest, holtWintersForecaster, seasonalNaiveForecaster } from '../src/demand/backtest.js';
 import { demandReport } from '../src/demand/report.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { resultsJson } from '../src/sim/report/write.js';
@@ -53,6 +54,26 @@ describe('shifting-demand: demand observed in the simulation and its growth repo
     const elsewhere = r.series.filter((s) => s.place !== 'south-america');
     expect(elsewhere.every((s) => (s.growth?.perWeek ?? 0) < sa.growth!.perWeek)).toBe(true);
   });
+
+  it.each([4, 24])(
+    'Holt-Winters beats the seasonal-naive forecast %s quarter-hours ahead on the held-out third day (WAPE over 16 series)',
+    (h) => {
+      let hwErr = 0;
+      let naiveErr = 0;
+      let actual = 0;
+      for (const s of results.policies.meridian!.demand.series) {
+        const hw = backtest(s.requests, holtWintersForecaster(96), 96, h, 4);
+        const naive = backtest(s.requests, seasonalNaiveForecaster(96), 96, h, 4);
+        hwErr += hw.mae * hw.origins;
+        naiveErr += naive.mae * naive.origins;
+        actual += hw.wape > 0 ? (hw.mae * hw.origins) / hw.wape : 0;
+      }
+      console.log(
+        `shifting-demand day 3, ${h} × 15 min ahead: WAPE Holt-Winters ${(hwErr / actual).toFixed(3)}, seasonal naive ${(naiveErr / actual).toFixed(3)}`,
+      );
+      expect(hwErr).toBeLessThan(naiveErr);
+    },
+  );
 
   it('meridian demand --results prints the table and the growth report with south-america first; --json has 16 series', async () => {
     const text = await meridian('demand', '--results', join(dir, 'results.json'));
