@@ -153,7 +153,7 @@ function render(r: DemandReport, top: number): string {
   out.push('');
   out.push('growth, most surely growing first:');
   if (r.ranked.length === 0) out.push('  (too few buckets to tell: at least 3 are needed)');
-  r.ranked.slice(0, top).forEach((g, i) => out.push(`  ${i + 1}. ${growthLine(g)}`));
+  for (const [i, g] of r.ranked.slice(0, top).entries()) out.push(`  ${i + 1}. ${growthLine(g)}`);
   return out.join('\n');
 }
 
