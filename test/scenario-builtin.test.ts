@@ -21,9 +21,11 @@ function counts(values: readonly string[]): [string, number][] {
 describe('built-in scenarios', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml'));
 
-  it('include the five documented scenarios', () => {
+  it('include the six documented scenarios', () => {
     expect(files.sort()).toEqual(
-      ['cold-start-trap', 'flash-crowd', 'global', 'provider-outage', 'small'].map((n) => `${n}.yaml`),
+      ['cold-start-trap', 'flash-crowd', 'global', 'provider-outage', 'shifting-demand', 'small'].map(
+        (n) => `${n}.yaml`,
+      ),
     );
   });
 

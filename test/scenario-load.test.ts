@@ -84,6 +84,21 @@ describe('loadScenarioText', () => {
     expect(issues[2]!.message).toMatch(/unknown provider: cannot derive the asn label/);
   });
 
+  it('resolves demand growth by region (perDay 0.1) and refuses an unknown growth metro and perDay -1 at their paths', () => {
+    const ok = loadScenarioText(
+      `${BASE}  growth:\n    - { region: europe, perDay: 0.1 }\n`,
+      'inline.yaml',
+      FIXTURES,
+    );
+    expect(ok.demand.kind === 'synthetic' && ok.demand.growth).toEqual([{ perDay: 0.1, region: 'europe' }]);
+    const bad = issuesOf(
+      `${BASE}  growth:\n    - { metros: [frankfort], perDay: 0.1 }\n    - { region: europe, perDay: -1 }\n`,
+    );
+    expect(bad.map((i) => i.path)).toEqual(['demand.growth[1].perDay']);
+    const metro = issuesOf(`${BASE}  growth:\n    - { metros: [frankfort], perDay: 0.1 }\n`);
+    expect(metro.map((i) => [i.path, i.value])).toEqual([['demand.growth[0].metros[0]', 'frankfort']]);
+  });
+
   it('refuses a warm model the node cannot hold (70B on one L4)', () => {
     const text = BASE.replace(
       'hardware: { accelerator: l4 }',

@@ -47,6 +47,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./score-node.js')).scoreNodeCommand,
   },
   {
+    name: 'demand',
+    summary: 'demand per place and model (coordinator, trace or simulation): forecast and growth report',
+    load: async () => (await import('./demand.js')).demandCommand,
+  },
+  {
     name: 'serve',
     summary: 'run the coordinator: registry, telemetry, route API and OpenAI-compatible gateway',
     load: async () => (await import('./serve.js')).serve,

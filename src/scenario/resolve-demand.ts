@@ -6,8 +6,15 @@ import { VERIFICATION_REQUIREMENTS, type VerificationRequirement } from '../mode
 import type { PathSegment } from '../model/validate.js';
 import type { IssueList } from './issues.js';
 import { resolveMetroWeights } from './resolve-metros.js';
+import type { GrowthInput } from './schema/demand.js';
 import type { DemandInput, Distribution, Weights } from './schema.js';
-import type { ResolvedBurst, ResolvedDemand, ResolvedDistribution, WeightedId } from './types.js';
+import type {
+  ResolvedBurst,
+  ResolvedDemand,
+  ResolvedDistribution,
+  ResolvedGrowth,
+  WeightedId,
+} from './types.js';
 import { normalise, zipfWeights } from './weights.js';
 
 /** Defaults of the synthetic workload (assumptions, chosen to resemble chat traffic). */
@@ -109,6 +116,7 @@ export function resolveDemand(
       input: d.tokens ? resolveDistribution(d.tokens.input) : { ...DEMAND_DEFAULTS.input },
       output: d.tokens ? resolveDistribution(d.tokens.output) : { ...DEMAND_DEFAULTS.output },
     },
+    growth: (d.growth ?? []).map((g, i) => resolveGrowth(g, i, issues)),
     ...common,
   };
 }
@@ -222,4 +230,15 @@ function firstLine(file: string): string | undefined {
   } finally {
     closeSync(fd);
   }
+}
+
+function resolveGrowth(g: GrowthInput, i: number, issues: IssueList): ResolvedGrowth {
+  g.metros?.forEach((id, j) => {
+    if (metroById(id) === undefined)
+      issues.addValue(['demand', 'growth', i, 'metros', j], 'unknown metro', id);
+  });
+  const out: ResolvedGrowth = { perDay: g.perDay };
+  if (g.metros !== undefined) out.metros = [...g.metros];
+  if (g.region !== undefined) out.region = g.region;
+  return out;
 }

@@ -27,6 +27,13 @@ export interface ResolvedBurst {
   region?: Region;
 }
 
+/** Steady growth: the rate of the matching clients × (1 + perDay) per day. */
+export interface ResolvedGrowth {
+  perDay: number;
+  metros?: string[];
+  region?: Region;
+}
+
 interface DemandCommon {
   /** Shares of requests by required verification; sum to 1. */
   verification: Record<VerificationRequirement, number>;
@@ -45,6 +52,7 @@ export interface SyntheticDemand extends DemandCommon {
   models: WeightedId[];
   arrivals: { process: 'poisson' | 'gamma'; cv: number };
   tokens: { input: ResolvedDistribution; output: ResolvedDistribution };
+  growth: ResolvedGrowth[];
 }
 
 export interface TraceDemand extends DemandCommon {

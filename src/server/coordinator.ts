@@ -10,6 +10,7 @@ import { BreakerBoard, domainKeys } from './breakers.js';
 import { ClientLimiter } from './client-limits.js';
 import type { ServerConfig } from './config.js';
 import { type Decide, routeDecider } from './decide.js';
+import { DemandLog } from './demand-log.js';
 import { EndpointGuard, type Resolve } from './endpoint-guard.js';
 import { type ControlCheck, httpControlCheck } from './endpoint-proof.js';
 import { HedgeBudget } from './hedge-budget.js';
@@ -60,6 +61,8 @@ export interface Coordinator {
   receipts: ReceiptLog;
   /** Rate and quota state of each client key. */
   clientLimits: ClientLimiter;
+  /** Demand served per (client metro, model) and minute, kept in the store (`GET /v1/demand`). */
+  demand: DemandLog;
   prober: Prober;
   decide: Decide;
   metrics: CoordinatorMetrics;
@@ -171,6 +174,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   );
   prober.start();
   const receipts = new ReceiptLog(deps.store, config.receipts);
+  const demand = new DemandLog(deps.store, config.receipts.flushMs);
   return {
     config,
     instanceId,
@@ -192,12 +196,14 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     }),
     receipts,
     clientLimits: new ClientLimiter(),
+    demand,
     prober,
     decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),
     metrics,
     async close() {
       prober.stop();
       await receipts.flush();
+      await demand.flush();
       await upstreams.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DemandJson } from '../demand/series.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
@@ -58,6 +59,8 @@ export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
     })),
   }));
 
+  app.get('/v1/demand', async (req) => demandQuery(c, req.query as Record<string, string | undefined>));
+
   app.get('/v1/receipts/:id', async (req) => {
     const id = (req.params as { id: string }).id;
     const stored = /^[A-Za-z0-9-]{1,100}$/.test(id) ? await c.receipts.get(id) : undefined;
@@ -66,6 +69,26 @@ export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
     if (receipt === undefined) throw new NotFoundError(`no receipt ${JSON.stringify(id)}`);
     return receipt;
   });
+}
+
+/** Default window of `GET /v1/demand`: the last seven days. */
+const DEMAND_WINDOW_MS = 7 * 86_400_000;
+
+/**
+ * `GET /v1/demand?bucket=S&group=region|metro&since=MS`: demand series per (place, model) in buckets of
+ * S seconds (a whole number of minutes, default 300), since MS ms after the epoch (default: a week ago).
+ */
+async function demandQuery(c: Coordinator, q: Record<string, string | undefined>): Promise<DemandJson> {
+  const bad = (field: string, message: string) =>
+    new InputError('query', [{ path: field, message, value: q[field] }]);
+  const bucketS = q.bucket === undefined ? 300 : Number(q.bucket);
+  if (!Number.isInteger(bucketS) || bucketS < 60 || bucketS % 60 !== 0)
+    throw bad('bucket', 'expected a whole number of minutes in seconds (60, 300, 3600, …)');
+  const group = q.group ?? 'region';
+  if (group !== 'region' && group !== 'metro') throw bad('group', 'expected region or metro');
+  const since = q.since === undefined ? c.now() - DEMAND_WINDOW_MS : Number(q.since);
+  if (!Number.isFinite(since) || since < 0) throw bad('since', 'expected ms since the epoch');
+  return c.demand.series(bucketS * 1000, since, group);
 }
 
 /**
@@ -336,6 +359,13 @@ function record(
   result: Pick<ForwardResult, 'attempts' | 'stoppedDomains'> & { delivered?: Delivered },
   status: number,
 ): void {
+  c.demand.add(
+    request.client,
+    request.model,
+    started,
+    request.inputTokens + request.outputTokens,
+    result.delivered !== undefined,
+  );
   c.receipts.add(id, started, {
     id,
     at: new Date(started).toISOString(),

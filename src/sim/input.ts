@@ -69,6 +69,8 @@ export interface GeneratedDemand {
   arrivals: { process: 'poisson' | 'gamma'; cv: number };
   tokens: { input: TokenDist; output: TokenDist };
   bursts: Burst[];
+  /** Steady growth: the rate of these metros (undefined: all) × (1 + perDay) per simulated day. */
+  growth?: Array<{ perDay: number; metros?: number[] }>;
 }
 
 /** Replay of a trace: arrival offsets and token counts; metros by weight, models by popularity. */

@@ -1,4 +1,13 @@
+import { DemandRecorder } from '../demand/series.js';
 import { Sketch } from './sketch.js';
+
+/**
+ * Bucket of the demand series a run records: about 288 buckets over the run (a 3-day run: 15 minutes, so a
+ * day is 96 buckets), in whole minutes, at least one minute.
+ */
+export function demandBucketS(durationS: number): number {
+  return Math.max(60, Math.ceil(durationS / 288 / 60) * 60);
+}
 
 /** Per-bucket series for the report's charts. */
 export interface Timeline {
@@ -63,6 +72,12 @@ export class PolicyMetrics {
   readonly providerServed: Float64Array;
   readonly operatorServed: Float64Array;
   readonly timeline: Timeline;
+  /**
+   * Demand per (region, model), as the coordinator records it: each arrival counts a request and its
+   * tokens in its arrival's bucket; a request shed, refused (no node) or lost counts as unmet in the same
+   * bucket. Requests still unfinished when the run stops are not counted as unmet.
+   */
+  readonly demand: DemandRecorder;
 
   constructor(
     regions: number,
@@ -85,6 +100,7 @@ export class PolicyMetrics {
       coldStarts: new Float64Array(buckets),
       load: new Float64Array(buckets),
     };
+    this.demand = new DemandRecorder(demandBucketS(durationS) * 1000);
   }
 
   /** A request served at `tMs` with these latencies (ms), against its SLO target (ms). */

@@ -1,3 +1,4 @@
+import type { DemandJson } from '../demand/series.js';
 import { hhi } from '../stats/hhi.js';
 import { nakamoto } from '../stats/nakamoto.js';
 import { durationWarnings, type TimedEvent, timedEvents } from './events-window.js';
@@ -68,6 +69,12 @@ export interface PolicyResult {
   };
   /** End-to-end latency at quantiles 0, 0.01, …, 1 (ms), for CDF charts. */
   e2e_cdf_ms: Array<number | null>;
+  /**
+   * Demand series per (region, model), as the coordinator's `GET /v1/demand` gives them. Requests and
+   * tokens are the arrivals, the same for every policy of a run; unmet (shed, refused, lost) is the
+   * policy's own.
+   */
+  demand: DemandJson;
 }
 
 export interface SimResults {
@@ -220,6 +227,7 @@ function policyResult(out: RunOutput, m: PolicyMetrics): PolicyResult {
       load: list(tl.load, true),
     },
     e2e_cdf_ms: cdf(m.e2e),
+    demand: m.demand.toJSON(),
   };
 }
 

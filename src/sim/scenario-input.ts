@@ -83,6 +83,16 @@ export function simInputFromScenario(scenario: Scenario, overrides: ScenarioOver
             arrivals: { process: d.arrivals.process, cv: d.arrivals.cv },
             tokens: { input: dist(d.tokens.input), output: dist(d.tokens.output) },
             bursts,
+            growth: d.growth.map((g) => {
+              const out: { perDay: number; metros?: number[] } = { perDay: g.perDay };
+              if (g.metros !== undefined)
+                out.metros = g.metros
+                  .map((id) => metroIndex.get(id))
+                  .filter((i): i is number => i !== undefined);
+              else if (g.region !== undefined)
+                out.metros = metros.flatMap((m, i) => (m.region === g.region ? [i] : []));
+              return out;
+            }),
           },
     mix: {
       verification: { ...d.verification },

@@ -174,6 +174,11 @@ class Simulation {
     m.arrived++;
     m.timeline.arrivals[m.bucket(t)]!++;
     m.byRegion[this.shared.metroRegion[a.metro]!]!.arrived++;
+    m.demand.record(this.placeOf(a.metro), this.shared.input.models[a.model]!.id, t, {
+      requests: 1,
+      tokens: a.input + a.output,
+      unmet: 0,
+    });
     const byModel = m.byModel[a.model];
     if (byModel) byModel.arrived++;
     if (b.e2e < Number.POSITIVE_INFINITY) {
@@ -206,6 +211,7 @@ class Simulation {
       else {
         if (d.status === DECIDE_SHED) this.metrics.shed++;
         else this.metrics.failed++;
+        this.unmet(r);
         reqs.release(r);
       }
       return;
@@ -363,7 +369,28 @@ class Simulation {
     m.lost++;
     m.timeline.lost[m.bucket(t)]!++;
     if (this.reqs.independentFallback[r] === 1) m.lostWithIndependentFallback++;
+    this.unmet(r);
     this.reqs.release(r);
+  }
+
+  /** The demand series' place of a client metro: its region. */
+  private placeOf(metro: number): string {
+    return this.shared.regions[this.shared.metroRegion[metro]!]!;
+  }
+
+  /** Counts request `r` as unmet demand in its arrival's bucket. */
+  private unmet(r: number): void {
+    const reqs = this.reqs;
+    this.metrics.demand.record(
+      this.placeOf(reqs.metro[r]!),
+      this.shared.input.models[reqs.model[r]!]!.id,
+      reqs.arrival[r]!,
+      {
+        requests: 0,
+        tokens: 0,
+        unmet: 1,
+      },
+    );
   }
 
   private down(n: number, t: number): void {

@@ -210,6 +210,29 @@ for (const impl of IMPLEMENTATIONS) {
       expect(await s.getReceipt('r1')).toBeUndefined();
     });
 
+    it('adds demand into buckets (2 + 3 requests → 5) and lists one bucket length from a start, in time, place, model order', async () => {
+      const s = open();
+      const b = (place: string, startMs: number, requests: number, bucketMs = 60_000) => ({
+        place,
+        model: 'llama-3.1-8b',
+        bucketMs,
+        startMs,
+        requests,
+        tokens: requests * 100,
+        unmet: requests > 2 ? 1 : 0,
+      });
+      expect(await s.listDemand(60_000, 0)).toEqual([]);
+      await s.addDemand([b('sao-paulo', 120_000, 2), b('frankfurt', 120_000, 1), b('tokyo', 60_000, 4)]);
+      await s.addDemand([b('sao-paulo', 120_000, 3), b('tokyo', 0, 7, 3_600_000)]);
+      expect(await s.listDemand(60_000, 60_000)).toEqual([
+        b('tokyo', 60_000, 4),
+        b('frankfurt', 120_000, 1),
+        { ...b('sao-paulo', 120_000, 5), unmet: 1 },
+      ]);
+      expect((await s.listDemand(60_000, 120_000)).map((x) => x.place)).toEqual(['frankfurt', 'sao-paulo']);
+      expect(await s.listDemand(3_600_000, 0)).toEqual([b('tokyo', 0, 7, 3_600_000)]);
+    });
+
     it('keeps nodes, sequences, tokens and receipts across a restart when durable', async () => {
       const s = open();
       const reopen = opened?.reopen;

@@ -1,10 +1,19 @@
-import type { NodeRecord, ReceiptRecord, RegistryStore, TokenRecord } from './registry-store.js';
+import {
+  type DemandBucketRecord,
+  demandKey,
+  type NodeRecord,
+  orderDemand,
+  type ReceiptRecord,
+  type RegistryStore,
+  type TokenRecord,
+} from './registry-store.js';
 
 /** A RegistryStore in process memory: for tests and throwaway runs. Returns copies, never live objects. */
 export class MemoryStore implements RegistryStore {
   private readonly nodes = new Map<string, NodeRecord>();
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly receipts = new Map<string, ReceiptRecord>();
+  private readonly demand = new Map<string, DemandBucketRecord>();
 
   async putNode(node: NodeRecord): Promise<void> {
     this.nodes.set(node.id, structuredClone(node));
@@ -63,6 +72,24 @@ export class MemoryStore implements RegistryStore {
     const gone = all.slice(Math.max(0, keep));
     for (const r of gone) this.receipts.delete(r.id);
     return gone.length;
+  }
+
+  async addDemand(buckets: readonly DemandBucketRecord[]): Promise<void> {
+    for (const b of buckets) {
+      const k = demandKey(b);
+      const prev = this.demand.get(k);
+      if (prev === undefined) this.demand.set(k, { ...b });
+      else {
+        prev.requests += b.requests;
+        prev.tokens += b.tokens;
+        prev.unmet += b.unmet;
+      }
+    }
+  }
+
+  async listDemand(bucketMs: number, sinceMs: number): Promise<DemandBucketRecord[]> {
+    const out = [...this.demand.values()].filter((b) => b.bucketMs === bucketMs && b.startMs >= sinceMs);
+    return out.sort(orderDemand).map((b) => ({ ...b }));
   }
 
   async close(): Promise<void> {}

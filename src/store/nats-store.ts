@@ -7,7 +7,14 @@ import {
 } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
-import type { NodeRecord, ReceiptRecord, RegistryStore, TokenRecord } from './registry-store.js';
+import {
+  type DemandBucketRecord,
+  type NodeRecord,
+  orderDemand,
+  type ReceiptRecord,
+  type RegistryStore,
+  type TokenRecord,
+} from './registry-store.js';
 
 /**
  * RegistryStore on NATS JetStream, shared by every coordinator that names the same servers and prefix:
@@ -20,6 +27,9 @@ import type { NodeRecord, ReceiptRecord, RegistryStore, TokenRecord } from './re
  *     kept (a receipt stored again replaces the old one); any coordinator reads one by id with a
  *     last-by-subject get. `pruneReceipts` reads the (seq, createdAt, id) of every receipt from headers
  *     and deletes the oldest.
+ *   - KV bucket `<prefix>_demand`: key = `<bucketMs>.<startMs>.<base64url(place)>.<base64url(model)>`,
+ *     value = the DemandBucketRecord as JSON; `addDemand` adds by compare-and-set on the entry's revision
+ *     (retried on a concurrent write), so coordinators adding to one bucket lose no counts.
  * Buckets and stream use file storage, so a restart of the NATS server keeps them. Connection is made
  * on first use; `close()` drains it.
  */
@@ -34,6 +44,7 @@ interface Handles {
   nc: NatsConnection;
   nodes: KV;
   tokens: KV;
+  demand: KV;
   jsm: JetStreamManager;
 }
 
@@ -67,9 +78,10 @@ export class NatsStore implements RegistryStore {
       const nc = await connect({ servers: this.servers, name: `meridian-store-${this.prefix}` });
       const kvm = new Kvm(nc);
       const opts = { history: 1, storage: StorageType.File };
-      const [nodes, tokens] = await Promise.all([
+      const [nodes, tokens, demand] = await Promise.all([
         kvm.create(`${this.prefix}_nodes`, opts),
         kvm.create(`${this.prefix}_tokens`, opts),
+        kvm.create(`${this.prefix}_demand`, opts),
       ]);
       const jsm = await jetstreamManager(nc);
       try {
@@ -83,7 +95,7 @@ export class NatsStore implements RegistryStore {
           allow_direct: true,
         });
       }
-      return { nc, nodes, tokens, jsm };
+      return { nc, nodes, tokens, demand, jsm };
     })();
     return this.handles;
   }
@@ -214,10 +226,48 @@ export class NatsStore implements RegistryStore {
     return drop.length;
   }
 
+  async addDemand(buckets: readonly DemandBucketRecord[]): Promise<void> {
+    const { demand } = await this.open();
+    for (const b of buckets) {
+      const k = `${b.bucketMs}.${b.startMs}.${key(b.place)}.${key(b.model)}`;
+      for (let attempt = 0; ; attempt++) {
+        const e = await demand.get(k);
+        try {
+          if (e === null || e.operation !== 'PUT') await demand.create(k, json(b));
+          else {
+            const prev = parse<DemandBucketRecord>(e.value);
+            const next = {
+              ...prev,
+              requests: prev.requests + b.requests,
+              tokens: prev.tokens + b.tokens,
+              unmet: prev.unmet + b.unmet,
+            };
+            await demand.update(k, json(next), e.revision);
+          }
+          break;
+        } catch (err) {
+          if (attempt >= 50 || !/wrong last sequence|key exists/i.test((err as Error).message)) throw err;
+        }
+      }
+    }
+  }
+
+  async listDemand(bucketMs: number, sinceMs: number): Promise<DemandBucketRecord[]> {
+    const { demand } = await this.open();
+    const out: DemandBucketRecord[] = [];
+    for await (const k of await demand.keys(`${bucketMs}.>`)) {
+      const start = Number(k.split('.')[1]);
+      if (!(start >= sinceMs)) continue;
+      const e = await demand.get(k);
+      if (e !== null && e.operation === 'PUT') out.push(parse<DemandBucketRecord>(e.value));
+    }
+    return out.sort(orderDemand);
+  }
+
   /** Deletes the buckets and the stream (tests; an operator's teardown). */
   async destroy(): Promise<void> {
-    const { nodes, tokens, jsm } = await this.open();
-    await Promise.all([nodes.destroy(), tokens.destroy(), jsm.streams.delete(this.stream)]);
+    const { nodes, tokens, demand, jsm } = await this.open();
+    await Promise.all([nodes.destroy(), tokens.destroy(), demand.destroy(), jsm.streams.delete(this.stream)]);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * The coordinator's durable state behind one small interface: registered nodes (with the last heartbeat
- * sequence accepted from each), operator tokens (hashed) and decision receipts. The embedded default is
+ * sequence accepted from each), operator tokens (hashed), decision receipts and demand buckets. The embedded default is
  * SQLite (`sqlite-store.ts`); several coordinators share one on NATS JetStream (`nats-store.ts`). Every implementation must pass the
  * contract suite in `contract.test.ts`.
  *
@@ -48,6 +48,22 @@ export interface ReceiptRecord {
   json: string;
 }
 
+/**
+ * Demand served in one bucket of time for one (place, model): what the coordinator's demand series are
+ * made of. A bucket is identified by (place, model, bucketMs, startMs).
+ */
+export interface DemandBucketRecord {
+  place: string;
+  model: string;
+  bucketMs: number;
+  /** Start of the bucket, ms since the epoch (a multiple of bucketMs). */
+  startMs: number;
+  requests: number;
+  tokens: number;
+  /** Requests refused, shed or failed. */
+  unmet: number;
+}
+
 export interface RegistryStore {
   /** Inserts or replaces a node (its `lastSeq` included). */
   putNode(node: NodeRecord): Promise<void>;
@@ -77,6 +93,25 @@ export interface RegistryStore {
 
   /** The last background write that failed, while no later one succeeded (stores that write behind). */
   writeError?(): string | undefined;
+  /**
+   * Adds each record's counts to the stored bucket with the same (place, model, bucketMs, startMs),
+   * creating it when new, so coordinators sharing a store each add what they served.
+   */
+  addDemand(buckets: readonly DemandBucketRecord[]): Promise<void>;
+  /** Buckets of `bucketMs` starting at or after `sinceMs`, ordered by startMs, then place, then model. */
+  listDemand(bucketMs: number, sinceMs: number): Promise<DemandBucketRecord[]>;
 
   close(): Promise<void>;
+}
+
+/** The identity of a demand bucket as one string (for maps and keys). */
+export function demandKey(b: Pick<DemandBucketRecord, 'place' | 'model' | 'bucketMs' | 'startMs'>): string {
+  return JSON.stringify([b.bucketMs, b.startMs, b.place, b.model]);
+}
+
+/** Order of `listDemand`: startMs, then place, then model. */
+export function orderDemand(a: DemandBucketRecord, b: DemandBucketRecord): number {
+  if (a.startMs !== b.startMs) return a.startMs - b.startMs;
+  if (a.place !== b.place) return a.place < b.place ? -1 : 1;
+  return a.model < b.model ? -1 : a.model > b.model ? 1 : 0;
 }

@@ -2,7 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type ReceiptWriter, startReceiptWriter } from './receipt-writer.js';
-import type { NodeRecord, ReceiptRecord, RegistryStore, TokenRecord } from './registry-store.js';
+import type {
+  DemandBucketRecord,
+  NodeRecord,
+  ReceiptRecord,
+  RegistryStore,
+  TokenRecord,
+} from './registry-store.js';
 
 /** File name of the database inside the data directory. */
 export const SQLITE_FILE = 'meridian.db';
@@ -34,6 +40,16 @@ CREATE TABLE IF NOT EXISTS meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS demand (
+  bucket_ms INTEGER NOT NULL,
+  start_ms INTEGER NOT NULL,
+  place TEXT NOT NULL,
+  model TEXT NOT NULL,
+  requests REAL NOT NULL,
+  tokens REAL NOT NULL,
+  unmet REAL NOT NULL,
+  PRIMARY KEY (bucket_ms, start_ms, place, model)
+);
 `;
 
 /** Sequence numbers are written to the file at most this often (the thread batches them). */
@@ -57,6 +73,16 @@ interface TokenRow {
   note: string;
   kind: string | null;
   expires_at: number | null;
+}
+
+interface DemandRow {
+  bucket_ms: number;
+  start_ms: number;
+  place: string;
+  model: string;
+  requests: number;
+  tokens: number;
+  unmet: number;
 }
 
 interface ReceiptRow {
@@ -155,6 +181,15 @@ export class SqliteStore implements RegistryStore {
       pruneOldest: db.prepare<[number]>(
         `DELETE FROM receipts WHERE id IN (
            SELECT id FROM receipts ORDER BY created_at ASC, id ASC LIMIT ?)`,
+      ),
+      addDemand: db.prepare(
+        `INSERT INTO demand (bucket_ms, start_ms, place, model, requests, tokens, unmet)
+         VALUES (@bucketMs, @startMs, @place, @model, @requests, @tokens, @unmet)
+         ON CONFLICT (bucket_ms, start_ms, place, model) DO UPDATE SET
+           requests = requests + excluded.requests, tokens = tokens + excluded.tokens, unmet = unmet + excluded.unmet`,
+      ),
+      listDemand: db.prepare<[number, number], DemandRow>(
+        'SELECT * FROM demand WHERE bucket_ms = ? AND start_ms >= ? ORDER BY start_ms, place, model',
       ),
     };
   }
@@ -303,6 +338,26 @@ export class SqliteStore implements RegistryStore {
     if (this.writer !== undefined) return this.writer.prune(keep);
     const excess = this.stmt.countReceipts.get()!.n - Math.max(0, Math.floor(keep));
     return excess > 0 ? this.stmt.pruneOldest.run(excess).changes : 0;
+  }
+
+  async addDemand(buckets: readonly DemandBucketRecord[]): Promise<void> {
+    if (buckets.length === 0) return;
+    const add = this.stmt.addDemand;
+    this.db.transaction((bs: readonly DemandBucketRecord[]) => {
+      for (const b of bs) add.run(b);
+    })(buckets);
+  }
+
+  async listDemand(bucketMs: number, sinceMs: number): Promise<DemandBucketRecord[]> {
+    return this.stmt.listDemand.all(bucketMs, sinceMs).map((r) => ({
+      place: r.place,
+      model: r.model,
+      bucketMs: r.bucket_ms,
+      startMs: r.start_ms,
+      requests: r.requests,
+      tokens: r.tokens,
+      unmet: r.unmet,
+    }));
   }
 
   async close(): Promise<void> {

@@ -28,6 +28,25 @@ export const Burst = z
   });
 export type BurstInput = z.infer<typeof Burst>;
 
+/**
+ * Demand that grows (or shrinks) steadily: the matching clients' rate is multiplied by (1 + perDay) per
+ * simulated day, compounding (smoothly, at every rate bucket).
+ */
+export const Growth = z
+  .strictObject({
+    /** Relative change per day: 0.05 = +5% a day (about +41% a week). */
+    perDay: z.number().gt(-1).max(10),
+    /** Only clients in these metros … */
+    metros: z.array(Id).min(1).optional(),
+    /** … or in this region (default: everywhere). */
+    region: RegionName.optional(),
+  })
+  .refine((g) => g.metros === undefined || g.region === undefined, {
+    message: 'give either metros or region, not both',
+    path: ['region'],
+  });
+export type GrowthInput = z.infer<typeof Growth>;
+
 export const TraceInput = z.strictObject({
   /** CSV shaped like the Azure LLM inference traces: TIMESTAMP,ContextTokens,GeneratedTokens. */
   file: z.string().min(1),
@@ -54,6 +73,7 @@ const SYNTHETIC_ONLY = [
   'models',
   'arrivals',
   'tokens',
+  'growth',
 ] as const;
 
 export const DemandInput = z
@@ -82,6 +102,8 @@ export const DemandInput = z
     /** A share of requests carries a deadline drawn from `ms`. */
     deadlines: z.strictObject({ share: Share, ms: Distribution }).optional(),
     bursts: z.array(Burst).default([]),
+    /** Steady growth per day of some clients' demand (synthetic demand only). */
+    growth: z.array(Growth).optional(),
     trace: TraceInput.optional(),
   })
   .superRefine((d, ctx) => {

@@ -13,3 +13,8 @@ export function diurnalFactor(
   const local = diurnal.startUtcHour + tS / 3600 + utcOffsetHours;
   return 1 + a * Math.cos((2 * Math.PI * (local - diurnal.peakLocalHour)) / 24);
 }
+
+/** Rate multiplier of steady growth at simulated time `tS`: (1 + perDay)^(tS / 86 400). */
+export function growthFactor(tS: number, perDay: number): number {
+  return (1 + perDay) ** (tS / 86_400);
+}

@@ -1,7 +1,7 @@
 import { type Rng, WeightedSampler } from '../../util/rng.js';
 import type { ClientMetro, GeneratedDemand } from '../input.js';
 import type { Arrival, ArrivalSource, MixDrawer } from './arrival.js';
-import { diurnalFactor } from './diurnal.js';
+import { diurnalFactor, growthFactor } from './diurnal.js';
 import { drawTokens } from './tokens.js';
 
 /** Rates are piecewise constant over buckets of this length (s), evaluated at the bucket's middle. */
@@ -100,6 +100,10 @@ export class GeneratedArrivals implements ArrivalSource {
     const base = this.metros.map(
       (m, i) => d.totalRps * this.metroShare[i]! * diurnalFactor(mid, m.utcOffsetHours, d.diurnal),
     );
+    for (const g of d.growth ?? []) {
+      const factor = growthFactor(mid, g.perDay);
+      for (const i of g.metros ?? base.keys()) base[i] = base[i]! * factor;
+    }
     const weights: number[] = [];
     const metro: number[] = [];
     const model: number[] = [];

@@ -109,6 +109,21 @@ describe('GeneratedArrivals', () => {
     expect(during / before).toBeLessThan(5.6);
   });
 
+  it('grows one metro ×1.5 a day (perDay 0.5) while the other stays flat: rate 12.5/s → 18.75/s after a day', () => {
+    const g = new GeneratedArrivals(
+      demand({ growth: [{ perDay: 0.5, metros: [1] }] }),
+      METROS,
+      new MixDrawer(MIX, VANILLA_ONLY, 0),
+      2 * 86_400,
+      new Rng(1),
+      new Rng(2),
+    );
+    // Metro a: 50 × 3/4 = 37.5/s flat; metro b: 12.5/s × 1.5^(t / 1 day), at the middle of a 10 s bucket.
+    expect(g.rateAt(0)).toBeCloseTo(37.5 + 12.5 * 1.5 ** (5 / 86_400), 6);
+    expect(g.rateAt(86_400)).toBeCloseTo(37.5 + 12.5 * 1.5 ** (86_405 / 86_400), 6);
+    expect(g.rateAt(86_400) - g.rateAt(0)).toBeCloseTo(6.25, 2);
+  });
+
   it('gives the same arrivals for the same seeds and none for a zero duration', () => {
     expect(collect(demand(), 30, 9)).toEqual(collect(demand(), 30, 9));
     expect(collect(demand(), 0)).toEqual([]);

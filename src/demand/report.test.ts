@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { daySeason, demandReport, growthLine, rebucket } from './report.js';
+import type { DemandJson } from './series.js';
+
+const HOUR = 3_600_000;
+
+/** Hourly series over `days` days: a daily cycle around `base`, multiplied by (1 + perDay) per day. */
+function hourly(days: number, base: number, perDay: number): number[] {
+  return Array.from({ length: days * 24 }, (_, k) =>
+    Math.round(base * (1 + 0.5 * Math.cos((2 * Math.PI * k) / 24)) * (1 + perDay) ** (k / 24)),
+  );
+}
+
+function json(series: Array<[string, number[]]>): DemandJson {
+  return {
+    bucketMs: HOUR,
+    originMs: 0,
+    series: series.map(([place, requests]) => ({
+      place,
+      model: 'm',
+      requests,
+      tokens: requests.map((r) => r * 100),
+      unmet: requests.map(() => 0),
+    })),
+  };
+}
+
+describe('demand report', () => {
+  it('uses 24 hourly buckets as the season and 96 quarter-hours; 7-minute buckets have none', () => {
+    expect(daySeason(HOUR)).toBe(24);
+    expect(daySeason(900_000)).toBe(96);
+    expect(daySeason(420_000)).toBe(1);
+  });
+
+  it('ranks a series growing 10% a day (+95% a week) above two flat ones, with its growth near +95%', () => {
+    const r = demandReport(
+      json([
+        ['flat-a', hourly(5, 100, 0)],
+        ['grows', hourly(5, 40, 0.1)],
+        ['flat-b', hourly(5, 200, 0)],
+      ]),
+    );
+    expect(r.season).toBe(24);
+    expect(r.ranked[0]!.place).toBe('grows');
+    expect(r.ranked[0]!.growth.perWeek).toBeGreaterThan(0.85);
+    expect(r.ranked[0]!.growth.perWeek).toBeLessThan(1.05);
+    expect(growthLine(r.ranked[0]!)).toMatch(/^m in grows \+9\d% week over week \(80% interval /);
+  });
+
+  it('forecasts the next day of a flat daily cycle within 10% of the cycle at its peak', () => {
+    const r = demandReport(json([['flat', hourly(4, 100, 0)]]));
+    const s = r.series[0]!;
+    expect(s.forecast.mean).toHaveLength(24);
+    // Hour 0 of the next day is the cycle's peak, 150.
+    expect(s.forecast.mean[0]!).toBeGreaterThan(135);
+    expect(s.forecast.mean[0]!).toBeLessThan(165);
+    expect(s.forecast.lower[0]!).toBeLessThanOrEqual(s.forecast.mean[0]!);
+    expect(s.requests).toBe(hourly(4, 100, 0).reduce((a, b) => a + b, 0));
+  });
+
+  it('rebuckets 5 hourly buckets by 2 into 3 two-hour buckets, keeping the partial last one', () => {
+    const j = rebucket(json([['p', [1, 2, 3, 4, 5]]]), 2);
+    expect(j.bucketMs).toBe(2 * HOUR);
+    expect(j.series[0]!.requests).toEqual([3, 7, 5]);
+    expect(() => rebucket(j, 1.5)).toThrow(RangeError);
+  });
+});

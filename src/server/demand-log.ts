@@ -1,0 +1,89 @@
+import { type DemandJson, DemandRecorder, regroup } from '../demand/series.js';
+import { metroById } from '../geo/metros.js';
+import { nearestMetro } from '../geo/nearest.js';
+import type { Client } from '../model/request.js';
+import { type DemandBucketRecord, demandKey, type RegistryStore } from '../store/registry-store.js';
+
+/** The coordinator records demand in buckets of one minute; coarser series are sums of these. */
+export const DEMAND_BASE_MS = 60_000;
+
+/**
+ * Demand the gateway saw, per (client metro, model) and minute: every request counts once with its
+ * tokens (prompt estimate + requested output), and as unmet when no node answered it. Kept in memory and
+ * added to the store every `flushMs` (several coordinators sharing a store add up), so the request path
+ * never waits on the store. `series` reads it back as demand series by metro or by region.
+ */
+export class DemandLog {
+  private pending = new Map<string, DemandBucketRecord>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  /** The last store error, if adding ever failed (the buckets are kept and retried). */
+  lastError: string | undefined;
+
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly flushMs: number,
+  ) {}
+
+  /** One request at `tMs` from `client` for `model`; `served` false when no node answered it. */
+  add(client: Client, model: string, tMs: number, tokens: number, served: boolean): void {
+    const place = client.metro ?? nearestMetro(client)?.id ?? 'unknown';
+    const startMs = Math.floor(tMs / DEMAND_BASE_MS) * DEMAND_BASE_MS;
+    const b = { place, model, bucketMs: DEMAND_BASE_MS, startMs };
+    const k = demandKey(b);
+    const prev = this.pending.get(k);
+    const unmet = served ? 0 : 1;
+    if (prev === undefined) this.pending.set(k, { ...b, requests: 1, tokens, unmet });
+    else {
+      prev.requests++;
+      prev.tokens += tokens;
+      prev.unmet += unmet;
+    }
+    if (this.timer === undefined) {
+      this.timer = setTimeout(() => void this.flush(), this.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Adds everything pending to the store. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.store.addDemand(batch);
+        this.lastError = undefined;
+      } catch (e) {
+        this.lastError = e instanceof Error ? e.message : String(e);
+        for (const b of batch) {
+          const k = demandKey(b);
+          const p = this.pending.get(k);
+          if (p === undefined) this.pending.set(k, b);
+          else {
+            p.requests += b.requests;
+            p.tokens += b.tokens;
+            p.unmet += b.unmet;
+          }
+        }
+      }
+    });
+    return this.flushing;
+  }
+
+  /**
+   * Series since `sinceMs` in buckets of `bucketMs` (a multiple of a minute), by client metro or by its
+   * region. Buckets start at multiples of `bucketMs` since the epoch; the origin is the first bucket seen.
+   */
+  async series(bucketMs: number, sinceMs: number, group: 'metro' | 'region'): Promise<DemandJson> {
+    await this.flush();
+    const rows = await this.store.listDemand(DEMAND_BASE_MS, sinceMs);
+    const first = rows[0]?.startMs ?? sinceMs;
+    const rec = new DemandRecorder(bucketMs, Math.floor(first / bucketMs) * bucketMs);
+    for (const r of rows) rec.record(r.place, r.model, r.startMs, r);
+    const json = rec.toJSON();
+    return group === 'metro' ? json : regroup(json, (m) => metroById(m)?.region ?? m);
+  }
+}
