@@ -14,7 +14,9 @@ import type {
 /**
  * The compiled placement instance both solvers read (docs/placement.md): sites indexed (new candidates
  * first, then spare-memory slots on existing nodes), demand pairs that can still gain coverage, and for
- * every (site, model) the pairs a warm replica there would reach.
+ * every (site, model) the pairs a warm replica there would reach. A (site, model) is offered only when a
+ * replica there would serve demand — nearer to some demand metro than every existing warm replica of the
+ * model — so no node is recommended for second-provider coverage or provider diversity alone.
  */
 
 export interface CompiledSite {
@@ -164,6 +166,42 @@ function existingCoverage(
     }
   });
   return { cnt, d1 };
+}
+
+/** Per (demand, model): RTT to the nearest existing warm replica of the model (Infinity without one). */
+function nearestExisting(input: PlacementInput, modelIndex: ReadonlyMap<string, number>): Float64Array {
+  const nM = input.models.length;
+  const out = new Float64Array(input.demand.length * nM).fill(Number.POSITIVE_INFINITY);
+  input.demand.forEach((d, i) => {
+    for (const n of input.existing) {
+      if (n.warm.length === 0) continue;
+      const rtt = input.rtt(d.metro, n.metro);
+      for (const id of n.warm) {
+        const m = modelIndex.get(id);
+        if (m !== undefined && rtt < out[i * nM + m]!) out[i * nM + m] = rtt;
+      }
+    }
+  });
+  return out;
+}
+
+/**
+ * Whether a replica of model `m` in `metro` would serve demand: some demand metro with demand for `m`
+ * is within the threshold of it and strictly nearer to it than to every existing warm replica of `m`.
+ */
+function servesDemand(
+  input: PlacementInput,
+  nearest: Float64Array,
+  metro: string,
+  m: number,
+): boolean {
+  const nM = input.models.length;
+  if (!(input.models[m]!.popularity > 0)) return false;
+  return input.demand.some((d, i) => {
+    if (!(d.weight > 0)) return false;
+    const rtt = input.rtt(d.metro, metro);
+    return rtt <= input.options.thresholdMs && rtt < nearest[i * nM + m]!;
+  });
 }
 
 function selectPopular(
@@ -323,6 +361,18 @@ export function compileInstance(input: PlacementInput): Instance {
     }
   });
 
+  const nearest = nearestExisting(input, modelIndex);
+  const servesAt = new Map<string, boolean>();
+  const serves = (metro: string, m: number): boolean => {
+    const key = `${metro}\u0000${m}`;
+    let v = servesAt.get(key);
+    if (v === undefined) {
+      v = servesDemand(input, nearest, metro, m);
+      servesAt.set(key, v);
+    }
+    return v;
+  };
+
   let reachEntries = 0;
   const siteModels: SiteModel[][] = sites.map((site, s) => {
     const list: SiteModel[] = [];
@@ -331,6 +381,8 @@ export function compileInstance(input: PlacementInput): Instance {
       const k = popularOf[m]!;
       const diversity = k >= 0 && !popular[k]!.existing.has(site.provider);
       if ((r === undefined && !diversity) || !canServe(site.input, models[m]!)) continue;
+      // Only a replica that serves demand earns coverage or diversity (`servesDemand`).
+      if (!serves(site.input.metro, m)) continue;
       list.push({ model: m, reach: Int32Array.from(r ?? []) });
       reachEntries += r?.length ?? 0;
     }
