@@ -2,6 +2,7 @@ import { LabelCoder, sameLabel } from '../model/label-codes.js';
 import { canServe, coverageValue } from './coverage.js';
 import { guaranteeFor } from './guarantee.js';
 import { pruneDominated } from './prune.js';
+import { nearestExisting, servesDemand } from './serving.js';
 import type {
   ExistingNode,
   Guarantee,
@@ -166,42 +167,6 @@ function existingCoverage(
     }
   });
   return { cnt, d1 };
-}
-
-/** Per (demand, model): RTT to the nearest existing warm replica of the model (Infinity without one). */
-function nearestExisting(input: PlacementInput, modelIndex: ReadonlyMap<string, number>): Float64Array {
-  const nM = input.models.length;
-  const out = new Float64Array(input.demand.length * nM).fill(Number.POSITIVE_INFINITY);
-  input.demand.forEach((d, i) => {
-    for (const n of input.existing) {
-      if (n.warm.length === 0) continue;
-      const rtt = input.rtt(d.metro, n.metro);
-      for (const id of n.warm) {
-        const m = modelIndex.get(id);
-        if (m !== undefined && rtt < out[i * nM + m]!) out[i * nM + m] = rtt;
-      }
-    }
-  });
-  return out;
-}
-
-/**
- * Whether a replica of model `m` in `metro` would serve demand: some demand metro with demand for `m`
- * is within the threshold of it and strictly nearer to it than to every existing warm replica of `m`.
- */
-function servesDemand(
-  input: PlacementInput,
-  nearest: Float64Array,
-  metro: string,
-  m: number,
-): boolean {
-  const nM = input.models.length;
-  if (!(input.models[m]!.popularity > 0)) return false;
-  return input.demand.some((d, i) => {
-    if (!(d.weight > 0)) return false;
-    const rtt = input.rtt(d.metro, metro);
-    return rtt <= input.options.thresholdMs && rtt < nearest[i * nM + m]!;
-  });
 }
 
 function selectPopular(
