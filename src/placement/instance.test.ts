@@ -101,4 +101,18 @@ describe('compileInstance', () => {
     const exact = await solveExact(inst, { timeLimitS: 5, relativeGap: 0, lpBound: false });
     expect(ids(exact.plan.picks)).toEqual(['s1']);
   });
+
+  it('warms no model on a site too slow for the SLO: a request of 8,000 ms on 8×h100 takes 46,656 ms on 1×h100, over the 9,960 ms budget, so only the 8-device site is offered', () => {
+    const base = input([
+      { ...site('one', 'B1', 80, 1, 'p1'), count: 1 },
+      { ...site('eight', 'B2', 80, 1, 'p2'), count: 8 },
+    ]);
+    const model = { ...base.models[0]!, serviceMs: { h100: { ms: 8000, devices: 8 } }, maxServiceMs: 9960 };
+    const inst = compileInstance({ ...base, models: [model] });
+    // deviceTimeFactor(8, 1) = 8 × 0.9³ / 1 = 5.832.
+    expect(inst.sites.map((s) => s.input.id)).toEqual(['eight']);
+    const { maxServiceMs: _, ...unbounded } = model;
+    const unchecked = compileInstance({ ...base, models: [unbounded] });
+    expect(unchecked.sites.map((s) => s.input.id).sort()).toEqual(['eight', 'one']);
+  });
 });

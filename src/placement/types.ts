@@ -1,4 +1,5 @@
 import type { AcceleratorClass } from '../model/common.js';
+import { DEFAULT_SIM_OPTIONS } from '../sim/input.js';
 
 /**
  * Inputs of the placement advisor, independent of where they come from (scenario, catalog, synthetic
@@ -51,6 +52,14 @@ export interface PlacementModel {
   popularity: number;
   /** Accelerator classes with performance numbers for this model. */
   accelerators: readonly AcceleratorClass[];
+  /**
+   * Service time (ms) of a typical request (the demand's median input and output tokens, batch 1) per
+   * accelerator class, for `devices` devices when the numbers are stated for a device count (other
+   * counts scale by `deviceTimeFactor`). Absent: speed is not checked.
+   */
+  serviceMs?: Partial<Record<AcceleratorClass, { ms: number; devices?: number }>>;
+  /** A site may keep the model warm only when its service time is at most this (ms); absent: any. */
+  maxServiceMs?: number;
 }
 
 /** Round-trip time in ms between two metros. */
@@ -77,6 +86,11 @@ export interface PlacementOptions {
   /** A pair is covered by a warm replica within this RTT (ms). */
   thresholdMs: number;
   /**
+   * End-to-end SLO (ms): a replica is only placed where RTT (≤ `thresholdMs`) plus the service time of a
+   * typical request fits in it. Default: the simulator's SLO for requests without a deadline.
+   */
+  sloMs: number;
+  /**
    * k: a (metro, model) pair only sees the k nearest sites that can serve the model (all sites of the
    * metro where the k-th is reached are kept, so ties are not cut arbitrarily).
    */
@@ -95,6 +109,7 @@ export const DEFAULT_PLACEMENT_OPTIONS: PlacementOptions = {
   warmExisting: 10,
   budgetUsd: undefined,
   thresholdMs: 40,
+  sloMs: DEFAULT_SIM_OPTIONS.sloMs,
   nearestSites: 10,
   robustDimension: 'provider',
   robustWeight: 0.5,
