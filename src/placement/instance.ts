@@ -1,15 +1,17 @@
 import { LabelCoder, sameLabel } from '../model/label-codes.js';
-import { canServe, coverageValue } from './coverage.js';
+import { replicaCapacityRps } from './capacity.js';
+import { canServe, coverageValue, siteServiceMs } from './coverage.js';
 import { guaranteeFor } from './guarantee.js';
 import { pruneDominated } from './prune.js';
 import { nearestExisting, servesDemand } from './serving.js';
-import type {
-  ExistingNode,
-  Guarantee,
-  PlacementInput,
-  PlacementModel,
-  PlacementOptions,
-  SiteInput,
+import {
+  DEFAULT_SLOTS,
+  type ExistingNode,
+  type Guarantee,
+  type PlacementInput,
+  type PlacementModel,
+  type PlacementOptions,
+  type SiteInput,
 } from './types.js';
 
 /**
@@ -338,11 +340,29 @@ export function compileInstance(input: PlacementInput): Instance {
     return v;
   };
 
+  // A replica takes the pairs nearest to it first, up to its capacity at forecast peak (`capacity.ts`).
+  const withinCapacity = (r: number[] | undefined, site: SiteInput, model: PlacementModel) => {
+    const ms = siteServiceMs(site, model);
+    if (r === undefined || input.peakRps === undefined || ms === undefined) return r;
+    const cap = replicaCapacityRps(site.slots ?? DEFAULT_SLOTS, ms);
+    const peak = input.peakRps;
+    const rtt = (j: number) => input.rtt(input.demand[pd[j]!]!.metro, site.metro);
+    const kept: number[] = [];
+    let load = 0;
+    for (const j of [...r].sort((a, b) => rtt(a) - rtt(b) || a - b)) {
+      const rps = peak * pw[j]!;
+      if (load + rps > cap) continue;
+      load += rps;
+      kept.push(j);
+    }
+    return kept.length > 0 ? kept.sort((a, b) => a - b) : undefined;
+  };
+
   let reachEntries = 0;
   const siteModels: SiteModel[][] = sites.map((site, s) => {
     const list: SiteModel[] = [];
     for (let m = 0; m < nM; m++) {
-      const r = reach.get(s * nM + m);
+      const r = withinCapacity(reach.get(s * nM + m), site.input, models[m]!);
       const k = popularOf[m]!;
       const diversity = k >= 0 && !popular[k]!.existing.has(site.provider);
       if ((r === undefined && !diversity) || !canServe(site.input, models[m]!)) continue;

@@ -92,6 +92,7 @@ export function spareSlots(nodes: readonly Node[], models: readonly Model[]): Si
       labels,
       accelerator: n.hardware.accelerator,
       count: n.hardware.count,
+      slots: n.slots,
       memoryGb: spare,
       costUsdMonth: 0,
       existingNode: n.id,
@@ -166,6 +167,9 @@ export function placementInputFromScenario(
     existing: existingNodes(scenario.nodes),
     demand: demandPoints(scenario),
     models: placementModels(scenario, options.sloMs - options.thresholdMs),
+    ...(scenario.demand.kind === 'synthetic'
+      ? { peakRps: scenario.demand.totalRps * (1 + scenario.demand.diurnal.amplitude) }
+      : {}),
     rtt: opts.rtt ?? metroRtt(),
     options,
   };

@@ -16,6 +16,8 @@ export interface SiteInput {
   accelerator: AcceleratorClass;
   /** Accelerators in the node. */
   count: number;
+  /** Requests the node runs at once (default `DEFAULT_SLOTS`, the node schema's default). */
+  slots?: number;
   /** Accelerator memory usable for warm models, GB (whole node; spare memory for an existing node). */
   memoryGb: number;
   /** USD per month (0 for an existing node, and 0 with `priceUnknown` set when no price is known). */
@@ -128,7 +130,15 @@ export interface PlacementInput {
   models: readonly PlacementModel[];
   rtt: RttFn;
   options: PlacementOptions;
+  /**
+   * Requests per second of all demand at its forecast peak (a synthetic demand: total rate × (1 + diurnal
+   * amplitude)); a pair's peak rate is this times its normalised weight. Absent: capacity is not bounded.
+   */
+  peakRps?: number;
 }
+
+/** Requests a node runs at once when its slots are not stated (the node schema's default). */
+export const DEFAULT_SLOTS = 8;
 
 /** One chosen element: a site (index into `Instance.sites`) and the models it keeps warm (model indices). */
 export interface Pick {
