@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { advise } from '../src/placement/advisor.js';
+import { existingNodes, metroRtt } from '../src/placement/problem.js';
 import type { SolveProgress } from '../src/placement/solver.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { type CliOutcome, meridian } from './support/cli.js';
@@ -67,6 +68,26 @@ describe('meridian place on the small scenario', () => {
     expect(j.total.costUsdMonth).toBe(j.recommendations.reduce((s, x) => s + (x.costUsdMonth ?? 0), 0));
     expect(j.total.coverage.after).toBeGreaterThan(j.total.coverage.before);
     expect(j.solver.bound! + 1e-9).toBeGreaterThanOrEqual(j.solver.objective);
+  });
+
+  it('--add 3: every warm model on every recommended node is nearer to some demand metro (within 40 ms) than every existing warm replica of it', async () => {
+    const scenario = loadScenarioFile(SMALL);
+    const { instance: inst, solution } = await advise(scenario, { options: { add: 3 } });
+    const rtt = metroRtt();
+    const existing = existingNodes(scenario.nodes);
+    const warmAt = (id: string) => existing.filter((n) => n.warm.includes(id));
+    expect(solution.plan.picks.length).toBeGreaterThan(0);
+    for (const pick of solution.plan.picks) {
+      const metro = inst.sites[pick.site]!.input.metro;
+      for (const m of pick.models) {
+        const id = inst.models[m]!.id;
+        const nearest = (d: string) => Math.min(...warmAt(id).map((n) => rtt(d, n.metro)));
+        const served = scenario.demand.metros.filter(
+          (d) => rtt(d.id, metro) <= 40 && rtt(d.id, metro) < nearest(d.id),
+        );
+        expect(served.length, `${inst.sites[pick.site]!.input.id} ${id}`).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('the exact solver reports its bound and gap and is at least as good as greedy', async () => {

@@ -1,4 +1,5 @@
 import { type CapabilityModel, residentFootprintGb } from '../model/capability.js';
+import { deviceTimeFactor } from '../model/catalog/derive.js';
 import type { PlacementModel, SiteInput } from './types.js';
 
 /**
@@ -6,8 +7,31 @@ import type { PlacementModel, SiteInput } from './types.js';
  * the knapsack counts (its accelerator runs the model, and the footprint with headroom, rounded up, fits
  * in the site's memory, rounded down; the same answer as the rule for a site with whole-GB memory).
  */
-export function canServe(site: Pick<SiteInput, 'accelerator' | 'memoryGb'>, model: PlacementModel): boolean {
-  return model.accelerators.includes(site.accelerator) && model.footprintGb <= Math.floor(site.memoryGb);
+export function canServe(site: SiteSpeed, model: PlacementModel): boolean {
+  return (
+    model.accelerators.includes(site.accelerator) &&
+    model.footprintGb <= Math.floor(site.memoryGb) &&
+    fastEnough(site, model)
+  );
+}
+
+type SiteSpeed = Pick<SiteInput, 'accelerator' | 'memoryGb'> & { count?: number };
+
+/**
+ * Service time (ms) of the model's typical request on the site: the class's time scaled to the site's
+ * device count (`deviceTimeFactor`, as the router's topology does); undefined without numbers.
+ */
+export function siteServiceMs(site: SiteSpeed, model: PlacementModel): number | undefined {
+  const s = model.serviceMs?.[site.accelerator];
+  if (s === undefined) return undefined;
+  return s.ms * deviceTimeFactor(s.devices, site.count ?? s.devices ?? 1);
+}
+
+/** Whether the site serves the model's typical request within `maxServiceMs` (true when unchecked). */
+export function fastEnough(site: SiteSpeed, model: PlacementModel): boolean {
+  if (model.maxServiceMs === undefined) return true;
+  const ms = siteServiceMs(site, model);
+  return ms === undefined || ms <= model.maxServiceMs;
 }
 
 /** A placement model as the capability rule reads it (its accelerator list as performance entries). */

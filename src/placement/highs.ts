@@ -121,6 +121,9 @@ function progressCallbacks(
   };
 }
 
+/** HiGHS `mip_heuristic_effort` of the exact solve (share of time spent on primal heuristics). */
+const MIP_HEURISTIC_EFFORT = 0.3;
+
 /** Solves the placement MILP; starts from `options.start` or the greedy plan. */
 export async function solveExact(inst: Instance, options: SolveOptions): Promise<Solution> {
   const t0 = performance.now();
@@ -160,6 +163,9 @@ export async function solveExact(inst: Instance, options: SolveOptions): Promise
       output_flag: false,
       time_limit: options.timeLimitS,
       mip_rel_gap: options.relativeGap,
+      // More primal heuristics than HiGHS's 0.05: on the bench:analysis instance (500 candidates × 50
+      // models × 100 metros, K = 20) the gap at 30 s falls from 0.71% to 0.24%.
+      mip_heuristic_effort: MIP_HEURISTIC_EFFORT,
     });
     model.setSolution({ colValue: planColumns(inst, milp, start) });
     const report = options.progress;

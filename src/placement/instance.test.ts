@@ -83,4 +83,36 @@ describe('compileInstance', () => {
     );
     expect(reached.filter((x) => x !== null).sort()).toEqual(['s1', 's2a', 's2b']);
   });
+
+  it('offers no site a replica would not serve: 30 ms from demand A with a warm replica at 20 ms, only the 10 ms site is offered and picked', async () => {
+    // RTT from A: B1 10 ms, B2 20 ms (existing warm replica, provider e), B3 30 ms (within the 40 ms threshold).
+    const base = input([site('s1', 'B1', 80, 1, 'p1'), site('s3', 'B3', 80, 1, 'p3')]);
+    const inst = compileInstance({
+      ...base,
+      existing: [{ id: 'e1', metro: 'B2', labels: { provider: 'e' }, warm: ['m'] }],
+      options: { ...base.options, add: 2 },
+    });
+    // s3 would add a second provider within the threshold and a third provider for the model, but a
+    // nearest-first router sends it nothing while e1 is up.
+    const offered = inst.siteModels.flatMap((l, s) => (l.length > 0 ? [inst.sites[s]!.input.id] : []));
+    expect(offered).toEqual(['s1']);
+    const ids = (picks: { site: number }[]) => picks.map((p) => inst.sites[p.site]!.input.id);
+    expect(ids(greedy(inst).picks)).toEqual(['s1']);
+    const exact = await solveExact(inst, { timeLimitS: 5, relativeGap: 0, lpBound: false });
+    expect(ids(exact.plan.picks)).toEqual(['s1']);
+  });
+
+  it('warms no model on a site too slow for the SLO: a request of 8,000 ms on 8×h100 takes 46,656 ms on 1×h100, over the 9,960 ms budget, so only the 8-device site is offered', () => {
+    const base = input([
+      { ...site('one', 'B1', 80, 1, 'p1'), count: 1 },
+      { ...site('eight', 'B2', 80, 1, 'p2'), count: 8 },
+    ]);
+    const model = { ...base.models[0]!, serviceMs: { h100: { ms: 8000, devices: 8 } }, maxServiceMs: 9960 };
+    const inst = compileInstance({ ...base, models: [model] });
+    // deviceTimeFactor(8, 1) = 8 × 0.9³ / 1 = 5.832.
+    expect(inst.sites.map((s) => s.input.id)).toEqual(['eight']);
+    const { maxServiceMs: _, ...unbounded } = model;
+    const unchecked = compileInstance({ ...base, models: [unbounded] });
+    expect(unchecked.sites.map((s) => s.input.id).sort()).toEqual(['eight', 'one']);
+  });
 });

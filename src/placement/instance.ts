@@ -1,20 +1,25 @@
 import { LabelCoder, sameLabel } from '../model/label-codes.js';
-import { canServe, coverageValue } from './coverage.js';
+import { replicaCapacityRps } from './capacity.js';
+import { canServe, coverageValue, siteServiceMs } from './coverage.js';
 import { guaranteeFor } from './guarantee.js';
 import { pruneDominated } from './prune.js';
-import type {
-  ExistingNode,
-  Guarantee,
-  PlacementInput,
-  PlacementModel,
-  PlacementOptions,
-  SiteInput,
+import { nearestExisting, servesDemand } from './serving.js';
+import {
+  DEFAULT_SLOTS,
+  type ExistingNode,
+  type Guarantee,
+  type PlacementInput,
+  type PlacementModel,
+  type PlacementOptions,
+  type SiteInput,
 } from './types.js';
 
 /**
  * The compiled placement instance both solvers read (docs/placement.md): sites indexed (new candidates
  * first, then spare-memory slots on existing nodes), demand pairs that can still gain coverage, and for
- * every (site, model) the pairs a warm replica there would reach.
+ * every (site, model) the pairs a warm replica there would reach. A (site, model) is offered only when a
+ * replica there would serve demand — nearer to some demand metro than every existing warm replica of the
+ * model — so no node is recommended for second-provider coverage or provider diversity alone.
  */
 
 export interface CompiledSite {
@@ -323,14 +328,46 @@ export function compileInstance(input: PlacementInput): Instance {
     }
   });
 
+  const nearest = nearestExisting(input, modelIndex);
+  const servesAt = new Map<string, boolean>();
+  const serves = (metro: string, m: number): boolean => {
+    const key = `${metro}\u0000${m}`;
+    let v = servesAt.get(key);
+    if (v === undefined) {
+      v = servesDemand(input, nearest, metro, m);
+      servesAt.set(key, v);
+    }
+    return v;
+  };
+
+  // A replica takes the pairs nearest to it first, up to its capacity at forecast peak (`capacity.ts`).
+  const withinCapacity = (r: number[] | undefined, site: SiteInput, model: PlacementModel) => {
+    const ms = siteServiceMs(site, model);
+    if (r === undefined || input.peakRps === undefined || ms === undefined) return r;
+    const cap = replicaCapacityRps(site.slots ?? DEFAULT_SLOTS, ms);
+    const peak = input.peakRps;
+    const rtt = (j: number) => input.rtt(input.demand[pd[j]!]!.metro, site.metro);
+    const kept: number[] = [];
+    let load = 0;
+    for (const j of [...r].sort((a, b) => rtt(a) - rtt(b) || a - b)) {
+      const rps = peak * pw[j]!;
+      if (load + rps > cap) continue;
+      load += rps;
+      kept.push(j);
+    }
+    return kept.length > 0 ? kept.sort((a, b) => a - b) : undefined;
+  };
+
   let reachEntries = 0;
   const siteModels: SiteModel[][] = sites.map((site, s) => {
     const list: SiteModel[] = [];
     for (let m = 0; m < nM; m++) {
-      const r = reach.get(s * nM + m);
+      const r = withinCapacity(reach.get(s * nM + m), site.input, models[m]!);
       const k = popularOf[m]!;
       const diversity = k >= 0 && !popular[k]!.existing.has(site.provider);
       if ((r === undefined && !diversity) || !canServe(site.input, models[m]!)) continue;
+      // Only a replica that serves demand earns coverage or diversity (`servesDemand`).
+      if (!serves(site.input.metro, m)) continue;
       list.push({ model: m, reach: Int32Array.from(r ?? []) });
       reachEntries += r?.length ?? 0;
     }

@@ -1,9 +1,11 @@
+import { serviceMs } from '../estimate/service.js';
 import { metroById } from '../geo/metros.js';
 import { rttMs } from '../geo/rtt-model.js';
 import { residentCapacityGb } from '../model/capability.js';
-import type { Model } from '../model/model.js';
+import type { AcceleratorClass } from '../model/common.js';
+import type { Model, Performance } from '../model/model.js';
 import type { Node } from '../model/node.js';
-import type { Scenario } from '../scenario/types.js';
+import type { ResolvedDistribution, Scenario } from '../scenario/types.js';
 import { catalogCandidates } from './candidates.js';
 import { footprintGb } from './coverage.js';
 import type { LatencyWorld } from './latency.js';
@@ -90,6 +92,7 @@ export function spareSlots(nodes: readonly Node[], models: readonly Model[]): Si
       labels,
       accelerator: n.hardware.accelerator,
       count: n.hardware.count,
+      slots: n.slots,
       memoryGb: spare,
       costUsdMonth: 0,
       existingNode: n.id,
@@ -98,17 +101,41 @@ export function spareSlots(nodes: readonly Node[], models: readonly Model[]): Si
   return [...best.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Models with popularity from the demand's model mix (models outside the mix get 0). */
-export function placementModels(scenario: ScenarioLike): PlacementModel[] {
-  const share = new Map(scenario.demand.models.map((w) => [w.id, w.weight] as const));
-  return scenario.models.map((m) => ({
-    id: m.id,
-    weightsGb: m.weightsGb,
-    footprintGb: footprintGb(m.weightsGb),
-    popularity: share.get(m.id) ?? 0,
-    accelerators: Object.keys(m.performance) as PlacementModel['accelerators'],
-  }));
+/** The median of a token distribution. */
+function medianTokens(d: ResolvedDistribution): number {
+  return d.kind === 'fixed' ? d.value : d.median;
 }
+
+/**
+ * Models with popularity from the demand's model mix (models outside the mix get 0), and the service
+ * time of a typical request (median tokens of a synthetic demand; 512 in, 256 out for a trace) per
+ * accelerator class, bounded by `maxServiceMs` (the SLO less the coverage threshold's RTT).
+ */
+export function placementModels(scenario: ScenarioLike, maxServiceMs?: number): PlacementModel[] {
+  const share = new Map(scenario.demand.models.map((w) => [w.id, w.weight] as const));
+  const d = scenario.demand;
+  const inTok = d.kind === 'synthetic' ? medianTokens(d.tokens.input) : TYPICAL_TOKENS.input;
+  const outTok = d.kind === 'synthetic' ? medianTokens(d.tokens.output) : TYPICAL_TOKENS.output;
+  return scenario.models.map((m) => {
+    const speed: NonNullable<PlacementModel['serviceMs']> = {};
+    for (const [acc, p] of Object.entries(m.performance) as [AcceleratorClass, Performance][]) {
+      const ms = serviceMs(inTok, outTok, p.prefillMsPer1k, p.decodeMsPerToken, p.decodeSlope, 1, 1);
+      speed[acc] = p.devices === undefined ? { ms } : { ms, devices: p.devices };
+    }
+    return {
+      id: m.id,
+      weightsGb: m.weightsGb,
+      footprintGb: footprintGb(m.weightsGb),
+      popularity: share.get(m.id) ?? 0,
+      accelerators: Object.keys(m.performance) as PlacementModel['accelerators'],
+      serviceMs: speed,
+      ...(maxServiceMs === undefined ? {} : { maxServiceMs }),
+    };
+  });
+}
+
+/** Tokens of a typical request when the demand states none (a trace). */
+const TYPICAL_TOKENS = { input: 512, output: 256 };
 
 /** Demand metros with their shares and catalog regions. */
 export function demandPoints(scenario: ScenarioLike): DemandPoint[] {
@@ -133,14 +160,18 @@ export function placementInputFromScenario(
   scenario: ScenarioLike,
   opts: ProblemOptions = {},
 ): PlacementInput {
+  const options = { ...DEFAULT_PLACEMENT_OPTIONS, ...opts.options };
   return {
     sites: opts.candidates ?? catalogCandidates(),
     slots: opts.useSpareMemory === false ? [] : spareSlots(scenario.nodes, scenario.models),
     existing: existingNodes(scenario.nodes),
     demand: demandPoints(scenario),
-    models: placementModels(scenario),
+    models: placementModels(scenario, options.sloMs - options.thresholdMs),
+    ...(scenario.demand.kind === 'synthetic'
+      ? { peakRps: scenario.demand.totalRps * (1 + scenario.demand.diurnal.amplitude) }
+      : {}),
     rtt: opts.rtt ?? metroRtt(),
-    options: { ...DEFAULT_PLACEMENT_OPTIONS, ...opts.options },
+    options,
   };
 }
 

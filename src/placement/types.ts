@@ -1,4 +1,5 @@
 import type { AcceleratorClass } from '../model/common.js';
+import { DEFAULT_SIM_OPTIONS } from '../sim/input.js';
 
 /**
  * Inputs of the placement advisor, independent of where they come from (scenario, catalog, synthetic
@@ -15,6 +16,8 @@ export interface SiteInput {
   accelerator: AcceleratorClass;
   /** Accelerators in the node. */
   count: number;
+  /** Requests the node runs at once (default `DEFAULT_SLOTS`, the node schema's default). */
+  slots?: number;
   /** Accelerator memory usable for warm models, GB (whole node; spare memory for an existing node). */
   memoryGb: number;
   /** USD per month (0 for an existing node, and 0 with `priceUnknown` set when no price is known). */
@@ -51,6 +54,14 @@ export interface PlacementModel {
   popularity: number;
   /** Accelerator classes with performance numbers for this model. */
   accelerators: readonly AcceleratorClass[];
+  /**
+   * Service time (ms) of a typical request (the demand's median input and output tokens, batch 1) per
+   * accelerator class, for `devices` devices when the numbers are stated for a device count (other
+   * counts scale by `deviceTimeFactor`). Absent: speed is not checked.
+   */
+  serviceMs?: Partial<Record<AcceleratorClass, { ms: number; devices?: number }>>;
+  /** A site may keep the model warm only when its service time is at most this (ms); absent: any. */
+  maxServiceMs?: number;
 }
 
 /** Round-trip time in ms between two metros. */
@@ -77,6 +88,11 @@ export interface PlacementOptions {
   /** A pair is covered by a warm replica within this RTT (ms). */
   thresholdMs: number;
   /**
+   * End-to-end SLO (ms): a replica is only placed where RTT (≤ `thresholdMs`) plus the service time of a
+   * typical request fits in it. Default: the simulator's SLO for requests without a deadline.
+   */
+  sloMs: number;
+  /**
    * k: a (metro, model) pair only sees the k nearest sites that can serve the model (all sites of the
    * metro where the k-th is reached are kept, so ties are not cut arbitrarily).
    */
@@ -95,6 +111,7 @@ export const DEFAULT_PLACEMENT_OPTIONS: PlacementOptions = {
   warmExisting: 10,
   budgetUsd: undefined,
   thresholdMs: 40,
+  sloMs: DEFAULT_SIM_OPTIONS.sloMs,
   nearestSites: 10,
   robustDimension: 'provider',
   robustWeight: 0.5,
@@ -113,7 +130,15 @@ export interface PlacementInput {
   models: readonly PlacementModel[];
   rtt: RttFn;
   options: PlacementOptions;
+  /**
+   * Requests per second of all demand at its forecast peak (a synthetic demand: total rate × (1 + diurnal
+   * amplitude)); a pair's peak rate is this times its normalised weight. Absent: capacity is not bounded.
+   */
+  peakRps?: number;
 }
+
+/** Requests a node runs at once when its slots are not stated (the node schema's default). */
+export const DEFAULT_SLOTS = 8;
 
 /** One chosen element: a site (index into `Instance.sites`) and the models it keeps warm (model indices). */
 export interface Pick {
