@@ -59,6 +59,8 @@ export const ProfileSpec = z
     deadline: z.enum(['shed', 'best-effort']).default('best-effort'),
     verification: VerificationSpec.default(VerificationSpec.parse({})),
     estimate: EstimateParams.default(EstimateParams.parse({})),
+    /** Whether the router refines its estimates from observed outcomes (false: catalog physics only). */
+    learn: z.boolean().default(true),
   })
   .strict();
 export type ProfileSpec = z.infer<typeof ProfileSpec>;

@@ -1,3 +1,4 @@
+import type { ServedOutcome } from '../learn/node-speed.js';
 import type { Rng } from '../util/rng.js';
 import type { ClientMetro, SimInput } from './input.js';
 import type { SimNetwork } from './network.js';
@@ -51,6 +52,8 @@ export interface DecisionOut {
   verifierCount: number;
   /** Why the request was shed or failed. */
   reason: string;
+  /** The router's estimate of the primary's completion time, ms from the decision (NaN when none). */
+  estimateMs: number;
 }
 
 export function emptyDecision(): DecisionOut {
@@ -62,8 +65,15 @@ export function emptyDecision(): DecisionOut {
     verifiers: new Int32Array(MAX_VERIFIERS),
     verifierCount: 0,
     reason: '',
+    estimateMs: Number.NaN,
   };
 }
+
+/**
+ * One served request as the client saw it, for a router that learns: the learner's `ServedOutcome` plus
+ * where the client was and the round trip it measured to the node.
+ */
+export type SimOutcome = ServedOutcome & { clientMetro: number; rttMs: number };
 
 /**
  * The router as the simulator drives it. The real implementation wraps `route()` on a NetworkView
@@ -76,6 +86,8 @@ export interface SimRouter {
   decide(query: RouteQuery, now: number, out: DecisionOut): void;
   /** The client saw a send to `node` fail because the node is down. */
   observeDown(node: number, now: number): void;
+  /** A request completed (optional: a router that does not learn ignores outcomes). */
+  observe?(outcome: SimOutcome, nowMs: number): void;
 }
 
 /** What a router may be built from. `truth` is only for `refresh`. */
