@@ -1,3 +1,4 @@
+import { prefillMs } from '../estimate/service.js';
 import { Rng } from '../util/rng.js';
 import { AttemptStore } from './attempts.js';
 import { EventQueue } from './event-queue.js';
@@ -14,6 +15,7 @@ import {
 } from './events.js';
 import { FALLBACKS_ALL_INDEPENDENT, FALLBACKS_DEPENDENT, fallbackIndependence } from './independence.js';
 import { PolicyMetrics } from './metrics.js';
+import { VREQ } from './network.js';
 import { NodeModel } from './node-model.js';
 import { REACH_DOWN, REACH_OK } from './node-states.js';
 import { type Bound, dataFetchMs } from './oracle.js';
@@ -74,7 +76,7 @@ class Simulation {
     const arrivalsRng = root.fork('arrivals');
     const tokensRng = root.fork('tokens');
     const routerRng = root.fork('router');
-    this.nodes = new NodeModel(net, this.atts, this.q);
+    this.nodes = new NodeModel(net, this.atts, this.q, undefined, shared.hidden, root.fork('telemetry'));
     this.downCount = new Int32Array(net.nodeCount);
     this.endMs = input.durationS * 1000;
     this.hardEndMs = this.endMs + options.drainS * 1000;
@@ -167,6 +169,7 @@ class Simulation {
       a.dataset,
       this.nodes.up,
       b,
+      t,
     );
     reqs.lbE2e[r] = b.e2e;
     reqs.lbTtft[r] = b.ttft;
@@ -200,6 +203,7 @@ class Simulation {
     d.count = 0;
     d.hedge = -1;
     d.verifierCount = 0;
+    d.estimateMs = Number.NaN;
     this.router.decide(query, t, d);
     if (d.status !== DECIDE_ROUTED || d.count === 0) {
       if (!first) this.lose(r, t);
@@ -210,6 +214,8 @@ class Simulation {
       }
       return;
     }
+    reqs.decidedAt[r] = t;
+    reqs.predictedDone[r] = t + d.estimateMs;
     const count = Math.min(d.count, MAX_CANDIDATES);
     for (let k = 0; k < count; k++) reqs.cand[r * MAX_CANDIDATES + k] = d.nodes[k]!;
     reqs.candCount[r] = count;
@@ -290,6 +296,7 @@ class Simulation {
         wait,
         deadline < Number.POSITIVE_INFINITY ? deadline : this.shared.options.sloMs,
       );
+      m.recordPrediction(reqs.decidedAt[r]!, reqs.predictedDone[r]!, t + oneWay);
       this.verify(r, n);
       this.hooks.served?.({
         request: r,
@@ -306,8 +313,41 @@ class Simulation {
         oracleTtftMs: reqs.lbTtft[r]!,
       });
     }
+    this.observe(a, t);
     atts.release(a);
     if (--reqs.outstanding[r]! === 0) reqs.release(r);
+  }
+
+  /** Tells a learning router what the client saw of attempt `a`, completed at `t`. */
+  private observe(a: number, t: number): void {
+    const router = this.router;
+    if (!router.observe) return;
+    const atts = this.atts;
+    const net = this.shared.net;
+    const n = atts.node[a]!;
+    const model = atts.model[a]!;
+    const metro = this.reqs.metro[atts.req[a]!]!;
+    const rtt = this.shared.rtt.client(metro, n);
+    const send = atts.sendT[a]!;
+    const start = atts.startT[a]!;
+    const cf = net.costFactor[model * VREQ + atts.vreq[a]!]!;
+    router.observe(
+      {
+        node: n,
+        outputTokens: atts.output[a]!,
+        firstByteMs: start + atts.prefill[a]! + rtt / 2 - send,
+        doneMs: t + rtt / 2 - send,
+        expected: {
+          rttMs: rtt,
+          queueMs: start - send - rtt / 2,
+          prefillMs: prefillMs(net.prefillPer1k[net.perfCell(model, n)]!, atts.input[a]!, cf),
+          decodeMsPerToken: atts.catalogDecode[a]!,
+        },
+        clientMetro: metro,
+        rttMs: rtt,
+      },
+      t + rtt / 2,
+    );
   }
 
   /** Verification after the result (reported apart; it does not delay the response). */

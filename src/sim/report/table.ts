@@ -95,7 +95,7 @@ export function concentrationRows(r: SimResults): string[][] {
     'Nakamoto 1/2',
     'operator HHI',
     'cost USD',
-    'utilisation',
+    'utilization',
   ];
   return [
     head,
@@ -109,7 +109,7 @@ export function concentrationRows(r: SimResults): string[][] {
         fmt(p.traffic.provider.nakamoto['1/2']),
         fmt(p.traffic.operator.hhi, 3),
         fmt(p.cost_usd, 2),
-        `${fmt(p.utilisation * 100, 1)}%`,
+        `${fmt(p.utilization * 100, 1)}%`,
       ];
     }),
   ];
