@@ -1,6 +1,8 @@
+import { basename } from 'node:path';
 import { hhi } from '../stats/hhi.js';
 import { nakamoto } from '../stats/nakamoto.js';
 import { durationWarnings, type TimedEvent, timedEvents } from './events-window.js';
+import type { TruthReport } from './hidden-truth.js';
 import type { PolicyMetrics } from './metrics.js';
 import type { RunOutput } from './run.js';
 import type { Sketch } from './sketch.js';
@@ -96,6 +98,15 @@ export interface SimResults {
   events: TimedEvent[];
   /** Things the run could not show as the scenario describes them (e.g. an outage past the duration). */
   warnings: string[];
+  /**
+   * The simulator's ground truth, which the router never sees: the drawn node factors and straggler
+   * episodes, and where true RTTs came from (a measured matrix, else the distance model with per-pair noise).
+   */
+  truth: TruthReport & {
+    rtt:
+      | { source: 'measured'; matrix: string; jitter_sigma: number }
+      | { source: 'distance-model'; jitter_sigma: number };
+  };
   oracle: { e2e_ms: Quantiles; ttft_ms: Quantiles; e2e_cdf_ms: Array<number | null> };
   policies: Record<string, PolicyResult>;
 }
@@ -268,6 +279,16 @@ export function buildResults(out: RunOutput): SimResults {
     },
     events,
     warnings: durationWarnings(events, input.durationS),
+    truth: {
+      ...out.shared.hidden.describe(input.nodes.map((n) => n.id)),
+      rtt: input.rtt
+        ? {
+            source: 'measured',
+            matrix: basename(input.rtt.matrix),
+            jitter_sigma: out.shared.options.rttJitterSigma,
+          }
+        : { source: 'distance-model', jitter_sigma: out.shared.options.rttJitterSigma },
+    },
     oracle: first
       ? {
           e2e_ms: quantiles(first.oracleE2e),

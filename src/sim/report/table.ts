@@ -115,6 +115,22 @@ export function concentrationRows(r: SimResults): string[][] {
   ];
 }
 
+/** How well each policy's router predicted completion times, and how busy it kept the slots. */
+export function predictionRows(r: SimResults): string[][] {
+  const pct = (x: number | null) => (x === null ? '–' : `${fmt(x * 100, 1)}%`);
+  return [
+    ['policy', 'error median', 'error p90', 'late median', 'late p90', 'utilization'],
+    ...Object.entries(r.policies).map(([n, p]) => [
+      n,
+      pct(p.prediction_error.median),
+      pct(p.prediction_error.p90),
+      pct(p.prediction_error_late.median),
+      pct(p.prediction_error_late.p90),
+      pct(p.utilization),
+    ]),
+  ];
+}
+
 /** Failures, retries and independence of the fallbacks per policy. */
 export function independenceRows(r: SimResults): string[][] {
   const head = [
