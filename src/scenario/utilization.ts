@@ -5,8 +5,9 @@ import type { ResolvedDistribution, Scenario } from './types.js';
 
 /**
  * How busy a scenario's demand keeps the inference slots: offered load ÷ capacity. Offered load is the
- * arrival rate × the mean service time (catalog prefill + decode at batch 1, the mean over capable nodes
- * weighted by their slots, over models weighted by popularity); capacity is every inference slot. At the
+ * arrival rate × the mean service time (catalog prefill + decode at batch 1; per model the slot-weighted
+ * harmonic mean over capable nodes, as a router that spreads work by speed sees it; over models weighted
+ * by popularity); capacity is every inference slot. At the
  * peak, the rate is the highest over the day of the diurnal curve summed over client metros. Batching
  * slows each request, so the true busy fraction is somewhat higher; a trace gives null.
  */
@@ -43,14 +44,14 @@ export function offeredLoad(s: Scenario): OfferedLoad | null {
     for (const node of inference) {
       const perf = m.performance[node.hardware.accelerator];
       if (!perf || !canServe(node, m)) continue;
-      sum +=
-        node.slots *
-        (prefillMs(perf.prefillMsPer1k, input, 1) +
-          decodeMs(perf.decodeMsPerToken, perf.decodeSlope, output, 1, 1));
+      const ms =
+        prefillMs(perf.prefillMsPer1k, input, 1) +
+        decodeMs(perf.decodeMsPerToken, perf.decodeSlope, output, 1, 1);
+      sum += node.slots / ms;
       n += node.slots;
     }
-    if (n === 0) continue;
-    serviceMs += w.weight * (sum / n);
+    if (n === 0 || sum === 0) continue;
+    serviceMs += w.weight * (n / sum);
     weight += w.weight;
   }
   serviceMs = weight > 0 ? serviceMs / weight : 0;
