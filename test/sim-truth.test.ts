@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../src/scenario/load.js';
 import { buildResults } from '../src/sim/results.js';
 import { routingRouterFactory } from '../src/sim/route-adapter.js';
+import type { RouterFactory, SimOutcome } from '../src/sim/router-port.js';
 import { runSimulation } from '../src/sim/run.js';
 import { simInputFromScenario } from '../src/sim/scenario-input.js';
 
@@ -74,5 +75,26 @@ describe('hidden truth in the simulator', () => {
     expect(() => run('truth: { episodes: [{ node: nobody, atS: 0, durationS: 10, factor: 2 }] }')).toThrow(
       /t\.yaml:5: truth\.episodes\[0\]\.node: no node has this id/,
     );
+  });
+
+  it('tells a learning router each completion: under a 2× straggler the observed decode is 2× the catalog per token', () => {
+    const seen: SimOutcome[] = [];
+    const factory: RouterFactory = (ctx) => {
+      const inner = routingRouterFactory(ctx);
+      return { ...inner, observe: (o) => seen.push(o) };
+    };
+    const truth = 'truth: { episodes: [{ node: solo, atS: 0, durationS: 1000, factor: 2 }] }';
+    const input = simInputFromScenario(loadScenarioText(text(truth), 't.yaml', '.'), {});
+    runSimulation(input, factory, {}, ['meridian']);
+    expect(seen.length).toBeGreaterThan(30);
+    for (const o of seen) {
+      const perToken = (o.doneMs - o.firstByteMs) / (o.outputTokens - 1);
+      // decode is 100 tokens; the first byte comes after prefill, so 100 tokens span 99 gaps.
+      expect(perToken / o.expected.decodeMsPerToken).toBeGreaterThan(1.95);
+      expect(perToken / o.expected.decodeMsPerToken).toBeLessThan(2.1);
+      expect(o.expected.prefillMs).toBeCloseTo(100, 6);
+      expect(o.rttMs).toBe(o.expected.rttMs);
+      expect(o.clientMetro).toBe(0);
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { prefillMs } from '../estimate/service.js';
 import { Rng } from '../util/rng.js';
 import { AttemptStore } from './attempts.js';
 import { EventQueue } from './event-queue.js';
@@ -15,10 +14,10 @@ import {
 } from './events.js';
 import { FALLBACKS_ALL_INDEPENDENT, FALLBACKS_DEPENDENT, fallbackIndependence } from './independence.js';
 import { PolicyMetrics } from './metrics.js';
-import { VREQ } from './network.js';
 import { NodeModel } from './node-model.js';
 import { REACH_DOWN, REACH_OK } from './node-states.js';
 import { type Bound, dataFetchMs } from './oracle.js';
+import { servedOutcome } from './outcome.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS, RequestStore } from './requests.js';
 import {
   DECIDE_ROUTED,
@@ -320,34 +319,9 @@ class Simulation {
 
   /** Tells a learning router what the client saw of attempt `a`, completed at `t`. */
   private observe(a: number, t: number): void {
-    const router = this.router;
-    if (!router.observe) return;
-    const atts = this.atts;
-    const net = this.shared.net;
-    const n = atts.node[a]!;
-    const model = atts.model[a]!;
-    const metro = this.reqs.metro[atts.req[a]!]!;
-    const rtt = this.shared.rtt.client(metro, n);
-    const send = atts.sendT[a]!;
-    const start = atts.startT[a]!;
-    const cf = net.costFactor[model * VREQ + atts.vreq[a]!]!;
-    router.observe(
-      {
-        node: n,
-        outputTokens: atts.output[a]!,
-        firstByteMs: start + atts.prefill[a]! + rtt / 2 - send,
-        doneMs: t + rtt / 2 - send,
-        expected: {
-          rttMs: rtt,
-          queueMs: start - send - rtt / 2,
-          prefillMs: prefillMs(net.prefillPer1k[net.perfCell(model, n)]!, atts.input[a]!, cf),
-          decodeMsPerToken: atts.catalogDecode[a]!,
-        },
-        clientMetro: metro,
-        rttMs: rtt,
-      },
-      t + rtt / 2,
-    );
+    if (!this.router.observe) return;
+    const o = servedOutcome(this.shared, this.atts, this.reqs.metro[this.atts.req[a]!]!, a, t);
+    this.router.observe(o, t + o.rttMs / 2);
   }
 
   /** Verification after the result (reported apart; it does not delay the response). */
