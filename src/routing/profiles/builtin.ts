@@ -41,23 +41,6 @@ profiles:
     deadline: best-effort
     verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
 
-  meridian-static:
-    description: >-
-      meridian with learning off: the same estimate from catalog physics only, never refined by observed
-      outcomes; predicted completion time (rtt + queue + cold start + service + data fetch, risk-weighted by
-      staleness), non-herding pick, independent fallbacks, independent verifiers
-    learn: false
-    candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
-    filters: [healthy, countries, max-price, verification]
-    # One pass over the five estimate terms + 0.5 × uncertainty; the same cost as
-    # [rtt, queue-wait, cold-start, service, data-fetch, { plugin: uncertainty, weight: 0.5 }].
-    scorers: [completion-time]
-    picker: no-herd
-    fallbacks: independent
-    relax: [asn, operator, provider]
-    deadline: best-effort
-    verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
-
   random:
     description: "today's SDK: a uniformly random healthy node that serves the model"
     candidates: { mode: sample, size: 8 }
@@ -122,4 +105,21 @@ profiles:
     filters: [fresh, verification]
     picker: uniform
     fallbacks: ranked
+
+  meridian-static:
+    description: >-
+      meridian with learning off: the same estimate from catalog physics only, never refined by observed
+      outcomes; predicted completion time (rtt + queue + cold start + service + data fetch, risk-weighted by
+      staleness), non-herding pick, independent fallbacks, independent verifiers
+    learn: false
+    candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
+    filters: [healthy, countries, max-price, verification]
+    # One pass over the five estimate terms + 0.5 × uncertainty; the same cost as
+    # [rtt, queue-wait, cold-start, service, data-fetch, { plugin: uncertainty, weight: 0.5 }].
+    scorers: [completion-time]
+    picker: no-herd
+    fallbacks: independent
+    relax: [asn, operator, provider]
+    deadline: best-effort
+    verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
 `;
