@@ -57,7 +57,9 @@ describe('meridian simulate (built CLI)', () => {
         expect(results.seed).toBe(3);
         expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| meridian |');
         const html = readFileSync(join(dir, 'report.html'), 'utf8');
-        expect(html.match(/<svg /g)?.length).toBe(5);
+        // CDF, region p95, load, cold starts, prediction error, provider share.
+        expect(html.match(/<svg /g)?.length).toBe(6);
+        expect(html).toContain('Prediction error over time');
         expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
