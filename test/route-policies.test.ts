@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NetworkState } from '../src/network/state.js';
+import { BUILTIN_PROFILES_YAML } from '../src/routing/profiles/builtin.js';
 import { policyByName } from '../src/routing/profiles.js';
 import { route } from '../src/routing/route.js';
 import { Rng } from '../src/util/rng.js';
@@ -82,8 +83,92 @@ describe('baseline policies', () => {
     }
   });
 
+  /** n0 (Frankfurt) cold, n1 (Amsterdam) and n2 (Paris) warm; n1 runs 6 of 8 slots, n2 runs 1. */
+  function warmPair(): NetworkState {
+    const nodes = ['n0', 'n1', 'n2'].map((id, k) =>
+      node({
+        id,
+        metro: METROS[k]!,
+        provider: id,
+        models: [{ model: 'llama-70b', tier: k === 0 ? 'localDisk' : 'gpu' }],
+      }),
+    );
+    const state = NetworkState.fromScenario({ nodes, models: [LLAMA_70B] });
+    state.setLoad(1, 6, 0, 0);
+    state.setLoad(2, 1, 0, 0);
+    return state;
+  }
+
+  it('nearest-warm: Amsterdam (warm) over Frankfurt (nearer, cold), whatever the load', () => {
+    const d = route(fromFrankfurt, warmPair().snapshot(0), policyByName('nearest-warm'), new Rng(1));
+    expect(d.ok && d.primary).toBe('n1');
+  });
+
+  it('nearest-warm: with no warm node it still routes, to the nearest (Frankfurt)', () => {
+    const state = warmPair();
+    state.setTier(1, 0, 'localDisk');
+    state.setTier(2, 0, 'localDisk');
+    const d = route(fromFrankfurt, state.snapshot(0), policyByName('nearest-warm'), new Rng(1));
+    expect(d.ok && d.primary).toBe('n0');
+  });
+
+  it('warm-least-loaded: Paris (warm, 1 running) over idle cold Frankfurt and busier warm Amsterdam (6)', () => {
+    const d = route(fromFrankfurt, warmPair().snapshot(0), policyByName('warm-least-loaded'), new Rng(1));
+    expect(d.ok && d.primary).toBe('n2');
+  });
+
+  it('opengradient: never a node silent for over 30 s, nor one without the TEE a tee request needs', () => {
+    const nodes = ['fresh-tee', 'stale-tee', 'fresh-plain'].map((id, k) =>
+      node({
+        id,
+        metro: METROS[k]!,
+        provider: id,
+        verification: k === 2 ? ['vanilla'] : ['vanilla', 'tee'],
+        models: [{ model: 'llama-70b', tier: 'gpu' }],
+      }),
+    );
+    const state = NetworkState.fromScenario({ nodes, models: [LLAMA_70B] });
+    state.setLoad(0, 0, 0, 100_000);
+    state.setLoad(1, 0, 0, 60_000); // 40 s old at t = 100 s
+    state.setLoad(2, 0, 0, 100_000);
+    const view = state.snapshot(100_000);
+    const tee = { ...fromFrankfurt, verification: 'tee' as const };
+    const policy = policyByName('opengradient');
+    const rng = new Rng(3);
+    const counts = new Map<string, number>();
+    for (let k = 0; k < 200; k++) {
+      const d = route(tee, view, policy, rng);
+      const id = d.ok ? d.primary : 'none';
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    expect([...counts]).toEqual([['fresh-tee', 200]]);
+  });
+
+  it('meridian-static: the meridian profile with learning off, identical otherwise', () => {
+    const stat = policyByName('meridian-static').spec;
+    const full = policyByName('meridian').spec;
+    expect(stat.estimate.learn).toBe(false);
+    expect(full.estimate.learn).toBe(true);
+    expect({ ...stat, estimate: { ...stat.estimate, learn: true }, description: '' }).toEqual({
+      ...full,
+      description: '',
+    });
+    expect(BUILTIN_PROFILES_YAML).toContain('meridian-static:');
+  });
+
   it('every policy carries the fallbacks the request asks for', () => {
-    for (const name of ['random', 'round-robin', 'nearest', 'least-loaded', 'p2c', 'meridian'] as const) {
+    for (const name of [
+      'random',
+      'round-robin',
+      'nearest',
+      'least-loaded',
+      'p2c',
+      'nearest-warm',
+      'warm-least-loaded',
+      'opengradient',
+      'meridian-static',
+      'meridian',
+    ] as const) {
       const d = route(fromFrankfurt, ten().snapshot(0), policyByName(name), new Rng(2));
       expect(d.ok && d.fallbacks.length).toBe(2);
     }

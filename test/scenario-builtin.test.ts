@@ -6,6 +6,7 @@ import { metroById } from '../src/geo/metros.js';
 import { canServe } from '../src/model/capability.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { matchesSelector } from '../src/scenario/selector.js';
+import { offeredLoad } from '../src/scenario/utilization.js';
 import { ROOT } from './support/shared-data.js';
 
 const DIR = join(ROOT, 'scenarios');
@@ -23,9 +24,15 @@ describe('built-in scenarios', () => {
 
   it('include the six documented scenarios', () => {
     expect(files.sort()).toEqual(
-      ['cold-start-trap', 'flash-crowd', 'global', 'provider-outage', 'shifting-demand', 'small'].map(
-        (n) => `${n}.yaml`,
-      ),
+      [
+        'cold-start-trap',
+        'flash-crowd',
+        'global',
+        'heterogeneous',
+        'provider-outage',
+        'shifting-demand',
+        'small',
+      ].map((n) => `${n}.yaml`),
     );
   });
 
@@ -139,5 +146,28 @@ describe('flash-crowd', () => {
     expect(s.demand.bursts).toEqual([
       { atS: 600, durationS: 600, factor: 20, model: 'qwen2.5-7b-instruct', region: 'europe' },
     ]);
+  });
+});
+
+describe('heterogeneous', () => {
+  const het = load('heterogeneous');
+
+  it('has a few hundred nodes on at least three continents, hidden speed factors (σ 0.4), stragglers and measured RTTs', () => {
+    expect(het.nodes.length).toBeGreaterThanOrEqual(200);
+    expect(het.nodes.length).toBeLessThanOrEqual(500);
+    const regions = new Set(het.nodes.map((n) => metroById(n.location.metro)?.region));
+    expect(regions.size).toBeGreaterThanOrEqual(3);
+    expect([het.truth?.prefillSigma, het.truth?.decodeSigma]).toEqual([0.4, 0.4]);
+    expect(het.truth?.stragglers?.perNodeHour).toBeGreaterThan(0);
+    expect(het.rtt?.matrix).toMatch(/wonderproxy-city-rtt/);
+  });
+
+  it('offers 60–80% of slot capacity at the diurnal peak, with a provider outage inside its duration', () => {
+    const u = offeredLoad(het)!;
+    expect(u.peak).toBeGreaterThanOrEqual(0.6);
+    expect(u.peak).toBeLessThanOrEqual(0.8);
+    const outage = het.failures.find((f) => f.kind === 'outage');
+    expect(outage?.kind === 'outage' && outage.atS + outage.durationS).toBeLessThanOrEqual(het.durationS);
+    expect(outage?.kind === 'outage' && outage.selector.provider).toEqual(['aws']);
   });
 });

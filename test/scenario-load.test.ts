@@ -55,7 +55,18 @@ describe('loadScenarioText', () => {
     expect(fra.hardware.memoryGb).toBe(80);
     expect(s.nodes[1]!.labels.asn).toEqual({ value: '64512', provenance: 'declared' });
     expect(s.stalenessMs).toBe(1000);
-    expect(s.policies).toEqual(['random', 'round-robin', 'nearest', 'least-loaded', 'p2c', 'meridian']);
+    expect(s.policies).toEqual([
+      'random',
+      'round-robin',
+      'nearest',
+      'least-loaded',
+      'p2c',
+      'nearest-warm',
+      'warm-least-loaded',
+      'opengradient',
+      'meridian-static',
+      'meridian',
+    ]);
     expect(s.demand).toMatchObject({ kind: 'synthetic', totalRps: 5 });
   });
 

@@ -57,9 +57,11 @@ describe('meridian simulate (built CLI)', () => {
         expect(results.seed).toBe(3);
         expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('| meridian |');
         const html = readFileSync(join(dir, 'report.html'), 'utf8');
-        // 5 charts; the maps: the shared land, the nodes, and one per policy (2).
-        expect(html.match(/<svg /g)?.length).toBe(5 + 2 + 2);
+        // 6 charts (CDF, region p95, load, cold starts, prediction error, provider share); the maps: the
+        // shared land, the nodes, and one per policy (2).
+        expect(html.match(/<svg /g)?.length).toBe(6 + 2 + 2);
         expect(html).toContain('data-testid="nodes-map"');
+        expect(html).toContain('Prediction error over time');
         expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -83,9 +83,9 @@ describe('report.html', () => {
     expect(wantsLogScale([50, 1001, null, 0])).toBe(true);
   });
 
-  it('marks the outage (30–60 s) and the burst (80–100 s) on both time charts', () => {
-    expect(html.match(/<g class="event outage">/g)).toHaveLength(2);
-    expect(html.match(/<g class="event burst">/g)).toHaveLength(2);
+  it('marks the outage (30–60 s) and the burst (80–100 s) on all three time charts (load, cold starts, prediction error)', () => {
+    expect(html.match(/<g class="event outage">/g)).toHaveLength(3);
+    expect(html.match(/<g class="event burst">/g)).toHaveLength(3);
     expect(html).toContain('outage (failures[0])');
     expect(html).toContain('burst (demand.bursts[0])');
   });

@@ -78,7 +78,7 @@ describe('meridian simulate --profiles', () => {
     expect(Object.keys(JSON.parse(r.stdout).policies)).toEqual(['closest', 'p2c']);
   });
 
-  it("is an exit-2 error at the scenario's file:line and path for a policy no profile defines, listing the 6 valid names", async () => {
+  it("is an exit-2 error at the scenario's file:line and path for a policy no profile defines, listing the 10 built-in names", async () => {
     const file = scenarioWith('[meridian, closest]');
     const r = await meridian('simulate', file, '--duration', '20');
     expect(r.code).toBe(2);

@@ -10,8 +10,8 @@ import { resolveDatasets } from './resolve-datasets.js';
 import { resolveDemand } from './resolve-demand.js';
 import { resolveFailures } from './resolve-failures.js';
 import { resolveModels } from './resolve-models.js';
-import type { ScenarioFile } from './schema.js';
-import type { Scenario } from './types.js';
+import type { ScenarioFile, TruthInput } from './schema.js';
+import type { ResolvedTruth, Scenario } from './types.js';
 
 /**
  * Resolves a parsed scenario file: models, demand (popularity drives the warm policy), nodes (listed and
@@ -86,12 +86,40 @@ export function resolveScenario(file: ScenarioFile, baseDir: string, issues: Iss
     policies: file.policies,
     warnings: [],
   };
+  if (file.truth !== undefined) scenario.truth = resolveTruth(file.truth, nodes, issues);
   if (file.rtt !== undefined) {
     const matrix = checkFile(baseDir, file.rtt.matrix, ['rtt', 'matrix'], issues);
     const coords = file.rtt.coords && checkFile(baseDir, file.rtt.coords, ['rtt', 'coords'], issues);
     scenario.rtt = coords ? { matrix, coords } : { matrix };
   }
   return scenario;
+}
+
+function range(r: number | { min: number; max: number }): { min: number; max: number } {
+  return typeof r === 'number' ? { min: r, max: r } : { ...r };
+}
+
+/** The truth section with ranges spelt out; an episode naming no node is an error at its `node`. */
+function resolveTruth(t: TruthInput, nodes: readonly { id: string }[], issues: IssueList): ResolvedTruth {
+  const ids = new Set(nodes.map((n) => n.id));
+  t.episodes.forEach((e, i) => {
+    if (!ids.has(e.node)) issues.addValue(['truth', 'episodes', i, 'node'], 'no node has this id', e.node);
+  });
+  const out: ResolvedTruth = {
+    prefillSigma: t.prefillSigma,
+    decodeSigma: t.decodeSigma,
+    loadSigma: t.loadSigma,
+    episodes: t.episodes.map((e) => ({ ...e })),
+    telemetryNoise: t.telemetryNoise,
+  };
+  if (t.stragglers) {
+    out.stragglers = {
+      perNodeHour: t.stragglers.perNodeHour,
+      factor: range(t.stragglers.factor),
+      durationS: range(t.stragglers.durationS),
+    };
+  }
+  return out;
 }
 
 function checkFile(baseDir: string, written: string, path: string[], issues: IssueList): string {

@@ -4,12 +4,14 @@ import { DemandInput } from './schema/demand.js';
 import { FailureInput } from './schema/failures.js';
 import { DatasetInput, ModelsInput } from './schema/models.js';
 import { NetworkInput } from './schema/network.js';
+import { TruthInput } from './schema/truth.js';
 
 export * from './schema/common.js';
 export * from './schema/demand.js';
 export * from './schema/failures.js';
 export * from './schema/models.js';
 export * from './schema/network.js';
+export * from './schema/truth.js';
 
 /**
  * A scenario file as written: the network (listed nodes and generators), models, datasets, demand,
@@ -31,6 +33,8 @@ export const ScenarioFile = z.strictObject({
   stalenessMs: z.number().min(0).default(1000).describe('Age of the telemetry the router sees, ms'),
   /** Measured RTT data, paths relative to the scenario file. */
   rtt: z.strictObject({ matrix: z.string().min(1), coords: z.string().min(1).optional() }).optional(),
+  /** Hidden deviations of the simulated nodes from the catalog (the router never sees them). */
+  truth: TruthInput.optional(),
   network: NetworkInput,
   models: ModelsInput,
   datasets: z.array(DatasetInput).default([]),

@@ -90,6 +90,14 @@ function demandText(out: string[], s: ScenarioSummary): void {
     .map(([k, v]) => `${k} ${percent(v)}`)
     .join(', ');
   section(out, 'Demand', `${head}; verification: ${verification}`);
+  const u = d.utilization;
+  if (u) {
+    section(
+      out,
+      'Utilization',
+      `offered load ÷ capacity: ${percent(u.mean)} on average, ${percent(u.peak)} at the diurnal peak (${u.peakRps.toFixed(1)} requests/s × ${Math.round(u.serviceMs)} ms mean service at batch 1 over ${u.slots} slots)`,
+    );
+  }
   section(out, 'Demand by client metro', shareTable('metro', d.topMetros));
   section(out, 'Model popularity', shareTable('model', d.popularityHead));
   if (d.bursts.length > 0) {

@@ -2,6 +2,7 @@ import { metroById } from '../geo/metros.js';
 import type { Node } from '../model/node.js';
 import { matchesSelector } from './selector.js';
 import type { ResolvedBurst, ResolvedFailure, Scenario, WeightedId } from './types.js';
+import { type OfferedLoad, offeredLoad } from './utilization.js';
 
 /** What `meridian scenario show` prints: counts and shares computed from a resolved scenario. */
 
@@ -51,6 +52,8 @@ export interface ScenarioSummary {
     popularityHead: Count[];
     verification: Record<string, number>;
     bursts: ResolvedBurst[];
+    /** Offered load ÷ slot capacity, on average and at the diurnal peak (null for a trace). */
+    utilization: OfferedLoad | null;
   };
   failures: (ResolvedFailure & { matchedNodes: number })[];
   policies: string[];
@@ -148,6 +151,7 @@ export function summarizeScenario(s: Scenario, top = 10): ScenarioSummary {
       popularityHead: weightedHead(s.demand.models, top),
       verification: { ...s.demand.verification },
       bursts: s.demand.bursts,
+      utilization: offeredLoad(s),
     },
     failures: s.failures.map((f) => ({
       ...f,

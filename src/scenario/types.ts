@@ -73,6 +73,19 @@ export type ResolvedFailure =
   | { kind: 'outage'; atS: number; durationS: number; selector: ResolvedSelector }
   | { kind: 'random'; mtbfHours: number; mttrMinutes: number; selector?: ResolvedSelector };
 
+export interface ResolvedTruth {
+  prefillSigma: number;
+  decodeSigma: number;
+  loadSigma: number;
+  stragglers?: {
+    perNodeHour: number;
+    factor: { min: number; max: number };
+    durationS: { min: number; max: number };
+  };
+  episodes: Array<{ node: string; atS: number; durationS: number; factor: number }>;
+  telemetryNoise: number;
+}
+
 export interface Scenario {
   name: string;
   description: string;
@@ -81,6 +94,8 @@ export interface Scenario {
   stalenessMs: number;
   /** Absolute paths. */
   rtt?: { matrix: string; coords?: string };
+  /** Hidden truth of the simulation, as written (episode nodes checked against the resolved nodes). */
+  truth?: ResolvedTruth;
   nodes: Node[];
   models: Model[];
   datasets: Dataset[];

@@ -25,6 +25,8 @@ export class AttemptStore {
   reachT: Float64Array;
   startT: Float64Array;
   prefill: Float64Array;
+  /** Catalog ms per output token at the batch the attempt started in (factor 1), for learners. */
+  catalogDecode: Float64Array;
   /** Time service ends (set when it starts). */
   endT: Float64Array;
   /** FIFO order at the node across models. */
@@ -49,6 +51,7 @@ export class AttemptStore {
     this.reachT = new Float64Array(c);
     this.startT = new Float64Array(c);
     this.prefill = new Float64Array(c);
+    this.catalogDecode = new Float64Array(c);
     this.endT = new Float64Array(c);
     this.order = new Float64Array(c);
     this.qNext = new Int32Array(c);
@@ -92,6 +95,7 @@ export class AttemptStore {
     this.reachT = growF64(this.reachT, c);
     this.startT = growF64(this.startT, c);
     this.prefill = growF64(this.prefill, c);
+    this.catalogDecode = growF64(this.catalogDecode, c);
     this.endT = growF64(this.endT, c);
     this.order = growF64(this.order, c);
     this.qNext = growI32(this.qNext, c);

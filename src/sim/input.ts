@@ -2,6 +2,7 @@ import type { Dataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import type { VerificationRequirement } from '../model/request.js';
+import type { TruthSpec } from './hidden-truth.js';
 
 /**
  * What the simulator runs: a network, a workload and failures, already resolved (indices instead of
@@ -28,6 +29,8 @@ export interface SimInput {
    * `coords`, matrix cities are placed by matching their names with the metro catalog.
    */
   rtt?: { matrix: string; coords?: string };
+  /** Hidden deviations of the nodes from the catalog; absent: the catalog is the truth. */
+  truth?: TruthSpec;
 }
 
 export interface ClientMetro {

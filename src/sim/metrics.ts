@@ -18,6 +18,9 @@ export interface Timeline {
   coldStarts: Float64Array;
   /** Busy slots ÷ all inference slots at the end of each bucket. */
   load: Float64Array;
+  /** Sum and count of the prediction errors of the requests served in each bucket. */
+  predErrorSum: Float64Array;
+  predErrorCount: Float64Array;
 }
 
 /** A breakdown group (a region or a model): request count and end-to-end latency. */
@@ -67,6 +70,10 @@ export class PolicyMetrics {
   readonly oracleE2e = new Sketch();
   readonly oracleTtft = new Sketch();
   readonly verification = new Sketch();
+  /** |predicted − realized| ÷ realized completion time of served requests; `Late`: over the last half. */
+  readonly predError = new Sketch();
+  readonly predErrorLate = new Sketch();
+  private readonly halfMs: number;
   readonly byRegion: GroupStats[];
   readonly byModel: GroupStats[];
   readonly providerServed: Float64Array;
@@ -91,6 +98,7 @@ export class PolicyMetrics {
     this.byModel = groups(models);
     this.providerServed = new Float64Array(providers);
     this.operatorServed = new Float64Array(operators);
+    this.halfMs = (durationS * 1000) / 2;
     const buckets = Math.max(1, Math.ceil(durationS / bucketS));
     this.timeline = {
       bucketS,
@@ -99,8 +107,25 @@ export class PolicyMetrics {
       lost: new Float64Array(buckets),
       coldStarts: new Float64Array(buckets),
       load: new Float64Array(buckets),
+      predErrorSum: new Float64Array(buckets),
+      predErrorCount: new Float64Array(buckets),
     };
     this.demand = new DemandRecorder(demandBucketS(durationS) * 1000);
+  }
+
+  /**
+   * A served request whose decision at `decidedMs` predicted completion at `predictedMs`; it completed at
+   * `doneMs`. The error is relative to the realized time from decision to completion.
+   */
+  recordPrediction(decidedMs: number, predictedMs: number, doneMs: number): void {
+    const realized = doneMs - decidedMs;
+    if (!(realized > 0) || !Number.isFinite(predictedMs)) return;
+    const err = Math.abs(predictedMs - doneMs) / realized;
+    this.predError.add(err);
+    if (doneMs >= this.halfMs) this.predErrorLate.add(err);
+    const b = this.bucket(doneMs);
+    this.timeline.predErrorSum[b]! += err;
+    this.timeline.predErrorCount[b]!++;
   }
 
   /** A request served at `tMs` with these latencies (ms), against its SLO target (ms). */

@@ -135,8 +135,11 @@ export class SimNetwork {
     return model * ACCEL_COUNT + this.classOf[node]!;
   }
 
-  /** Cold start (ms) of model `m` on node `i` from `tier`; 0 for proxy nodes and resident weights. */
-  loadMs(i: number, m: number, tier: number): number {
+  /**
+   * Cold start (ms) of model `m` on node `i` from `tier`; 0 for proxy nodes and resident weights. `factor`
+   * divides the catalog bandwidth (the simulator's hidden truth; 1: the catalog).
+   */
+  loadMs(i: number, m: number, tier: number, factor = 1): number {
     if (this.isApi[i] === 1 || tier === TIER_GPU) return 0;
     const GBps = fastestSourceGBps(
       tier,
@@ -145,6 +148,6 @@ export class SimNetwork {
       this.remoteGBps[i]!,
       0,
     );
-    return transferMs(this.weightsGb[m]!, GBps);
+    return transferMs(this.weightsGb[m]!, GBps / factor);
   }
 }

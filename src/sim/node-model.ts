@@ -1,7 +1,9 @@
 import { decodeMs, prefillMs } from '../estimate/service.js';
+import type { Rng } from '../util/rng.js';
 import { ATT_QUEUED, ATT_RUNNING, ATT_TRAVELLING, type AttemptStore } from './attempts.js';
 import type { EventQueue } from './event-queue.js';
 import { EV_DONE, EV_LOADED } from './events.js';
+import type { HiddenTruth } from './hidden-truth.js';
 import { type SimNetwork, TIER_GPU, TIER_HOST_RAM, TIER_LOCAL_DISK, TIER_REMOTE, VREQ } from './network.js';
 import {
   DRAIN_AFTER_MS,
@@ -38,7 +40,7 @@ export class NodeModel {
   readonly pendingLoad: Int32Array;
   readonly pendingSince: Float64Array;
   readonly loadEta: Float64Array;
-  /** Per node: moving average of service times (ms), 0 until the first request runs. */
+  /** Per node: moving average of service times (ms) as the node reports it, 0 until the first request runs. */
   readonly meanServiceMs: Float64Array;
   /** (node, model) cells whose accelerator state or storage tier changed since `takeDirty`. */
   private dirty: number[] = [];
@@ -62,6 +64,10 @@ export class NodeModel {
     private readonly attempts: AttemptStore,
     private readonly queue: EventQueue,
     private readonly drainAfterMs = DRAIN_AFTER_MS,
+    /** How the nodes really differ from the catalog; absent: they do not. */
+    private readonly hidden?: HiddenTruth,
+    /** Draws the noise on reported service times (`hidden.spec.telemetryNoise`). */
+    private readonly telemetryRng?: Rng,
   ) {
     const N = net.nodeCount;
     const M = net.modelCount;
@@ -258,20 +264,40 @@ export class NodeModel {
     att.startT[a] = t;
     const cell = net.perfCell(m, n);
     const cf = net.costFactor[m * VREQ + att.vreq[a]!]! * net.topology.timeFactor(m, n);
-    const p = prefillMs(net.prefillPer1k[cell]!, att.input[a]!, cf);
+    const h = this.hidden;
+    const p = prefillMs(net.prefillPer1k[cell]! * (h ? h.prefillAt(n, t) : 1), att.input[a]!, cf);
     const d = decodeMs(
-      net.decodePerToken[cell]!,
+      net.decodePerToken[cell]! * (h ? h.decodeAt(n, t) : 1),
       net.decodeSlope[cell]!,
       att.output[a]!,
       this.running[n]!,
       cf,
     );
     att.prefill[a] = p;
+    att.catalogDecode[a] = decodeMs(
+      net.decodePerToken[cell]!,
+      net.decodeSlope[cell]!,
+      1,
+      this.running[n]!,
+      cf,
+    );
     att.endT[a] = t + p + d;
     const mean = this.meanServiceMs[n]!;
-    this.meanServiceMs[n] = mean === 0 ? p + d : 0.9 * mean + 0.1 * (p + d);
+    const reported = (p + d) * this.reportNoise();
+    this.meanServiceMs[n] = mean === 0 ? reported : 0.9 * mean + 0.1 * reported;
     this.busySlotMs += p + d;
     this.queue.push(t + p + d, EV_DONE, a, att.gen[a]!);
+  }
+
+  /** Multiplicative noise on a reported service time: exp(σ·z), 1 without noise. */
+  private reportNoise(): number {
+    const sigma = this.hidden?.spec.telemetryNoise ?? 0;
+    return sigma > 0 && this.telemetryRng ? Math.exp(sigma * this.telemetryRng.normal()) : 1;
+  }
+
+  /** True cold start (ms) of model `m` on node `n` from `tier`, with the node's hidden load factor. */
+  loadMs(n: number, m: number, tier: number): number {
+    return this.net.loadMs(n, m, tier, this.hidden ? this.hidden.load[n]! : 1);
   }
 
   /**
@@ -332,7 +358,7 @@ export class NodeModel {
     const c = n * net.modelCount + m;
     const w = net.weightsGb[m]!;
     if (this.memUsed[n]! + w > net.memoryGb[n]! && !this.evict(n, w, force)) return false;
-    const ms = net.loadMs(n, m, this.store[c]!);
+    const ms = this.loadMs(n, m, this.store[c]!);
     this.gpu[c] = GPU_LOADING;
     this.markDirty(c);
     this.memUsed[n]! += w;

@@ -1,6 +1,7 @@
 import { dataFetchMs as fetchMs } from '../estimate/data-fetch.js';
 import { decodeMs, prefillMs } from '../estimate/service.js';
 import { ACCELERATOR_CLASSES } from '../model/common.js';
+import type { HiddenTruth } from './hidden-truth.js';
 import { type SimNetwork, VREQ } from './network.js';
 import type { NodeModel } from './node-model.js';
 import { GPU_RESIDENT } from './node-states.js';
@@ -33,7 +34,8 @@ export interface Bound {
 /**
  * The clairvoyant lower bound: for each request, the minimum over nodes that are up at arrival and can serve
  * the model under the request's verification requirement of RTT + data fetch + cold start from the initial
- * placement (0 where the model starts warm) + prefill + decode at batch 1, with no queue.
+ * placement (0 where the model starts warm) + prefill + decode at batch 1, with no queue. It knows the
+ * hidden truth: each node's true speed and load factors and the straggler episodes active at arrival.
  */
 export class Oracle {
   /** Candidate lists by (metro × models + model) × VREQ + requirement, built on first use. */
@@ -46,11 +48,15 @@ export class Oracle {
   private readonly capModes: Uint8Array[];
   /** Per model: bit v set when every capable node supports requirement v (its list is the unfiltered one). */
   private readonly allSupport: Uint8Array;
+  /** Time of the request being bounded (straggler episodes depend on it). */
+  private tMs = 0;
 
   constructor(
     private readonly net: SimNetwork,
     private readonly rtt: TruthRtt,
     initial: NodeModel,
+    /** The nodes' hidden speeds; with deviations every capable node is considered (classes differ inside). */
+    private readonly hidden?: HiddenTruth,
   ) {
     const N = net.nodeCount;
     const M = net.modelCount;
@@ -58,7 +64,7 @@ export class Oracle {
     for (let n = 0; n < N; n++) {
       for (let m = 0; m < M; m++) {
         const c = n * M + m;
-        this.coldMs[c] = initial.gpu[c] === GPU_RESIDENT ? 0 : net.loadMs(n, m, initial.store[c]!);
+        this.coldMs[c] = initial.gpu[c] === GPU_RESIDENT ? 0 : initial.loadMs(n, m, initial.store[c]!);
       }
     }
     this.capClass = net.capableNodes.map((nodes) => Uint8Array.from(nodes, (n) => net.classOf[n]!));
@@ -86,13 +92,15 @@ export class Oracle {
     dataset: number,
     up: Uint8Array,
     out: Bound,
+    tMs = 0,
   ): void {
+    this.tMs = tMs;
     out.e2e = Number.POSITIVE_INFINITY;
     out.ttft = Number.POSITIVE_INFINITY;
     const net = this.net;
     const cf = net.costFactor[model * VREQ + vreq]!;
     if (Number.isNaN(cf)) return;
-    if (dataset >= 0) {
+    if (dataset >= 0 || this.hidden?.deviates) {
       this.scan(metro, model, input, output, vreq, cf, dataset, up, out);
       return;
     }
@@ -128,8 +136,15 @@ export class Oracle {
     const net = this.net;
     const cell = net.perfCell(model, n);
     const f = cf * net.topology.timeFactor(model, n);
-    const p = prefillMs(net.prefillPer1k[cell]!, input, f);
-    const d = decodeMs(net.decodePerToken[cell]!, net.decodeSlope[cell]!, output, 1, f);
+    const h = this.hidden;
+    const p = prefillMs(net.prefillPer1k[cell]! * (h ? h.prefillAt(n, this.tMs) : 1), input, f);
+    const d = decodeMs(
+      net.decodePerToken[cell]! * (h ? h.decodeAt(n, this.tMs) : 1),
+      net.decodeSlope[cell]!,
+      output,
+      1,
+      f,
+    );
     if (key + p < out.ttft) out.ttft = key + p;
     if (key + p + d < out.e2e) out.e2e = key + p + d;
   }

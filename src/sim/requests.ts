@@ -13,6 +13,9 @@ export class RequestStore {
   deadline: Float64Array;
   lbE2e: Float64Array;
   lbTtft: Float64Array;
+  /** When the router last decided on the request, and the completion time it then predicted (NaN: none). */
+  decidedAt: Float64Array;
+  predictedDone: Float64Array;
   metro: Int32Array;
   model: Int32Array;
   input: Int32Array;
@@ -39,6 +42,8 @@ export class RequestStore {
     this.deadline = new Float64Array(c);
     this.lbE2e = new Float64Array(c);
     this.lbTtft = new Float64Array(c);
+    this.decidedAt = new Float64Array(c);
+    this.predictedDone = new Float64Array(c);
     this.metro = new Int32Array(c);
     this.model = new Int32Array(c);
     this.input = new Int32Array(c);
@@ -84,6 +89,8 @@ export class RequestStore {
     this.deadline = growF64(this.deadline, c);
     this.lbE2e = growF64(this.lbE2e, c);
     this.lbTtft = growF64(this.lbTtft, c);
+    this.decidedAt = growF64(this.decidedAt, c);
+    this.predictedDone = growF64(this.predictedDone, c);
     this.metro = growI32(this.metro, c);
     this.model = growI32(this.model, c);
     this.input = growI32(this.input, c);

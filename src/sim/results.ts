@@ -1,7 +1,9 @@
+import { basename } from 'node:path';
 import type { DemandJson } from '../demand/series.js';
 import { hhi } from '../stats/hhi.js';
 import { nakamoto } from '../stats/nakamoto.js';
 import { durationWarnings, type TimedEvent, timedEvents } from './events-window.js';
+import type { TruthReport } from './hidden-truth.js';
 import type { PolicyMetrics } from './metrics.js';
 import type { RunOutput } from './run.js';
 import type { Sketch } from './sketch.js';
@@ -48,7 +50,11 @@ export interface PolicyResult {
   ttft_ratio_to_oracle: { p50: number | null; p95: number | null };
   mean_wait_ms: number | null;
   slo: { attainment: number | null; met: number; eligible: number; default_target_ms: number };
-  utilisation: number;
+  /** Mean busy fraction of the inference slots over the run. */
+  utilization: number;
+  /** |estimate − realized| ÷ realized completion time over served requests, and over the last half. */
+  prediction_error: { median: number | null; p90: number | null };
+  prediction_error_late: { median: number | null; p90: number | null };
   cost_usd: number;
   traffic: { provider: TrafficShare; operator: TrafficShare };
   independence: {
@@ -66,6 +72,8 @@ export interface PolicyResult {
     lost: number[];
     cold_starts: number[];
     load: number[];
+    /** Mean prediction error of the requests served in each bucket (null: none served). */
+    prediction_error: Array<number | null>;
   };
   /** End-to-end latency at quantiles 0, 0.01, …, 1 (ms), for CDF charts. */
   e2e_cdf_ms: Array<number | null>;
@@ -97,6 +105,15 @@ export interface SimResults {
   events: TimedEvent[];
   /** Things the run could not show as the scenario describes them (e.g. an outage past the duration). */
   warnings: string[];
+  /**
+   * The simulator's ground truth, which the router never sees: the drawn node factors and straggler
+   * episodes, and where true RTTs came from (a measured matrix, else the distance model with per-pair noise).
+   */
+  truth: TruthReport & {
+    rtt:
+      | { source: 'measured'; matrix: string; jitter_sigma: number }
+      | { source: 'distance-model'; jitter_sigma: number };
+  };
   oracle: { e2e_ms: Quantiles; ttft_ms: Quantiles; e2e_cdf_ms: Array<number | null> };
   policies: Record<string, PolicyResult>;
 }
@@ -123,6 +140,12 @@ function quantiles(s: Sketch): Quantiles {
 /** Quantiles 0, 0.01, …, 1 (for CDF charts). */
 function cdf(s: Sketch): Array<number | null> {
   return Array.from({ length: 101 }, (_, i) => round3(s.quantile(i / 100)));
+}
+
+function errorQuantiles(s: Sketch): { median: number | null; p90: number | null } {
+  return s.count > 0
+    ? { median: round3(s.quantile(0.5)), p90: round3(s.quantile(0.9)) }
+    : { median: null, p90: null };
 }
 
 function traffic(served: Float64Array, names: readonly string[]): TrafficShare {
@@ -198,7 +221,9 @@ function policyResult(out: RunOutput, m: PolicyMetrics): PolicyResult {
       eligible: m.arrived,
       default_target_ms: shared.options.sloMs,
     },
-    utilisation: slots > 0 && durationMs > 0 ? (round3(m.busySlotMs / (slots * durationMs)) ?? 0) : 0,
+    utilization: slots > 0 && durationMs > 0 ? (round3(m.busySlotMs / (slots * durationMs)) ?? 0) : 0,
+    prediction_error: errorQuantiles(m.predError),
+    prediction_error_late: errorQuantiles(m.predErrorLate),
     cost_usd: round3(m.costUsd) ?? 0,
     traffic: {
       provider: traffic(m.providerServed, net.provider.values),
@@ -225,6 +250,9 @@ function policyResult(out: RunOutput, m: PolicyMetrics): PolicyResult {
       lost: list(tl.lost),
       cold_starts: list(tl.coldStarts),
       load: list(tl.load, true),
+      prediction_error: Array.from(tl.predErrorSum, (s, i) =>
+        tl.predErrorCount[i]! > 0 ? round3(s / tl.predErrorCount[i]!) : null,
+      ),
     },
     e2e_cdf_ms: cdf(m.e2e),
     demand: m.demand.toJSON(),
@@ -259,6 +287,16 @@ export function buildResults(out: RunOutput): SimResults {
     },
     events,
     warnings: durationWarnings(events, input.durationS),
+    truth: {
+      ...out.shared.hidden.describe(input.nodes.map((n) => n.id)),
+      rtt: input.rtt
+        ? {
+            source: 'measured',
+            matrix: basename(input.rtt.matrix),
+            jitter_sigma: out.shared.options.rttJitterSigma,
+          }
+        : { source: 'distance-model', jitter_sigma: out.shared.options.rttJitterSigma },
+    },
     oracle: first
       ? {
           e2e_ms: quantiles(first.oracleE2e),

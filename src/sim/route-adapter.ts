@@ -100,6 +100,7 @@ function routeAdapter(
       out.count = 0;
       out.hedge = -1;
       out.verifierCount = 0;
+      out.estimateMs = Number.NaN;
       if (view === undefined) {
         out.status = DECIDE_FAILED;
         out.reason = 'no view yet';
@@ -126,6 +127,7 @@ function routeAdapter(
         return;
       }
       out.status = DECIDE_ROUTED;
+      out.estimateMs = d.estimateMs;
       out.nodes[out.count++] = d.primaryIndex;
       const hedgeNode = d.hedge === null ? -1 : (d.fallbackIndexes[0] ?? -1);
       for (const f of d.fallbackIndexes) {

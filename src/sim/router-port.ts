@@ -52,6 +52,8 @@ export interface DecisionOut {
   verifierCount: number;
   /** Why the request was shed or failed. */
   reason: string;
+  /** The router's estimate of the primary's completion time, ms from the decision (NaN when none). */
+  estimateMs: number;
 }
 
 export function emptyDecision(): DecisionOut {
@@ -63,10 +65,14 @@ export function emptyDecision(): DecisionOut {
     verifiers: new Int32Array(MAX_VERIFIERS),
     verifierCount: 0,
     reason: '',
+    estimateMs: Number.NaN,
   };
 }
 
-/** A served request as the router observes it: the outcome plus the client's metro and the round trip seen. */
+/**
+ * One served request as the client saw it, for a router that learns: the learner's `ServedOutcome` plus
+ * where the client was and the round trip it measured to the node.
+ */
 export type SimOutcome = ServedOutcome & { clientMetro: number; rttMs: number };
 
 /**

@@ -5,6 +5,7 @@ import { Rng } from '../util/rng.js';
 import { AttemptStore } from './attempts.js';
 import { EventQueue } from './event-queue.js';
 import { failureSchedule } from './failures.js';
+import { HiddenTruth, NO_TRUTH } from './hidden-truth.js';
 import { DEFAULT_SIM_OPTIONS, type SimInput, type SimOptions } from './input.js';
 import type { PolicyMetrics } from './metrics.js';
 import { SimNetwork } from './network.js';
@@ -47,8 +48,14 @@ export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): 
   const net = SimNetwork.of(input.nodes, input.models, input.datasets);
   const matrix = input.rtt ? loadTruthMatrix(input.rtt) : undefined;
   const rtt = new TruthRtt(input.metros, input.nodes, input.seed, opts.rttJitterSigma, matrix);
-  const initial = new NodeModel(net, new AttemptStore(16), new EventQueue(16));
-  const oracle = new Oracle(net, rtt, initial);
+  const hidden = new HiddenTruth(
+    input.truth ?? NO_TRUTH,
+    net.nodeCount,
+    input.durationS,
+    new Rng(input.seed).fork('truth'),
+  );
+  const initial = new NodeModel(net, new AttemptStore(16), new EventQueue(16), undefined, hidden);
+  const oracle = new Oracle(net, rtt, initial, hidden);
   const failures = failureSchedule(
     input.failures,
     input.nodes,
@@ -81,7 +88,19 @@ export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): 
           arrivalsRng,
           tokensRng,
         );
-  return { input, options: opts, net, rtt, oracle, failures, metroRegion, regions, independence, arrivals };
+  return {
+    input,
+    options: opts,
+    net,
+    rtt,
+    hidden,
+    oracle,
+    failures,
+    metroRegion,
+    regions,
+    independence,
+    arrivals,
+  };
 }
 
 /**

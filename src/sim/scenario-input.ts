@@ -1,6 +1,7 @@
 import { metroById } from '../geo/metros.js';
 import { DEFAULT_INDEPENDENCE_DIMENSIONS, Independence } from '../model/request.js';
-import type { ResolvedDistribution, Scenario, WeightedId } from '../scenario/types.js';
+import type { ResolvedDistribution, ResolvedTruth, Scenario, WeightedId } from '../scenario/types.js';
+import type { TruthSpec } from './hidden-truth.js';
 import type { Burst, ClientMetro, SimInput, TokenDist } from './input.js';
 import { loadTraceCsv } from './workload/trace-csv.js';
 
@@ -106,5 +107,20 @@ export function simInputFromScenario(scenario: Scenario, overrides: ScenarioOver
   };
   if (d.deadlines) input.mix.deadlines = { share: d.deadlines.share, ms: dist(d.deadlines.ms) };
   if (scenario.rtt) input.rtt = { ...scenario.rtt };
+  if (scenario.truth) input.truth = truthSpec(scenario.truth, scenario.nodes);
   return input;
+}
+
+/** The scenario's truth section with episode nodes as indices. */
+function truthSpec(t: ResolvedTruth, nodes: readonly { id: string }[]): TruthSpec {
+  const index = new Map(nodes.map((n, i) => [n.id, i]));
+  const spec: TruthSpec = {
+    prefillSigma: t.prefillSigma,
+    decodeSigma: t.decodeSigma,
+    loadSigma: t.loadSigma,
+    episodes: t.episodes.map((e) => ({ ...e, node: index.get(e.node) ?? -1 })),
+    telemetryNoise: t.telemetryNoise,
+  };
+  if (t.stragglers) spec.stragglers = { ...t.stragglers };
+  return spec;
 }

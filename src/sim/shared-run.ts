@@ -1,5 +1,6 @@
 import type { Rng } from '../util/rng.js';
 import type { FailureEvent } from './failures.js';
+import type { HiddenTruth } from './hidden-truth.js';
 import type { SimInput, SimOptions } from './input.js';
 import type { SimNetwork } from './network.js';
 import type { Oracle } from './oracle.js';
@@ -12,6 +13,8 @@ export interface SharedRun {
   options: SimOptions;
   net: SimNetwork;
   rtt: TruthRtt;
+  /** How nodes really differ from the catalog (hidden from the router). */
+  hidden: HiddenTruth;
   oracle: Oracle;
   failures: FailureEvent[];
   /** Region index of each client metro, and the region names. */

@@ -17,6 +17,7 @@ import { PolicyMetrics } from './metrics.js';
 import { NodeModel } from './node-model.js';
 import { REACH_DOWN, REACH_OK } from './node-states.js';
 import { type Bound, dataFetchMs } from './oracle.js';
+import { servedOutcome } from './outcome.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS, RequestStore } from './requests.js';
 import {
   DECIDE_ROUTED,
@@ -74,7 +75,7 @@ class Simulation {
     const arrivalsRng = root.fork('arrivals');
     const tokensRng = root.fork('tokens');
     const routerRng = root.fork('router');
-    this.nodes = new NodeModel(net, this.atts, this.q);
+    this.nodes = new NodeModel(net, this.atts, this.q, undefined, shared.hidden, root.fork('telemetry'));
     this.downCount = new Int32Array(net.nodeCount);
     this.endMs = input.durationS * 1000;
     this.hardEndMs = this.endMs + options.drainS * 1000;
@@ -167,6 +168,7 @@ class Simulation {
       a.dataset,
       this.nodes.up,
       b,
+      t,
     );
     reqs.lbE2e[r] = b.e2e;
     reqs.lbTtft[r] = b.ttft;
@@ -205,6 +207,7 @@ class Simulation {
     d.count = 0;
     d.hedge = -1;
     d.verifierCount = 0;
+    d.estimateMs = Number.NaN;
     this.router.decide(query, t, d);
     if (d.status !== DECIDE_ROUTED || d.count === 0) {
       if (!first) this.lose(r, t);
@@ -216,6 +219,8 @@ class Simulation {
       }
       return;
     }
+    reqs.decidedAt[r] = t;
+    reqs.predictedDone[r] = t + d.estimateMs;
     const count = Math.min(d.count, MAX_CANDIDATES);
     for (let k = 0; k < count; k++) reqs.cand[r * MAX_CANDIDATES + k] = d.nodes[k]!;
     reqs.candCount[r] = count;
@@ -296,6 +301,7 @@ class Simulation {
         wait,
         deadline < Number.POSITIVE_INFINITY ? deadline : this.shared.options.sloMs,
       );
+      m.recordPrediction(reqs.decidedAt[r]!, reqs.predictedDone[r]!, t + oneWay);
       this.verify(r, n);
       this.hooks.served?.({
         request: r,
@@ -312,8 +318,16 @@ class Simulation {
         oracleTtftMs: reqs.lbTtft[r]!,
       });
     }
+    this.observe(a, t);
     atts.release(a);
     if (--reqs.outstanding[r]! === 0) reqs.release(r);
+  }
+
+  /** Tells a learning router what the client saw of attempt `a`, completed at `t`. */
+  private observe(a: number, t: number): void {
+    if (!this.router.observe) return;
+    const o = servedOutcome(this.shared, this.atts, this.reqs.metro[this.atts.req[a]!]!, a, t);
+    this.router.observe(o, t + o.rttMs / 2);
   }
 
   /** Verification after the result (reported apart; it does not delay the response). */

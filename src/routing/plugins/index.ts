@@ -3,6 +3,7 @@ import { countries } from './filters/countries.js';
 import { healthy } from './filters/healthy.js';
 import { maxPrice } from './filters/max-price.js';
 import { verification } from './filters/verification.js';
+import { warm } from './filters/warm.js';
 import { min } from './pickers/min.js';
 import { p2c } from './pickers/p2c.js';
 import { random } from './pickers/random.js';
@@ -23,6 +24,7 @@ export const BUILTIN_PLUGINS = [
   countries,
   maxPrice,
   verification,
+  warm,
   completionTime,
   rtt,
   queueWait,

@@ -6,6 +6,8 @@ export const BUILTIN_PROFILES_YAML = `
 # Plugin instances: a name, a registered type, and the type's parameters.
 plugins:
   healthy: { type: healthy }
+  fresh: { type: healthy, parameters: { maxAgeMs: 30000 } }
+  warm: { type: warm }
   countries: { type: countries }
   max-price: { type: max-price }
   verification: { type: verification }
@@ -76,4 +78,48 @@ profiles:
     scorers: [outstanding]
     picker: two-choices
     fallbacks: ranked
+
+  nearest-warm:
+    description: the nearest capable healthy node with the model loaded (the nearest at all when none is)
+    candidates: { mode: nearest, warm: 8, fast: 0, cold: 8, explore: 0 }
+    filters: [healthy, countries, max-price, verification, warm]
+    scorers: [rtt]
+    picker: lowest
+    fallbacks: ranked
+
+  warm-least-loaded:
+    description: >-
+      the least loaded (outstanding per slot) capable healthy node among those with the model loaded
+      (among all when none is; full scan)
+    candidates: { mode: all }
+    filters: [healthy, countries, max-price, verification, warm]
+    scorers: [outstanding]
+    picker: lowest
+    fallbacks: ranked
+
+  opengradient:
+    description: >-
+      OpenGradient's SDK today: uniformly random among nodes with a heartbeat in the last 30 s that
+      support the requested verification
+    candidates: { mode: all }
+    filters: [fresh, verification]
+    picker: uniform
+    fallbacks: ranked
+
+  meridian-static:
+    description: >-
+      meridian with learning off: the same estimate from catalog physics only, never refined by observed
+      outcomes; predicted completion time (rtt + queue + cold start + service + data fetch, risk-weighted by
+      staleness), non-herding pick, independent fallbacks, independent verifiers
+    estimate: { learn: false }
+    candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
+    filters: [healthy, countries, max-price, verification]
+    # One pass over the five estimate terms + 0.5 × uncertainty; the same cost as
+    # [rtt, queue-wait, cold-start, service, data-fetch, { plugin: uncertainty, weight: 0.5 }].
+    scorers: [completion-time]
+    picker: no-herd
+    fallbacks: independent
+    relax: [asn, operator, provider]
+    deadline: best-effort
+    verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
 `;

@@ -10,6 +10,10 @@ export const POLICY_COLORS: Readonly<Record<(typeof POLICY_NAMES)[number], strin
   nearest: '#1f77b4',
   'least-loaded': '#2ca02c',
   p2c: '#ff7f0e',
+  'nearest-warm': '#6baed6',
+  'warm-least-loaded': '#74c476',
+  opengradient: '#fdae6b',
+  'meridian-static': '#fc9272',
   meridian: '#d62728',
 };
 

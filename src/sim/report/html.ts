@@ -1,7 +1,7 @@
 import type { SimResults } from '../results.js';
 import { LOWER_BOUND_COLOR, OTHER_COLOR, PART_COLORS, policyColor, wantsLogScale } from './colors.js';
 import { type Band, esc, groupedBars, lineChart, type Series, stackedShares } from './svg.js';
-import { comparisonRows, concentrationRows, independenceRows, regionRows } from './table.js';
+import { comparisonRows, concentrationRows, independenceRows, predictionRows, regionRows } from './table.js';
 
 /** The policy drawn last (on top of the others and of the lower bound), with a wider line. */
 const HIGHLIGHT = 'meridian';
@@ -105,6 +105,29 @@ function timelineChart(r: SimResults, key: 'load' | 'cold_starts', title: string
   });
 }
 
+/** Mean prediction error per bucket, per policy (buckets with nothing served are skipped). */
+function predictionChart(r: SimResults): string {
+  const names = drawOrder(Object.keys(r.policies));
+  const series: Series[] = names.map((n) => {
+    const tl = r.policies[n]!.timeline;
+    const points: Array<[number, number]> = [];
+    tl.prediction_error.forEach((v, k) => {
+      if (v !== null) points.push([((k + 1) * tl.bucket_s) / 60, v * 100]);
+    });
+    return policySeries(n, points);
+  });
+  const log = wantsLogScale(series.map((s) => Math.max(0, ...s.points.map((p) => p[1]))));
+  return lineChart({
+    title: 'Prediction error over time',
+    series,
+    xLabel: 'simulated time (min)',
+    yLabel: `mean |estimate − realized| ÷ realized, %${log ? ' (log scale)' : ''}`,
+    yMin: 0,
+    yLog: log,
+    bands: eventBands(r),
+  });
+}
+
 function providerChart(r: SimResults): string {
   const names = Object.keys(r.policies);
   const totals = new Map<string, number>();
@@ -158,6 +181,9 @@ ${htmlTable(regionRows(r))}
 <figure>${timelineChart(r, 'load', 'Busy slots over time')}</figure>
 <h2>Cold starts over time</h2>
 <figure>${timelineChart(r, 'cold_starts', 'Cold starts per bucket')}</figure>
+<h2>Prediction error over time</h2>
+<figure>${predictionChart(r)}</figure>
+${htmlTable(predictionRows(r))}
 <h2>Served-traffic share per provider</h2>
 <figure>${providerChart(r)}</figure>
 <h2>Served traffic concentration</h2>

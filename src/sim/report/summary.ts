@@ -1,5 +1,12 @@
 import type { SimResults } from '../results.js';
-import { comparisonRows, concentrationRows, fmt, independenceRows, regionRows } from './table.js';
+import {
+  comparisonRows,
+  concentrationRows,
+  fmt,
+  independenceRows,
+  predictionRows,
+  regionRows,
+} from './table.js';
 
 function mdTable(rows: readonly (readonly string[])[]): string {
   const [head, ...body] = rows;
@@ -23,6 +30,14 @@ export function summaryMarkdown(r: SimResults): string {
   out.push('');
   out.push(
     `×LB: the policy's quantile divided by the same quantile of the clairvoyant lower bound (per request: best node that is up, RTT + cold start from the initial placement + prefill + decode at batch 1, no queue). shed: refused by the router (no node can meet the deadline); no node: no node qualifies; lost: sent but never served, including requests still unfinished when the run stopped (end of arrivals + ${fmt(r.options.drain_s)} s). SLO: share of all requests served within their deadline (or the default target of ${fmt(r.options.slo_ms)} ms).`,
+  );
+  out.push('');
+  out.push('## Prediction error and utilization');
+  out.push('');
+  out.push(mdTable(predictionRows(r)));
+  out.push('');
+  out.push(
+    'Prediction error: |estimate − realized| ÷ realized completion time of served requests, from the decision that sent them (late: those completed in the second half of the run). Utilization: mean busy fraction of the inference slots.',
   );
   out.push('');
   out.push('## p95 end-to-end latency by region (ms)');

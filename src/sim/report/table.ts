@@ -95,7 +95,7 @@ export function concentrationRows(r: SimResults): string[][] {
     'Nakamoto 1/2',
     'operator HHI',
     'cost USD',
-    'utilisation',
+    'utilization',
   ];
   return [
     head,
@@ -109,9 +109,25 @@ export function concentrationRows(r: SimResults): string[][] {
         fmt(p.traffic.provider.nakamoto['1/2']),
         fmt(p.traffic.operator.hhi, 3),
         fmt(p.cost_usd, 2),
-        `${fmt(p.utilisation * 100, 1)}%`,
+        `${fmt(p.utilization * 100, 1)}%`,
       ];
     }),
+  ];
+}
+
+/** How well each policy's router predicted completion times, and how busy it kept the slots. */
+export function predictionRows(r: SimResults): string[][] {
+  const pct = (x: number | null) => (x === null ? '–' : `${fmt(x * 100, 1)}%`);
+  return [
+    ['policy', 'error median', 'error p90', 'late median', 'late p90', 'utilization'],
+    ...Object.entries(r.policies).map(([n, p]) => [
+      n,
+      pct(p.prediction_error.median),
+      pct(p.prediction_error.p90),
+      pct(p.prediction_error_late.median),
+      pct(p.prediction_error_late.p90),
+      pct(p.utilization),
+    ]),
   ];
 }
 

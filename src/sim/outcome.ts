@@ -1,0 +1,40 @@
+import { prefillMs } from '../estimate/service.js';
+import type { AttemptStore } from './attempts.js';
+import { VREQ } from './network.js';
+import type { SimOutcome } from './router-port.js';
+import type { SharedRun } from './shared-run.js';
+
+/**
+ * What the client of attempt `a` (from client metro `metro`) saw when it completed at `t`, in the
+ * learners' terms: times from the send, the catalog's expectation of each part at factor 1 (the node
+ * reports its queue wait, data fetch included), and the round trip the client measured.
+ */
+export function servedOutcome(
+  shared: SharedRun,
+  atts: AttemptStore,
+  metro: number,
+  a: number,
+  t: number,
+): SimOutcome {
+  const net = shared.net;
+  const n = atts.node[a]!;
+  const model = atts.model[a]!;
+  const rtt = shared.rtt.client(metro, n);
+  const send = atts.sendT[a]!;
+  const start = atts.startT[a]!;
+  const cf = net.costFactor[model * VREQ + atts.vreq[a]!]! * net.topology.timeFactor(model, n);
+  return {
+    node: n,
+    outputTokens: atts.output[a]!,
+    firstByteMs: start + atts.prefill[a]! + rtt / 2 - send,
+    doneMs: t + rtt / 2 - send,
+    expected: {
+      rttMs: rtt,
+      queueMs: start - send - rtt / 2,
+      prefillMs: prefillMs(net.prefillPer1k[net.perfCell(model, n)]!, atts.input[a]!, cf),
+      decodeMsPerToken: atts.catalogDecode[a]!,
+    },
+    clientMetro: metro,
+    rttMs: rtt,
+  };
+}
