@@ -152,12 +152,15 @@ describe.skipIf(CHROMIUM === undefined)('request arcs and receipts on the dashbo
     await page.close();
   });
 
-  it('shows no demand, prediction-error or trust panel while the coordinator serves none of those APIs', async () => {
+  it('shows the demand panel (GET /v1/demand exists) and no prediction-error or trust panel (no such APIs yet)', async () => {
     const page = await browser.newPage();
     await page.goto(`${url}/ui`);
     await page.waitForSelector('circle[data-node-id]');
-    await page.waitForTimeout(300);
-    expect(await page.locator('[data-testid^=panel-]').count()).toBe(0);
+    await page.waitForSelector('[data-testid=panel-demand]');
+    const panels = await page.$$eval('[data-testid^=panel-]', (els) =>
+      els.map((e) => e.getAttribute('data-testid')),
+    );
+    expect(panels).toEqual(['panel-demand']);
     await page.close();
   });
 });
