@@ -6,6 +6,7 @@ import countries from 'world-atlas/countries-110m.json';
 import { type Arc, drawArcs } from './arcs.js';
 import { loadOptionalPanels } from './extras.js';
 import { showReceipt } from './receipts.js';
+import type { Dyn, State, UiNode, WhatIf } from './types.js';
 
 /**
  * The dashboard page: a world map of the coordinator's nodes (coloured by a chosen dimension, sized by
@@ -14,51 +15,6 @@ import { showReceipt } from './receipts.js';
  * whenever nodes join or leave, and applies the batched `nodes` events of `/ui/events` in place (one DOM
  * pass per event, at most one per animation frame).
  */
-
-interface Dyn {
-  health: 'fresh' | 'stale' | 'unhealthy';
-  breaker: string;
-  running: number;
-  queued: number;
-  inflight: number;
-  load: number;
-  warm: string[];
-  loading: string[];
-}
-interface UiNode {
-  id: string;
-  lat: number;
-  lon: number;
-  metro: string;
-  operator: string;
-  labels: Record<string, string>;
-  roles: string[];
-  slots: number;
-  dyn: Dyn;
-}
-interface Row {
-  dimension: string;
-  values: number;
-  hhi: number;
-  effective: number;
-  nakamoto: Record<string, number>;
-  top: { value: string; share: number }[];
-}
-interface State {
-  at: number;
-  nodes: UiNode[];
-  concentration: { weighting: string; rows: Row[] };
-  models: { model: string; warm: number; loading: number }[];
-}
-interface WhatIf {
-  name: string;
-  removed: number;
-  weightLost: number;
-  capacity: { region: string; before: number; after: number; lostShare: number }[];
-  modelsNoWarm: string[];
-  modelsNoCapable: string[];
-  latency: { region: string; beforeMs: number | null; afterMs: number | null; deltaMs: number | null }[];
-}
 
 const SVG = 'http://www.w3.org/2000/svg';
 const PALETTE = [
