@@ -156,6 +156,18 @@ describe('baseline policies', () => {
     expect(BUILTIN_PROFILES_YAML).toContain('meridian-static:');
   });
 
+  it('meridian-reactive: the meridian profile with the warm-set controller off, identical otherwise', () => {
+    const reactive = policyByName('meridian-reactive').spec;
+    const full = policyByName('meridian').spec;
+    expect(reactive.warmset.controller).toBe(false);
+    expect(full.warmset.controller).toBe(true);
+    expect(policyByName('least-loaded').spec.warmset.controller).toBe(false);
+    expect({ ...reactive, warmset: { ...reactive.warmset, controller: true }, description: '' }).toEqual({
+      ...full,
+      description: '',
+    });
+  });
+
   it('every policy carries the fallbacks the request asks for', () => {
     for (const name of [
       'random',
@@ -168,6 +180,7 @@ describe('baseline policies', () => {
       'opengradient',
       'meridian-static',
       'meridian',
+      'meridian-reactive',
     ] as const) {
       const d = route(fromFrankfurt, ten().snapshot(0), policyByName(name), new Rng(2));
       expect(d.ok && d.fallbacks.length).toBe(2);

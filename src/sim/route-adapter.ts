@@ -13,7 +13,9 @@ import {
   type RouterContext,
   type RouterFactory,
   type SimRouter,
+  type SimWarmSet,
 } from './router-port.js';
+import { WarmSetLoop } from './warm-set-loop.js';
 
 /**
  * The production router inside the simulator: `route()` from src/routing on a NetworkView that is
@@ -77,7 +79,18 @@ function routeAdapter(
     }
   }
 
+  let warmSet: SimWarmSet | undefined;
+  if (compiled.spec.warmset.controller) {
+    const loop = new WarmSetLoop(net, compiled.spec.warmset);
+    warmSet = {
+      periodMs: loop.periodMs,
+      observe: (m, inputTokens, outputTokens, now) => loop.observe(m, inputTokens, outputTokens, now),
+      plan: (now) => (view === undefined ? [] : loop.plan(view, now)),
+    };
+  }
+
   return {
+    ...(warmSet && { warmSet }),
     refresh(now) {
       for (const c of truth.takeDirty()) syncCell(c, now);
       for (let n = 0; n < N; n++) {
