@@ -80,8 +80,8 @@ function routeAdapter(
   }
 
   let warmSet: SimWarmSet | undefined;
-  if (compiled.spec.warmset.controller) {
-    const loop = new WarmSetLoop(net, compiled.spec.warmset);
+  const loop = compiled.spec.warmset.controller ? new WarmSetLoop(net, compiled.spec.warmset) : undefined;
+  if (loop) {
     warmSet = {
       periodMs: loop.periodMs,
       observe: (m, inputTokens, outputTokens, now) => loop.observe(m, inputTokens, outputTokens, now),
@@ -142,6 +142,7 @@ function routeAdapter(
       out.status = DECIDE_ROUTED;
       out.estimateMs = d.estimateMs;
       out.nodes[out.count++] = d.primaryIndex;
+      loop?.routed(d.primaryIndex, q.model);
       const hedgeNode = d.hedge === null ? -1 : (d.fallbackIndexes[0] ?? -1);
       for (const f of d.fallbackIndexes) {
         if (out.count >= MAX_CANDIDATES) break;

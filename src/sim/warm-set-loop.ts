@@ -28,6 +28,9 @@ export class WarmSetLoop {
   readonly periodMs: number;
   private readonly rates: ModelRates;
   private readonly domains: string[];
+  /** Requests the router sent per `node × models + model` since the previous plan. */
+  private readonly routedCount: Float64Array;
+  private routedSinceMs = 0;
   private inputSum = 0;
   private outputSum = 0;
   private arrivals = 0;
@@ -42,6 +45,7 @@ export class WarmSetLoop {
       net.nodes.map((n) => n.labels),
       params.domain,
     );
+    this.routedCount = new Float64Array(net.nodeCount * net.modelCount);
     this.domains = Array.from(codes.codes, (c) => (c === NO_LABEL ? '' : codes.values[c]!));
   }
 
@@ -53,12 +57,20 @@ export class WarmSetLoop {
     this.arrivals++;
   }
 
+  /** The router sent a request for model `m` to node `n` (the coordinator's own routing decisions). */
+  routed(n: number, m: number): void {
+    this.routedCount[n * this.net.modelCount + m]!++;
+  }
+
   /** The controller's orders for the network as `view` shows it at `nowMs`, in the order to carry them out. */
   plan(view: NetworkView, nowMs: number): WarmOrder[] {
     const net = this.net;
     const rps = this.rates.rates(nowMs);
     const models = net.models.map((m, k) => ({ id: m.id, footprintGb: net.weightsGb[k]!, rps: rps[k]! }));
-    const nodes = net.nodes.map((node, n) => this.nodeOf(view, node.id, n));
+    const spanS = Math.max(1, (nowMs - this.routedSinceMs) / 1000);
+    const nodes = net.nodes.map((node, n) => this.nodeOf(view, node.id, n, spanS));
+    this.routedCount.fill(0);
+    this.routedSinceMs = nowMs;
     const actions = planWarmSets({
       horizonMs: this.params.horizonS * 1000,
       margin: this.params.margin,
@@ -74,7 +86,7 @@ export class WarmSetLoop {
   }
 
   /** Node `n` as the controller sees it: memory, slots, domain, warm set and per-model load and service times. */
-  private nodeOf(view: NetworkView, id: string, n: number): WarmSetNode {
+  private nodeOf(view: NetworkView, id: string, n: number, spanS: number): WarmSetNode {
     const net = this.net;
     const M = net.modelCount;
     const dyn = view.dyn;
@@ -83,6 +95,7 @@ export class WarmSetLoop {
     const warm: number[] = [];
     const loadMs: (number | undefined)[] = new Array(M).fill(undefined);
     const service: (number | undefined)[] = new Array(M).fill(undefined);
+    const servedRps: (number | undefined)[] = new Array(M).fill(undefined);
     const input = this.arrivals > 0 ? this.inputSum / this.arrivals : 0;
     const output = this.arrivals > 0 ? this.outputSum / this.arrivals : 0;
     for (let m = 0; m < M && usable; m++) {
@@ -90,6 +103,7 @@ export class WarmSetLoop {
       if (!net.capable[c]) continue;
       const tier = dyn.tier[c]!;
       if (tier === TIER_GPU || dyn.loadingModel[n] === m) warm.push(m);
+      servedRps[m] = this.routedCount[c]! / spanS;
       // A proxy cannot load or unload; a resident model would come back from host RAM.
       if (!api) loadMs[m] = net.loadMs(n, m, Math.max(tier, TIER_HOST_RAM));
       const cell = net.perfCell(m, n);
@@ -113,6 +127,7 @@ export class WarmSetLoop {
       warm,
       loadMs,
       serviceMs: service,
+      servedRps,
     };
   }
 }
