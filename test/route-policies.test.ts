@@ -99,6 +99,18 @@ describe('baseline policies', () => {
     return state;
   }
 
+  it('meridian starts a load on the cold Frankfurt node once waiting on the warm ones (200 queued on 8 slots at 4 s each, ~100 s) costs more than the load; with short queues it stays warm', () => {
+    const state = warmPair();
+    state.setLoad(1, 8, 200, 0, 4000);
+    state.setLoad(2, 8, 200, 0, 4000);
+    const swamped = route(fromFrankfurt, state.snapshot(0), policyByName('meridian'), new Rng(1));
+    expect(swamped.ok && swamped.primary).toBe('n0');
+    state.setLoad(1, 1, 0, 0, 4000);
+    state.setLoad(2, 1, 0, 0, 4000);
+    const calm = route(fromFrankfurt, state.snapshot(0), policyByName('meridian'), new Rng(1));
+    expect(calm.ok && calm.primary).not.toBe('n0');
+  });
+
   it('nearest-warm: Amsterdam (warm) over Frankfurt (nearer, cold), whatever the load', () => {
     const d = route(fromFrankfurt, warmPair().snapshot(0), policyByName('nearest-warm'), new Rng(1));
     expect(d.ok && d.primary).toBe('n1');
