@@ -53,7 +53,17 @@ function oneNode() {
   const record: WarmSetRecord = { actions: [] };
   const order = (kind: 'load' | 'unload', m: number, t: number) =>
     carryOut([{ kind, node: 0, model: m, reason: 'test' }], nodes, net, t, record);
-  return { net, atts, q, hidden, nodes, record, order };
+  /** A request for a (1,000 tokens in, 10 out) reaching the node at t = 0: it runs at once. */
+  const serveA = () => {
+    const a = atts.alloc();
+    atts.node[a] = 0;
+    atts.model[a] = 0;
+    atts.input[a] = 1000;
+    atts.output[a] = 10;
+    nodes.reach(a, 0);
+    return a;
+  };
+  return { net, atts, q, hidden, nodes, record, order, serveA };
 }
 
 describe('warm-set orders on the true nodes', () => {
@@ -70,13 +80,8 @@ describe('warm-set orders on the true nodes', () => {
   });
 
   it('memory is respected: b (40 GB) does not fit beside a (50 GB) on 80 GB while a serves a request; once a is idle it is evicted for b', () => {
-    const { atts, q, nodes, record, order } = oneNode();
-    const a = atts.alloc();
-    atts.node[a] = 0;
-    atts.model[a] = 0;
-    atts.input[a] = 1000;
-    atts.output[a] = 10;
-    nodes.reach(a, 0);
+    const { q, nodes, record, order, serveA } = oneNode();
+    const a = serveA();
     order('load', 1, 10);
     expect(record.actions.at(-1)!.done).toBe(false);
     expect(nodes.gpu[1]).toBe(GPU_NONE);
@@ -90,13 +95,8 @@ describe('warm-set orders on the true nodes', () => {
   });
 
   it('an unload frees memory (50 GB → 0), and is refused while the model has a request running', () => {
-    const { atts, q, nodes, record, order } = oneNode();
-    const a = atts.alloc();
-    atts.node[a] = 0;
-    atts.model[a] = 0;
-    atts.input[a] = 1000;
-    atts.output[a] = 10;
-    nodes.reach(a, 0);
+    const { q, nodes, record, order, serveA } = oneNode();
+    const a = serveA();
     order('unload', 0, 5);
     expect(record.actions[0]!.done).toBe(false);
     expect(nodes.gpu[0]).toBe(GPU_RESIDENT);
