@@ -30,6 +30,11 @@ export class WarmSetLoop {
   private readonly domains: string[];
   /** Requests the router sent per `node × models + model` since the previous plan. */
   private readonly routedCount: Float64Array;
+  /**
+   * Per `node × models + model`: the rate the router sent requests, requests/s, averaged exponentially
+   * with a time constant of the horizon (the span the plan prices an eviction over).
+   */
+  private readonly routedRps: Float64Array;
   private routedSinceMs = 0;
   private inputSum = 0;
   private outputSum = 0;
@@ -46,6 +51,7 @@ export class WarmSetLoop {
       params.domain,
     );
     this.routedCount = new Float64Array(net.nodeCount * net.modelCount);
+    this.routedRps = new Float64Array(net.nodeCount * net.modelCount);
     this.domains = Array.from(codes.codes, (c) => (c === NO_LABEL ? '' : codes.values[c]!));
   }
 
@@ -67,10 +73,8 @@ export class WarmSetLoop {
     const net = this.net;
     const rps = this.rates.rates(nowMs);
     const models = net.models.map((m, k) => ({ id: m.id, footprintGb: net.weightsGb[k]!, rps: rps[k]! }));
-    const spanS = Math.max(1, (nowMs - this.routedSinceMs) / 1000);
-    const nodes = net.nodes.map((node, n) => this.nodeOf(view, node.id, n, spanS));
-    this.routedCount.fill(0);
-    this.routedSinceMs = nowMs;
+    this.updateRouted(nowMs);
+    const nodes = net.nodes.map((node, n) => this.nodeOf(view, node.id, n));
     const actions = planWarmSets({
       horizonMs: this.params.horizonS * 1000,
       margin: this.params.margin,
@@ -86,7 +90,18 @@ export class WarmSetLoop {
   }
 
   /** Node `n` as the controller sees it: memory, slots, domain, warm set and per-model load and service times. */
-  private nodeOf(view: NetworkView, id: string, n: number, spanS: number): WarmSetNode {
+  /** Folds the requests routed since the previous plan into the averaged rates. */
+  private updateRouted(nowMs: number): void {
+    const spanS = Math.max(1, (nowMs - this.routedSinceMs) / 1000);
+    const keep = Math.exp(-spanS / this.params.horizonS);
+    const counts = this.routedCount;
+    const rps = this.routedRps;
+    for (let c = 0; c < rps.length; c++) rps[c] = keep * rps[c]! + ((1 - keep) * counts[c]!) / spanS;
+    counts.fill(0);
+    this.routedSinceMs = nowMs;
+  }
+
+  private nodeOf(view: NetworkView, id: string, n: number): WarmSetNode {
     const net = this.net;
     const M = net.modelCount;
     const dyn = view.dyn;
@@ -103,7 +118,7 @@ export class WarmSetLoop {
       if (!net.capable[c]) continue;
       const tier = dyn.tier[c]!;
       if (tier === TIER_GPU || dyn.loadingModel[n] === m) warm.push(m);
-      servedRps[m] = this.routedCount[c]! / spanS;
+      servedRps[m] = this.routedRps[c]!;
       // A proxy cannot load or unload; a resident model would come back from host RAM.
       if (!api) loadMs[m] = net.loadMs(n, m, Math.max(tier, TIER_HOST_RAM));
       const cell = net.perfCell(m, n);
