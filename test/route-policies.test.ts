@@ -99,6 +99,18 @@ describe('baseline policies', () => {
     return state;
   }
 
+  it('meridian starts a load on the cold Frankfurt node once waiting on the warm ones (200 queued on 8 slots at 4 s each, ~100 s) costs more than the load; with short queues it stays warm', () => {
+    const state = warmPair();
+    state.setLoad(1, 8, 200, 0, 4000);
+    state.setLoad(2, 8, 200, 0, 4000);
+    const swamped = route(fromFrankfurt, state.snapshot(0), policyByName('meridian'), new Rng(1));
+    expect(swamped.ok && swamped.primary).toBe('n0');
+    state.setLoad(1, 1, 0, 0, 4000);
+    state.setLoad(2, 1, 0, 0, 4000);
+    const calm = route(fromFrankfurt, state.snapshot(0), policyByName('meridian'), new Rng(1));
+    expect(calm.ok && calm.primary).not.toBe('n0');
+  });
+
   it('nearest-warm: Amsterdam (warm) over Frankfurt (nearer, cold), whatever the load', () => {
     const d = route(fromFrankfurt, warmPair().snapshot(0), policyByName('nearest-warm'), new Rng(1));
     expect(d.ok && d.primary).toBe('n1');
@@ -156,6 +168,18 @@ describe('baseline policies', () => {
     expect(BUILTIN_PROFILES_YAML).toContain('meridian-static:');
   });
 
+  it('meridian-reactive: the meridian profile with the warm-set controller off, identical otherwise', () => {
+    const reactive = policyByName('meridian-reactive').spec;
+    const full = policyByName('meridian').spec;
+    expect(reactive.warmset.controller).toBe(false);
+    expect(full.warmset.controller).toBe(true);
+    expect(policyByName('least-loaded').spec.warmset.controller).toBe(false);
+    expect({ ...reactive, warmset: { ...reactive.warmset, controller: true }, description: '' }).toEqual({
+      ...full,
+      description: '',
+    });
+  });
+
   it('every policy carries the fallbacks the request asks for', () => {
     for (const name of [
       'random',
@@ -168,6 +192,7 @@ describe('baseline policies', () => {
       'opengradient',
       'meridian-static',
       'meridian',
+      'meridian-reactive',
     ] as const) {
       const d = route(fromFrankfurt, ten().snapshot(0), policyByName(name), new Rng(2));
       expect(d.ok && d.fallbacks.length).toBe(2);

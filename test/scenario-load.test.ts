@@ -66,6 +66,7 @@ describe('loadScenarioText', () => {
       'opengradient',
       'meridian-static',
       'meridian',
+      'meridian-reactive',
     ]);
     expect(s.demand).toMatchObject({ kind: 'synthetic', totalRps: 5 });
   });

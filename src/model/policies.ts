@@ -13,5 +13,6 @@ export const POLICY_NAMES = [
   'opengradient',
   'meridian-static',
   'meridian',
+  'meridian-reactive',
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EstimateParams } from '../estimate/params.js';
+import { WarmSetParams } from '../warmset/params.js';
 import type { Filter, Picker, Scorer } from './contracts.js';
 
 /** How the engine gathers candidates before filtering. */
@@ -59,6 +60,8 @@ export const ProfileSpec = z
     deadline: z.enum(['shed', 'best-effort']).default('best-effort'),
     verification: VerificationSpec.default(VerificationSpec.parse({})),
     estimate: EstimateParams.default(EstimateParams.parse({})),
+    /** The warm-set controller: off unless a profile turns it on. */
+    warmset: WarmSetParams.default(WarmSetParams.parse({})),
   })
   .strict();
 export type ProfileSpec = z.infer<typeof ProfileSpec>;

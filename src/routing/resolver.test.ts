@@ -35,7 +35,7 @@ describe('the policy resolver', () => {
     expect(r.has('fastest')).toBe(false);
     expect(r.resolve('fastest')).toBeUndefined();
     expect(r.unknown('fastest')).toBe(
-      'unknown policy "fastest"; expected one of meridian, random, round-robin, nearest, least-loaded, p2c, nearest-warm, warm-least-loaded, opengradient, meridian-static, closest',
+      'unknown policy "fastest"; expected one of meridian, random, round-robin, nearest, least-loaded, p2c, nearest-warm, warm-least-loaded, opengradient, meridian-static, meridian-reactive, closest',
     );
   });
 

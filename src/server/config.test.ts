@@ -56,7 +56,7 @@ describe('coordinator config', () => {
 
   it('rejects an unknown policy, an unknown field and a short token', () => {
     expect(() => parseConfig({ routing: { policy: 'fastest' } }, 'c')).toThrow(
-      'c: routing.policy: expected one of meridian, random, round-robin, nearest, least-loaded, p2c, nearest-warm, warm-least-loaded, opengradient, meridian-static (got "fastest")',
+      'c: routing.policy: expected one of meridian, random, round-robin, nearest, least-loaded, p2c, nearest-warm, warm-least-loaded, opengradient, meridian-static, meridian-reactive (got "fastest")',
     );
     expect(() => parseConfig({ gateway: { hedging: true } }, 'c')).toThrow(
       'c: gateway: unknown field "hedging"',

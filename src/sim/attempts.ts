@@ -33,6 +33,8 @@ export class AttemptStore {
   order: Float64Array;
   /** Next attempt in the (node, model) waiting queue. */
   qNext: Int32Array;
+  /** 1 when the attempt reached its node without the model resident (it waited on a load). */
+  coldWait: Uint8Array;
   /** Doubly linked list of the attempts at one node (waiting or running). */
   prev: Int32Array;
   next: Int32Array;
@@ -55,6 +57,7 @@ export class AttemptStore {
     this.endT = new Float64Array(c);
     this.order = new Float64Array(c);
     this.qNext = new Int32Array(c);
+    this.coldWait = new Uint8Array(c);
     this.prev = new Int32Array(c);
     this.next = new Int32Array(c);
   }
@@ -68,6 +71,7 @@ export class AttemptStore {
     this.gen[a] = (this.gen[a]! + 1) | 0;
     this.state[a] = ATT_TRAVELLING;
     this.qNext[a] = -1;
+    this.coldWait[a] = 0;
     this.prev[a] = -1;
     this.next[a] = -1;
     return a;
@@ -99,6 +103,7 @@ export class AttemptStore {
     this.endT = growF64(this.endT, c);
     this.order = growF64(this.order, c);
     this.qNext = growI32(this.qNext, c);
+    this.coldWait = growU8(this.coldWait, c);
     this.prev = growI32(this.prev, c);
     this.next = growI32(this.next, c);
   }

@@ -8,3 +8,4 @@ export const EV_DOWN = 5;
 export const EV_UP = 6;
 export const EV_REFRESH = 7;
 export const EV_SAMPLE = 8;
+export const EV_WARMSET = 9;

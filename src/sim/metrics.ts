@@ -34,6 +34,22 @@ function groups(n: number): GroupStats[] {
   return Array.from({ length: n }, () => ({ arrived: 0, served: 0, e2e: new Sketch() }));
 }
 
+/** One order of the warm-set controller as the simulation carried it out (or could not). */
+export interface WarmAction {
+  readonly tMs: number;
+  readonly kind: 'load' | 'unload';
+  readonly node: string;
+  readonly model: string;
+  readonly reason: string;
+  /** False when the node could not carry it out (down, no room without evicting models in use, busy model). */
+  readonly done: boolean;
+}
+
+/** Every order of a policy's warm-set controller, in order. */
+export interface WarmSetRecord {
+  readonly actions: WarmAction[];
+}
+
 /** Everything measured for one policy in one run. Filled by the simulation, read by results.ts. */
 export class PolicyMetrics {
   arrived = 0;
@@ -65,6 +81,10 @@ export class PolicyMetrics {
   busySlotMs = 0;
   /** Events the engine handled. */
   events = 0;
+  /** Served requests whose serving attempt reached its node without the model resident (it waited on a load). */
+  waitedOnColdStart = 0;
+  /** The warm-set controller's orders, when the policy runs one. */
+  warmSet: WarmSetRecord | undefined;
   readonly e2e = new Sketch();
   readonly ttft = new Sketch();
   readonly oracleE2e = new Sketch();

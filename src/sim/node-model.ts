@@ -166,6 +166,7 @@ export class NodeModel {
     }
     att.state[a] = ATT_QUEUED;
     att.qNext[a] = -1;
+    if (this.gpu[c] !== GPU_RESIDENT) att.coldWait[a] = 1;
     const tail = this.qTail[c]!;
     if (tail < 0) {
       this.qHead[c] = a;
@@ -207,6 +208,30 @@ export class NodeModel {
     if (this.store[c] === TIER_REMOTE) this.store[c] = TIER_LOCAL_DISK;
     this.markDirty(c);
     this.dispatch(n, t);
+    return true;
+  }
+
+  /**
+   * A controller's load order: starts loading model `m` on node `n` at `t` (its true cold start) into free
+   * memory or memory freed by evicting idle models; false when the node is down, cannot hold the model,
+   * already has it resident or loading, or has no room without evicting models in use.
+   */
+  preload(n: number, m: number, t: number): boolean {
+    const c = n * this.net.modelCount + m;
+    if (this.up[n] === 0 || this.net.isApi[n] === 1 || !this.net.capable[c] || this.gpu[c] !== GPU_NONE)
+      return false;
+    return this.tryLoad(n, m, t, false);
+  }
+
+  /**
+   * A controller's unload order: frees model `m`'s memory on node `n` (its weights stay in host RAM when
+   * there is room); false when it is not resident or has requests running or waiting.
+   */
+  unload(n: number, m: number): boolean {
+    const c = n * this.net.modelCount + m;
+    if (this.net.isApi[n] === 1 || this.gpu[c] !== GPU_RESIDENT) return false;
+    if (this.runningCell[c]! > 0 || this.qHead[c]! >= 0) return false;
+    this.release(n, m);
     return true;
   }
 
@@ -392,16 +417,22 @@ export class NodeModel {
     idle.sort((x, y) => this.lastUsed[n * M + x]! - this.lastUsed[n * M + y]! || x - y);
     for (const m of idle) {
       if (this.memUsed[n]! + need <= net.memoryGb[n]!) break;
-      const c = n * M + m;
-      const w = net.weightsGb[m]!;
-      this.gpu[c] = GPU_NONE;
-      this.markDirty(c);
-      this.memUsed[n]! -= w;
-      rm.splice(rm.indexOf(m), 1);
-      if (this.store[c]! > TIER_HOST_RAM)
-        this.store[c] = this.toHostRam(n, w) ? TIER_HOST_RAM : TIER_LOCAL_DISK;
+      this.release(n, m);
     }
     return true;
+  }
+
+  /** Takes resident model `m` out of node `n`'s accelerator memory; its weights go to host RAM when it has room. */
+  private release(n: number, m: number): void {
+    const c = n * this.net.modelCount + m;
+    const w = this.net.weightsGb[m]!;
+    const rm = this.residentModels[n]!;
+    this.gpu[c] = GPU_NONE;
+    this.markDirty(c);
+    this.memUsed[n]! -= w;
+    rm.splice(rm.indexOf(m), 1);
+    if (this.store[c]! > TIER_HOST_RAM)
+      this.store[c] = this.toHostRam(n, w) ? TIER_HOST_RAM : TIER_LOCAL_DISK;
   }
 
   private link(n: number, a: number): void {

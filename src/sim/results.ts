@@ -4,7 +4,7 @@ import { hhi } from '../stats/hhi.js';
 import { nakamoto } from '../stats/nakamoto.js';
 import { durationWarnings, type TimedEvent, timedEvents } from './events-window.js';
 import type { TruthReport } from './hidden-truth.js';
-import type { PolicyMetrics } from './metrics.js';
+import type { PolicyMetrics, WarmSetRecord } from './metrics.js';
 import type { RunOutput } from './run.js';
 import type { Sketch } from './sketch.js';
 
@@ -31,6 +31,21 @@ export interface GroupResult {
   p95: number | null;
 }
 
+export interface WarmSetResult {
+  loads: number;
+  unloads: number;
+  /** Orders the node could not carry out (down, no room without evicting models in use, model busy). */
+  not_done: number;
+  actions: Array<{
+    t_s: number;
+    kind: 'load' | 'unload';
+    node: string;
+    model: string;
+    reason: string;
+    done: boolean;
+  }>;
+}
+
 export interface PolicyResult {
   requests: number;
   served: number;
@@ -44,6 +59,10 @@ export interface PolicyResult {
   hedges: number;
   cold_starts: number;
   cold_start_s: number;
+  /** Served requests that reached their node without the model resident and waited on its load. */
+  waited_on_cold_start: number;
+  /** The warm-set controller's orders (null when the policy runs none): counts and every order in order. */
+  warm_set: WarmSetResult | null;
   e2e_ms: Quantiles;
   ttft_ms: Quantiles;
   ratio_to_oracle: { p50: number | null; p95: number | null };
@@ -204,6 +223,8 @@ function policyResult(out: RunOutput, m: PolicyMetrics): PolicyResult {
     hedges: m.hedges,
     cold_starts: m.coldStarts,
     cold_start_s: round3(m.coldStartS) ?? 0,
+    waited_on_cold_start: m.waitedOnColdStart,
+    warm_set: m.warmSet ? warmSetResult(m.warmSet) : null,
     e2e_ms: quantiles(m.e2e),
     ttft_ms: quantiles(m.ttft),
     ratio_to_oracle: {
@@ -256,6 +277,23 @@ function policyResult(out: RunOutput, m: PolicyMetrics): PolicyResult {
     },
     e2e_cdf_ms: cdf(m.e2e),
     demand: m.demand.toJSON(),
+  };
+}
+
+function warmSetResult(w: WarmSetRecord): WarmSetResult {
+  const done = w.actions.filter((a) => a.done);
+  return {
+    loads: done.filter((a) => a.kind === 'load').length,
+    unloads: done.filter((a) => a.kind === 'unload').length,
+    not_done: w.actions.length - done.length,
+    actions: w.actions.map((a) => ({
+      t_s: round3(a.tMs / 1000) ?? 0,
+      kind: a.kind,
+      node: a.node,
+      model: a.model,
+      reason: a.reason,
+      done: a.done,
+    })),
   };
 }
 

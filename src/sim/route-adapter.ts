@@ -13,7 +13,9 @@ import {
   type RouterContext,
   type RouterFactory,
   type SimRouter,
+  type SimWarmSet,
 } from './router-port.js';
+import { WarmSetLoop } from './warm-set-loop.js';
 
 /**
  * The production router inside the simulator: `route()` from src/routing on a NetworkView that is
@@ -77,7 +79,18 @@ function routeAdapter(
     }
   }
 
+  let warmSet: SimWarmSet | undefined;
+  const loop = compiled.spec.warmset.controller ? new WarmSetLoop(net, compiled.spec.warmset) : undefined;
+  if (loop) {
+    warmSet = {
+      periodMs: loop.periodMs,
+      observe: (m, inputTokens, outputTokens, now) => loop.observe(m, inputTokens, outputTokens, now),
+      plan: (now) => (view === undefined ? [] : loop.plan(view, now)),
+    };
+  }
+
   return {
+    ...(warmSet && { warmSet }),
     refresh(now) {
       for (const c of truth.takeDirty()) syncCell(c, now);
       for (let n = 0; n < N; n++) {
@@ -129,6 +142,7 @@ function routeAdapter(
       out.status = DECIDE_ROUTED;
       out.estimateMs = d.estimateMs;
       out.nodes[out.count++] = d.primaryIndex;
+      loop?.routed(d.primaryIndex, q.model);
       const hedgeNode = d.hedge === null ? -1 : (d.fallbackIndexes[0] ?? -1);
       for (const f of d.fallbackIndexes) {
         if (out.count >= MAX_CANDIDATES) break;

@@ -4,6 +4,7 @@ import type { ClientMetro, SimInput } from './input.js';
 import type { SimNetwork } from './network.js';
 import type { NodeModel } from './node-model.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS } from './requests.js';
+import type { WarmOrder } from './warm-set-loop.js';
 
 export const DECIDE_ROUTED = 0;
 /** The router declined: no node can meet the deadline (per policy). */
@@ -88,6 +89,16 @@ export interface SimRouter {
   observeDown(node: number, now: number): void;
   /** A request the router sent completed: what it took (the learning router learns from it). */
   observe?(outcome: SimOutcome, nowMs: number): void;
+  /** The policy's warm-set controller, when its profile turns one on. */
+  readonly warmSet?: SimWarmSet;
+}
+
+/** A warm-set controller as the simulator drives it: told every arrival, asked for orders every `periodMs`. */
+export interface SimWarmSet {
+  readonly periodMs: number;
+  observe(model: number, inputTokens: number, outputTokens: number, nowMs: number): void;
+  /** Loads and unloads to carry out now, planned from the router's view (none before the first snapshot). */
+  plan(nowMs: number): readonly WarmOrder[];
 }
 
 /** What a router may be built from. `truth` is only for `refresh`. */

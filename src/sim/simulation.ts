@@ -11,6 +11,7 @@ import {
   EV_REFRESH,
   EV_SAMPLE,
   EV_UP,
+  EV_WARMSET,
 } from './events.js';
 import { FALLBACKS_ALL_INDEPENDENT, FALLBACKS_DEPENDENT, fallbackIndependence } from './independence.js';
 import { PolicyMetrics } from './metrics.js';
@@ -31,6 +32,7 @@ import {
 } from './router-port.js';
 import type { RunHooks, SharedRun } from './shared-run.js';
 import { verificationMs } from './verification.js';
+import { carryOut } from './warm-set-loop.js';
 import { type Arrival, type ArrivalSource, emptyArrival } from './workload/arrival.js';
 
 export type { RunHooks, ServedRecord, SharedRun } from './shared-run.js';
@@ -90,6 +92,7 @@ class Simulation {
     );
     this.source = shared.arrivals(arrivalsRng, tokensRng);
     this.router = factory({ input, net, metros: input.metros, truth: this.nodes, policy, rng: routerRng });
+    if (this.router.warmSet) this.metrics.warmSet = { actions: [] };
   }
 
   run(): PolicyMetrics {
@@ -97,6 +100,7 @@ class Simulation {
     q.push(0, EV_REFRESH);
     for (const f of this.shared.failures) q.push(f.tMs, f.down ? EV_DOWN : EV_UP, f.node);
     q.push(Math.min(this.endMs, this.metrics.timeline.bucketS * 1000), EV_SAMPLE);
+    if (this.router.warmSet) q.push(this.router.warmSet.periodMs, EV_WARMSET);
     if (this.source.next(this.pending)) q.push(this.pending.t, EV_ARRIVAL);
     const progress = this.hooks.progress;
     if (progress) progress(0, 0);
@@ -134,11 +138,21 @@ class Simulation {
         case EV_SAMPLE:
           this.sample(t);
           break;
+        case EV_WARMSET:
+          this.planWarmSet(t);
+          break;
       }
     }
     if (progress) progress(Math.min(q.t, this.hardEndMs), this.events);
     this.finish();
     return this.metrics;
+  }
+
+  /** The controller plans from the router's view; its orders are carried out on the true nodes at once. */
+  private planWarmSet(t: number): void {
+    const ws = this.router.warmSet!;
+    carryOut(ws.plan(t), this.nodes, this.shared.net, t, this.metrics.warmSet!);
+    if (t < this.endMs) this.q.push(t + ws.periodMs, EV_WARMSET);
   }
 
   /** Arrivals remain or requests are still in flight. */
@@ -183,6 +197,7 @@ class Simulation {
     });
     const byModel = m.byModel[a.model];
     if (byModel) byModel.arrived++;
+    this.router.warmSet?.observe(a.model, a.input, a.output, t);
     if (b.e2e < Number.POSITIVE_INFINITY) {
       m.oracleE2e.add(b.e2e);
       m.oracleTtft.add(b.ttft);
@@ -302,6 +317,7 @@ class Simulation {
         deadline < Number.POSITIVE_INFINITY ? deadline : this.shared.options.sloMs,
       );
       m.recordPrediction(reqs.decidedAt[r]!, reqs.predictedDone[r]!, t + oneWay);
+      m.waitedOnColdStart += atts.coldWait[a]!;
       this.verify(r, n);
       this.hooks.served?.({
         request: r,

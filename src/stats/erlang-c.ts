@@ -11,7 +11,11 @@ export function erlangCWait(c: number, a: number): number {
   const servers = Math.floor(c);
   if (a >= servers) return Number.POSITIVE_INFINITY;
   let b = 1;
-  for (let k = 1; k <= servers; k++) b = (a * b) / (k + a * b);
+  for (let k = 1; k <= servers; k++) {
+    b = (a * b) / (k + a * b);
+    // Underflowed: every later B is 0 too (far more servers than load), and so is the wait.
+    if (b === 0) return 0;
+  }
   const waitProbability = (servers * b) / (servers - a * (1 - b));
   return waitProbability / (servers - a);
 }

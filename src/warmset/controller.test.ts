@@ -57,6 +57,30 @@ describe('planWarmSets', () => {
     expect(actions.filter((a) => a.kind === 'unload' && a.model === 'big')).toEqual([]);
   });
 
+  it('does not evict a model its node serves for a second domain of a quiet one (0.1 req/s served × 900 s × 1.5 s reload = 135 s, more than the load gains)', () => {
+    const small = { memoryGb: 24, loadMs: [1_500, 6_000], serviceMs: [500, 4_000] };
+    const input: WarmSetInput = {
+      horizonMs: 900_000,
+      models: [
+        { id: 'served', footprintGb: 15, rps: 0.3 },
+        { id: 'quiet', footprintGb: 18, rps: 0.08 },
+      ],
+      nodes: [
+        // Room for one model per node: a second domain for "quiet" means evicting "served" from fra or lon.
+        node('fra', 'hetzner', [0], { ...small, servedRps: [0.1, 0] }),
+        node('lon', 'ovh', [0], { ...small, servedRps: [0.2, 0] }),
+        node('chi', 'vultr', [1], small),
+      ],
+    };
+    expect(planWarmSets(input)).toEqual([]);
+    // Usage unreported: "served" keeps a replica either way, so the queueing model alone lets it go.
+    const unreported = { ...input, nodes: input.nodes.map((n) => ({ ...n, servedRps: undefined })) };
+    expect(planWarmSets(unreported).map((a) => `${a.kind} ${a.model}`)).toEqual([
+      'unload served',
+      'load quiet',
+    ]);
+  });
+
   it('unloads an idle model everywhere but its last replica, with the reason', () => {
     const input: WarmSetInput = {
       horizonMs: HOUR,

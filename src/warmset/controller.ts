@@ -1,4 +1,4 @@
-import { erlangCWait } from '../stats/erlang-c.js';
+import { WarmPlan } from './plan-state.js';
 
 /**
  * The warm-set controller: which models to keep loaded on which nodes over the next `horizonMs`, decided
@@ -13,7 +13,9 @@ import { erlangCWait } from '../stats/erlang-c.js';
  *     cold start when m has no warm replica at all;
  *   - it costs the load itself: while node n loads for L ms, the requests it serves now (its share of
  *     the demand of its resident models, λ_n) are assumed to wait L/2 on average, λ_n·L·L/2; plus L once
- *     (so that no load is free); plus the extra wait of the demand of any model it evicts, priced as above;
+ *     (so that no load is free); plus the extra wait of the demand of any model it evicts, priced as above,
+ *     and, where the node reports what it served (`servedRps`), each request it served of the evicted
+ *     model over the horizon paying that model's reload on the node (the router would bring it back);
  *   - a load is made only when its gain exceeds its cost by `margin` (default 1.5×).
  *
  * Independence: every model with demand keeps warm replicas in at least two independent domains (when
@@ -48,6 +50,11 @@ export interface WarmSetNode {
   readonly loadMs: readonly (number | undefined)[];
   /** Per model index: mean service time of one request, ms (undefined when it cannot serve it). */
   readonly serviceMs: readonly (number | undefined)[];
+  /**
+   * Per model index: requests/s the router sent this node for the model lately (absent: unknown, 0).
+   * Evicting a model the node serves costs each of those requests over the horizon its reload here.
+   */
+  readonly servedRps?: readonly (number | undefined)[];
 }
 
 export interface WarmSetInput {
@@ -72,76 +79,27 @@ export interface WarmSetAction {
   readonly costMs: number;
 }
 
-interface Plan {
-  /** warm[n] = set of resident model indexes, changed as actions are planned. */
-  readonly warm: Set<number>[];
-  readonly actions: WarmSetAction[];
-}
-
-/** Expected total wait (ms) over the horizon of model m's demand on the given replicas. */
-function totalWaitMs(input: WarmSetInput, m: number, replicas: readonly number[], coldMs: number): number {
-  const model = input.models[m]!;
-  if (model.rps <= 0) return 0;
-  const requests = (model.rps * input.horizonMs) / 1000;
-  if (replicas.length === 0) return requests * coldMs;
-  let slots = 0;
-  let service = 0;
-  for (const n of replicas) {
-    const node = input.nodes[n]!;
-    slots += node.slots;
-    service += (node.serviceMs[m] ?? 0) * node.slots;
-  }
-  const s = service / slots;
-  const wait = s * erlangCWait(slots, (model.rps * s) / 1000);
-  // An overloaded set of replicas: requests wait for cold starts elsewhere rather than forever.
-  return requests * Math.min(wait, coldMs);
-}
-
-function replicasOf(plan: Plan, m: number): number[] {
-  const out: number[] = [];
-  plan.warm.forEach((set, n) => {
-    if (set.has(m)) out.push(n);
-  });
-  return out;
-}
-
-function usedGb(input: WarmSetInput, set: Set<number>): number {
-  let gb = 0;
-  for (const m of set) gb += input.models[m]!.footprintGb;
-  return gb;
-}
-
-/** Shortest load time of model m among nodes that can serve it (the cold start a request would pay). */
-function coldMs(input: WarmSetInput, m: number): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (const node of input.nodes) {
-    const ms = node.loadMs[m];
-    if (ms !== undefined && ms < best) best = ms;
-  }
-  return best;
-}
-
 /**
  * Models to evict from node n to fit model m, cheapest first, and what they cost over the horizon;
  * undefined when m cannot fit even after evicting everything allowed.
  */
 function evictions(
   input: WarmSetInput,
-  plan: Plan,
+  plan: WarmPlan,
   n: number,
   m: number,
 ): { models: number[]; costMs: number } | undefined {
   const node = input.nodes[n]!;
   const set = plan.warm[n]!;
-  let free = node.memoryGb - usedGb(input, set);
+  let free = node.memoryGb - plan.usedGb(n);
   let slotsLeft = node.maxResident - set.size;
   const need = input.models[m]!.footprintGb;
   if (need > node.memoryGb) return undefined;
+  if (free >= need && slotsLeft >= 1) return { models: [], costMs: 0 };
   const priced = [...set].map((k) => {
-    const now = replicasOf(plan, k);
-    const without = now.filter((x) => x !== n);
-    const cold = coldMs(input, k);
-    return { k, cost: totalWaitMs(input, k, without, cold) - totalWaitMs(input, k, now, cold) };
+    const queueing = plan.waitMs(k, n, -1) - plan.waitMs(k);
+    const served = ((node.servedRps?.[k] ?? 0) * input.horizonMs) / 1000;
+    return { k, cost: queueing + served * (node.loadMs[k] ?? 0) };
   });
   priced.sort((a, b) => a.cost - b.cost);
   const models: number[] = [];
@@ -166,11 +124,10 @@ interface Candidate {
 }
 
 /** Requests/s node n serves now: its slot share of the demand of each model resident on it. */
-function servedRps(input: WarmSetInput, plan: Plan, n: number): number {
+function servedRps(input: WarmSetInput, plan: WarmPlan, n: number): number {
   let rps = 0;
   for (const k of plan.warm[n]!) {
-    let slots = 0;
-    for (const r of replicasOf(plan, k)) slots += input.nodes[r]!.slots;
+    const slots = plan.slotsOf(k);
     if (slots > 0) rps += (input.models[k]!.rps * input.nodes[n]!.slots) / slots;
   }
   return rps;
@@ -180,10 +137,13 @@ function servedRps(input: WarmSetInput, plan: Plan, n: number): number {
  * The best load of model m by gain − cost. With `domains`, only nodes outside them qualify, and only
  * loads whose evictions cost less than the load gains (independence never evicts a busier model).
  */
-function bestLoad(input: WarmSetInput, plan: Plan, m: number, domains?: Set<string>): Candidate | undefined {
-  const now = replicasOf(plan, m);
-  const cold = coldMs(input, m);
-  const before = totalWaitMs(input, m, now, cold);
+function bestLoad(
+  input: WarmSetInput,
+  plan: WarmPlan,
+  m: number,
+  domains?: Set<string>,
+): Candidate | undefined {
+  const before = plan.waitMs(m);
   let best: Candidate | undefined;
   input.nodes.forEach((node, n) => {
     const loadMs = node.loadMs[m];
@@ -191,7 +151,7 @@ function bestLoad(input: WarmSetInput, plan: Plan, m: number, domains?: Set<stri
     if (domains?.has(node.domain)) return;
     const ev = evictions(input, plan, n, m);
     if (ev === undefined) return;
-    const after = totalWaitMs(input, m, [...now, n], cold);
+    const after = plan.waitMs(m, n, 1);
     const blocked = (servedRps(input, plan, n) * loadMs * loadMs) / 2 / 1000;
     const c = { n, m, gain: before - after, cost: ev.costMs + blocked + loadMs, evict: ev.models };
     if (domains !== undefined && ev.costMs > c.gain) return;
@@ -200,10 +160,10 @@ function bestLoad(input: WarmSetInput, plan: Plan, m: number, domains?: Set<stri
   return best;
 }
 
-function apply(input: WarmSetInput, plan: Plan, c: Candidate, reason: string): void {
+function apply(input: WarmSetInput, plan: WarmPlan, c: Candidate, reason: string): void {
   const node = input.nodes[c.n]!;
   for (const k of c.evict) {
-    plan.warm[c.n]!.delete(k);
+    plan.remove(c.n, k);
     plan.actions.push({
       kind: 'unload',
       node: node.id,
@@ -213,7 +173,7 @@ function apply(input: WarmSetInput, plan: Plan, c: Candidate, reason: string): v
       costMs: 0,
     });
   }
-  plan.warm[c.n]!.add(c.m);
+  plan.add(c.n, c.m);
   plan.actions.push({
     kind: 'load',
     node: node.id,
@@ -228,12 +188,12 @@ function apply(input: WarmSetInput, plan: Plan, c: Candidate, reason: string): v
 export function planWarmSets(input: WarmSetInput): WarmSetAction[] {
   const margin = input.margin ?? 1.5;
   const idleRps = input.idleRps ?? 1000 / input.horizonMs;
-  const plan: Plan = { warm: input.nodes.map((n) => new Set(n.warm)), actions: [] };
+  const plan = new WarmPlan(input);
   const busy = input.models.map((m, k) => ({ m, k })).filter((x) => x.m.rps >= idleRps);
   busy.sort((a, b) => b.m.rps - a.m.rps);
   // 1. Independence: two domains for every model with demand, where its capable nodes allow.
   for (const { m, k } of busy) {
-    const domains = new Set(replicasOf(plan, k).map((n) => input.nodes[n]!.domain));
+    const domains = new Set(plan.replicasOf(k).map((n) => input.nodes[n]!.domain));
     while (domains.size < 2) {
       const c = bestLoad(input, plan, k, domains);
       if (c === undefined) break;
@@ -270,9 +230,9 @@ export function planWarmSets(input: WarmSetInput): WarmSetAction[] {
   // 3. Idle models go, except the last warm replica of each.
   input.models.forEach((model, k) => {
     if (model.rps >= idleRps) return;
-    const replicas = replicasOf(plan, k);
+    const replicas = plan.replicasOf(k);
     for (const n of replicas.slice(1)) {
-      plan.warm[n]!.delete(k);
+      plan.remove(n, k);
       plan.actions.push({
         kind: 'unload',
         node: input.nodes[n]!.id,

@@ -40,6 +40,8 @@ profiles:
     relax: [asn, operator, provider]
     deadline: best-effort
     verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
+    # Loads and unloads models ahead of forecast demand (src/warmset/controller.ts).
+    warmset: { controller: true }
 
   random:
     description: "today's SDK: a uniformly random healthy node that serves the model"
@@ -122,4 +124,19 @@ profiles:
     relax: [asn, operator, provider]
     deadline: best-effort
     verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
+    warmset: { controller: true }
+
+  meridian-reactive:
+    description: >-
+      meridian with the warm-set controller off: models load only when a request reaches a node without
+      them, and memory is freed least recently used first
+    candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
+    filters: [healthy, countries, max-price, verification]
+    scorers: [completion-time]
+    picker: no-herd
+    fallbacks: independent
+    relax: [asn, operator, provider]
+    deadline: best-effort
+    verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
+    warmset: { controller: false }
 `;

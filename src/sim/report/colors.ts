@@ -14,6 +14,7 @@ export const POLICY_COLORS: Readonly<Record<(typeof POLICY_NAMES)[number], strin
   'warm-least-loaded': '#74c476',
   opengradient: '#fdae6b',
   'meridian-static': '#fc9272',
+  'meridian-reactive': '#a50f15',
   meridian: '#d62728',
 };
 

@@ -1,0 +1,169 @@
+import { serviceMs } from '../estimate/service.js';
+import { dimensionCodes, NO_LABEL } from '../model/label-codes.js';
+import { TIER_GPU, TIER_HOST_RAM } from '../network/dynamics.js';
+import type { NetworkView } from '../network/view.js';
+import { planWarmSets, type WarmSetNode } from '../warmset/controller.js';
+import type { WarmSetParams } from '../warmset/params.js';
+import type { WarmSetRecord } from './metrics.js';
+import { ModelRates } from './model-rates.js';
+import type { SimNetwork } from './network.js';
+import type { NodeModel } from './node-model.js';
+
+/** One order of the controller, by dense node and model index, as the simulation carries it out. */
+export interface WarmOrder {
+  readonly kind: 'load' | 'unload';
+  readonly node: number;
+  readonly model: number;
+  readonly reason: string;
+}
+
+/**
+ * The warm-set controller as the coordinator runs it, inside the simulator: it sees only what the
+ * coordinator would know — the requests that arrived (per model, forecast by `ModelRates`) and the
+ * router's view of the network (which models are resident or loading where, health) over the static
+ * topology (memory, slots, capability, catalog speeds and load bandwidths) — and returns the controller's
+ * orders for the simulation to carry out on the true nodes.
+ */
+export class WarmSetLoop {
+  readonly periodMs: number;
+  private readonly rates: ModelRates;
+  private readonly domains: string[];
+  /** Requests the router sent per `node × models + model` since the previous plan. */
+  private readonly routedCount: Float64Array;
+  /**
+   * Per `node × models + model`: the rate the router sent requests, requests/s, averaged exponentially
+   * with a time constant of the horizon (the span the plan prices an eviction over).
+   */
+  private readonly routedRps: Float64Array;
+  private routedSinceMs = 0;
+  private inputSum = 0;
+  private outputSum = 0;
+  private arrivals = 0;
+
+  constructor(
+    private readonly net: SimNetwork,
+    private readonly params: WarmSetParams,
+  ) {
+    this.periodMs = params.periodS * 1000;
+    this.rates = new ModelRates(net.modelCount, params.horizonS * 1000, params.coverage);
+    const codes = dimensionCodes(
+      net.nodes.map((n) => n.labels),
+      params.domain,
+    );
+    this.routedCount = new Float64Array(net.nodeCount * net.modelCount);
+    this.routedRps = new Float64Array(net.nodeCount * net.modelCount);
+    this.domains = Array.from(codes.codes, (c) => (c === NO_LABEL ? '' : codes.values[c]!));
+  }
+
+  /** A request for model `m` with these token counts arrived at `nowMs`. */
+  observe(m: number, inputTokens: number, outputTokens: number, nowMs: number): void {
+    this.rates.observe(m, nowMs);
+    this.inputSum += inputTokens;
+    this.outputSum += outputTokens;
+    this.arrivals++;
+  }
+
+  /** The router sent a request for model `m` to node `n` (the coordinator's own routing decisions). */
+  routed(n: number, m: number): void {
+    this.routedCount[n * this.net.modelCount + m]!++;
+  }
+
+  /** The controller's orders for the network as `view` shows it at `nowMs`, in the order to carry them out. */
+  plan(view: NetworkView, nowMs: number): WarmOrder[] {
+    const net = this.net;
+    const rps = this.rates.rates(nowMs);
+    const models = net.models.map((m, k) => ({ id: m.id, footprintGb: net.weightsGb[k]!, rps: rps[k]! }));
+    this.updateRouted(nowMs);
+    const nodes = net.nodes.map((node, n) => this.nodeOf(view, node.id, n));
+    const actions = planWarmSets({
+      horizonMs: this.params.horizonS * 1000,
+      margin: this.params.margin,
+      models,
+      nodes,
+    });
+    return actions.map((a) => ({
+      kind: a.kind,
+      node: net.nodeIndex.get(a.node)!,
+      model: net.modelIndex.get(a.model)!,
+      reason: a.reason,
+    }));
+  }
+
+  /** Node `n` as the controller sees it: memory, slots, domain, warm set and per-model load and service times. */
+  /** Folds the requests routed since the previous plan into the averaged rates. */
+  private updateRouted(nowMs: number): void {
+    const spanS = Math.max(1, (nowMs - this.routedSinceMs) / 1000);
+    const keep = Math.exp(-spanS / this.params.horizonS);
+    const counts = this.routedCount;
+    const rps = this.routedRps;
+    for (let c = 0; c < rps.length; c++) rps[c] = keep * rps[c]! + ((1 - keep) * counts[c]!) / spanS;
+    counts.fill(0);
+    this.routedSinceMs = nowMs;
+  }
+
+  private nodeOf(view: NetworkView, id: string, n: number): WarmSetNode {
+    const net = this.net;
+    const M = net.modelCount;
+    const dyn = view.dyn;
+    const usable = net.inference[n] === 1 && dyn.healthy[n] === 1;
+    const api = net.isApi[n] === 1;
+    const warm: number[] = [];
+    const loadMs: (number | undefined)[] = new Array(M).fill(undefined);
+    const service: (number | undefined)[] = new Array(M).fill(undefined);
+    const servedRps: (number | undefined)[] = new Array(M).fill(undefined);
+    const input = this.arrivals > 0 ? this.inputSum / this.arrivals : 0;
+    const output = this.arrivals > 0 ? this.outputSum / this.arrivals : 0;
+    for (let m = 0; m < M && usable; m++) {
+      const c = n * M + m;
+      if (!net.capable[c]) continue;
+      const tier = dyn.tier[c]!;
+      if (tier === TIER_GPU || dyn.loadingModel[n] === m) warm.push(m);
+      servedRps[m] = this.routedRps[c]!;
+      // A proxy cannot load or unload; a resident model would come back from host RAM.
+      if (!api) loadMs[m] = net.loadMs(n, m, Math.max(tier, TIER_HOST_RAM));
+      const cell = net.perfCell(m, n);
+      const cf = net.topology.timeFactor(m, n);
+      service[m] = serviceMs(
+        input,
+        output,
+        net.prefillPer1k[cell]!,
+        net.decodePerToken[cell]!,
+        net.decodeSlope[cell]!,
+        1,
+        cf,
+      );
+    }
+    return {
+      id,
+      memoryGb: api ? Number.POSITIVE_INFINITY : net.memoryGb[n]!,
+      slots: usable ? net.slots[n]! : 0,
+      domain: this.domains[n]!,
+      maxResident: Number.POSITIVE_INFINITY,
+      warm,
+      loadMs,
+      serviceMs: service,
+      servedRps,
+    };
+  }
+}
+
+/** Carries out `orders` on the true nodes at `nowMs`, in order, and records each with whether it was done. */
+export function carryOut(
+  orders: readonly WarmOrder[],
+  nodes: NodeModel,
+  net: SimNetwork,
+  nowMs: number,
+  record: WarmSetRecord,
+): void {
+  for (const o of orders) {
+    const done = o.kind === 'load' ? nodes.preload(o.node, o.model, nowMs) : nodes.unload(o.node, o.model);
+    record.actions.push({
+      tMs: nowMs,
+      kind: o.kind,
+      node: net.nodes[o.node]!.id,
+      model: net.models[o.model]!.id,
+      reason: o.reason,
+      done,
+    });
+  }
+}
