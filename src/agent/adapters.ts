@@ -6,7 +6,8 @@ import { catalogId } from './model-names.js';
  * endpoints each server already exposes. Every adapter returns the same `BackendState`.
  *
  * - openai (generic): `/v1/models`, every listed model taken as resident.
- * - vllm: `/v1/models` (resident) and `/metrics` (running, waiting, generated tokens).
+ * - vllm: `/v1/models` (resident, or in host RAM while `/is_sleeping` says so) and `/metrics` (running,
+ *   waiting, generated tokens).
  * - ollama: `/api/tags` (on local disk) and `/api/ps` (loaded in memory).
  * - llamacpp: `/props` (the model file, slot count) and `/slots` (busy slots).
  * All of them also read `/meridian/loading` when the backend offers it (the emulator does): models being
@@ -72,6 +73,8 @@ const ADAPTERS: Record<BackendKind, (ctx: AdapterContext) => Promise<BackendStat
 
   async vllm(ctx) {
     const names = await openAiModels(ctx);
+    const sleep = await json<{ is_sleeping?: unknown }>(ctx, '/is_sleeping').catch(() => undefined);
+    const state = sleep?.is_sleeping === true ? 'hostRam' : 'warm';
     const res = await ctx.get('/metrics', true);
     const text = res.status === 200 && typeof res.body === 'string' ? res.body : '';
     const running = promSum(text, 'vllm:num_requests_running') ?? 0;
@@ -88,7 +91,7 @@ const ADAPTERS: Record<BackendKind, (ctx: AdapterContext) => Promise<BackendStat
       tokensPerSec = Math.max(0, ((total - ctx.memo.tokensTotal) * 1000) / (now - ctx.memo.at));
     if (total !== undefined) ctx.memo = { tokensTotal: total, at: now };
     return {
-      models: names.map((n) => report(n, 'warm', ctx)),
+      models: names.map((n) => report(n, state, ctx)),
       inFlight: running,
       queue: waiting,
       ...(tokensPerSec === undefined ? {} : { tokensPerSec }),
