@@ -160,6 +160,23 @@ describe('the warm-set controller in the coordinator', () => {
     ]);
   });
 
+  it('does not give a node again a command it answered unsupported (the unload of qwen), until it registers anew', async () => {
+    const clock = { now: T0 + 40_000 };
+    const app = await coordinator(clock);
+    const { n2, n2Models } = await twoNodes(app, clock.now);
+    demandRamp(app, T0 + 40_000);
+    const [load, unload] = await app.coordinator.warm.control.step();
+    await beat(app, n2, clock.now, n2Models);
+    await beat(app, n2, clock.now, n2Models, {
+      acks: [
+        { id: load!.id, status: 'failed', detail: 'HTTP 500' },
+        { id: unload!.id, status: 'unsupported', detail: 'no unload API' },
+      ],
+    });
+    const again = await app.coordinator.warm.control.step();
+    expect(again.map((a) => [a.kind, a.node, a.model])).toEqual([['load', 'n2', LLAMA]]);
+  });
+
   it('expires a command its node never fetches once the TTL (30 s) passes', async () => {
     const clock = { now: T0 + 40_000 };
     const app = await coordinator(clock, 30_000);

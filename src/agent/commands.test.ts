@@ -112,6 +112,18 @@ describe('carrying out warm-set commands on each backend (exact requests against
     ]);
   });
 
+  it('vllm: a server listing two models is unsupported (sleep would unload both), and nothing is posted', async () => {
+    const { ctx, seen } = await fakeBackend({
+      'GET /v1/models': [200, { data: [{ id: 'a' }, { id: 'b' }] }],
+    });
+    expect(await carryOut('vllm', cmd('unload', 'a'), ctx)).toEqual({
+      id: 'c1',
+      status: 'unsupported',
+      detail: 'this vLLM server serves 2 models; sleep would unload all of them',
+    });
+    expect(seen.map((s) => s.method)).toEqual(['GET']);
+  });
+
   it('llamacpp: router mode gets POST /models/load|unload {model}; a single-model server (404) answers unsupported', async () => {
     const router = await fakeBackend({
       'POST /models/load': [200, { success: true }],

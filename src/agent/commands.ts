@@ -9,7 +9,7 @@ import type { BackendKind } from './adapters.js';
  *   unload = `POST /api/generate {model, keep_alive: 0}`.
  * - vllm: one model per server, with sleep mode (`--enable-sleep-mode`, dev endpoints on): load =
  *   `POST /wake_up`, unload = `POST /sleep?level=1` (weights kept in host RAM). A server that does not
- *   serve the model, or without the endpoints, answers unsupported.
+ *   serve the model, serves several (sleep is for the whole server), or lacks the endpoints: unsupported.
  * - llamacpp: router mode only: load = `POST /models/load {model}`, unload = `POST /models/unload {model}`;
  *   a single-model server (no such route) answers unsupported.
  * - openai: no standard API; `POST /meridian/load|unload {model}` when the server offers it (the
@@ -37,10 +37,11 @@ function answer(res: { status: number; body: string }, what: string, missing: st
   return { status: 'failed', detail: `HTTP ${res.status}: ${res.body.slice(0, 200)}` };
 }
 
-async function vllmServes(cmd: WarmCommand, ctx: CommandContext): Promise<boolean> {
+/** The models a vLLM server lists (empty when it does not answer). */
+async function vllmModels(ctx: CommandContext): Promise<unknown[]> {
   const res = await ctx.get('/v1/models');
-  const data = (res.body as { data?: { id?: unknown }[] } | undefined)?.data ?? [];
-  return res.status === 200 && data.some((m) => m.id === cmd.name);
+  const data = (res.body as { data?: { id?: unknown }[] } | undefined)?.data;
+  return res.status === 200 && Array.isArray(data) ? data.map((m) => m.id) : [];
 }
 
 const HANDLERS: Record<BackendKind, Handler> = {
@@ -51,8 +52,11 @@ const HANDLERS: Record<BackendKind, Handler> = {
   },
 
   async vllm(cmd, ctx) {
-    if (!(await vllmServes(cmd, ctx)))
+    const served = await vllmModels(ctx);
+    if (!served.includes(cmd.name))
       return unsupported(`this vLLM server does not serve ${cmd.name}; it sleeps and wakes as a whole`);
+    if (served.length > 1)
+      return unsupported(`this vLLM server serves ${served.length} models; sleep would unload all of them`);
     const res = await ctx.post(cmd.kind === 'load' ? '/wake_up' : '/sleep?level=1');
     return answer(
       res,

@@ -11,11 +11,14 @@ import { type CommandAck, MAX_COMMANDS, type WarmCommand } from '../wire/protoco
  * too old to know commands never blocks the next plan. Every change is stored again under the same id.
  *
  * While a command is open its (node, model) is not commanded again, and the controller sees the warm
- * set the command will produce (`expected`).
+ * set the command will produce (`expected`). A command a node answered `unsupported` is not given to
+ * that node again (its backend has no way to do it) until the node registers anew.
  */
 export class WarmCommands {
   /** Open commands by id. */
   private readonly open = new Map<string, WarmActionRecord>();
+  /** (node, model, kind) a node answered unsupported. */
+  private readonly unsupported = new Set<string>();
   /** The last store error, if recording ever failed (the command still goes out). */
   lastError: string | undefined;
   /** Writes in the order they were made (a status change never overtakes the record it changes). */
@@ -32,7 +35,7 @@ export class WarmCommands {
     const at = this.now();
     const out: WarmActionRecord[] = [];
     for (const a of actions) {
-      if (this.openFor(a.node, a.model) !== undefined) continue;
+      if (this.openFor(a.node, a.model) !== undefined || this.unsupported.has(refusalKey(a))) continue;
       const record: WarmActionRecord = {
         id: randomUUID(),
         createdAt: at,
@@ -89,6 +92,7 @@ export class WarmCommands {
       const r = this.open.get(ack.id);
       if (r === undefined || r.node !== node) continue;
       this.open.delete(ack.id);
+      if (ack.status === 'unsupported') this.unsupported.add(refusalKey(r));
       void this.save({
         ...r,
         status: ack.status,
@@ -116,6 +120,7 @@ export class WarmCommands {
   /** Forgets the open commands of a node that left. */
   forgetNode(node: string): void {
     for (const [id, r] of this.open) if (r.node === node) this.open.delete(id);
+    for (const k of this.unsupported) if (k.startsWith(`${node}\u0000`)) this.unsupported.delete(k);
   }
 
   /** Waits for every write made so far. */
@@ -135,4 +140,8 @@ export class WarmCommands {
     });
     return this.saving;
   }
+}
+
+function refusalKey(a: { node: string; model: string; kind: string }): string {
+  return `${a.node}\u0000${a.model}\u0000${a.kind}`;
 }
