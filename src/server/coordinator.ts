@@ -149,11 +149,11 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   const commands = new WarmCommands(deps.store, config.warmset.commandTtlMs, now);
   registry.onEvent((e) => {
     if (e.type === 'upsert') {
-      commands.forgetNode(e.node.record.id);
+      commands.registered(e.node.record.id);
       upstreams.set(e.node.record.id, e.node.record.endpoint);
       breakers.setDomains(e.node.record.id, domainKeys(e.node.descriptor.labels, g.breaker.domainDimensions));
     } else if (e.type === 'remove') {
-      commands.forgetNode(e.nodeId);
+      commands.removed(e.nodeId);
       upstreams.remove(e.nodeId);
       breakers.removeNode(e.nodeId);
       refusals.removeNode(e.nodeId);

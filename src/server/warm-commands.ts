@@ -117,10 +117,20 @@ export class WarmCommands {
     }
   }
 
-  /** Forgets the open commands of a node that left. */
-  forgetNode(node: string): void {
-    for (const [id, r] of this.open) if (r.node === node) this.open.delete(id);
+  /** A node registered anew: what it answered unsupported may work now (another backend behind it). */
+  registered(node: string): void {
     for (const k of this.unsupported) if (k.startsWith(`${node}\u0000`)) this.unsupported.delete(k);
+  }
+
+  /** A node left: its open commands are expired (it will not answer them). */
+  removed(node: string): void {
+    this.registered(node);
+    const at = this.now();
+    for (const [id, r] of this.open) {
+      if (r.node !== node) continue;
+      this.open.delete(id);
+      void this.save({ ...r, status: 'expired', updatedAt: at, detail: 'the node deregistered' });
+    }
   }
 
   /** Waits for every write made so far. */
