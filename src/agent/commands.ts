@@ -44,11 +44,19 @@ async function vllmModels(ctx: CommandContext): Promise<unknown[]> {
   return res.status === 200 && Array.isArray(data) ? data.map((m) => m.id) : [];
 }
 
+/** What a done load or unload of the command's model says. */
+const did = (cmd: WarmCommand) => `${cmd.kind === 'load' ? 'loaded' : 'unloaded'} ${cmd.name}`;
+
+/** A backend whose load and unload are `POST path(kind) {model}`; `missing` says why a 404 is unsupported. */
+function postModel(path: (kind: WarmCommand['kind']) => string, missing: string): Handler {
+  return async (cmd, ctx) => answer(await ctx.post(path(cmd.kind), { model: cmd.name }), did(cmd), missing);
+}
+
 const HANDLERS: Record<BackendKind, Handler> = {
   async ollama(cmd, ctx) {
     const keep = cmd.kind === 'load' ? -1 : 0;
     const res = await ctx.post('/api/generate', { model: cmd.name, keep_alive: keep });
-    return answer(res, `${cmd.kind === 'load' ? 'loaded' : 'unloaded'} ${cmd.name}`, 'no /api/generate');
+    return answer(res, did(cmd), 'no /api/generate');
   },
 
   async vllm(cmd, ctx) {
@@ -65,23 +73,9 @@ const HANDLERS: Record<BackendKind, Handler> = {
     );
   },
 
-  async llamacpp(cmd, ctx) {
-    const res = await ctx.post(`/models/${cmd.kind}`, { model: cmd.name });
-    return answer(
-      res,
-      `${cmd.kind === 'load' ? 'loaded' : 'unloaded'} ${cmd.name}`,
-      'llama.cpp server not in router mode',
-    );
-  },
+  llamacpp: postModel((kind) => `/models/${kind}`, 'llama.cpp server not in router mode'),
 
-  async openai(cmd, ctx) {
-    const res = await ctx.post(`/meridian/${cmd.kind}`, { model: cmd.name });
-    return answer(
-      res,
-      `${cmd.kind === 'load' ? 'loaded' : 'unloaded'} ${cmd.name}`,
-      'an OpenAI-compatible server has no load or unload API',
-    );
-  },
+  openai: postModel((kind) => `/meridian/${kind}`, 'an OpenAI-compatible server has no load or unload API'),
 };
 
 /** Carries out one command; never throws (a backend that cannot be reached is a failed command). */
