@@ -193,6 +193,8 @@ export class Agent {
   }
 
   private async beat(): Promise<void> {
+    // Answers taken before discovery: the state reported then shows what the answered commands did.
+    const acks = this.acks.splice(0, MAX_COMMANDS);
     let state: BackendState;
     try {
       state = await discover(this.opt.kind, this.ctx);
@@ -212,7 +214,7 @@ export class Agent {
       queue: state.queue,
       ...(state.tokensPerSec === undefined ? {} : { tokensPerSec: state.tokensPerSec }),
       rtt,
-      acks: this.acks.splice(0, MAX_COMMANDS),
+      acks,
     };
     const t0 = performance.now();
     try {
@@ -221,7 +223,7 @@ export class Agent {
       this.lastError.coordinator = '';
       this.takeCommands(answer, hb.seq);
     } catch (e) {
-      this.acks.unshift(...(hb.acks ?? []));
+      this.acks.unshift(...acks);
       if (e instanceof CoordinatorError && (e.status === 404 || e.code === 'replayed'))
         this.registered = false;
       this.report({ kind: 'heartbeat-failed', message: (e as Error).message });

@@ -42,9 +42,19 @@ export class WarmControl {
     this.window = new ModelDemandWindow(p.store, p.demand.baseMs, w.bucketMs, w.historyMs);
   }
 
+  /** Plans every period; a period that comes while a plan still runs is skipped. */
   start(): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => void this.step().catch(() => {}), this.p.config.warmset.periodMs);
+    let busy = false;
+    this.timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      void this.step()
+        .catch(() => {})
+        .finally(() => {
+          busy = false;
+        });
+    }, this.p.config.warmset.periodMs);
     this.timer.unref();
   }
 
