@@ -93,10 +93,10 @@ async function twoNodes(app: TestCoordinator, at: number) {
   return { n1, n2, n2Models };
 }
 
-/** 20 requests for llama from Tokyo in each of the four 10-second buckets before `end`. */
-function demandRamp(app: TestCoordinator, end: number): void {
+/** `perBucket` (20) requests for llama from Tokyo in each of the four 10-second buckets before `end`. */
+function demandRamp(app: TestCoordinator, end: number, perBucket = 20): void {
   for (let b = 4; b >= 1; b--)
-    for (let k = 0; k < 20; k++)
+    for (let k = 0; k < perBucket; k++)
       app.coordinator.demand.add(
         { lat: 35.68, lon: 139.69, metro: 'tokyo' },
         LLAMA,
@@ -121,6 +121,66 @@ describe('the warm-set controller in the coordinator', () => {
     expect(Number(/; ([\d.]+) req/.exec(issued[0]!.reason)![1])).toBeGreaterThanOrEqual(2);
     expect(issued[1]!.reason).toMatch(/^idle: 0\.000 req\/s forecast/);
     // An open command is not given again by the next plan.
+    expect(await app.coordinator.warm.control.step()).toEqual([]);
+  });
+
+  it('with one provider only, loads a second replica for its economics when 0.5 req/s queue on one single-slot H100 (reason: the seconds it saves)', async () => {
+    const clock = { now: T0 + 40_000 };
+    const app = await coordinator(clock);
+    const n1 = await register(
+      app,
+      descriptor('n1', { labels: { provider: 'aws' } }),
+      'http://127.0.0.1:9/n1',
+      {
+        signedAt: clock.now,
+      },
+    );
+    const n2 = await register(
+      app,
+      descriptor('n2', { labels: { provider: 'aws' } }),
+      'http://127.0.0.1:9/n2',
+      {
+        signedAt: clock.now,
+      },
+    );
+    await beat(app, n1, clock.now, [{ id: LLAMA, state: 'warm' }], { slots: 1 });
+    await beat(app, n2, clock.now, [{ id: LLAMA, state: 'localDisk' }], { slots: 1 });
+    demandRamp(app, T0 + 40_000, 5);
+    const issued = await app.coordinator.warm.control.step();
+    expect(issued.map((a) => [a.kind, a.node, a.model])).toEqual([['load', 'n2', LLAMA]]);
+    expect(issued[0]!.reason).toMatch(/^saves \d+\.\d s of waiting over the horizon at \d+\.\d\d req\/s/);
+    expect(issued[0]!.gainMs).toBeGreaterThan(1.5 * issued[0]!.costMs);
+  });
+
+  it('with one provider and light demand (one request per bucket on 8 slots), loads nothing', async () => {
+    const clock = { now: T0 + 40_000 };
+    const app = await coordinator(clock);
+    const n1 = await register(
+      app,
+      descriptor('n1', { labels: { provider: 'aws' } }),
+      'http://127.0.0.1:9/n1',
+      {
+        signedAt: clock.now,
+      },
+    );
+    const n2 = await register(
+      app,
+      descriptor('n2', { labels: { provider: 'aws' } }),
+      'http://127.0.0.1:9/n2',
+      {
+        signedAt: clock.now,
+      },
+    );
+    await beat(app, n1, clock.now, [{ id: LLAMA, state: 'warm' }]);
+    await beat(app, n2, clock.now, [{ id: LLAMA, state: 'localDisk' }]);
+    for (let b = 4; b >= 1; b--)
+      app.coordinator.demand.add(
+        { lat: 35.68, lon: 139.69, metro: 'tokyo' },
+        LLAMA,
+        T0 + 40_000 - b * 10_000,
+        300,
+        true,
+      );
     expect(await app.coordinator.warm.control.step()).toEqual([]);
   });
 
