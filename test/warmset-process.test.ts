@@ -120,6 +120,9 @@ describe('the warm-set controller across processes', () => {
       const a = (await actions()).find((x) => x.kind === 'load' && x.node === 'nrt-1');
       return a !== undefined && a.status !== 'pending' && a.status !== 'sent' ? a : undefined;
     });
+    console.log(
+      `load on nrt-1 commanded by ramp step ${commandedAtStep} of ${STEPS}: ${load.reason}; ${load.detail}`,
+    );
     expect(load).toMatchObject({ model: MODEL, status: 'done' });
     expect(load.reason).toMatch(/^warm only in prov-fra-1; \d+\.\d\d req\/s forecast$/);
     expect(load.detail).toMatch(/^loaded llama-3\.1-8b-instruct in \d+\.\d s$/);
