@@ -218,6 +218,16 @@ describe('the warm-set controller in the coordinator', () => {
       [LLAMA, 'done', 'loaded in 4.2 s', T0 + 45_000],
       [QWEN, 'unsupported', 'no unload API', T0 + 45_000],
     ]);
+    const metrics = await app.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    const lines = metrics.body.split('\n').filter((l) => l.startsWith('meridian_warmset_commands{'));
+    expect(lines).toEqual([
+      'meridian_warmset_commands{kind="load",status="done"} 1',
+      'meridian_warmset_commands{kind="unload",status="unsupported"} 1',
+    ]);
   });
 
   it('does not give a node again a command it answered unsupported (the unload of qwen), until it registers anew', async () => {

@@ -184,6 +184,11 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   const demand = new DemandLog(deps.store, config.receipts.flushMs, config.demand.bucketMs);
   const control = new WarmControl({ config, store: deps.store, registry, network, demand, commands, now });
   if (config.warmset.enabled) control.start();
+  metrics.registry.add(
+    new Gauge('meridian_warmset_commands', 'Warm-set commands since start by kind and latest status.', () =>
+      commands.tally().map((t) => [{ kind: t.kind, status: t.status }, t.count] as const),
+    ),
+  );
   return {
     config,
     instanceId,

@@ -21,6 +21,8 @@ export class WarmCommands {
   private readonly unsupported = new Set<string>();
   /** The last store error, if recording ever failed (the command still goes out). */
   lastError: string | undefined;
+  /** Commands by kind and last status since the start (for /metrics). */
+  private readonly tallies = new Map<string, number>();
   /** Writes in the order they were made (a status change never overtakes the record it changes). */
   private saving: Promise<void> = Promise.resolve();
 
@@ -133,13 +135,37 @@ export class WarmCommands {
     }
   }
 
+  /** Moves a command's count from its previous status to its current one. */
+  private readonly lastStatus = new Map<string, string>();
+  private count(r: WarmActionRecord): void {
+    const before = this.lastStatus.get(r.id);
+    if (before === r.status) return;
+    if (before !== undefined)
+      this.tallies.set(`${r.kind} ${before}`, this.tallies.get(`${r.kind} ${before}`)! - 1);
+    this.tallies.set(`${r.kind} ${r.status}`, (this.tallies.get(`${r.kind} ${r.status}`) ?? 0) + 1);
+    if (r.status === 'pending' || r.status === 'sent') this.lastStatus.set(r.id, r.status);
+    else this.lastStatus.delete(r.id);
+  }
+
   /** Waits for every write made so far. */
   flush(): Promise<void> {
     return this.saving;
   }
 
+  /** Commands by kind and status since the start, each counted once under its latest status (none: left out). */
+  tally(): { kind: string; status: string; count: number }[] {
+    return [...this.tallies]
+      .filter(([, count]) => count > 0)
+      .map(([k, count]) => {
+        const [kind, status] = k.split(' ') as [string, string];
+        return { kind, status, count };
+      })
+      .sort((a, b) => (a.kind + a.status < b.kind + b.status ? -1 : 1));
+  }
+
   private save(r: WarmActionRecord): Promise<void> {
     const copy = { ...r };
+    this.count(r);
     this.saving = this.saving.then(async () => {
       try {
         await this.store.putWarmAction(copy);
