@@ -127,7 +127,7 @@ describe('coordinator restart', () => {
       status: 401,
       code: 'bad_signature',
     });
-    await expect(again.heartbeat(hb(reg.lastSeq + 3))).resolves.toBeUndefined();
+    await expect(again.heartbeat(hb(reg.lastSeq + 3))).resolves.toEqual({ ok: true, seq: reg.lastSeq + 3 });
     await forger.close();
     await again.close();
   });

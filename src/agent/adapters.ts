@@ -6,9 +6,11 @@ import { catalogId } from './model-names.js';
  * endpoints each server already exposes. Every adapter returns the same `BackendState`.
  *
  * - openai (generic): `/v1/models`, every listed model taken as resident.
- * - vllm: `/v1/models` (resident) and `/metrics` (running, waiting, generated tokens).
+ * - vllm: `/v1/models` (resident, or in host RAM while `/is_sleeping` says so) and `/metrics` (running,
+ *   waiting, generated tokens).
  * - ollama: `/api/tags` (on local disk) and `/api/ps` (loaded in memory).
- * - llamacpp: `/props` (the model file, slot count) and `/slots` (busy slots).
+ * - llamacpp: `/props` (the model file, slot count) and `/slots` (busy slots); in router mode (`/props`
+ *   says `role: router`) `/models`, each model with its status (loaded, loading, unloaded on disk).
  * All of them also read `/meridian/loading` when the backend offers it (the emulator does): models being
  * loaded, with progress.
  */
@@ -72,6 +74,8 @@ const ADAPTERS: Record<BackendKind, (ctx: AdapterContext) => Promise<BackendStat
 
   async vllm(ctx) {
     const names = await openAiModels(ctx);
+    const sleep = await json<{ is_sleeping?: unknown }>(ctx, '/is_sleeping').catch(() => undefined);
+    const state = sleep?.is_sleeping === true ? 'hostRam' : 'warm';
     const res = await ctx.get('/metrics', true);
     const text = res.status === 200 && typeof res.body === 'string' ? res.body : '';
     const running = promSum(text, 'vllm:num_requests_running') ?? 0;
@@ -88,7 +92,7 @@ const ADAPTERS: Record<BackendKind, (ctx: AdapterContext) => Promise<BackendStat
       tokensPerSec = Math.max(0, ((total - ctx.memo.tokensTotal) * 1000) / (now - ctx.memo.at));
     if (total !== undefined) ctx.memo = { tokensTotal: total, at: now };
     return {
-      models: names.map((n) => report(n, 'warm', ctx)),
+      models: names.map((n) => report(n, state, ctx)),
       inFlight: running,
       queue: waiting,
       ...(tokensPerSec === undefined ? {} : { tokensPerSec }),
@@ -112,8 +116,9 @@ const ADAPTERS: Record<BackendKind, (ctx: AdapterContext) => Promise<BackendStat
   },
 
   async llamacpp(ctx) {
-    const props = await json<{ model_path?: unknown; total_slots?: unknown }>(ctx, '/props');
+    const props = await json<{ model_path?: unknown; total_slots?: unknown; role?: unknown }>(ctx, '/props');
     if (props === undefined) throw new Error('GET /props failed');
+    if (props.role === 'router') return llamacppRouter(ctx);
     const path = typeof props.model_path === 'string' ? props.model_path : 'model';
     const name = path.split('/').pop() ?? path;
     const slots = (await json<{ is_processing?: unknown }[]>(ctx, '/slots')) ?? [];
@@ -126,6 +131,24 @@ const ADAPTERS: Record<BackendKind, (ctx: AdapterContext) => Promise<BackendStat
     };
   },
 };
+
+const ROUTER_STATES: Record<string, ModelReport['state']> = {
+  loaded: 'warm',
+  loading: 'loading',
+  unloaded: 'localDisk',
+};
+
+/** A llama.cpp server in router mode: `/models` lists every model it can run with its status. */
+async function llamacppRouter(ctx: AdapterContext): Promise<BackendState> {
+  const list = await json<{ data?: { id?: unknown; status?: { value?: unknown } }[] }>(ctx, '/models');
+  if (list === undefined) throw new Error('GET /models failed');
+  const models: ModelReport[] = [];
+  for (const m of list.data ?? []) {
+    const state = typeof m.status?.value === 'string' ? ROUTER_STATES[m.status.value] : undefined;
+    if (typeof m.id === 'string' && state !== undefined) models.push(report(m.id, state, ctx));
+  }
+  return { models, inFlight: 0, queue: 0 };
+}
 
 /** Discovers the backend's state with the adapter for `kind`, plus the optional loading extension. */
 export async function discover(kind: BackendKind, ctx: AdapterContext): Promise<BackendState> {

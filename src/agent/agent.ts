@@ -1,7 +1,16 @@
 import { Pool } from 'undici';
 import type { KeyPair } from '../wire/identity.js';
-import type { DescriptorInput, HeartbeatInput, RttSample } from '../wire/protocol.js';
+import {
+  type CommandAckInput,
+  type DescriptorInput,
+  type HeartbeatInput,
+  type HeartbeatResponse,
+  MAX_COMMANDS,
+  type RttSample,
+  WarmCommand,
+} from '../wire/protocol.js';
 import { type AdapterContext, type BackendKind, type BackendState, discover } from './adapters.js';
+import { type CommandContext, carryOut } from './commands.js';
 import { CoordinatorClient, CoordinatorError } from './coordinator-client.js';
 import { type Front, startFront } from './front.js';
 
@@ -37,6 +46,8 @@ export interface AgentOptions {
    */
   addedRttMs?: number;
   timeoutMs?: number;
+  /** Time a load or unload may take on the backend (default 10 minutes). */
+  commandTimeoutMs?: number;
   now?: () => number;
   /** Told about every state change (registered, heartbeat failures); no logging inside the loop itself. */
   onStatus?: (s: AgentStatus) => void;
@@ -46,7 +57,8 @@ export type AgentStatus =
   | { kind: 'registered'; nodeId: string; lastSeq: number }
   | { kind: 'register-failed'; message: string }
   | { kind: 'heartbeat-failed'; message: string }
-  | { kind: 'backend-failed'; message: string };
+  | { kind: 'backend-failed'; message: string }
+  | { kind: 'command'; id: string; command: string; status: string; detail: string };
 
 export class Agent {
   private readonly client: CoordinatorClient;
@@ -63,6 +75,12 @@ export class Agent {
   private front: Front | undefined;
   /** The last failure reported per source, so an outage is told once (backend and coordinator apart). */
   private readonly lastError = { backend: '', coordinator: '' };
+  /** Carries out warm-set commands one at a time, in the order they came. */
+  private readonly commandCtx: CommandContext;
+  private work: Promise<void> = Promise.resolve();
+  /** Answers waiting for the next heartbeat, and the command ids already taken (never run twice). */
+  private acks: CommandAckInput[] = [];
+  private readonly taken = new Set<string>();
 
   constructor(private readonly opt: AgentOptions) {
     this.now = opt.now ?? Date.now;
@@ -88,6 +106,22 @@ export class Agent {
       },
     };
     this.intervalMs = opt.intervalMs ?? 1000;
+    const commandTimeout = opt.commandTimeoutMs ?? 600_000;
+    this.commandCtx = {
+      get: (path) => this.ctx.get(path),
+      now: this.now,
+      post: async (path, body) => {
+        const res = await this.backendPool.request({
+          method: 'POST',
+          path: prefix + path,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body ?? {}),
+          headersTimeout: commandTimeout,
+          bodyTimeout: commandTimeout,
+        });
+        return { status: res.statusCode, body: await res.body.text() };
+      },
+    };
   }
 
   get nodeId(): string {
@@ -159,6 +193,8 @@ export class Agent {
   }
 
   private async beat(): Promise<void> {
+    // Answers taken before discovery: the state reported then shows what the answered commands did.
+    const acks = this.acks.splice(0, MAX_COMMANDS);
     let state: BackendState;
     try {
       state = await discover(this.opt.kind, this.ctx);
@@ -178,17 +214,53 @@ export class Agent {
       queue: state.queue,
       ...(state.tokensPerSec === undefined ? {} : { tokensPerSec: state.tokensPerSec }),
       rtt,
+      acks,
     };
     const t0 = performance.now();
     try {
-      await this.client.heartbeat(hb);
+      const answer = await this.client.heartbeat(hb);
       this.lastRttMs = performance.now() - t0 + (this.opt.addedRttMs ?? 0);
       this.lastError.coordinator = '';
+      this.takeCommands(answer, hb.seq);
     } catch (e) {
+      this.acks.unshift(...acks);
       if (e instanceof CoordinatorError && (e.status === 404 || e.code === 'replayed'))
         this.registered = false;
       this.report({ kind: 'heartbeat-failed', message: (e as Error).message });
     }
+  }
+
+  /**
+   * Queues the commands of a heartbeat answer when they are bound to this node and this heartbeat's
+   * sequence; malformed ones and ids already taken are dropped.
+   */
+  private takeCommands(answer: Partial<HeartbeatResponse> | undefined, seq: number): void {
+    const c = answer?.commands;
+    if (c === undefined || c.nodeId !== this.nodeId || c.seq !== seq || !Array.isArray(c.list)) return;
+    for (const raw of c.list.slice(0, MAX_COMMANDS)) {
+      const parsed = WarmCommand.safeParse(raw);
+      if (!parsed.success || this.taken.has(parsed.data.id)) continue;
+      const cmd = parsed.data;
+      this.taken.add(cmd.id);
+      if (this.taken.size > 10_000) this.taken.delete(this.taken.values().next().value!);
+      this.work = this.work.then(async () => {
+        if (this.stopped) return;
+        const ack = await carryOut(this.opt.kind, cmd, this.commandCtx);
+        this.acks.push(ack);
+        this.opt.onStatus?.({
+          kind: 'command',
+          id: cmd.id,
+          command: `${cmd.kind} ${cmd.name}`,
+          status: ack.status,
+          detail: ack.detail ?? '',
+        });
+      });
+    }
+  }
+
+  /** Waits until every command taken so far has been carried out (tests). */
+  async idle(): Promise<void> {
+    await this.work;
   }
 
   /** Reports a failure once per outage (no log line per second while a backend or the coordinator is down). */

@@ -1,6 +1,12 @@
 import { Pool } from 'undici';
 import { type KeyPair, type SignDomain, signPayload } from '../wire/identity.js';
-import type { DescriptorInput, Envelope, HeartbeatInput, RegisterResponse } from '../wire/protocol.js';
+import type {
+  DescriptorInput,
+  Envelope,
+  HeartbeatInput,
+  HeartbeatResponse,
+  RegisterResponse,
+} from '../wire/protocol.js';
 
 /** An error answer of the coordinator: HTTP status and its `{ error: { code, message } }`. */
 export class CoordinatorError extends Error {
@@ -49,8 +55,11 @@ export class CoordinatorClient {
     })) as RegisterResponse;
   }
 
-  async heartbeat(hb: HeartbeatInput): Promise<void> {
-    await this.send('POST', '/v1/heartbeats', envelope('heartbeat', hb, this.key));
+  /** Sends a heartbeat; the answer may carry warm-set commands (unchecked here: see Agent). */
+  async heartbeat(hb: HeartbeatInput): Promise<Partial<HeartbeatResponse> | undefined> {
+    return (await this.send('POST', '/v1/heartbeats', envelope('heartbeat', hb, this.key))) as
+      | Partial<HeartbeatResponse>
+      | undefined;
   }
 
   async deregister(nodeId: string, seq: number, now: number): Promise<void> {

@@ -39,6 +39,8 @@ the node with the coordinator under its own Ed25519 key, and sends a signed hear
 export function agentStatusLine(s: AgentStatus): string {
   if (s.kind === 'registered')
     return `meridian agent: registered node ${s.nodeId} (sequence floor ${s.lastSeq})`;
+  if (s.kind === 'command')
+    return `meridian agent: ${s.command}: ${s.status}${s.detail ? ` (${s.detail})` : ''}`;
   return `meridian agent: ${s.kind.replace('-', ' ')}: ${s.message}`;
 }
 

@@ -10,7 +10,7 @@ import { EXIT_OK } from './exit.js';
 
 const NAME = 'serve';
 
-const HELP = `meridian serve --config FILE [--port N] [--host ADDR] [--data-dir DIR] [--allow-endpoints CIDR,…] [--json]
+const HELP = `meridian serve --config FILE [--port N] [--host ADDR] [--data-dir DIR] [--allow-endpoints CIDR,…] [--warmset on|off] [--json]
 
 Runs the coordinator: node registry (operator tokens, Ed25519 node keys, signed heartbeats), telemetry,
 POST /v1/route, the OpenAI-compatible gateway (/v1/chat/completions, /v1/completions, /v1/models) with
@@ -24,6 +24,8 @@ Registry, tokens and receipts live in SQLite under the data directory. Stops on 
   --data-dir DIR   overrides dataDir (":memory:" keeps nothing)
   --allow-endpoints CIDR,…  adds to registry.allowEndpoints: node endpoints in these ranges are admitted
                    although loopback/private (e.g. 127.0.0.0/8,::1/128 for nodes on this machine)
+  --warmset on|off overrides warmset.enabled: the controller that loads and unloads models on nodes
+                   ahead of forecast demand (docs/warmset.md; GET /v1/warmset/actions lists its commands)
   --json           print {"url", "dashboard", "dataDir", "nodes"} once listening`;
 
 export const serve: Command = {
@@ -35,6 +37,7 @@ export const serve: Command = {
     host: { type: 'string' },
     'data-dir': { type: 'string' },
     'allow-endpoints': { type: 'string' },
+    warmset: { type: 'string' },
   },
   async run(args, io) {
     const config = loadConfig(requireStr(args, NAME, 'config'));
@@ -56,6 +59,12 @@ export const serve: Command = {
           `${NAME}: --allow-endpoints expects CIDR ranges such as 127.0.0.0/8 (got "${bad}")`,
         );
       config.registry.allowEndpoints.push(...ranges);
+    }
+    const warmset = str(args, 'warmset');
+    if (warmset !== undefined) {
+      if (warmset !== 'on' && warmset !== 'off')
+        throw new UsageError(`${NAME}: --warmset expects on or off (got "${warmset}")`);
+      config.warmset.enabled = warmset === 'on';
     }
     if (config.dataDir !== ':memory:')
       checkWritableDir(

@@ -10,6 +10,7 @@ import { adminRoutes } from './routes-admin.js';
 import { gatewayRoutes } from './routes-gateway.js';
 import { opsRoutes } from './routes-ops.js';
 import { registryRoutes } from './routes-registry.js';
+import { warmsetRoutes } from './routes-warmset.js';
 import { logServerError } from './server-log.js';
 
 /** Routes a layer above the server adds to the app (the dashboard), given the wired coordinator. */
@@ -77,6 +78,7 @@ export async function buildApp(
   adminRoutes(app, coordinator);
   gatewayRoutes(app, coordinator);
   opsRoutes(app, coordinator);
+  warmsetRoutes(app, coordinator);
   for (const routes of extra) routes(app, coordinator);
   app.addHook('onClose', async () => {
     await coordinator.close();

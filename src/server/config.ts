@@ -191,6 +191,46 @@ const Receipts = z.strictObject({
   maxPending: z.number().int().min(1).default(50_000),
 });
 
+/** Demand the gateway records (`GET /v1/demand`, the warm-set controller's input). */
+const DemandOptions = z.strictObject({
+  /** Length of the stored demand buckets; divides a minute, so minute buckets are sums of them. */
+  bucketMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(60_000)
+    .refine((ms) => 60_000 % ms === 0, 'must divide 60000 (1000, 5000, 15000, 60000, …)')
+    .default(60_000),
+});
+
+/** The warm-set controller of `meridian serve` (docs/warmset.md). */
+const WarmSetOptions = z.strictObject({
+  /** Send load and unload commands to nodes ahead of forecast demand. */
+  enabled: z.boolean().default(false),
+  /** Time between two plans. */
+  periodMs: z.number().int().min(100).default(60_000),
+  /** Bucket of the demand series the forecast reads; a multiple of `demand.bucketMs`. */
+  bucketMs: z.number().int().min(1000).default(300_000),
+  /** What a plan looks ahead over: the forecast's horizon and the span a load must pay back in. */
+  horizonMs: z.number().int().min(1000).default(1_800_000),
+  /** Demand kept for the forecast (two days see the daily season). */
+  historyMs: z
+    .number()
+    .int()
+    .min(1000)
+    .default(2 * 86_400_000),
+  /** The forecast's upper bound at this coverage is the rate planned for. */
+  coverage: z.number().gt(0).lt(1).default(0.8),
+  /** Required gain ÷ cost of a load made for its economics. */
+  margin: z.number().min(1).default(1.5),
+  /** Label dimension whose values are independent domains (two per model with demand). */
+  domainDimension: z.string().min(1).default('provider'),
+  /** Operator limit: models one node keeps resident at most. */
+  maxResidentPerNode: z.number().int().min(1).optional(),
+  /** A command not answered within this time is recorded as expired. */
+  commandTtlMs: z.number().int().min(1000).default(600_000),
+});
+
 const Bucket = z.strictObject({ perSecond: z.number().min(0), burst: z.number().min(1) });
 
 /** Limits that keep one client, token, node or socket flood from starving the coordinator (security.md). */
@@ -249,8 +289,16 @@ export const ServerConfig = z
     registry: RegistryOptions.default(RegistryOptions.parse({})),
     receipts: Receipts.default(Receipts.parse({})),
     limits: Limits.default(Limits.parse({})),
+    demand: DemandOptions.default(DemandOptions.parse({})),
+    warmset: WarmSetOptions.default(WarmSetOptions.parse({})),
   })
   .superRefine((c, ctx) => {
+    if (c.warmset.bucketMs % c.demand.bucketMs !== 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warmset', 'bucketMs'],
+        message: `must be a multiple of demand.bucketMs (${c.demand.bucketMs})`,
+      });
     if (c.telemetry.unhealthyAfterMs <= c.telemetry.staleAfterMs)
       ctx.addIssue({
         code: 'custom',

@@ -25,6 +25,8 @@ import { Registry } from './registry.js';
 import { serverSecret, TokenDigests } from './secrets.js';
 import { AttemptTiming } from './timing.js';
 import { Upstreams } from './upstream.js';
+import { WarmCommands } from './warm-commands.js';
+import { WarmControl } from './warm-control.js';
 
 /** What `buildApp` needs besides the config: the store, and optionally a clock and a decision function. */
 export interface CoordinatorDeps {
@@ -66,6 +68,8 @@ export interface Coordinator {
   prober: Prober;
   decide: Decide;
   metrics: CoordinatorMetrics;
+  /** The warm-set controller (config `warmset`) and the commands on their way to nodes. */
+  warm: { control: WarmControl; commands: WarmCommands };
   close(): Promise<void>;
 }
 
@@ -142,11 +146,14 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     bodyTimeoutMs: g.bodyTimeoutMs,
     hop: instanceId,
   });
+  const commands = new WarmCommands(deps.store, config.warmset.commandTtlMs, now);
   registry.onEvent((e) => {
     if (e.type === 'upsert') {
+      commands.registered(e.node.record.id);
       upstreams.set(e.node.record.id, e.node.record.endpoint);
       breakers.setDomains(e.node.record.id, domainKeys(e.node.descriptor.labels, g.breaker.domainDimensions));
     } else if (e.type === 'remove') {
+      commands.removed(e.nodeId);
       upstreams.remove(e.nodeId);
       breakers.removeNode(e.nodeId);
       refusals.removeNode(e.nodeId);
@@ -174,7 +181,14 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   );
   prober.start();
   const receipts = new ReceiptLog(deps.store, config.receipts);
-  const demand = new DemandLog(deps.store, config.receipts.flushMs);
+  const demand = new DemandLog(deps.store, config.receipts.flushMs, config.demand.bucketMs);
+  const control = new WarmControl({ config, store: deps.store, registry, network, demand, commands, now });
+  if (config.warmset.enabled) control.start();
+  metrics.registry.add(
+    new Gauge('meridian_warmset_commands', 'Warm-set commands since start by kind and latest status.', () =>
+      commands.tally().map((t) => [{ kind: t.kind, status: t.status }, t.count] as const),
+    ),
+  );
   return {
     config,
     instanceId,
@@ -200,8 +214,10 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     prober,
     decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),
     metrics,
+    warm: { control, commands },
     async close() {
       prober.stop();
+      await control.stop();
       await receipts.flush();
       await demand.flush();
       await upstreams.close();

@@ -4,11 +4,11 @@ import { nearestMetro } from '../geo/nearest.js';
 import type { Client } from '../model/request.js';
 import { type DemandBucketRecord, demandKey, type RegistryStore } from '../store/registry-store.js';
 
-/** The coordinator records demand in buckets of one minute; coarser series are sums of these. */
+/** The coordinator records demand in buckets of one minute by default; coarser series are sums of these. */
 export const DEMAND_BASE_MS = 60_000;
 
 /**
- * Demand the gateway saw, per (client metro, model) and minute: every request counts once with its
+ * Demand the gateway saw, per (client metro, model) and bucket (a minute by default): every request counts once with its
  * tokens (prompt estimate + requested output), and as unmet when no node answered it. Kept in memory and
  * added to the store every `flushMs` (several coordinators sharing a store add up), so the request path
  * never waits on the store. `series` reads it back as demand series by metro or by region.
@@ -23,13 +23,15 @@ export class DemandLog {
   constructor(
     private readonly store: RegistryStore,
     private readonly flushMs: number,
+    /** Length of the stored buckets (config `demand.bucketMs`); divides a minute. */
+    readonly baseMs = DEMAND_BASE_MS,
   ) {}
 
   /** One request at `tMs` from `client` for `model`; `served` false when no node answered it. */
   add(client: Client, model: string, tMs: number, tokens: number, served: boolean): void {
     const place = client.metro ?? nearestMetro(client)?.id ?? 'unknown';
-    const startMs = Math.floor(tMs / DEMAND_BASE_MS) * DEMAND_BASE_MS;
-    const b = { place, model, bucketMs: DEMAND_BASE_MS, startMs };
+    const startMs = Math.floor(tMs / this.baseMs) * this.baseMs;
+    const b = { place, model, bucketMs: this.baseMs, startMs };
     const k = demandKey(b);
     const prev = this.pending.get(k);
     const unmet = served ? 0 : 1;
@@ -79,7 +81,7 @@ export class DemandLog {
    */
   async series(bucketMs: number, sinceMs: number, group: 'metro' | 'region'): Promise<DemandJson> {
     await this.flush();
-    const rows = await this.store.listDemand(DEMAND_BASE_MS, sinceMs);
+    const rows = await this.store.listDemand(this.baseMs, sinceMs);
     const first = rows[0]?.startMs ?? sinceMs;
     const rec = new DemandRecorder(bucketMs, Math.floor(first / bucketMs) * bucketMs);
     for (const r of rows) rec.record(r.place, r.model, r.startMs, r);

@@ -6,6 +6,7 @@ import { Envelope, type Heartbeat } from '../wire/protocol.js';
 import { accessOf } from './access.js';
 import type { Coordinator } from './coordinator.js';
 import { bearer } from './registry.js';
+import { heartbeatAnswer } from './routes-warmset.js';
 import { healthOf } from './telemetry.js';
 
 const NodeParams = z.strictObject({ id: Id });
@@ -39,8 +40,7 @@ export function registryRoutes(app: FastifyInstance, c: Coordinator): void {
 
   app.post('/v1/heartbeats', async (req) => {
     const envelope = parseOrThrow(Envelope, req.body, 'body');
-    const hb = await c.registry.heartbeat(envelope);
-    return { ok: true, seq: hb.seq };
+    return heartbeatAnswer(c, await c.registry.heartbeat(envelope));
   });
 
   app.get('/v1/nodes', async (req) => {

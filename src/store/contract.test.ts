@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from './memory-store.js';
 import { NatsStore } from './nats-store.js';
-import type { NodeRecord, RegistryStore } from './registry-store.js';
+import type { NodeRecord, RegistryStore, WarmActionRecord } from './registry-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
 /**
@@ -233,7 +233,36 @@ for (const impl of IMPLEMENTATIONS) {
       expect(await s.listDemand(3_600_000, 0)).toEqual([b('tokyo', 0, 7, 3_600_000)]);
     });
 
-    it('keeps nodes, sequences, tokens and receipts across a restart when durable', async () => {
+    it('records warm-set commands, replaces one on a status change and lists the newest first from a start', async () => {
+      const s = open();
+      const a = (id: string, createdAt: number, over: Partial<WarmActionRecord> = {}): WarmActionRecord => ({
+        id,
+        createdAt,
+        node: 'fra-1',
+        model: 'llama-3.1-8b',
+        kind: 'load',
+        reason: 'warm only in aws; 2.50 req/s forecast',
+        gainMs: 1500.5,
+        costMs: 320,
+        status: 'pending',
+        updatedAt: createdAt,
+        ...over,
+      });
+      expect(await s.listWarmActions(0, 10)).toEqual([]);
+      await s.putWarmAction(a('c1', 100));
+      await s.putWarmAction(a('c3', 300, { kind: 'unload', gainMs: 0, costMs: 0 }));
+      await s.putWarmAction(a('c2', 300));
+      await s.putWarmAction(a('c1', 100, { status: 'done', updatedAt: 150, detail: 'loaded in 8.0 s' }));
+      expect(await s.listWarmActions(0, 10)).toEqual([
+        a('c3', 300, { kind: 'unload', gainMs: 0, costMs: 0 }),
+        a('c2', 300),
+        a('c1', 100, { status: 'done', updatedAt: 150, detail: 'loaded in 8.0 s' }),
+      ]);
+      expect((await s.listWarmActions(200, 10)).map((x) => x.id)).toEqual(['c3', 'c2']);
+      expect((await s.listWarmActions(0, 1)).map((x) => x.id)).toEqual(['c3']);
+    });
+
+    it('keeps nodes, sequences, tokens, receipts and warm-set commands across a restart when durable', async () => {
       const s = open();
       const reopen = opened?.reopen;
       if (reopen === undefined) return; // not durable: nothing to check
@@ -241,12 +270,26 @@ for (const impl of IMPLEMENTATIONS) {
       await s.advanceSeq('a', 41);
       await s.putToken({ hash: 'aa', operator: 'op-a', createdAt: 2, note: 'admin' });
       await s.putReceipts([{ id: 'r1', createdAt: 10, json: '{}' }]);
+      const action: WarmActionRecord = {
+        id: 'c1',
+        createdAt: 10,
+        node: 'a',
+        model: 'm',
+        kind: 'unload',
+        reason: 'idle',
+        gainMs: 0,
+        costMs: 0,
+        status: 'sent',
+        updatedAt: 11,
+      };
+      await s.putWarmAction(action);
       await s.close();
       const again = reopen();
       stores.push(again);
       expect(await again.getNode('a')).toEqual(node('a', { lastSeq: 41 }));
       expect(await again.getToken('aa')).toBeDefined();
       expect(await again.getReceipt('r1')).toEqual({ id: 'r1', createdAt: 10, json: '{}' });
+      expect(await again.listWarmActions(0, 5)).toEqual([action]);
     });
   });
 }

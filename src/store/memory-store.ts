@@ -2,10 +2,12 @@ import {
   type DemandBucketRecord,
   demandKey,
   type NodeRecord,
+  newestWarmActionFirst,
   orderDemand,
   type ReceiptRecord,
   type RegistryStore,
   type TokenRecord,
+  type WarmActionRecord,
 } from './registry-store.js';
 
 /** A RegistryStore in process memory: for tests and throwaway runs. Returns copies, never live objects. */
@@ -14,6 +16,7 @@ export class MemoryStore implements RegistryStore {
   private readonly tokens = new Map<string, TokenRecord>();
   private readonly receipts = new Map<string, ReceiptRecord>();
   private readonly demand = new Map<string, DemandBucketRecord>();
+  private readonly warm = new Map<string, WarmActionRecord>();
 
   async putNode(node: NodeRecord): Promise<void> {
     this.nodes.set(node.id, structuredClone(node));
@@ -90,6 +93,15 @@ export class MemoryStore implements RegistryStore {
   async listDemand(bucketMs: number, sinceMs: number): Promise<DemandBucketRecord[]> {
     const out = [...this.demand.values()].filter((b) => b.bucketMs === bucketMs && b.startMs >= sinceMs);
     return out.sort(orderDemand).map((b) => ({ ...b }));
+  }
+
+  async putWarmAction(action: WarmActionRecord): Promise<void> {
+    this.warm.set(action.id, { ...action });
+  }
+
+  async listWarmActions(sinceMs: number, limit: number): Promise<WarmActionRecord[]> {
+    const out = [...this.warm.values()].filter((a) => a.createdAt >= sinceMs).sort(newestWarmActionFirst);
+    return out.slice(0, Math.max(0, limit)).map((a) => ({ ...a }));
   }
 
   async close(): Promise<void> {}

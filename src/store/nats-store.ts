@@ -10,10 +10,12 @@ import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import {
   type DemandBucketRecord,
   type NodeRecord,
+  newestWarmActionFirst,
   orderDemand,
   type ReceiptRecord,
   type RegistryStore,
   type TokenRecord,
+  type WarmActionRecord,
 } from './registry-store.js';
 
 /**
@@ -30,6 +32,8 @@ import {
  *   - KV bucket `<prefix>_demand`: key = `<bucketMs>.<startMs>.<base64url(place)>.<base64url(model)>`,
  *     value = the DemandBucketRecord as JSON; `addDemand` adds by compare-and-set on the entry's revision
  *     (retried on a concurrent write), so coordinators adding to one bucket lose no counts.
+ *   - KV bucket `<prefix>_warm`: key = base64url(command id), value = the WarmActionRecord as JSON (a
+ *     status change replaces it).
  * Buckets and stream use file storage, so a restart of the NATS server keeps them. Connection is made
  * on first use; `close()` drains it.
  */
@@ -45,6 +49,7 @@ interface Handles {
   nodes: KV;
   tokens: KV;
   demand: KV;
+  warm: KV;
   jsm: JetStreamManager;
 }
 
@@ -78,10 +83,11 @@ export class NatsStore implements RegistryStore {
       const nc = await connect({ servers: this.servers, name: `meridian-store-${this.prefix}` });
       const kvm = new Kvm(nc);
       const opts = { history: 1, storage: StorageType.File };
-      const [nodes, tokens, demand] = await Promise.all([
+      const [nodes, tokens, demand, warm] = await Promise.all([
         kvm.create(`${this.prefix}_nodes`, opts),
         kvm.create(`${this.prefix}_tokens`, opts),
         kvm.create(`${this.prefix}_demand`, opts),
+        kvm.create(`${this.prefix}_warm`, opts),
       ]);
       const jsm = await jetstreamManager(nc);
       try {
@@ -95,7 +101,7 @@ export class NatsStore implements RegistryStore {
           allow_direct: true,
         });
       }
-      return { nc, nodes, tokens, demand, jsm };
+      return { nc, nodes, tokens, demand, warm, jsm };
     })();
     return this.handles;
   }
@@ -264,10 +270,33 @@ export class NatsStore implements RegistryStore {
     return out.sort(orderDemand);
   }
 
+  async putWarmAction(action: WarmActionRecord): Promise<void> {
+    const { warm } = await this.open();
+    await warm.put(key(action.id), json(action));
+  }
+
+  async listWarmActions(sinceMs: number, limit: number): Promise<WarmActionRecord[]> {
+    const { warm } = await this.open();
+    const out: WarmActionRecord[] = [];
+    for await (const k of await warm.keys()) {
+      const e = await warm.get(k);
+      if (e === null || e.operation !== 'PUT') continue;
+      const a = parse<WarmActionRecord>(e.value);
+      if (a.createdAt >= sinceMs) out.push(a);
+    }
+    return out.sort(newestWarmActionFirst).slice(0, Math.max(0, limit));
+  }
+
   /** Deletes the buckets and the stream (tests; an operator's teardown). */
   async destroy(): Promise<void> {
-    const { nodes, tokens, demand, jsm } = await this.open();
-    await Promise.all([nodes.destroy(), tokens.destroy(), demand.destroy(), jsm.streams.delete(this.stream)]);
+    const { nodes, tokens, demand, warm, jsm } = await this.open();
+    await Promise.all([
+      nodes.destroy(),
+      tokens.destroy(),
+      demand.destroy(),
+      warm.destroy(),
+      jsm.streams.delete(this.stream),
+    ]);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * The coordinator's durable state behind one small interface: registered nodes (with the last heartbeat
- * sequence accepted from each), operator tokens (hashed), decision receipts and demand buckets. The embedded default is
+ * sequence accepted from each), operator tokens (hashed), decision receipts, demand buckets and the warm-set
+ * controller's commands. The embedded default is
  * SQLite (`sqlite-store.ts`); several coordinators share one on NATS JetStream (`nats-store.ts`). Every implementation must pass the
  * contract suite in `contract.test.ts`.
  *
@@ -64,6 +65,32 @@ export interface DemandBucketRecord {
   unmet: number;
 }
 
+/** Where a warm-set command stands: issued, delivered to the node's agent, then its agent's answer. */
+export const WARM_ACTION_STATUSES = ['pending', 'sent', 'done', 'failed', 'unsupported', 'expired'] as const;
+export type WarmActionStatus = (typeof WARM_ACTION_STATUSES)[number];
+
+/**
+ * One load or unload the warm-set controller commanded, with the reason it gave and the node's answer.
+ * Identified by `id`; stored again (same id) each time its status changes.
+ */
+export interface WarmActionRecord {
+  id: string;
+  createdAt: number;
+  node: string;
+  model: string;
+  kind: 'load' | 'unload';
+  /** Why, in words with the numbers (the planner's reason). */
+  reason: string;
+  /** Expected waiting saved over the horizon, ms; 0 for unloads and diversity loads. */
+  gainMs: number;
+  /** What the action costs over the horizon, ms. */
+  costMs: number;
+  status: WarmActionStatus;
+  updatedAt: number;
+  /** The agent's words with its answer (what the backend said), when there are any. */
+  detail?: string;
+}
+
 export interface RegistryStore {
   /** Inserts or replaces a node (its `lastSeq` included). */
   putNode(node: NodeRecord): Promise<void>;
@@ -101,6 +128,14 @@ export interface RegistryStore {
   /** Buckets of `bucketMs` starting at or after `sinceMs`, ordered by startMs, then place, then model. */
   listDemand(bucketMs: number, sinceMs: number): Promise<DemandBucketRecord[]>;
 
+  /** Inserts a warm-set command or replaces the one with the same id (a status change). */
+  putWarmAction(action: WarmActionRecord): Promise<void>;
+  /**
+   * Commands created at or after `sinceMs`, newest first (createdAt descending, then id descending), at
+   * most `limit` of them.
+   */
+  listWarmActions(sinceMs: number, limit: number): Promise<WarmActionRecord[]>;
+
   close(): Promise<void>;
 }
 
@@ -114,4 +149,10 @@ export function orderDemand(a: DemandBucketRecord, b: DemandBucketRecord): numbe
   if (a.startMs !== b.startMs) return a.startMs - b.startMs;
   if (a.place !== b.place) return a.place < b.place ? -1 : 1;
   return a.model < b.model ? -1 : a.model > b.model ? 1 : 0;
+}
+
+/** Order of `listWarmActions`: newest first, then by id descending. */
+export function newestWarmActionFirst(a: WarmActionRecord, b: WarmActionRecord): number {
+  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }

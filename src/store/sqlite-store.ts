@@ -8,6 +8,8 @@ import type {
   ReceiptRecord,
   RegistryStore,
   TokenRecord,
+  WarmActionRecord,
+  WarmActionStatus,
 } from './registry-store.js';
 
 /** File name of the database inside the data directory. */
@@ -50,6 +52,20 @@ CREATE TABLE IF NOT EXISTS demand (
   unmet REAL NOT NULL,
   PRIMARY KEY (bucket_ms, start_ms, place, model)
 );
+CREATE TABLE IF NOT EXISTS warm_actions (
+  id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL,
+  node TEXT NOT NULL,
+  model TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  gain_ms REAL NOT NULL,
+  cost_ms REAL NOT NULL,
+  status TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  detail TEXT
+);
+CREATE INDEX IF NOT EXISTS warm_actions_by_age ON warm_actions (created_at, id);
 `;
 
 /** Sequence numbers are written to the file at most this often (the thread batches them). */
@@ -84,6 +100,34 @@ interface DemandRow {
   tokens: number;
   unmet: number;
 }
+
+interface WarmActionRow {
+  id: string;
+  created_at: number;
+  node: string;
+  model: string;
+  kind: string;
+  reason: string;
+  gain_ms: number;
+  cost_ms: number;
+  status: string;
+  updated_at: number;
+  detail: string | null;
+}
+
+const toWarmAction = (r: WarmActionRow): WarmActionRecord => ({
+  id: r.id,
+  createdAt: r.created_at,
+  node: r.node,
+  model: r.model,
+  kind: r.kind === 'unload' ? 'unload' : 'load',
+  reason: r.reason,
+  gainMs: r.gain_ms,
+  costMs: r.cost_ms,
+  status: r.status as WarmActionStatus,
+  updatedAt: r.updated_at,
+  ...(r.detail === null ? {} : { detail: r.detail }),
+});
 
 interface ReceiptRow {
   id: string;
@@ -190,6 +234,14 @@ export class SqliteStore implements RegistryStore {
       ),
       listDemand: db.prepare<[number, number], DemandRow>(
         'SELECT * FROM demand WHERE bucket_ms = ? AND start_ms >= ? ORDER BY start_ms, place, model',
+      ),
+      putWarmAction: db.prepare(
+        `INSERT OR REPLACE INTO warm_actions
+           (id, created_at, node, model, kind, reason, gain_ms, cost_ms, status, updated_at, detail)
+         VALUES (@id, @createdAt, @node, @model, @kind, @reason, @gainMs, @costMs, @status, @updatedAt, @detail)`,
+      ),
+      listWarmActions: db.prepare<[number, number], WarmActionRow>(
+        'SELECT * FROM warm_actions WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?',
       ),
     };
   }
@@ -358,6 +410,14 @@ export class SqliteStore implements RegistryStore {
       tokens: r.tokens,
       unmet: r.unmet,
     }));
+  }
+
+  async putWarmAction(a: WarmActionRecord): Promise<void> {
+    this.stmt.putWarmAction.run({ ...a, detail: a.detail ?? null });
+  }
+
+  async listWarmActions(sinceMs: number, limit: number): Promise<WarmActionRecord[]> {
+    return this.stmt.listWarmActions.all(sinceMs, Math.max(0, Math.floor(limit))).map(toWarmAction);
   }
 
   async close(): Promise<void> {

@@ -79,6 +79,32 @@ export const RttSample = z.strictObject({
 });
 export type RttSample = z.infer<typeof RttSample>;
 
+/**
+ * A warm-set command from the coordinator to a node's agent, delivered in the answer to the node's
+ * heartbeat: load the model into accelerator memory (keep it there until told otherwise) or unload it.
+ * `name` is the backend's own name for the model (the `servedAs` the node reported, else the id).
+ */
+export const WarmCommand = z.strictObject({
+  id: z.string().min(1).max(100),
+  kind: z.enum(['load', 'unload']),
+  model: Id,
+  name: z.string().min(1).max(500),
+});
+export type WarmCommand = z.infer<typeof WarmCommand>;
+
+/** The agent's answer to a command, sent in a later (signed) heartbeat. */
+export const CommandAck = z.strictObject({
+  id: z.string().min(1).max(100),
+  status: z.enum(['done', 'failed', 'unsupported']),
+  /** What the backend said, in words (an error, or how long the load took). */
+  detail: z.string().max(500).default(''),
+});
+export type CommandAck = z.infer<typeof CommandAck>;
+export type CommandAckInput = z.input<typeof CommandAck>;
+
+/** Most commands in one heartbeat answer, and most answers in one heartbeat. */
+export const MAX_COMMANDS = 64;
+
 export const HeartbeatPayload = z.strictObject({
   nodeId: Id,
   seq: Seq,
@@ -92,9 +118,21 @@ export const HeartbeatPayload = z.strictObject({
   /** Mean time per finished request over the last interval, ms. */
   meanServiceMs: z.number().min(0).max(86_400_000).optional(),
   rtt: z.array(RttSample).max(1000).default([]),
+  /** Answers to warm-set commands carried out since the last heartbeat. */
+  acks: z.array(CommandAck).max(MAX_COMMANDS).default([]),
 });
 export type Heartbeat = z.infer<typeof HeartbeatPayload>;
 export type HeartbeatInput = z.input<typeof HeartbeatPayload>;
+
+/**
+ * What the coordinator answers to a heartbeat: with commands, they name the node and the sequence of the
+ * heartbeat they answer, so an agent never acts on an answer meant for another node or message.
+ */
+export interface HeartbeatResponse {
+  ok: true;
+  seq: number;
+  commands?: { nodeId: string; seq: number; list: WarmCommand[] };
+}
 
 /** What the coordinator answers to a registration. */
 export interface RegisterResponse {

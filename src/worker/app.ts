@@ -9,6 +9,7 @@ import { PROOF_PATH, proofAnswer } from '../wire/proof.js';
 import { chunk, DONE, fullResponse, type Kind, roleChunk, tokenText, usage } from './completions.js';
 import { discoveryRoutes } from './discovery.js';
 import { NoMemoryError, OverloadedError, sleep, WorkerEngine } from './engine.js';
+import { loadRoutes } from './loads.js';
 import type { WorkerProfile } from './profile.js';
 
 /**
@@ -94,6 +95,7 @@ export function buildWorkerApp(
     );
   });
   discoveryRoutes(app, engine, now);
+  loadRoutes(app, engine);
   const key = opts.key;
   if (key !== undefined)
     app.get(PROOF_PATH, async (req, reply) => {

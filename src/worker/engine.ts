@@ -112,8 +112,22 @@ export class WorkerEngine {
     };
   }
 
+  /** Set by a vLLM-style sleep (every model unloaded, weights kept in host RAM); cleared by any load. */
+  sleeping = false;
+
   /** Makes the model resident (loading it and evicting LRU idle models when needed), then pins it. */
   async acquire(m: ResolvedModel): Promise<() => void> {
+    await this.load(m);
+    this.memory.pin(m.id, this.now());
+    return () => this.memory.unpin(m.id, this.now());
+  }
+
+  /**
+   * Makes the model resident, loading it at `loadGBps` (scaled) and evicting LRU idle models when needed;
+   * NoMemoryError when it cannot fit next to the models in use.
+   */
+  async load(m: ResolvedModel): Promise<void> {
+    this.sleeping = false;
     for (;;) {
       const state = this.memory.state(m.id);
       if (state === 'resident') break;
@@ -133,8 +147,11 @@ export class WorkerEngine {
       this.loads.set(m.id, load);
       await load;
     }
-    this.memory.pin(m.id, this.now());
-    return () => this.memory.unpin(m.id, this.now());
+  }
+
+  /** Unloads the model when it is resident and idle; false when it is serving or still loading. */
+  unload(m: ResolvedModel): boolean {
+    return this.memory.unload(m.id);
   }
 
   /** Time to process the prompt and per output token, ms (already scaled). */

@@ -86,6 +86,15 @@ export class AcceleratorMemory {
     return true;
   }
 
+  /** Evicts `id` when it is resident and idle; true when it is absent afterwards. */
+  unload(id: string): boolean {
+    const s = this.slots.get(id);
+    if (s === undefined) return true;
+    if (s.state !== 'resident' || s.pins > 0) return false;
+    this.slots.delete(id);
+    return true;
+  }
+
   pin(id: string, now: number): void {
     const s = this.slots.get(id);
     if (s === undefined) return;

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import type { RegistryStore, WarmActionRecord } from '../store/registry-store.js';
+import type { WarmSetAction } from '../warmset/controller.js';
+import { type CommandAck, MAX_COMMANDS, type WarmCommand } from '../wire/protocol.js';
+
+/**
+ * The warm-set commands on their way to nodes. The controller issues actions; each becomes a record in
+ * the store (`pending`) and waits here for its node's next heartbeat, whose answer carries it (`sent`);
+ * the agent carries it out and answers in a later heartbeat (`done`, `failed` or `unsupported`). A
+ * command not answered within `ttlMs` of being issued is `expired`, so a node that went away or an agent
+ * too old to know commands never blocks the next plan. Every change is stored again under the same id.
+ *
+ * While a command is open its (node, model) is not commanded again, and the controller sees the warm
+ * set the command will produce (`expected`). A command a node answered `unsupported` is not given to
+ * that node again (its backend has no way to do it) until the node registers anew.
+ */
+export class WarmCommands {
+  /** Open commands by id. */
+  private readonly open = new Map<string, WarmActionRecord>();
+  /** (node, model, kind) a node answered unsupported. */
+  private readonly unsupported = new Set<string>();
+  /** The last store error, if recording ever failed (the command still goes out). */
+  lastError: string | undefined;
+  /** Commands by kind and last status since the start (for /metrics). */
+  private readonly tallies = new Map<string, number>();
+  /** Writes in the order they were made (a status change never overtakes the record it changes). */
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Records and queues the planner's actions; actions on a (node, model) with an open command are skipped. */
+  async issue(actions: readonly WarmSetAction[]): Promise<WarmActionRecord[]> {
+    const at = this.now();
+    const out: WarmActionRecord[] = [];
+    for (const a of actions) {
+      if (this.openFor(a.node, a.model) !== undefined || this.unsupported.has(refusalKey(a))) continue;
+      const record: WarmActionRecord = {
+        id: randomUUID(),
+        createdAt: at,
+        node: a.node,
+        model: a.model,
+        kind: a.kind,
+        reason: a.reason,
+        gainMs: a.gainMs,
+        costMs: a.costMs,
+        status: 'pending',
+        updatedAt: at,
+      };
+      this.open.set(record.id, record);
+      out.push(record);
+      void this.save(record);
+    }
+    await this.saving;
+    return out;
+  }
+
+  /** The open command on (node, model), if any. */
+  openFor(node: string, model: string): WarmActionRecord | undefined {
+    for (const r of this.open.values()) if (r.node === node && r.model === model) return r;
+    return undefined;
+  }
+
+  /** Whether `model` will be resident on `node` once open commands are carried out (undefined: no command). */
+  expected(node: string, model: string): boolean | undefined {
+    const r = this.openFor(node, model);
+    return r === undefined ? undefined : r.kind === 'load';
+  }
+
+  /**
+   * The node's pending commands, marked sent, for its heartbeat answer (at most MAX_COMMANDS);
+   * `nameOf` gives the backend's name of a model on the node.
+   */
+  take(node: string, nameOf: (model: string) => string): WarmCommand[] {
+    const out: WarmCommand[] = [];
+    const at = this.now();
+    for (const r of this.open.values()) {
+      if (r.node !== node || r.status !== 'pending' || out.length >= MAX_COMMANDS) continue;
+      r.status = 'sent';
+      r.updatedAt = at;
+      void this.save(r);
+      out.push({ id: r.id, kind: r.kind, model: r.model, name: nameOf(r.model) });
+    }
+    return out;
+  }
+
+  /** Applies a node's answers; answers to another node's commands or to unknown ids are ignored. */
+  acknowledge(node: string, acks: readonly CommandAck[]): void {
+    const at = this.now();
+    for (const ack of acks) {
+      const r = this.open.get(ack.id);
+      if (r === undefined || r.node !== node) continue;
+      this.open.delete(ack.id);
+      if (ack.status === 'unsupported') this.unsupported.add(refusalKey(r));
+      void this.save({
+        ...r,
+        status: ack.status,
+        updatedAt: at,
+        ...(ack.detail ? { detail: ack.detail } : {}),
+      });
+    }
+  }
+
+  /** Expires commands issued more than `ttlMs` ago and not answered. */
+  expire(): void {
+    const at = this.now();
+    for (const [id, r] of this.open) {
+      if (at - r.createdAt < this.ttlMs) continue;
+      this.open.delete(id);
+      void this.save({
+        ...r,
+        status: 'expired',
+        updatedAt: at,
+        detail: r.status === 'pending' ? 'the node did not heartbeat' : 'the node did not answer',
+      });
+    }
+  }
+
+  /** A node registered anew: what it answered unsupported may work now (another backend behind it). */
+  registered(node: string): void {
+    for (const k of this.unsupported) if (k.startsWith(`${node}\u0000`)) this.unsupported.delete(k);
+  }
+
+  /** A node left: its open commands are expired (it will not answer them). */
+  removed(node: string): void {
+    this.registered(node);
+    const at = this.now();
+    for (const [id, r] of this.open) {
+      if (r.node !== node) continue;
+      this.open.delete(id);
+      void this.save({ ...r, status: 'expired', updatedAt: at, detail: 'the node deregistered' });
+    }
+  }
+
+  /** Moves a command's count from its previous status to its current one. */
+  private readonly lastStatus = new Map<string, string>();
+  private count(r: WarmActionRecord): void {
+    const before = this.lastStatus.get(r.id);
+    if (before === r.status) return;
+    if (before !== undefined)
+      this.tallies.set(`${r.kind} ${before}`, this.tallies.get(`${r.kind} ${before}`)! - 1);
+    this.tallies.set(`${r.kind} ${r.status}`, (this.tallies.get(`${r.kind} ${r.status}`) ?? 0) + 1);
+    if (r.status === 'pending' || r.status === 'sent') this.lastStatus.set(r.id, r.status);
+    else this.lastStatus.delete(r.id);
+  }
+
+  /** Waits for every write made so far. */
+  flush(): Promise<void> {
+    return this.saving;
+  }
+
+  /** Commands by kind and status since the start, each counted once under its latest status (none: left out). */
+  tally(): { kind: string; status: string; count: number }[] {
+    return [...this.tallies]
+      .filter(([, count]) => count > 0)
+      .map(([k, count]) => {
+        const [kind, status] = k.split(' ') as [string, string];
+        return { kind, status, count };
+      })
+      .sort((a, b) => (a.kind + a.status < b.kind + b.status ? -1 : 1));
+  }
+
+  private save(r: WarmActionRecord): Promise<void> {
+    const copy = { ...r };
+    this.count(r);
+    this.saving = this.saving.then(async () => {
+      try {
+        await this.store.putWarmAction(copy);
+        this.lastError = undefined;
+      } catch (e) {
+        this.lastError = e instanceof Error ? e.message : String(e);
+      }
+    });
+    return this.saving;
+  }
+}
+
+function refusalKey(a: { node: string; model: string; kind: string }): string {
+  return `${a.node}\u0000${a.model}\u0000${a.kind}`;
+}

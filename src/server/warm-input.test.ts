@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { testNode } from '../../test/support/test-nodes.js';
+import { BUILTIN_MODELS, builtinModel } from '../model/catalog/models.js';
+import { Topology } from '../network/topology.js';
+import { type LiveNode, warmSetInput } from './warm-input.js';
+
+const LLAMA = 'llama-3.1-8b-instruct';
+const QWEN = 'qwen2.5-7b-instruct';
+const llama = builtinModel(LLAMA)!;
+
+/** a: warm llama; b: llama on disk at 2 GB/s; c: a hosted API serving llama; d: reports nothing. */
+function world() {
+  const topology = new Topology({
+    nodes: [
+      testNode('a', { provider: 'aws' }),
+      testNode('b', { provider: 'gcp' }, { storage: { localDiskGBps: 2, hostRamGBps: 20 } }),
+      testNode(
+        'c',
+        { provider: 'acme' },
+        {
+          hardware: { accelerator: 'api', count: 0, memoryGb: 0 },
+          models: [{ model: LLAMA, tier: 'gpu' }],
+        },
+      ),
+      testNode('d', { provider: 'ovh' }),
+    ],
+    models: BUILTIN_MODELS,
+  });
+  const nodes: LiveNode[] = [
+    { id: 'a', slots: 8, domain: 'aws', models: [{ id: LLAMA, state: 'warm' }] },
+    {
+      id: 'b',
+      slots: 4,
+      domain: 'gcp',
+      models: [
+        { id: LLAMA, state: 'localDisk' },
+        { id: QWEN, state: 'hostRam' },
+      ],
+    },
+    { id: 'c', slots: 32, domain: 'acme', models: [{ id: LLAMA, state: 'warm' }] },
+    { id: 'd', slots: 8, domain: 'ovh', models: [] },
+  ];
+  return { topology, nodes };
+}
+
+const base = {
+  demand: new Map([[LLAMA, { rps: 2, tokensPerRequest: 300 }]]),
+  outputTokens: 256,
+  horizonMs: 60_000,
+  maxResident: 3,
+};
+
+describe('warmSetInput: the planner input from the live registry', () => {
+  it('prices loads from the tier each node reports: 16.06 GB at 3 GB/s from disk on a, at 2 GB/s on b; nothing on the API node or where unreported', () => {
+    const { topology, nodes } = world();
+    const input = warmSetInput({ ...base, topology, nodes, expected: () => undefined });
+    expect(input.models).toEqual([{ id: LLAMA, footprintGb: llama.weightsGb * 1.2, rps: 2 }]);
+    const byId = new Map(input.nodes.map((n) => [n.id, n]));
+    expect(byId.get('a')!.loadMs[0]).toBeCloseTo((llama.weightsGb / 3) * 1000, 6);
+    expect(byId.get('b')!.loadMs[0]).toBeCloseTo((llama.weightsGb / 2) * 1000, 6);
+    expect(byId.get('c')!.loadMs[0]).toBeUndefined();
+    expect(byId.get('d')!.loadMs[0]).toBeUndefined();
+    expect(input.nodes.map((n) => [n.id, n.warm, n.slots, n.domain, n.maxResident])).toEqual([
+      ['a', [0], 8, 'aws', 3],
+      ['b', [], 4, 'gcp', 3],
+      ['c', [0], 32, 'acme', 3],
+      ['d', [], 8, 'ovh', 3],
+    ]);
+    expect(byId.get('a')!.memoryGb).toBe(80);
+  });
+
+  it('takes the service time from the catalog: 44 prompt tokens and 256 output tokens on an H100', () => {
+    const { topology, nodes } = world();
+    const input = warmSetInput({ ...base, topology, nodes, expected: () => undefined });
+    const perf = llama.performance.h100!;
+    const expected = (44 / 1000) * perf.prefillMsPer1k + 256 * perf.decodeMsPerToken;
+    expect(input.nodes[0]!.serviceMs[0]).toBeCloseTo(
+      expected * topology.timeFactor(topology.models.index.get(LLAMA)!, 0),
+      6,
+    );
+  });
+
+  it('sees open commands: a load sent to b counts as warm there, an unload sent to a as gone', () => {
+    const { topology, nodes } = world();
+    const expected = (node: string) => (node === 'b' ? true : node === 'a' ? false : undefined);
+    const input = warmSetInput({ ...base, topology, nodes, expected });
+    expect(input.nodes.map((n) => [n.id, n.warm])).toEqual([
+      ['a', []],
+      ['b', [0]],
+      ['c', [0]],
+      ['d', []],
+    ]);
+  });
+
+  it('lists a model nobody asks for while it is warm somewhere (at 0 req/s, to be unloaded), and none without demand or residents', () => {
+    const { topology, nodes } = world();
+    nodes[1] = { ...nodes[1]!, models: [{ id: QWEN, state: 'warm' }] };
+    const input = warmSetInput({ ...base, topology, nodes, demand: new Map(), expected: () => undefined });
+    expect(input.models.map((m) => [m.id, m.rps])).toEqual([
+      [LLAMA, 0],
+      [QWEN, 0],
+    ]);
+    expect(
+      warmSetInput({ ...base, topology, nodes: [], demand: new Map(), expected: () => undefined }).models,
+    ).toEqual([]);
+  });
+});
