@@ -1,5 +1,5 @@
 import { Rng } from '../util/rng.js';
-import { AttemptStore } from './attempts.js';
+import { ATT_FREE, ATT_RUNNING, AttemptStore } from './attempts.js';
 import { EventQueue } from './event-queue.js';
 import {
   EV_ARRIVAL,
@@ -17,9 +17,10 @@ import { PolicyMetrics } from './metrics.js';
 import { NodeModel } from './node-model.js';
 import { REACH_DOWN, REACH_OK } from './node-states.js';
 import { type Bound, dataFetchMs } from './oracle.js';
-import { servedOutcome } from './outcome.js';
+import { catalogPrefillMs, servedOutcome } from './outcome.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS, RequestStore } from './requests.js';
 import {
+  type AttemptStart,
   DECIDE_ROUTED,
   DECIDE_SHED,
   type DecisionOut,
@@ -28,8 +29,10 @@ import {
   type RouteQuery,
   type RouterFactory,
   type SimRouter,
+  type SimWorld,
 } from './router-port.js';
 import type { RunHooks, SharedRun } from './shared-run.js';
+import { TrustTally } from './trust-tally.js';
 import { verificationMs } from './verification.js';
 import { type Arrival, type ArrivalSource, emptyArrival } from './workload/arrival.js';
 
@@ -61,6 +64,8 @@ class Simulation {
   private readonly downCount: Int32Array;
   private readonly endMs: number;
   private readonly hardEndMs: number;
+  private readonly outputRng: Rng;
+  private readonly tally: TrustTally;
   private lastColdStarts = 0;
   private events = 0;
 
@@ -89,7 +94,23 @@ class Simulation {
       bucketS,
     );
     this.source = shared.arrivals(arrivalsRng, tokensRng);
-    this.router = factory({ input, net, metros: input.metros, truth: this.nodes, policy, rng: routerRng });
+    this.outputRng = root.fork('outputs');
+    const world: SimWorld = {
+      probeRttMs: (metro, node) => shared.rtt.client(metro, node),
+      reexecute: (node) => shared.liars.outputDigest(node, this.outputRng),
+      firstByte: (a, gen, out) => this.firstByte(a, gen, out),
+    };
+    this.router = factory({
+      input,
+      net,
+      metros: input.metros,
+      truth: this.nodes,
+      policy,
+      rng: routerRng,
+      world,
+      liars: shared.liars,
+    });
+    this.tally = new TrustTally(shared.liars, net.nodeCount);
   }
 
   run(): PolicyMetrics {
@@ -255,6 +276,8 @@ class Simulation {
     atts.vreq[a] = reqs.vreq[r]!;
     atts.sendT[a] = t;
     reqs.outstanding[r]!++;
+    this.tally.send(node, this.router.trust?.());
+    this.router.sent?.(node, reqs.model[r]!, a, atts.gen[a]!, t, reqs.dataset[r]! >= 0);
     const ds = reqs.dataset[r]!;
     const fetch = ds >= 0 ? dataFetchMs(this.shared.net, this.shared.rtt, this.nodes.up, ds, node) : 0;
     this.q.push(t + this.shared.rtt.client(reqs.metro[r]!, node) / 2 + fetch, EV_REACH, a, atts.gen[a]!);
@@ -327,7 +350,24 @@ class Simulation {
   private observe(a: number, t: number): void {
     if (!this.router.observe) return;
     const o = servedOutcome(this.shared, this.atts, this.reqs.metro[this.atts.req[a]!]!, a, t);
+    o.outputDigest = this.shared.liars.outputDigest(o.node, this.outputRng);
+    o.attempt = a;
+    o.model = this.atts.model[a]!;
     this.router.observe(o, t + o.rttMs / 2);
+  }
+
+  /** What the client of attempt `a` knows of its start (see SimWorld.firstByte). */
+  private firstByte(a: number, gen: number, out: AttemptStart): boolean {
+    const atts = this.atts;
+    if (atts.gen[a] !== gen || atts.state[a] === ATT_FREE) return false;
+    const n = atts.node[a]!;
+    out.rttMs = this.shared.rtt.client(this.reqs.metro[atts.req[a]!]!, n);
+    out.catalogPrefillMs = catalogPrefillMs(this.shared, atts, a);
+    out.atMs =
+      atts.state[a] === ATT_RUNNING
+        ? atts.startT[a]! + atts.prefill[a]! + out.rttMs / 2
+        : Number.POSITIVE_INFINITY;
+    return true;
   }
 
   /** Verification after the result (reported apart; it does not delay the response). */
@@ -436,5 +476,7 @@ class Simulation {
     m.coldStartS = nodes.coldStartMs / 1000;
     m.busySlotMs = nodes.busySlotMs;
     m.events = this.events;
+    const trust = this.router.trust?.();
+    if (trust) m.trust = this.tally.report(trust, this.shared.net.topology.ids);
   }
 }
