@@ -45,6 +45,9 @@ interface PendingStart {
 /** A request sent this long ago has reached its node (ms; one-way trips are far shorter). */
 const SETTLE_MS = 1000;
 
+/** How long after a cold model was sent to a node its warm claims go unchecked (ms). */
+const EVICTION_WINDOW_MS = 30_000;
+
 /** Starts checked at once at most (the oldest is dropped unchecked beyond). */
 const MAX_PENDING = 1 << 16;
 
@@ -61,6 +64,8 @@ export class TrustMonitor {
   /** This router's requests in flight (without a dataset to fetch first), by attempt. */
   private readonly flight = new Map<number, { gen: number; node: number; sendMs: number }>();
   private readonly mine: Int32Array;
+  /** When this router last sent each node a request for a model it did not report loaded. */
+  private readonly lastColdSendMs: Float64Array;
   private readonly start: AttemptStart = { atMs: 0, rttMs: 0, catalogPrefillMs: 0 };
   /** Client metro indexes of the vantage points. */
   private readonly vantages: number[];
@@ -88,6 +93,7 @@ export class TrustMonitor {
     this.vantages = spreadOut(metros, VANTAGES);
     this.outstanding = new Int32Array(n);
     this.mine = new Int32Array(n);
+    this.lastColdSendMs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
   }
 
   /**
@@ -127,7 +133,10 @@ export class TrustMonitor {
     if (!withDataset) this.flight.set(a, { gen, node: i, sendMs: nowMs });
     const warm = d.tier[i * this.net.modelCount + model] === TIER_GPU;
     const slots = this.net.slots[i]!;
-    if (!warm || withDataset || busy >= slots || mine >= slots) return;
+    // A cold model sent here lately may evict this one before it runs: an honest cold start.
+    const evictable = nowMs - this.lastColdSendMs[i]! < EVICTION_WINDOW_MS;
+    if (!warm) this.lastColdSendMs[i] = nowMs;
+    if (!warm || evictable || withDataset || busy >= slots || mine >= slots) return;
     if (!this.world.firstByte(a, gen, this.start)) return;
     const expected = this.start.catalogPrefillMs * d.prefillFactor[i]!;
     const slack = DEFAULT_START_SLACK.absoluteMs + DEFAULT_START_SLACK.prefillMultiple * expected;
