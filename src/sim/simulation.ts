@@ -1,5 +1,5 @@
 import { Rng } from '../util/rng.js';
-import { ATT_FREE, ATT_RUNNING, AttemptStore } from './attempts.js';
+import { AttemptStore } from './attempts.js';
 import { EventQueue } from './event-queue.js';
 import {
   EV_ARRIVAL,
@@ -17,10 +17,9 @@ import { PolicyMetrics } from './metrics.js';
 import { NodeModel } from './node-model.js';
 import { REACH_DOWN, REACH_OK } from './node-states.js';
 import { type Bound, dataFetchMs } from './oracle.js';
-import { catalogPrefillMs, servedOutcome } from './outcome.js';
+import { servedOutcome } from './outcome.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS, RequestStore } from './requests.js';
 import {
-  type AttemptStart,
   DECIDE_ROUTED,
   DECIDE_SHED,
   type DecisionOut,
@@ -29,12 +28,12 @@ import {
   type RouteQuery,
   type RouterFactory,
   type SimRouter,
-  type SimWorld,
 } from './router-port.js';
 import type { RunHooks, SharedRun } from './shared-run.js';
 import { TrustTally } from './trust-tally.js';
 import { verificationMs } from './verification.js';
 import { type Arrival, type ArrivalSource, emptyArrival } from './workload/arrival.js';
+import { simWorld } from './world.js';
 
 export type { RunHooks, ServedRecord, SharedRun } from './shared-run.js';
 
@@ -95,11 +94,6 @@ class Simulation {
     );
     this.source = shared.arrivals(arrivalsRng, tokensRng);
     this.outputRng = root.fork('outputs');
-    const world: SimWorld = {
-      probeRttMs: (metro, node) => shared.rtt.client(metro, node),
-      reexecute: (node) => shared.liars.outputDigest(node, this.outputRng),
-      firstByte: (a, gen, out) => this.firstByte(a, gen, out),
-    };
     this.router = factory({
       input,
       net,
@@ -107,7 +101,7 @@ class Simulation {
       truth: this.nodes,
       policy,
       rng: routerRng,
-      world,
+      world: simWorld(shared, this.atts, this.reqs, this.outputRng),
       liars: shared.liars,
     });
     this.tally = new TrustTally(shared.liars, net.nodeCount);
@@ -354,20 +348,6 @@ class Simulation {
     o.attempt = a;
     o.model = this.atts.model[a]!;
     this.router.observe(o, t + o.rttMs / 2);
-  }
-
-  /** What the client of attempt `a` knows of its start (see SimWorld.firstByte). */
-  private firstByte(a: number, gen: number, out: AttemptStart): boolean {
-    const atts = this.atts;
-    if (atts.gen[a] !== gen || atts.state[a] === ATT_FREE) return false;
-    const n = atts.node[a]!;
-    out.rttMs = this.shared.rtt.client(this.reqs.metro[atts.req[a]!]!, n);
-    out.catalogPrefillMs = catalogPrefillMs(this.shared, atts, a);
-    out.atMs =
-      atts.state[a] === ATT_RUNNING
-        ? atts.startT[a]! + atts.prefill[a]! + out.rttMs / 2
-        : Number.POSITIVE_INFINITY;
-    return true;
   }
 
   /** Verification after the result (reported apart; it does not delay the response). */
