@@ -22,13 +22,14 @@ function counts(values: readonly string[]): [string, number][] {
 describe('built-in scenarios', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml'));
 
-  it('include the six documented scenarios', () => {
+  it('include the eight documented scenarios', () => {
     expect(files.sort()).toEqual(
       [
         'cold-start-trap',
         'flash-crowd',
         'global',
         'heterogeneous',
+        'liars',
         'provider-outage',
         'shifting-demand',
         'small',
@@ -169,5 +170,24 @@ describe('heterogeneous', () => {
     const outage = het.failures.find((f) => f.kind === 'outage');
     expect(outage?.kind === 'outage' && outage.atS + outage.durationS).toBeLessThanOrEqual(het.durationS);
     expect(outage?.kind === 'outage' && outage.selector.provider).toEqual(['aws']);
+  });
+});
+
+describe('liars', () => {
+  const liars = load('liars');
+  const heterogeneous = load('heterogeneous');
+
+  it('is the heterogeneous network (the same 300 nodes) with ten liars: 2 warm, 2 queue, 2 location, 4 output', () => {
+    expect(liars.nodes.map((n) => n.id)).toEqual(heterogeneous.nodes.map((n) => n.id));
+    const lies = counts((liars.liars ?? []).map((l) => l.lie));
+    expect(Object.fromEntries(lies)).toEqual({ warm: 2, queue: 2, location: 2, output: 4 });
+    expect(new Set(liars.liars!.map((l) => l.node)).size).toBe(10);
+  });
+
+  it('places every location liar’s claim at least 2,000 km from where it is', () => {
+    for (const l of liars.liars!.filter((x) => x.lie === 'location')) {
+      const node = liars.nodes.find((n) => n.id === l.node)!;
+      expect(greatCircleKm(node.location, l.claim!)).toBeGreaterThanOrEqual(2000);
+    }
   });
 });

@@ -43,7 +43,7 @@ function parsePolicies(
 
 export const simulate: Command = {
   name: NAME,
-  help: `meridian simulate SCENARIO [--policies a,b] [--profiles FILE] [--duration 600|10m|1h] [--seed N] [--staleness MS] [--out DIR] [--json]
+  help: `meridian simulate SCENARIO [--policies a,b] [--profiles FILE] [--duration 600|10m|1h] [--seed N] [--staleness MS] [--honest] [--out DIR] [--json]
 
 Runs the scenario once per policy with the same arrivals, token counts and failures, and prints a
 comparison table (p50/p95/p99 end-to-end and time to first token, lost and shed requests, cold starts,
@@ -56,6 +56,7 @@ ratio to the lower bound, SLO attainment).
   --duration T     simulated time: seconds, or with s/m/h (default: the scenario's durationS)
   --seed N         seed for arrivals, tokens, failures and the router (default: the scenario's)
   --staleness MS   age of the router's view, ms (default: the scenario's stalenessMs)
+  --honest         ignore the scenario's liars: the same world with every node honest
   --out DIR        write results.json, summary.md and report.html (self-contained, opens offline)
   --json           print the results JSON instead of the table`,
   options: {
@@ -64,6 +65,7 @@ ratio to the lower bound, SLO attainment).
     duration: { type: 'string' },
     seed: { type: 'string' },
     staleness: { type: 'string' },
+    honest: { type: 'boolean' },
     out: { type: 'string' },
   },
   positionals: { min: 1, max: 1 },
@@ -93,6 +95,7 @@ ratio to the lower bound, SLO attainment).
       ...(durationS !== undefined ? { durationS } : {}),
       ...(seed !== undefined ? { seed } : {}),
       ...(staleness !== undefined ? { stalenessMs: staleness } : {}),
+      honest: flag(args, 'honest'),
       policies,
     });
     for (const w of scenario.warnings) io.err(`warning: ${formatIssue(file, w)}`);

@@ -58,6 +58,8 @@ export interface Dynamics {
   readonly loadFactor: Float64Array;
   /** Relative one-sigma spread of the learned service factors (0 before any evidence). */
   readonly speedSpread: Float64Array;
+  /** 1 where the router's trust ledger holds the node in quarantine (src/trust/ledger.ts), else 0. */
+  readonly quarantined: Uint8Array;
 }
 
 /**
@@ -107,6 +109,7 @@ export function createDynamics(t: Topology): Dynamics {
     decodeFactor: new Float64Array(n).fill(1),
     loadFactor: new Float64Array(n * 3).fill(1),
     speedSpread: new Float64Array(n),
+    quarantined: new Uint8Array(n),
   };
 }
 
@@ -130,6 +133,7 @@ export function cloneDynamics(d: Dynamics): Dynamics {
     decodeFactor: d.decodeFactor.slice(),
     loadFactor: d.loadFactor.slice(),
     speedSpread: d.speedSpread.slice(),
+    quarantined: d.quarantined.slice(),
   };
 }
 
@@ -150,6 +154,7 @@ export function copyDynamics(from: Dynamics, to: Dynamics, tiers: boolean, rtts:
   to.decodeFactor.set(from.decodeFactor);
   to.loadFactor.set(from.loadFactor);
   to.speedSpread.set(from.speedSpread);
+  to.quarantined.set(from.quarantined);
   if (tiers) {
     to.tier.set(from.tier);
     to.excluded.set(from.excluded);

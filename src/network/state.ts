@@ -125,6 +125,16 @@ export class NetworkState {
     this.tierVersion++;
   }
 
+  /**
+   * Puts node `i` in the trust ledger's quarantine (the `trusted` filter drops it) or releases it, here
+   * and, when given, in `view` at once.
+   */
+  setQuarantined(i: number, quarantined: boolean, view?: Snapshot): void {
+    const v = quarantined ? 1 : 0;
+    this.dyn.quarantined[i] = v;
+    if (view) view.dyn.quarantined[i] = v;
+  }
+
   /** Node `i` is loading model `m` with `remainingMs` to go (m = -1: nothing loading). */
   setLoading(i: number, m: number, remainingMs: number, atMs?: number): void {
     this.dyn.loadingModel[i] = m;

@@ -9,6 +9,7 @@ import type { IssueList } from './issues.js';
 import { resolveDatasets } from './resolve-datasets.js';
 import { resolveDemand } from './resolve-demand.js';
 import { resolveFailures } from './resolve-failures.js';
+import { resolveLiars } from './resolve-liars.js';
 import { resolveModels } from './resolve-models.js';
 import type { ScenarioFile, TruthInput } from './schema.js';
 import type { ResolvedTruth, Scenario } from './types.js';
@@ -87,6 +88,8 @@ export function resolveScenario(file: ScenarioFile, baseDir: string, issues: Iss
     warnings: [],
   };
   if (file.truth !== undefined) scenario.truth = resolveTruth(file.truth, nodes, issues);
+  if (file.liars !== undefined)
+    scenario.liars = resolveLiars(file.liars, nodes, demand.metros, file.seed, issues);
   if (file.rtt !== undefined) {
     const matrix = checkFile(baseDir, file.rtt.matrix, ['rtt', 'matrix'], issues);
     const coords = file.rtt.coords && checkFile(baseDir, file.rtt.coords, ['rtt', 'coords'], issues);

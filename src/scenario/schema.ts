@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { POLICY_NAMES } from '../model/policies.js';
 import { DemandInput } from './schema/demand.js';
 import { FailureInput } from './schema/failures.js';
+import { LiarInput } from './schema/liars.js';
 import { DatasetInput, ModelsInput } from './schema/models.js';
 import { NetworkInput } from './schema/network.js';
 import { TruthInput } from './schema/truth.js';
@@ -9,6 +10,7 @@ import { TruthInput } from './schema/truth.js';
 export * from './schema/common.js';
 export * from './schema/demand.js';
 export * from './schema/failures.js';
+export * from './schema/liars.js';
 export * from './schema/models.js';
 export * from './schema/network.js';
 export * from './schema/truth.js';
@@ -35,6 +37,8 @@ export const ScenarioFile = z.strictObject({
   rtt: z.strictObject({ matrix: z.string().min(1), coords: z.string().min(1).optional() }).optional(),
   /** Hidden deviations of the simulated nodes from the catalog (the router never sees them). */
   truth: TruthInput.optional(),
+  /** Nodes that lie about being warm, their queue, their place or their output (the router is not told). */
+  liars: z.array(LiarInput).optional().describe('Simulated nodes whose claims differ from what they do'),
   network: NetworkInput,
   models: ModelsInput,
   datasets: z.array(DatasetInput).default([]),

@@ -86,6 +86,14 @@ export interface ResolvedTruth {
   telemetryNoise: number;
 }
 
+/** One lying node: how it lies, how often, and for a location liar the place it claims. */
+export interface ResolvedLiar {
+  node: string;
+  lie: 'warm' | 'queue' | 'location' | 'output';
+  rate: number;
+  claim?: { metro: string; lat: number; lon: number };
+}
+
 export interface Scenario {
   name: string;
   description: string;
@@ -96,6 +104,8 @@ export interface Scenario {
   rtt?: { matrix: string; coords?: string };
   /** Hidden truth of the simulation, as written (episode nodes checked against the resolved nodes). */
   truth?: ResolvedTruth;
+  /** Nodes whose claims differ from what they do (the `liars` section, one entry per node). */
+  liars?: ResolvedLiar[];
   nodes: Node[];
   models: Model[];
   datasets: Dataset[];

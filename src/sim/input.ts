@@ -3,6 +3,7 @@ import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import type { VerificationRequirement } from '../model/request.js';
 import type { TruthSpec } from './hidden-truth.js';
+import type { SimLiar } from './liars.js';
 
 /**
  * What the simulator runs: a network, a workload and failures, already resolved (indices instead of
@@ -31,6 +32,8 @@ export interface SimInput {
   rtt?: { matrix: string; coords?: string };
   /** Hidden deviations of the nodes from the catalog; absent: the catalog is the truth. */
   truth?: TruthSpec;
+  /** Nodes whose claims differ from what they do; `nodes` holds where they really are. */
+  liars?: SimLiar[];
 }
 
 export interface ClientMetro {

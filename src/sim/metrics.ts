@@ -1,5 +1,6 @@
 import { DemandRecorder } from '../demand/series.js';
 import { Sketch } from './sketch.js';
+import type { TrustReport } from './trust-tally.js';
 
 /**
  * Bucket of the demand series a run records: about 288 buckets over the run (a 3-day run: 15 minutes, so a
@@ -85,6 +86,8 @@ export class PolicyMetrics {
   waitedOnColdStart = 0;
   /** The warm-set controller's orders, when the policy runs one. */
   warmSet: WarmSetRecord | undefined;
+  /** What the router's trust checks caught (when it checks claims). */
+  trust?: TrustReport;
   readonly e2e = new Sketch();
   readonly ttft = new Sketch();
   readonly oracleE2e = new Sketch();

@@ -16,13 +16,10 @@ export function servedOutcome(
   a: number,
   t: number,
 ): SimOutcome {
-  const net = shared.net;
   const n = atts.node[a]!;
-  const model = atts.model[a]!;
   const rtt = shared.rtt.client(metro, n);
   const send = atts.sendT[a]!;
   const start = atts.startT[a]!;
-  const cf = net.costFactor[model * VREQ + atts.vreq[a]!]! * net.topology.timeFactor(model, n);
   return {
     node: n,
     outputTokens: atts.output[a]!,
@@ -31,10 +28,19 @@ export function servedOutcome(
     expected: {
       rttMs: rtt,
       queueMs: start - send - rtt / 2,
-      prefillMs: prefillMs(net.prefillPer1k[net.perfCell(model, n)]!, atts.input[a]!, cf),
+      prefillMs: catalogPrefillMs(shared, atts, a),
       decodeMsPerToken: atts.catalogDecode[a]!,
     },
     clientMetro: metro,
     rttMs: rtt,
   };
+}
+
+/** The catalog's prefill (ms, factor 1) of attempt `a` on its node. */
+export function catalogPrefillMs(shared: SharedRun, atts: AttemptStore, a: number): number {
+  const net = shared.net;
+  const n = atts.node[a]!;
+  const model = atts.model[a]!;
+  const cf = net.costFactor[model * VREQ + atts.vreq[a]!]! * net.topology.timeFactor(model, n);
+  return prefillMs(net.prefillPer1k[net.perfCell(model, n)]!, atts.input[a]!, cf);
 }

@@ -7,6 +7,7 @@ import type { TruthReport } from './hidden-truth.js';
 import type { PolicyMetrics, WarmSetRecord } from './metrics.js';
 import type { RunOutput } from './run.js';
 import type { Sketch } from './sketch.js';
+import type { TrustReport } from './trust-tally.js';
 
 /** Latency quantiles in ms (null when nothing was measured). */
 export interface Quantiles {
@@ -47,6 +48,8 @@ export interface WarmSetResult {
 }
 
 export interface PolicyResult {
+  /** What the router's trust checks caught, against the scenario's liars (routers that check claims). */
+  trust?: TrustReport;
   requests: number;
   served: number;
   lost: number;
@@ -277,6 +280,7 @@ function policyResult(out: RunOutput, m: PolicyMetrics): PolicyResult {
     },
     e2e_cdf_ms: cdf(m.e2e),
     demand: m.demand.toJSON(),
+    ...(m.trust ? { trust: m.trust } : {}),
   };
 }
 

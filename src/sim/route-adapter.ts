@@ -4,6 +4,7 @@ import { TIER_GPU } from '../network/dynamics.js';
 import { NetworkState, type Snapshot } from '../network/state.js';
 import { PolicyResolver } from '../routing/resolver.js';
 import { route } from '../routing/route.js';
+import { WARM_LIE } from './liars.js';
 import { GPU_LOADING, GPU_RESIDENT } from './node-states.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS } from './requests.js';
 import {
@@ -15,6 +16,7 @@ import {
   type SimRouter,
   type SimWarmSet,
 } from './router-port.js';
+import { TrustMonitor } from './trust-monitor.js';
 import { WarmSetLoop } from './warm-set-loop.js';
 
 /**
@@ -37,7 +39,7 @@ export function routerFactoryFor(policies: PolicyResolver): RouterFactory {
 export const routingRouterFactory: RouterFactory = (ctx) => routeAdapter(ctx, PolicyResolver.load());
 
 function routeAdapter(
-  { input, net, metros, truth, policy, rng }: RouterContext,
+  { input, net, metros, truth, policy, rng, world, liars }: RouterContext,
   policies: PolicyResolver,
 ): SimRouter {
   const compiled = policies.resolve(policy);
@@ -89,17 +91,33 @@ function routeAdapter(
     };
   }
 
+  const lieRng = rng.fork('lies');
+  const monitor = world && new TrustMonitor(net, metros, state, world, rng.fork('trust'));
+
+  /** Node `n` reports every model it can serve as resident; or, reporting the truth, undoes that. */
+  function claimWarm(n: number, lie: boolean, now: number): void {
+    for (let m = 0; m < M; m++) {
+      const c = n * M + m;
+      if (lie && net.capable[c] === 1) state.setTier(n, m, TIER_GPU);
+      else syncCell(c, now);
+    }
+  }
+
   return {
     ...(warmSet && { warmSet }),
     refresh(now) {
       for (const c of truth.takeDirty()) syncCell(c, now);
       for (let n = 0; n < N; n++) {
         state.setHealthy(n, truth.up[n] === 1);
-        state.setLoad(n, truth.running[n]!, truth.waiting[n]!, now, truth.meanServiceMs[n]!);
+        const hide = liars?.lies(n, 'queue', lieRng) === true;
+        const running = hide ? 0 : truth.running[n]!;
+        state.setLoad(n, running, hide ? 0 : truth.waiting[n]!, now, truth.meanServiceMs[n]!);
+        if (liars && liars.lie[n] === WARM_LIE) claimWarm(n, liars.lies(n, 'warm', lieRng), now);
         const m = loading[n]!;
         if (m >= 0) state.setLoading(n, m, Math.max(0, truth.loadEta[n * M + m]! - now));
       }
       view = view === undefined ? state.snapshot(now) : state.refresh(view, now);
+      monitor?.refresh(now, view);
     },
     observeDown(node) {
       if (view) state.markDown(view, node);
@@ -108,7 +126,16 @@ function routeAdapter(
       // The same estimators the gateway feeds: node speed from the outcome, Vivaldi from the round trip.
       state.learning.observeServed(outcome, nowMs);
       state.learning.observeClientRtt(clientMetroIndex[outcome.clientMetro]!, outcome.node, outcome.rttMs);
+      if (monitor && view) monitor.observe(outcome, nowMs, view);
     },
+    ...(monitor
+      ? {
+          trust: () => monitor.state,
+          sent(node, model, attempt, gen, nowMs, withDataset) {
+            if (view) monitor.sent(view, node, model, attempt, gen, nowMs, withDataset);
+          },
+        }
+      : {}),
     decide(q, now, out) {
       out.count = 0;
       out.hedge = -1;
@@ -120,6 +147,7 @@ function routeAdapter(
         return;
       }
       state.advance(view, now);
+      monitor?.sweep(now, view);
       const metro = metros[q.metro]!;
       request.model = net.models[q.model]!.id;
       request.client.lat = metro.lat;
@@ -149,6 +177,7 @@ function routeAdapter(
         if (f !== hedgeNode) out.nodes[out.count++] = f;
       }
       out.hedge = hedgeNode;
+
       for (const v of d.verifierIndexes) {
         if (out.verifierCount >= MAX_VERIFIERS) break;
         out.verifiers[out.verifierCount++] = v;

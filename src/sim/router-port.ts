@@ -1,9 +1,11 @@
 import type { ServedOutcome } from '../learn/node-speed.js';
 import type { Rng } from '../util/rng.js';
 import type { ClientMetro, SimInput } from './input.js';
+import type { LiarTable } from './liars.js';
 import type { SimNetwork } from './network.js';
 import type { NodeModel } from './node-model.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS } from './requests.js';
+import type { TrustState } from './trust-monitor.js';
 import type { WarmOrder } from './warm-set-loop.js';
 
 export const DECIDE_ROUTED = 0;
@@ -74,7 +76,37 @@ export function emptyDecision(): DecisionOut {
  * One served request as the client saw it, for a router that learns: the learner's `ServedOutcome` plus
  * where the client was and the round trip it measured to the node.
  */
-export type SimOutcome = ServedOutcome & { clientMetro: number; rttMs: number };
+export type SimOutcome = ServedOutcome & {
+  clientMetro: number;
+  rttMs: number;
+  /** Digest of the output the node returned (0: the right output), for spot checks. */
+  outputDigest?: number;
+  /** The attempt (as given to `SimRouter.sent`) and its model. */
+  attempt?: number;
+  model?: number;
+};
+
+/** What the client of one attempt knows of its start (filled by `SimWorld.firstByte`). */
+export interface AttemptStart {
+  /** When the first byte reached the client (ms); Infinity while the attempt waits or travels. */
+  atMs: number;
+  /** The round trip the client measured to the node. */
+  rttMs: number;
+  /** The catalog's prefill of the request on the node (factor 1). */
+  catalogPrefillMs: number;
+}
+
+/**
+ * What a router can ask of the world besides telemetry: a probe's round trip from client metro
+ * `metro` to node `node`, and the digest of the output node `node` returns when asked to re-execute a
+ * request at `tMs` (0: the right output).
+ */
+export interface SimWorld {
+  probeRttMs(metro: number, node: number): number;
+  reexecute(node: number, tMs: number): number;
+  /** Fills `out` for attempt `attempt` of generation `gen`; false once it has ended or failed. */
+  firstByte(attempt: number, gen: number, out: AttemptStart): boolean;
+}
 
 /**
  * The router as the simulator drives it. The real implementation wraps `route()` on a NetworkView
@@ -89,6 +121,13 @@ export interface SimRouter {
   observeDown(node: number, now: number): void;
   /** A request the router sent completed: what it took (the learning router learns from it). */
   observe?(outcome: SimOutcome, nowMs: number): void;
+  /** What the router's trust checks found so far (absent: it checks no claims). */
+  trust?(): TrustState;
+  /**
+   * The simulator sent attempt `attempt` (generation `gen`) of a request for `model` to `node` at
+   * `nowMs` (primary, hedge, fallback or re-route), `withDataset` when the request names a dataset.
+   */
+  sent?(node: number, model: number, attempt: number, gen: number, nowMs: number, withDataset: boolean): void;
   /** The policy's warm-set controller, when its profile turns one on. */
   readonly warmSet?: SimWarmSet;
 }
@@ -109,6 +148,10 @@ export interface RouterContext {
   truth: NodeModel;
   policy: string;
   rng: Rng;
+  /** Probes and re-execution (absent: the router checks no claims). */
+  world?: SimWorld;
+  /** Like `truth`, only for `refresh`: what lying nodes report instead of the truth. */
+  liars?: LiarTable;
 }
 
 export type RouterFactory = (ctx: RouterContext) => SimRouter;

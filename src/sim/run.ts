@@ -7,6 +7,7 @@ import { EventQueue } from './event-queue.js';
 import { failureSchedule } from './failures.js';
 import { HiddenTruth, NO_TRUTH } from './hidden-truth.js';
 import { DEFAULT_SIM_OPTIONS, type SimInput, type SimOptions } from './input.js';
+import { claimedNodes, LiarTable } from './liars.js';
 import type { PolicyMetrics } from './metrics.js';
 import { SimNetwork } from './network.js';
 import { NodeModel } from './node-model.js';
@@ -45,7 +46,9 @@ function regionOrder(names: Iterable<string>): string[] {
 /** Builds everything the policies of a run share: static network, true RTTs, failures, lower bound. */
 export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): SharedRun {
   const opts: SimOptions = { ...DEFAULT_SIM_OPTIONS, ...options };
-  const net = SimNetwork.of(input.nodes, input.models, input.datasets);
+  // The router's network is what nodes claim (a location liar at its claimed place); true round trips
+  // come from where the nodes are.
+  const net = SimNetwork.of(claimedNodes(input.nodes, input.liars), input.models, input.datasets);
   const matrix = input.rtt ? loadTruthMatrix(input.rtt) : undefined;
   const rtt = new TruthRtt(input.metros, input.nodes, input.seed, opts.rttJitterSigma, matrix);
   const hidden = new HiddenTruth(
@@ -94,6 +97,7 @@ export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): 
     net,
     rtt,
     hidden,
+    liars: new LiarTable(input.liars ?? [], net.nodeCount),
     oracle,
     failures,
     metroRegion,

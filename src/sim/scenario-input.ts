@@ -39,6 +39,8 @@ export interface ScenarioOverrides {
   seed?: number;
   stalenessMs?: number;
   policies?: string[];
+  /** Leave out the scenario's liars (every node honest). */
+  honest?: boolean;
 }
 
 /** Builds the simulator's input from a loaded scenario (and command-line overrides). */
@@ -108,6 +110,10 @@ export function simInputFromScenario(scenario: Scenario, overrides: ScenarioOver
   if (d.deadlines) input.mix.deadlines = { share: d.deadlines.share, ms: dist(d.deadlines.ms) };
   if (scenario.rtt) input.rtt = { ...scenario.rtt };
   if (scenario.truth) input.truth = truthSpec(scenario.truth, scenario.nodes);
+  if (scenario.liars && overrides.honest !== true) {
+    const index = new Map(scenario.nodes.map((n, i) => [n.id, i]));
+    input.liars = scenario.liars.map((l) => ({ ...l, node: index.get(l.node) ?? -1 }));
+  }
   return input;
 }
 

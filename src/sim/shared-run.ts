@@ -2,6 +2,7 @@ import type { Rng } from '../util/rng.js';
 import type { FailureEvent } from './failures.js';
 import type { HiddenTruth } from './hidden-truth.js';
 import type { SimInput, SimOptions } from './input.js';
+import type { LiarTable } from './liars.js';
 import type { SimNetwork } from './network.js';
 import type { Oracle } from './oracle.js';
 import type { TruthRtt } from './truth-rtt.js';
@@ -15,6 +16,8 @@ export interface SharedRun {
   rtt: TruthRtt;
   /** How nodes really differ from the catalog (hidden from the router). */
   hidden: HiddenTruth;
+  /** Which nodes lie and how (hidden from the router too). */
+  liars: LiarTable;
   oracle: Oracle;
   failures: FailureEvent[];
   /** Region index of each client metro, and the region names. */

@@ -31,9 +31,11 @@ import {
   type SimRouter,
 } from './router-port.js';
 import type { RunHooks, SharedRun } from './shared-run.js';
+import { TrustTally } from './trust-tally.js';
 import { verificationMs } from './verification.js';
 import { carryOut } from './warm-set-loop.js';
 import { type Arrival, type ArrivalSource, emptyArrival } from './workload/arrival.js';
+import { simWorld } from './world.js';
 
 export type { RunHooks, ServedRecord, SharedRun } from './shared-run.js';
 
@@ -63,6 +65,8 @@ class Simulation {
   private readonly downCount: Int32Array;
   private readonly endMs: number;
   private readonly hardEndMs: number;
+  private readonly outputRng: Rng;
+  private readonly tally: TrustTally;
   private lastColdStarts = 0;
   private events = 0;
 
@@ -91,8 +95,19 @@ class Simulation {
       bucketS,
     );
     this.source = shared.arrivals(arrivalsRng, tokensRng);
-    this.router = factory({ input, net, metros: input.metros, truth: this.nodes, policy, rng: routerRng });
+    this.outputRng = root.fork('outputs');
+    this.router = factory({
+      input,
+      net,
+      metros: input.metros,
+      truth: this.nodes,
+      policy,
+      rng: routerRng,
+      world: simWorld(shared, this.atts, this.reqs, this.outputRng),
+      liars: shared.liars,
+    });
     if (this.router.warmSet) this.metrics.warmSet = { actions: [] };
+    this.tally = new TrustTally(shared.liars, net.nodeCount);
   }
 
   run(): PolicyMetrics {
@@ -270,6 +285,8 @@ class Simulation {
     atts.vreq[a] = reqs.vreq[r]!;
     atts.sendT[a] = t;
     reqs.outstanding[r]!++;
+    this.tally.send(node, this.router.trust?.());
+    this.router.sent?.(node, reqs.model[r]!, a, atts.gen[a]!, t, reqs.dataset[r]! >= 0);
     const ds = reqs.dataset[r]!;
     const fetch = ds >= 0 ? dataFetchMs(this.shared.net, this.shared.rtt, this.nodes.up, ds, node) : 0;
     this.q.push(t + this.shared.rtt.client(reqs.metro[r]!, node) / 2 + fetch, EV_REACH, a, atts.gen[a]!);
@@ -343,6 +360,9 @@ class Simulation {
   private observe(a: number, t: number): void {
     if (!this.router.observe) return;
     const o = servedOutcome(this.shared, this.atts, this.reqs.metro[this.atts.req[a]!]!, a, t);
+    o.outputDigest = this.shared.liars.outputDigest(o.node, this.outputRng);
+    o.attempt = a;
+    o.model = this.atts.model[a]!;
     this.router.observe(o, t + o.rttMs / 2);
   }
 
@@ -452,5 +472,7 @@ class Simulation {
     m.coldStartS = nodes.coldStartMs / 1000;
     m.busySlotMs = nodes.busySlotMs;
     m.events = this.events;
+    const trust = this.router.trust?.();
+    if (trust) m.trust = this.tally.report(trust, this.shared.net.topology.ids);
   }
 }

@@ -2,6 +2,7 @@ import { PluginRegistry } from '../registry.js';
 import { countries } from './filters/countries.js';
 import { healthy } from './filters/healthy.js';
 import { maxPrice } from './filters/max-price.js';
+import { trusted } from './filters/trusted.js';
 import { verification } from './filters/verification.js';
 import { warm } from './filters/warm.js';
 import { min } from './pickers/min.js';
@@ -25,6 +26,7 @@ export const BUILTIN_PLUGINS = [
   maxPrice,
   verification,
   warm,
+  trusted,
   completionTime,
   rtt,
   queueWait,

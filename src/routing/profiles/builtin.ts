@@ -11,6 +11,7 @@ plugins:
   countries: { type: countries }
   max-price: { type: max-price }
   verification: { type: verification }
+  trusted: { type: trusted }
   completion-time: { type: completion-time, parameters: { risk: 0.5 } }
   rtt: { type: rtt }
   queue-wait: { type: queue-wait }
@@ -31,7 +32,7 @@ profiles:
       predicted completion time (rtt + queue + cold start + service + data fetch, risk-weighted by
       staleness), non-herding pick, independent fallbacks, independent verifiers
     candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
-    filters: [healthy, countries, max-price, verification]
+    filters: [healthy, trusted, countries, max-price, verification]
     # One pass over the five estimate terms + 0.5 × uncertainty; the same cost as
     # [rtt, queue-wait, cold-start, service, data-fetch, { plugin: uncertainty, weight: 0.5 }].
     scorers: [completion-time]
@@ -115,7 +116,7 @@ profiles:
       staleness), non-herding pick, independent fallbacks, independent verifiers
     estimate: { learn: false }
     candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
-    filters: [healthy, countries, max-price, verification]
+    filters: [healthy, trusted, countries, max-price, verification]
     # One pass over the five estimate terms + 0.5 × uncertainty; the same cost as
     # [rtt, queue-wait, cold-start, service, data-fetch, { plugin: uncertainty, weight: 0.5 }].
     scorers: [completion-time]
@@ -131,7 +132,7 @@ profiles:
       meridian with the warm-set controller off: models load only when a request reaches a node without
       them, and memory is freed least recently used first
     candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
-    filters: [healthy, countries, max-price, verification]
+    filters: [healthy, trusted, countries, max-price, verification]
     scorers: [completion-time]
     picker: no-herd
     fallbacks: independent

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { TrustLedger } from './ledger.js';
+
+const HOUR = 3_600_000;
+
+describe('TrustLedger', () => {
+  it('quarantines on the 3rd warm contradiction in a row and names the claim', () => {
+    const l = new TrustLedger();
+    expect(l.record('n', 'warm', false, 0)).toBe(false);
+    expect(l.record('n', 'warm', false, 1)).toBe(false);
+    expect(l.record('n', 'warm', false, 2)).toBe(true);
+    expect(l.mark('n', 3)).toMatchObject({ quarantined: true, reason: 'warm' });
+  });
+
+  it('quarantines on one location refutation (ln(0.5 / 0.01) = 3.91 ≥ 3.5)', () => {
+    const l = new TrustLedger();
+    expect(l.record('n', 'location', false, 0)).toBe(true);
+    expect(l.isQuarantined('n', 0)).toBe(true);
+  });
+
+  it('keeps a node contradicted once in every 50 checks (2%, the warm prior p0) in service over 5,000 checks', () => {
+    const l = new TrustLedger();
+    for (let k = 0; k < 5000; k++) l.record('n', 'warm', k % 50 !== 49, k);
+    expect(l.isQuarantined('n', 5000)).toBe(false);
+    expect(l.mark('n', 5000).score).toBeGreaterThan(0.97);
+  });
+
+  it('tests each claim apart: 2 warm and 2 queue contradictions do not add up to an alarm', () => {
+    const l = new TrustLedger();
+    for (const c of ['warm', 'queue', 'warm', 'queue'] as const)
+      expect(l.record('n', c, false, 0)).toBe(false);
+  });
+
+  it('releases after holdMs onto probation: the tests start again from 0, so 3 more contradictions re-quarantine', () => {
+    const l = new TrustLedger({ holdMs: HOUR });
+    for (let k = 0; k < 3; k++) l.record('n', 'queue', false, 0);
+    expect(l.isQuarantined('n', HOUR - 1)).toBe(true);
+    expect(l.isQuarantined('n', HOUR)).toBe(false);
+    expect(l.record('n', 'queue', false, HOUR)).toBe(false);
+    expect(l.record('n', 'queue', false, HOUR)).toBe(false);
+    expect(l.record('n', 'queue', false, HOUR)).toBe(true);
+  });
+
+  it('a node without evidence is not quarantined, with score 0.5', () => {
+    expect(new TrustLedger().mark('x', 0)).toEqual({ quarantined: false, score: 0.5 });
+  });
+});

@@ -1,0 +1,84 @@
+import { Cusum, type CusumSpec } from './cusum.js';
+import { CLAIMS, type Claim, Reputation, type ReputationOptions } from './reputation.js';
+
+/**
+ * What a router knows about whether to believe a node: every check of one of its claims goes to a score
+ * (beta reputation, reputation.ts: the mean of "its claims hold", for display and operator trust) and to
+ * a sequential test per claim (cusum.ts: the quarantine decision). A test that alarms quarantines the
+ * node for `holdMs`, naming the claim; afterwards the node is on probation — its tests start again from
+ * zero, so it is back in quarantine after as few contradictions as the first time.
+ *
+ * The tests' priors (contradiction rates of honest nodes and of liars) are stated per claim in
+ * `DEFAULT_TESTS`; docs/trust.md gives their run lengths (false alarms and detection delay).
+ */
+export const DEFAULT_TESTS: Readonly<Record<Claim, CusumSpec>> = {
+  // "Starts at once" checks (warm model, free slot): honest nodes fail ≤ 2% of them (a model evicted
+  // between the report and the request); a liar fails ≥ 30%. Three contradictions in a row alarm.
+  warm: { p0: 0.02, p1: 0.3, h: 8 },
+  queue: { p0: 0.02, p1: 0.3, h: 8 },
+  speed: { p0: 0.02, p1: 0.3, h: 8 },
+  // A round trip below the fibre floor of the claimed place is physics, not noise: one refutes.
+  location: { p0: 0.01, p1: 0.5, h: 3.5 },
+  // A deterministic re-execution that disagrees, with a third node siding against the node: two alarm.
+  output: { p0: 0.01, p1: 0.5, h: 4.5 },
+};
+
+export interface LedgerOptions {
+  readonly tests?: Partial<Record<Claim, CusumSpec>>;
+  readonly reputation?: ReputationOptions;
+  /** How long a quarantine lasts, ms (default 1 hour). */
+  readonly holdMs?: number;
+}
+
+/** A node's trust as the registry view and the receipt show it. */
+export interface TrustMark {
+  readonly quarantined: boolean;
+  /** The claim whose test quarantined the node, e.g. "warm". */
+  readonly reason?: string;
+  /** Mean of the beta reputation, 0..1 (0.5 without evidence). */
+  readonly score: number;
+}
+
+interface Quarantine {
+  readonly sinceMs: number;
+  readonly claim: Claim;
+}
+
+export class TrustLedger {
+  readonly reputation: Reputation;
+  private readonly tests: Record<Claim, Cusum>;
+  private readonly held = new Map<string, Quarantine>();
+  private readonly holdMs: number;
+
+  constructor(options: LedgerOptions = {}) {
+    this.reputation = new Reputation(options.reputation);
+    this.holdMs = options.holdMs ?? 3_600_000;
+    const tests = {} as Record<Claim, Cusum>;
+    for (const c of CLAIMS) tests[c] = new Cusum(options.tests?.[c] ?? DEFAULT_TESTS[c]);
+    this.tests = tests;
+  }
+
+  /** One check of `claim` of `node` at `nowMs`; true when this check puts the node in quarantine. */
+  record(node: string, claim: Claim, held: boolean, nowMs: number): boolean {
+    this.reputation.record(node, claim, held, nowMs);
+    const alarm = this.tests[claim].step(node, !held);
+    if (!alarm || this.isQuarantined(node, nowMs)) return false;
+    this.held.set(node, { sinceMs: nowMs, claim });
+    for (const c of CLAIMS) this.tests[c].reset(node);
+    return true;
+  }
+
+  isQuarantined(node: string, nowMs: number): boolean {
+    const q = this.held.get(node);
+    if (q === undefined) return false;
+    if (nowMs - q.sinceMs < this.holdMs) return true;
+    this.held.delete(node);
+    return false;
+  }
+
+  mark(node: string, nowMs: number): TrustMark {
+    const score = this.reputation.of(node, nowMs).trust;
+    if (!this.isQuarantined(node, nowMs)) return { quarantined: false, score };
+    return { quarantined: true, reason: this.held.get(node)!.claim, score };
+  }
+}

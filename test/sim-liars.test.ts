@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenarioText } from '../src/scenario/load.js';
+import { buildResults } from '../src/sim/results.js';
+import { routingRouterFactory } from '../src/sim/route-adapter.js';
+import { runSimulation } from '../src/sim/run.js';
+import { simInputFromScenario } from '../src/sim/scenario-input.js';
+import { SPOT_CHECK_RATE } from '../src/sim/trust-monitor.js';
+
+/**
+ * A world with hidden speed factors and frequent stragglers (honest but slow: 3–8× for 1–3 minutes,
+ * about one episode per node per 20 minutes), `rps` requests/s, and one liar per `liars` entry.
+ */
+function world(seed: number, fleet: Fleet, rps: number, liars: string): string {
+  return `
+name: liars-test
+seed: ${seed}
+durationS: 400
+stalenessMs: 2000
+truth:
+  prefillSigma: 0.4
+  decodeSigma: 0.4
+  loadSigma: 0.3
+  stragglers: { perNodeHour: 3, factor: { min: 3, max: 8 }, durationS: { min: 60, max: 180 } }
+  telemetryNoise: 0.2
+network:
+  generators:
+    - idPrefix: n
+      count: 60
+      providers: ${fleet.providers}
+      metros: demand
+      regions: [europe, north-america]
+      hardware: ${fleet.hardware}
+      operators: 20
+      slots: { min: 1, max: 2 }
+      warm: { k: 1, hostRam: 1, localDisk: 1, pick: weighted }
+models:
+  catalog: builtin
+  include: [llama-3.1-8b-instruct, qwen2.5-7b-instruct, gemma-2-9b-it, mistral-small-24b-instruct-2501]
+demand:
+  totalRps: ${rps}
+  metros: demand
+  regions: [europe, north-america]
+  diurnal: { amplitude: 0, peakLocalHour: 20 }
+  tokens:
+    input: { median: 600, sigma: 0.7, min: 1, max: 4000 }
+    output: { median: 200, sigma: 0.5, min: 1, max: 800 }
+liars:
+${liars}
+policies: [meridian, random]
+`;
+}
+
+const EACH_LIE = `  - { lie: warm, count: 1 }
+  - { lie: queue, count: 1 }
+  - { lie: location, count: 1 }
+  - { lie: output, count: 1 }`;
+
+function run(text: string, honest = false) {
+  const input = simInputFromScenario(loadScenarioText(text, 'liars-test.yaml', '.'), { honest });
+  return buildResults(runSimulation(input, routingRouterFactory, {}, input.policies));
+}
+
+interface Fleet {
+  providers: string;
+  hardware: string;
+}
+const MIXED: Fleet = {
+  providers: '{ aws: 4, gcp: 3, ovh: 2, lambda: 2 }',
+  hardware: '[{ accelerator: h100, count: 1, weight: 2 }, { accelerator: l40s, count: 1, weight: 1 }]',
+};
+const SMALL: Fleet = {
+  providers: '{ aws: 3, gcp: 2, residential: 3 }',
+  hardware: '[{ accelerator: rtx4090, count: 1, weight: 1 }, { accelerator: a100-80, count: 1, weight: 1 }]',
+};
+
+describe('liars in the simulator, caught by meridian', () => {
+  it.each([
+    [1, MIXED],
+    [2, MIXED],
+    [3, MIXED],
+    [4, SMALL],
+  ] as const)(
+    'seed %i: every liar meridian uses is detected — warm, queue, location within 20 requests, output within 3 / spot-check rate — no honest node (stragglers included) flagged',
+    (seed, fleet) => {
+      const t = run(world(seed, fleet, 15, EACH_LIE)).policies.meridian!.trust!;
+      expect(t.liars).toBe(4);
+      // A liar meridian never sends a request to (it predicts others faster) can do no harm and show nothing.
+      const missed = t.by_liar.filter((l) => !l.detected && l.requests_before > 0);
+      expect(missed.map((l) => l.node)).toEqual([]);
+      expect(t.detected).toBeGreaterThanOrEqual(3);
+      expect(t.flagged_honest).toEqual([]);
+      expect(t.false_positives).toBe(0);
+      for (const l of t.by_liar.filter((x) => x.detected)) {
+        expect(l.reason).toBe(l.lie);
+        const bound = l.lie === 'output' ? 3 / SPOT_CHECK_RATE : 20;
+        expect(l.requests_before).toBeLessThanOrEqual(bound);
+      }
+      expect(t.requests_to_liars_after_detection).toBe(0);
+    },
+  );
+
+  it('a policy without the trusted filter (random, which sends to every node) detects all 4 liars but keeps sending to them', () => {
+    const r = run(world(1, MIXED, 8, EACH_LIE));
+    const random = r.policies.random!.trust!;
+    expect(random.detected).toBe(4);
+    expect(random.false_positives).toBe(0);
+    expect(random.requests_to_liars_after_detection).toBeGreaterThan(0);
+  });
+
+  it('--honest runs the same world with every node honest: no liars, none flagged', () => {
+    const t = run(world(1, MIXED, 8, EACH_LIE), true).policies.meridian!.trust!;
+    expect(t.liars).toBe(0);
+    expect(t.false_positives).toBe(0);
+  });
+});
+
+describe('the liars section', () => {
+  it('names its errors: an unknown node, a claim for a lie other than location, neither node nor count', () => {
+    expect(() => run(world(1, MIXED, 1, '  - { lie: warm, node: nobody }'))).toThrow(
+      /liars\[0\]\.node.*no node has this id/s,
+    );
+    expect(() => run(world(1, MIXED, 1, '  - { lie: warm, count: 1, claim: tokyo }'))).toThrow(
+      /claim is only for lie: location/,
+    );
+    expect(() => run(world(1, MIXED, 1, '  - { lie: queue }'))).toThrow(/exactly one of node and count/);
+  });
+});
