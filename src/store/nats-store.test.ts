@@ -1,19 +1,8 @@
-import { connect as netConnect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { NATS_URL, natsReachable } from '../../test/support/nats.js';
 import { NatsStore } from './nats-store.js';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-const up = await new Promise<boolean>((resolve) => {
-  const u = new URL(NATS_URL.replace(/^nats:/, 'http:'));
-  const s = netConnect({ host: u.hostname, port: Number(u.port || 4222) });
-  s.setTimeout(1000);
-  s.once('connect', () => {
-    s.destroy();
-    resolve(true);
-  });
-  s.once('error', () => resolve(false));
-  s.once('timeout', () => resolve(false));
-});
+const up = await natsReachable(NATS_URL);
 if (!up) console.warn(`skipping NATS store tests: no NATS server at ${NATS_URL} (set NATS_URL)`);
 
 describe.skipIf(!up)('NatsStore shared by several coordinators', () => {
