@@ -15,7 +15,7 @@ import type { RegistryEvent } from './registry.js';
  *                          or at `batchMax` heartbeats, whichever comes first.
  *
  * Each heartbeat carries the time it was accepted; the time from there to its application here is the
- * view lag, kept for the last `LAG_SAMPLES` heartbeats applied. After a loss of the bus the node set is
+ * view lag, reported over the heartbeats applied in the last `LAG_WINDOW_MS` (at most `LAG_SAMPLES`). After a loss of the bus the node set is
  * read again from the store (what happened meanwhile was stored), and telemetry resumes with the next
  * heartbeats.
  */
@@ -25,8 +25,10 @@ export interface ViewOptions {
   batchMax: number;
 }
 
-/** View lag quantiles are over this many most recent heartbeats applied from other coordinators. */
-export const LAG_SAMPLES = 100_000;
+/** View lag quantiles are over the heartbeats applied in this window, ms… */
+export const LAG_WINDOW_MS = 10_000;
+/** …and at most this many of them (the most recent). */
+export const LAG_SAMPLES = 200_000;
 
 interface NodesMessage {
   from: string;
@@ -52,6 +54,7 @@ export class ClusterView {
   private applying = false;
   private closed = false;
   private readonly lags = new Float64Array(LAG_SAMPLES);
+  private readonly appliedAt = new Float64Array(LAG_SAMPLES);
   private lagCount = 0;
   private readonly stops: (() => void)[];
   /** Node-set reads after a loss of the bus, and the error of the last one that failed. */
@@ -81,12 +84,15 @@ export class ClusterView {
     return `${this.opt.prefix}.view.${kind}`;
   }
 
-  /** View lag quantiles, ms (NaN before any heartbeat from another coordinator). */
+  /** View lag quantiles over the last LAG_WINDOW_MS, ms (NaN when no heartbeat came from another coordinator). */
   lag(): { p50: number; p99: number; max: number; samples: number } {
     const n = Math.min(this.lagCount, LAG_SAMPLES);
-    const sorted = this.lags.slice(0, n).sort();
+    const since = this.c.now() - LAG_WINDOW_MS;
+    const recent: number[] = [];
+    for (let k = 0; k < n; k++) if (this.appliedAt[k]! >= since) recent.push(this.lags[k]!);
+    const sorted = Float64Array.from(recent).sort();
     const q = (p: number) => Math.round(quantileSorted(sorted, p) * 10) / 10;
-    return { p50: q(0.5), p99: q(0.99), max: q(1), samples: this.lagCount };
+    return { p50: q(0.5), p99: q(0.99), max: q(1), samples: sorted.length };
   }
 
   private onLocal(e: RegistryEvent): void {
@@ -140,7 +146,9 @@ export class ClusterView {
     const now = this.c.now();
     for (const [hb, at] of m.beats) {
       this.c.registry.heard(hb, Math.min(at, now));
-      this.lags[this.lagCount++ % LAG_SAMPLES] = Math.max(0, now - at);
+      const k = this.lagCount++ % LAG_SAMPLES;
+      this.lags[k] = Math.max(0, now - at);
+      this.appliedAt[k] = now;
     }
   }
 

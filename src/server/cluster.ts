@@ -14,7 +14,7 @@ export interface ClusterStatus {
   disconnectedForMs: number | null;
   /** Other coordinators heard from within `peerTimeoutMs`, with the age of their last message. */
   peers: { id: string; lastHeardMs: number }[];
-  /** From a heartbeat accepted by another coordinator to its application here, ms. */
+  /** From a heartbeat accepted by another coordinator to its application here, ms, over the last 10 s. */
   viewLagMs: { p50: number; p99: number; max: number; samples: number };
   /** Node-set reads from the store after the bus came back. */
   catchUps: number;
