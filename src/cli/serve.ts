@@ -29,7 +29,7 @@ routes on the same live view (docs/nats.md). Stops on Ctrl-C (SIGINT) or SIGTERM
                    although loopback/private (e.g. 127.0.0.0/8,::1/128 for nodes on this machine)
   --nats URL,…     NATS servers (nats://host:port); sets cluster.nats. The config must set \`secret\`.
   --nats-prefix NAME  sets cluster.prefix (default meridian): coordinators with one prefix share a view
-  --json           print {"url", "dashboard", "dataDir", "nodes"} once listening`;
+  --json           print {"url", "dashboard", "dataDir" (or "nats" and "prefix"), "nodes"} once listening`;
 
 export const serve: Command = {
   name: NAME,

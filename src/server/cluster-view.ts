@@ -30,6 +30,13 @@ export const LAG_WINDOW_MS = 10_000;
 /** …and at most this many of them (the most recent). */
 export const LAG_SAMPLES = 200_000;
 
+export interface LagQuantiles {
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+}
+
 interface NodesMessage {
   from: string;
   upsert?: NodeRecord;
@@ -56,6 +63,7 @@ export class ClusterView {
   private readonly lags = new Float64Array(LAG_SAMPLES);
   private readonly appliedAt = new Float64Array(LAG_SAMPLES);
   private lagCount = 0;
+  private lagCache: { at: number; lag: LagQuantiles } | undefined;
   private readonly stops: (() => void)[];
   /** Node-set reads after a loss of the bus, and the error of the last one that failed. */
   catchUps = 0;
@@ -85,9 +93,18 @@ export class ClusterView {
   }
 
   /** View lag quantiles over the last LAG_WINDOW_MS, ms (NaN when no heartbeat came from another coordinator). */
-  lag(): { p50: number; p99: number; max: number; samples: number } {
+  lag(): LagQuantiles {
+    const now = this.c.now();
+    // Computed at most once a second: /healthz asks on every probe.
+    if (this.lagCache !== undefined && now - this.lagCache.at < 1000) return this.lagCache.lag;
+    const lag = this.computeLag(now);
+    this.lagCache = { at: now, lag };
+    return lag;
+  }
+
+  private computeLag(now: number): LagQuantiles {
     const n = Math.min(this.lagCount, LAG_SAMPLES);
-    const since = this.c.now() - LAG_WINDOW_MS;
+    const since = now - LAG_WINDOW_MS;
     const recent: number[] = [];
     for (let k = 0; k < n; k++) if (this.appliedAt[k]! >= since) recent.push(this.lags[k]!);
     const sorted = Float64Array.from(recent).sort();
