@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { loadConfig } from '../server/config.js';
+import { clusterOf, loadConfig } from '../server/config.js';
 import { parseCidr } from '../server/endpoint-rules.js';
 import { startServer } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
@@ -10,13 +10,16 @@ import { EXIT_OK } from './exit.js';
 
 const NAME = 'serve';
 
-const HELP = `meridian serve --config FILE [--port N] [--host ADDR] [--data-dir DIR] [--allow-endpoints CIDR,…] [--warmset on|off] [--json]
+const HELP = `meridian serve --config FILE [--port N] [--host ADDR] [--data-dir DIR] [--allow-endpoints CIDR,…]
+                      [--warmset on|off] [--nats URL,… [--nats-prefix NAME]] [--json]
 
 Runs the coordinator: node registry (operator tokens, Ed25519 node keys, signed heartbeats), telemetry,
 POST /v1/route, the OpenAI-compatible gateway (/v1/chat/completions, /v1/completions, /v1/models) with
 independent failover, hedging and circuit breakers, GET /v1/receipts/:id, /metrics, /healthz, and the
 live dashboard at /ui (map, concentration, what-if, warm models).
-Registry, tokens and receipts live in SQLite under the data directory. Stops on Ctrl-C (SIGINT) or SIGTERM.
+Registry, tokens and receipts live in SQLite under the data directory, or with --nats (config
+\`cluster\`) in NATS JetStream, shared with every coordinator on the same servers and prefix: each one
+routes on the same live view (docs/nats.md). Stops on Ctrl-C (SIGINT) or SIGTERM.
 
   --config FILE    YAML configuration (see docs/coordinator.md and examples/coordinator.yaml)
   --port N         overrides listen.port (0 = any free port)
@@ -26,7 +29,9 @@ Registry, tokens and receipts live in SQLite under the data directory. Stops on 
                    although loopback/private (e.g. 127.0.0.0/8,::1/128 for nodes on this machine)
   --warmset on|off overrides warmset.enabled: the controller that loads and unloads models on nodes
                    ahead of forecast demand (docs/warmset.md; GET /v1/warmset/actions lists its commands)
-  --json           print {"url", "dashboard", "dataDir", "nodes"} once listening`;
+  --nats URL,…     NATS servers (nats://host:port); sets cluster.nats. The config must set \`secret\`.
+  --nats-prefix NAME  sets cluster.prefix (default meridian): coordinators with one prefix share a view
+  --json           print {"url", "dashboard", "dataDir" (or "nats" and "prefix"), "nodes"} once listening`;
 
 export const serve: Command = {
   name: NAME,
@@ -38,6 +43,8 @@ export const serve: Command = {
     'data-dir': { type: 'string' },
     'allow-endpoints': { type: 'string' },
     warmset: { type: 'string' },
+    nats: { type: 'string' },
+    'nats-prefix': { type: 'string' },
   },
   async run(args, io) {
     const config = loadConfig(requireStr(args, NAME, 'config'));
@@ -66,7 +73,16 @@ export const serve: Command = {
         throw new UsageError(`${NAME}: --warmset expects on or off (got "${warmset}")`);
       config.warmset.enabled = warmset === 'on';
     }
-    if (config.dataDir !== ':memory:')
+    const nats = str(args, 'nats');
+    const prefix = str(args, 'nats-prefix');
+    if (nats !== undefined || prefix !== undefined) {
+      const urls = nats?.split(',').map((u) => u.trim()) ?? config.cluster?.nats;
+      if (urls === undefined)
+        throw new UsageError(`${NAME}: --nats-prefix needs --nats (or cluster.nats in the config)`);
+      const given = clusterOf(urls, prefix ?? config.cluster?.prefix);
+      config.cluster = { ...(config.cluster ?? given), nats: given.nats, prefix: given.prefix };
+    }
+    if (config.cluster === undefined && config.dataDir !== ':memory:')
       checkWritableDir(
         dataDir === undefined ? `${NAME}: dataDir of the config,` : `${NAME}: --data-dir`,
         config.dataDir,
@@ -75,11 +91,18 @@ export const serve: Command = {
     const nodes = server.coordinator.registry.all().length;
     if (args.values.json === true)
       io.out(
-        JSON.stringify({ url: server.url, dashboard: `${server.url}/ui`, dataDir: config.dataDir, nodes }),
+        JSON.stringify({
+          url: server.url,
+          dashboard: `${server.url}/ui`,
+          ...(config.cluster === undefined
+            ? { dataDir: config.dataDir }
+            : { nats: config.cluster.nats, prefix: config.cluster.prefix }),
+          nodes,
+        }),
       );
     else
       io.out(
-        `meridian coordinator listening on ${server.url} (data ${config.dataDir}, ${nodes} registered nodes); dashboard ${server.url}/ui`,
+        `meridian coordinator listening on ${server.url} (${config.cluster === undefined ? `data ${config.dataDir}` : `NATS ${config.cluster.nats.join(',')}, prefix ${config.cluster.prefix}`}, ${nodes} registered nodes); dashboard ${server.url}/ui`,
       );
     const signal = await untilStopSignal();
     await server.stop();

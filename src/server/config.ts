@@ -261,6 +261,33 @@ const Limits = z.strictObject({
   topologyRebuildMs: z.number().int().min(0).default(1000),
 });
 
+/** Several coordinators sharing state over NATS (docs/nats.md); absent: one coordinator on SQLite. */
+const Cluster = z.strictObject({
+  /** NATS server URLs (several for a NATS cluster). */
+  nats: z
+    .array(z.string().regex(/^(nats|tls):\/\/[^\s/]+$/, 'a NATS URL such as nats://127.0.0.1:4222'))
+    .min(1),
+  /** Name prefix of the buckets, stream and subjects: coordinators with the same one share a view. */
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _')
+    .default('meridian'),
+  /** Heartbeats accepted here are published in batches: at most this long after the first of a batch. */
+  batchMs: z.number().int().min(1).default(20),
+  /** …or as soon as this many wait. */
+  batchMax: z.number().int().min(1).default(1000),
+  /** In-flight counts and client-key use are published this often. */
+  syncMs: z.number().int().min(10).default(100),
+  /** A coordinator not heard from for this long no longer counts in the load. */
+  peerTimeoutMs: z.number().int().min(100).default(3000),
+});
+export type ClusterConfig = z.infer<typeof Cluster>;
+
+/** The cluster section for `--nats` given on the command line (every other field at its default). */
+export function clusterOf(urls: readonly string[], prefix?: string): ClusterConfig {
+  return parseOrThrow(Cluster, { nats: urls, ...(prefix === undefined ? {} : { prefix }) }, '--nats');
+}
+
 export const ServerConfig = z
   .strictObject({
     listen: z
@@ -291,6 +318,7 @@ export const ServerConfig = z
     limits: Limits.default(Limits.parse({})),
     demand: DemandOptions.default(DemandOptions.parse({})),
     warmset: WarmSetOptions.default(WarmSetOptions.parse({})),
+    cluster: Cluster.optional(),
   })
   .superRefine((c, ctx) => {
     if (c.warmset.bucketMs % c.demand.bucketMs !== 0)

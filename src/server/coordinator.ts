@@ -8,6 +8,7 @@ import { PolicyResolver } from '../routing/resolver.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { BreakerBoard, domainKeys } from './breakers.js';
 import { ClientLimiter } from './client-limits.js';
+import type { Cluster } from './cluster.js';
 import type { ServerConfig } from './config.js';
 import { type Decide, routeDecider } from './decide.js';
 import { DemandLog } from './demand-log.js';
@@ -70,6 +71,8 @@ export interface Coordinator {
   metrics: CoordinatorMetrics;
   /** The warm-set controller (config `warmset`) and the commands on their way to nodes. */
   warm: { control: WarmControl; commands: WarmCommands };
+  /** The shared view with other coordinators, when it runs with them (`serve --nats`). */
+  cluster?: Cluster;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import { InputError, MeridianError, NotFoundError, UsageError } from '../errors.js';
+import { StoreUnavailableError } from '../store/registry-store.js';
 
 /** Missing or wrong operator token, or a signature that does not verify. */
 export class AuthError extends MeridianError {
@@ -135,6 +136,12 @@ export function httpError(error: unknown): {
     };
   if (error instanceof MeridianError)
     return { status, body: { error: { code: error.code, message: error.message } } };
+  if (error instanceof StoreUnavailableError)
+    return {
+      status: 503,
+      body: { error: { code: 'store_unavailable', message: error.message } },
+      headers: { 'retry-after': '1' },
+    };
   const e = (error ?? {}) as FastifyLikeError;
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const fastifyCode = typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined;

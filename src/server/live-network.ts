@@ -58,6 +58,9 @@ export class LiveNetwork {
   private readonly models: readonly Model[];
   private readonly modelIds: ReadonlySet<string>;
   private readonly inflight = new Map<string, number>();
+  /** Requests other coordinators have outstanding per node (their published counts, summed). */
+  private readonly remoteInflight = new Map<string, number>();
+  private byId = new Map<string, RegisteredNode>();
   private registered: RegisteredNode[] = [];
   private state: NetworkState;
   private view: Snapshot | undefined;
@@ -90,7 +93,7 @@ export class LiveNetwork {
       const before = this.telemetry.get(e.nodeId)?.heartbeat;
       this.telemetry.record(e.heartbeat, e.receivedAt);
       this.observeReported(e.nodeId, e.heartbeat);
-      const node = this.registered.find((n) => n.record.id === e.nodeId);
+      const node = this.byId.get(e.nodeId);
       if (node?.descriptor.hardware.accelerator === 'api' && !sameModels(before, e.heartbeat)) {
         // A node's first report rebuilds at once (once per node); later changes are coalesced.
         if (before === undefined) {
@@ -119,6 +122,7 @@ export class LiveNetwork {
     this.lastRebuild = this.opt.now();
     this.pendingRebuild = undefined;
     this.registered = [...nodes].sort((a, b) => (a.record.id < b.record.id ? -1 : 1));
+    this.byId = new Map(this.registered.map((n) => [n.record.id, n]));
     this.state = this.build();
     this.excludedCells = [];
     this.refusalVersion = -1;
@@ -195,6 +199,18 @@ export class LiveNetwork {
 
   inflightOf(nodeId: string): number {
     return this.inflight.get(nodeId) ?? 0;
+  }
+
+  /** This coordinator's outstanding requests per node (nodes with none left out). */
+  ownInflight(): ReadonlyMap<string, number> {
+    return this.inflight;
+  }
+
+  /** What other coordinators have outstanding at the node, counted in its load like our own. */
+  setRemoteInflight(nodeId: string, n: number): void {
+    if (n > 0) this.remoteInflight.set(nodeId, n);
+    else this.remoteInflight.delete(nodeId);
+    this.dirty = true;
   }
 
   /** Models some healthy node reports, known to the catalog, with warm / loading counts; sorted by id. */
@@ -313,7 +329,7 @@ export class LiveNetwork {
     };
   }
 
-  /** Health from telemetry age and breakers; load = max(reported, the gateway's own in-flight). */
+  /** Health from telemetry age and breakers; load = max(reported, in flight from every coordinator). */
   private mergeLiveness(now: number): void {
     this.mergeExclusions(now);
     const t = this.state.topology;
@@ -324,7 +340,8 @@ export class LiveNetwork {
       this.state.setHealthy(i, health !== 'unhealthy' && this.opt.blocked?.(id) !== true);
       if (entry === undefined) continue;
       const hb = entry.heartbeat;
-      const total = Math.max(hb.inFlight + hb.queue, this.inflight.get(id) ?? 0);
+      const sent = (this.inflight.get(id) ?? 0) + (this.remoteInflight.get(id) ?? 0);
+      const total = Math.max(hb.inFlight + hb.queue, sent);
       const running = Math.min(total, t.slots[i]!);
       this.state.setLoad(i, running, total - running, entry.receivedAt, hb.meanServiceMs ?? 0);
     }

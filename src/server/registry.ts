@@ -2,7 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { InputError, NotFoundError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
-import type { NodeRecord, RegistryStore, TokenRecord } from '../store/registry-store.js';
+import {
+  type NodeRecord,
+  type RegistryStore,
+  StoreUnavailableError,
+  type TokenRecord,
+} from '../store/registry-store.js';
 import { parsePublicKey, type SignDomain, verifyPayload } from '../wire/identity.js';
 import {
   DeregisterPayload,
@@ -98,11 +103,42 @@ export class Registry {
       await this.store.putToken({ ...t, createdAt: existing?.createdAt ?? t.createdAt });
     }
     for (const record of await this.store.listNodes()) {
-      const key = parsePublicKey(record.publicKey);
-      const parsed = Descriptor.safeParse(record.descriptor);
-      if (key === undefined || !parsed.success) continue; // unreadable row: not routable, left in the store
-      this.nodes.set(record.id, { record, descriptor: parsed.data, key });
+      const node = readNode(record);
+      if (node !== undefined) this.nodes.set(record.id, node); // unreadable row: not routable, left in the store
     }
+  }
+
+  /**
+   * A node registered or updated through another coordinator (checked and stored there): kept and
+   * announced like one of ours, not stored again. An older record than the one held is ignored.
+   */
+  adopt(record: NodeRecord): void {
+    const node = readNode(record);
+    const known = this.nodes.get(record.id);
+    if (node === undefined || (known !== undefined && known.record.updatedAt > record.updatedAt)) return;
+    node.record.lastSeq = Math.max(record.lastSeq, known?.record.lastSeq ?? 0);
+    this.nodes.set(record.id, node);
+    this.emit({ type: 'upsert', node });
+  }
+
+  /** A node deregistered through another coordinator. */
+  drop(nodeId: string): void {
+    if (this.nodes.delete(nodeId)) this.emit({ type: 'remove', nodeId });
+  }
+
+  /** A heartbeat another coordinator accepted (signature and sequence checked there); unknown nodes' are ignored. */
+  heard(heartbeat: Heartbeat, receivedAt: number): void {
+    const node = this.nodes.get(heartbeat.nodeId);
+    if (node === undefined) return;
+    if (heartbeat.seq > node.record.lastSeq) node.record.lastSeq = heartbeat.seq;
+    this.emit({ type: 'heartbeat', nodeId: heartbeat.nodeId, heartbeat, receivedAt });
+  }
+
+  /** Makes the node set the stored one's (after missing what other coordinators did): adopts, drops. */
+  reconcile(records: readonly NodeRecord[]): void {
+    const ids = new Set(records.map((r) => r.id));
+    for (const id of [...this.nodes.keys()]) if (!ids.has(id)) this.drop(id);
+    for (const r of records) if ((this.nodes.get(r.id)?.record.updatedAt ?? -1) < r.updatedAt) this.adopt(r);
   }
 
   onEvent(listener: (e: RegistryEvent) => void): void {
@@ -321,6 +357,19 @@ export class Registry {
       );
   }
 
+  /**
+   * Raises the node's sequence floor in the store (atomic across coordinators); while the store cannot
+   * be reached, against this coordinator's own floor, so heartbeats keep the view fresh (docs/nats.md).
+   */
+  private async advance(node: RegisteredNode, seq: number): Promise<boolean> {
+    try {
+      return await this.store.advanceSeq(node.record.id, seq);
+    } catch (e) {
+      if (e instanceof StoreUnavailableError) return seq > node.record.lastSeq;
+      throw e;
+    }
+  }
+
   /** Parses, authenticates (signature by the registered key), checks skew and advances the sequence. */
   private async verifySigned<P extends { nodeId: string; seq: number }>(
     domain: SignDomain,
@@ -345,7 +394,7 @@ export class Registry {
       (payload as { sentAt?: number; signedAt?: number }).sentAt ??
       (payload as { signedAt?: number }).signedAt;
     if (at !== undefined) this.checkSkew(at);
-    if (!(await this.store.advanceSeq(node.record.id, payload.seq)))
+    if (!(await this.advance(node, payload.seq)))
       throw new ConflictError(
         'replayed',
         `sequence ${payload.seq} is not above the last accepted one (${node.record.lastSeq}) for node ${payload.nodeId}`,
@@ -353,6 +402,13 @@ export class Registry {
     node.record.lastSeq = payload.seq;
     return { node, payload };
   }
+}
+
+/** A stored record as the registry holds it; undefined when its key or descriptor is unreadable. */
+function readNode(record: NodeRecord): RegisteredNode | undefined {
+  const key = parsePublicKey(record.publicKey);
+  const parsed = Descriptor.safeParse(record.descriptor);
+  return key === undefined || !parsed.success ? undefined : { record, descriptor: parsed.data, key };
 }
 
 /** The envelope's payload parsed as JSON and validated; InputError at `body.payload` otherwise. */

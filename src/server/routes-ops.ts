@@ -50,9 +50,13 @@ export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
     ).length;
     const storeError = c.store.writeError?.();
     const receiptError = c.receipts.lastError;
-    const ok = storeError === undefined && receiptError === undefined;
+    // Cut off from NATS, a coordinator serves from its last view and keeps receipts for later: degraded.
+    const cluster = c.cluster?.status();
+    const degraded = cluster !== undefined && !cluster.connected;
+    const ok = (storeError === undefined && receiptError === undefined) || degraded;
     return reply.code(ok ? 200 : 503).send({
       ok,
+      ...(cluster === undefined ? {} : { degraded, cluster }),
       nodes: nodes.length,
       healthyNodes: healthy,
       ...(receiptError === undefined ? {} : { receiptStoreError: receiptError }),

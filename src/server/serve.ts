@@ -1,10 +1,13 @@
 import { type AddressInfo, isIP } from 'node:net';
 import { join } from 'node:path';
+import { NatsBus } from '../bus/nats-bus.js';
 import { InputError, UsageError } from '../errors.js';
+import { NatsStore } from '../store/nats-store.js';
 import { SQLITE_FILE, SqliteStore } from '../store/sqlite-store.js';
 import { ensureWritableDir } from '../util/writable-dir.js';
 import { type App, buildApp, type ExtraRoutes } from './app.js';
-import type { ServerConfig } from './config.js';
+import { type Cluster, clusterRoutes, joinCluster } from './cluster.js';
+import type { ClusterConfig, ServerConfig } from './config.js';
 
 /** A port that is taken or not allowed becomes a UsageError naming it; anything else is rethrown. */
 export function listenError(e: unknown, host: string, port: number): unknown {
@@ -46,26 +49,66 @@ function openStore(dataDir: string): SqliteStore {
   }
 }
 
+/**
+ * The NATS store and bus of a coordinator in a cluster. Coordinators must agree on the digests of
+ * tokens and keys, so a cluster needs the config's `secret` (the same on every coordinator).
+ */
+async function openShared(
+  config: ServerConfig,
+  cluster: ClusterConfig,
+): Promise<{ store: NatsStore; bus: NatsBus }> {
+  if (config.secret === undefined)
+    throw new UsageError(
+      'coordinators sharing NATS must share the key their token digests are made with: set `secret` (at least 32 characters, the same on every coordinator) in the config',
+    );
+  const bus = await NatsBus.connect({ servers: cluster.nats, name: 'meridian-coordinator' }).catch((e) => {
+    throw natsError(e, config);
+  });
+  return { store: new NatsStore({ servers: cluster.nats, prefix: cluster.prefix }), bus };
+}
+
+/** A NATS connection refused or timed out becomes a UsageError naming the servers; anything else is kept. */
+function natsError(e: unknown, config: ServerConfig): unknown {
+  const servers = config.cluster?.nats.join(', ');
+  const text = e instanceof Error ? `${e.name} ${e.message} ${String((e as { code?: unknown }).code)}` : '';
+  if (servers === undefined || !/connection refused|ECONNREFUSED|timeout|ENOTFOUND|Connection/i.test(text))
+    return e;
+  return new UsageError(`cannot reach NATS at ${servers} (${e instanceof Error ? e.message : String(e)})`);
+}
+
 export interface Running extends App {
   url: string;
   /** Stops listening, flushes receipts, closes pools and the store. */
   stop(): Promise<void>;
 }
 
-/** Opens the SQLite store under the config's data directory, builds the app (with `extra` routes) and listens. */
+/**
+ * Opens the store (SQLite under the config's data directory; NATS JetStream with `cluster`), builds the
+ * app (with `extra` routes), joins the shared view when in a cluster, and listens.
+ */
 export async function startServer(
   config: ServerConfig,
   extra: readonly ExtraRoutes[] = [],
 ): Promise<Running> {
   checkListenHost(config.listen.host);
-  const store = config.dataDir === ':memory:' ? new SqliteStore(':memory:') : openStore(config.dataDir);
+  const shared = config.cluster === undefined ? undefined : await openShared(config, config.cluster);
+  const store =
+    shared?.store ??
+    (config.dataDir === ':memory:' ? new SqliteStore(':memory:') : openStore(config.dataDir));
   let built: App;
+  let cluster: Cluster | undefined;
   try {
     built = await buildApp(config, { store }, extra);
+    if (shared !== undefined && config.cluster !== undefined) {
+      cluster = joinCluster(built.coordinator, shared.bus, config.cluster, () => shared.store.connected());
+      clusterRoutes(built.app, built.coordinator);
+    }
     await built.app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (e) {
+    cluster?.close();
+    await shared?.bus.close();
     await store.close();
-    throw listenError(e, config.listen.host, config.listen.port);
+    throw listenError(natsError(e, config), config.listen.host, config.listen.port);
   }
   const addr = built.app.server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -73,7 +116,9 @@ export async function startServer(
     ...built,
     url: `http://${host}:${addr.port}`,
     async stop() {
+      cluster?.close();
       await built.app.close();
+      await shared?.bus.close();
       await store.close();
     },
   };

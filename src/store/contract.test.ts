@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { NATS_URL, natsReachable } from '../../test/support/nats.js';
 import { MemoryStore } from './memory-store.js';
 import { NatsStore } from './nats-store.js';
 import type { NodeRecord, RegistryStore, WarmActionRecord } from './registry-store.js';
@@ -17,25 +17,6 @@ interface Implementation {
   open(): { store: RegistryStore; reopen?: () => RegistryStore; cleanup(): void | Promise<void> };
 }
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-
-/** Whether a NATS server answers at NATS_URL (the suite skips the NATS store with a reason when not). */
-async function natsReachable(url: string): Promise<boolean> {
-  const u = new URL(url.replace(/^nats:/, 'http:'));
-  return new Promise((resolve) => {
-    const socket = netConnect({ host: u.hostname, port: Number(u.port || 4222) });
-    socket.setTimeout(1000);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
 const natsUp = await natsReachable(NATS_URL);
 if (!natsUp) console.warn(`skipping the NATS store contract: no NATS server at ${NATS_URL} (set NATS_URL)`);
 

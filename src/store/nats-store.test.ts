@@ -1,20 +1,14 @@
-import { connect as netConnect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { NATS_URL, natsReachable } from '../../test/support/nats.js';
 import { NatsStore } from './nats-store.js';
 
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-const up = await new Promise<boolean>((resolve) => {
-  const u = new URL(NATS_URL.replace(/^nats:/, 'http:'));
-  const s = netConnect({ host: u.hostname, port: Number(u.port || 4222) });
-  s.setTimeout(1000);
-  s.once('connect', () => {
-    s.destroy();
-    resolve(true);
-  });
-  s.once('error', () => resolve(false));
-  s.once('timeout', () => resolve(false));
-});
+const up = await natsReachable(NATS_URL);
 if (!up) console.warn(`skipping NATS store tests: no NATS server at ${NATS_URL} (set NATS_URL)`);
+
+/** Waits until `done()` holds, up to 10 s (a bound on a hang, not a speed requirement). */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000 && !(await done()); i++) await new Promise((r) => setTimeout(r, 10));
+}
 
 describe.skipIf(!up)('NatsStore shared by several coordinators', () => {
   const prefix = `meridian_test_shared_${process.pid}_${Date.now().toString(36)}`;
@@ -48,6 +42,18 @@ describe.skipIf(!up)('NatsStore shared by several coordinators', () => {
   it('a receipt written by one coordinator is read by id from another', async () => {
     await stores[1]!.putReceipts([{ id: 'r-1', createdAt: 5, json: '{"x":1}' }]);
     expect(await stores[2]!.getReceipt('r-1')).toEqual({ id: 'r-1', createdAt: 5, json: '{"x":1}' });
+  });
+
+  it('a client key issued on one coordinator is found by another, and gone there once revoked', async () => {
+    const token = { hash: 'ab12', operator: 'c1', createdAt: 1, note: 'admin', kind: 'client' as const };
+    await stores[0]!.getToken('warm-up'); // the other's copy of the bucket is now being kept
+    await stores[1]!.getToken('warm-up');
+    await stores[0]!.putToken(token);
+    await until(async () => (await stores[1]!.getToken('ab12')) !== undefined);
+    expect(await stores[1]!.getToken('ab12')).toEqual(token);
+    await stores[0]!.deleteToken('ab12');
+    await until(async () => (await stores[1]!.getToken('ab12')) === undefined);
+    expect(await stores[1]!.getToken('ab12')).toBeUndefined();
   });
 
   it('refuses a prefix NATS cannot name', () => {

@@ -14,6 +14,7 @@ import {
   orderDemand,
   type ReceiptRecord,
   type RegistryStore,
+  StoreUnavailableError,
   type TokenRecord,
   type WarmActionRecord,
 } from './registry-store.js';
@@ -35,7 +36,10 @@ import {
  *   - KV bucket `<prefix>_warm`: key = base64url(command id), value = the WarmActionRecord as JSON (a
  *     status change replaces it).
  * Buckets and stream use file storage, so a restart of the NATS server keeps them. Connection is made
- * on first use; `close()` drains it.
+ * on first use and retried forever once lost; `close()` drains it. While it is lost every call but
+ * `getToken` fails at once with StoreUnavailableError. `getToken` reads a copy of the tokens bucket kept
+ * in this process by a KV watch: a bearer check costs no round trip, sees a key issued or revoked on
+ * another coordinator as soon as the watch delivers it, and keeps answering while NATS is away.
  */
 export interface NatsStoreOptions {
   /** One URL or several for a cluster (`nats://127.0.0.1:4222`). */
@@ -62,6 +66,11 @@ export class NatsStore implements RegistryStore {
   readonly prefix: string;
   private readonly servers: string[];
   private handles: Promise<Handles> | undefined;
+  private up = false;
+  /** The tokens bucket as last seen (hash → record); `tokensReady` once the watch caught up. */
+  private readonly tokenCopy = new Map<string, TokenRecord>();
+  private tokensReady = false;
+  private stopWatch: (() => void) | undefined;
 
   constructor(options: NatsStoreOptions) {
     this.prefix = options.prefix ?? 'meridian';
@@ -80,7 +89,14 @@ export class NatsStore implements RegistryStore {
 
   private open(): Promise<Handles> {
     this.handles ??= (async () => {
-      const nc = await connect({ servers: this.servers, name: `meridian-store-${this.prefix}` });
+      const nc = await connect({
+        servers: this.servers,
+        name: `meridian-store-${this.prefix}`,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1000,
+      });
+      this.up = true;
+      void this.followStatus(nc);
       const kvm = new Kvm(nc);
       const opts = { history: 1, storage: StorageType.File };
       const [nodes, tokens, demand, warm] = await Promise.all([
@@ -101,37 +117,72 @@ export class NatsStore implements RegistryStore {
           allow_direct: true,
         });
       }
+      await this.copyTokens(tokens);
       return { nc, nodes, tokens, demand, warm, jsm };
     })();
     return this.handles;
   }
 
+  /** Whether NATS is reachable now (false before the first use and while reconnecting). */
+  connected(): boolean {
+    return this.up;
+  }
+
+  private async followStatus(nc: NatsConnection): Promise<void> {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') this.up = false;
+      if (s.type === 'reconnect') this.up = true;
+    }
+    this.up = false;
+  }
+
+  /** The handles when NATS is reachable; StoreUnavailableError at once when it is not. */
+  private async live(): Promise<Handles> {
+    const h = await this.open();
+    if (!this.up) throw new StoreUnavailableError(`NATS is not reachable (${this.servers.join(', ')})`);
+    return h;
+  }
+
+  /** Starts the watch that keeps `tokenCopy`; ready at once for an empty bucket. */
+  private async copyTokens(tokens: KV): Promise<void> {
+    const watch = await tokens.watch();
+    this.stopWatch = () => watch.stop();
+    if ((await tokens.status()).values === 0) this.tokensReady = true;
+    void (async () => {
+      for await (const e of watch) {
+        if (e.operation === 'PUT') this.tokenCopy.set(e.key, parse<TokenRecord>(e.value));
+        else this.tokenCopy.delete(e.key);
+        if (e.delta === 0) this.tokensReady = true;
+      }
+    })();
+  }
+
   async putNode(node: NodeRecord): Promise<void> {
-    const { nodes } = await this.open();
+    const { nodes } = await this.live();
     await nodes.put(key(node.id), json(node));
   }
 
   async getNode(id: string): Promise<NodeRecord | undefined> {
-    const { nodes } = await this.open();
+    const { nodes } = await this.live();
     const e = await nodes.get(key(id));
     return e === null || e.operation !== 'PUT' ? undefined : parse<NodeRecord>(e.value);
   }
 
   async listNodes(): Promise<NodeRecord[]> {
-    const { nodes } = await this.open();
+    const { nodes } = await this.live();
     const ids: string[] = [];
     for await (const k of await nodes.keys()) ids.push(unkey(k));
     ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const out: NodeRecord[] = [];
-    for (const id of ids) {
-      const n = await this.getNode(id);
-      if (n !== undefined) out.push(n);
+    for (let i = 0; i < ids.length; i += 256) {
+      const chunk = await Promise.all(ids.slice(i, i + 256).map((id) => this.getNode(id)));
+      for (const n of chunk) if (n !== undefined) out.push(n);
     }
     return out;
   }
 
   async deleteNode(id: string): Promise<boolean> {
-    const { nodes } = await this.open();
+    const { nodes } = await this.live();
     const e = await nodes.get(key(id));
     if (e === null || e.operation !== 'PUT') return false;
     await nodes.delete(key(id));
@@ -139,7 +190,7 @@ export class NatsStore implements RegistryStore {
   }
 
   async advanceSeq(id: string, seq: number): Promise<boolean> {
-    const { nodes } = await this.open();
+    const { nodes } = await this.live();
     for (let attempt = 0; attempt < 20; attempt++) {
       const e = await nodes.get(key(id));
       if (e === null || e.operation !== 'PUT') return false;
@@ -156,26 +207,32 @@ export class NatsStore implements RegistryStore {
   }
 
   async putToken(token: TokenRecord): Promise<void> {
-    const { tokens } = await this.open();
+    const { tokens } = await this.live();
     await tokens.put(token.hash, json(token));
+    this.tokenCopy.set(token.hash, { ...token });
   }
 
   async getToken(hash: string): Promise<TokenRecord | undefined> {
     if (!/^[A-Za-z0-9_=-]+$/.test(hash)) return undefined;
     const { tokens } = await this.open();
+    if (this.tokensReady) {
+      const t = this.tokenCopy.get(hash);
+      return t === undefined ? undefined : { ...t };
+    }
     const e = await tokens.get(hash);
     return e === null || e.operation !== 'PUT' ? undefined : parse<TokenRecord>(e.value);
   }
 
   async deleteToken(hash: string): Promise<boolean> {
     if ((await this.getToken(hash)) === undefined) return false;
-    const { tokens } = await this.open();
+    const { tokens } = await this.live();
     await tokens.delete(hash);
+    this.tokenCopy.delete(hash);
     return true;
   }
 
   async listTokens(): Promise<TokenRecord[]> {
-    const { tokens } = await this.open();
+    const { tokens } = await this.live();
     const hashes: string[] = [];
     for await (const k of await tokens.keys()) hashes.push(k);
     hashes.sort();
@@ -189,7 +246,7 @@ export class NatsStore implements RegistryStore {
 
   async putReceipts(receipts: readonly ReceiptRecord[]): Promise<void> {
     if (receipts.length === 0) return;
-    const { nc } = await this.open();
+    const { nc } = await this.live();
     const js = jetstream(nc);
     await Promise.all(
       receipts.map((r) => {
@@ -202,14 +259,14 @@ export class NatsStore implements RegistryStore {
   }
 
   async getReceipt(id: string): Promise<ReceiptRecord | undefined> {
-    const { jsm } = await this.open();
+    const { jsm } = await this.live();
     const m = await jsm.streams.getMessage(this.stream, { last_by_subj: this.subject(id) }).catch(() => null);
     if (m === null) return undefined;
     return { id, createdAt: Number(m.header.get('Meridian-Created-At')), json: m.string() };
   }
 
   async pruneReceipts(keep: number): Promise<number> {
-    const { nc, jsm } = await this.open();
+    const { nc, jsm } = await this.live();
     const info = await jsm.streams.info(this.stream);
     if (info.state.messages <= keep) return 0;
     const all: { seq: number; id: string; createdAt: number }[] = [];
@@ -233,7 +290,7 @@ export class NatsStore implements RegistryStore {
   }
 
   async addDemand(buckets: readonly DemandBucketRecord[]): Promise<void> {
-    const { demand } = await this.open();
+    const { demand } = await this.live();
     for (const b of buckets) {
       const k = `${b.bucketMs}.${b.startMs}.${key(b.place)}.${key(b.model)}`;
       for (let attempt = 0; ; attempt++) {
@@ -259,7 +316,7 @@ export class NatsStore implements RegistryStore {
   }
 
   async listDemand(bucketMs: number, sinceMs: number): Promise<DemandBucketRecord[]> {
-    const { demand } = await this.open();
+    const { demand } = await this.live();
     const out: DemandBucketRecord[] = [];
     for await (const k of await demand.keys(`${bucketMs}.>`)) {
       const start = Number(k.split('.')[1]);
@@ -303,6 +360,8 @@ export class NatsStore implements RegistryStore {
     if (this.handles === undefined) return;
     const { nc } = await this.handles;
     this.handles = undefined;
-    await nc.drain();
+    this.stopWatch?.();
+    this.up = false;
+    if (!nc.isClosed()) await nc.drain();
   }
 }

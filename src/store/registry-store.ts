@@ -118,6 +118,8 @@ export interface RegistryStore {
   /** Deletes all but the `keep` most recent receipts (by `createdAt`, then id); returns how many went. */
   pruneReceipts(keep: number): Promise<number>;
 
+  /** Whether a networked store reaches its servers now (absent: always). */
+  connected?(): boolean;
   /** The last background write that failed, while no later one succeeded (stores that write behind). */
   writeError?(): string | undefined;
   /**
@@ -137,6 +139,17 @@ export interface RegistryStore {
   listWarmActions(sinceMs: number, limit: number): Promise<WarmActionRecord[]>;
 
   close(): Promise<void>;
+}
+
+/**
+ * A networked store that cannot be reached now (NATS is down or partitioned away): thrown at once rather
+ * than after a timeout, so callers can fall back or answer 503.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
 }
 
 /** The identity of a demand bucket as one string (for maps and keys). */

@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify';
+import type { MessageBus } from '../bus/message-bus.js';
+import { ClusterLoad } from './cluster-load.js';
+import { ClusterView } from './cluster-view.js';
+import type { ClusterConfig } from './config.js';
+import type { Coordinator } from './coordinator.js';
+
+/** What `/healthz` and `GET /v1/cluster` say about the shared view. */
+export interface ClusterStatus {
+  instance: string;
+  /** False while the bus or the store cannot reach NATS: routing goes on from the last view. */
+  connected: boolean;
+  /** Milliseconds since the connection was lost (null while connected). */
+  disconnectedForMs: number | null;
+  /** Other coordinators heard from within `peerTimeoutMs`, with the age of their last message. */
+  peers: { id: string; lastHeardMs: number }[];
+  /** From a heartbeat accepted by another coordinator to its application here, ms, over the last 10 s. */
+  viewLagMs: { p50: number; p99: number; max: number; samples: number };
+  /** Node-set reads from the store after the bus came back. */
+  catchUps: number;
+  catchUpError?: string;
+}
+
+export interface Cluster {
+  status(): ClusterStatus;
+  /** Publishes the waiting heartbeats and this coordinator's load now (they also go on their timers). */
+  sync(): void;
+  /** Publishes what waits and leaves the view (the bus itself belongs to the caller). */
+  close(): void;
+}
+
+/**
+ * Joins the coordinator to the shared view on `bus` (docs/nats.md): membership and telemetry
+ * (cluster-view.ts), load and client-key use (cluster-load.ts). `storeConnected` tells whether the store
+ * reaches NATS; the coordinator is degraded when either does not.
+ */
+export function joinCluster(
+  c: Coordinator,
+  bus: MessageBus,
+  config: ClusterConfig,
+  storeConnected: () => boolean = () => true,
+): Cluster {
+  const view = new ClusterView(c, bus, config);
+  const load = new ClusterLoad(c, bus, config);
+  let lostAt: number | undefined;
+  const track = (up: boolean) => {
+    if (up && storeConnected()) lostAt = undefined;
+    else lostAt ??= c.now();
+  };
+  bus.onStatus(track);
+  const cluster: Cluster = {
+    status() {
+      const now = c.now();
+      track(bus.connected());
+      const peers = [...view.peers]
+        .map(([id, at]) => ({ id, lastHeardMs: now - at }))
+        .filter((p) => p.lastHeardMs <= config.peerTimeoutMs)
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      return {
+        instance: c.instanceId,
+        connected: lostAt === undefined,
+        disconnectedForMs: lostAt === undefined ? null : now - lostAt,
+        peers,
+        viewLagMs: view.lag(),
+        catchUps: view.catchUps,
+        ...(view.catchUpError === undefined ? {} : { catchUpError: view.catchUpError }),
+      };
+    },
+    sync() {
+      view.flush();
+      load.sync();
+    },
+    close() {
+      view.close();
+      load.close();
+    },
+  };
+  c.cluster = cluster;
+  return cluster;
+}
+
+/** `GET /v1/cluster`: the shared view's status (public, like `/healthz`). */
+export function clusterRoutes(app: FastifyInstance, c: Coordinator): void {
+  app.get('/v1/cluster', async (_req, reply) => {
+    if (c.cluster === undefined)
+      return reply.code(404).send({
+        error: { code: 'not_found', message: 'this coordinator runs alone (no --nats)' },
+      });
+    return c.cluster.status();
+  });
+}
