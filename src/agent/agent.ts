@@ -177,6 +177,7 @@ export class Agent {
       inFlight: state.inFlight,
       queue: state.queue,
       ...(state.tokensPerSec === undefined ? {} : { tokensPerSec: state.tokensPerSec }),
+      ...(state.decodeMsPerToken === undefined ? {} : { decodeMsPerToken: state.decodeMsPerToken }),
       rtt,
     };
     const t0 = performance.now();

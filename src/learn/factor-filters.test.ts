@@ -59,6 +59,26 @@ describe('FactorFilters', () => {
     expect(f.factor(0)).toBeLessThan(1.4);
   });
 
+  it('second-hand samples never start a change of regime: 20 claims of ×0.25 after 30 first-hand samples at ×1 move the factor less than 4 first-hand ones do, and not below 0.9 while first-hand ones keep coming', () => {
+    const converged = () => {
+      const f = new FactorFilters(1);
+      for (let s = 0; s < 30; s++) f.observe(0, 100, 100, s * 1000);
+      return f;
+    };
+    const claims = converged();
+    for (let s = 0; s < 20; s++) claims.observe(0, 25, 100, 30_000 + s * 1000, 16, true);
+    const seen = converged();
+    for (let s = 0; s < 4; s++) seen.observe(0, 25, 100, 30_000 + s * 1000);
+    expect(seen.factor(0)).toBeLessThan(0.3);
+    expect(claims.factor(0)).toBeGreaterThan(0.7);
+    const mixed = converged();
+    for (let s = 0; s < 20; s++) {
+      mixed.observe(0, 25, 100, 30_000 + s * 1000, 16, true);
+      mixed.observe(0, 100, 100, 30_000 + s * 1000 + 500);
+    }
+    expect(mixed.factor(0)).toBeGreaterThan(0.9);
+  });
+
   it('picks up a straggler episode (×3 slower) within 4 samples and releases it within 4 after it ends', () => {
     const rng = new Rng(7);
     const f = new FactorFilters(1);

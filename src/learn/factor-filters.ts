@@ -121,9 +121,17 @@ export class FactorFilters {
    * Takes one observation for filter `i`: `observed` and `predicted` are the same quantity (ms, or GB/s,
    * as long as both agree), the prediction made with factor 1. Non-positive or non-finite values are
    * ignored. `noiseScale` multiplies the observation noise (e.g. > 1 for a short request whose timing is
-   * dominated by jitter).
+   * dominated by jitter). A `secondHand` observation (what a node says about itself) is always clipped and
+   * never starts a change of regime: it refines the estimate, only first-hand evidence can overturn it.
    */
-  observe(i: number, observed: number, predicted: number, nowMs: number, noiseScale = 1): void {
+  observe(
+    i: number,
+    observed: number,
+    predicted: number,
+    nowMs: number,
+    noiseScale = 1,
+    secondHand = false,
+  ): void {
     if (!(observed > 0) || !(predicted > 0) || !Number.isFinite(observed) || !Number.isFinite(predicted))
       return;
     const y = Math.log(observed / predicted);
@@ -132,7 +140,8 @@ export class FactorFilters {
     let innovation = y - this.mean[i]!;
     const bound = this.settings.clip * Math.sqrt(v + r);
     const run = this.surprise[i]!;
-    if (innovation > bound) {
+    if (secondHand) innovation = Math.max(-bound, Math.min(bound, innovation));
+    else if (innovation > bound) {
       this.surprise[i] = run > 0 ? Math.min(run + 1, 100) : 1;
       if (run > 0) v = Math.max(v, this.settings.maxVariance);
       else innovation = bound;

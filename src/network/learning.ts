@@ -17,6 +17,12 @@ import type { Topology } from './topology.js';
  * learned, so views copy them with the rest of the telemetry and the estimate reads them without
  * allocating.
  */
+/**
+ * Observation noise of a node's own report of its decode speed, as a multiple of a served request's: 16
+ * (σ 4× larger), so what the gateway times itself outweighs what a node says about itself.
+ */
+export const REPORTED_NOISE_SCALE = 16;
+
 export interface LearningOptions {
   speed?: FactorFilterOptions;
   rtt?: RttLearnerOptions;
@@ -50,6 +56,17 @@ export class NetworkLearning {
     const i = o.node;
     if (!(i >= 0 && i < this.n)) return;
     this.speed.observe(o, nowMs);
+    this.publish(i, nowMs);
+  }
+
+  /**
+   * Node `i`'s own measurement of its mean decode time per output token (ms) against the catalog's time
+   * for the same model and batch at factor 1: second-hand evidence, weighed at `REPORTED_NOISE_SCALE` × a
+   * served request's noise and never starting a change of regime (only the gateway's own timings can).
+   */
+  observeReportedDecode(i: number, msPerToken: number, catalogMsPerToken: number, nowMs: number): void {
+    if (!(i >= 0 && i < this.n)) return;
+    this.speed.decode.observe(i, msPerToken, catalogMsPerToken, nowMs, REPORTED_NOISE_SCALE, true);
     this.publish(i, nowMs);
   }
 
