@@ -33,6 +33,7 @@ export class NetworkLearning {
   readonly rtt: RttLearner;
   private readonly n: number;
   private readonly dyn: Dynamics;
+  private releasedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(topology: Topology, dyn: Dynamics, options: LearningOptions = {}) {
     this.n = topology.n;
@@ -98,13 +99,31 @@ export class NetworkLearning {
     }
   }
 
-  /** Copies node `i`'s learned factors and their spread into the telemetry arrays. */
+  /**
+   * Publishes every learned node's factors as of `nowMs`, so factors silent for long return towards the
+   * catalog (FactorFilters' `holdS` / `releaseS`). Called when a view is taken; does the work at most
+   * once a second (the return takes minutes).
+   */
+  release(nowMs: number): void {
+    if (nowMs - this.releasedAtMs < 1000) return;
+    this.releasedAtMs = nowMs;
+    const s = this.speed;
+    const T = LOAD_TIERS.length;
+    for (let i = 0; i < this.n; i++) {
+      let learned = s.prefill.samples(i) > 0 || s.decode.samples(i) > 0;
+      for (let t = 0; t < T && !learned; t++) learned = s.load.samples(i * T + t) > 0;
+      if (learned) this.publish(i, nowMs);
+    }
+  }
+
+  /** Copies node `i`'s learned factors as of `nowMs` and their spread into the telemetry arrays. */
   private publish(i: number, nowMs: number): void {
     const s = this.speed;
     const d = this.dyn;
-    d.prefillFactor[i] = s.prefill.factor(i);
-    d.decodeFactor[i] = s.decode.factor(i);
-    for (let t = 0; t < LOAD_TIERS.length; t++) d.loadFactor[i * LOAD_TIERS.length + t] = s.loadFactor(i, t);
+    const T = LOAD_TIERS.length;
+    d.prefillFactor[i] = s.prefill.factorAt(i, nowMs);
+    d.decodeFactor[i] = s.decode.factorAt(i, nowMs);
+    for (let t = 0; t < T; t++) d.loadFactor[i * T + t] = s.load.factorAt(i * T + t, nowMs);
     const pre = s.prefill.samples(i) > 0 ? s.prefill.relativeSpread(i, nowMs) : 0;
     const dec = s.decode.samples(i) > 0 ? s.decode.relativeSpread(i, nowMs) : 0;
     d.speedSpread[i] = Math.max(pre, dec);
