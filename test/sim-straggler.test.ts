@@ -4,6 +4,7 @@ import { routingRouterFactory } from '../src/sim/route-adapter.js';
 import { prepareRun } from '../src/sim/run.js';
 import { simInputFromScenario } from '../src/sim/scenario-input.js';
 import { simulatePolicy } from '../src/sim/simulation.js';
+import { frankfurtScenarioYaml } from './sim-support.js';
 
 /**
  * A straggler picked up and released, end to end in the simulator: two equal h100 nodes in Frankfurt,
@@ -12,33 +13,18 @@ import { simulatePolicy } from '../src/sim/simulation.js';
  * factor returns towards the catalog, sends it its share again; the static router never notices.
  */
 function scenario(seed: number): string {
-  const node = (id: string, provider: string) => `
-    - id: ${id}
-      location: { metro: frankfurt }
-      labels: { provider: ${provider} }
-      hardware: { accelerator: h100 }
-      slots: 8
-      models: [{ model: m, tier: gpu }]`;
-  return `
-name: straggler
-seed: ${seed}
-durationS: 600
-truth: { episodes: [{ node: a, atS: 100, durationS: 100, factor: 4 }] }
-network:
-  nodes:${node('a', 'aws')}${node('b', 'gcp')}
-models:
-  custom:
-    - id: m
-      kind: llm
-      weightsGb: 10
-      performance: { h100: { prefillMsPer1k: 100, decodeMsPerToken: 10, decodeSlope: 0.1 } }
-demand:
-  totalRps: 2
-  metros: { frankfurt: 1 }
-  diurnal: { amplitude: 0, peakLocalHour: 20 }
-  tokens: { input: 1000, output: 100 }
-policies: [meridian]
-`;
+  return frankfurtScenarioYaml({
+    seed,
+    durationS: 600,
+    head: 'truth: { episodes: [{ node: a, atS: 100, durationS: 100, factor: 4 }] }',
+    nodes: [
+      { id: 'a', metro: 'frankfurt', provider: 'aws' },
+      { id: 'b', metro: 'frankfurt', provider: 'gcp' },
+    ],
+    rps: 2,
+    input: 1000,
+    output: 100,
+  });
 }
 
 /** Share of the requests arriving in [fromS, toS) that node `a` (index 0) served. */

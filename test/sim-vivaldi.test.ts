@@ -7,6 +7,7 @@ import { buildResults } from '../src/sim/results.js';
 import { routingRouterFactory } from '../src/sim/route-adapter.js';
 import { runSimulation } from '../src/sim/run.js';
 import { simInputFromScenario } from '../src/sim/scenario-input.js';
+import { frankfurtScenarioYaml } from './sim-support.js';
 
 /**
  * A near metro behind a bad path: clients in Frankfurt, one node in Paris (≈ 480 km, the distance
@@ -24,33 +25,18 @@ london,15,10,0
 `;
 
 function scenario(seed: number): string {
-  const node = (id: string, metro: string, provider: string) => `
-    - id: ${id}
-      location: { metro: ${metro} }
-      labels: { provider: ${provider} }
-      hardware: { accelerator: h100 }
-      slots: 8
-      models: [{ model: m, tier: gpu }]`;
-  return `
-name: bad-path
-seed: ${seed}
-durationS: 300
-rtt: { matrix: matrix.csv }
-network:
-  nodes:${node('paris-1', 'paris', 'aws')}${node('london-1', 'london', 'gcp')}
-models:
-  custom:
-    - id: m
-      kind: llm
-      weightsGb: 10
-      performance: { h100: { prefillMsPer1k: 100, decodeMsPerToken: 10, decodeSlope: 0.1 } }
-demand:
-  totalRps: 1
-  metros: { frankfurt: 1 }
-  diurnal: { amplitude: 0, peakLocalHour: 20 }
-  tokens: { input: 1000, output: 20 }
-policies: [meridian, meridian-static]
-`;
+  return frankfurtScenarioYaml({
+    seed,
+    durationS: 300,
+    head: 'rtt: { matrix: matrix.csv }',
+    nodes: [
+      { id: 'paris-1', metro: 'paris', provider: 'aws' },
+      { id: 'london-1', metro: 'london', provider: 'gcp' },
+    ],
+    rps: 1,
+    input: 1000,
+    output: 20,
+  });
 }
 
 function run(seed: number) {
