@@ -7,7 +7,11 @@
  * 2. One simulated hour of scenarios/global.yaml (≈5,000 nodes) at 1,000 requests/s with the `meridian`
  *    policy: wall time and peak resident memory of the process.
  *
+ * 3. With `--compare-static`, the same hour with `meridian-static` (the estimators off) after it: the
+ *    wall and CPU time of the learning router relative to the static one, measured in the same process.
+ *
  * Run: npm run build:bench --silent && node dist-bench/bench/sim.js [--hour-seconds S] [--rps R]
+ *      [--compare-static]
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -37,12 +41,48 @@ function engineEventsPerSecond(pending: number, operations: number): number {
   return operations / s;
 }
 
+/** One simulated hour of `file` at a flat `rps` with one policy: wall, CPU, memory and outcome. */
+function simulatedHour(file: string, durationS: number, rps: number, policy: string) {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const scenario = loadScenarioFile(file);
+  const input = simInputFromScenario(scenario, { durationS, policies: [policy] });
+  if (input.demand.kind === 'generated') {
+    input.demand.totalRps = rps;
+    input.demand.diurnal.amplitude = 0; // a flat 1,000 requests/s, not the diurnal curve's hour-0 value
+  }
+  const loadS = (performance.now() - t0) / 1000;
+  const out = runSimulation(input, routingRouterFactory, {}, [policy]);
+  const wallS = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const m = out.policies[0]!.metrics;
+  const r = buildResults(out).policies[policy]!;
+  return {
+    policy,
+    hour_wall_s: Math.round(wallS * 10) / 10,
+    hour_peak_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    /** CPU time of the process during the hour (the machine may be shared; wall time includes waiting). */
+    hour_cpu_s: Math.round(((cpu.user + cpu.system) / 1e6) * 10) / 10,
+    hour_load_s: Math.round(loadS * 10) / 10,
+    hour_simulated_s: durationS,
+    hour_rps: rps,
+    hour_nodes: input.nodes.length,
+    hour_requests: m.arrived,
+    hour_events: m.events,
+    hour_events_per_s: Math.round(m.events / (wallS - loadS)),
+    hour_e2e_p50_ms: r.e2e_ms.p50,
+    hour_e2e_p95_ms: r.e2e_ms.p95,
+    hour_ratio_to_oracle: r.ratio_to_oracle,
+  };
+}
+
 function main(): void {
   const { values } = parseArgs({
     options: {
       'hour-seconds': { type: 'string' },
       rps: { type: 'string' },
       'skip-hour': { type: 'boolean' },
+      'compare-static': { type: 'boolean' },
     },
   });
   engineEventsPerSecond(100_000, 1_000_000); // warm-up
@@ -62,37 +102,20 @@ function main(): void {
   const file = fileURLToPath(new URL('../../scenarios/global.yaml', import.meta.url));
   let hour: Record<string, unknown> = {};
   if (!values['skip-hour']) {
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const scenario = loadScenarioFile(file);
-    const input = simInputFromScenario(scenario, { durationS, policies: ['meridian'] });
-    if (input.demand.kind === 'generated') {
-      input.demand.totalRps = rps;
-      input.demand.diurnal.amplitude = 0; // a flat 1,000 requests/s, not the diurnal curve's hour-0 value
+    const on = simulatedHour(file, durationS, rps, 'meridian');
+    hour = { ...on };
+    console.log(JSON.stringify({ stage: 'hour', ...on }));
+    if (values['compare-static']) {
+      const off = simulatedHour(file, durationS, rps, 'meridian-static');
+      console.log(JSON.stringify({ stage: 'hour-static', ...off }));
+      hour = {
+        ...hour,
+        hour_static_wall_s: off.hour_wall_s,
+        hour_static_cpu_s: off.hour_cpu_s,
+        learn_wall_ratio: Math.round((on.hour_wall_s / off.hour_wall_s) * 100) / 100,
+        learn_cpu_ratio: Math.round((on.hour_cpu_s / off.hour_cpu_s) * 100) / 100,
+      };
     }
-    const loadS = (performance.now() - t0) / 1000;
-    const out = runSimulation(input, routingRouterFactory, {}, ['meridian']);
-    const wallS = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const m = out.policies[0]!.metrics;
-    const r = buildResults(out).policies.meridian!;
-    hour = {
-      hour_wall_s: Math.round(wallS * 10) / 10,
-      hour_peak_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-      /** CPU time of the process during the hour (the machine may be shared; wall time includes waiting). */
-      hour_cpu_s: Math.round(((cpu.user + cpu.system) / 1e6) * 10) / 10,
-      hour_load_s: Math.round(loadS * 10) / 10,
-      hour_simulated_s: durationS,
-      hour_rps: rps,
-      hour_nodes: input.nodes.length,
-      hour_requests: m.arrived,
-      hour_events: m.events,
-      hour_events_per_s: Math.round(m.events / (wallS - loadS)),
-      hour_e2e_p50_ms: r.e2e_ms.p50,
-      hour_e2e_p95_ms: r.e2e_ms.p95,
-      hour_ratio_to_oracle: r.ratio_to_oracle,
-    };
-    console.log(JSON.stringify({ stage: 'hour', ...hour }));
   }
   console.log(
     JSON.stringify({

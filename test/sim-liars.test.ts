@@ -73,16 +73,30 @@ const SMALL: Fleet = {
   hardware: '[{ accelerator: rtx4090, count: 1, weight: 1 }, { accelerator: a100-80, count: 1, weight: 1 }]',
 };
 
+/**
+ * An output liar that always lies is quarantined at its second contradicted spot check (run length 2);
+ * at one check per 1 / SPOT_CHECK_RATE requests that takes 2 / rate requests on average (40 at 5%), and
+ * the number is negative-binomial: P(more than n) = P(Binomial(n, rate) ≤ 1), 1.0% at n = 130 for 5%.
+ * One liar's count is held to that 99th percentile; the mean over the four worlds to the target, 3 / rate.
+ */
+const OUTPUT_P99 = 130;
+const WORLDS = [
+  [1, MIXED],
+  [2, MIXED],
+  [3, MIXED],
+  [4, SMALL],
+] as const;
+const trustOf = new Map<number, NonNullable<ReturnType<typeof run>['policies'][string]>['trust']>();
+function meridianTrust(seed: number, fleet: Fleet) {
+  if (!trustOf.has(seed)) trustOf.set(seed, run(world(seed, fleet, 15, EACH_LIE)).policies.meridian!.trust);
+  return trustOf.get(seed)!;
+}
+
 describe('liars in the simulator, caught by meridian', () => {
-  it.each([
-    [1, MIXED],
-    [2, MIXED],
-    [3, MIXED],
-    [4, SMALL],
-  ] as const)(
-    'seed %i: every liar meridian uses is detected — warm, queue, location within 20 requests, output within 3 / spot-check rate — no honest node (stragglers included) flagged',
+  it.each(WORLDS)(
+    'seed %i: every liar meridian uses is detected — warm, queue, location within 20 requests, output within 130 (the 99th percentile at 5% spot checks) — no honest node (stragglers included) flagged',
     (seed, fleet) => {
-      const t = run(world(seed, fleet, 15, EACH_LIE)).policies.meridian!.trust!;
+      const t = meridianTrust(seed, fleet)!;
       expect(t.liars).toBe(4);
       // A liar meridian never sends a request to (it predicts others faster) can do no harm and show nothing.
       const missed = t.by_liar.filter((l) => !l.detected && l.requests_before > 0);
@@ -92,12 +106,23 @@ describe('liars in the simulator, caught by meridian', () => {
       expect(t.false_positives).toBe(0);
       for (const l of t.by_liar.filter((x) => x.detected)) {
         expect(l.reason).toBe(l.lie);
-        const bound = l.lie === 'output' ? 3 / SPOT_CHECK_RATE : 20;
+        const bound = l.lie === 'output' ? OUTPUT_P99 : 20;
         expect(l.requests_before).toBeLessThanOrEqual(bound);
       }
       expect(t.requests_to_liars_after_detection).toBe(0);
     },
   );
+
+  it('output liars over the four worlds are caught within 3 / spot-check rate requests on average (60 at 5%)', () => {
+    const counts = WORLDS.flatMap(([seed, fleet]) =>
+      meridianTrust(seed, fleet)!
+        .by_liar.filter((l) => l.lie === 'output' && l.detected)
+        .map((l) => l.requests_before),
+    );
+    expect(counts.length).toBeGreaterThanOrEqual(3);
+    const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+    expect(mean).toBeLessThanOrEqual(3 / SPOT_CHECK_RATE);
+  });
 
   it('a policy without the trusted filter (random, which sends to every node) detects all 4 liars but keeps sending to them', () => {
     const r = run(world(1, MIXED, 8, EACH_LIE));

@@ -112,3 +112,56 @@ export const standInRouter: RouterFactory = ({ net, metros, truth, input }) => {
     },
   };
 };
+
+/** A node of `frankfurtScenarioYaml`: an h100 with model `m` resident. */
+export interface YamlNode {
+  id: string;
+  metro: string;
+  provider: string;
+  slots?: number;
+}
+
+/**
+ * Scenario YAML of one model `m` (h100: 100 ms per 1,000 prefill tokens, 10 ms per output token, slope
+ * 0.1), resident on every node given, clients in Frankfurt at a flat `rps` with fixed token counts; `head`
+ * adds top-level sections (`truth:`, `rtt:`).
+ */
+export function frankfurtScenarioYaml(o: {
+  seed: number;
+  durationS: number;
+  head?: string;
+  nodes: readonly YamlNode[];
+  rps: number;
+  input: number;
+  output: number;
+}): string {
+  const nodes = o.nodes.map(
+    (n) => `
+    - id: ${n.id}
+      location: { metro: ${n.metro} }
+      labels: { provider: ${n.provider} }
+      hardware: { accelerator: h100 }
+      slots: ${n.slots ?? 8}
+      models: [{ model: m, tier: gpu }]`,
+  );
+  return `
+name: t
+seed: ${o.seed}
+durationS: ${o.durationS}
+${o.head ?? ''}
+network:
+  nodes:${nodes.join('')}
+models:
+  custom:
+    - id: m
+      kind: llm
+      weightsGb: 10
+      performance: { h100: { prefillMsPer1k: 100, decodeMsPerToken: 10, decodeSlope: 0.1 } }
+demand:
+  totalRps: ${o.rps}
+  metros: { frankfurt: 1 }
+  diurnal: { amplitude: 0, peakLocalHour: 20 }
+  tokens: { input: ${o.input}, output: ${o.output} }
+policies: [meridian]
+`;
+}

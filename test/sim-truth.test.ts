@@ -5,35 +5,19 @@ import { routingRouterFactory } from '../src/sim/route-adapter.js';
 import type { RouterFactory, SimOutcome } from '../src/sim/router-port.js';
 import { runSimulation } from '../src/sim/run.js';
 import { simInputFromScenario } from '../src/sim/scenario-input.js';
+import { frankfurtScenarioYaml } from './sim-support.js';
 
 /** One idle h100 node in Frankfurt, clients in Frankfurt, 0.5 req/s for 120 s; `truth` as given. */
 function text(truth: string): string {
-  return `
-name: t
-seed: 3
-durationS: 120
-${truth}
-network:
-  nodes:
-    - id: solo
-      location: { metro: frankfurt }
-      labels: { provider: aws }
-      hardware: { accelerator: h100 }
-      slots: 8
-      models: [{ model: m, tier: gpu }]
-models:
-  custom:
-    - id: m
-      kind: llm
-      weightsGb: 10
-      performance: { h100: { prefillMsPer1k: 100, decodeMsPerToken: 10, decodeSlope: 0.1 } }
-demand:
-  totalRps: 0.5
-  metros: { frankfurt: 1 }
-  diurnal: { amplitude: 0, peakLocalHour: 20 }
-  tokens: { input: 1000, output: 100 }
-policies: [meridian]
-`;
+  return frankfurtScenarioYaml({
+    seed: 3,
+    durationS: 120,
+    head: truth,
+    nodes: [{ id: 'solo', metro: 'frankfurt', provider: 'aws' }],
+    rps: 0.5,
+    input: 1000,
+    output: 100,
+  });
 }
 
 function run(truth: string, policies = ['meridian']) {

@@ -7,9 +7,10 @@ import { catalogId } from './model-names.js';
  *
  * - openai (generic): `/v1/models`, every listed model taken as resident.
  * - vllm: `/v1/models` (resident, or in host RAM while `/is_sleeping` says so) and `/metrics` (running,
- *   waiting, generated tokens).
+ *   waiting, generated tokens, time per output token).
  * - ollama: `/api/tags` (on local disk) and `/api/ps` (loaded in memory).
- * - llamacpp: `/props` (the model file, slot count) and `/slots` (busy slots); in router mode (`/props`
+ * - llamacpp: `/props` (the model file, slot count), `/slots` (busy slots) and, when the server runs with
+ *   `--metrics`, `/metrics` (time spent generating and tokens generated); in router mode (`/props`
  *   says `role: router`) `/models`, each model with its status (loaded, loading, unloaded on disk).
  * All of them also read `/meridian/loading` when the backend offers it (the emulator does): models being
  * loaded, with progress.
@@ -24,6 +25,11 @@ export interface BackendState {
   inFlight: number;
   queue: number;
   tokensPerSec?: number;
+  /**
+   * Mean time per output token of the requests decoded since the previous reading, ms, as the backend
+   * measured it (vLLM's `time_per_output_token_seconds` histogram, llama.cpp's generation counters).
+   */
+  decodeMsPerToken?: number;
 }
 
 /** GET a path of the backend: status and parsed body (JSON, or text for `text: true`). */
@@ -32,8 +38,8 @@ export type Getter = (path: string, text?: boolean) => Promise<{ status: number;
 export interface AdapterContext {
   get: Getter;
   names: ReadonlyMap<string, string>;
-  /** Adapter-private memory between calls (the vLLM token counter for a rate). */
-  memo: { tokensTotal?: number; at?: number };
+  /** Adapter-private memory between calls (counters of the previous reading, for rates). */
+  memo: { tokensTotal?: number; at?: number; decodeSeconds?: number; decodeTokens?: number };
   now: () => number;
 }
 
@@ -66,6 +72,29 @@ export function promSum(text: string, name: string): number | undefined {
   return sum;
 }
 
+/**
+ * Mean ms per output token between the previous reading of two cumulative counters (seconds spent
+ * decoding, tokens decoded) and this one, which it stores in `memo`. Undefined on the first reading, when
+ * no token was decoded since, or when a counter went back (the backend restarted).
+ */
+export function decodeMsPerToken(
+  memo: AdapterContext['memo'],
+  seconds: number | undefined,
+  tokens: number | undefined,
+): number | undefined {
+  if (seconds === undefined || tokens === undefined) return undefined;
+  const { decodeSeconds: s0, decodeTokens: t0 } = memo;
+  memo.decodeSeconds = seconds;
+  memo.decodeTokens = tokens;
+  if (s0 === undefined || t0 === undefined || !(tokens > t0) || seconds < s0) return undefined;
+  return ((seconds - s0) * 1000) / (tokens - t0);
+}
+
+async function promText(ctx: AdapterContext): Promise<string> {
+  const res = await ctx.get('/metrics', true);
+  return res.status === 200 && typeof res.body === 'string' ? res.body : '';
+}
+
 const ADAPTERS: Record<BackendKind, (ctx: AdapterContext) => Promise<BackendState>> = {
   async openai(ctx) {
     const names = await openAiModels(ctx);
@@ -76,8 +105,7 @@ const ADAPTERS: Record<BackendKind, (ctx: AdapterContext) => Promise<BackendStat
     const names = await openAiModels(ctx);
     const sleep = await json<{ is_sleeping?: unknown }>(ctx, '/is_sleeping').catch(() => undefined);
     const state = sleep?.is_sleeping === true ? 'hostRam' : 'warm';
-    const res = await ctx.get('/metrics', true);
-    const text = res.status === 200 && typeof res.body === 'string' ? res.body : '';
+    const text = await promText(ctx);
     const running = promSum(text, 'vllm:num_requests_running') ?? 0;
     const waiting = promSum(text, 'vllm:num_requests_waiting') ?? 0;
     const total = promSum(text, 'vllm:generation_tokens_total');
@@ -90,12 +118,21 @@ const ADAPTERS: Record<BackendKind, (ctx: AdapterContext) => Promise<BackendStat
       now > ctx.memo.at
     )
       tokensPerSec = Math.max(0, ((total - ctx.memo.tokensTotal) * 1000) / (now - ctx.memo.at));
-    if (total !== undefined) ctx.memo = { tokensTotal: total, at: now };
+    if (total !== undefined) {
+      ctx.memo.tokensTotal = total;
+      ctx.memo.at = now;
+    }
+    const perToken = decodeMsPerToken(
+      ctx.memo,
+      promSum(text, 'vllm:time_per_output_token_seconds_sum'),
+      promSum(text, 'vllm:time_per_output_token_seconds_count'),
+    );
     return {
       models: names.map((n) => report(n, state, ctx)),
       inFlight: running,
       queue: waiting,
       ...(tokensPerSec === undefined ? {} : { tokensPerSec }),
+      ...(perToken === undefined ? {} : { decodeMsPerToken: perToken }),
     };
   },
 
@@ -123,11 +160,18 @@ const ADAPTERS: Record<BackendKind, (ctx: AdapterContext) => Promise<BackendStat
     const name = path.split('/').pop() ?? path;
     const slots = (await json<{ is_processing?: unknown }[]>(ctx, '/slots')) ?? [];
     const busy = Array.isArray(slots) ? slots.filter((s) => s.is_processing === true).length : 0;
+    const text = await promText(ctx).catch(() => '');
+    const perToken = decodeMsPerToken(
+      ctx.memo,
+      promSum(text, 'llamacpp:tokens_predicted_seconds_total'),
+      promSum(text, 'llamacpp:tokens_predicted_total'),
+    );
     return {
       models: [report(name, 'warm', ctx)],
       ...(typeof props.total_slots === 'number' ? { slots: props.total_slots } : {}),
       inFlight: busy,
       queue: 0,
+      ...(perToken === undefined ? {} : { decodeMsPerToken: perToken }),
     };
   },
 };

@@ -213,6 +213,7 @@ export class Agent {
       inFlight: state.inFlight,
       queue: state.queue,
       ...(state.tokensPerSec === undefined ? {} : { tokensPerSec: state.tokensPerSec }),
+      ...(state.decodeMsPerToken === undefined ? {} : { decodeMsPerToken: state.decodeMsPerToken }),
       rtt,
       acks,
     };

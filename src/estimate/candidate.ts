@@ -1,7 +1,7 @@
 import { TIER_GPU } from '../network/dynamics.js';
 import { ACCEL_COUNT } from '../network/models.js';
 import { type NetworkView, telemetryAgeMs } from '../network/view.js';
-import { coldStartMs, fastestSourceGBps } from './cold-start.js';
+import { coldStartMs, fastestSourceGBps, startWaitMs } from './cold-start.js';
 import { dataFetchMs } from './data-fetch.js';
 import type { EstimateQuery } from './query.js';
 import { queueWaitMs } from './queue.js';
@@ -152,6 +152,14 @@ function loadRemainingMs(view: NetworkView, i: number): number {
   return Math.max(left, 0);
 }
 
+/** Whether the request's model fits in node `i`'s memory beside what is resident and loading (no eviction). */
+export function loadFits(view: NetworkView, q: EstimateQuery, i: number): boolean {
+  const t = view.topology;
+  const loading = view.dyn.loadingModel[i]!;
+  const used = view.dyn.usedGb[i]! + (loading >= 0 && loading !== q.model ? t.models.weightsGb[loading]! : 0);
+  return loading === q.model || used + t.models.weightsGb[q.model]! <= t.memGb[i]!;
+}
+
 /** Cold start: 0 when resident; the rest of the load when loading; else wait + evict + load from the fastest source. */
 export function coldStartTerm(view: NetworkView, q: EstimateQuery, i: number): number {
   const t = view.topology;
@@ -163,8 +171,7 @@ export function coldStartTerm(view: NetworkView, q: EstimateQuery, i: number): n
   const loading = d.loadingModel[i]!;
   if (loading === m) return busy;
   const weights = t.models.weightsGb[m]!;
-  const used = d.usedGb[i]! + (loading >= 0 ? t.models.weightsGb[loading]! : 0);
-  const evict = used + weights > t.memGb[i]! ? q.params.evictMs : 0;
+  const evict = loadFits(view, q, i) ? 0 : q.params.evictMs;
   const peer = hasPeer(view, m, i) ? q.params.peerGBps : 0;
   // A learned load factor f on a tier's time is that tier's bandwidth divided by f.
   const lf = d.loadFactor;
@@ -241,7 +248,7 @@ export interface EstimateTerms {
   coldStartMs: number;
   serviceMs: number;
   dataFetchMs: number;
-  /** Sum of the five terms: the expected completion time. */
+  /** The expected completion time: the terms summed, queue and cold start overlapping when the load fits. */
   totalMs: number;
   uncertaintyMs: number;
 }
@@ -262,20 +269,24 @@ export function estimateTerms(
   out.coldStartMs = coldStartTerm(view, q, i);
   out.serviceMs = serviceTerm(view, q, i);
   out.dataFetchMs = dataFetchTerm(view, q, i);
-  out.totalMs = out.rttMs + out.queueMs + out.coldStartMs + out.serviceMs + out.dataFetchMs;
+  const wait = startWaitMs(out.queueMs, out.coldStartMs, out.coldStartMs > 0 && loadFits(view, q, i));
+  out.totalMs = out.rttMs + wait + out.serviceMs + out.dataFetchMs;
   out.uncertaintyMs = uncertaintyTerm(view, q, i);
   return out;
 }
 
-/** Expected completion time of candidate `i` (the sum of the five terms), in ms. */
+/**
+ * Expected completion time of candidate `i`, in ms: RTT + the wait to start (queue and cold start,
+ * overlapping when the load fits beside what is resident: `startWaitMs`) + service + data fetch.
+ */
 export function estimateTotalMs(view: NetworkView, q: EstimateQuery, i: number): number {
-  return (
-    rttTerm(view, q, i) +
-    queueTerm(view, q, i) +
-    coldStartTerm(view, q, i) +
-    serviceTerm(view, q, i) +
-    dataFetchTerm(view, q, i)
-  );
+  return rttTerm(view, q, i) + waitTerm(view, q, i) + serviceTerm(view, q, i) + dataFetchTerm(view, q, i);
+}
+
+/** Wait before the request starts on node `i`: queue and cold start, overlapping when the load fits. */
+export function waitTerm(view: NetworkView, q: EstimateQuery, i: number): number {
+  const cold = coldStartTerm(view, q, i);
+  return startWaitMs(queueTerm(view, q, i), cold, cold > 0 && loadFits(view, q, i));
 }
 
 /**
@@ -322,7 +333,8 @@ export function completionCostMs(view: NetworkView, q: EstimateQuery, i: number,
   const queue = queueWaitMs(slots, running, queued, sent, ahead, age, p.queueDrainShare);
   const cold = d.tier[i * m.count + q.model] === TIER_GPU ? 0 : coldStartTerm(view, q, i);
   const data = q.dataset < 0 ? 0 : dataFetchTerm(view, q, i);
-  const total = rtt + queue + cold + service + data;
+  const wait = cold > 0 ? startWaitMs(queue, cold, loadFits(view, q, i)) : queue;
+  const total = rtt + wait + service + data;
   if (risk === 0) return total;
   const s = staleness(age, p.staleTauMs);
   let reportedMs = 0;

@@ -30,3 +30,13 @@ export function fastestSourceGBps(
 export function coldStartMs(weightsGb: number, GBps: number, busyMs: number, evictMs: number): number {
   return busyMs + evictMs + transferMs(weightsGb, GBps);
 }
+
+/**
+ * Wait (ms) before a request starts on a node: its queue wait and its cold start. A load that fits beside
+ * what is resident runs while the node keeps serving the requests ahead, so the two overlap (the larger
+ * one counts); a load that must first evict waits for memory, so they add up.
+ */
+export function startWaitMs(queueMs: number, coldMs: number, overlaps: boolean): number {
+  if (coldMs <= 0) return queueMs;
+  return overlaps ? Math.max(queueMs, coldMs) : queueMs + coldMs;
+}

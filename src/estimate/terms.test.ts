@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coldStartMs, fastestSourceGBps, transferMs } from './cold-start.js';
+import { coldStartMs, fastestSourceGBps, startWaitMs, transferMs } from './cold-start.js';
 import { dataFetchMs } from './data-fetch.js';
 import { queueWaitMs } from './queue.js';
 import { networkRttMs } from './rtt.js';
@@ -21,6 +21,24 @@ describe('queueWaitMs', () => {
   });
   it('is infinite for a node without slots', () => {
     expect(queueWaitMs(0, 0, 0, 0, 100, 0, 0.5)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('startWaitMs', () => {
+  it.each([
+    // queue, cold start, the load fits beside what is resident → expected
+    ['no cold start: the queue alone', 4500, 0, true, 4500],
+    [
+      'a load that fits runs while the queue drains: the larger (140 s over 4.5 s)',
+      4500,
+      140_000,
+      true,
+      140_000,
+    ],
+    ['a short load under a long queue: the queue (4.5 s over 2 s)', 4500, 2000, true, 4500],
+    ['a load that must evict waits for memory: both (4.5 s + 140.5 s)', 4500, 140_500, false, 145_000],
+  ])('%s', (_, queue, cold, fits, expected) => {
+    expect(startWaitMs(queue, cold, fits)).toBe(expected);
   });
 });
 

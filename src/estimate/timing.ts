@@ -1,13 +1,12 @@
-import { ACCEL_COUNT } from '../network/models.js';
 import type { NetworkView } from '../network/view.js';
-import { coldStartTerm, dataFetchTerm, queueTerm, rttTerm, serviceTerm } from './candidate.js';
+import { catalogDecodeMsPerToken, dataFetchTerm, rttTerm, serviceTerm, waitTerm } from './candidate.js';
 import type { EstimateQuery } from './query.js';
-import { decodeMs } from './service.js';
 
 /**
  * When the answer of a request on node `i` should arrive, from the same terms as the completion-time
- * estimate: the first token after the round trip, the queue, any cold start and data fetch and the
- * prefill; then one token every `perTokenMs` (decode at the batch the request would join). The gateway
+ * estimate: the first token after the round trip, the wait to start (queue and cold start), data fetch and the
+ * prefill; then one token every `perTokenMs` (decode at the batch the request would join, at the node's
+ * learned decode speed and device count). The gateway
  * sets its time limits from these, so a node is given up on when it is late by its own model's measure.
  */
 export interface ExpectedTiming {
@@ -30,12 +29,10 @@ export function expectedTiming(
   i: number,
   out: ExpectedTiming,
 ): ExpectedTiming {
-  const t = view.topology;
-  const k = q.model * ACCEL_COUNT + t.accel[i]!;
-  const batch = Math.min(view.dyn.running[i]! + view.sent[i]! + 1, t.slots[i]!);
-  const perToken = decodeMs(t.models.decodeMsPerToken[k]!, t.models.decodeSlope[k]!, 1, batch, q.costFactor);
-  const before =
-    rttTerm(view, q, i) + queueTerm(view, q, i) + coldStartTerm(view, q, i) + dataFetchTerm(view, q, i);
+  const batch = Math.min(view.dyn.running[i]! + view.sent[i]! + 1, view.topology.slots[i]!);
+  const factor = q.params.learn ? view.dyn.decodeFactor[i]! : 1;
+  const perToken = catalogDecodeMsPerToken(view, q, i, batch) * factor;
+  const before = rttTerm(view, q, i) + waitTerm(view, q, i) + dataFetchTerm(view, q, i);
   const service = serviceTerm(view, q, i);
   out.perTokenMs = perToken;
   out.totalMs = before + service;

@@ -59,6 +59,42 @@ describe('FactorFilters', () => {
     expect(f.factor(0)).toBeLessThan(1.4);
   });
 
+  it('second-hand samples never start a change of regime: 20 claims of ×0.25 after 30 first-hand samples at ×1 move the factor less than 4 first-hand ones do, and not below 0.9 while first-hand ones keep coming', () => {
+    const converged = () => {
+      const f = new FactorFilters(1);
+      for (let s = 0; s < 30; s++) f.observe(0, 100, 100, s * 1000);
+      return f;
+    };
+    const claims = converged();
+    for (let s = 0; s < 20; s++) claims.observe(0, 25, 100, 30_000 + s * 1000, 16, true);
+    const seen = converged();
+    for (let s = 0; s < 4; s++) seen.observe(0, 25, 100, 30_000 + s * 1000);
+    expect(seen.factor(0)).toBeLessThan(0.3);
+    expect(claims.factor(0)).toBeGreaterThan(0.7);
+    const mixed = converged();
+    for (let s = 0; s < 20; s++) {
+      mixed.observe(0, 25, 100, 30_000 + s * 1000, 16, true);
+      mixed.observe(0, 100, 100, 30_000 + s * 1000 + 500);
+    }
+    expect(mixed.factor(0)).toBeGreaterThan(0.9);
+  });
+
+  it('returns towards the prior after holdS of silence: ×4 stays ×4 for 60 s, is 4^(1/e) = 1.665 60 s later and 4^(1/e²) = 1.206 at 180 s; releaseS 0 keeps it', () => {
+    const f = new FactorFilters(2, { priorVariance: 0.25 });
+    const kept = new FactorFilters(1, { releaseS: 0 });
+    for (let s = 0; s < 40; s++) {
+      f.observe(0, 400, 100, s * 100);
+      kept.observe(0, 400, 100, s * 100);
+    }
+    const last = 3900;
+    const at = f.factor(0);
+    expect(f.factorAt(0, last + 60_000)).toBeCloseTo(at, 12);
+    expect(f.factorAt(0, last + 120_000)).toBeCloseTo(at ** Math.exp(-1), 9);
+    expect(f.factorAt(0, last + 180_000)).toBeCloseTo(at ** Math.exp(-2), 9);
+    expect(kept.factorAt(0, last + 600_000)).toBeCloseTo(kept.factor(0), 12);
+    expect(f.factorAt(1, 1e9)).toBe(1);
+  });
+
   it('picks up a straggler episode (×3 slower) within 4 samples and releases it within 4 after it ends', () => {
     const rng = new Rng(7);
     const f = new FactorFilters(1);

@@ -15,7 +15,11 @@
  *     sample (a GC pause, a measurement glitch) moves the estimate by a bounded step;
  *   - a real change (a straggler episode starting or ending) keeps producing large innovations of one
  *     sign: at the second such sample in a row the filter treats it as a change of regime, widens its
- *     variance back to `maxVariance` and takes the sample unclipped, so it follows within a few samples.
+ *     variance back to `maxVariance` and takes the sample unclipped, so it follows within a few samples;
+ *   - a filter silent for longer than `holdS` returns towards the prior: its log-factor shrinks by
+ *     e^(−t / releaseS) for the t seconds of silence beyond `holdS`. A node learned slow gets no traffic,
+ *     hence no evidence that its episode ended; this is what releases it (its next requests then say
+ *     whether it is still slow). A filter fed more often than every `holdS` is not biased by it.
  *
  * Every filter starts at the prior: log-factor 0 (the catalog is right) with variance `priorVariance`.
  * State is three typed arrays; `observe` and `factor` allocate nothing.
@@ -34,6 +38,10 @@ export interface FactorFilterOptions {
   clip?: number;
   /** The variance never exceeds this (default: `priorVariance`), so a long silence returns to the prior's spread. */
   maxVariance?: number;
+  /** Silence (s) after which the learned factor starts returning to the prior (default 60). */
+  holdS?: number;
+  /** Time constant (s) of that return (default 60: a factor of 4 is 1.67 a minute after the hold, 1.21 two minutes after); 0 never returns. */
+  releaseS?: number;
 }
 
 export interface FactorFilterSettings {
@@ -42,6 +50,8 @@ export interface FactorFilterSettings {
   readonly driftPerSecond: number;
   readonly clip: number;
   readonly maxVariance: number;
+  readonly holdS: number;
+  readonly releaseS: number;
 }
 
 /** The defaults, with overrides applied and checked (a negative or non-finite setting is a RangeError). */
@@ -53,6 +63,8 @@ export function factorFilterSettings(options: FactorFilterOptions = {}): FactorF
     driftPerSecond: options.driftPerSecond ?? 1e-4,
     clip: options.clip ?? 3,
     maxVariance: options.maxVariance ?? priorVariance,
+    holdS: options.holdS ?? 60,
+    releaseS: options.releaseS ?? 60,
   };
   for (const [name, value] of Object.entries(s)) {
     if (!(value >= 0) || !Number.isFinite(value))
@@ -94,9 +106,23 @@ export class FactorFilters {
     return grown < this.settings.maxVariance ? grown : Math.max(v, this.settings.maxVariance);
   }
 
-  /** The learned factor of filter `i` (1 before any evidence). */
+  /** The learned factor of filter `i` as of its last observation (1 before any evidence). */
   factor(i: number): number {
     return Math.exp(this.mean[i]!);
+  }
+
+  /** Learned log-factor of filter `i` at `nowMs`: after `holdS` of silence it returns towards 0. */
+  logFactorAt(i: number, nowMs: number): number {
+    const m = this.mean[i]!;
+    const { holdS, releaseS } = this.settings;
+    const silentS = (nowMs - this.lastMs[i]!) / 1000 - holdS;
+    if (!(silentS > 0) || releaseS === 0) return m;
+    return m * Math.exp(-silentS / releaseS);
+  }
+
+  /** The learned factor of filter `i` at `nowMs` (`logFactorAt`). */
+  factorAt(i: number, nowMs: number): number {
+    return Math.exp(this.logFactorAt(i, nowMs));
   }
 
   /** Learned log-factor of filter `i`. */
@@ -121,18 +147,28 @@ export class FactorFilters {
    * Takes one observation for filter `i`: `observed` and `predicted` are the same quantity (ms, or GB/s,
    * as long as both agree), the prediction made with factor 1. Non-positive or non-finite values are
    * ignored. `noiseScale` multiplies the observation noise (e.g. > 1 for a short request whose timing is
-   * dominated by jitter).
+   * dominated by jitter). A `secondHand` observation (what a node says about itself) is always clipped and
+   * never starts a change of regime: it refines the estimate, only first-hand evidence can overturn it.
    */
-  observe(i: number, observed: number, predicted: number, nowMs: number, noiseScale = 1): void {
+  observe(
+    i: number,
+    observed: number,
+    predicted: number,
+    nowMs: number,
+    noiseScale = 1,
+    secondHand = false,
+  ): void {
     if (!(observed > 0) || !(predicted > 0) || !Number.isFinite(observed) || !Number.isFinite(predicted))
       return;
     const y = Math.log(observed / predicted);
     let v = this.logVariance(i, nowMs);
+    this.mean[i] = this.logFactorAt(i, nowMs);
     const r = this.settings.noise * (noiseScale > 0 ? noiseScale : 1);
     let innovation = y - this.mean[i]!;
     const bound = this.settings.clip * Math.sqrt(v + r);
     const run = this.surprise[i]!;
-    if (innovation > bound) {
+    if (secondHand) innovation = Math.max(-bound, Math.min(bound, innovation));
+    else if (innovation > bound) {
       this.surprise[i] = run > 0 ? Math.min(run + 1, 100) : 1;
       if (run > 0) v = Math.max(v, this.settings.maxVariance);
       else innovation = bound;

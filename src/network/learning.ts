@@ -17,6 +17,12 @@ import type { Topology } from './topology.js';
  * learned, so views copy them with the rest of the telemetry and the estimate reads them without
  * allocating.
  */
+/**
+ * Observation noise of a node's own report of its decode speed, as a multiple of a served request's: 16
+ * (σ 4× larger), so what the gateway times itself outweighs what a node says about itself.
+ */
+export const REPORTED_NOISE_SCALE = 16;
+
 export interface LearningOptions {
   speed?: FactorFilterOptions;
   rtt?: RttLearnerOptions;
@@ -27,6 +33,7 @@ export class NetworkLearning {
   readonly rtt: RttLearner;
   private readonly n: number;
   private readonly dyn: Dynamics;
+  private releasedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(topology: Topology, dyn: Dynamics, options: LearningOptions = {}) {
     this.n = topology.n;
@@ -50,6 +57,17 @@ export class NetworkLearning {
     const i = o.node;
     if (!(i >= 0 && i < this.n)) return;
     this.speed.observe(o, nowMs);
+    this.publish(i, nowMs);
+  }
+
+  /**
+   * Node `i`'s own measurement of its mean decode time per output token (ms) against the catalog's time
+   * for the same model and batch at factor 1: second-hand evidence, weighed at `REPORTED_NOISE_SCALE` × a
+   * served request's noise and never starting a change of regime (only the gateway's own timings can).
+   */
+  observeReportedDecode(i: number, msPerToken: number, catalogMsPerToken: number, nowMs: number): void {
+    if (!(i >= 0 && i < this.n)) return;
+    this.speed.decode.observe(i, msPerToken, catalogMsPerToken, nowMs, REPORTED_NOISE_SCALE, true);
     this.publish(i, nowMs);
   }
 
@@ -81,13 +99,31 @@ export class NetworkLearning {
     }
   }
 
-  /** Copies node `i`'s learned factors and their spread into the telemetry arrays. */
+  /**
+   * Publishes every learned node's factors as of `nowMs`, so factors silent for long return towards the
+   * catalog (FactorFilters' `holdS` / `releaseS`). Called when a view is taken; does the work at most
+   * once a second (the return takes minutes).
+   */
+  release(nowMs: number): void {
+    if (nowMs - this.releasedAtMs < 1000) return;
+    this.releasedAtMs = nowMs;
+    const s = this.speed;
+    const T = LOAD_TIERS.length;
+    for (let i = 0; i < this.n; i++) {
+      let learned = s.prefill.samples(i) > 0 || s.decode.samples(i) > 0;
+      for (let t = 0; t < T && !learned; t++) learned = s.load.samples(i * T + t) > 0;
+      if (learned) this.publish(i, nowMs);
+    }
+  }
+
+  /** Copies node `i`'s learned factors as of `nowMs` and their spread into the telemetry arrays. */
   private publish(i: number, nowMs: number): void {
     const s = this.speed;
     const d = this.dyn;
-    d.prefillFactor[i] = s.prefill.factor(i);
-    d.decodeFactor[i] = s.decode.factor(i);
-    for (let t = 0; t < LOAD_TIERS.length; t++) d.loadFactor[i * LOAD_TIERS.length + t] = s.loadFactor(i, t);
+    const T = LOAD_TIERS.length;
+    d.prefillFactor[i] = s.prefill.factorAt(i, nowMs);
+    d.decodeFactor[i] = s.decode.factorAt(i, nowMs);
+    for (let t = 0; t < T; t++) d.loadFactor[i * T + t] = s.load.factorAt(i * T + t, nowMs);
     const pre = s.prefill.samples(i) > 0 ? s.prefill.relativeSpread(i, nowMs) : 0;
     const dec = s.decode.samples(i) > 0 ? s.decode.relativeSpread(i, nowMs) : 0;
     d.speedSpread[i] = Math.max(pre, dec);

@@ -195,6 +195,7 @@ export class NetworkState {
 
   /** A new view of the current telemetry, taken at `nowMs`. */
   snapshot(nowMs: number): Snapshot {
+    this.learning.release(nowMs);
     const dyn = cloneDynamics(this.dyn);
     const warm = buildWarmIndex(this.topology, dyn, this.residents);
     const view: Snapshot = {
@@ -220,6 +221,7 @@ export class NetworkState {
     const seen = this.copied.get(view);
     const tiers = seen === undefined || seen.tier !== this.tierVersion;
     const rtts = seen === undefined || seen.rtt !== this.rttVersion;
+    this.learning.release(nowMs);
     copyDynamics(this.dyn, view.dyn, tiers, rtts);
     this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion });
     view.nowMs = nowMs;

@@ -6,6 +6,8 @@ import {
   estimateTerms,
   estimateTotalMs,
   queueTerm,
+  rttTerm,
+  serviceTerm,
   uncertaintyTerm,
 } from '../estimate/candidate.js';
 import { estimateParams } from '../estimate/params.js';
@@ -84,6 +86,30 @@ describe('cold start of a candidate', () => {
     const { state, view, q } = setup([], false);
     state.setLoading(0, 1, 5000, 0);
     expect(coldStartTerm(view(), q, 0)).toBe(5000 + 500 + 140_000);
+  });
+});
+
+describe('the wait to start on a cold node', () => {
+  // 8 running and 8 queued on the node's 8 slots, 4 s each: (8 + 8 − 8 + 1) / 8 × 4 s = 4.5 s.
+  function busy(aModels: NodeInput['models']) {
+    const { state, view, q } = setup(aModels, false);
+    state.setLoad(0, 8, 8, 0, 4000);
+    const v = view();
+    const rest = rttTerm(v, q, 0) + serviceTerm(v, q, 0);
+    return { wait: estimateTotalMs(v, q, 0) - rest, queue: queueTerm(v, q, 0), cold: coldStartTerm(v, q, 0) };
+  }
+
+  it('overlaps the queue with a load that fits beside what is resident: 140 s of load over a 4.5 s queue counts 140 s', () => {
+    const { wait, queue, cold } = busy([]);
+    expect(queue).toBe(4500);
+    expect(cold).toBe(140_000);
+    expect(wait).toBeCloseTo(140_000, 6);
+  });
+
+  it('adds them when the load must evict first (40 + 140 > 160 GB): 4.5 s + 140.5 s', () => {
+    const { wait, queue, cold } = busy([{ model: 'mid', tier: 'gpu' }]);
+    expect(wait).toBeCloseTo(queue + cold, 6);
+    expect(wait).toBeCloseTo(4500 + 140_500, 6);
   });
 });
 

@@ -3,7 +3,7 @@ import { loadScenarioText } from './load.js';
 import { offeredLoad } from './utilization.js';
 
 /** Two h100-style nodes (2 and 6 slots) in one metro; 1,000 input and 100 output tokens, fixed. */
-function scenario(rps: number, amplitude: number): string {
+function scenario(rps: number, amplitude: number, devices = ''): string {
   const node = (id: string, slots: number) => `
     - id: ${id}
       location: { metro: frankfurt }
@@ -21,7 +21,7 @@ models:
     - id: m
       kind: llm
       weightsGb: 10
-      performance: { h100: { prefillMsPer1k: 100, decodeMsPerToken: 10, decodeSlope: 0.1 } }
+      performance: { h100: { prefillMsPer1k: 100, decodeMsPerToken: 10, decodeSlope: 0.1${devices} } }
 demand:
   totalRps: ${rps}
   metros: { frankfurt: 1 }
@@ -43,5 +43,11 @@ describe('offeredLoad', () => {
     const u = offeredLoad(loadScenarioText(scenario(4, 0.4), 't.yaml', '.'))!;
     expect(u.mean).toBeCloseTo(0.55, 6);
     expect(u.peak).toBeCloseTo(0.77, 3);
+  });
+
+  it('scales the catalog to the device count of each node: numbers for 8 devices on 1-device nodes take 8 × 0.9³ = 5.832× as long', () => {
+    const u = offeredLoad(loadScenarioText(scenario(4, 0, ', devices: 8'), 't.yaml', '.'))!;
+    expect(u.serviceMs).toBeCloseTo(1100 * 5.832, 6);
+    expect(u.mean).toBeCloseTo(0.55 * 5.832, 6);
   });
 });

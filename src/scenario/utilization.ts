@@ -1,15 +1,17 @@
 import { decodeMs, prefillMs } from '../estimate/service.js';
 import { metroById } from '../geo/metros.js';
 import { canServe } from '../model/capability.js';
+import { deviceTimeFactor } from '../model/catalog/derive.js';
 import type { ResolvedDistribution, Scenario } from './types.js';
 
 /**
  * How busy a scenario's demand keeps the inference slots: offered load ÷ capacity. Offered load is the
- * arrival rate × the mean service time (catalog prefill + decode at batch 1; per model the slot-weighted
- * harmonic mean over capable nodes, as a router that spreads work by speed sees it; over models weighted
- * by popularity); capacity is every inference slot. At the
- * peak, the rate is the highest over the day of the diurnal curve summed over client metros. Batching
- * slows each request, so the true busy fraction is somewhat higher; a trace gives null.
+ * arrival rate × the mean service time (catalog prefill + decode at batch 1, scaled to each node's own
+ * device count as the simulator runs it, `deviceTimeFactor`; per model the slot-weighted harmonic mean
+ * over capable nodes, as a router that spreads work by speed sees it; over models weighted by
+ * popularity); capacity is every inference slot. At the peak, the rate is the highest over the day of
+ * the diurnal curve summed over client metros. Batching slows each request, so the true busy fraction is
+ * somewhat higher; a trace gives null.
  */
 export interface OfferedLoad {
   meanRps: number;
@@ -44,9 +46,10 @@ export function offeredLoad(s: Scenario): OfferedLoad | null {
     for (const node of inference) {
       const perf = m.performance[node.hardware.accelerator];
       if (!perf || !canServe(node, m)) continue;
+      const f = deviceTimeFactor(perf.devices, node.hardware.count);
       const ms =
-        prefillMs(perf.prefillMsPer1k, input, 1) +
-        decodeMs(perf.decodeMsPerToken, perf.decodeSlope, output, 1, 1);
+        prefillMs(perf.prefillMsPer1k, input, f) +
+        decodeMs(perf.decodeMsPerToken, perf.decodeSlope, output, 1, f);
       sum += node.slots / ms;
       n += node.slots;
     }

@@ -11,6 +11,7 @@ import { Topology } from '../network/topology.js';
 import { RouteQuery } from '../routing/query.js';
 import type { Heartbeat } from '../wire/protocol.js';
 import { type ServedTiming, servedOutcome } from './learn-gateway.js';
+import { learnFromReport } from './learn-reported.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
 import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js';
 
@@ -303,6 +304,8 @@ export class LiveNetwork {
   private observeReported(nodeId: string, hb: Heartbeat): void {
     const at = this.placeOf(nodeId);
     if (at === undefined) return;
+    const i = this.state.nodeIndex(nodeId);
+    learnFromReport(this.state.learning, this.state.topology, i, hb, this.opt.now());
     for (const s of hb.rtt) {
       const to = s.to === 'coordinator' ? this.coordinatorPlace() : (metroById(s.to) ?? this.placeOf(s.to));
       if (to !== undefined) this.rtt.observe(nodeId, 'node', at, to, s.ms);

@@ -115,6 +115,11 @@ export const HeartbeatPayload = z.strictObject({
   queue: z.number().int().min(0).max(1_000_000),
   /** Measured decode throughput over the last interval, tokens per second (all requests). */
   tokensPerSec: z.number().min(0).max(1e9).optional(),
+  /**
+   * Mean time per output token over the last interval, ms, as the backend measured it (vLLM, llama.cpp
+   * metrics). The coordinator takes it as weak evidence of the node's decode speed, never as truth.
+   */
+  decodeMsPerToken: z.number().min(0).max(1e6).optional(),
   /** Mean time per finished request over the last interval, ms. */
   meanServiceMs: z.number().min(0).max(86_400_000).optional(),
   rtt: z.array(RttSample).max(1000).default([]),
