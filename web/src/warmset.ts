@@ -1,0 +1,57 @@
+import { api } from './net.js';
+import { row } from './panels.js';
+
+/**
+ * The warm-set controller's recent actions (`GET /v1/warmset/actions`), shown when the coordinator serves
+ * them: the panel stays hidden while the endpoint answers 404, and says which key it needs on 401 / 403.
+ */
+interface Action {
+  at?: number;
+  kind: string;
+  node: string;
+  model: string;
+  reason?: string;
+  gainMs?: number;
+  costMs?: number;
+}
+
+export async function drawWarmset(section: HTMLElement, body: HTMLElement): Promise<void> {
+  let res: Response;
+  try {
+    res = await api('/v1/warmset/actions');
+  } catch {
+    return;
+  }
+  section.hidden = res.status === 404;
+  if (res.status === 404) return;
+  if (!res.ok) {
+    body.textContent =
+      res.status === 401 || res.status === 403
+        ? 'the warm-set actions need an operator or admin key'
+        : `error ${res.status}`;
+    return;
+  }
+  const json = (await res.json()) as Action[] | { actions: Action[] };
+  const actions = (Array.isArray(json) ? json : json.actions).slice(-20).reverse();
+  const table = document.createElement('table');
+  table.dataset.testid = 'warmset-actions';
+  const head = document.createElement('thead');
+  head.append(row(['when', 'action', 'model', 'node', 'why']));
+  const tbody = document.createElement('tbody');
+  tbody.append(
+    ...actions.map((a) =>
+      row(
+        [
+          a.at === undefined ? '' : new Date(a.at).toISOString().slice(11, 19),
+          a.kind,
+          a.model,
+          a.node,
+          a.reason ?? '',
+        ],
+        { kind: a.kind, node: a.node, model: a.model },
+      ),
+    ),
+  );
+  table.append(head, tbody);
+  body.replaceChildren(actions.length === 0 ? document.createTextNode('no actions yet') : table);
+}
