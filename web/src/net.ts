@@ -4,6 +4,10 @@
  * reader what its key allows (docs/security.md). The live stream is read with fetch (EventSource cannot
  * send a header) and parsed as server-sent events here.
  */
+import { parseSse, type SseEvent } from './sse.js';
+
+export type { SseEvent };
+
 const KEY = 'meridian.key';
 
 export function savedKey(): string {
@@ -22,32 +26,6 @@ function headers(): Record<string, string> {
 
 export function api(url: string, init: RequestInit = {}): Promise<Response> {
   return fetch(url, { ...init, headers: { ...headers(), ...(init.headers as Record<string, string>) } });
-}
-
-export interface SseEvent {
-  event: string;
-  data: string;
-}
-
-/** Complete events in `text` (blocks ending in a blank line) and the unfinished rest; comments dropped. */
-export function parseSse(text: string): { events: SseEvent[]; rest: string } {
-  const blocks = text.replace(/\r\n?/g, '\n').split('\n\n');
-  const rest = blocks.pop() ?? '';
-  const events: SseEvent[] = [];
-  for (const block of blocks) {
-    let event = 'message';
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line === '' || line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') event = value;
-      else if (field === 'data') data.push(value);
-    }
-    if (data.length > 0) events.push({ event, data: data.join('\n') });
-  }
-  return { events, rest };
 }
 
 /**
