@@ -2,7 +2,7 @@ import { geoGraticule10, geoNaturalEarth1, geoPath } from 'd3-geo';
 import type { FeatureCollection } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import countries from 'world-atlas/countries-110m.json';
+import world from 'world-atlas/land-110m.json';
 import { type Arc, drawArcs } from './arcs.js';
 import { drawDemand } from './demand.js';
 import { api, type SseEvent, savedKey, saveKey, stream } from './net.js';
@@ -42,10 +42,10 @@ function fitProjection(): void {
   );
 }
 
-/** The sphere, graticule and land (a few hundred ms for the land outline: drawn after the stream opens). */
+/** The sphere, graticule and land (the coastlines, one path): drawn once the stream is opening. */
 function drawBase(): void {
-  const topo = countries as unknown as Topology;
-  const land = feature(topo, topo.objects.countries as GeometryCollection) as FeatureCollection;
+  const topo = world as unknown as Topology;
+  const land = feature(topo, topo.objects.land as GeometryCollection) as FeatureCollection;
   const arcs = arcLayer;
   svg.replaceChildren();
   const add = (tag: string, attrs: Record<string, string>) => {
@@ -59,6 +59,7 @@ function drawBase(): void {
   add('path', { class: 'land', d: path(land) ?? '' });
   if (arcs === undefined) arcLayer = add('g', { class: 'arcs', 'data-testid': 'arcs' }) as SVGGElement;
   else svg.appendChild(arcs);
+  svg.dataset.drawnAt = performance.now().toFixed(0);
 }
 
 let frame = 0;
