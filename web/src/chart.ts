@@ -58,6 +58,12 @@ export function chart(
       pen = true;
     });
     if (d !== '') add('path', { class: l.cls, d });
+    // A lone value has no segment to draw: a dot shows it.
+    const known = l.values.flatMap((v, k) => (v === null || !Number.isFinite(v) ? [] : [[k, v] as const]));
+    if (known.length === 1) {
+      const [k, v] = known[0]!;
+      add('circle', { class: l.cls, cx: x((l.offset ?? 0) + k).toFixed(1), cy: y(v).toFixed(1), r: '2' });
+    }
   }
   const label = add('text', { x: '2', y: '9', class: 'axis' });
   label.textContent = (opts.unit ?? ((v: number) => v.toPrecision(3)))(max);

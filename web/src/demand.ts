@@ -1,6 +1,6 @@
 import { chart } from './chart.js';
 import { api } from './net.js';
-import { row } from './panels.js';
+import { row, table } from './panels.js';
 import type { Demand } from './types.js';
 
 /**
@@ -49,13 +49,10 @@ export async function drawDemand(host: HTMLElement, bucketS: number): Promise<vo
     );
     return div;
   });
-  const table = document.createElement('table');
-  table.dataset.testid = 'growth';
-  const head = document.createElement('thead');
-  head.append(row(['region', 'model', 'per week', '80% interval', 'confidence']));
-  const body = document.createElement('tbody');
-  body.append(
-    ...d.ranked.map((r) =>
+  const growth = table(
+    'growth',
+    ['region', 'model', 'per week', '80% interval', 'confidence'],
+    d.ranked.map((r) =>
       row(
         [
           r.place,
@@ -68,9 +65,8 @@ export async function drawDemand(host: HTMLElement, bucketS: number): Promise<vo
       ),
     ),
   );
-  table.append(head, body);
   const caption = document.createElement('p');
   caption.className = 'hint';
   caption.textContent = `buckets of ${d.bucketMs / 60_000} min; forecast ${d.horizon} buckets ahead (shaded: 80% interval)`;
-  host.replaceChildren(caption, ...cards, table);
+  host.replaceChildren(caption, ...cards, growth);
 }

@@ -21,6 +21,22 @@ export function row(cells: readonly string[], data: Record<string, string> = {})
   return tr;
 }
 
+/** A table with a header row and body rows, named `testid` for tests. */
+export function table(
+  testid: string,
+  head: readonly string[],
+  rows: readonly HTMLTableRowElement[],
+): HTMLTableElement {
+  const t = document.createElement('table');
+  t.dataset.testid = testid;
+  const thead = document.createElement('thead');
+  thead.append(row(head));
+  const tbody = document.createElement('tbody');
+  tbody.append(...rows);
+  t.append(thead, tbody);
+  return t;
+}
+
 export function drawConcentration(state: State): void {
   $<HTMLElement>('#weighting').textContent = `weighted by ${state.concentration.weighting}`;
   $<HTMLTableSectionElement>('#concentration tbody').replaceChildren(
@@ -64,7 +80,10 @@ export function drawModels(state: State, pick: (model: string) => void, highligh
   select.value = state.models.some((m) => m.model === highlight) ? highlight : '';
 }
 
-/** Prediction error (median and p90 per period) and trust (quarantined nodes, mean score) over time. */
+/**
+ * Prediction error (median and p90 of each period that saw requests, in order) and trust (quarantined
+ * nodes, mean score per period) over time.
+ */
 export function drawHistory(state: State): void {
   const errors = state.history.predictionError;
   const withData = errors.filter((p) => p.requests > 0);
@@ -73,14 +92,14 @@ export function drawHistory(state: State): void {
   if (withData.length > 0) {
     const last = withData.at(-1)!;
     $<HTMLElement>('#prediction-error-last').textContent =
-      `last period: ${last.requests} requests, median ${pct(last.p50)}, p90 ${pct(last.p90)}, mean ${pct(last.mean)}`;
+      `last period: ${last.requests} request${last.requests === 1 ? '' : 's'}, median ${pct(last.p50)}, p90 ${pct(last.p90)}, mean ${pct(last.mean)}`;
     $<HTMLElement>('#prediction-error-chart').replaceChildren(
       chart(
         [
-          { values: errors.map((p) => p.p90), cls: 'p90' },
-          { values: errors.map((p) => p.p50), cls: 'p50' },
+          { values: withData.map((p) => p.p90), cls: 'p90' },
+          { values: withData.map((p) => p.p50), cls: 'p50' },
         ],
-        { width: 420, height: 70, length: errors.length, unit: (v) => pct(v) },
+        { width: 420, height: 70, length: withData.length, unit: (v) => pct(v) },
       ),
     );
   }

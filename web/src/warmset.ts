@@ -1,5 +1,5 @@
 import { api } from './net.js';
-import { row } from './panels.js';
+import { row, table } from './panels.js';
 
 /**
  * The warm-set controller's recent actions (`GET /v1/warmset/actions`), shown when the coordinator serves
@@ -32,26 +32,26 @@ export async function drawWarmset(section: HTMLElement, body: HTMLElement): Prom
     return;
   }
   const json = (await res.json()) as Action[] | { actions: Action[] };
-  const actions = (Array.isArray(json) ? json : json.actions).slice(-20).reverse();
-  const table = document.createElement('table');
-  table.dataset.testid = 'warmset-actions';
-  const head = document.createElement('thead');
-  head.append(row(['when', 'action', 'model', 'node', 'why']));
-  const tbody = document.createElement('tbody');
-  tbody.append(
-    ...actions.map((a) =>
-      row(
-        [
-          a.at === undefined ? '' : new Date(a.at).toISOString().slice(11, 19),
-          a.kind,
-          a.model,
-          a.node,
-          a.reason ?? '',
-        ],
-        { kind: a.kind, node: a.node, model: a.model },
-      ),
+  // Newest first: by time when every action has one, else the last listed first.
+  const all = [...(Array.isArray(json) ? json : json.actions)];
+  const actions = (
+    all.every((a) => a.at !== undefined) ? all.sort((a, b) => b.at! - a.at!) : all.reverse()
+  ).slice(0, 20);
+  const rows = actions.map((a) =>
+    row(
+      [
+        a.at === undefined ? '' : new Date(a.at).toISOString().slice(11, 19),
+        a.kind,
+        a.model,
+        a.node,
+        a.reason ?? '',
+      ],
+      { kind: a.kind, node: a.node, model: a.model },
     ),
   );
-  table.append(head, tbody);
-  body.replaceChildren(actions.length === 0 ? document.createTextNode('no actions yet') : table);
+  body.replaceChildren(
+    actions.length === 0
+      ? document.createTextNode('no actions yet')
+      : table('warmset-actions', ['when', 'action', 'model', 'node', 'why'], rows),
+  );
 }
