@@ -150,4 +150,16 @@ describe('the dashboard as each reader sees it', () => {
       { id: 'owned', client: exact },
     ]);
   });
+
+  it('a bad demand query is a 400 naming the field and value (bucket=30: not whole minutes; points=1)', async () => {
+    for (const [query, field] of [
+      ['bucket=30', 'bucket'],
+      ['points=1', 'points'],
+    ] as const) {
+      const res = await fetch(`${url}/ui/api/demand?${query}`);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain(field);
+    }
+    expect((await fetch(`${url}/ui/api/demand?bucket=300&points=12`)).status).toBe(200);
+  });
 });
