@@ -1,4 +1,6 @@
+import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uiRoutes } from '../src/ui/routes.js';
 import {
@@ -161,5 +163,30 @@ describe('the dashboard as each reader sees it', () => {
       expect(await res.text()).toContain(field);
     }
     expect((await fetch(`${url}/ui/api/demand?bucket=300&points=12`)).status).toBe(200);
+  });
+
+  /** The headers and the bytes of the live stream's first 500 ms, asked with `accept-encoding` or without. */
+  const firstBytes = (encoding?: string) =>
+    new Promise<{ encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+      const headers = encoding === undefined ? {} : { 'accept-encoding': encoding };
+      const req = get(`${url}/ui/events`, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        setTimeout(() => {
+          resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) });
+          req.destroy();
+        }, 500);
+      });
+      req.on('error', reject);
+    });
+
+  it('the live stream is plain text to a reader that does not accept gzip, gzipped (flushed per tick) to one that does', async () => {
+    const plain = await firstBytes();
+    expect(plain.encoding).toBeUndefined();
+    expect(plain.body.toString().startsWith('event: snapshot\ndata: {"at":')).toBe(true);
+    const zipped = await firstBytes('gzip, deflate');
+    expect(zipped.encoding).toBe('gzip');
+    // Each tick is flushed: what came so far decompresses without the end of the stream.
+    expect(gunzipSync(zipped.body, { finishFlush: 2 }).toString().startsWith('event: snapshot\n')).toBe(true);
   });
 });
