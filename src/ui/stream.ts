@@ -34,6 +34,8 @@ export function openStream(
   });
   const zip = opts.gzip ? createGzip() : undefined;
   zip?.pipe(res);
+  // A reader that went away mid-write is not an error of the coordinator: the stream just ends.
+  zip?.on('error', () => {});
   const send = (text: string) => {
     if (zip === undefined) res.write(text);
     else {
