@@ -33,24 +33,31 @@ const trustOf = (id: string) =>
   id === 'n5'
     ? { quarantined: true, reason: 'claims warm, served cold', score: 0.1 }
     : { quarantined: false, score: 0.9 };
+// As GET /v1/warmset/actions lists them (the store's warm action records), newest first.
 const ACTIONS = [
   {
-    at: Date.UTC(2026, 0, 1, 12, 0, 5),
-    kind: 'load',
-    node: 'n2',
-    model: 'qwen-2.5-7b',
-    reason: 'forecast 3 rps',
-    gainMs: 9000,
-    costMs: 2000,
-  },
-  {
-    at: Date.UTC(2026, 0, 1, 12, 0, 9),
-    kind: 'unload',
+    id: 'w2',
+    createdAt: Date.UTC(2026, 0, 1, 12, 0, 9),
     node: 'n4',
     model: 'llama-3.1-8b-instruct',
+    kind: 'unload',
     reason: 'idle',
     gainMs: 0,
     costMs: 0,
+    status: 'done',
+    updatedAt: 0,
+  },
+  {
+    id: 'w1',
+    createdAt: Date.UTC(2026, 0, 1, 12, 0, 5),
+    node: 'n2',
+    model: 'qwen-2.5-7b',
+    kind: 'load',
+    reason: 'forecast 3 rps',
+    gainMs: 9000,
+    costMs: 2000,
+    status: 'sent',
+    updatedAt: 0,
   },
 ];
 
@@ -79,7 +86,11 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
       {
         extra: [
           (app, co) => uiRoutes(app, co, { intervalMs: 300, historyMs: 300, trustOf }),
-          (app) => app.get('/v1/warmset/actions', async () => ({ actions: ACTIONS })),
+          // A coordinator that serves the warm-set actions itself keeps them in its store (seeded below).
+          (app) => {
+            if (!app.hasRoute({ method: 'GET', url: '/v1/warmset/actions' }))
+              app.get('/v1/warmset/actions', async () => ({ enabled: true, actions: ACTIONS }));
+          },
         ],
       },
     );
@@ -219,16 +230,20 @@ describe.skipIf(CHROMIUM === undefined)('the dashboard in Chromium', () => {
     await page.close();
   });
 
-  it('shows the warm-set controller actions the coordinator serves, newest first', async () => {
+  it('shows the warm-set controller actions the coordinator serves, newest first (to the admin)', async () => {
+    const store = c.store as unknown as { putWarmAction?: (a: unknown) => Promise<void> };
+    for (const a of ACTIONS) await store.putWarmAction?.(a);
     const page = await browser.newPage();
     await page.goto(`${url}/ui`);
+    await page.fill('[data-testid=key]', ADMIN);
+    await page.click('[data-testid=key-use]');
     await page.waitForSelector('[data-testid=warmset-actions] tbody tr');
     const rows = await page.$$eval('[data-testid=warmset-actions] tbody tr', (trs) =>
       trs.map((tr) => [...tr.children].map((td) => td.textContent)),
     );
     expect(rows).toEqual([
-      ['12:00:09', 'unload', 'llama-3.1-8b-instruct', 'n4', 'idle'],
-      ['12:00:05', 'load', 'qwen-2.5-7b', 'n2', 'forecast 3 rps'],
+      ['12:00:09', 'unload', 'llama-3.1-8b-instruct', 'n4', 'done', 'idle'],
+      ['12:00:05', 'load', 'qwen-2.5-7b', 'n2', 'sent', 'forecast 3 rps'],
     ]);
     await page.close();
   });

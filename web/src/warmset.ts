@@ -6,7 +6,11 @@ import { row, table } from './panels.js';
  * them: the panel stays hidden while the endpoint answers 404, and says which key it needs on 401 / 403.
  */
 interface Action {
+  /** When the controller decided it (`createdAt` in the store's record). */
+  createdAt?: number;
   at?: number;
+  /** What became of it (sent, done, failed, …), when the coordinator tracks it. */
+  status?: string;
   kind: string;
   node: string;
   model: string;
@@ -33,17 +37,19 @@ export async function drawWarmset(section: HTMLElement, body: HTMLElement): Prom
   }
   const json = (await res.json()) as Action[] | { actions: Action[] };
   // Newest first: by time when every action has one, else the last listed first.
+  const when = (a: Action) => a.createdAt ?? a.at;
   const all = [...(Array.isArray(json) ? json : json.actions)];
   const actions = (
-    all.every((a) => a.at !== undefined) ? all.sort((a, b) => b.at! - a.at!) : all.reverse()
+    all.every((a) => when(a) !== undefined) ? all.sort((a, b) => when(b)! - when(a)!) : all.reverse()
   ).slice(0, 20);
   const rows = actions.map((a) =>
     row(
       [
-        a.at === undefined ? '' : new Date(a.at).toISOString().slice(11, 19),
+        when(a) === undefined ? '' : new Date(when(a)!).toISOString().slice(11, 19),
         a.kind,
         a.model,
         a.node,
+        a.status ?? '',
         a.reason ?? '',
       ],
       { kind: a.kind, node: a.node, model: a.model },
@@ -52,6 +58,6 @@ export async function drawWarmset(section: HTMLElement, body: HTMLElement): Prom
   body.replaceChildren(
     actions.length === 0
       ? document.createTextNode('no actions yet')
-      : table('warmset-actions', ['when', 'action', 'model', 'node', 'why'], rows),
+      : table('warmset-actions', ['when', 'action', 'model', 'node', 'status', 'why'], rows),
   );
 }
