@@ -46,7 +46,7 @@ describe.skipIf(CHROMIUM === undefined)('request arcs and receipts on the dashbo
     worker = await startWorker();
     c = await startCoordinator(
       { telemetry: { heartbeatIntervalMs: 250, staleAfterMs: 1200, unhealthyAfterMs: 2500 } },
-      { extra: [(app, co) => uiRoutes(app, co, { intervalMs: 250 })] },
+      { extra: [(app, co) => uiRoutes(app, co, { intervalMs: 250, historyMs: 500 })] },
     );
     const place = [
       ['fra', 50.11, 8.68, 'frankfurt', 'http://127.0.0.1:9/fra', true],
@@ -88,7 +88,7 @@ describe.skipIf(CHROMIUM === undefined)('request arcs and receipts on the dashbo
   it('draws a failover (fra refused, iad answered) as a dashed arc carrying data-receipt-id; clicking it shows the receipt with the API numbers', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     await page.goto(`${url}/ui`);
-    await expect.poll(() => page.locator('circle[data-node-id]').count(), { timeout: 10_000 }).toBe(3);
+    await page.waitForSelector('[data-testid=nodes][data-drawn="3"]', { state: 'attached', timeout: 10_000 });
     await page.waitForTimeout(400); // the event stream is open
     const id = await ask();
     const receipt = (await (await fetch(`${url}/v1/receipts/${id}`)).json()) as ReceiptBody;
@@ -118,7 +118,7 @@ describe.skipIf(CHROMIUM === undefined)('request arcs and receipts on the dashbo
   it('looks a receipt up by id from the form, and says so when the id is unknown', async () => {
     const page = await browser.newPage();
     await page.goto(`${url}/ui`);
-    await page.waitForSelector('circle[data-node-id]');
+    await page.waitForSelector('#node-index [data-node-id]', { state: 'attached' });
     const id = await ask();
     await page.fill('[data-testid=receipt-id]', id);
     await page.click('[data-testid=receipt-run]');
@@ -142,25 +142,56 @@ describe.skipIf(CHROMIUM === undefined)('request arcs and receipts on the dashbo
     };
     const warm = state.models.find((m) => m.model === MODEL)!.warm;
     expect(warm).toBe(2);
-    await expect.poll(() => page.locator('circle.node.lit').count()).toBe(warm);
-    const lit = await page.$$eval('circle.node.lit', (els) =>
+    await expect.poll(() => page.locator('#node-index [data-lit]').count()).toBe(warm);
+    const lit = await page.$$eval('#node-index [data-lit]', (els) =>
       els.map((e) => e.getAttribute('data-node-id')).sort(),
     );
     expect(lit).toEqual(['fra', 'iad']);
-    expect(await page.getAttribute('circle[data-node-id="nrt"]', 'class')).toContain('dim');
+    expect(await page.getAttribute('#node-index [data-node-id="nrt"]', 'data-lit')).toBeNull();
     expect(await page.textContent('[data-testid=lit]')).toBe(`${warm} nodes warm for ${MODEL}`);
     await page.close();
   });
 
-  it('shows the demand panel (GET /v1/demand exists) and no prediction-error or trust panel (no such APIs yet)', async () => {
+  it('shows the demand per region with its forecast as /ui/api/demand computes it, and the prediction error of the requests served', async () => {
+    // Prediction error is counted for answers from the primary: once fra's breaker is open, iad is it.
+    for (let k = 0; k < 20 && (k < 3 || c.coordinator.metrics.predictions.summary().count === 0); k++)
+      await ask();
+    expect(c.coordinator.metrics.predictions.summary().count).toBeGreaterThan(0);
     const page = await browser.newPage();
     await page.goto(`${url}/ui`);
-    await page.waitForSelector('circle[data-node-id]');
-    await page.waitForSelector('[data-testid=panel-demand]');
-    const panels = await page.$$eval('[data-testid^=panel-]', (els) =>
-      els.map((e) => e.getAttribute('data-testid')),
+    await page.waitForSelector('[data-testid=demand] .demand-series');
+    const demand = (await (await fetch(`${url}/ui/api/demand?bucket=60&points=60`)).json()) as {
+      series: { place: string; model: string; requests: number; forecast: { mean: number[] } }[];
+    };
+    const europe = demand.series.find((s) => s.place === 'europe' && s.model === MODEL)!;
+    // Every request of this file comes from Frankfurt (europe): at least the 3 just sent.
+    expect(europe.requests).toBeGreaterThanOrEqual(3);
+    const title = await page.textContent(
+      `[data-testid=demand] .demand-series[data-place=europe][data-model="${MODEL}"] p`,
     );
-    expect(panels).toEqual(['panel-demand']);
+    expect(title).toContain(`europe · ${MODEL}: ${europe.requests} requests`);
+    expect(title).toContain(`next ${europe.forecast.mean[0]!.toFixed(1)}`);
+    // The prediction-error panel appears once a period saw a request with an estimate.
+    await page.waitForSelector('[data-testid=panel-prediction-error]:not([hidden])', { timeout: 10_000 });
+    const state = (await (await fetch(`${url}/ui/api/state?nodes=0`)).json()) as {
+      history: { predictionError: { requests: number; p50: number | null }[] };
+    };
+    expect(state.history.predictionError.some((p) => p.requests > 0 && p.p50 !== null)).toBe(true);
+    expect(await page.textContent('[data-testid=prediction-error-last]')).toMatch(
+      /^last period: \d+ requests?, median \d+%, p90 \d+%, mean \d+%$/,
+    );
+    // No trust verdicts on this coordinator: the panel stays hidden. The warm-set panel is hidden when the
+    // coordinator does not serve GET /v1/warmset/actions, and asks an anonymous reader for a key when it does.
+    expect(await page.getAttribute('[data-testid=panel-trust]', 'hidden')).toBe('');
+    if (c.app.hasRoute({ method: 'GET', url: '/v1/warmset/actions' }))
+      await expect
+        .poll(() => page.textContent('#warmset'))
+        .toBe('the warm-set actions need an operator or admin key');
+    else expect(await page.getAttribute('[data-testid=panel-warmset]', 'hidden')).toBe('');
+    if (process.env.MERIDIAN_UPDATE_SCREENSHOT === '1') {
+      await page.evaluate("document.querySelector('aside').scrollTop = 1e6");
+      await page.screenshot({ path: join(ROOT, 'docs', 'dashboard-panels.png') });
+    }
     await page.close();
   });
 });

@@ -73,6 +73,13 @@ export class Gauge implements Metric {
 }
 
 /** A histogram with fixed upper bounds (unlabelled). */
+export interface HistogramSnapshot {
+  readonly counts: readonly number[];
+  readonly above: number;
+  readonly sum: number;
+  readonly count: number;
+}
+
 export class Histogram implements Metric {
   private readonly counts: Float64Array;
   private sum = 0;
@@ -95,6 +102,17 @@ export class Histogram implements Metric {
         return;
       }
     }
+  }
+
+  /** Observations per bucket so far (not cumulative; `above`: beyond the last bound), their sum and count. */
+  snapshot(): HistogramSnapshot {
+    const counts = [...this.counts];
+    return {
+      counts,
+      above: this.count - counts.reduce((s, x) => s + x, 0),
+      sum: this.sum,
+      count: this.count,
+    };
   }
 
   render(): string[] {

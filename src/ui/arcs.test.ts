@@ -23,6 +23,31 @@ describe('request arcs from gateway receipts', () => {
     expect(arcOf('r5', { decision: { primary: 'a', receipt: {} } })).toBeUndefined();
   });
 
+  it('for a reader without the client coordinates the arc starts at the metro centre (frankfurt 50.11, 8.68), else the nearest metro', () => {
+    expect(arcOf('r1', receipt('a'))?.client).toEqual({
+      lat: 50.1,
+      lon: 8.7,
+      metro: 'frankfurt',
+      exact: true,
+    });
+    expect(arcOf('r1', receipt('a'), false)?.client).toEqual({
+      lat: 50.11,
+      lon: 8.68,
+      metro: 'frankfurt',
+      exact: false,
+    });
+    const noMetro = { decision: { primary: 'a', receipt: { client: { lat: 50.2, lon: 8.6 } } }, node: 'a' };
+    expect(arcOf('r6', noMetro, false)?.client).toEqual({
+      lat: 50.11,
+      lon: 8.68,
+      metro: 'frankfurt',
+      exact: false,
+    });
+    expect(
+      arcOf('r7', { decision: { primary: 'a', receipt: { client: { metro: 'atlantis' } } } }, false),
+    ).toBeUndefined();
+  });
+
   it('a ring of 8 keeps the newest 8 of 100 arcs and a tick takes at most 5 of them, then nothing', () => {
     const ring = new ArcRing(8);
     for (let k = 0; k < 100; k++) ring.push(arcOf(`r${k}`, receipt('a'))!);

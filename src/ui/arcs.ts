@@ -1,14 +1,25 @@
+import { metroById } from '../geo/metros.js';
+import { nearestMetro } from '../geo/nearest.js';
+
 /**
  * Request arcs for the dashboard map: each gateway receipt becomes one arc from the client's place to the
  * node that answered (or the primary tried, when none did), with the verifiers it chose, and marked as a
- * failover when the answer came from another node than the primary. Arcs wait in a bounded ring; the live
+ * failover when the answer came from another node than the primary. For a reader who may not see the
+ * client's coordinates (`exact` false; see server/receipt-access.ts) the arc starts at the centre of the
+ * client's metro, or of the catalog metro nearest to the client when the receipt names none. Arcs wait in a bounded ring; the live
  * stream takes at most `perTick` of the newest each tick, so a busy gateway never floods the page.
  */
 export interface UiArc {
   readonly id: string;
   readonly model: string;
   readonly status: number;
-  readonly client: { readonly lat: number; readonly lon: number; readonly metro: string | null };
+  /** `exact`: the client's own coordinates; else the centre of its metro. */
+  readonly client: {
+    readonly lat: number;
+    readonly lon: number;
+    readonly metro: string | null;
+    readonly exact: boolean;
+  };
   /** The node that answered, or the primary when none did. */
   readonly node: string;
   readonly primary: string;
@@ -27,18 +38,32 @@ interface GatewayReceiptShape {
   status?: number;
 }
 
+/** The client's place: its coordinates when `exact`, else its metro's centre (the nearest metro's). */
+function clientPlace(
+  client: { lat?: number; lon?: number; metro?: string } | undefined,
+  exact: boolean,
+): UiArc['client'] | undefined {
+  const metro = client?.metro ?? null;
+  const has = client?.lat !== undefined && client.lon !== undefined;
+  if (exact && has) return { lat: client.lat!, lon: client.lon!, metro, exact: true };
+  const m =
+    (metro === null ? undefined : metroById(metro)) ??
+    (has ? nearestMetro({ lat: client!.lat!, lon: client!.lon! }) : undefined);
+  return m === undefined ? undefined : { lat: m.lat, lon: m.lon, metro: m.id, exact: false };
+}
+
 /** The arc of one gateway receipt, or undefined when it has no client place or no node. */
-export function arcOf(id: string, receipt: unknown): UiArc | undefined {
+export function arcOf(id: string, receipt: unknown, exact = true): UiArc | undefined {
   const r = receipt as GatewayReceiptShape;
   const primary = r.decision?.primary ?? null;
-  const client = r.decision?.receipt?.client;
-  if (primary === null || client?.lat === undefined || client.lon === undefined) return undefined;
+  const client = clientPlace(r.decision?.receipt?.client, exact);
+  if (primary === null || client === undefined) return undefined;
   const node = r.node ?? primary;
   return {
     id,
     model: r.request?.model ?? '',
     status: r.status ?? 0,
-    client: { lat: client.lat, lon: client.lon, metro: client.metro ?? null },
+    client,
     node,
     primary,
     failover: r.node != null && r.node !== primary,

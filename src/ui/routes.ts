@@ -1,21 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
-import { NotFoundError, UsageError } from '../errors.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { InputError, NotFoundError, UsageError } from '../errors.js';
 import { accessOf } from '../server/access.js';
 import type { Coordinator } from '../server/coordinator.js';
 import { visibleReceipt } from '../server/receipt-access.js';
-import { ArcRing, arcOf } from './arcs.js';
-import { uiNodes, uiState, uiWhatIf } from './snapshot.js';
+import { uiDemand } from './demand.js';
+import { type ErrorPoint, errorPoint, Series, type TrustPoint, trustPoint } from './history.js';
+import { type UiState, type UiTrust, uiConcentration, uiState, uiWhatIf } from './snapshot.js';
+import { openStream } from './stream.js';
+import { type UiViewer, uiViewer } from './viewer.js';
 
 /**
  * The dashboard on the coordinator: `/ui` (the page, bundled at build time into dist/web, no CDN),
- * `/ui/api/state` (nodes, concentration, warm replicas), `/ui/api/whatif?dimension=&value=` (the analysis
- * what-if), and `/ui/events`, a server-sent event stream that sends, at most every `intervalMs`, the
- * changing part of every node (`nodes` events), a `structure` event when nodes join or leave, and an
- * `arcs` event with a sample of the requests routed since the last tick (see arcs.ts), so a page with
- * 5,000 nodes gets one batched update a second, not one per heartbeat or request.
+ * `/ui/api/state` (nodes, concentration, warm replicas, the prediction-error and trust series;
+ * `?nodes=0` without the nodes), `/ui/api/whatif?dimension=&value=` (the analysis what-if),
+ * `/ui/api/demand` (series, forecast and growth ranking), `/ui/api/receipts/:id`, and `/ui/events`, the
+ * live stream (stream.ts). Every answer is shaped by the reader's key (viewer.ts).
  */
 export interface UiOptions {
   /** Folder with index.html, app.js and style.css (default: dist/web beside the compiled code). */
@@ -24,7 +26,15 @@ export interface UiOptions {
   readonly intervalMs?: number;
   /** Request arcs sent per second at most (default 20): a sample of the gateway's receipts. */
   readonly arcsPerSecond?: number;
+  /** Period of the prediction-error and trust series, ms (default 10,000), and points kept (default 90). */
+  readonly historyMs?: number;
+  readonly historyPoints?: number;
+  /** The coordinator's trust verdict on a node, when it keeps them (the nodes are marked and the series kept). */
+  readonly trustOf?: (id: string) => UiTrust | undefined;
 }
+
+/** The concentration panel is at most this old (ms). */
+const CONCENTRATION_MAX_AGE_MS = 2000;
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -45,6 +55,17 @@ export function uiRoutes(app: FastifyInstance, c: Coordinator, options: UiOption
   const assets = options.assets ?? defaultAssets();
   const intervalMs = options.intervalMs ?? 1000;
   const arcsPerTick = Math.max(1, Math.round(((options.arcsPerSecond ?? 20) * intervalMs) / 1000));
+  const viewerOf = async (req: FastifyRequest): Promise<UiViewer> =>
+    uiViewer(await accessOf(c, req.headers.authorization), options.trustOf);
+  const history = startHistory(c, options);
+  // The analysis of 5,000 nodes takes a few hundred ms: pages polling every few seconds share one result.
+  let concentration: { at: number; value: UiState['concentration'] } | undefined;
+  const recentConcentration = () => {
+    const now = c.now();
+    if (concentration === undefined || now - concentration.at >= CONCENTRATION_MAX_AGE_MS)
+      concentration = { at: now, value: uiConcentration(c, now) };
+    return concentration.value;
+  };
   const file = (name: string) => {
     const path = join(assets, name);
     if (!existsSync(path)) return undefined;
@@ -62,7 +83,16 @@ export function uiRoutes(app: FastifyInstance, c: Coordinator, options: UiOption
   app.get('/ui/', page('index.html'));
   app.get('/ui/app.js', page('app.js'));
   app.get('/ui/style.css', page('style.css'));
-  app.get('/ui/api/state', async () => uiState(c));
+  app.get('/ui/api/state', async (req) => {
+    const viewer = await viewerOf(req);
+    return uiState(c, {
+      view: viewer,
+      viewer: { role: viewer.role, ...(viewer.refused === undefined ? {} : { refused: viewer.refused }) },
+      history: { predictionError: history.errors.list(), trust: history.trust.list() },
+      withoutNodes: (req.query as Record<string, unknown>).nodes === '0',
+      concentration: recentConcentration,
+    });
+  });
   app.get('/ui/api/whatif', async (req) => {
     const q = req.query as Record<string, unknown>;
     const dimension = typeof q.dimension === 'string' ? q.dimension : '';
@@ -73,6 +103,7 @@ export function uiRoutes(app: FastifyInstance, c: Coordinator, options: UiOption
       );
     return uiWhatIf(c, dimension, value);
   });
+  app.get('/ui/api/demand', async (req) => demandPanel(c, req.query as Record<string, unknown>));
   app.get('/ui/api/receipts/:id', async (req) => {
     const id = (req.params as { id: string }).id;
     const stored = /^[A-Za-z0-9-]{1,100}$/.test(id) ? await c.receipts.get(id) : undefined;
@@ -85,43 +116,59 @@ export function uiRoutes(app: FastifyInstance, c: Coordinator, options: UiOption
   });
   const streams = new Set<() => void>();
   app.addHook('onClose', async () => {
+    history.stop();
     for (const end of streams) end();
   });
-  app.get('/ui/events', (req, reply) => {
+  app.get('/ui/events', async (req, reply) => {
+    const viewer = await viewerOf(req);
     reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-    });
-    let ids = '';
-    const arcs = new ArcRing(arcsPerTick * 4);
-    const stopArcs = c.receipts.onAdd((id, receipt) => {
-      const arc = arcOf(id, receipt);
-      if (arc !== undefined) arcs.push(arc);
-    });
-    const tick = () => {
-      const nodes = uiNodes(c);
-      const now = nodes.map((n) => n.id).join('\n');
-      if (now !== ids) {
-        ids = now;
-        res.write(`event: structure\ndata: ${JSON.stringify({ nodes: nodes.length })}\n\n`);
-      }
-      const dyn = nodes.map((n) => [n.id, n.dyn]);
-      res.write(`event: nodes\ndata: ${JSON.stringify({ at: c.now(), nodes: dyn })}\n\n`);
-      const sample = arcs.take(arcsPerTick);
-      if (sample.length > 0) res.write(`event: arcs\ndata: ${JSON.stringify({ arcs: sample })}\n\n`);
-    };
-    tick();
-    const timer = setInterval(tick, intervalMs);
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const stop = openStream(c, viewer, reply.raw, { intervalMs, arcsPerTick, gzip });
     const end = () => {
-      clearInterval(timer);
-      stopArcs();
+      stop();
       streams.delete(end);
-      if (!res.writableEnded) res.end();
     };
     streams.add(end);
     req.raw.on('close', end);
   });
+}
+
+/** `?bucket=S` seconds (a whole number of minutes, default 60) `&points=N` (default 60, at most 1,440). */
+async function demandPanel(c: Coordinator, q: Record<string, unknown>) {
+  const int = (field: string, fallback: number, ok: (v: number) => boolean, expected: string) => {
+    const raw = q[field];
+    const v = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(v) || !ok(v))
+      throw new InputError('query', [{ path: field, message: expected, value: raw }]);
+    return v;
+  };
+  const bucketS = int('bucket', 60, (v) => v >= 60 && v % 60 === 0, 'a whole number of minutes in seconds');
+  const points = int('points', 60, (v) => v >= 2 && v <= 1440, 'a whole number from 2 to 1440');
+  const json = await c.demand.series(bucketS * 1000, c.now() - 4 * points * bucketS * 1000, 'region');
+  return uiDemand(json, { points, horizon: Math.max(1, Math.round(points / 4)), limit: 12 });
+}
+
+/** Samples the prediction error (and trust, when kept) every `historyMs` until stopped. */
+function startHistory(c: Coordinator, options: UiOptions) {
+  const periodMs = options.historyMs ?? 10_000;
+  const errors = new Series<ErrorPoint>(options.historyPoints ?? 90);
+  const trust = new Series<TrustPoint>(options.historyPoints ?? 90);
+  const hist = c.metrics.predictionError;
+  let last = hist.snapshot();
+  const timer = setInterval(() => {
+    const now = hist.snapshot();
+    const at = c.now();
+    errors.push(errorPoint(last, now, hist.bounds, at));
+    last = now;
+    const trustOf = options.trustOf;
+    const t =
+      trustOf &&
+      trustPoint(
+        c.registry.all().map((n) => trustOf(n.record.id)),
+        at,
+      );
+    if (t) trust.push(t);
+  }, periodMs);
+  timer.unref();
+  return { errors, trust, stop: () => clearInterval(timer) };
 }

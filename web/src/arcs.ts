@@ -5,7 +5,7 @@ export interface Arc {
   id: string;
   model: string;
   status: number;
-  client: { lat: number; lon: number; metro: string | null };
+  client: { lat: number; lon: number; metro: string | null; exact: boolean };
   node: string;
   primary: string;
   failover: boolean;

@@ -1,3 +1,5 @@
+import { api } from './net.js';
+
 /**
  * The receipts panel: one gateway receipt (from `/ui/api/receipts/:id`, the same record as
  * `GET /v1/receipts/:id`), its estimate per term for the node that answered against the realized duration,
@@ -36,7 +38,7 @@ const TERMS: [keyof Candidate, string][] = [
 ];
 
 export async function showReceipt(out: HTMLElement, id: string): Promise<void> {
-  const res = await fetch(`/ui/api/receipts/${encodeURIComponent(id)}`);
+  const res = await api(`/ui/api/receipts/${encodeURIComponent(id)}`);
   const body = (await res.json()) as GatewayReceipt & { error?: { message: string } };
   out.replaceChildren();
   if (!res.ok) {

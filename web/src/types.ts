@@ -1,4 +1,7 @@
-/** The shapes of what the coordinator's dashboard API returns (`/ui/api/state`, `/ui/api/whatif`, `/ui/events`). */
+/**
+ * The shapes of what the coordinator's dashboard API returns (`/ui/api/state`, `/ui/api/whatif`,
+ * `/ui/api/demand`, `/ui/events`; the server's side is src/ui).
+ */
 
 export interface Dyn {
   health: 'fresh' | 'stale' | 'unhealthy';
@@ -9,6 +12,7 @@ export interface Dyn {
   load: number;
   warm: string[];
   loading: string[];
+  trust?: { quarantined: boolean; reason?: string; score: number };
 }
 export interface UiNode {
   id: string;
@@ -29,11 +33,48 @@ export interface Row {
   nakamoto: Record<string, number>;
   top: { value: string; share: number }[];
 }
+export interface ErrorPoint {
+  at: number;
+  requests: number;
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+}
+export interface TrustPoint {
+  at: number;
+  nodes: number;
+  quarantined: number;
+  meanScore: number;
+}
 export interface State {
   at: number;
-  nodes: UiNode[];
+  nodes?: UiNode[];
   concentration: { weighting: string; rows: Row[] };
   models: { model: string; warm: number; loading: number }[];
+  history: { predictionError: ErrorPoint[]; trust: TrustPoint[] };
+  viewer: { role: string; refused?: string };
+}
+export interface Growth {
+  perWeek: number;
+  low: number;
+  high: number;
+  confidence: number;
+  points: number;
+}
+export interface DemandSeries {
+  place: string;
+  model: string;
+  requests: number;
+  startMs: number;
+  recent: number[];
+  forecast: { mean: number[]; lower: number[]; upper: number[] };
+  growth: Growth | null;
+}
+export interface Demand {
+  bucketMs: number;
+  horizon: number;
+  series: DemandSeries[];
+  ranked: { place: string; model: string; growth: Growth }[];
 }
 export interface WhatIf {
   name: string;
