@@ -16,13 +16,17 @@ const series = (place: string, model: string, requests: number[]) => ({
   tokens: requests.map((r) => r * 100),
   unmet: requests.map(() => 0),
 });
+/** Hourly series from hour 0. */
+const hourly = (...s: ReturnType<typeof series>[]): DemandJson => ({
+  bucketMs: HOUR_MS,
+  originMs: 0,
+  series: s,
+});
 
 describe('forecastDemand', () => {
   it('forecasts flat series as themselves: 10 req/h in A (m1) and 30 req/h in B (m2) → 240 and 720 over the next 24 h, peak 40 req/h', () => {
-    const json: DemandJson = {
-      bucketMs: HOUR_MS,
-      originMs: 0,
-      series: [
+    const f = forecastDemand(
+      hourly(
         series(
           'A',
           'm1',
@@ -33,9 +37,8 @@ describe('forecastDemand', () => {
           'm2',
           days(3, () => 30),
         ),
-      ],
-    };
-    const f = forecastDemand(json);
+      ),
+    );
     expect(f.horizon).toBe(24);
     expect(f.places.get('A')).toBeCloseTo(240, 6);
     expect(f.places.get('B')).toBeCloseTo(720, 6);
@@ -44,10 +47,8 @@ describe('forecastDemand', () => {
   });
 
   it('weighs a growing place by where it is going: A from 5 to 40 req/h over a week outweighs B flat at 25 req/h, though their histories are about equal', () => {
-    const json: DemandJson = {
-      bucketMs: HOUR_MS,
-      originMs: 0,
-      series: [
+    const f = forecastDemand(
+      hourly(
         series(
           'A',
           'm',
@@ -58,14 +59,13 @@ describe('forecastDemand', () => {
           'm',
           days(7, () => 25),
         ),
-      ],
-    };
-    const f = forecastDemand(json);
+      ),
+    );
     expect(f.places.get('A')!).toBeGreaterThan(1.3 * f.places.get('B')!);
   });
 
   it('is empty for no series', () => {
-    const f = forecastDemand({ bucketMs: HOUR_MS, originMs: 0, series: [] });
+    const f = forecastDemand(hourly());
     expect(f).toEqual({ places: new Map(), models: new Map(), peakRps: 0, horizon: 24 });
   });
 });
@@ -73,17 +73,15 @@ describe('forecastDemand', () => {
 describe('placement for forecast demand', () => {
   const scenario = loadScenarioFile(join(import.meta.dirname, '..', '..', 'scenarios', 'small.yaml'));
   const model = scenario.models[0]!.id;
-  const forecast = forecastDemand({
-    bucketMs: HOUR_MS,
-    originMs: 0,
-    series: [
+  const forecast = forecastDemand(
+    hourly(
       series(
         'tokyo',
         model,
         days(3, () => 3600),
       ),
-    ],
-  });
+    ),
+  );
 
   it('replaces declared metros, model mix and peak: all demand in Tokyo, only its model popular, peak 1 rps', () => {
     const input = placementInputFromScenario(scenario, { forecast });

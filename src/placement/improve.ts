@@ -1,6 +1,6 @@
 import { bestBundle } from './greedy.js';
 import type { Instance } from './instance.js';
-import { CoverageState, planValue, planViolations, siteModel } from './objective.js';
+import { applyPick, CoverageState, pickGain, planValue, planViolations } from './objective.js';
 import type { Pick, Plan } from './types.js';
 
 /**
@@ -20,13 +20,6 @@ import type { Pick, Plan } from './types.js';
 
 const EPS = 1e-12;
 
-function applyPick(inst: Instance, state: CoverageState, pick: Pick): void {
-  for (const m of pick.models) {
-    const sm = siteModel(inst, pick.site, m);
-    if (sm !== undefined) state.apply(pick.site, sm);
-  }
-}
-
 /** The coverage of every pick but the `skip`-th. */
 function stateWithout(inst: Instance, picks: readonly Pick[], skip: number): CoverageState {
   const state = new CoverageState(inst);
@@ -34,16 +27,6 @@ function stateWithout(inst: Instance, picks: readonly Pick[], skip: number): Cov
     if (k !== skip) applyPick(inst, state, p);
   });
   return state;
-}
-
-/** The gain of a pick's bundle on top of `state`, without changing it. */
-function bundleGain(inst: Instance, state: CoverageState, pick: Pick): number {
-  let g = 0;
-  for (const m of pick.models) {
-    const sm = siteModel(inst, pick.site, m);
-    if (sm !== undefined) g += state.gain(pick.site, sm);
-  }
-  return g;
 }
 
 /** Each pick's bundle re-chosen given the others until none changes; `skip` keeps models off picks. */
@@ -59,7 +42,7 @@ function rebundle(
       const pick = out[k]!;
       const state = stateWithout(inst, out, k);
       const b = bestBundle(inst, state, pick.site, inst.sites[pick.site]!.memory, skip?.(k));
-      if (b.value > bundleGain(inst, state, pick) + EPS) {
+      if (b.value > pickGain(inst, state, pick) + EPS) {
         out[k] = { site: pick.site, models: b.chosen.map((sm) => sm.model) };
         changed = true;
       }
@@ -99,7 +82,7 @@ function bestReplacement(inst: Instance, picks: readonly Pick[], k: number): Pic
   const state = stateWithout(inst, picks, k);
   const isNew = inst.sites[picks[k]!.site]!.isNew;
   let best: Pick | undefined;
-  let bestGain = bundleGain(inst, state, picks[k]!) + EPS;
+  let bestGain = pickGain(inst, state, picks[k]!) + EPS;
   inst.sites.forEach((site, s) => {
     if (used.has(s) || site.isNew !== isNew) return;
     const b = bestBundle(inst, state, s, site.memory);
