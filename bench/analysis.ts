@@ -10,7 +10,7 @@
  *    100 existing nodes, `src/placement/synthetic.ts`):
  *    - greedy (compile + lazy greedy), and the LP relaxation that gives its bound;
  *    - exact MILP with HiGHS (WebAssembly, one thread), started from greedy (improved by local search
- *      inside the solver), time limit 30 s and a 0.1% gap target (issue 12); its gap is
+ *      inside the solver), time limit 30 s (PLACE_EXACT_TIME_LIMIT_S) and a 0.1% gap target (issue 12); its gap is
  *      (dual bound − incumbent) / dual bound, and `place_exact_cpu_s` the CPU time it got.
  *
  * Prints progress lines, then one JSON object as the last line.
@@ -28,6 +28,12 @@ import type { Member, ModelLike } from '../src/resilience/member.js';
 import { metroGeo } from '../src/resilience/metro-geo.js';
 import { quantileSorted } from '../src/stats/quantile.js';
 import { Rng, WeightedSampler } from '../src/util/rng.js';
+
+/**
+ * Wall-clock limit of the exact solve: 30 s (issue 12's target), or PLACE_EXACT_TIME_LIMIT_S to see how
+ * much CPU time the 0.1% gap takes on a machine shared with other work.
+ */
+const EXACT_TIME_LIMIT_S = Number(process.env.PLACE_EXACT_TIME_LIMIT_S ?? 30);
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -126,7 +132,12 @@ async function main(): Promise<void> {
   const lpS = seconds(t2);
   log(`LP relaxation bound: ${lp?.toFixed(6) ?? 'not solved'} in ${lpS.toFixed(1)} s`);
   const cpu0 = process.cpuUsage();
-  const exact = await solveExact(inst, { timeLimitS: 30, relativeGap: 1e-3, lpBound: false, start: plan });
+  const exact = await solveExact(inst, {
+    timeLimitS: EXACT_TIME_LIMIT_S,
+    relativeGap: 1e-3,
+    lpBound: false,
+    start: plan,
+  });
   const cpu = process.cpuUsage(cpu0);
   log(
     `exact: ${exact.status} in ${exact.seconds.toFixed(1)} s, objective ${exact.objective.toFixed(6)}, bound ${exact.bound?.toFixed(6)}, gap ${exact.gap}`,
