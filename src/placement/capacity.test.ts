@@ -16,7 +16,7 @@ describe('replicaCapacityRps', () => {
 });
 
 describe('capacity in the compiled instance', () => {
-  function input(peakRps: number | undefined): PlacementInput {
+  function input(peakRps: number | undefined, slots = 1, ms = 1000): PlacementInput {
     const rtt = (a: string, b: string) => (a === b ? 5 : 20);
     return {
       sites: [
@@ -26,7 +26,7 @@ describe('capacity in the compiled instance', () => {
           labels: { provider: 'p' },
           accelerator: 'h100',
           count: 1,
-          slots: 1,
+          slots,
           memoryGb: 80,
           costUsdMonth: 1,
         },
@@ -44,7 +44,7 @@ describe('capacity in the compiled instance', () => {
           footprintGb: 10,
           popularity: 1,
           accelerators: ['h100'],
-          serviceMs: { h100: { ms: 1000 } },
+          serviceMs: { h100: { ms } },
         },
       ],
       rtt,
@@ -52,8 +52,8 @@ describe('capacity in the compiled instance', () => {
       ...(peakRps === undefined ? {} : { peakRps }),
     };
   }
-  const reached = (peakRps: number | undefined) => {
-    const inst = compileInstance(input(peakRps));
+  const reached = (peakRps: number | undefined, slots = 1, ms = 1000) => {
+    const inst = compileInstance(input(peakRps, slots, ms));
     return [...inst.siteModels[0]![0]!.reach].map((j) => inst.demand[inst.pairs.demand[j]!]!.metro);
   };
 
@@ -64,5 +64,14 @@ describe('capacity in the compiled instance', () => {
   it('credits both pairs at 0.4 rps peak (0.3 + 0.1 ≤ 0.5) and without a peak rate', () => {
     expect(reached(0.4)).toEqual(['A', 'D']);
     expect(reached(undefined)).toEqual(['A', 'D']);
+  });
+
+  it('credits both pairs at 0.6 rps peak with 2 slots (M/M/2: wait ≤ one service time up to a = √2, 1.41 rps)', () => {
+    expect(replicaCapacityRps(2, 1000)).toBeCloseTo(Math.SQRT2, 6);
+    expect(reached(0.6, 2)).toEqual(['A', 'D']);
+  });
+
+  it('credits both pairs at 0.6 rps peak when the node is twice as fast (1 slot at 500 ms takes 1 rps)', () => {
+    expect(reached(0.6, 1, 500)).toEqual(['A', 'D']);
   });
 });

@@ -6,7 +6,7 @@ import { dimensionsOf } from '../resilience/member.js';
 import type { NakamotoThreshold } from '../stats/nakamoto.js';
 import type { Instance } from './instance.js';
 import { type LatencyWorld, type ServiceLevels, ServiceLevelTracker } from './latency.js';
-import { CoverageState, siteModel } from './objective.js';
+import { applyPick, CoverageState } from './objective.js';
 import type { Pick, Plan, SiteInput } from './types.js';
 
 /**
@@ -165,15 +165,6 @@ function concentrationChanges(
   });
 }
 
-function pickGain(inst: Instance, state: CoverageState, pick: Pick): number {
-  let g = 0;
-  for (const m of pick.models) {
-    const sm = siteModel(inst, pick.site, m);
-    if (sm !== undefined) g += state.apply(pick.site, sm);
-  }
-  return g;
-}
-
 /**
  * The plan with its new nodes first, then its warm-set changes on existing nodes, each part in plan
  * order: the answer to "where do my K new nodes go" comes first, and each warm change is judged given
@@ -199,7 +190,7 @@ export function evaluatePlan(inst: Instance, givenPlan: Plan, ctx: EvaluateConte
   plan.picks.forEach((pick, k) => {
     const site = inst.sites[pick.site]!;
     const modelIds = pick.models.map((m) => inst.models[m]!.id);
-    const gain = pickGain(inst, state, pick);
+    const gain = applyPick(inst, state, pick);
     let changes: ConcentrationChange[] = [];
     let nodeId: string;
     if (site.isNew) {

@@ -19,7 +19,8 @@ interface Bundle {
   chosen: SiteModel[];
 }
 
-function bestBundle(
+/** The best set of models for `site` given `state`: a knapsack over `capacity` GB, models in `skip` left out. */
+export function bestBundle(
   inst: Instance,
   state: CoverageState,
   site: number,

@@ -1,5 +1,6 @@
 import highsModule, { type Highs, type HighsCallbackMap, type Model } from 'highs';
 import { greedy } from './greedy.js';
+import { improvePlan } from './improve.js';
 import type { Instance } from './instance.js';
 import { buildMilp, type Milp, planColumns, planFromColumns } from './milp.js';
 import { orderPicks, planValue, planViolations } from './objective.js';
@@ -124,10 +125,20 @@ function progressCallbacks(
 /** HiGHS `mip_heuristic_effort` of the exact solve (share of time spent on primal heuristics). */
 const MIP_HEURISTIC_EFFORT = 0.3;
 
-/** Solves the placement MILP; starts from `options.start` or the greedy plan. */
+/**
+ * Share of the time limit the local search on the start plan may take. A better incumbent lets HiGHS fix
+ * more columns by reduced cost at the root and after each restart, which is where the bound moves.
+ */
+const IMPROVE_SHARE = 0.1;
+
+/**
+ * Solves the placement MILP; starts from `options.start` or the greedy plan, improved by local search
+ * (`improve.ts`). The time limit covers both.
+ */
 export async function solveExact(inst: Instance, options: SolveOptions): Promise<Solution> {
   const t0 = performance.now();
-  const start: Plan = options.start ?? greedy(inst);
+  const given: Plan = options.start ?? greedy(inst);
+  const start = improvePlan(inst, given, t0 + options.timeLimitS * IMPROVE_SHARE * 1000);
   const milp = buildMilp(inst);
   const done = (plan: Plan, status: SolveStatus, bound: number | undefined): Solution => {
     const ordered = orderPicks(inst, plan);
@@ -161,7 +172,7 @@ export async function solveExact(inst: Instance, options: SolveOptions): Promise
   return withModel(highs, milp, true, (model) => {
     model.options.set({
       output_flag: false,
-      time_limit: options.timeLimitS,
+      time_limit: Math.max(0.1, options.timeLimitS - (performance.now() - t0) / 1000),
       mip_rel_gap: options.relativeGap,
       // More primal heuristics than HiGHS's 0.05: on the bench:analysis instance (500 candidates × 50
       // models × 100 metros, K = 20) the gap at 30 s falls from 0.71% to 0.24%.

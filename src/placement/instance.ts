@@ -7,7 +7,6 @@ import { pruneDominated } from './prune.js';
 import { nearestExisting, servesDemand } from './serving.js';
 import {
   DEFAULT_SLOTS,
-  type ExistingNode,
   type Guarantee,
   type PlacementInput,
   type PlacementModel,

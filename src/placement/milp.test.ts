@@ -4,7 +4,7 @@ import { compileInstance, type Instance } from './instance.js';
 import { buildMilp, planColumns } from './milp.js';
 import { planValue, planViolations } from './objective.js';
 import { syntheticInput } from './synthetic.js';
-import type { Pick } from './types.js';
+import { DEFAULT_PLACEMENT_OPTIONS, type Pick, type SiteInput } from './types.js';
 
 /** The best feasible plan by enumerating every choice of sites and warm-model subsets. */
 function bruteForce(inst: Instance): number {
@@ -89,5 +89,39 @@ describe('placement MILP', () => {
     }
     const obj = milp.colCost.reduce((s, c, i) => s + c * v[i]!, 0);
     expect(obj).toBeCloseTo(planValue(inst, plan), 12);
+  });
+
+  it('gives pairs reached by the same replicas one coverage term (weights 3/4 + 1/4 = 1) and one u per set of same-provider replicas', () => {
+    // Demand metros A (weight 3) and C (weight 1) both see sites s1 and s2 of provider p at B, 10 ms away.
+    const site = (id: string, asn: string): SiteInput => ({
+      id,
+      metro: 'B',
+      labels: { provider: 'p', asn, datacenter: id },
+      accelerator: 'h100',
+      count: 1,
+      memoryGb: 80,
+      costUsdMonth: 1,
+    });
+    const inst = compileInstance({
+      sites: [site('s1', 'a1'), site('s2', 'a2')],
+      slots: [],
+      existing: [],
+      demand: [
+        { metro: 'A', region: 'r', weight: 3 },
+        { metro: 'C', region: 'r', weight: 1 },
+      ],
+      models: [{ id: 'm', weightsGb: 8, footprintGb: 10, popularity: 1, accelerators: ['h100'] }],
+      rtt: (a, b) => (a === b ? 1 : 10),
+      options: { ...DEFAULT_PLACEMENT_OPTIONS, add: 2, caps: {} },
+    });
+    expect(inst.pairs.count).toBe(2);
+    const milp = buildMilp(inst);
+    // y1 y2 x1 x2, u = [x1 + x2 ≥ 1] shared by both pairs and the diversity term, a and b of the one
+    // coverage term, e (diversity): 8 columns; rows x1 ≤ y1, x2 ≤ y2, K, u, coverage, diversity: 6.
+    expect(milp.size).toMatchObject({ columns: 8, integers: 4, rows: 6 });
+    const costs = [...milp.colCost].filter((c) => c > 0);
+    const rho = DEFAULT_PLACEMENT_OPTIONS.robustWeight;
+    expect(costs[0]).toBeCloseTo(1, 12);
+    expect(costs[1]).toBeCloseTo(rho, 12);
   });
 });

@@ -65,12 +65,22 @@ class Builder {
     this.rowHi.push(hi);
   }
 
-  /** Sums of several columns as one term: the column itself when alone, else a new u ≤ Σ cols in [0,1]. */
+  /** Columns standing for "at least one of these x is 1", by the x columns they stand for. */
+  private readonly orTerms = new Map<string, number>();
+
+  /**
+   * Sums of several columns as one term: the column itself when alone, else u ≤ Σ cols in [0,1]. The same
+   * set of columns always gets the same u (pairs reached by the same replicas of one domain share it).
+   */
   orTerm(cols: readonly number[], derived: Derived[]): number {
     if (cols.length === 1) return cols[0]!;
+    const key = cols.join(',');
+    const known = this.orTerms.get(key);
+    if (known !== undefined) return known;
     const u = this.col(0, 0, 1, false);
     this.row([u, ...cols], [1, ...cols.map(() => -1)], Number.NEGATIVE_INFINITY, 0);
     derived.push({ cols: [u], terms: [...cols] });
+    this.orTerms.set(key, u);
     return u;
   }
 }
@@ -164,7 +174,9 @@ export function buildMilp(inst: Instance): Milp {
         1,
       );
 
-  // Coverage: per pair, the x columns reaching it, grouped by domain value.
+  // Coverage: per pair, the x columns reaching it, grouped by domain value. Pairs with the same
+  // existing coverage reached by the same x columns always have the same a and b: they are one term
+  // with their weights added (on the benchmark instance 3,543 pairs are 2,472 terms).
   const optCols: number[][] = Array.from({ length: pairs.count }, () => []);
   const optDom: number[][] = Array.from({ length: pairs.count }, () => []);
   siteModels.forEach((list, s) => {
@@ -175,10 +187,16 @@ export function buildMilp(inst: Instance): Milp {
       }
     });
   });
-  const rho = inst.options.robustWeight;
+  const merged = new Map<string, { first: number; weight: number }>();
   for (let j = 0; j < pairs.count; j++) {
+    const key = `${pairs.cnt0[j]}:${optCols[j]!.join(',')}`;
+    const term = merged.get(key);
+    if (term === undefined) merged.set(key, { first: j, weight: pairs.weight[j]! });
+    else term.weight += pairs.weight[j]!;
+  }
+  const rho = inst.options.robustWeight;
+  for (const { first: j, weight: w } of merged.values()) {
     const terms = groupBy(optCols[j]!, optDom[j]!).map((cols) => b.orTerm(cols, derived));
-    const w = pairs.weight[j]!;
     const cover: number[] = [];
     if (pairs.cnt0[j] === 0) cover.push(b.col(w, 0, 1, false));
     if (rho > 0) cover.push(b.col(rho * w, 0, 1, false));

@@ -1,7 +1,7 @@
 import { NO_LABEL, sameLabel } from '../model/label-codes.js';
 import { canServe } from './coverage.js';
 import type { Instance, SiteModel } from './instance.js';
-import type { Plan } from './types.js';
+import type { Pick, Plan } from './types.js';
 
 /**
  * Coverage bookkeeping for the placement objective (docs/placement.md): per demand pair the distinct
@@ -82,15 +82,30 @@ export function siteModel(inst: Instance, site: number, model: number): SiteMode
   return inst.siteModels[site]?.find((sm) => sm.model === model);
 }
 
+/** Marginal objective of one pick (site and its models) given `state`, without changing it. */
+export function pickGain(inst: Instance, state: CoverageState, pick: Pick): number {
+  let g = 0;
+  for (const m of pick.models) {
+    const sm = siteModel(inst, pick.site, m);
+    if (sm !== undefined) g += state.gain(pick.site, sm);
+  }
+  return g;
+}
+
+/** Commits one pick to `state`; returns its gain. */
+export function applyPick(inst: Instance, state: CoverageState, pick: Pick): number {
+  let g = 0;
+  for (const m of pick.models) {
+    const sm = siteModel(inst, pick.site, m);
+    if (sm !== undefined) g += state.apply(pick.site, sm);
+  }
+  return g;
+}
+
 /** Objective gain of a plan over the existing network (picks applied in order; the order does not matter). */
 export function planValue(inst: Instance, plan: Plan): number {
   const state = new CoverageState(inst);
-  for (const pick of plan.picks) {
-    for (const m of pick.models) {
-      const sm = siteModel(inst, pick.site, m);
-      if (sm !== undefined) state.apply(pick.site, sm);
-    }
-  }
+  for (const pick of plan.picks) applyPick(inst, state, pick);
   return state.value;
 }
 
@@ -159,21 +174,14 @@ export function orderPicks(inst: Instance, plan: Plan): Plan {
     let best = 0;
     let bestGain = Number.NEGATIVE_INFINITY;
     left.forEach((pick, k) => {
-      let g = 0;
-      for (const m of pick.models) {
-        const sm = siteModel(inst, pick.site, m);
-        if (sm !== undefined) g += state.gain(pick.site, sm);
-      }
+      const g = pickGain(inst, state, pick);
       if (g > bestGain + 1e-15) {
         bestGain = g;
         best = k;
       }
     });
     const pick = left.splice(best, 1)[0]!;
-    for (const m of pick.models) {
-      const sm = siteModel(inst, pick.site, m);
-      if (sm !== undefined) state.apply(pick.site, sm);
-    }
+    applyPick(inst, state, pick);
     out.push(pick);
   }
   return { picks: out };

@@ -8,6 +8,7 @@ import type { Node } from '../model/node.js';
 import type { ResolvedDistribution, Scenario } from '../scenario/types.js';
 import { catalogCandidates } from './candidates.js';
 import { footprintGb } from './coverage.js';
+import type { ForecastDemand } from './forecast.js';
 import type { LatencyWorld } from './latency.js';
 import {
   DEFAULT_PLACEMENT_OPTIONS,
@@ -137,12 +138,13 @@ export function placementModels(scenario: ScenarioLike, maxServiceMs?: number): 
 /** Tokens of a typical request when the demand states none (a trace). */
 const TYPICAL_TOKENS = { input: 512, output: 256 };
 
-/** Demand metros with their shares and catalog regions. */
-export function demandPoints(scenario: ScenarioLike): DemandPoint[] {
-  return scenario.demand.metros.map((w) => ({
-    metro: w.id,
-    region: metroById(w.id)?.region ?? 'unknown',
-    weight: w.weight,
+/** Demand metros with their shares and catalog regions (forecast requests per metro when given). */
+export function demandPoints(scenario: ScenarioLike, forecast?: ForecastDemand): DemandPoint[] {
+  const weights = forecast?.places ?? scenario.demand.metros.map((w) => [w.id, w.weight] as const);
+  return [...weights].map(([metro, weight]) => ({
+    metro,
+    region: metroById(metro)?.region ?? 'unknown',
+    weight,
   }));
 }
 
@@ -153,6 +155,11 @@ export interface ProblemOptions {
   /** Let existing nodes keep more models warm in spare memory (default true). */
   useSpareMemory?: boolean;
   rtt?: RttFn;
+  /**
+   * Plan for forecast demand (`forecast.ts`): its places, model popularity and peak rate replace the
+   * scenario's declared demand metros, model mix and peak.
+   */
+  forecast?: ForecastDemand;
 }
 
 /** Placement inputs for a scenario. */
@@ -161,15 +168,24 @@ export function placementInputFromScenario(
   opts: ProblemOptions = {},
 ): PlacementInput {
   const options = { ...DEFAULT_PLACEMENT_OPTIONS, ...opts.options };
+  const { forecast } = opts;
+  const declared = placementModels(scenario, options.sloMs - options.thresholdMs);
+  const models =
+    forecast === undefined
+      ? declared
+      : declared.map((m) => ({ ...m, popularity: forecast.models.get(m.id) ?? 0 }));
+  const peakRps =
+    forecast?.peakRps ??
+    (scenario.demand.kind === 'synthetic'
+      ? scenario.demand.totalRps * (1 + scenario.demand.diurnal.amplitude)
+      : undefined);
   return {
     sites: opts.candidates ?? catalogCandidates(),
     slots: opts.useSpareMemory === false ? [] : spareSlots(scenario.nodes, scenario.models),
     existing: existingNodes(scenario.nodes),
-    demand: demandPoints(scenario),
-    models: placementModels(scenario, options.sloMs - options.thresholdMs),
-    ...(scenario.demand.kind === 'synthetic'
-      ? { peakRps: scenario.demand.totalRps * (1 + scenario.demand.diurnal.amplitude) }
-      : {}),
+    demand: demandPoints(scenario, forecast),
+    models,
+    ...(peakRps === undefined ? {} : { peakRps }),
     rtt: opts.rtt ?? metroRtt(),
     options,
   };
