@@ -133,4 +133,74 @@ describe('planWarmSets', () => {
     };
     expect(planWarmSets(input).filter((a) => a.kind === 'load')).toEqual([]);
   });
+
+  describe('by place (demand per region, round trips per node)', () => {
+    // Round trips: Tokyo and Frankfurt 10 ms from their own region, 240 ms from the other.
+    const tyo = [10, 240];
+    const fra = [240, 10];
+    const regions = ['asia', 'europe'];
+    const oneModel = { memoryGb: 24, loadMs: [5_000, 5_000], serviceMs: [500, 500] };
+
+    it('puts the first replica near the demand: 0.9 req/s from asia, 0.1 from europe → tokyo (0.9×10 + 0.1×240 = 33 ms of round trip per request-second) before frankfurt (217)', () => {
+      const input: WarmSetInput = {
+        horizonMs: 1_000_000,
+        regions,
+        models: [{ id: 'm', footprintGb: 20, rps: 1, regionRps: [0.9, 0.1] }],
+        nodes: [
+          node('fra', 'x', [], { ...oneModel, loadMs: [5_000], serviceMs: [500], rttMs: fra }),
+          node('tyo', 'x', [], { ...oneModel, loadMs: [5_000], serviceMs: [500], rttMs: tyo }),
+        ],
+      };
+      const loads = planWarmSets(input).filter((a) => a.kind === 'load');
+      expect(loads[0]!.node).toBe('tyo');
+    });
+
+    it("follows the peak: asia's model (1 req/s, all from asia) warm only in frankfurt takes tokyo from europe's model, still warm in frankfurt: 1 × 900 s × (240 − 10) ms = 207 s of round trips saved", () => {
+      const input: WarmSetInput = {
+        horizonMs: 900_000,
+        regions,
+        models: [
+          { id: 'asia-m', footprintGb: 20, rps: 1, regionRps: [1, 0] },
+          { id: 'eu-m', footprintGb: 20, rps: 1, regionRps: [0, 1] },
+        ],
+        nodes: [
+          node('tyo', 'x', [1], { ...oneModel, rttMs: tyo }),
+          node('fra-1', 'x', [1], { ...oneModel, rttMs: fra }),
+          node('fra-2', 'x', [0], { ...oneModel, rttMs: fra }),
+        ],
+      };
+      const actions = planWarmSets(input);
+      expect(actions.map((a) => `${a.kind} ${a.node} ${a.model}`)).toEqual([
+        'unload tyo eu-m',
+        'load tyo asia-m',
+      ]);
+      // 207 s of round trips plus under 1 s of queueing at 1 req/s on 4 slots of 0.5 s.
+      expect(actions[1]!.gainMs).toBeGreaterThan(207_000);
+      expect(actions[1]!.gainMs).toBeLessThan(208_000);
+      // Without place the same network is left alone: the queueing gain is far below the load's cost.
+      const placeless: WarmSetInput = {
+        ...input,
+        regions: undefined,
+        nodes: input.nodes.map((n) => ({ ...n, rttMs: undefined })),
+      };
+      expect(planWarmSets(placeless)).toEqual([]);
+    });
+
+    it('does not move a model away from where its demand is: the same network with the peak still in europe changes nothing', () => {
+      const input: WarmSetInput = {
+        horizonMs: 900_000,
+        regions,
+        models: [
+          { id: 'asia-m', footprintGb: 20, rps: 0.05, regionRps: [0.05, 0] },
+          { id: 'eu-m', footprintGb: 20, rps: 2, regionRps: [0, 2] },
+        ],
+        nodes: [
+          node('tyo', 'x', [1], { ...oneModel, rttMs: tyo }),
+          node('fra-1', 'x', [1], { ...oneModel, rttMs: fra }),
+          node('fra-2', 'x', [0], { ...oneModel, rttMs: fra }),
+        ],
+      };
+      expect(planWarmSets(input).filter((a) => a.kind === 'load')).toEqual([]);
+    });
+  });
 });

@@ -9,8 +9,13 @@ import { WarmPlan } from './plan-state.js';
  *
  *   - queueing: the warm replicas form an M/M/c queue with c = their slots; the expected wait per
  *     request is S · erlangCWait(c, λ·S). A request that finds no warm replica pays a cold start instead.
- *   - a load on node n gains λ·horizon requests × (wait before − wait after), where "before" is the
- *     cold start when m has no warm replica at all;
+ *   - place: when the forecast is split by the clients' region (λ_r, with `regions`, and each node's
+ *     round trip from each region), each request also pays the round trip from its region to the
+ *     nearest warm replica: Σ_r λ_r · horizon · RTT(r, nearest). A replica near a region's coming peak
+ *     then gains more than one far from it, and a replica whose nearby demand has left costs little to
+ *     evict (its far demand is nearer to another replica);
+ *   - a load on node n gains λ·horizon requests × (wait before − wait after), queueing and round trips,
+ *     where "before" is the cold start when m has no warm replica at all;
  *   - it costs the load itself: while node n loads for L ms, the requests it serves now (its share of
  *     the demand of its resident models, λ_n) are assumed to wait L/2 on average, λ_n·L·L/2; plus L once
  *     (so that no load is free); plus the extra wait of the demand of any model it evicts, priced as above,
@@ -33,6 +38,8 @@ export interface WarmSetModel {
   readonly footprintGb: number;
   /** Forecast arrival rate over the horizon, requests/s. */
   readonly rps: number;
+  /** The same forecast split by the clients' region (indexes into `regions`), requests/s. */
+  readonly regionRps?: readonly number[];
 }
 
 export interface WarmSetNode {
@@ -55,12 +62,16 @@ export interface WarmSetNode {
    * Evicting a model the node serves costs each of those requests over the horizon its reload here.
    */
   readonly servedRps?: readonly (number | undefined)[];
+  /** Per region (indexes into `regions`): round trip from its clients to this node, ms. */
+  readonly rttMs?: readonly number[];
 }
 
 export interface WarmSetInput {
   readonly horizonMs: number;
   readonly models: readonly WarmSetModel[];
   readonly nodes: readonly WarmSetNode[];
+  /** Client regions that models' `regionRps` and nodes' `rttMs` are indexed by (none: place is ignored). */
+  readonly regions?: readonly string[];
   /** Required gain ÷ cost for an economic load (default 1.5). */
   readonly margin?: number;
   /** Forecast rate below which a model is idle, requests/s (default 1 request per horizon). */
