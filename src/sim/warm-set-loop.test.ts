@@ -124,7 +124,7 @@ describe('WarmSetLoop', () => {
     const { net, view } = threeNodes();
     const loop = new WarmSetLoop(net, WarmSetParams.parse({ controller: true }));
     // 0.1 req/s for a minute: far too little for queueing to pay a load, enough to count as demand.
-    for (let k = 0; k < 6; k++) loop.observe(0, 1000, 100, k * 10_000);
+    for (let k = 0; k < 6; k++) loop.observe(0, -1, 1000, 100, k * 10_000);
     const orders = loop.plan(view, 60_000);
     expect(orders).toEqual([
       { kind: 'load', node: 2, model: 0, reason: 'warm only in x; 0.10 req/s forecast' },
@@ -142,7 +142,7 @@ describe('WarmSetLoop', () => {
   it('a model seen at 1 req/s is busy: its second replica on x2 stays, and it still gets a second domain on y1', () => {
     const { net, view } = threeNodes();
     const loop = new WarmSetLoop(net, WarmSetParams.parse({ controller: true }));
-    for (let k = 0; k < 60; k++) loop.observe(0, 1000, 100, k * 1000);
+    for (let k = 0; k < 60; k++) loop.observe(0, -1, 1000, 100, k * 1000);
     const orders = loop.plan(view, 60_000);
     expect(orders.map((o) => `${o.kind} ${net.nodes[o.node]!.id}`)).toEqual(['load y1']);
   });
