@@ -107,6 +107,7 @@ export class WarmSetLoop {
       models,
       nodes,
       regions: this.clients.ids,
+      reachMs: this.params.reachMs,
     });
     return actions.map((a) => ({
       kind: a.kind,

@@ -202,5 +202,24 @@ describe('planWarmSets', () => {
       };
       expect(planWarmSets(input).filter((a) => a.kind === 'load')).toEqual([]);
     });
+
+    it("does not warm a far node for a model whose demand it would not serve: 3 req/s from 'sa' queueing on gru's 8 slots (2 s each, 6 Erlangs) would gain about 1,000 s from singapore's 4 slots, but with a 100 ms reach singapore (300 ms away) serves none of it", () => {
+      const input: WarmSetInput = {
+        horizonMs: 900_000,
+        regions: ['sa', 'asia'],
+        models: [
+          { id: 'g', footprintGb: 20, rps: 3, regionRps: [3, 0] },
+          { id: 'q', footprintGb: 20, rps: 0.01, regionRps: [0, 0.01] },
+        ],
+        nodes: [
+          node('gru', 'x', [0], { ...oneModel, slots: 8, serviceMs: [2_000, 2_000], rttMs: [10, 300] }),
+          node('sin', 'x', [1], { ...oneModel, serviceMs: [2_000, 2_000], rttMs: [300, 10] }),
+        ],
+      };
+      const anyReach = planWarmSets(input).filter((a) => a.kind === 'load');
+      expect(anyReach.map((a) => `${a.node} ${a.model}`)).toEqual(['sin g']);
+      expect(anyReach[0]!.gainMs).toBeGreaterThan(900_000);
+      expect(planWarmSets({ ...input, reachMs: 100 })).toEqual([]);
+    });
   });
 });

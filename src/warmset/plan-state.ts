@@ -102,16 +102,44 @@ export class WarmPlan {
   }
 
   /**
-   * Expected total wait (ms) over the horizon of model m's demand, with node n added (`change` 1), taken
-   * away (−1) or as they are (0): its queueing on the replicas plus its round trips to them.
+   * How model m's expected wait (ms over the horizon) changes when node n is added (`change` 1) or taken
+   * away (−1): the change in round trips, plus the change in queueing counted only for the share of m's
+   * demand whose region is within `reachMs` of n (the demand the router would send there). While m has
+   * a replica besides n, a far replica adds slots its demand would not use; the first or last replica
+   * changes every request's wait.
    */
-  waitMs(m: number, n = -1, change: -1 | 0 | 1 = 0): number {
-    return this.queueMs(m, n, change) + this.transitMs(m, n, change);
+  deltaMs(m: number, n: number, change: -1 | 1): number {
+    const queue = this.queueMs(m, n, change) - this.queueMs(m);
+    const others = this.replicas[m]!.size - (change < 0 ? 1 : 0);
+    const share = others > 0 ? this.reachShare(m, n) : 1;
+    return queue * share + this.transitMs(m, n, change) - this.transitMs(m);
+  }
+
+  /** Share of model m's regional demand within `reachMs` of node n (1 without regions or reach). */
+  private reachShare(m: number, n: number): number {
+    const byRegion = this.input.models[m]!.regionRps;
+    const rtt = this.input.nodes[n]!.rttMs;
+    const reach = this.input.reachMs ?? Number.POSITIVE_INFINITY;
+    if (
+      this.regions === 0 ||
+      byRegion === undefined ||
+      rtt === undefined ||
+      reach === Number.POSITIVE_INFINITY
+    )
+      return 1;
+    let near = 0;
+    let all = 0;
+    for (let r = 0; r < this.regions; r++) {
+      const rps = byRegion[r] ?? 0;
+      all += rps;
+      if ((rtt[r] ?? 0) <= reach) near += rps;
+    }
+    return all > 0 ? near / all : 1;
   }
 
   /**
    * Round trips (ms summed over the horizon's requests) of model m's demand, each region's to its
-   * nearest replica, with node n added or taken away as in `waitMs`; 0 while m has no replica (those
+   * nearest replica, with node n added or taken away as in `deltaMs`; 0 while m has no replica (those
    * requests pay a cold start, which `queueMs` counts) or without regional demand.
    */
   transitMs(m: number, n = -1, change: -1 | 0 | 1 = 0): number {
@@ -136,7 +164,7 @@ export class WarmPlan {
 
   /**
    * Expected queueing (ms summed over the horizon's requests) of model m's demand on its replicas, with
-   * node n added or taken away as in `waitMs`: an M/M/c queue over their slots at their slot-weighted
+   * node n added or taken away as in `deltaMs`: an M/M/c queue over their slots at their slot-weighted
    * mean service time, each request's wait capped at the cold start it could pay instead.
    */
   queueMs(m: number, n = -1, change: -1 | 0 | 1 = 0): number {
