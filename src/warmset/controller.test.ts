@@ -141,6 +141,21 @@ describe('planWarmSets', () => {
     const regions = ['asia', 'europe'];
     const oneModel = { memoryGb: 24, loadMs: [5_000, 5_000], serviceMs: [500, 500] };
 
+    /** tyo and fra-1 hold europe's model, fra-2 asia's; one model fits a node; demand all from its own region. */
+    const peakMoving = (asiaRps: number, euRps: number): WarmSetInput => ({
+      horizonMs: 900_000,
+      regions,
+      models: [
+        { id: 'asia-m', footprintGb: 20, rps: asiaRps, regionRps: [asiaRps, 0] },
+        { id: 'eu-m', footprintGb: 20, rps: euRps, regionRps: [0, euRps] },
+      ],
+      nodes: [
+        node('tyo', 'x', [1], { ...oneModel, rttMs: tyo }),
+        node('fra-1', 'x', [1], { ...oneModel, rttMs: fra }),
+        node('fra-2', 'x', [0], { ...oneModel, rttMs: fra }),
+      ],
+    });
+
     it('puts the first replica near the demand: 0.9 req/s from asia, 0.1 from europe → tokyo (0.9×10 + 0.1×240 = 33 ms of round trip per request-second) before frankfurt (217)', () => {
       const input: WarmSetInput = {
         horizonMs: 1_000_000,
@@ -156,19 +171,7 @@ describe('planWarmSets', () => {
     });
 
     it("follows the peak: asia's model (1 req/s, all from asia) warm only in frankfurt takes tokyo from europe's model, still warm in frankfurt: 1 × 900 s × (240 − 10) ms = 207 s of round trips saved", () => {
-      const input: WarmSetInput = {
-        horizonMs: 900_000,
-        regions,
-        models: [
-          { id: 'asia-m', footprintGb: 20, rps: 1, regionRps: [1, 0] },
-          { id: 'eu-m', footprintGb: 20, rps: 1, regionRps: [0, 1] },
-        ],
-        nodes: [
-          node('tyo', 'x', [1], { ...oneModel, rttMs: tyo }),
-          node('fra-1', 'x', [1], { ...oneModel, rttMs: fra }),
-          node('fra-2', 'x', [0], { ...oneModel, rttMs: fra }),
-        ],
-      };
+      const input = peakMoving(1, 1);
       const actions = planWarmSets(input);
       expect(actions.map((a) => `${a.kind} ${a.node} ${a.model}`)).toEqual([
         'unload tyo eu-m',
@@ -186,20 +189,8 @@ describe('planWarmSets', () => {
       expect(planWarmSets(placeless)).toEqual([]);
     });
 
-    it('does not move a model away from where its demand is: the same network with the peak still in europe changes nothing', () => {
-      const input: WarmSetInput = {
-        horizonMs: 900_000,
-        regions,
-        models: [
-          { id: 'asia-m', footprintGb: 20, rps: 0.05, regionRps: [0.05, 0] },
-          { id: 'eu-m', footprintGb: 20, rps: 2, regionRps: [0, 2] },
-        ],
-        nodes: [
-          node('tyo', 'x', [1], { ...oneModel, rttMs: tyo }),
-          node('fra-1', 'x', [1], { ...oneModel, rttMs: fra }),
-          node('fra-2', 'x', [0], { ...oneModel, rttMs: fra }),
-        ],
-      };
+    it('does not move a model away from where its demand is: the same network with 0.05 req/s from asia and 2 from europe changes nothing', () => {
+      const input = peakMoving(0.05, 2);
       expect(planWarmSets(input).filter((a) => a.kind === 'load')).toEqual([]);
     });
 
