@@ -23,11 +23,12 @@ describe('shifting-demand: demand observed in the simulation and its growth repo
   let dir: string;
   beforeAll(() => {
     const scenario = loadScenarioFile(join(ROOT, 'scenarios', 'shifting-demand.yaml'));
-    const input = simInputFromScenario(scenario, { policies: ['meridian'] });
+    // The first three of the scenario's four days: two to learn the daily season, the third held out.
+    const input = simInputFromScenario(scenario, { policies: ['meridian'], durationS: 3 * 86_400 });
     results = buildResults(runSimulation(input, routingRouterFactory, {}, ['meridian']));
     dir = mkdtempSync(join(tmpdir(), 'meridian-demand-'));
     writeFileSync(join(dir, 'results.json'), resultsJson(results));
-  }, 120_000);
+  }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('records 3 days in 288 buckets of 900 s per (region, model), 16 series summing to every arrival', () => {

@@ -111,6 +111,30 @@ describe('loadScenarioText', () => {
     expect(metro.map((i) => [i.path, i.value])).toEqual([['demand.growth[0].metros[0]', 'frankfort']]);
   });
 
+  it('resolves a model mix by region (weights normalised to 3/4 and 1/4) and refuses an unknown model and metro in one at their paths', () => {
+    const ok = loadScenarioText(
+      `${BASE}  localModels:\n    - { region: europe, models: { llama-3.3-70b-instruct: 3, llama-3.1-8b-instruct: 1 } }\n`,
+      'inline.yaml',
+      FIXTURES,
+    );
+    expect(ok.demand.kind === 'synthetic' && ok.demand.localModels).toEqual([
+      {
+        region: 'europe',
+        models: [
+          { id: 'llama-3.3-70b-instruct', weight: 0.75 },
+          { id: 'llama-3.1-8b-instruct', weight: 0.25 },
+        ],
+      },
+    ]);
+    const bad = issuesOf(
+      `${BASE}  localModels:\n    - { metros: [frankfort], models: { llama-4: 1, llama-3.1-8b-instruct: 1 } }\n`,
+    );
+    expect(bad.map((i) => [i.path, i.value])).toEqual([
+      ['demand.localModels[0].metros[0]', 'frankfort'],
+      ['demand.localModels[0].models["llama-4"]', 'llama-4'],
+    ]);
+  });
+
   it('refuses a warm model the node cannot hold (70B on one L4)', () => {
     const text = BASE.replace(
       'hardware: { accelerator: l4 }',

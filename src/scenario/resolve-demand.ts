@@ -6,13 +6,14 @@ import { VERIFICATION_REQUIREMENTS, type VerificationRequirement } from '../mode
 import type { PathSegment } from '../model/validate.js';
 import type { IssueList } from './issues.js';
 import { resolveMetroWeights } from './resolve-metros.js';
-import type { GrowthInput } from './schema/demand.js';
+import type { GrowthInput, LocalModelsInput } from './schema/demand.js';
 import type { DemandInput, Distribution, Weights } from './schema.js';
 import type {
   ResolvedBurst,
   ResolvedDemand,
   ResolvedDistribution,
   ResolvedGrowth,
+  ResolvedLocalModels,
   WeightedId,
 } from './types.js';
 import { normalise, zipfWeights } from './weights.js';
@@ -117,6 +118,7 @@ export function resolveDemand(
       output: d.tokens ? resolveDistribution(d.tokens.output) : { ...DEMAND_DEFAULTS.output },
     },
     growth: (d.growth ?? []).map((g, i) => resolveGrowth(g, i, issues)),
+    localModels: (d.localModels ?? []).map((l, i) => resolveLocalModels(l, i, models, issues)),
     ...common,
   };
 }
@@ -240,5 +242,23 @@ function resolveGrowth(g: GrowthInput, i: number, issues: IssueList): ResolvedGr
   const out: ResolvedGrowth = { perDay: g.perDay };
   if (g.metros !== undefined) out.metros = [...g.metros];
   if (g.region !== undefined) out.region = g.region;
+  return out;
+}
+
+function resolveLocalModels(
+  l: LocalModelsInput,
+  i: number,
+  models: readonly Model[],
+  issues: IssueList,
+): ResolvedLocalModels {
+  const path = ['demand', 'localModels', i];
+  l.metros?.forEach((id, j) => {
+    if (metroById(id) === undefined) issues.addValue([...path, 'metros', j], 'unknown metro', id);
+  });
+  const out: ResolvedLocalModels = {
+    models: resolvePopularity(models, l.models, 0, [...path, 'models'], issues),
+  };
+  if (l.metros !== undefined) out.metros = [...l.metros];
+  if (l.region !== undefined) out.region = l.region;
   return out;
 }

@@ -34,6 +34,13 @@ export interface ResolvedGrowth {
   region?: Region;
 }
 
+/** The model mix of some clients: popularity (summing to 1) for their metros or region. */
+export interface ResolvedLocalModels {
+  models: WeightedId[];
+  metros?: string[];
+  region?: Region;
+}
+
 interface DemandCommon {
   /** Shares of requests by required verification; sum to 1. */
   verification: Record<VerificationRequirement, number>;
@@ -53,6 +60,7 @@ export interface SyntheticDemand extends DemandCommon {
   arrivals: { process: 'poisson' | 'gamma'; cv: number };
   tokens: { input: ResolvedDistribution; output: ResolvedDistribution };
   growth: ResolvedGrowth[];
+  localModels: ResolvedLocalModels[];
 }
 
 export interface TraceDemand extends DemandCommon {

@@ -77,6 +77,8 @@ export interface GeneratedDemand {
   bursts: Burst[];
   /** Steady growth: the rate of these metros (undefined: all) × (1 + perDay) per simulated day. */
   growth?: Array<{ perDay: number; metros?: number[] }>;
+  /** Per metro index: its own relative popularity per model index, or undefined for `modelWeights`. */
+  localModelWeights?: Array<number[] | undefined>;
 }
 
 /** Replay of a trace: arrival offsets and token counts; metros by weight, models by popularity. */

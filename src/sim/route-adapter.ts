@@ -82,11 +82,14 @@ function routeAdapter(
   }
 
   let warmSet: SimWarmSet | undefined;
-  const loop = compiled.spec.warmset.controller ? new WarmSetLoop(net, compiled.spec.warmset) : undefined;
+  const loop = compiled.spec.warmset.controller
+    ? new WarmSetLoop(net, compiled.spec.warmset, { ids: metros.map((m) => m.id), table: clientMetroIndex })
+    : undefined;
   if (loop) {
     warmSet = {
       periodMs: loop.periodMs,
-      observe: (m, inputTokens, outputTokens, now) => loop.observe(m, inputTokens, outputTokens, now),
+      observe: (m, metro, inputTokens, outputTokens, now) =>
+        loop.observe(m, metro, inputTokens, outputTokens, now),
       plan: (now) => (view === undefined ? [] : loop.plan(view, now)),
     };
   }

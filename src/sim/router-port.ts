@@ -135,7 +135,8 @@ export interface SimRouter {
 /** A warm-set controller as the simulator drives it: told every arrival, asked for orders every `periodMs`. */
 export interface SimWarmSet {
   readonly periodMs: number;
-  observe(model: number, inputTokens: number, outputTokens: number, nowMs: number): void;
+  /** A request for `model` from client metro `metro` (index into the run's client metros) arrived. */
+  observe(model: number, metro: number, inputTokens: number, outputTokens: number, nowMs: number): void;
   /** Loads and unloads to carry out now, planned from the router's view (none before the first snapshot). */
   plan(nowMs: number): readonly WarmOrder[];
 }

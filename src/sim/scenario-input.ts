@@ -96,6 +96,10 @@ export function simInputFromScenario(scenario: Scenario, overrides: ScenarioOver
                 out.metros = metros.flatMap((m, i) => (m.region === g.region ? [i] : []));
               return out;
             }),
+            localModelWeights: metros.map((m) => {
+              const local = d.localModels.findLast((l) => l.metros?.includes(m.id) ?? l.region === m.region);
+              return local && modelWeights(scenario, local.models);
+            }),
           },
     mix: {
       verification: { ...d.verification },

@@ -212,7 +212,7 @@ class Simulation {
     });
     const byModel = m.byModel[a.model];
     if (byModel) byModel.arrived++;
-    this.router.warmSet?.observe(a.model, a.input, a.output, t);
+    this.router.warmSet?.observe(a.model, a.metro, a.input, a.output, t);
     if (b.e2e < Number.POSITIVE_INFINITY) {
       m.oracleE2e.add(b.e2e);
       m.oracleTtft.add(b.ttft);

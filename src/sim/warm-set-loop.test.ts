@@ -23,11 +23,16 @@ const model = (id: string, gb: number) =>
   });
 
 /** An 80 GB, 2-slot H100 node of `provider` holding a warm and b on local disk (4 GB/s). */
-const node = (id: string, provider: string, holds: Array<{ model: string; tier: string }>) =>
+const node = (
+  id: string,
+  provider: string,
+  holds: Array<{ model: string; tier: string }>,
+  location = { lat: 50, lon: 8, metro: 'frankfurt' },
+) =>
   Node.parse({
     id,
     roles: ['inference'],
-    location: { lat: 50, lon: 8, metro: 'frankfurt' },
+    location,
     labels: { provider, asn: id, datacenter: id, operator: id, country: 'DE' },
     hardware: { accelerator: 'h100', count: 1, memoryGb: 80 },
     storage: { localDiskGBps: 4, hostRamGb: 0 },
@@ -124,7 +129,7 @@ describe('WarmSetLoop', () => {
     const { net, view } = threeNodes();
     const loop = new WarmSetLoop(net, WarmSetParams.parse({ controller: true }));
     // 0.1 req/s for a minute: far too little for queueing to pay a load, enough to count as demand.
-    for (let k = 0; k < 6; k++) loop.observe(0, 1000, 100, k * 10_000);
+    for (let k = 0; k < 6; k++) loop.observe(0, -1, 1000, 100, k * 10_000);
     const orders = loop.plan(view, 60_000);
     expect(orders).toEqual([
       { kind: 'load', node: 2, model: 0, reason: 'warm only in x; 0.10 req/s forecast' },
@@ -142,8 +147,34 @@ describe('WarmSetLoop', () => {
   it('a model seen at 1 req/s is busy: its second replica on x2 stays, and it still gets a second domain on y1', () => {
     const { net, view } = threeNodes();
     const loop = new WarmSetLoop(net, WarmSetParams.parse({ controller: true }));
-    for (let k = 0; k < 60; k++) loop.observe(0, 1000, 100, k * 1000);
+    for (let k = 0; k < 60; k++) loop.observe(0, -1, 1000, 100, k * 1000);
     const orders = loop.plan(view, 60_000);
     expect(orders.map((o) => `${o.kind} ${net.nodes[o.node]!.id}`)).toEqual(['load y1']);
+  });
+
+  it("follows demand by place: 0.5 req/s of a from Tokyo clients, a warm only in Frankfurt → the queueing gain (40 s over the horizon) pays a second replica, placed on the Tokyo node; without the clients' places on the first of the equal candidates, in Frankfurt", () => {
+    const tokyo = { lat: 35.7, lon: 139.7, metro: 'tokyo' };
+    const net = SimNetwork.of(
+      [
+        node('fra-a', 'p', [{ model: 'a', tier: 'gpu' }]),
+        node('fra-b', 'p', [{ model: 'a', tier: 'localDisk' }]),
+        node('tyo-b', 'p', [{ model: 'a', tier: 'localDisk' }], tokyo),
+      ],
+      [model('a', 50)],
+    );
+    const view = new NetworkState(net.topology).snapshot(0);
+    const clients = { ids: ['tokyo'], table: Int32Array.of(net.topology.metros.index.get('tokyo')!) };
+    const params = WarmSetParams.parse({ controller: true });
+    const placed = new WarmSetLoop(net, params, clients);
+    const placeless = new WarmSetLoop(net, params);
+    for (let k = 0; k < 30; k++) {
+      placed.observe(0, 0, 1000, 100, k * 2000);
+      placeless.observe(0, -1, 1000, 100, k * 2000);
+    }
+    // Same queueing gain on either node; the Tokyo clients' round trips pick tyo-b.
+    const loads = (loop: WarmSetLoop) =>
+      loop.plan(view, 60_000).map((o) => `${o.kind} ${net.nodes[o.node]!.id}`);
+    expect(loads(placed)).toEqual(['load tyo-b']);
+    expect(loads(placeless)).toEqual(['load fra-b']);
   });
 });

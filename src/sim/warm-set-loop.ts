@@ -17,9 +17,16 @@ export interface WarmOrder {
   readonly reason: string;
 }
 
+/** The client metros requests come from: ids, and each one's index in the topology's metro table (or −1). */
+export interface ClientPlaces {
+  readonly ids: readonly string[];
+  readonly table: Int32Array;
+}
+
 /**
  * The warm-set controller as the coordinator runs it, inside the simulator: it sees only what the
- * coordinator would know — the requests that arrived (per model, forecast by `ModelRates`) and the
+ * coordinator would know — the requests that arrived (per model, forecast by `ModelRates`, and per
+ * client metro and model, whose forecasts split each model's rate by place) and the
  * router's view of the network (which models are resident or loading where, health) over the static
  * topology (memory, slots, capability, catalog speeds and load bandwidths) — and returns the controller's
  * orders for the simulation to carry out on the true nodes.
@@ -27,6 +34,8 @@ export interface WarmOrder {
 export class WarmSetLoop {
   readonly periodMs: number;
   private readonly rates: ModelRates;
+  /** Arrivals per `client metro × models + model`, forecast the same way; only their shares are used. */
+  private readonly places: ModelRates;
   private readonly domains: string[];
   /** Requests the router sent per `node × models + model` since the previous plan. */
   private readonly routedCount: Float64Array;
@@ -43,9 +52,15 @@ export class WarmSetLoop {
   constructor(
     private readonly net: SimNetwork,
     private readonly params: WarmSetParams,
+    private readonly clients: ClientPlaces = { ids: [], table: new Int32Array(0) },
   ) {
     this.periodMs = params.periodS * 1000;
     this.rates = new ModelRates(net.modelCount, params.horizonS * 1000, params.coverage);
+    this.places = new ModelRates(
+      clients.ids.length * net.modelCount,
+      params.horizonS * 1000,
+      params.coverage,
+    );
     const codes = dimensionCodes(
       net.nodes.map((n) => n.labels),
       params.domain,
@@ -55,9 +70,11 @@ export class WarmSetLoop {
     this.domains = Array.from(codes.codes, (c) => (c === NO_LABEL ? '' : codes.values[c]!));
   }
 
-  /** A request for model `m` with these token counts arrived at `nowMs`. */
-  observe(m: number, inputTokens: number, outputTokens: number, nowMs: number): void {
+  /** A request for model `m` from client metro `metro` with these token counts arrived at `nowMs`. */
+  observe(m: number, metro: number, inputTokens: number, outputTokens: number, nowMs: number): void {
     this.rates.observe(m, nowMs);
+    if (metro >= 0 && metro < this.clients.ids.length)
+      this.places.observe(metro * this.net.modelCount + m, nowMs);
     this.inputSum += inputTokens;
     this.outputSum += outputTokens;
     this.arrivals++;
@@ -72,14 +89,25 @@ export class WarmSetLoop {
   plan(view: NetworkView, nowMs: number): WarmOrder[] {
     const net = this.net;
     const rps = this.rates.rates(nowMs);
-    const models = net.models.map((m, k) => ({ id: m.id, footprintGb: net.weightsGb[k]!, rps: rps[k]! }));
+    const split = this.byPlace(rps, nowMs);
+    const models = net.models.map((m, k) => ({
+      id: m.id,
+      footprintGb: net.weightsGb[k]!,
+      rps: rps[k]!,
+      ...(split[k] && { regionRps: split[k] }),
+    }));
     this.updateRouted(nowMs);
-    const nodes = net.nodes.map((node, n) => this.nodeOf(view, node.id, n));
+    const nodes = net.nodes.map((node, n) => ({
+      ...this.nodeOf(view, node.id, n),
+      rttMs: this.rttOf(view, n),
+    }));
     const actions = planWarmSets({
       horizonMs: this.params.horizonS * 1000,
       margin: this.params.margin,
       models,
       nodes,
+      regions: this.clients.ids,
+      reachMs: this.params.reachMs,
     });
     return actions.map((a) => ({
       kind: a.kind,
@@ -89,7 +117,31 @@ export class WarmSetLoop {
     }));
   }
 
-  /** Node `n` as the controller sees it: memory, slots, domain, warm set and per-model load and service times. */
+  /**
+   * Each model's rate split by client metro in proportion to the metros' own forecasts (undefined for a
+   * model no metro has a forecast for yet).
+   */
+  private byPlace(rps: Float64Array, nowMs: number): (number[] | undefined)[] {
+    const M = this.net.modelCount;
+    const R = this.clients.ids.length;
+    const f = this.places.rates(nowMs);
+    return Array.from(rps, (total, m) => {
+      let sum = 0;
+      for (let r = 0; r < R; r++) sum += f[r * M + m]!;
+      if (!(sum > 0)) return undefined;
+      return Array.from({ length: R }, (_, r) => (total * f[r * M + m]!) / sum);
+    });
+  }
+
+  /** Round trip from each client metro to node n as the router estimates it (0 for a metro it cannot place). */
+  private rttOf(view: NetworkView, n: number): number[] {
+    const table = view.topology.metros;
+    const col = view.topology.nodeMetro[n]!;
+    return Array.from(this.clients.table, (row) =>
+      row < 0 ? 0 : view.dyn.metroRtt[row * table.nodeMetroCount + col]!,
+    );
+  }
+
   /** Folds the requests routed since the previous plan into the averaged rates. */
   private updateRouted(nowMs: number): void {
     const spanS = Math.max(1, (nowMs - this.routedSinceMs) / 1000);
@@ -101,6 +153,7 @@ export class WarmSetLoop {
     this.routedSinceMs = nowMs;
   }
 
+  /** Node `n` as the controller sees it: memory, slots, domain, warm set and per-model load and service times. */
   private nodeOf(view: NetworkView, id: string, n: number): WarmSetNode {
     const net = this.net;
     const M = net.modelCount;

@@ -133,4 +133,84 @@ describe('planWarmSets', () => {
     };
     expect(planWarmSets(input).filter((a) => a.kind === 'load')).toEqual([]);
   });
+
+  describe('by place (demand per region, round trips per node)', () => {
+    // Round trips: Tokyo and Frankfurt 10 ms from their own region, 240 ms from the other.
+    const tyo = [10, 240];
+    const fra = [240, 10];
+    const regions = ['asia', 'europe'];
+    const oneModel = { memoryGb: 24, loadMs: [5_000, 5_000], serviceMs: [500, 500] };
+
+    /** tyo and fra-1 hold europe's model, fra-2 asia's; one model fits a node; demand all from its own region. */
+    const peakMoving = (asiaRps: number, euRps: number): WarmSetInput => ({
+      horizonMs: 900_000,
+      regions,
+      models: [
+        { id: 'asia-m', footprintGb: 20, rps: asiaRps, regionRps: [asiaRps, 0] },
+        { id: 'eu-m', footprintGb: 20, rps: euRps, regionRps: [0, euRps] },
+      ],
+      nodes: [
+        node('tyo', 'x', [1], { ...oneModel, rttMs: tyo }),
+        node('fra-1', 'x', [1], { ...oneModel, rttMs: fra }),
+        node('fra-2', 'x', [0], { ...oneModel, rttMs: fra }),
+      ],
+    });
+
+    it('puts the first replica near the demand: 0.9 req/s from asia, 0.1 from europe → tokyo (0.9×10 + 0.1×240 = 33 ms of round trip per request-second) before frankfurt (217)', () => {
+      const input: WarmSetInput = {
+        horizonMs: 1_000_000,
+        regions,
+        models: [{ id: 'm', footprintGb: 20, rps: 1, regionRps: [0.9, 0.1] }],
+        nodes: [
+          node('fra', 'x', [], { ...oneModel, loadMs: [5_000], serviceMs: [500], rttMs: fra }),
+          node('tyo', 'x', [], { ...oneModel, loadMs: [5_000], serviceMs: [500], rttMs: tyo }),
+        ],
+      };
+      const loads = planWarmSets(input).filter((a) => a.kind === 'load');
+      expect(loads[0]!.node).toBe('tyo');
+    });
+
+    it("follows the peak: asia's model (1 req/s, all from asia) warm only in frankfurt takes tokyo from europe's model, still warm in frankfurt: 1 × 900 s × (240 − 10) ms = 207 s of round trips saved", () => {
+      const input = peakMoving(1, 1);
+      const actions = planWarmSets(input);
+      expect(actions.map((a) => `${a.kind} ${a.node} ${a.model}`)).toEqual([
+        'unload tyo eu-m',
+        'load tyo asia-m',
+      ]);
+      // 207 s of round trips plus under 1 s of queueing at 1 req/s on 4 slots of 0.5 s.
+      expect(actions[1]!.gainMs).toBeGreaterThan(207_000);
+      expect(actions[1]!.gainMs).toBeLessThan(208_000);
+      // Without place the same network is left alone: the queueing gain is far below the load's cost.
+      const placeless: WarmSetInput = {
+        ...input,
+        regions: undefined,
+        nodes: input.nodes.map((n) => ({ ...n, rttMs: undefined })),
+      };
+      expect(planWarmSets(placeless)).toEqual([]);
+    });
+
+    it('does not move a model away from where its demand is: the same network with 0.05 req/s from asia and 2 from europe changes nothing', () => {
+      const input = peakMoving(0.05, 2);
+      expect(planWarmSets(input).filter((a) => a.kind === 'load')).toEqual([]);
+    });
+
+    it("does not warm a far node for a model whose demand it would not serve: 3 req/s from 'sa' queueing on gru's 8 slots (2 s each, 6 Erlangs) would gain about 1,000 s from singapore's 4 slots, but with a 100 ms reach singapore (300 ms away) serves none of it", () => {
+      const input: WarmSetInput = {
+        horizonMs: 900_000,
+        regions: ['sa', 'asia'],
+        models: [
+          { id: 'g', footprintGb: 20, rps: 3, regionRps: [3, 0] },
+          { id: 'q', footprintGb: 20, rps: 0.01, regionRps: [0, 0.01] },
+        ],
+        nodes: [
+          node('gru', 'x', [0], { ...oneModel, slots: 8, serviceMs: [2_000, 2_000], rttMs: [10, 300] }),
+          node('sin', 'x', [1], { ...oneModel, serviceMs: [2_000, 2_000], rttMs: [300, 10] }),
+        ],
+      };
+      const anyReach = planWarmSets(input).filter((a) => a.kind === 'load');
+      expect(anyReach.map((a) => `${a.node} ${a.model}`)).toEqual(['sin g']);
+      expect(anyReach[0]!.gainMs).toBeGreaterThan(900_000);
+      expect(planWarmSets({ ...input, reachMs: 100 })).toEqual([]);
+    });
+  });
 });

@@ -9,8 +9,15 @@ import { WarmPlan } from './plan-state.js';
  *
  *   - queueing: the warm replicas form an M/M/c queue with c = their slots; the expected wait per
  *     request is S · erlangCWait(c, λ·S). A request that finds no warm replica pays a cold start instead.
- *   - a load on node n gains λ·horizon requests × (wait before − wait after), where "before" is the
- *     cold start when m has no warm replica at all;
+ *   - place: when the forecast is split by the clients' region (λ_r, with `regions`, and each node's
+ *     round trip from each region), each request also pays the round trip from its region to the
+ *     nearest warm replica: Σ_r λ_r · horizon · RTT(r, nearest). A replica near a region's coming peak
+ *     then gains more than one far from it, and a replica whose nearby demand has left costs little to
+ *     evict (its far demand is nearer to another replica). A replica's slots shorten the queue only for
+ *     the share of the model's demand from regions within `reachMs` of it (the router sends little
+ *     from farther), except the model's first or last replica, which every request needs;
+ *   - a load on node n gains λ·horizon requests × (wait before − wait after), queueing and round trips,
+ *     where "before" is the cold start when m has no warm replica at all;
  *   - it costs the load itself: while node n loads for L ms, the requests it serves now (its share of
  *     the demand of its resident models, λ_n) are assumed to wait L/2 on average, λ_n·L·L/2; plus L once
  *     (so that no load is free); plus the extra wait of the demand of any model it evicts, priced as above,
@@ -33,6 +40,8 @@ export interface WarmSetModel {
   readonly footprintGb: number;
   /** Forecast arrival rate over the horizon, requests/s. */
   readonly rps: number;
+  /** The same forecast split by the clients' region (indexes into `regions`), requests/s. */
+  readonly regionRps?: readonly number[];
 }
 
 export interface WarmSetNode {
@@ -55,12 +64,18 @@ export interface WarmSetNode {
    * Evicting a model the node serves costs each of those requests over the horizon its reload here.
    */
   readonly servedRps?: readonly (number | undefined)[];
+  /** Per region (indexes into `regions`): round trip from its clients to this node, ms. */
+  readonly rttMs?: readonly number[];
 }
 
 export interface WarmSetInput {
   readonly horizonMs: number;
   readonly models: readonly WarmSetModel[];
   readonly nodes: readonly WarmSetNode[];
+  /** Client regions that models' `regionRps` and nodes' `rttMs` are indexed by (none: place is ignored). */
+  readonly regions?: readonly string[];
+  /** Round trip within which a replica serves a region's demand, ms (default: any). */
+  readonly reachMs?: number;
   /** Required gain ÷ cost for an economic load (default 1.5). */
   readonly margin?: number;
   /** Forecast rate below which a model is idle, requests/s (default 1 request per horizon). */
@@ -97,7 +112,7 @@ function evictions(
   if (need > node.memoryGb) return undefined;
   if (free >= need && slotsLeft >= 1) return { models: [], costMs: 0 };
   const priced = [...set].map((k) => {
-    const queueing = plan.waitMs(k, n, -1) - plan.waitMs(k);
+    const queueing = plan.deltaMs(k, n, -1);
     const served = ((node.servedRps?.[k] ?? 0) * input.horizonMs) / 1000;
     return { k, cost: queueing + served * (node.loadMs[k] ?? 0) };
   });
@@ -143,7 +158,6 @@ function bestLoad(
   m: number,
   domains?: Set<string>,
 ): Candidate | undefined {
-  const before = plan.waitMs(m);
   let best: Candidate | undefined;
   input.nodes.forEach((node, n) => {
     const loadMs = node.loadMs[m];
@@ -151,9 +165,8 @@ function bestLoad(
     if (domains?.has(node.domain)) return;
     const ev = evictions(input, plan, n, m);
     if (ev === undefined) return;
-    const after = plan.waitMs(m, n, 1);
     const blocked = (servedRps(input, plan, n) * loadMs * loadMs) / 2 / 1000;
-    const c = { n, m, gain: before - after, cost: ev.costMs + blocked + loadMs, evict: ev.models };
+    const c = { n, m, gain: -plan.deltaMs(m, n, 1), cost: ev.costMs + blocked + loadMs, evict: ev.models };
     if (domains !== undefined && ev.costMs > c.gain) return;
     if (best === undefined || c.gain - c.cost > best.gain - best.cost) best = c;
   });

@@ -21,6 +21,8 @@ export const WarmSetParams = z
     margin: z.number().min(1).max(100).default(1.5),
     /** Two-sided coverage of the forecast interval whose upper end the plan provisions for. */
     coverage: z.number().min(0).max(0.999).default(0.8),
+    /** Round trip (ms) within which a replica serves a client region's demand (see planWarmSets). */
+    reachMs: z.number().positive().default(100),
     /** Label dimension whose values are the independence domains (two per model with demand). */
     domain: z.string().min(1).default('provider'),
   })

@@ -4,8 +4,10 @@ import type { WarmSetAction, WarmSetInput } from './controller.js';
 /**
  * The warm sets as a plan changes them, with what the controller's economics read kept up to date:
  * per model its replicas and their total slots and slot-weighted service time, per node its memory in
- * use; expected waits are memoised per model until its replicas change. Every query is then O(1) in the network's
- * size (or O(slots) for the Erlang C sum), so a plan over thousands of nodes stays cheap.
+ * use, and per (model, region) the round trips to its nearest and second-nearest replica; expected
+ * queueing is memoised per model until its replicas change. Every query is then O(1) in the network's
+ * size (O(slots) for the Erlang C sum, O(regions) for the round trips), so a plan over thousands of nodes
+ * stays cheap.
  */
 export class WarmPlan {
   /** warm[n]: model indexes resident on node n, in the order they came. */
@@ -19,6 +21,10 @@ export class WarmPlan {
   readonly coldMs: Float64Array;
   /** Per model: memoised waits by the change asked for, dropped when the model's replicas change. */
   private readonly waits: Map<string, number>[];
+  /** Per model × regions + region: round trip to the nearest replica and to the second nearest, ms. */
+  private readonly nearest: Float64Array;
+  private readonly second: Float64Array;
+  private readonly regions: number;
 
   constructor(private readonly input: WarmSetInput) {
     const M = input.models.length;
@@ -29,6 +35,9 @@ export class WarmPlan {
     this.used = new Float64Array(input.nodes.length);
     this.coldMs = new Float64Array(M).fill(Number.POSITIVE_INFINITY);
     this.waits = Array.from({ length: M }, () => new Map<string, number>());
+    this.regions = input.regions?.length ?? 0;
+    this.nearest = new Float64Array(M * this.regions).fill(Number.POSITIVE_INFINITY);
+    this.second = new Float64Array(M * this.regions).fill(Number.POSITIVE_INFINITY);
     input.nodes.forEach((node, n) => {
       for (const m of this.warm[n]!) this.count(n, m, 1);
       node.loadMs.forEach((ms, m) => {
@@ -45,6 +54,26 @@ export class WarmPlan {
     this.serviceSlots[m]! += sign * (node.serviceMs[m] ?? 0) * node.slots;
     this.used[n]! += sign * this.input.models[m]!.footprintGb;
     this.waits[m]!.clear();
+    if (this.regions === 0) return;
+    // A new replica only shortens round trips; one taken away may lengthen them, so recount all.
+    if (sign < 0) {
+      this.nearest.fill(Number.POSITIVE_INFINITY, m * this.regions, (m + 1) * this.regions);
+      this.second.fill(Number.POSITIVE_INFINITY, m * this.regions, (m + 1) * this.regions);
+    }
+    for (const k of sign > 0 ? [n] : this.replicas[m]!) this.nearer(m, k);
+  }
+
+  /** Counts node n among model m's nearest and second-nearest replicas of each region. */
+  private nearer(m: number, n: number): void {
+    const R = this.regions;
+    const rtt = this.input.nodes[n]!.rttMs;
+    for (let r = m * R; r < (m + 1) * R; r++) {
+      const d = rtt?.[r - m * R] ?? 0;
+      if (d < this.nearest[r]!) {
+        this.second[r] = this.nearest[r]!;
+        this.nearest[r] = d;
+      } else if (d < this.second[r]!) this.second[r] = d;
+    }
   }
 
   add(n: number, m: number): void {
@@ -73,11 +102,72 @@ export class WarmPlan {
   }
 
   /**
-   * Expected total wait (ms) over the horizon of model m's demand on its replicas, with node n added
-   * (`change` 1), taken away (−1) or as they are (0): an M/M/c queue over their slots at their
-   * slot-weighted mean service time, each request's wait capped at the cold start it could pay instead.
+   * How model m's expected wait (ms over the horizon) changes when node n is added (`change` 1) or taken
+   * away (−1): the change in round trips, plus the change in queueing counted only for the share of m's
+   * demand whose region is within `reachMs` of n (the demand the router would send there). While m has
+   * a replica besides n, a far replica adds slots its demand would not use; the first or last replica
+   * changes every request's wait.
    */
-  waitMs(m: number, n = -1, change: -1 | 0 | 1 = 0): number {
+  deltaMs(m: number, n: number, change: -1 | 1): number {
+    const queue = this.queueMs(m, n, change) - this.queueMs(m);
+    const others = this.replicas[m]!.size - (change < 0 ? 1 : 0);
+    const share = others > 0 ? this.reachShare(m, n) : 1;
+    return queue * share + this.transitMs(m, n, change) - this.transitMs(m);
+  }
+
+  /** Share of model m's regional demand within `reachMs` of node n (1 without regions or reach). */
+  private reachShare(m: number, n: number): number {
+    const byRegion = this.input.models[m]!.regionRps;
+    const rtt = this.input.nodes[n]!.rttMs;
+    const reach = this.input.reachMs ?? Number.POSITIVE_INFINITY;
+    if (
+      this.regions === 0 ||
+      byRegion === undefined ||
+      rtt === undefined ||
+      reach === Number.POSITIVE_INFINITY
+    )
+      return 1;
+    let near = 0;
+    let all = 0;
+    for (let r = 0; r < this.regions; r++) {
+      const rps = byRegion[r] ?? 0;
+      all += rps;
+      if ((rtt[r] ?? 0) <= reach) near += rps;
+    }
+    return all > 0 ? near / all : 1;
+  }
+
+  /**
+   * Round trips (ms summed over the horizon's requests) of model m's demand, each region's to its
+   * nearest replica, with node n added or taken away as in `deltaMs`; 0 while m has no replica (those
+   * requests pay a cold start, which `queueMs` counts) or without regional demand.
+   */
+  transitMs(m: number, n = -1, change: -1 | 0 | 1 = 0): number {
+    const byRegion = this.input.models[m]!.regionRps;
+    const R = this.regions;
+    if (R === 0 || byRegion === undefined) return 0;
+    const count = this.replicas[m]!.size + (n >= 0 ? change : 0);
+    if (count <= 0) return 0;
+    const rtt = n >= 0 ? this.input.nodes[n]!.rttMs : undefined;
+    let total = 0;
+    for (let r = 0; r < R; r++) {
+      const rps = byRegion[r] ?? 0;
+      if (rps <= 0) continue;
+      let d = this.nearest[m * R + r]!;
+      const own = rtt?.[r] ?? 0;
+      if (change === 1) d = Math.min(d, own);
+      else if (change === -1 && own <= d) d = this.second[m * R + r]!;
+      total += rps * d;
+    }
+    return (total * this.input.horizonMs) / 1000;
+  }
+
+  /**
+   * Expected queueing (ms summed over the horizon's requests) of model m's demand on its replicas, with
+   * node n added or taken away as in `deltaMs`: an M/M/c queue over their slots at their slot-weighted
+   * mean service time, each request's wait capped at the cold start it could pay instead.
+   */
+  queueMs(m: number, n = -1, change: -1 | 0 | 1 = 0): number {
     const model = this.input.models[m]!;
     if (model.rps <= 0) return 0;
     const node = n >= 0 ? this.input.nodes[n] : undefined;

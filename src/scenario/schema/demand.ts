@@ -47,6 +47,25 @@ export const Growth = z
   });
 export type GrowthInput = z.infer<typeof Growth>;
 
+/**
+ * The model mix of some clients, replacing `models` (or `popularity`) for them, so that what is asked
+ * for differs by place.
+ */
+export const LocalModels = z
+  .strictObject({
+    /** Weights by model id for these clients' requests. */
+    models: Weights,
+    /** These clients' metros … */
+    metros: z.array(Id).min(1).optional(),
+    /** … or region. */
+    region: RegionName.optional(),
+  })
+  .refine((g) => (g.metros === undefined) !== (g.region === undefined), {
+    message: 'give either metros or region',
+    path: ['region'],
+  });
+export type LocalModelsInput = z.infer<typeof LocalModels>;
+
 export const TraceInput = z.strictObject({
   /** CSV shaped like the Azure LLM inference traces: TIMESTAMP,ContextTokens,GeneratedTokens. */
   file: z.string().min(1),
@@ -74,6 +93,7 @@ const SYNTHETIC_ONLY = [
   'arrivals',
   'tokens',
   'growth',
+  'localModels',
 ] as const;
 
 export const DemandInput = z
@@ -104,6 +124,8 @@ export const DemandInput = z
     bursts: z.array(Burst).default([]),
     /** Steady growth per day of some clients' demand (synthetic demand only). */
     growth: z.array(Growth).optional(),
+    /** Model mixes of some places (synthetic demand only; a metro takes the last entry that names it). */
+    localModels: z.array(LocalModels).optional(),
     trace: TraceInput.optional(),
   })
   .superRefine((d, ctx) => {

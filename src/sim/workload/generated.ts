@@ -20,7 +20,8 @@ interface Bucket {
  * Arrivals of a generated workload: a renewal process (exponential or Gamma inter-arrival times with mean
  * 1) run in operational time and mapped through the cumulative rate, so the rate may change at every
  * bucket (diurnal curve per metro, bursts) without distorting the process. Each arrival belongs to a class
- * (metro, model or "by popularity") drawn in proportion to the class rates of its bucket.
+ * (metro, model or "by popularity") drawn in proportion to the class rates of its bucket; "by popularity"
+ * is by the metro's own model mix where the scenario gives one.
  */
 export class GeneratedArrivals implements ArrivalSource {
   private t = 0;
@@ -28,6 +29,8 @@ export class GeneratedArrivals implements ArrivalSource {
   private bucket: Bucket | undefined;
   private readonly endMs: number;
   private readonly models: WeightedSampler;
+  /** Per metro index: the sampler of its own model mix (`models` where it has none). */
+  private readonly localModels: WeightedSampler[];
   private readonly metroShare: number[];
   private readonly popularity: number[];
   private readonly shape: number;
@@ -42,6 +45,10 @@ export class GeneratedArrivals implements ArrivalSource {
   ) {
     this.endMs = durationS * 1000;
     this.models = new WeightedSampler(demand.modelWeights);
+    this.localModels = metros.map((_, i) => {
+      const w = demand.localModelWeights?.[i];
+      return w === undefined ? this.models : new WeightedSampler(w);
+    });
     const totalPop = demand.modelWeights.reduce((s, w) => s + Math.max(w, 0), 0);
     this.popularity = demand.modelWeights.map((w) => (totalPop > 0 && w > 0 ? w / totalPop : 0));
     const totalW = metros.reduce((s, m) => s + Math.max(m.weight, 0), 0);
@@ -72,9 +79,9 @@ export class GeneratedArrivals implements ArrivalSource {
     if (this.t >= this.endMs) return false;
     const bucket = this.bucket!;
     const c = bucket.sampler.sample(this.arrivalsRng);
-    const popular = this.models.sample(this.arrivalsRng);
-    out.t = this.t;
     out.metro = bucket.metro[c]!;
+    const popular = this.localModels[out.metro]!.sample(this.arrivalsRng);
+    out.t = this.t;
     const m = bucket.model[c]!;
     out.model = m >= 0 ? m : popular;
     out.input = drawTokens(this.demand.tokens.input, this.tokensRng);

@@ -75,6 +75,20 @@ describe('drawTokens', () => {
 });
 
 describe('GeneratedArrivals', () => {
+  it("draws each metro's models from its own mix: metro b asks only for model 1, metro a keeps the 1:1 popularity, and the arrival times are those of the same run without mixes", () => {
+    const plain = collect(demand(), 200);
+    const local = collect(demand({ localModelWeights: [undefined, [0, 1]] }), 200);
+    expect(local.map((x) => [x.t, x.metro])).toEqual(plain.map((x) => [x.t, x.metro]));
+    const fromB = local.filter((x) => x.metro === 1);
+    const fromA = local.filter((x) => x.metro === 0);
+    expect(fromB.length).toBeGreaterThan(1000);
+    expect(fromB.every((x) => x.model === 1)).toBe(true);
+    // 50 req/s × 200 s × 3/4 from metro a ≈ 7,500 arrivals: model 0's share within 0.5 ± 0.03.
+    const share0 = fromA.filter((x) => x.model === 0).length / fromA.length;
+    expect(share0).toBeGreaterThan(0.47);
+    expect(share0).toBeLessThan(0.53);
+  });
+
   it('delivers totalRps × duration arrivals (Poisson, within 4 standard deviations) split 3:1 over metros by weight', () => {
     const arrivals = collect(demand(), 400);
     const expected = 50 * 400;
