@@ -5,12 +5,19 @@
  * 127.0.0.1. Then, in the same run:
  *  1. offers the same fixed request rate (open loop, `src/worker/paced.ts`) directly to the worker and
  *     through the gateway, alternating blocks, and reports the latency the gateway adds at p50 and p99;
- *  2. drives the gateway (and the worker directly) with autocannon, closed loop, to find the highest rate
+ *  2. the same on fresh connections: a new pool of C connections per 1 s block, alternating targets, and
+ *     the latency the gateway adds at p99 in that first second (`added_p99_cold_ms`);
+ *  3. streams: `--streams` concurrent streamed answers of 200 tokens each, back to back, through the
+ *     gateway and directly; SSE data events relayed per second (`stream_chunks_per_s`) and per second of
+ *     coordinator CPU (`stream_chunks_per_cpu_s`, what one core relays);
+ *  4. drives the gateway (and the worker directly) with autocannon, closed loop, to find the highest rate
  *     it sustains without errors.
  * The last line printed is one JSON object.
  *
  * Options: --rate N (default 2000) --seconds S per measured block (default 5) --blocks B (default 2)
  *          --max-seconds S for the autocannon runs (default 5) --connections C (default 64)
+ *          --cold-blocks B fresh-connection blocks per target (default 3)
+ *          --streams N concurrent streams (default 32) --stream-seconds S per target (default 3)
  *          --cpu-prof DIR writes a V8 CPU profile of the coordinator into DIR (node --cpu-prof)
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +39,9 @@ const { values } = parseArgs({
     blocks: { type: 'string', default: '2' },
     'max-seconds': { type: 'string', default: '5' },
     connections: { type: 'string', default: '64' },
+    'cold-blocks': { type: 'string', default: '3' },
+    streams: { type: 'string', default: '32' },
+    'stream-seconds': { type: 'string', default: '3' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -40,9 +50,19 @@ const SECONDS = Number(values.seconds);
 const BLOCKS = Number(values.blocks);
 const MAX_SECONDS = Number(values['max-seconds']);
 const CONNECTIONS = Number(values.connections);
+const COLD_BLOCKS = Number(values['cold-blocks']);
+const STREAMS = Number(values.streams);
+const STREAM_SECONDS = Number(values['stream-seconds']);
+const STREAM_TOKENS = 200;
 const MODEL = 'llama-3.1-8b-instruct';
 const TOKEN = 'bench-operator-token-0123456789';
 const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'ping' }], max_tokens: 4 });
+const STREAM_BODY = JSON.stringify({
+  model: MODEL,
+  messages: [{ role: 'user', content: 'ping' }],
+  max_tokens: STREAM_TOKENS,
+  stream: true,
+});
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -157,7 +177,6 @@ async function main(): Promise<void> {
         );
       }
     }
-    await Promise.all([pools.direct.close(), pools.gateway.close(), sleeper.close()]);
     const stats = (k: 'direct' | 'gateway') => {
       const s = Float64Array.from(lat[k]).sort();
       return { p50: quantileSorted(s, 0.5), p99: quantileSorted(s, 0.99) };
@@ -167,6 +186,28 @@ async function main(): Promise<void> {
     log(`direct  p50 ${round(d.p50)} ms  p99 ${round(d.p99)} ms`);
     log(
       `gateway p50 ${round(g.p50)} ms  p99 ${round(g.p99)} ms  (coordinator CPU ${Math.round((gatewayCpuMs * 1000) / Math.max(1, lat.gateway.length))} µs per request)`,
+    );
+
+    const cold: Record<'direct' | 'gateway', number[]> = { direct: [], gateway: [] };
+    for (let b = 0; b < COLD_BLOCKS; b++)
+      for (const k of ['direct', 'gateway'] as const) {
+        const fresh = new Pool(targets[k], { connections: CONNECTIONS });
+        const r = await paced({ rate: RATE, durationMs: 1000, send: send(fresh), sleep });
+        await fresh.close();
+        for (const v of r.latenciesMs) cold[k].push(v);
+        fails[k] += r.failed;
+      }
+    const coldP99 = (k: 'direct' | 'gateway') => quantileSorted(Float64Array.from(cold[k]).sort(), 0.99);
+    log(
+      `fresh connections (${COLD_BLOCKS} × 1 s, ${CONNECTIONS} new connections each): direct p99 ${round(coldP99('direct'))} ms, gateway p99 ${round(coldP99('gateway'))} ms`,
+    );
+
+    await Promise.all([pools.direct.close(), pools.gateway.close(), sleeper.close()]);
+
+    const streamDirect = await streamRate(targets.direct, undefined);
+    const streamGateway = await streamRate(targets.gateway, coord.proc.pid);
+    log(
+      `streams (${STREAMS} concurrent, ${STREAM_TOKENS} tokens each, ${STREAM_SECONDS} s): gateway ${Math.round(streamGateway.perS)} events/s (${Math.round(streamGateway.perCpuS)} per coordinator CPU second), direct ${Math.round(streamDirect.perS)} events/s`,
     );
 
     const maxGateway = await saturate(targets.gateway);
@@ -192,6 +233,13 @@ async function main(): Promise<void> {
       gateway_cpu_us_per_request:
         lat.gateway.length > 0 ? Math.round((gatewayCpuMs * 1000) / lat.gateway.length) : null,
       generator_cpu_pct: Math.round((100 * generatorCpuMs) / Math.max(1, measuredMs)),
+      added_p99_cold_ms: round(coldP99('gateway') - coldP99('direct')),
+      cold_direct_p99_ms: round(coldP99('direct')),
+      cold_gateway_p99_ms: round(coldP99('gateway')),
+      stream_chunks_per_s: Math.round(streamGateway.perS),
+      stream_chunks_per_cpu_s: Math.round(streamGateway.perCpuS),
+      stream_chunks_per_s_direct: Math.round(streamDirect.perS),
+      stream_failed: streamGateway.failed + streamDirect.failed,
       max_rps: Math.round(maxGateway.errors + maxGateway.non2xx === 0 ? maxGateway.rps : 0),
       max_rps_errors: maxGateway.errors + maxGateway.non2xx,
       max_rps_direct: Math.round(maxDirect.rps),
@@ -235,6 +283,55 @@ async function waitWarm(url: string): Promise<void> {
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * SSE data events received per second with `STREAMS` streamed requests always open (each asks for
+ * `STREAM_TOKENS` tokens; the next starts when one ends), and per second of CPU used by process `pid`.
+ */
+async function streamRate(
+  url: string,
+  pid: number | undefined,
+): Promise<{ perS: number; perCpuS: number; failed: number }> {
+  const pool = new Pool(url, { connections: STREAMS });
+  let events = 0;
+  let failed = 0;
+  const end = performance.now() + STREAM_SECONDS * 1000;
+  const one = async () => {
+    while (performance.now() < end) {
+      try {
+        const res = await pool.request({
+          method: 'POST',
+          path: '/v1/chat/completions',
+          headers: { 'content-type': 'application/json' },
+          body: STREAM_BODY,
+        });
+        if (res.statusCode !== 200) failed++;
+        events += await dataEvents(res.body);
+      } catch {
+        failed++;
+      }
+    }
+  };
+  const cpu0 = cpuMs(pid);
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: STREAMS }, one));
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuS = (cpuMs(pid) - cpu0) / 1000;
+  await pool.close();
+  return { perS: events / seconds, perCpuS: events / cpuS, failed };
+}
+
+/** `data:` events in an SSE body (an event split across two chunks is counted once). */
+async function dataEvents(body: AsyncIterable<Buffer>): Promise<number> {
+  let n = 0;
+  let carry = '';
+  for await (const chunk of body) {
+    const text = carry + chunk.toString('latin1');
+    for (let k = text.indexOf('data:'); k >= 0; k = text.indexOf('data:', k + 5)) n++;
+    carry = text.slice(-4);
+  }
+  return n;
 }
 
 async function saturate(url: string): Promise<{ rps: number; errors: number; non2xx: number }> {

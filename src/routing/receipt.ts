@@ -56,6 +56,26 @@ function describe(input: ReceiptInput, pos: number): ReceiptCandidate {
 }
 
 /**
+ * Positions of the `n` lowest of the first `count` costs, lowest first; equal costs in position order.
+ * One pass keeping the best `n` in order: the receipt shows a handful of candidates, and sorting all of
+ * them for it cost more than the decision.
+ */
+export function cheapest(costs: ArrayLike<number>, count: number, n: number): number[] {
+  const out: number[] = [];
+  if (n <= 0) return out;
+  const before = (a: number, b: number) => costs[a]! < costs[b]! || (costs[a] === costs[b] && a < b);
+  for (let p = 0; p < count; p++) {
+    if (out.length === n && !before(p, out[n - 1]!)) continue;
+    let k = out.length;
+    if (k < n) out.push(p);
+    else k = n - 1;
+    for (; k > 0 && before(p, out[k - 1]!); k--) out[k] = out[k - 1]!;
+    out[k] = p;
+  }
+  return out;
+}
+
+/**
  * The compact record of one decision: how many candidates were considered and filtered (by reason), the
  * top candidates by cost with every estimate term (the chosen node and fallbacks always included), what
  * was chosen, relaxations and the seed that replays it. Built only when asked for (off the hot path).
@@ -65,10 +85,7 @@ export function buildReceipt(input: ReceiptInput): Receipt {
   const t = view.topology;
   const ids = t.ids;
   const req = q.request;
-  const order = Array.from({ length: input.count }, (_, k) => k).sort(
-    (a, b) => s.costs[a]! - s.costs[b]! || a - b,
-  );
-  const shown = order.slice(0, Math.max(0, input.topN));
+  const shown = cheapest(s.costs, input.count, input.topN);
   for (const p of [input.primary, ...input.fallbacks]) if (p >= 0 && !shown.includes(p)) shown.push(p);
   const filtered = Object.fromEntries(
     s.removedByReason(

@@ -1,5 +1,5 @@
 import type { AttemptLimits } from './timing.js';
-import type { BufferedResponse, UpstreamResponse, Upstreams } from './upstream.js';
+import type { AbortBinding, BufferedResponse, UpstreamResponse, Upstreams } from './upstream.js';
 
 /**
  * One try of a request on one node. Nothing reaches the client here: a non-streamed answer is read in
@@ -76,19 +76,23 @@ export class StreamBroken extends Error {
 /**
  * The attempt's own cancellation: the caller's signal, the first-byte limit (then the idle limit, once
  * the first chunk is in) and the client's deadline. Two timers per attempt; a chunk only refreshes one.
+ * The upstream request is aborted through `signal` (made only when asked for) or through the abort it
+ * hands to `bind` (no AbortController on the path of buffered answers).
  */
-class Watch {
-  readonly controller = new AbortController();
+class Watch implements AbortBinding {
   expired: { kind: 'timeout' | 'deadline'; message: string } | undefined;
+  private controller: AbortController | undefined;
+  private abortUpstream: (() => void) | undefined;
+  private aborted = false;
   private stall: NodeJS.Timeout | undefined;
   private deadline: NodeJS.Timeout | undefined;
-  private readonly relay = () => this.controller.abort();
+  private readonly relay = () => this.abort();
 
   constructor(
     private readonly parent: AbortSignal | undefined,
     private readonly limits: AttemptLimits,
   ) {
-    if (parent?.aborted) this.controller.abort();
+    if (parent?.aborted) this.abort();
     else parent?.addEventListener('abort', this.relay, { once: true });
     const left = limits.deadlineAt - Date.now();
     if (left < Number.POSITIVE_INFINITY)
@@ -103,7 +107,16 @@ class Watch {
   }
 
   get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort();
+    }
     return this.controller.signal;
+  }
+
+  bind(abort: () => void): void {
+    if (this.aborted) abort();
+    else this.abortUpstream = abort;
   }
 
   /** The caller cancelled (client gone, hedge lost), not a limit. */
@@ -128,6 +141,7 @@ class Watch {
   done(): void {
     clearTimeout(this.stall);
     clearTimeout(this.deadline);
+    this.abortUpstream = undefined;
     this.parent?.removeEventListener('abort', this.relay);
   }
 
@@ -142,7 +156,13 @@ class Watch {
 
   private fire(kind: 'timeout' | 'deadline', message: string): void {
     this.expired ??= { kind, message };
-    this.controller.abort();
+    this.abort();
+  }
+
+  private abort(): void {
+    this.aborted = true;
+    this.controller?.abort();
+    this.abortUpstream?.();
   }
 }
 
@@ -199,7 +219,7 @@ async function attemptBuffered(
       path: input.path,
       body: input.body,
       headers: input.headers === undefined ? JSON_HEADERS : { ...input.headers, ...JSON_HEADERS },
-      signal: watch.signal,
+      abortable: watch,
       ...(input.hop === undefined ? {} : { hop: input.hop }),
     });
   } catch (e) {

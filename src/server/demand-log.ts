@@ -8,10 +8,17 @@ import { type DemandBucketRecord, demandKey, type RegistryStore } from '../store
 export const DEMAND_BASE_MS = 60_000;
 
 /**
+ * Demand goes to the store at most this often: a minute's counts gain nothing from 25 ms batches, and
+ * each batch is a synchronous SQLite transaction on the event loop (or a KV round trip per bucket).
+ */
+export const DEMAND_FLUSH_MS = 1000;
+
+/**
  * Demand the gateway saw, per (client metro, model) and bucket (a minute by default): every request counts once with its
  * tokens (prompt estimate + requested output), and as unmet when no node answered it. Kept in memory and
- * added to the store every `flushMs` (several coordinators sharing a store add up), so the request path
- * never waits on the store. `series` reads it back as demand series by metro or by region.
+ * added to the store every `flushMs`, at least `DEMAND_FLUSH_MS` (several coordinators sharing a store add
+ * up), so the request path never waits on the store. `series` flushes, then reads it back as demand series
+ * by metro or by region.
  */
 export class DemandLog {
   private pending = new Map<string, DemandBucketRecord>();
@@ -22,10 +29,14 @@ export class DemandLog {
 
   constructor(
     private readonly store: RegistryStore,
-    private readonly flushMs: number,
+    flushMs: number,
     /** Length of the stored buckets (config `demand.bucketMs`); divides a minute. */
     readonly baseMs = DEMAND_BASE_MS,
-  ) {}
+  ) {
+    this.flushMs = Math.max(flushMs, DEMAND_FLUSH_MS);
+  }
+
+  private readonly flushMs: number;
 
   /** One request at `tMs` from `client` for `model`; `served` false when no node answered it. */
   add(client: Client, model: string, tMs: number, tokens: number, served: boolean): void {

@@ -20,8 +20,12 @@ import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js'
  * registry gives the topology (rebuilt when nodes join or leave), heartbeats give telemetry with the time
  * they arrived, and the gateway's own in-flight count per node is merged in (a node's report is up to a
  * heartbeat old; the gateway knows its outstanding requests exactly). Views for `route()` are refreshed
- * when something changed, at most every `minRefreshMs`.
+ * when something changed, at most every `minRefreshMs`, and never more often than keeps refreshing under
+ * `REFRESH_SHARE` of the time (a refresh walks every node: milliseconds at 10,000 nodes).
  */
+
+/** Most of the time refreshing views may take; the interval grows with what a refresh costs. */
+const REFRESH_SHARE = 0.1;
 
 export interface LiveNetworkOptions {
   models: readonly Model[];
@@ -67,6 +71,8 @@ export class LiveNetwork {
   private view: Snapshot | undefined;
   private dirty = true;
   private lastRefresh = Number.NEGATIVE_INFINITY;
+  /** What a refresh takes, ms of wall time (moving average). */
+  private refreshCostMs = 0;
   /** Cells `node × models + model` of the exclusion matrix set now, and the refusal version they show. */
   private excludedCells: number[] = [];
   private refusalVersion = -1;
@@ -142,12 +148,17 @@ export class LiveNetwork {
     const now = this.opt.now();
     // A change of exclusions is seen by the next decision (rare, and each is a node refusing traffic).
     const excluding = this.opt.refusals !== undefined && this.opt.refusals.version !== this.refusalVersion;
-    const due = now - this.lastRefresh >= (this.dirty ? (this.opt.minRefreshMs ?? 20) : 250);
-    if (this.view === undefined || due || excluding) {
+    const interval = Math.max(
+      this.dirty ? (this.opt.minRefreshMs ?? 20) : 250,
+      this.refreshCostMs / REFRESH_SHARE,
+    );
+    if (this.view === undefined || now - this.lastRefresh >= interval || excluding) {
+      const t0 = performance.now();
       this.mergeLiveness(now);
       this.view = this.view === undefined ? this.state.snapshot(now) : this.state.refresh(this.view, now);
       this.lastRefresh = now;
       this.dirty = false;
+      this.refreshCostMs = 0.8 * this.refreshCostMs + 0.2 * (performance.now() - t0);
     }
     return this.view;
   }

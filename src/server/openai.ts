@@ -67,11 +67,48 @@ export type CompletionBody = z.infer<typeof CompletionBody>;
 export type Endpoint = 'chat' | 'completions';
 
 export function parseBody(endpoint: Endpoint, body: unknown): ChatBody | CompletionBody {
-  if (body === null || typeof body !== 'object' || Array.isArray(body))
+  if (!isObject(body))
     throw new InputError('body', [{ path: '', message: 'expected a JSON object', value: body }]);
-  return endpoint === 'chat'
-    ? parseOrThrow(ChatBody, body, 'body')
-    : parseOrThrow(CompletionBody, body, 'body');
+  if (endpoint === 'chat') return plainChat(body) ? (body as ChatBody) : parseOrThrow(ChatBody, body, 'body');
+  return plainCompletion(body) ? (body as CompletionBody) : parseOrThrow(CompletionBody, body, 'body');
+}
+
+/*
+ * The common bodies checked without the schema (it interprets its rules on every call): text prompts and
+ * messages whose content is text or null. Each accepts only what the schema above accepts, so the schema
+ * still decides, and words the error, for everything else (content parts among them).
+ */
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function text(v: unknown, max: number): boolean {
+  return typeof v === 'string' && v.length >= 1 && v.length <= max;
+}
+
+function maxTokens(v: unknown): boolean {
+  return v == null || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 10_000_000);
+}
+
+function common(b: Record<string, unknown>): boolean {
+  return text(b.model, 256) && (b.stream == null || typeof b.stream === 'boolean') && maxTokens(b.max_tokens);
+}
+
+function plainChat(b: Record<string, unknown>): boolean {
+  const messages = b.messages;
+  if (!common(b) || !maxTokens(b.max_completion_tokens) || !Array.isArray(messages)) return false;
+  if (messages.length < 1 || messages.length > 100_000) return false;
+  for (const m of messages) {
+    if (!isObject(m) || !text(m.role, 64)) return false;
+    const content = m.content;
+    if (content !== undefined && content !== null && typeof content !== 'string') return false;
+  }
+  return true;
+}
+
+function plainCompletion(b: Record<string, unknown>): boolean {
+  return common(b) && typeof b.prompt === 'string';
 }
 
 /** Characters per token used to estimate prompt length without a tokenizer (a common rule of thumb for English). */

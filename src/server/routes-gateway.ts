@@ -24,6 +24,7 @@ export const MAX_HOPS = 8;
  * request already passed here (a node endpoint that leads back to this gateway) or through too many.
  */
 export function hopChain(header: string | string[] | undefined, self: string): string {
+  if (header === undefined) return self; // a client's own request, the usual case
   const text = Array.isArray(header) ? header.join(',') : (header ?? '');
   const hops = text
     .split(',')
@@ -97,8 +98,9 @@ async function demandQuery(c: Coordinator, q: Record<string, string | undefined>
  * 503 with Retry-After.
  */
 export function ensureServed(c: Coordinator, model: string): void {
-  const served = c.network.availability().map((a) => a.id);
-  if (served.includes(model)) return;
+  const available = c.network.availability();
+  for (const a of available) if (a.id === model) return;
+  const served = available.map((a) => a.id);
   const waiting = c.network.awaitingReports();
   if (waiting > 0 && c.network.knows(model))
     throw new UnavailableError(

@@ -22,8 +22,15 @@ export interface UpstreamRequest {
   /** The `x-meridian-hop` value (the incoming chain and this coordinator); default: this coordinator. */
   hop?: string;
   signal?: AbortSignal;
+  /** Another way to abort a buffered request, without an AbortSignal (see AbortBinding). */
+  abortable?: AbortBinding;
   /** Overrides the pool's headers timeout for this request (probes). */
   headersTimeoutMs?: number;
+}
+
+/** Takes the abort of a request once it has started; calls it at once if the request is already cancelled. */
+export interface AbortBinding {
+  bind(abort: () => void): void;
 }
 
 export interface UpstreamResponse {
@@ -123,6 +130,7 @@ export class Upstreams {
         },
         {
           onRequestStart(controller) {
+            req.abortable?.bind(() => controller.abort(new Error('aborted')));
             if (req.signal === undefined) return;
             if (req.signal.aborted) controller.abort(new Error('aborted'));
             else {
