@@ -31,6 +31,8 @@ export interface LiveNetworkOptions {
   now: () => number;
   /** A node the gateway must not send to now (its breaker is open). */
   blocked?: (nodeId: string) => boolean;
+  /** A node quarantined for lying (live-trust.ts): the `trusted` filter keeps requests off it. */
+  quarantined?: (nodeId: string) => boolean;
   /** (node, model) pairs excluded for refusing what they claim; `version` changes when the set does. */
   refusals?: {
     readonly version: number;
@@ -61,6 +63,8 @@ export class LiveNetwork {
   private readonly inflight = new Map<string, number>();
   /** Requests other coordinators have outstanding per node (their published counts, summed). */
   private readonly remoteInflight = new Map<string, number>();
+  /** Most requests this coordinator had at each node in its previous and current heartbeat interval. */
+  private readonly peaks = new Map<string, [number, number]>();
   private byId = new Map<string, RegisteredNode>();
   private registered: RegisteredNode[] = [];
   private state: NetworkState;
@@ -93,6 +97,7 @@ export class LiveNetwork {
     if (e.type === 'heartbeat') {
       const before = this.telemetry.get(e.nodeId)?.heartbeat;
       this.telemetry.record(e.heartbeat, e.receivedAt);
+      this.peaks.set(e.nodeId, [this.peaks.get(e.nodeId)?.[1] ?? 0, this.inflightOf(e.nodeId)]);
       this.observeReported(e.nodeId, e.heartbeat);
       const node = this.byId.get(e.nodeId);
       if (node?.descriptor.hardware.accelerator === 'api' && !sameModels(before, e.heartbeat)) {
@@ -112,6 +117,7 @@ export class LiveNetwork {
       this.telemetry.forget(e.nodeId);
       this.rtt.forget(e.nodeId);
       this.inflight.delete(e.nodeId);
+      this.peaks.delete(e.nodeId);
     }
     this.reset(all());
   }
@@ -162,7 +168,11 @@ export class LiveNetwork {
 
   /** The gateway sent a request to the node / the request finished. */
   begin(nodeId: string): void {
-    this.inflight.set(nodeId, (this.inflight.get(nodeId) ?? 0) + 1);
+    const v = (this.inflight.get(nodeId) ?? 0) + 1;
+    this.inflight.set(nodeId, v);
+    const p = this.peaks.get(nodeId);
+    if (p === undefined) this.peaks.set(nodeId, [0, v]);
+    else p[1] = Math.max(p[1], v);
     this.dirty = true;
   }
 
@@ -200,6 +210,12 @@ export class LiveNetwork {
 
   inflightOf(nodeId: string): number {
     return this.inflight.get(nodeId) ?? 0;
+  }
+
+  /** Most requests this coordinator had at the node at once since its heartbeat before last. */
+  ownPeakOf(nodeId: string): number {
+    const p = this.peaks.get(nodeId);
+    return Math.max(p?.[0] ?? 0, p?.[1] ?? 0, this.inflightOf(nodeId));
   }
 
   /** This coordinator's outstanding requests per node (nodes with none left out). */
@@ -341,6 +357,7 @@ export class LiveNetwork {
       const entry = this.telemetry.get(id);
       const health = healthOf(this.telemetry.ageMs(id, now), this.opt.thresholds);
       this.state.setHealthy(i, health !== 'unhealthy' && this.opt.blocked?.(id) !== true);
+      this.state.setQuarantined(i, this.opt.quarantined?.(id) === true);
       if (entry === undefined) continue;
       const hb = entry.heartbeat;
       const sent = (this.inflight.get(id) ?? 0) + (this.remoteInflight.get(id) ?? 0);
