@@ -12,6 +12,7 @@ import { RouteQuery } from '../routing/query.js';
 import type { Heartbeat } from '../wire/protocol.js';
 import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import { learnFromReport } from './learn-reported.js';
+import { OwnPeaks } from './own-peaks.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
 import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js';
 
@@ -63,8 +64,7 @@ export class LiveNetwork {
   private readonly inflight = new Map<string, number>();
   /** Requests other coordinators have outstanding per node (their published counts, summed). */
   private readonly remoteInflight = new Map<string, number>();
-  /** Most requests this coordinator had at each node in its previous and current heartbeat interval. */
-  private readonly peaks = new Map<string, [number, number]>();
+  private readonly peaks = new OwnPeaks();
   private byId = new Map<string, RegisteredNode>();
   private registered: RegisteredNode[] = [];
   private state: NetworkState;
@@ -97,7 +97,7 @@ export class LiveNetwork {
     if (e.type === 'heartbeat') {
       const before = this.telemetry.get(e.nodeId)?.heartbeat;
       this.telemetry.record(e.heartbeat, e.receivedAt);
-      this.peaks.set(e.nodeId, [this.peaks.get(e.nodeId)?.[1] ?? 0, this.inflightOf(e.nodeId)]);
+      this.peaks.reported(e.nodeId, this.inflightOf(e.nodeId));
       this.observeReported(e.nodeId, e.heartbeat);
       const node = this.byId.get(e.nodeId);
       if (node?.descriptor.hardware.accelerator === 'api' && !sameModels(before, e.heartbeat)) {
@@ -117,7 +117,7 @@ export class LiveNetwork {
       this.telemetry.forget(e.nodeId);
       this.rtt.forget(e.nodeId);
       this.inflight.delete(e.nodeId);
-      this.peaks.delete(e.nodeId);
+      this.peaks.forget(e.nodeId);
     }
     this.reset(all());
   }
@@ -170,9 +170,7 @@ export class LiveNetwork {
   begin(nodeId: string): void {
     const v = (this.inflight.get(nodeId) ?? 0) + 1;
     this.inflight.set(nodeId, v);
-    const p = this.peaks.get(nodeId);
-    if (p === undefined) this.peaks.set(nodeId, [0, v]);
-    else p[1] = Math.max(p[1], v);
+    this.peaks.sent(nodeId, v);
     this.dirty = true;
   }
 
@@ -214,8 +212,7 @@ export class LiveNetwork {
 
   /** Most requests this coordinator had at the node at once since its heartbeat before last. */
   ownPeakOf(nodeId: string): number {
-    const p = this.peaks.get(nodeId);
-    return Math.max(p?.[0] ?? 0, p?.[1] ?? 0, this.inflightOf(nodeId));
+    return this.peaks.of(nodeId, this.inflightOf(nodeId));
   }
 
   /** This coordinator's outstanding requests per node (nodes with none left out). */
