@@ -151,7 +151,11 @@ describe('the coordinator checks what live workers claim', () => {
     for (const n of view) {
       if (expected[n.id] !== undefined)
         expect(n.trust, n.id).toMatchObject({ quarantined: true, reason: expected[n.id] });
-      else expect(n.trust, n.id).toMatchObject({ quarantined: false });
+      else {
+        // Checked and believed: its claims held (a score above the 0.5 of a node never checked).
+        expect(n.trust, n.id).toMatchObject({ quarantined: false });
+        expect(n.trust!.score, n.id).toBeGreaterThan(0.5);
+      }
     }
     expect(view.find((n) => n.id === 'location-liar')?.metro).not.toBe('frankfurt');
     // Nothing is routed to a quarantined node: the queue liar held the only copy of its model.
