@@ -8,6 +8,7 @@ import {
   descriptor,
   LOOPBACK,
   TOKEN_A,
+  TOKEN_B,
   tempDir,
   waitFor,
   writeYaml,
@@ -15,12 +16,14 @@ import {
 
 /**
  * Issue 13, live: a coordinator in Frankfurt (`meridian serve`, location checks on, probes every 300 ms)
- * and six emulated workers with their agents, all in Frankfurt. Three lie one way each
+ * and seven emulated workers with their agents, all in Frankfurt. Four lie one way each
  * (`meridian worker --lie`): a warm liar reports two models loaded that do not fit its 80 GB together
  * (70.6 + 65 GB), a queue liar with one slot reports nothing running or waiting while five requests are
  * outstanding there, a location liar claims the metro nearest its antipode (a probe answered in a few ms
- * cannot cross ≥ 12,000 km of fibre). Three are honest, one of them a straggler decoding at 4 tokens/s
- * against 200. Streamed requests go to the honest ones meanwhile; the coordinator must quarantine each
+ * cannot cross ≥ 12,000 km of fibre), an output liar of a second operator returns other text than the
+ * two honest nodes that serve the same model (every non-streamed answer is spot-checked on a node of the
+ * other operator, a mismatch tie-broken by a third). Three are honest, one of them a straggler
+ * decoding at 4 tokens/s against 200. Streamed requests go to the honest ones meanwhile; the coordinator must quarantine each
  * liar for its own lie, flag no honest node, and route nothing more to the quarantined.
  */
 const children = new Children();
@@ -33,12 +36,29 @@ afterAll(async () => {
 const SHARED = 'llama-3.1-8b-instruct';
 const QUEUE_MODEL = 'qwen2.5-7b-instruct';
 const FAR_MODEL = 'llama-3.2-1b-instruct';
+const CHECKED_MODEL = 'mistral-7b-instruct-v0.3';
 
 type Profile = Record<string, unknown>;
 
-const WORKERS: { id: string; lie?: string; profile: Profile }[] = [
-  { id: 'honest-1', profile: { slots: 8, tokensPerSec: 200, models: [{ id: SHARED }] } },
-  { id: 'honest-2', profile: { slots: 8, tokensPerSec: 200, models: [{ id: SHARED }, { id: FAR_MODEL }] } },
+const WORKERS: { id: string; lie?: string; operator?: 'op-b'; profile: Profile }[] = [
+  {
+    id: 'honest-1',
+    profile: { slots: 8, tokensPerSec: 200, models: [{ id: SHARED }, { id: CHECKED_MODEL }] },
+  },
+  {
+    id: 'honest-2',
+    profile: {
+      slots: 8,
+      tokensPerSec: 200,
+      models: [{ id: SHARED }, { id: FAR_MODEL }, { id: CHECKED_MODEL }],
+    },
+  },
+  {
+    id: 'output-liar',
+    lie: 'output',
+    operator: 'op-b',
+    profile: { slots: 8, tokensPerSec: 200, models: [{ id: CHECKED_MODEL }] },
+  },
   { id: 'straggler', profile: { slots: 8, tokensPerSec: 4, models: [{ id: SHARED }] } },
   {
     id: 'warm-liar',
@@ -92,18 +112,21 @@ function complete(url: string, model: string, maxTokens: number, stream: boolean
 }
 
 describe('the coordinator checks what live workers claim', () => {
-  it('quarantines a warm, a queue and a location liar for their own lie and no honest node (straggler included)', async () => {
+  it('quarantines a warm, a queue, a location and an output liar for their own lie and no honest node (straggler included)', async () => {
     const main = builtMain();
     const config = writeYaml(join(tmp.dir, 'coordinator.yaml'), {
       listen: { host: '127.0.0.1', port: 0 },
       dataDir: join(tmp.dir, 'data'),
       adminToken: ADMIN,
-      operators: [{ id: 'op-a', token: TOKEN_A }],
+      operators: [
+        { id: 'op-a', token: TOKEN_A },
+        { id: 'op-b', token: TOKEN_B },
+      ],
       registry: { allowEndpoints: LOOPBACK },
       gateway: {
         metro: 'frankfurt',
         probes: { intervalMs: 300 },
-        trust: { location: true },
+        trust: { location: true, spotCheckRate: 1 },
         // Requests wait their turn at the one-slot queue liar instead of being given up after 2 s.
         timing: { firstByteFloorMs: 30_000 },
       },
@@ -113,9 +136,13 @@ describe('the coordinator checks what live workers claim', () => {
     for (const w of WORKERS) {
       const file = writeYaml(join(tmp.dir, `${w.id}.yaml`), {
         ...w.profile,
-        node: descriptor(w.id, { slots: (w.profile.slots as number | undefined) ?? 8 }),
+        node: descriptor(w.id, {
+          slots: (w.profile.slots as number | undefined) ?? 8,
+          labels: { operator: w.operator ?? 'op-a' },
+        }),
       });
-      const args = ['worker', '--emulate', '--profile', file, '--coordinator', coord.url, '--token', TOKEN_A];
+      const token = w.operator === 'op-b' ? TOKEN_B : TOKEN_A;
+      const args = ['worker', '--emulate', '--profile', file, '--coordinator', coord.url, '--token', token];
       await children.spawn(w.id, w.lie === undefined ? args : [...args, '--lie', w.lie], { main });
     }
     await waitFor('six nodes registered', async () =>
@@ -128,11 +155,14 @@ describe('the coordinator checks what live workers claim', () => {
     for (let round = 0; round < 10; round++)
       await Promise.all(Array.from({ length: 4 }, () => complete(coord.url, SHARED, 8, true)));
     expect(await Promise.all(queued)).toEqual([200, 200, 200, 200, 200]);
+    // Every non-streamed answer of the checked model is re-run on a node of the other operator.
+    for (let k = 0; k < 30; k++) expect(await complete(coord.url, CHECKED_MODEL, 4, false)).toBe(200);
 
     const expected: Record<string, string> = {
       'warm-liar': 'warm',
       'queue-liar': 'queue',
       'location-liar': 'location',
+      'output-liar': 'output',
     };
     let last: NodesView['nodes'] = [];
     const view = await waitFor(

@@ -126,6 +126,8 @@ const Trust = z.strictObject({
   location: z.boolean().default(false),
   /** How long a quarantine lasts, ms. */
   holdMs: z.number().positive().default(3_600_000),
+  /** Share of non-streamed answers re-run on a verifier of another operator (0 = no spot checks). */
+  spotCheckRate: z.number().min(0).max(1).default(0),
 });
 
 const Gateway = z.strictObject({

@@ -26,6 +26,7 @@ import { ReceiptLog } from './receipts.js';
 import { RefusalBoard } from './refusals.js';
 import { Registry } from './registry.js';
 import { serverSecret, TokenDigests } from './secrets.js';
+import { SpotChecks } from './spot-checks.js';
 import { AttemptTiming } from './timing.js';
 import { Upstreams } from './upstream.js';
 import { WarmCommands } from './warm-commands.js';
@@ -75,6 +76,8 @@ export interface Coordinator {
   warm: { control: WarmControl; commands: WarmCommands };
   /** Trust in each node from what the coordinator observes (config `gateway.trust`; undefined when off). */
   trust?: LiveTrust;
+  /** Output spot checks (config `gateway.trust.spotCheckRate` above 0). */
+  spotChecks?: SpotChecks;
   /** The shared view with other coordinators, when it runs with them (`serve --nats`). */
   cluster?: Cluster;
   close(): Promise<void>;
@@ -229,6 +232,17 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     metrics,
     warm: { control, commands },
     ...(trust === undefined ? {} : { trust }),
+    ...(trust === undefined || g.trust.spotCheckRate === 0
+      ? {}
+      : {
+          spotChecks: new SpotChecks({
+            network,
+            trust,
+            upstreams,
+            nodes: () => registry.all(),
+            rate: g.trust.spotCheckRate,
+          }),
+        }),
     async close() {
       prober.stop();
       await control.stop();

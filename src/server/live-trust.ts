@@ -21,6 +21,7 @@ import type { LiveNetwork } from './live-network.js';
  *   contradiction (`checkStart`);
  * - each probe (when `location` is on and the coordinator's metro is known): a round trip below the
  *   fibre floor between the coordinator and the claimed place refutes the claimed location.
+ * - each spot check (spot-checks.ts): an output two other nodes disagree with is an `output` contradiction.
  * A quarantined node is excluded from routing (the live network asks `quarantined`).
  */
 export interface LiveTrustOptions {
@@ -110,6 +111,11 @@ export class LiveTrust {
     if (!this.opt.location || from === undefined || i === undefined) return;
     const claimed = this.network.topology.nodes[i]!.location;
     this.record(nodeId, 'location', checkClaimedLocation(claimed, [{ from, rttMs: ms }]).consistent);
+  }
+
+  /** A spot check's verdict on the node's output (spot-checks.ts). */
+  recordOutput(nodeId: string, held: boolean): void {
+    this.record(nodeId, 'output', held);
   }
 
   private record(nodeId: string, claim: Claim, held: boolean): void {
