@@ -145,8 +145,8 @@ describe('the coordinator checks what live workers claim', () => {
       const args = ['worker', '--emulate', '--profile', file, '--coordinator', coord.url, '--token', token];
       await children.spawn(w.id, w.lie === undefined ? args : [...args, '--lie', w.lie], { main });
     }
-    await waitFor('six nodes registered', async () =>
-      (await nodes(coord.url)).length === 6 ? true : undefined,
+    await waitFor('seven nodes registered', async () =>
+      (await nodes(coord.url)).length === 7 ? true : undefined,
     );
 
     // Five requests of 4 tokens at 2 tokens/s behind one slot: ≈ 10 s with four waiting at the queue liar.
@@ -156,7 +156,22 @@ describe('the coordinator checks what live workers claim', () => {
       await Promise.all(Array.from({ length: 4 }, () => complete(coord.url, SHARED, 8, true)));
     expect(await Promise.all(queued)).toEqual([200, 200, 200, 200, 200]);
     // Every non-streamed answer of the checked model is re-run on a node of the other operator.
-    for (let k = 0; k < 30; k++) expect(await complete(coord.url, CHECKED_MODEL, 4, false)).toBe(200);
+    const byLiar: string[] = [];
+    for (let k = 0; k < 30; k++) {
+      const res = await request(`${coord.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: CHECKED_MODEL,
+          messages: [{ role: 'user', content: 'hi' }],
+          max_tokens: 4,
+        }),
+      });
+      await res.body.dump();
+      expect(res.statusCode).toBe(200);
+      if (res.headers['x-meridian-node'] === 'output-liar')
+        byLiar.push(String(res.headers['x-meridian-receipt']));
+    }
 
     const expected: Record<string, string> = {
       'warm-liar': 'warm',
@@ -188,6 +203,16 @@ describe('the coordinator checks what live workers claim', () => {
       }
     }
     expect(view.find((n) => n.id === 'location-liar')?.metro).not.toBe('frankfurt');
+    // The receipt of a spot-checked answer of the output liar carries the verdict against it.
+    const verdicts = await Promise.all(
+      byLiar.map(async (id) => {
+        const res = await request(`${coord.url}/v1/receipts/${id}`, {
+          headers: { authorization: `Bearer ${ADMIN}` },
+        });
+        return ((await res.body.json()) as { spotCheck?: { verdict: string } }).spotCheck?.verdict;
+      }),
+    );
+    expect(verdicts).toContain('executor');
     // Nothing is routed to a quarantined node: the queue liar held the only copy of its model.
     expect(await complete(coord.url, QUEUE_MODEL, 1, false)).not.toBe(200);
     expect(await complete(coord.url, SHARED, 1, true)).toBe(200);

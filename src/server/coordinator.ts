@@ -239,6 +239,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
             network,
             trust,
             upstreams,
+            receipts,
             nodes: () => registry.all(),
             rate: g.trust.spotCheckRate,
           }),

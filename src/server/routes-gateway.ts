@@ -234,7 +234,14 @@ async function proxy(
     record(c, id, started, endpoint, request, stream, decision, result, d.status);
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), undefined);
     if (d.status === 200)
-      c.spotChecks?.maybe({ executor: d.nodeId, model: request.model, path, answer: d.body, bodyFor });
+      c.spotChecks?.maybe({
+        executor: d.nodeId,
+        model: request.model,
+        path,
+        answer: d.body,
+        bodyFor,
+        receipt: { id, createdAt: started },
+      });
     await sent;
     return;
   }

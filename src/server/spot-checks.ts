@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type SpotVerdict, spotVerdict } from '../trust/spot-check.js';
 import type { LiveNetwork } from './live-network.js';
 import type { LiveTrust } from './live-trust.js';
+import type { ReceiptLog } from './receipts.js';
 import type { RegisteredNode } from './registry.js';
 import type { Upstreams } from './upstream.js';
 
@@ -10,12 +11,14 @@ import type { Upstreams } from './upstream.js';
  * delivered is re-run, off the client's path, on a verifier — another node that reports the model, of
  * another operator, not quarantined — and on a mismatch on a third node as tie-breaker (`spotVerdict`).
  * Outputs are compared exactly (the text of the first choice): deterministic backends agree. Whoever
- * the other two contradict gets an `output` contradiction in the ledger; a match is a held check.
+ * the other two contradict gets an `output` contradiction in the ledger; a match is a held check. The
+ * request's receipt carries the verdict (`spotCheck`).
  */
 export interface SpotCheckDeps {
   network: LiveNetwork;
   trust: LiveTrust;
   upstreams: Upstreams;
+  receipts: ReceiptLog;
   nodes: () => readonly RegisteredNode[];
   rate: number;
   random?: () => number;
@@ -28,6 +31,8 @@ export interface SpotCheckInput {
   path: string;
   answer: Buffer;
   bodyFor: (nodeId: string) => string;
+  /** The request's receipt, which gets the verdict (`spotCheck: {verifier, verdict}`). */
+  receipt: { id: string; createdAt: number };
 }
 
 export class SpotChecks {
@@ -53,6 +58,9 @@ export class SpotChecks {
     if (executed !== verified && tie === undefined) return;
     const verdict = spotVerdict(executed, verified, () => tie!);
     this.verdicts.push({ executor: input.executor, verifier, verdict });
+    await this.deps.receipts.amend(input.receipt.id, input.receipt.createdAt, {
+      spotCheck: { verifier, ...(tie === undefined ? {} : { tieBreaker: third }), verdict },
+    });
     if (verdict === 'match' || verdict === 'executor')
       this.deps.trust.recordOutput(input.executor, verdict === 'match');
     if (verdict === 'verifier') this.deps.trust.recordOutput(verifier, false);
