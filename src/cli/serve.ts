@@ -1,9 +1,11 @@
 import { UsageError } from '../errors.js';
 import { clusterOf, loadConfig } from '../server/config.js';
+import type { Coordinator } from '../server/coordinator.js';
 import { parseCidr } from '../server/endpoint-rules.js';
 import { startServer } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
 import { uiRoutes } from '../ui/routes.js';
+import type { UiTrust } from '../ui/snapshot.js';
 import { checkWritableDir } from '../util/writable-dir.js';
 import { type Command, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
@@ -87,7 +89,7 @@ export const serve: Command = {
         dataDir === undefined ? `${NAME}: dataDir of the config,` : `${NAME}: --data-dir`,
         config.dataDir,
       );
-    const server = await startServer(config, [(app, c) => uiRoutes(app, c)]);
+    const server = await startServer(config, [(app, c) => uiRoutes(app, c, trustSource(c))]);
     const nodes = server.coordinator.registry.all().length;
     if (args.values.json === true)
       io.out(
@@ -110,3 +112,9 @@ export const serve: Command = {
     return EXIT_OK;
   },
 };
+
+/** The dashboard's trust source: the coordinator's live trust marks (none when `gateway.trust` is off). */
+function trustSource(c: Coordinator): { trustOf?: (id: string) => UiTrust } {
+  const trust = c.trust;
+  return trust === undefined ? {} : { trustOf: (id) => trust.mark(id) };
+}

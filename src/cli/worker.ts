@@ -8,6 +8,7 @@ import { untilStopSignal } from '../server/signals.js';
 import { generateIdentity } from '../wire/identity.js';
 import { Descriptor } from '../wire/protocol.js';
 import { buildWorkerApp } from '../worker/app.js';
+import { farPlace, isLie, LIES } from '../worker/lies.js';
 import { loadProfile } from '../worker/profile.js';
 import { agentStatusLine } from './agent.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
@@ -15,7 +16,7 @@ import { EXIT_OK } from './exit.js';
 
 const NAME = 'worker';
 
-const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE]] [--json]
+const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE]] [--lie KIND] [--json]
 
 Runs an emulated OpenAI-compatible inference server for demos and tests: model load times, accelerator
 memory with LRU eviction, slots and a queue, tokens streamed at the profile's rate, an optional network
@@ -36,6 +37,10 @@ the coordinator's proof of control (GET /meridian/proof, a nonce signed with the
   --token T          operator token (default: environment variable MERIDIAN_TOKEN)
   --key FILE         node key file, created when missing (default: a fresh key each start)
   --heartbeat-ms N   heartbeat interval (default: what the coordinator asks for)
+  --lie KIND         lie about itself, for testing the coordinator's checks: warm (reports every model
+                     loaded, pays the load on first use), queue (reports no request running or waiting),
+                     location (registers at the metro nearest its antipode, delays unchanged), output
+                     (returns wrong text)
   --json             print {"url", "node"} once listening`;
 
 export const worker: Command = {
@@ -52,6 +57,7 @@ export const worker: Command = {
     token: { type: 'string' },
     key: { type: 'string' },
     'heartbeat-ms': { type: 'string' },
+    lie: { type: 'string' },
   },
   async run(args, io) {
     if (!flag(args, 'emulate'))
@@ -73,6 +79,9 @@ export const worker: Command = {
       throw new UsageError(
         `${NAME}: --client-rtt needs a "node" section (its location) in the profile ${file}`,
       );
+    const lie = str(args, 'lie');
+    if (lie !== undefined && !isLie(lie))
+      throw new UsageError(`${NAME}: --lie must be one of ${LIES.join(', ')} (got ${JSON.stringify(lie)})`);
     const token = str(args, 'token') ?? process.env.MERIDIAN_TOKEN;
     if (coordinator !== undefined && token === undefined)
       throw new UsageError(`${NAME}: --coordinator needs --token or the MERIDIAN_TOKEN environment variable`);
@@ -91,6 +100,7 @@ export const worker: Command = {
     const w = buildWorkerApp(profile, Date.now, {
       ...(clientRtt && node ? { clientRttFrom: node.location } : {}),
       ...(key === undefined ? {} : { key }),
+      ...(lie === undefined ? {} : { lie }),
     });
     const host = str(args, 'host') ?? '127.0.0.1';
     await w.app.listen({ host, port }).catch((e: unknown) => {
@@ -106,7 +116,7 @@ export const worker: Command = {
         kind: profile.flavor,
         token,
         addedRttMs: profile.networkDelayMs * profile.timeScale,
-        node,
+        node: lie === 'location' ? { ...node, location: farPlace(node.location) } : node,
         key,
         ...(heartbeatMs === undefined ? {} : { intervalMs: heartbeatMs }),
         onStatus: (s) => io.err(agentStatusLine(s)),

@@ -115,6 +115,21 @@ const Refusals = z
   })
   .refine((r) => r.readmit < r.exclude, { message: 'readmit must be below exclude', path: ['readmit'] });
 
+/** The coordinator's checks of what nodes claim (src/server/live-trust.ts, docs/trust.md "Live"). */
+const Trust = z.strictObject({
+  /** Check heartbeats and answers against the warm and queue claims; quarantine nodes that lie. */
+  enabled: z.boolean().default(true),
+  /**
+   * Check claimed locations against probe round trips (needs `metro`). Off by default: emulated nodes
+   * on one machine answer probes at once wherever they say they are.
+   */
+  location: z.boolean().default(false),
+  /** How long a quarantine lasts, ms. */
+  holdMs: z.number().positive().default(3_600_000),
+  /** Share of non-streamed answers re-run on a verifier of another operator (0 = no spot checks). */
+  spotCheckRate: z.number().min(0).max(1).default(0),
+});
+
 const Gateway = z.strictObject({
   bodyLimitBytes: z
     .number()
@@ -150,6 +165,7 @@ const Gateway = z.strictObject({
   breaker: Breaker.default(Breaker.parse({})),
   probes: Probes.default(Probes.parse({})),
   refusals: Refusals.default(Refusals.parse({})),
+  trust: Trust.default(Trust.parse({})),
 });
 
 const Telemetry = z.strictObject({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InputError } from '../errors.js';
+import { metroById } from '../geo/metros.js';
 import { nearestMetro } from '../geo/nearest.js';
 import { BUILTIN_MODELS } from '../model/catalog/models.js';
 import type { Model } from '../model/model.js';
@@ -18,12 +19,14 @@ import { HedgeBudget } from './hedge-budget.js';
 import { PredictionErrors } from './learn-gateway.js';
 import { Limiter } from './limits.js';
 import { LiveNetwork } from './live-network.js';
+import { LiveTrust } from './live-trust.js';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
 import { Prober } from './probes.js';
 import { ReceiptLog } from './receipts.js';
 import { RefusalBoard } from './refusals.js';
 import { Registry } from './registry.js';
 import { serverSecret, TokenDigests } from './secrets.js';
+import { SpotChecks } from './spot-checks.js';
 import { AttemptTiming } from './timing.js';
 import { Upstreams } from './upstream.js';
 import { WarmCommands } from './warm-commands.js';
@@ -71,6 +74,10 @@ export interface Coordinator {
   metrics: CoordinatorMetrics;
   /** The warm-set controller (config `warmset`) and the commands on their way to nodes. */
   warm: { control: WarmControl; commands: WarmCommands };
+  /** Trust in each node from what the coordinator observes (config `gateway.trust`; undefined when off). */
+  trust?: LiveTrust;
+  /** Output spot checks (config `gateway.trust.spotCheckRate` above 0). */
+  spotChecks?: SpotChecks;
   /** The shared view with other coordinators, when it runs with them (`serve --nats`). */
   cluster?: Cluster;
   close(): Promise<void>;
@@ -140,8 +147,10 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     ...(g.metro === undefined ? {} : { coordinatorMetro: g.metro }),
     now,
     blocked: (id) => breakers.blocked(id, now()),
+    quarantined: (id) => trust?.quarantined(id) === true,
     rebuildEveryMs: config.limits.topologyRebuildMs,
   });
+  const trust = g.trust.enabled ? liveTrust(network, g, now) : undefined;
   const upstreams = new Upstreams({
     connections: g.connectionsPerNode,
     connectTimeoutMs: g.connectTimeoutMs,
@@ -162,6 +171,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
       refusals.removeNode(e.nodeId);
     }
     network.onEvent(e, () => registry.all());
+    if (e.type === 'heartbeat') trust?.heartbeat(e.nodeId, e.heartbeat);
   });
   await registry.init();
   for (const n of registry.all()) {
@@ -179,7 +189,10 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     now,
     (id, ok, ms) => {
       if (!ok) metrics.errors.inc({ node: id, kind: 'probe' });
-      else network.observeMeasured(id, ms);
+      else {
+        network.observeMeasured(id, ms);
+        trust?.probed(id, ms);
+      }
     },
   );
   prober.start();
@@ -218,6 +231,19 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),
     metrics,
     warm: { control, commands },
+    ...(trust === undefined ? {} : { trust }),
+    ...(trust === undefined || g.trust.spotCheckRate === 0
+      ? {}
+      : {
+          spotChecks: new SpotChecks({
+            network,
+            trust,
+            upstreams,
+            receipts,
+            nodes: () => registry.all(),
+            rate: g.trust.spotCheckRate,
+          }),
+        }),
     async close() {
       prober.stop();
       await control.stop();
@@ -226,6 +252,16 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
       await upstreams.close();
     },
   };
+}
+
+function liveTrust(network: LiveNetwork, g: ServerConfig['gateway'], now: () => number): LiveTrust {
+  const metro = g.metro === undefined ? undefined : metroById(g.metro);
+  return new LiveTrust(network, {
+    now,
+    location: g.trust.location,
+    ...(metro === undefined ? {} : { coordinatorPlace: { lat: metro.lat, lon: metro.lon } }),
+    ledger: { holdMs: g.trust.holdMs },
+  });
 }
 
 function createMetrics(

@@ -6,7 +6,7 @@ import type { ForwardResult } from './forward.js';
 import { attemptWindow, completionTokens, predictionError } from './learn-gateway.js';
 
 /**
- * Feeds one served request to the live network's estimators and records the decision's prediction error
+ * Feeds one served request to the trust checks (before it moves the learned speed) and the live network's estimators and records the decision's prediction error
  * (when the primary answered: the estimate was made for it). `streamedEvents` is the number of data
  * events of a streamed answer (≈ output tokens), undefined for a buffered one (its usage says).
  */
@@ -26,12 +26,14 @@ export function learnFromServed(
   const doneMs = doneAt - sentAt - window.sentMs;
   const outputTokens = streamedEvents ?? completionTokens(d.body) ?? request.outputTokens;
   const streamed = streamedEvents !== undefined;
-  c.network.observeServed(d.nodeId, request, {
+  const timing = {
     firstByteMs: window.settledMs - window.sentMs,
     doneMs: streamed ? doneMs : window.settledMs - window.sentMs,
     outputTokens,
     streamed,
-  });
+  };
+  c.trust?.served(d.nodeId, request, timing);
+  c.network.observeServed(d.nodeId, request, timing);
   if (d.nodeId !== decision.primary || decision.estimateMs === undefined) return;
   const err = predictionError(decision.estimateMs, doneAt - sentAt);
   if (err === undefined) return;

@@ -12,6 +12,7 @@ import { RouteQuery } from '../routing/query.js';
 import type { Heartbeat } from '../wire/protocol.js';
 import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import { learnFromReport } from './learn-reported.js';
+import { OwnPeaks } from './own-peaks.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
 import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js';
 
@@ -35,6 +36,8 @@ export interface LiveNetworkOptions {
   now: () => number;
   /** A node the gateway must not send to now (its breaker is open). */
   blocked?: (nodeId: string) => boolean;
+  /** A node quarantined for lying (live-trust.ts): the `trusted` filter keeps requests off it. */
+  quarantined?: (nodeId: string) => boolean;
   /** (node, model) pairs excluded for refusing what they claim; `version` changes when the set does. */
   refusals?: {
     readonly version: number;
@@ -65,6 +68,7 @@ export class LiveNetwork {
   private readonly inflight = new Map<string, number>();
   /** Requests other coordinators have outstanding per node (their published counts, summed). */
   private readonly remoteInflight = new Map<string, number>();
+  private readonly peaks = new OwnPeaks();
   private byId = new Map<string, RegisteredNode>();
   private registered: RegisteredNode[] = [];
   private state: NetworkState;
@@ -99,6 +103,7 @@ export class LiveNetwork {
     if (e.type === 'heartbeat') {
       const before = this.telemetry.get(e.nodeId)?.heartbeat;
       this.telemetry.record(e.heartbeat, e.receivedAt);
+      this.peaks.reported(e.nodeId, this.inflightOf(e.nodeId));
       this.observeReported(e.nodeId, e.heartbeat);
       const node = this.byId.get(e.nodeId);
       if (node?.descriptor.hardware.accelerator === 'api' && !sameModels(before, e.heartbeat)) {
@@ -118,6 +123,7 @@ export class LiveNetwork {
       this.telemetry.forget(e.nodeId);
       this.rtt.forget(e.nodeId);
       this.inflight.delete(e.nodeId);
+      this.peaks.forget(e.nodeId);
     }
     this.reset(all());
   }
@@ -173,7 +179,9 @@ export class LiveNetwork {
 
   /** The gateway sent a request to the node / the request finished. */
   begin(nodeId: string): void {
-    this.inflight.set(nodeId, (this.inflight.get(nodeId) ?? 0) + 1);
+    const v = (this.inflight.get(nodeId) ?? 0) + 1;
+    this.inflight.set(nodeId, v);
+    this.peaks.sent(nodeId, v);
     this.dirty = true;
   }
 
@@ -211,6 +219,11 @@ export class LiveNetwork {
 
   inflightOf(nodeId: string): number {
     return this.inflight.get(nodeId) ?? 0;
+  }
+
+  /** Most requests this coordinator had at the node at once since its heartbeat before last. */
+  ownPeakOf(nodeId: string): number {
+    return this.peaks.of(nodeId, this.inflightOf(nodeId));
   }
 
   /** This coordinator's outstanding requests per node (nodes with none left out). */
@@ -352,6 +365,7 @@ export class LiveNetwork {
       const entry = this.telemetry.get(id);
       const health = healthOf(this.telemetry.ageMs(id, now), this.opt.thresholds);
       this.state.setHealthy(i, health !== 'unhealthy' && this.opt.blocked?.(id) !== true);
+      this.state.setQuarantined(i, this.opt.quarantined?.(id) === true);
       if (entry === undefined) continue;
       const hb = entry.heartbeat;
       const sent = (this.inflight.get(id) ?? 0) + (this.remoteInflight.get(id) ?? 0);

@@ -55,8 +55,23 @@ export class ReceiptLog {
       this.owners.delete(id);
       receipt = { ...(receipt as object), owner };
     }
-    this.pending.set(id, { id, createdAt, receipt });
+    this.put(id, createdAt, receipt);
     for (const fn of this.listeners) fn(id, receipt);
+  }
+
+  /**
+   * Adds `fields` to receipt `id` (a verdict reached after the answer went out), written again with the
+   * next batch; listeners are not told (it is the same request). False when the receipt is gone.
+   */
+  async amend(id: string, createdAt: number, fields: Record<string, unknown>): Promise<boolean> {
+    const receipt = await this.get(id);
+    if (receipt === undefined) return false;
+    this.put(id, createdAt, { ...(receipt as object), ...fields });
+    return true;
+  }
+
+  private put(id: string, createdAt: number, receipt: unknown): void {
+    this.pending.set(id, { id, createdAt, receipt });
     if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.opt.flushMs);
       this.timer.unref();

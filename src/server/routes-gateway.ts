@@ -235,6 +235,15 @@ async function proxy(
     const sent = reply.code(d.status).headers(headers).send(d.body);
     record(c, id, started, endpoint, request, stream, decision, result, d.status);
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), undefined);
+    if (d.status === 200)
+      c.spotChecks?.maybe({
+        executor: d.nodeId,
+        model: request.model,
+        path,
+        answer: d.body,
+        bodyFor,
+        receipt: { id, createdAt: started },
+      });
     await sent;
     return;
   }

@@ -68,7 +68,13 @@ export function registryRoutes(app: FastifyInstance, c: Coordinator): void {
             learned: c.network.learnedOf(id),
           };
           if (full(n.record.operator))
-            return { ...open, endpoint: n.record.endpoint, ageMs: age ?? null, telemetry: hb ?? null };
+            return {
+              ...open,
+              endpoint: n.record.endpoint,
+              ageMs: age ?? null,
+              telemetry: hb ?? null,
+              trust: c.trust?.mark(id) ?? null,
+            };
           return { ...open, telemetry: hb === undefined ? null : publicTelemetry(hb) };
         }),
       predictionError: c.metrics.predictions.summary(),

@@ -9,6 +9,7 @@ import { PROOF_PATH, proofAnswer } from '../wire/proof.js';
 import { chunk, DONE, fullResponse, type Kind, roleChunk, tokenText, usage } from './completions.js';
 import { discoveryRoutes } from './discovery.js';
 import { NoMemoryError, OverloadedError, sleep, WorkerEngine } from './engine.js';
+import { type Lie, wrongTokenText } from './lies.js';
 import { loadRoutes } from './loads.js';
 import type { WorkerProfile } from './profile.js';
 
@@ -62,6 +63,8 @@ export interface WorkerAppOptions {
    * of control at `/meridian/proof` (the emulated worker runs its agent in the same process).
    */
   key?: KeyPair;
+  /** The way this worker lies about itself (lies.ts); honest when undefined. */
+  lie?: Lie;
 }
 
 /** The emulated network delay of one request, ms (before `timeScale`). */
@@ -94,7 +97,8 @@ export function buildWorkerApp(
       (error as Error).message,
     );
   });
-  discoveryRoutes(app, engine, now);
+  discoveryRoutes(app, engine, now, opts.lie);
+  const text = opts.lie === 'output' ? wrongTokenText : tokenText;
   loadRoutes(app, engine);
   const key = opts.key;
   if (key !== undefined)
@@ -136,12 +140,14 @@ export function buildWorkerApp(
       const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
       const created = Math.floor(now() / 1000);
       if (body.stream === true) {
-        await streamTokens(reply, kind, id, model.name, created, outputTokens, perTokenMs);
+        await streamTokens(reply, kind, id, model.name, created, outputTokens, perTokenMs, text);
       } else {
         await sleep(perTokenMs * outputTokens);
-        let text = '';
-        for (let k = 0; k < outputTokens; k++) text += tokenText(k);
-        await reply.send(fullResponse(kind, id, model.name, created, text, usage(inputTokens, outputTokens)));
+        let answer = '';
+        for (let k = 0; k < outputTokens; k++) answer += text(k);
+        await reply.send(
+          fullResponse(kind, id, model.name, created, answer, usage(inputTokens, outputTokens)),
+        );
       }
       engine.finished(inputTokens, outputTokens, now() - started);
       return reply;
@@ -168,6 +174,7 @@ async function streamTokens(
   created: number,
   tokens: number,
   perTokenMs: number,
+  text: (k: number) => string,
 ): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
@@ -183,7 +190,7 @@ async function streamTokens(
   if (kind === 'chat') raw.write(roleChunk(id, model, created));
   for (let k = 0; k < tokens && !closed; k++) {
     await sleep(perTokenMs);
-    raw.write(chunk(kind, id, model, created, tokenText(k)));
+    raw.write(chunk(kind, id, model, created, text(k)));
   }
   if (!closed) {
     raw.write(chunk(kind, id, model, created, '', 'length'));

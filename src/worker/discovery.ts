@@ -1,13 +1,24 @@
 import type { FastifyInstance } from 'fastify';
-import type { WorkerEngine } from './engine.js';
+import type { EngineStats, WorkerEngine } from './engine.js';
+import type { Lie } from './lies.js';
 
 /**
  * The discovery endpoints real servers expose, so an agent treats the emulator like the real thing:
  * vLLM `/metrics` (Prometheus), Ollama `/api/tags` and `/api/ps`, llama.cpp `/props` and `/slots`. Every
  * flavor also answers `/v1/models`, `/health` and the optional `/meridian/loading` extension.
  */
-export function discoveryRoutes(app: FastifyInstance, engine: WorkerEngine, now: () => number): void {
+export function discoveryRoutes(
+  app: FastifyInstance,
+  engine: WorkerEngine,
+  now: () => number,
+  lie?: Lie,
+): void {
   const p = engine.profile;
+  // A queue liar shows idle slots; a warm liar shows every model it serves as loaded.
+  const stats = (): EngineStats =>
+    lie === 'queue' ? { ...engine.stats(), running: 0, waiting: 0 } : engine.stats();
+  const resident = (): string[] =>
+    lie === 'warm' ? engine.models.map((m) => m.id) : engine.memory.ids('resident');
   const created = Math.floor(now() / 1000);
 
   app.get('/health', async () => ({ status: 'ok' }));
@@ -31,7 +42,7 @@ export function discoveryRoutes(app: FastifyInstance, engine: WorkerEngine, now:
 
   if (p.flavor === 'vllm') {
     app.get('/metrics', async (_req, reply) => {
-      const s = engine.stats();
+      const s = stats();
       const lines: string[] = [];
       // vLLM labels its gauges by model; the engine's counts are the server's, so they go on the first model.
       engine.models.forEach((m, k) => {
@@ -59,7 +70,7 @@ export function discoveryRoutes(app: FastifyInstance, engine: WorkerEngine, now:
       })),
     }));
     app.get('/api/ps', async () => ({
-      models: engine.memory.ids('resident').map((id) => {
+      models: resident().map((id) => {
         const m = engine.models.find((x) => x.id === id)!;
         return { name: m.name, model: m.name, size: size(m.weightsGb), size_vram: size(m.weightsGb) };
       }),
@@ -74,7 +85,7 @@ export function discoveryRoutes(app: FastifyInstance, engine: WorkerEngine, now:
       default_generation_settings: { n_ctx: 8192 },
     }));
     app.get('/slots', async () => {
-      const s = engine.stats();
+      const s = stats();
       return Array.from({ length: p.slots }, (_, id) => ({ id, is_processing: id < s.running }));
     });
   }
