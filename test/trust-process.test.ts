@@ -126,7 +126,7 @@ describe('the coordinator checks what live workers claim', () => {
       gateway: {
         metro: 'frankfurt',
         probes: { intervalMs: 300 },
-        trust: { location: true, spotCheckRate: 1 },
+        trust: { location: true, queue: true, spotCheckRate: 1 },
         // Requests wait their turn at the one-slot queue liar instead of being given up after 2 s.
         timing: { firstByteFloorMs: 30_000 },
       },

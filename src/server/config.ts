@@ -124,6 +124,12 @@ const Trust = z.strictObject({
    * on one machine answer probes at once wherever they say they are.
    */
   location: z.boolean().default(false),
+  /**
+   * Check reported load (running + waiting) against this coordinator's own requests at the node. Off by
+   * default: agents in front of Ollama or a plain OpenAI-compatible server report 0 whatever their
+   * backend holds, so a busy honest node of that kind would be charged for it.
+   */
+  queue: z.boolean().default(false),
   /** How long a quarantine lasts, ms. */
   holdMs: z.number().positive().default(3_600_000),
   /** Share of non-streamed answers re-run on a verifier of another operator (0 = no spot checks). */

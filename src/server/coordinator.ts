@@ -259,6 +259,7 @@ function liveTrust(network: LiveNetwork, g: ServerConfig['gateway'], now: () => 
   return new LiveTrust(network, {
     now,
     location: g.trust.location,
+    queue: g.trust.queue,
     ...(metro === undefined ? {} : { coordinatorPlace: { lat: metro.lat, lon: metro.lon } }),
     ledger: { holdMs: g.trust.holdMs },
   });

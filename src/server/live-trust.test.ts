@@ -13,7 +13,7 @@ import type { RegisteredNode } from './registry.js';
  * tests (ledger.ts): warm and queue alarm after three contradictions in a row (3 × ln(0.3/0.02) = 8.1 ≥ 8),
  * location after one (ln(0.5/0.01) = 3.9 ≥ 3.5).
  */
-function setup(slots = 8, metro = 'frankfurt') {
+function setup(slots = 8, metro = 'frankfurt', queue = true) {
   let now = 1_000_000;
   const m = metroById(metro)!;
   const descriptor = Descriptor.parse({
@@ -50,6 +50,7 @@ function setup(slots = 8, metro = 'frankfurt') {
   trust = new LiveTrust(network, {
     now: () => now,
     location: true,
+    queue,
     coordinatorPlace: { lat: fra.lat, lon: fra.lon },
   });
   let seq = 0;
@@ -117,6 +118,13 @@ describe('LiveTrust', () => {
     expect(trust.mark('n').quarantined).toBe(false);
     heartbeat({});
     expect(trust.mark('n')).toMatchObject({ quarantined: true, reason: 'queue' });
+  });
+
+  it('with the queue check off (the default), never charges the same 0-load reports (an Ollama agent sees no queue)', () => {
+    const { network, trust, heartbeat } = setup(1, 'frankfurt', false);
+    for (let k = 0; k < 5; k++) network.begin('n');
+    for (let k = 0; k < 20; k++) heartbeat({});
+    expect(trust.mark('n').quarantined).toBe(false);
   });
 
   it('believes a 1-slot node that reports its 5 requests (1 running, 4 waiting)', () => {

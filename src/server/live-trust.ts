@@ -30,6 +30,12 @@ export interface LiveTrustOptions {
   coordinatorPlace?: LatLon;
   /** Check claimed locations against probe round trips. */
   location: boolean;
+  /**
+   * Check reported load against this coordinator's own requests. Off by default: an agent in front of
+   * Ollama or a plain OpenAI-compatible server cannot see its backend's queue and reports 0 running,
+   * 0 waiting, which an honest but busy node would then be charged for.
+   */
+  queue: boolean;
   ledger?: LedgerOptions;
 }
 
@@ -68,6 +74,7 @@ export class LiveTrust {
       }
       if (claimedGb > 0) this.record(nodeId, 'warm', residentFits(claimedGb, capacityGb));
     }
+    if (!this.opt.queue) return;
     const own = this.network.inflightOf(nodeId);
     const mine = Math.min(this.ownAtLast.get(nodeId) ?? 0, own);
     this.ownAtLast.set(nodeId, own);
@@ -100,8 +107,8 @@ export class LiveTrust {
     if (!verdict.checked) return;
     if (verdict.held) {
       this.record(nodeId, 'warm', true);
-      this.record(nodeId, 'queue', true);
-    } else this.record(nodeId, verdict.claim, false);
+      if (this.opt.queue) this.record(nodeId, 'queue', true);
+    } else if (verdict.claim === 'warm' || this.opt.queue) this.record(nodeId, verdict.claim, false);
   }
 
   /** Checks a probe's round trip (ms) against the fibre floor to the node's claimed place. */
