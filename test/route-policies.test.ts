@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { POLICY_NAMES } from '../src/model/policies.js';
 import { NetworkState } from '../src/network/state.js';
 import { BUILTIN_PROFILES_YAML } from '../src/routing/profiles/builtin.js';
 import { policyByName } from '../src/routing/profiles.js';
@@ -181,19 +182,7 @@ describe('baseline policies', () => {
   });
 
   it('every policy carries the fallbacks the request asks for', () => {
-    for (const name of [
-      'random',
-      'round-robin',
-      'nearest',
-      'least-loaded',
-      'p2c',
-      'nearest-warm',
-      'warm-least-loaded',
-      'opengradient',
-      'meridian-static',
-      'meridian',
-      'meridian-reactive',
-    ] as const) {
+    for (const name of POLICY_NAMES) {
       const d = route(fromFrankfurt, ten().snapshot(0), policyByName(name), new Rng(2));
       expect(d.ok && d.fallbacks.length).toBe(2);
     }
