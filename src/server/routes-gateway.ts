@@ -11,7 +11,8 @@ import { type ForwardResult, forward } from './forward.js';
 import { LoopError, UnavailableError, UnknownModelError } from './http-errors.js';
 import { streamedEvents } from './learn-gateway.js';
 import { learnFromServed } from './learn-served.js';
-import { type ChatBody, type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
+import { carriedOptions, type MeridianOptions, readOptions } from './meridian-options.js';
+import { type ChatBody, type Endpoint, parseBody, toRouteRequest } from './openai.js';
 import { visibleReceipt } from './receipt-access.js';
 import { receiptId } from './receipt-id.js';
 import { HOP_HEADER } from './upstream.js';
@@ -131,14 +132,13 @@ async function proxy(
   const g = c.config.gateway;
   const hop = hopChain(req.headers[HOP_HEADER], c.instanceId);
   const client = await admitClient(c, req.headers.authorization);
-  const body = parseBody(endpoint, req.body);
-  const hints = readHints(req.headers, c.defaultClient);
-  const deadlineAt = hints.deadlineMs === undefined ? Number.POSITIVE_INFINITY : wall + hints.deadlineMs;
+  const { body, options } = readOptions(req.headers, parseBody(endpoint, req.body), c.defaultClient);
+  const deadlineAt = options.deadlineMs === undefined ? Number.POSITIVE_INFINITY : wall + options.deadlineMs;
   ensureServed(c, body.model);
   const stream = body.stream === true;
   const hedge =
-    g.hedge.enabled && hints.deadlineMs !== undefined && hints.deadlineMs < g.hedge.deadlineBelowMs;
-  const request = toRouteRequest(endpoint, body, hints, {
+    g.hedge.enabled && options.deadlineMs !== undefined && options.deadlineMs < g.hedge.deadlineBelowMs;
+  const request = toRouteRequest(endpoint, body, options, {
     defaultOutputTokens: g.defaultOutputTokens,
     fallbacks: g.maxAttempts - 1,
     hedge,
@@ -148,8 +148,19 @@ async function proxy(
   const id = receiptId(started);
   if (client !== undefined) c.receipts.own(id, client);
   if (decision.primary === undefined) {
-    record(c, id, started, endpoint, request, stream, decision, { attempts: [], stoppedDomains: [] }, 503);
-    throw routeError(body.model, decision, c.breakers.openDomains(c.now()));
+    record(
+      c,
+      id,
+      started,
+      endpoint,
+      request,
+      options,
+      stream,
+      decision,
+      { attempts: [], stoppedDomains: [] },
+      503,
+    );
+    throw routeError(body.model, decision, c.breakers.openDomains(c.now()), carriedOptions(options));
   }
   const candidates = [decision.primary, ...decision.fallbacks];
   const bounded = body.max_tokens != null || (body as ChatBody).max_completion_tokens != null;
@@ -205,7 +216,7 @@ async function proxy(
       body: bodyFor,
       stream,
       hop,
-      headers: clientLocationHeaders(hints.client),
+      headers: clientLocationHeaders(options.client),
       limits: (n) => limits.get(n)!,
       deadlineAt,
     },
@@ -215,10 +226,10 @@ async function proxy(
   const d = result.delivered;
   if (d === undefined) {
     const status = result.deadlineExceeded ? 504 : result.stoppedDomains.length > 0 ? 503 : 502;
-    record(c, id, started, endpoint, request, stream, decision, result, status);
+    record(c, id, started, endpoint, request, options, stream, decision, result, status);
     c.metrics.requests.inc({ node: 'none', status: String(status) });
     if (controller?.signal.aborted) return;
-    throw failure(result, id, hints.deadlineMs);
+    throw failure(result, id, options.deadlineMs);
   }
   const headers = {
     'content-type': d.contentType,
@@ -233,7 +244,7 @@ async function proxy(
     // The answer goes out first; the receipt (readable from now on) is recorded in the same tick.
     c.metrics.requests.inc({ node: d.nodeId, status: String(d.status) });
     const sent = reply.code(d.status).headers(headers).send(d.body);
-    record(c, id, started, endpoint, request, stream, decision, result, d.status);
+    record(c, id, started, endpoint, request, options, stream, decision, result, d.status);
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), undefined);
     if (d.status === 200)
       c.spotChecks?.maybe({
@@ -262,7 +273,7 @@ async function proxy(
       for (const dom of c.breakers.failure(d.nodeId, c.now())) result.stoppedDomains.push(dom);
   }
   c.metrics.requests.inc({ node: d.nodeId, status: String(status) });
-  record(c, id, started, endpoint, request, stream, decision, result, status);
+  record(c, id, started, endpoint, request, options, stream, decision, result, status);
   if (!controller!.signal.aborted && broken === undefined)
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), events);
 }
@@ -319,11 +330,15 @@ function drained(raw: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
   });
 }
 
-/** The HTTP error for a decision without a primary: the request's own fault is 4xx, lack of capacity 503. */
+/**
+ * The HTTP error for a decision without a primary: the request's own fault is 4xx, lack of capacity 503.
+ * `carried` (the request's meridian options) is named with the filters that emptied the candidates.
+ */
 export function routeError(
   model: string,
   decision: GatewayDecision,
   openDomains: readonly string[] = [],
+  carried: Record<string, unknown> = {},
 ): Error {
   const e = decision.error ?? { code: 'no_candidates', message: 'no node chosen' };
   if (e.code === 'unknown_model' || e.code === 'unknown_dataset') return new NotFoundError(e.message);
@@ -334,7 +349,9 @@ export function routeError(
       'domain_open',
       `every node sharing ${openDomains.join(', ')} is failing; stopped failing over among them (${e.message})`,
     );
-  return new UnavailableError('no_capacity', `no node can take ${model} now: ${e.message}`);
+  const asked = Object.entries(carried).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+  const under = asked.length === 0 ? '' : ` under the request's options (${asked.join(', ')})`;
+  return new UnavailableError('no_capacity', `no node can take ${model} now${under}: ${e.message}`);
 }
 
 function failure(result: ForwardResult, receipt: string, deadlineMs: number | undefined): UnavailableError {
@@ -344,7 +361,7 @@ function failure(result: ForwardResult, receipt: string, deadlineMs: number | un
   if (result.deadlineExceeded)
     return new UnavailableError(
       'deadline_exceeded',
-      `no answer within the deadline of ${deadlineMs} ms (x-meridian-deadline-ms); upstream requests cancelled (receipt ${receipt}; ${tried || 'none tried'})`,
+      `no answer within the deadline of ${deadlineMs} ms (x-meridian-deadline-ms or meridian.deadline_ms); upstream requests cancelled (receipt ${receipt}; ${tried || 'none tried'})`,
     );
   if (result.stoppedDomains.length > 0) {
     const list = result.stoppedDomains.join(', ');
@@ -365,6 +382,7 @@ function record(
   started: number,
   endpoint: Endpoint,
   request: Request,
+  options: MeridianOptions,
   stream: boolean,
   decision: GatewayDecision,
   result: Pick<ForwardResult, 'attempts' | 'stoppedDomains'> & { delivered?: Delivered },
@@ -388,6 +406,7 @@ function record(
       inputTokens: request.inputTokens,
       outputTokens: request.outputTokens,
       ...(request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs }),
+      options: carriedOptions(options),
     },
     decision: {
       primary: decision.primary ?? null,
