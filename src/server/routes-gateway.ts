@@ -5,6 +5,7 @@ import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
 import { accessOf, admitClient } from './access.js';
 import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
+import { attestationsRelied } from './attestation-receipt.js';
 import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';
@@ -395,6 +396,7 @@ function record(
       hedge: decision.hedge ?? null,
       receipt: decision.receipt,
     },
+    ...attestationsRelied(c.registry, request, decision, started),
     attempts: result.attempts,
     stoppedDomains: result.stoppedDomains,
     node: result.delivered?.nodeId ?? null,
