@@ -3,6 +3,7 @@ import type { DemandJson } from '../demand/series.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
+import { needsTee } from '../routing/query.js';
 import { accessOf, admitClient } from './access.js';
 import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
 import { attestationsRelied } from './attestation-receipt.js';
@@ -150,7 +151,7 @@ async function proxy(
   if (client !== undefined) c.receipts.own(id, client);
   if (decision.primary === undefined) {
     record(c, id, started, endpoint, request, stream, decision, { attempts: [], stoppedDomains: [] }, 503);
-    throw routeError(body.model, decision, c.breakers.openDomains(c.now()));
+    throw routeError(request, decision, c.breakers.openDomains(c.now()));
   }
   const candidates = [decision.primary, ...decision.fallbacks];
   const bounded = body.max_tokens != null || (body as ChatBody).max_completion_tokens != null;
@@ -322,10 +323,11 @@ function drained(raw: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
 
 /** The HTTP error for a decision without a primary: the request's own fault is 4xx, lack of capacity 503. */
 export function routeError(
-  model: string,
+  request: Request,
   decision: GatewayDecision,
   openDomains: readonly string[] = [],
 ): Error {
+  const model = request.model;
   const e = decision.error ?? { code: 'no_candidates', message: 'no node chosen' };
   if (e.code === 'unknown_model' || e.code === 'unknown_dataset') return new NotFoundError(e.message);
   if (e.code === 'unsupported_verification')
@@ -335,7 +337,9 @@ export function routeError(
       'domain_open',
       `every node sharing ${openDomains.join(', ')} is failing; stopped failing over among them (${e.message})`,
     );
-  return new UnavailableError('no_capacity', `no node can take ${model} now: ${e.message}`);
+  // A TEE request goes only to nodes whose attestation holds now (src/trust/attestation/standing.ts).
+  const tee = needsTee(request) ? ' (a TEE request needs a node with a valid, unexpired attestation)' : '';
+  return new UnavailableError('no_capacity', `no node can take ${model} now: ${e.message}${tee}`);
 }
 
 function failure(result: ForwardResult, receipt: string, deadlineMs: number | undefined): UnavailableError {

@@ -32,8 +32,7 @@ export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
       ...attestationsRelied(c.registry, request, decision, started),
     };
     c.receipts.add(id, started, receipt);
-    if (decision.primary === undefined)
-      throw routeError(request.model, decision, c.breakers.openDomains(c.now()));
+    if (decision.primary === undefined) throw routeError(request, decision, c.breakers.openDomains(c.now()));
     return {
       receiptId: id,
       primary: decision.primary ?? null,
