@@ -15,7 +15,9 @@ import {
   type TestCoordinator,
   TOKEN_A,
   tempDir,
+  writeYaml,
 } from './server-kit.js';
+import { meridian } from './support/cli.js';
 import { type DocOptions, MODULE_ID, nitroDocument, PCR0, type Pki, pki } from './support/nitro-documents.js';
 
 /**
@@ -343,5 +345,48 @@ describe('registry.attestation config', () => {
   it('refuses a PCR value that is not 96 hex digits and a PCR index above 31', () => {
     expect(parse({ root: rootFile, pcrs: { '0': ['abc'] } })).toThrow(/96 hex digits/);
     expect(parse({ root: rootFile, pcrs: { '32': [PCR0] } })).toThrow(/"32" is not a PCR index 0 … 31/);
+  });
+});
+
+describe('--attestation on the command line', () => {
+  it('worker --attestation without --key: exit 2, the document must bind a key the test knows', async () => {
+    const profile = writeYaml(join(tmp.dir, 'w.yaml'), { models: [{ id: MODEL }], node: descriptor('w1') });
+    const r = await meridian(
+      'worker',
+      '--emulate',
+      '--profile',
+      profile,
+      '--coordinator',
+      'http://127.0.0.1:9',
+      '--token',
+      TOKEN_A,
+      '--attestation',
+      rootFile,
+    );
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'meridian: worker: --attestation needs --coordinator and --key FILE (the document must bind that key)',
+    ]);
+  });
+
+  it('agent --attestation naming a missing file: exit 2 naming it', async () => {
+    const node = writeYaml(join(tmp.dir, 'node.yaml'), descriptor('a1'));
+    const missing = join(tmp.dir, 'missing.cbor');
+    const r = await meridian(
+      'agent',
+      '--backend',
+      'http://127.0.0.1:9',
+      '--kind',
+      'vllm',
+      '--coordinator',
+      'http://127.0.0.1:9',
+      '--node',
+      node,
+      '--token',
+      TOKEN_A,
+      '--attestation',
+      missing,
+    );
+    expect([r.code, r.stderr]).toEqual([2, `meridian: agent: --attestation: cannot read ${missing} (ENOENT)`]);
   });
 });

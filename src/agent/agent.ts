@@ -92,6 +92,8 @@ export class Agent {
   private readonly taken = new Set<string>();
   /** The attestation document last presented (base64), sent or refused: a changed file is sent again. */
   private attested: string | undefined;
+  /** The last attestation failure reported, so a file that stays unreadable is told once. */
+  private attestationError = '';
 
   constructor(private readonly opt: AgentOptions) {
     this.now = opt.now ?? Date.now;
@@ -212,11 +214,15 @@ export class Agent {
       if (a.document === this.attested) return;
       this.attested = a.document;
       await this.client.updateAttestation(this.nodeId, ++this.seq, this.now(), a);
+      this.attestationError = '';
       this.opt.onStatus?.({ kind: 'attestation-sent', bytes: Buffer.byteLength(a.document, 'base64') });
     } catch (e) {
       if (e instanceof CoordinatorError && (e.status === 404 || e.code === 'replayed'))
         this.registered = false;
-      this.opt.onStatus?.({ kind: 'attestation-failed', message: (e as Error).message });
+      const message = (e as Error).message;
+      if (message === this.attestationError) return;
+      this.attestationError = message;
+      this.opt.onStatus?.({ kind: 'attestation-failed', message });
     }
   }
 

@@ -94,11 +94,11 @@ export const worker: Command = {
         : num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true });
 
     const attestation = attestationOption(args, NAME);
-    if (attestation !== undefined && coordinator === undefined)
-      throw new UsageError(
-        `${NAME}: --attestation needs --coordinator (the document is presented at registration)`,
-      );
     const keyFile = str(args, 'key');
+    if (attestation !== undefined && (coordinator === undefined || keyFile === undefined))
+      throw new UsageError(
+        `${NAME}: --attestation needs --coordinator and --key FILE (the document must bind that key)`,
+      );
     const key =
       coordinator === undefined
         ? undefined
