@@ -9,11 +9,9 @@ import {
   StoreUnavailableError,
   type TokenRecord,
 } from '../store/registry-store.js';
-import { attestationRecord } from '../trust/attestation/standing.js';
 import { AttestationVerifiers } from '../trust/attestation/verifier.js';
 import { parsePublicKey, type SignDomain, verifyPayload } from '../wire/identity.js';
 import {
-  type Attestation,
   DeregisterPayload,
   Descriptor,
   type Envelope,
@@ -23,16 +21,10 @@ import {
   type RegisterResponse,
   UpdatePayload,
 } from '../wire/protocol.js';
+import { checkAttestation } from './attestation.js';
 import type { ServerConfig } from './config.js';
 import { type EndpointGuard, endpointKey } from './endpoint-guard.js';
-import {
-  AttestationError,
-  AuthError,
-  ConflictError,
-  EndpointError,
-  ForbiddenError,
-  QuotaError,
-} from './http-errors.js';
+import { AuthError, ConflictError, EndpointError, ForbiddenError, QuotaError } from './http-errors.js';
 import { sha256Hex, type TokenDigests } from './secrets.js';
 
 /** A registered node as the coordinator holds it in memory. */
@@ -214,7 +206,7 @@ export class Registry {
         `node ${descriptor.id} is registered with another key; deregister it first`,
       );
     if (existing === undefined) this.checkQuota(operator);
-    const attestation = this.attest(payload.attestation, payload.publicKey);
+    const attestation = checkAttestation(this.verifiers, payload.attestation, payload.publicKey, this.now());
     const release = this.claim(descriptor.id, payload.endpoint);
     const pending = existing === undefined ? 1 : 0;
     this.registering.set(operator, (this.registering.get(operator) ?? 0) + pending);
@@ -264,7 +256,12 @@ export class Registry {
       throw new InputError('body.payload', [
         { path: 'node.id', message: `must stay ${nodeId}`, value: descriptor.id },
       ]);
-    const attestation = this.attest(payload.attestation, node.record.publicKey);
+    const attestation = checkAttestation(
+      this.verifiers,
+      payload.attestation,
+      node.record.publicKey,
+      this.now(),
+    );
     const to = payload.endpoint;
     const moves = to !== undefined && endpointKey(to) !== endpointKey(node.record.endpoint);
     const release = moves ? this.claim(nodeId, to) : () => {};
@@ -315,20 +312,6 @@ export class Registry {
     const { payload } = await this.verifySigned('heartbeat', envelope, HeartbeatPayload);
     this.emit({ type: 'heartbeat', nodeId: payload.nodeId, heartbeat: payload, receivedAt: this.now() });
     return payload;
-  }
-
-  /**
-   * The verdict on a presented attestation document, bound to the node's key (base64url text); none
-   * presented: undefined (the node has no TEE). AttestationError with the verifier's reason otherwise.
-   */
-  private attest(a: Attestation | undefined, publicKey: string): AttestationRecord | undefined {
-    if (a === undefined) return undefined;
-    const now = this.now();
-    const document = new Uint8Array(Buffer.from(a.document, 'base64'));
-    const nodePublicKey = new Uint8Array(Buffer.from(publicKey, 'base64url'));
-    const verdict = this.verifiers.verify(a.kind, document, { nodePublicKey, nowMs: now });
-    if (!verdict.ok) throw new AttestationError(`attestation refused (${a.kind}): ${verdict.reason}`);
-    return attestationRecord(verdict, now);
   }
 
   /** Registrations of new nodes stop at `limits.nodesPerOperator` nodes per operator (claims included). */

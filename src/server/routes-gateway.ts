@@ -6,7 +6,7 @@ import type { Request } from '../model/request.js';
 import { needsTee } from '../routing/query.js';
 import { accessOf, admitClient } from './access.js';
 import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
-import { attestationsRelied } from './attestation-receipt.js';
+import { attestationsRelied } from './attestation.js';
 import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';

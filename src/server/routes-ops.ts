@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Request } from '../model/request.js';
 import { parseOrThrow } from '../model/validate.js';
 import { admitClient, requireAdmin } from './access.js';
-import { attestationsRelied } from './attestation-receipt.js';
+import { attestationsRelied } from './attestation.js';
 import type { Coordinator } from './coordinator.js';
 import { receiptId } from './receipt-id.js';
 import { decideNow, ensureServed, routeError } from './routes-gateway.js';
