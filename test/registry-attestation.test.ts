@@ -387,6 +387,9 @@ describe('--attestation on the command line', () => {
       '--attestation',
       missing,
     );
-    expect([r.code, r.stderr]).toEqual([2, `meridian: agent: --attestation: cannot read ${missing} (ENOENT)`]);
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      `meridian: agent: --attestation: cannot read ${missing} (ENOENT)`,
+    ]);
   });
 });
