@@ -5,6 +5,8 @@ import { envelope } from '../src/agent/coordinator-client.js';
 import { InputError } from '../src/errors.js';
 import { parseConfig } from '../src/server/config.js';
 import { MemoryStore } from '../src/store/memory-store.js';
+import type { RegistryStore } from '../src/store/registry-store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { generateIdentity, type KeyPair } from '../src/wire/identity.js';
 import type { RegisterResponse } from '../src/wire/protocol.js';
 import {
@@ -49,7 +51,7 @@ afterEach(async () => {
 
 const attestationConfig = () => ({ nitro: { root: rootFile, pcrs: { '0': [PCR0] }, maxAgeMs: MAX_AGE } });
 
-function start(store = new MemoryStore()) {
+function start(store: RegistryStore = new MemoryStore()) {
   return startCoordinator(
     { registry: { allowEndpoints: LOOPBACK, attestation: attestationConfig() } },
     { now: () => t, store },
@@ -312,18 +314,25 @@ describe('TEE requests', () => {
     expect((await route('tee')).body.primary).toBe('tee-1');
   });
 
-  it('keeps a node TEE standing through a coordinator restart on the same store, until it expires', async () => {
-    const store = new MemoryStore();
-    c = await start(store);
+  it('keeps a node TEE standing through a coordinator restart on the same SQLite data directory, until it expires', async () => {
+    const dir = join(tmp.dir, 'restart-data');
+    const first = new SqliteStore(dir);
+    c = await start(first);
     const key = generateIdentity();
     const a = await registerTee('tee-1', key, await doc(key));
     await c.close();
-    c = await start(store);
+    await first.close();
+    const second = new SqliteStore(dir);
+    c = await start(second);
+    expect(c.coordinator.registry.get('tee-1')?.record.attestation?.module).toBe(MODULE_ID);
     await warm('tee-1', key, a.body.lastSeq! + 1);
     expect((await route('tee')).body.primary).toBe('tee-1');
     t = T0 + MAX_AGE;
     await warm('tee-1', key, a.body.lastSeq! + 2);
     expect((await route('tee')).status).toBe(503);
+    await c.close();
+    c = undefined;
+    await second.close();
   });
 });
 
