@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { BACKEND_KINDS, type BackendKind } from '../agent/adapters.js';
 import { Agent, type AgentStatus } from '../agent/agent.js';
 import { loadOrCreateIdentity } from '../agent/keys.js';
@@ -30,6 +31,9 @@ the node with the coordinator under its own Ed25519 key, and sends a signed hear
                       which must then answer the proof of control itself)
   --model-map A=B,…   backend model name A is catalog model B
   --heartbeat-ms N    heartbeat interval (default: what the coordinator asks for)
+  --attestation FILE  an AWS Nitro attestation document (its CBOR bytes) binding the node key, presented
+                      at registration; re-read every interval and sent again in a signed update when it
+                      changed (the coordinator gives the node the tee mode only while a document holds)
   --deregister-on-exit  deregister the node when stopped
   --json              print each status change as one JSON line on stdout: {"kind": "registered",
                       "nodeId", "lastSeq"} or {"kind": "register-failed"|"heartbeat-failed"|
@@ -41,7 +45,29 @@ export function agentStatusLine(s: AgentStatus): string {
     return `meridian agent: registered node ${s.nodeId} (sequence floor ${s.lastSeq})`;
   if (s.kind === 'command')
     return `meridian agent: ${s.command}: ${s.status}${s.detail ? ` (${s.detail})` : ''}`;
+  if (s.kind === 'attestation-sent')
+    return `meridian agent: attestation sent: a changed document of ${s.bytes} bytes`;
   return `meridian agent: ${s.kind.replace('-', ' ')}: ${s.message}`;
+}
+
+/**
+ * `--attestation FILE` of `meridian agent` and `meridian worker --emulate`: an AWS Nitro document the
+ * agent presents; UsageError when the file cannot be read at start.
+ */
+export function attestationOption(
+  args: Parameters<Command['run']>[0],
+  command: string,
+): { kind: string; file: string } | undefined {
+  const file = str(args, 'attestation');
+  if (file === undefined) return undefined;
+  try {
+    readFileSync(file);
+  } catch (e) {
+    throw new UsageError(
+      `${command}: --attestation: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  return { kind: 'aws-nitro', file };
 }
 
 function parseMap(text: string | undefined): Map<string, string> {
@@ -91,6 +117,7 @@ export const agent: Command = {
     listen: { type: 'string' },
     'model-map': { type: 'string' },
     'heartbeat-ms': { type: 'string' },
+    attestation: { type: 'string' },
     'deregister-on-exit': { type: 'boolean' },
   },
   async run(args, io) {
@@ -108,6 +135,7 @@ export const agent: Command = {
     const endpoint = str(args, 'endpoint');
     const listen = listenAddress(str(args, 'listen'));
     const heartbeat = str(args, 'heartbeat-ms');
+    const attestation = attestationOption(args, NAME);
     const a = new Agent({
       coordinator,
       backend,
@@ -118,6 +146,7 @@ export const agent: Command = {
       names: parseMap(str(args, 'model-map')),
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(listen === undefined ? {} : { listen }),
+      ...(attestation === undefined ? {} : { attestation }),
       ...(heartbeat === undefined
         ? {}
         : { intervalMs: num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true }) }),

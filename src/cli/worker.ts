@@ -10,13 +10,13 @@ import { Descriptor } from '../wire/protocol.js';
 import { buildWorkerApp } from '../worker/app.js';
 import { farPlace, isLie, LIES } from '../worker/lies.js';
 import { loadProfile } from '../worker/profile.js';
-import { agentStatusLine } from './agent.js';
+import { agentStatusLine, attestationOption } from './agent.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
 const NAME = 'worker';
 
-const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE]] [--lie KIND] [--json]
+const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE] [--attestation FILE]] [--lie KIND] [--json]
 
 Runs an emulated OpenAI-compatible inference server for demos and tests: model load times, accelerator
 memory with LRU eviction, slots and a queue, tokens streamed at the profile's rate, an optional network
@@ -37,6 +37,8 @@ the coordinator's proof of control (GET /meridian/proof, a nonce signed with the
   --token T          operator token (default: environment variable MERIDIAN_TOKEN)
   --key FILE         node key file, created when missing (default: a fresh key each start)
   --heartbeat-ms N   heartbeat interval (default: what the coordinator asks for)
+  --attestation FILE an AWS Nitro attestation document (CBOR bytes) binding the node key (--key), presented
+                     at registration and sent again in an update whenever the file changes
   --lie KIND         lie about itself, for testing the coordinator's checks: warm (reports every model
                      loaded, pays the load on first use), queue (reports no request running or waiting),
                      location (registers at the metro nearest its antipode, delays unchanged), output
@@ -58,6 +60,7 @@ export const worker: Command = {
     key: { type: 'string' },
     'heartbeat-ms': { type: 'string' },
     lie: { type: 'string' },
+    attestation: { type: 'string' },
   },
   async run(args, io) {
     if (!flag(args, 'emulate'))
@@ -90,7 +93,12 @@ export const worker: Command = {
         ? undefined
         : num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true });
 
+    const attestation = attestationOption(args, NAME);
     const keyFile = str(args, 'key');
+    if (attestation !== undefined && (coordinator === undefined || keyFile === undefined))
+      throw new UsageError(
+        `${NAME}: --attestation needs --coordinator and --key FILE (the document must bind that key)`,
+      );
     const key =
       coordinator === undefined
         ? undefined
@@ -119,6 +127,7 @@ export const worker: Command = {
         node: lie === 'location' ? { ...node, location: farPlace(node.location) } : node,
         key,
         ...(heartbeatMs === undefined ? {} : { intervalMs: heartbeatMs }),
+        ...(attestation === undefined ? {} : { attestation }),
         onStatus: (s) => io.err(agentStatusLine(s)),
       });
     }

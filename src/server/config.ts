@@ -6,6 +6,7 @@ import { Model } from '../model/model.js';
 import { parseOrThrow } from '../model/validate.js';
 import { PolicyResolver } from '../routing/resolver.js';
 import { loadYamlFile } from '../util/yaml-file.js';
+import { AttestationOptions, attestationVerifiers, resolveAttestationPaths } from './config-attestation.js';
 import { ClientRate, Gateway } from './config-gateway.js';
 import { parseCidr } from './endpoint-rules.js';
 
@@ -87,6 +88,8 @@ const RegistryOptions = z.strictObject({
     .default([]),
   /** Time an endpoint has to answer the proof of control at registration. */
   proofTimeoutMs: z.number().positive().max(60_000).default(2000),
+  /** TEE attestation verifiers (config-attestation.ts); none: no node is given the `tee` mode. */
+  attestation: AttestationOptions.default({}),
 });
 
 const Receipts = z.strictObject({
@@ -261,6 +264,8 @@ export function parseConfig(data: unknown, source = 'config', baseDir = process.
     config.dataDir = resolve(baseDir, config.dataDir);
   if (config.routing.profilesFile !== undefined && !isAbsolute(config.routing.profilesFile))
     config.routing.profilesFile = resolve(baseDir, config.routing.profilesFile);
+  resolveAttestationPaths(config.registry.attestation, baseDir);
+  attestationVerifiers(config.registry.attestation, source);
   const policies = PolicyResolver.load(config.routing.profilesFile);
   if (!policies.has(config.routing.policy))
     throw new InputError(source, [

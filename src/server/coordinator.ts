@@ -11,6 +11,7 @@ import { BreakerBoard, domainKeys } from './breakers.js';
 import { ClientLimiter } from './client-limits.js';
 import type { Cluster } from './cluster.js';
 import type { ServerConfig } from './config.js';
+import { attestationVerifiers } from './config-attestation.js';
 import { type Decide, routeDecider } from './decide.js';
 import { DemandLog } from './demand-log.js';
 import { EndpointGuard, type Resolve } from './endpoint-guard.js';
@@ -133,7 +134,15 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   });
   const limiter = new Limiter(config, now);
   const digests = new TokenDigests(serverSecret(config.secret, config.dataDir));
-  const registry = new Registry(deps.store, config, now, guard, digests, (id) => limiter.nodeMessage(id));
+  const registry = new Registry(
+    deps.store,
+    config,
+    now,
+    guard,
+    digests,
+    (id) => limiter.nodeMessage(id),
+    attestationVerifiers(config.registry.attestation),
+  );
   const breakers = new BreakerBoard({
     failures: g.breaker.failures,
     cooldownMs: g.breaker.cooldownMs,

@@ -9,6 +9,7 @@ import type { Request } from '../model/request.js';
 import { NetworkState, type NodeTelemetry, type Snapshot } from '../network/state.js';
 import { Topology } from '../network/topology.js';
 import { RouteQuery } from '../routing/query.js';
+import { attestationHolds, attestedModes } from '../trust/attestation/standing.js';
 import type { Heartbeat } from '../wire/protocol.js';
 import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import { learnFromReport } from './learn-reported.js';
@@ -87,6 +88,8 @@ export class LiveNetwork {
   /** Topology builds so far (tests count them). */
   rebuilds = 0;
   private lastRebuild = Number.NEGATIVE_INFINITY;
+  /** When the first TEE attestation the topology relies on expires (then the topology is rebuilt). */
+  private teeUntil = Number.POSITIVE_INFINITY;
   /** Set while a coalesced rebuild waits: gives the node set to rebuild with. */
   private pendingRebuild: (() => RegisteredNode[]) | undefined;
 
@@ -152,6 +155,8 @@ export class LiveNetwork {
   currentView(): Snapshot {
     this.rebuildIfDue();
     const now = this.opt.now();
+    // A node's TEE mode lasts only while its attestation holds: checked at every decision.
+    if (now >= this.teeUntil) this.reset(this.registered);
     // A change of exclusions is seen by the next decision (rare, and each is a node refusing traffic).
     const excluding = this.opt.refusals !== undefined && this.opt.refusals.version !== this.refusalVersion;
     const interval = Math.max(
@@ -289,7 +294,14 @@ export class LiveNetwork {
   }
 
   private build(): NetworkState {
-    const nodes: Node[] = this.registered.map((n) => toNode(n, this.telemetry.get(n.record.id)?.heartbeat));
+    const now = this.opt.now();
+    this.teeUntil = Number.POSITIVE_INFINITY;
+    for (const n of this.registered)
+      if (attestationHolds(n.record.attestation, now))
+        this.teeUntil = Math.min(this.teeUntil, n.record.attestation.expiresAt);
+    const nodes: Node[] = this.registered.map((n) =>
+      toNode(n, this.telemetry.get(n.record.id)?.heartbeat, now),
+    );
     const state = new NetworkState(new Topology({ nodes, models: this.models }));
     // What was learned about the nodes that stay carries over to the new member set.
     const old = this.state as NetworkState | undefined;
@@ -395,13 +407,17 @@ export class LiveNetwork {
   }
 }
 
-/** The registered descriptor as a `Node`; a proxy (`api`) node holds the models its heartbeat lists. */
-function toNode(n: RegisteredNode, hb: Heartbeat | undefined): Node {
+/**
+ * The registered descriptor as a `Node` at `now`: a proxy (`api`) node holds the models its heartbeat
+ * lists; the `tee` mode stays only while the node's attestation holds.
+ */
+function toNode(n: RegisteredNode, hb: Heartbeat | undefined, now: number): Node {
   const models =
     n.descriptor.hardware.accelerator === 'api' && hb !== undefined
       ? hb.models.map((m) => ({ model: m.id, tier: 'gpu' as const }))
       : [];
-  return { ...n.descriptor, models };
+  const verification = attestedModes(n.descriptor.verification, n.record.attestation, now);
+  return { ...n.descriptor, models, verification };
 }
 
 function toTelemetry(

@@ -3,8 +3,10 @@ import type { DemandJson } from '../demand/series.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
+import { needsTee } from '../routing/query.js';
 import { accessOf, admitClient } from './access.js';
 import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
+import { attestationsRelied } from './attestation.js';
 import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';
@@ -160,7 +162,7 @@ async function proxy(
       { attempts: [], stoppedDomains: [] },
       503,
     );
-    throw routeError(body.model, decision, c.breakers.openDomains(c.now()), carriedOptions(options));
+    throw routeError(request, decision, c.breakers.openDomains(c.now()), carriedOptions(options));
   }
   const candidates = [decision.primary, ...decision.fallbacks];
   const bounded = body.max_tokens != null || (body as ChatBody).max_completion_tokens != null;
@@ -335,11 +337,12 @@ function drained(raw: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
  * `carried` (the request's meridian options) is named with the filters that emptied the candidates.
  */
 export function routeError(
-  model: string,
+  request: Request,
   decision: GatewayDecision,
   openDomains: readonly string[] = [],
   carried: Record<string, unknown> = {},
 ): Error {
+  const model = request.model;
   const e = decision.error ?? { code: 'no_candidates', message: 'no node chosen' };
   if (e.code === 'unknown_model' || e.code === 'unknown_dataset') return new NotFoundError(e.message);
   if (e.code === 'unsupported_verification')
@@ -351,7 +354,9 @@ export function routeError(
     );
   const asked = Object.entries(carried).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
   const under = asked.length === 0 ? '' : ` under the request's options (${asked.join(', ')})`;
-  return new UnavailableError('no_capacity', `no node can take ${model} now${under}: ${e.message}`);
+  // A TEE request goes only to nodes whose attestation holds now (src/trust/attestation/standing.ts).
+  const tee = needsTee(request) ? ' (a TEE request needs a node with a valid, unexpired attestation)' : '';
+  return new UnavailableError('no_capacity', `no node can take ${model} now${under}: ${e.message}${tee}`);
 }
 
 function failure(result: ForwardResult, receipt: string, deadlineMs: number | undefined): UnavailableError {
@@ -414,6 +419,7 @@ function record(
       hedge: decision.hedge ?? null,
       receipt: decision.receipt,
     },
+    ...attestationsRelied(c.registry, request, decision, started),
     attempts: result.attempts,
     stoppedDomains: result.stoppedDomains,
     node: result.delivered?.nodeId ?? null,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Id } from '../model/common.js';
 import { parseOrThrow } from '../model/validate.js';
+import { attestationStatus } from '../trust/attestation/standing.js';
 import { Envelope, type Heartbeat } from '../wire/protocol.js';
 import { accessOf } from './access.js';
 import type { Coordinator } from './coordinator.js';
@@ -74,6 +75,7 @@ export function registryRoutes(app: FastifyInstance, c: Coordinator): void {
               ageMs: age ?? null,
               telemetry: hb ?? null,
               trust: c.trust?.mark(id) ?? null,
+              attestation: attestationStatus(n.record.attestation, now),
             };
           return { ...open, telemetry: hb === undefined ? null : publicTelemetry(hb) };
         }),

@@ -133,6 +133,31 @@ for (const impl of IMPLEMENTATIONS) {
       expect(await s.getNode('a')).toEqual(node('a'));
     });
 
+    it('keeps a node attestation verdict (module, 2 PCRs, expiry) through replace and reopen, and drops it when replaced without one', async () => {
+      const attestation = {
+        kind: 'aws-nitro',
+        module: 'i-0123-enc0456',
+        verifiedAt: 5000,
+        expiresAt: 605_000,
+        measurements: { PCR0: 'aa'.repeat(48), PCR1: '00'.repeat(48) },
+      };
+      const s = open();
+      await s.putNode(node('a', { attestation }));
+      await s.putNode(node('b'));
+      expect(await s.getNode('a')).toEqual(node('a', { attestation }));
+      expect((await s.getNode('b'))!.attestation).toBeUndefined();
+      const reopen = opened!.reopen;
+      if (reopen !== undefined) {
+        await s.close();
+        stores.splice(stores.indexOf(s), 1);
+        const again = reopen();
+        stores.push(again);
+        expect((await again.listNodes()).map((n) => n.attestation)).toEqual([attestation, undefined]);
+        await again.putNode(node('a'));
+        expect((await again.getNode('a'))!.attestation).toBeUndefined();
+      }
+    });
+
     it('advances the heartbeat sequence only upwards and rejects replays and unknown nodes', async () => {
       const s = open();
       await s.putNode(node('a'));

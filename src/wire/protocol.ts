@@ -35,11 +35,26 @@ export const Descriptor = Node.omit({ models: true });
 export type Descriptor = z.infer<typeof Descriptor>;
 export type DescriptorInput = z.input<typeof Descriptor>;
 
+/**
+ * A TEE attestation document the node presents (at registration, and in updates to refresh it): the
+ * verifier's kind name (`aws-nitro`) and the document's bytes in base64. It must bind the node's key.
+ */
+export const Attestation = z.strictObject({
+  kind: z.string().min(1).max(50),
+  document: z
+    .string()
+    .min(4)
+    .max(40_000)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64 text'),
+});
+export type Attestation = z.infer<typeof Attestation>;
+
 export const RegisterPayload = z.strictObject({
   node: z.unknown(),
   endpoint: HttpUrl,
   publicKey: z.string().min(1).max(100),
   signedAt: EpochMs,
+  attestation: Attestation.optional(),
 });
 export type RegisterPayload = z.infer<typeof RegisterPayload>;
 
@@ -49,6 +64,7 @@ export const UpdatePayload = z.strictObject({
   signedAt: EpochMs,
   node: z.unknown().optional(),
   endpoint: HttpUrl.optional(),
+  attestation: Attestation.optional(),
 });
 export type UpdatePayload = z.infer<typeof UpdatePayload>;
 
