@@ -211,6 +211,21 @@ describe('TEE attestation between live processes', () => {
       },
     ]);
 
+    // Through the OpenAI endpoint, a client asks for a TEE with `x-meridian-tee: true`: served by the
+    // attested worker, every time.
+    const served = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const res = await request(`${coord.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-meridian-tee': 'true' },
+          body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }),
+        });
+        await res.body.text();
+        return [res.statusCode, res.headers['x-meridian-node']];
+      }),
+    );
+    expect(served).toEqual(Array.from({ length: 6 }, () => [200, 'valid']));
+
     // Once the document is 20 s old, no node qualifies for a TEE request.
     await new Promise((r) => setTimeout(r, Math.max(0, now + MAX_AGE - Date.now() + 100)));
     const late = await route(coord.url, 'tee');
