@@ -157,10 +157,15 @@ describe('load across three coordinators sharing their in-flight counts (600 req
     expect(blind.herded).toBeGreaterThan(three.herded + 0.05);
   }, 120_000);
 
-  it('herds more as the shared load grows older: 0 % at 100 ms, more at 1,000 ms (half a request) than at 250 ms', async () => {
+  it('herds more as the shared load grows older (0 % at 100 ms, more at 1,000 ms than at 250 ms), and more when the three draw with the same seed', async () => {
     const by = new Map<number, Spread>();
     for (const syncMs of [250, 500, 1000]) by.set(syncMs, await run(3, syncMs, (i) => 1 + i));
-    console.log([...by].map(([ms, s]) => `three, load every ${ms} ms: ${show(s)}`).join('\n'));
+    const sameSeed = await run(3, 1000, () => 1);
+    console.log(
+      [...by].map(([ms, s]) => `three, load every ${ms} ms: ${show(s)}`).join('\n') +
+        `\nthree with one seed, load every 1000 ms: ${show(sameSeed)}`,
+    );
     expect(by.get(1000)!.herded).toBeGreaterThan(by.get(250)!.herded);
+    expect(sameSeed.herded).toBeGreaterThan(by.get(1000)!.herded);
   }, 120_000);
 });
