@@ -215,7 +215,6 @@ describe('the warm-set controller on three coordinators sharing a bus and a leas
     }
     expect(issued.flat()).toHaveLength(2);
     const late = await join();
-    await late.coordinator.cluster!.leader!.stop(false);
     clock.now += LEASE_MS;
     await cs[0]!.coordinator.demand.flush();
     expect(await late.coordinator.warm.control.step()).toEqual([]);

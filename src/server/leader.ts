@@ -17,6 +17,7 @@ export class Leader {
   takeovers = 0;
   lastError: string | undefined;
   private taking: Promise<boolean> | undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly leases: LeaseStore,
@@ -40,8 +41,9 @@ export class Leader {
     return this.now() < this.heldUntil;
   }
 
-  /** Takes or renews the lease now (one at a time); resolves to whether it is held. */
+  /** Takes or renews the lease now (one at a time); resolves to whether it is held (never after `stop`). */
   ensure(): Promise<boolean> {
+    if (this.stopping !== undefined) return Promise.resolve(false);
     this.taking ??= this.renew().finally(() => {
       this.taking = undefined;
     });
@@ -73,13 +75,19 @@ export class Leader {
     }
   }
 
-  /** Stops renewing; `release`: gives the lease up so another takes over at once (a clean stop). */
-  async stop(release = true): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.taking;
-    const wasHeld = this.held();
-    this.heldUntil = 0;
-    if (release && wasHeld) await this.leases.release(this.name, this.self).catch(() => {});
+  /**
+   * Stops renewing; `release`: gives the lease up so another takes over at once (a clean stop). Later
+   * calls return the first one's promise.
+   */
+  stop(release = true): Promise<void> {
+    this.stopping ??= (async () => {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      await this.taking;
+      const wasHeld = this.held();
+      this.heldUntil = 0;
+      if (release && wasHeld) await this.leases.release(this.name, this.self).catch(() => {});
+    })();
+    return this.stopping;
   }
 }
