@@ -145,27 +145,31 @@ async function runFleet(
     say(
       `${coords.length === 1 ? 'coordinator' : 'coordinators'} at ${urls.join(', ')}; starting ${fleet.workers.length} workers…`,
     );
+    // Worker k registers and heartbeats with coordinator k mod N.
+    const coordinatorOf = (w: (typeof fleet.workers)[number]) =>
+      urls[fleet.workers.indexOf(w) % urls.length]!;
     // Start workers a few at a time: each is a Node process, and the machine may have two cores.
     for (let k = 0; k < fleet.workers.length; k += 4) {
       await Promise.all(
-        fleet.workers.slice(k, k + 4).map((w) =>
-          children.spawn(`worker ${w.node.id}`, [
-            'worker',
-            '--emulate',
-            '--profile',
-            w.file,
-            '--coordinator',
-            // Worker k registers and heartbeats with coordinator k mod N.
-            urls[fleet.workers.indexOf(w) % urls.length]!,
-            '--delay-ms',
-            String(w.delayMs),
-            ...(w.clientRtt ? ['--client-rtt'] : []),
-            '--key',
-            join(opts.dataDir, 'keys', `${w.node.id}.key`),
-            '--token',
-            tokens.get(w.node.id)!,
-          ]),
-        ),
+        fleet.workers
+          .slice(k, k + 4)
+          .map((w) =>
+            children.spawn(`worker ${w.node.id}`, [
+              'worker',
+              '--emulate',
+              '--profile',
+              w.file,
+              '--coordinator',
+              coordinatorOf(w),
+              '--delay-ms',
+              String(w.delayMs),
+              ...(w.clientRtt ? ['--client-rtt'] : []),
+              '--key',
+              join(opts.dataDir, 'keys', `${w.node.id}.key`),
+              '--token',
+              tokens.get(w.node.id)!,
+            ]),
+          ),
       );
     }
     const api = new Pool(coord.url, { connections: 2 });
