@@ -188,6 +188,11 @@ const Cluster = z.strictObject({
   syncMs: z.number().int().min(10).default(100),
   /** A coordinator not heard from for this long no longer counts in the load. */
   peerTimeoutMs: z.number().int().min(100).default(3000),
+  /**
+   * The warm-set controller's lease: one coordinator plans, renewing every third of this; when it dies
+   * another takes over after at most this long.
+   */
+  leaseMs: z.number().int().min(300).default(15000),
 });
 export type ClusterConfig = z.infer<typeof Cluster>;
 
