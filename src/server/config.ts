@@ -73,7 +73,12 @@ const Routing = z.strictObject({
   policy: z.string().min(1).default('meridian'),
   /** A routing profiles YAML file (same format as the built-in profiles); relative to the config file. */
   profilesFile: z.string().min(1).optional(),
-  seed: z.number().int().default(1),
+  /**
+   * Seed of the decision generator (random picks, tie-breaks). Default 1 for a lone coordinator; with a
+   * `cluster` section, a seed drawn from the coordinator's instance id, so coordinators sharing a view do
+   * not make the same random draws (which herds: docs/nats.md).
+   */
+  seed: z.number().int().optional(),
 });
 
 const RegistryOptions = z.strictObject({

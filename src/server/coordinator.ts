@@ -237,7 +237,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     clientLimits: new ClientLimiter(),
     demand,
     prober,
-    decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),
+    decide: deps.decide ?? routeDecider(policyOf(config), decisionSeed(config, instanceId)),
     metrics,
     warm: { control, commands },
     ...(trust === undefined ? {} : { trust }),
@@ -325,4 +325,11 @@ function createMetrics(
     ),
   );
   return m;
+}
+
+/** `routing.seed`, else 1 alone and a seed from the instance id among several coordinators. */
+export function decisionSeed(config: ServerConfig, instanceId: string): number {
+  if (config.routing.seed !== undefined) return config.routing.seed;
+  if (config.cluster === undefined) return 1;
+  return Number.parseInt(instanceId.replaceAll('-', '').slice(0, 8), 16);
 }
