@@ -87,6 +87,11 @@ const RegistryOptions = z.strictObject({
     .default([]),
   /** Time an endpoint has to answer the proof of control at registration. */
   proofTimeoutMs: z.number().positive().max(60_000).default(2000),
+  /**
+   * Time between two challenges of one registered dataset (a random chunk and its Merkle path); every
+   * dataset is also challenged when it is registered. The answer has `proofTimeoutMs`.
+   */
+  dataProofEveryMs: z.number().int().min(100).max(86_400_000).default(300_000),
 });
 
 const Receipts = z.strictObject({

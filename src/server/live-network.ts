@@ -3,6 +3,7 @@ import { estimateParams } from '../estimate/params.js';
 import { metroById } from '../geo/metros.js';
 import { NodeRttEvidence } from '../learn/node-rtt.js';
 import type { LatLon } from '../model/common.js';
+import type { HeldDataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import type { Request } from '../model/request.js';
@@ -12,6 +13,7 @@ import { RouteQuery } from '../routing/query.js';
 import type { Heartbeat } from '../wire/protocol.js';
 import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import { learnFromReport } from './learn-reported.js';
+import { liveDatasets } from './live-datasets.js';
 import { OwnPeaks } from './own-peaks.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
 import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js';
@@ -44,6 +46,8 @@ export interface LiveNetworkOptions {
     forEachExcluded(now: number, f: (nodeId: string, model: string) => void): void;
   };
   minRefreshMs?: number;
+  /** The datasets a node has proven it holds (data-proofs.ts); requests naming one route next to them. */
+  provenDatasets?: (nodeId: string) => readonly HeldDataset[];
   /**
    * A proxy node's changed model list rebuilds the topology at most once per this many ms (0: at once);
    * changes in between are coalesced into the next rebuild.
@@ -290,7 +294,12 @@ export class LiveNetwork {
 
   private build(): NetworkState {
     const nodes: Node[] = this.registered.map((n) => toNode(n, this.telemetry.get(n.record.id)?.heartbeat));
-    const state = new NetworkState(new Topology({ nodes, models: this.models }));
+    const proven = this.opt.provenDatasets;
+    const datasets =
+      proven === undefined
+        ? []
+        : liveDatasets(this.registered.map((n) => ({ nodeId: n.record.id, held: proven(n.record.id) })));
+    const state = new NetworkState(new Topology({ nodes, models: this.models, datasets }));
     // What was learned about the nodes that stay carries over to the new member set.
     const old = this.state as NetworkState | undefined;
     if (old !== undefined)
@@ -401,7 +410,8 @@ function toNode(n: RegisteredNode, hb: Heartbeat | undefined): Node {
     n.descriptor.hardware.accelerator === 'api' && hb !== undefined
       ? hb.models.map((m) => ({ model: m.id, tier: 'gpu' as const }))
       : [];
-  return { ...n.descriptor, models };
+  const { datasets: _, ...node } = n.descriptor;
+  return { ...node, models };
 }
 
 function toTelemetry(

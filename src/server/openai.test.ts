@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
-import { ChatBody, CompletionBody, type Endpoint, parseBody } from './openai.js';
+import { ChatBody, CompletionBody, type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
 
 const chat = (over: Record<string, unknown>) => ({
   model: 'llama-3.1-8b-instruct',
@@ -87,5 +87,30 @@ describe('parseBody', () => {
   it('refuses a body that is not an object: null, an array, a string', () => {
     for (const body of [null, [chat({})], 'ping'])
       expect(() => parseBody('chat', body)).toThrow('expected a JSON object');
+  });
+});
+
+describe('x-meridian-dataset', () => {
+  const here = { lat: 50.1, lon: 8.7 };
+  const opt = { defaultOutputTokens: 16, fallbacks: 2, hedge: false };
+  const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+
+  it('names the dataset the routed request works on', () => {
+    const hints = readHints({ 'x-meridian-dataset': 'imagenet' }, here);
+    expect(toRouteRequest('chat', body, hints, opt).dataset).toBe('imagenet');
+    expect(toRouteRequest('chat', body, readHints({}, here), opt).dataset).toBeUndefined();
+  });
+
+  it('refuses a value that is not an id, naming the header', () => {
+    try {
+      readHints({ 'x-meridian-dataset': ' spaced name' }, here);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as InputError).issues[0]).toMatchObject({
+        path: 'x-meridian-dataset',
+        value: ' spaced name',
+      });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { parseLatLon } from '../geo/client-location.js';
 import { metroById } from '../geo/metros.js';
-import type { LatLon } from '../model/common.js';
+import { Id, type LatLon } from '../model/common.js';
 import { DEFAULT_INDEPENDENCE_DIMENSIONS, type Request } from '../model/request.js';
 import { parseOrThrow } from '../model/validate.js';
 
@@ -137,6 +137,8 @@ export function estimateInputTokens(endpoint: Endpoint, body: ChatBody | Complet
 export interface Hints {
   client: LatLon & { metro?: string };
   deadlineMs?: number;
+  /** The dataset the request works on: it runs next to a node holding it, or pays bringing it there. */
+  dataset?: string;
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -146,7 +148,8 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 
 /**
  * Reads `x-meridian-client-metro` (a catalog metro id), `x-meridian-client` (`lat,lon`) and
- * `x-meridian-deadline-ms`; InputError naming the header on a bad value.
+ * `x-meridian-deadline-ms` and `x-meridian-dataset` (a dataset id); InputError naming the header on a bad
+ * value.
  */
 export function readHints(
   headers: Record<string, string | string[] | undefined>,
@@ -182,8 +185,15 @@ export function readHints(
         value: deadline,
       });
   }
+  const dataset = header(headers, 'x-meridian-dataset');
+  if (dataset !== undefined && !Id.safeParse(dataset).success)
+    issues.push({ path: 'x-meridian-dataset', message: 'expected a dataset id', value: dataset });
   if (issues.length > 0) throw new InputError('headers', issues);
-  return deadlineMs === undefined ? { client } : { client, deadlineMs };
+  return {
+    client,
+    ...(deadlineMs === undefined ? {} : { deadlineMs }),
+    ...(dataset === undefined ? {} : { dataset }),
+  };
 }
 
 export interface RequestOptions {
@@ -218,5 +228,6 @@ export function toRouteRequest(
     },
   };
   if (hints.deadlineMs !== undefined) req.deadlineMs = hints.deadlineMs;
+  if (hints.dataset !== undefined) req.dataset = hints.dataset;
   return req;
 }
