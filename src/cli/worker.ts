@@ -8,6 +8,7 @@ import { untilStopSignal } from '../server/signals.js';
 import { generateIdentity } from '../wire/identity.js';
 import { Descriptor } from '../wire/protocol.js';
 import { buildWorkerApp } from '../worker/app.js';
+import { type EmulatedDataset, parseDatasetSpec, syntheticDataset } from '../worker/datasets.js';
 import { farPlace, isLie, LIES } from '../worker/lies.js';
 import { loadProfile } from '../worker/profile.js';
 import { agentStatusLine } from './agent.js';
@@ -16,7 +17,7 @@ import { EXIT_OK } from './exit.js';
 
 const NAME = 'worker';
 
-const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE]] [--lie KIND] [--json]
+const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE]] [--dataset ID:SIZE_GB[:VERSION] ...] [--lie KIND] [--json]
 
 Runs an emulated OpenAI-compatible inference server for demos and tests: model load times, accelerator
 memory with LRU eviction, slots and a queue, tokens streamed at the profile's rate, an optional network
@@ -37,10 +38,15 @@ the coordinator's proof of control (GET /meridian/proof, a nonce signed with the
   --token T          operator token (default: environment variable MERIDIAN_TOKEN)
   --key FILE         node key file, created when missing (default: a fresh key each start)
   --heartbeat-ms N   heartbeat interval (default: what the coordinator asks for)
+  --dataset ID:SIZE_GB[:VERSION]
+                     hold a synthetic dataset (repeatable; the profile's node gets role "data"): content
+                     generated from the id and version, 256 KiB per declared GB under a Merkle root the
+                     node registers; the worker answers the coordinator's challenges for its chunks
+                     (GET /meridian/dataset-proof)
   --lie KIND         lie about itself, for testing the coordinator's checks: warm (reports every model
                      loaded, pays the load on first use), queue (reports no request running or waiting),
                      location (registers at the metro nearest its antipode, delays unchanged), output
-                     (returns wrong text)
+                     (returns wrong text), data (answers dataset challenges with a wrong chunk)
   --json             print {"url", "node"} once listening`;
 
 export const worker: Command = {
@@ -58,6 +64,7 @@ export const worker: Command = {
     key: { type: 'string' },
     'heartbeat-ms': { type: 'string' },
     lie: { type: 'string' },
+    dataset: { type: 'string', multiple: true },
   },
   async run(args, io) {
     if (!flag(args, 'emulate'))
@@ -90,6 +97,12 @@ export const worker: Command = {
         ? undefined
         : num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true });
 
+    const datasets = datasetsOf(args.values.dataset);
+    if (datasets.length > 0 && coordinator === undefined)
+      throw new UsageError(
+        `${NAME}: --dataset needs --coordinator (the datasets are registered and proven there)`,
+      );
+
     const keyFile = str(args, 'key');
     const key =
       coordinator === undefined
@@ -101,6 +114,7 @@ export const worker: Command = {
       ...(clientRtt && node ? { clientRttFrom: node.location } : {}),
       ...(key === undefined ? {} : { key }),
       ...(lie === undefined ? {} : { lie }),
+      ...(datasets.length === 0 ? {} : { datasets }),
     });
     const host = str(args, 'host') ?? '127.0.0.1';
     await w.app.listen({ host, port }).catch((e: unknown) => {
@@ -116,7 +130,7 @@ export const worker: Command = {
         kind: profile.flavor,
         token,
         addedRttMs: profile.networkDelayMs * profile.timeScale,
-        node: lie === 'location' ? { ...node, location: farPlace(node.location) } : node,
+        node: holding(lie === 'location' ? { ...node, location: farPlace(node.location) } : node, datasets),
         key,
         ...(heartbeatMs === undefined ? {} : { intervalMs: heartbeatMs }),
         onStatus: (s) => io.err(agentStatusLine(s)),
@@ -136,3 +150,23 @@ export const worker: Command = {
     return EXIT_OK;
   },
 };
+
+/** The `--dataset` values as synthetic datasets; UsageError naming the bad one. */
+function datasetsOf(values: unknown): EmulatedDataset[] {
+  const list = Array.isArray(values) ? (values as string[]) : [];
+  const seen = new Set<string>();
+  return list.map((text) => {
+    const spec = parseDatasetSpec(text);
+    if (typeof spec === 'string') throw new UsageError(`${NAME}: --dataset ${spec}`);
+    if (seen.has(spec.id)) throw new UsageError(`${NAME}: --dataset ${spec.id} is given twice`);
+    seen.add(spec.id);
+    return syntheticDataset(spec.id, spec.sizeGb, spec.version);
+  });
+}
+
+/** The descriptor with its datasets (and role `data`) when the worker holds any. */
+function holding(node: Descriptor, datasets: readonly EmulatedDataset[]): Descriptor {
+  if (datasets.length === 0) return node;
+  const roles = node.roles.includes('data') ? node.roles : [...node.roles, 'data' as const];
+  return { ...node, roles, datasets: [...(node.datasets ?? []), ...datasets.map((d) => d.held)] };
+}
