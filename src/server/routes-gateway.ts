@@ -388,6 +388,7 @@ function record(
       inputTokens: request.inputTokens,
       outputTokens: request.outputTokens,
       ...(request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs }),
+      ...(request.dataset === undefined ? {} : { dataset: request.dataset }),
     },
     decision: {
       primary: decision.primary ?? null,
