@@ -39,7 +39,8 @@ the coordinator's proof of control (GET /meridian/proof, a nonce signed with the
   --key FILE         node key file, created when missing (default: a fresh key each start)
   --heartbeat-ms N   heartbeat interval (default: what the coordinator asks for)
   --dataset ID:SIZE_GB[:VERSION]
-                     hold a synthetic dataset (repeatable; the profile's node gets role "data"): content
+                     hold a synthetic dataset (repeatable, added to the profile's "datasets"; the node
+                     gets role "data"): content
                      generated from the id and version, 256 KiB per declared GB under a Merkle root the
                      node registers; the worker answers the coordinator's challenges for its chunks
                      (GET /meridian/dataset-proof)
@@ -97,7 +98,10 @@ export const worker: Command = {
         ? undefined
         : num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true });
 
-    const datasets = datasetsOf(args.values.dataset);
+    const datasets = datasetsOf([
+      ...profile.datasets,
+      ...((args.values.dataset as string[] | undefined) ?? []),
+    ]);
     if (datasets.length > 0 && coordinator === undefined)
       throw new UsageError(
         `${NAME}: --dataset needs --coordinator (the datasets are registered and proven there)`,
@@ -151,9 +155,8 @@ export const worker: Command = {
   },
 };
 
-/** The `--dataset` values as synthetic datasets; UsageError naming the bad one. */
-function datasetsOf(values: unknown): EmulatedDataset[] {
-  const list = Array.isArray(values) ? (values as string[]) : [];
+/** The profile's `datasets` and the `--dataset` values as synthetic datasets; UsageError naming the bad one. */
+function datasetsOf(list: readonly string[]): EmulatedDataset[] {
   const seen = new Set<string>();
   return list.map((text) => {
     const spec = parseDatasetSpec(text);
