@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import type { HeldDatasetCopy } from '../trust/holdings/answer.js';
 import type { KeyPair } from '../wire/identity.js';
 import {
   type CommandAckInput,
@@ -33,6 +34,11 @@ export interface AgentOptions {
    * and forwards everything else to the backend. Without it the endpoint must answer the proof itself.
    */
   listen?: { host: string; port: number };
+  /**
+   * Datasets the node holds (with `listen`: the front answers the coordinator's challenges); the node
+   * descriptor lists their `held` entries.
+   */
+  datasets?: readonly HeldDatasetCopy[];
   token: string;
   node: DescriptorInput & { id: string };
   key: KeyPair;
@@ -136,7 +142,12 @@ export class Agent {
   /** Starts the front (with `listen`); `tick` and `start` call it first. */
   async open(): Promise<void> {
     if (this.opt.listen === undefined || this.front !== undefined) return;
-    this.front = await startFront({ backend: this.opt.backend, key: this.opt.key, ...this.opt.listen });
+    this.front = await startFront({
+      backend: this.opt.backend,
+      key: this.opt.key,
+      ...this.opt.listen,
+      ...(this.opt.datasets === undefined ? {} : { datasets: this.opt.datasets }),
+    });
   }
 
   /** Registers (retrying until it works or `stop`), then heartbeats every interval. */

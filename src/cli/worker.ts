@@ -6,7 +6,7 @@ import { parseOrThrow } from '../model/validate.js';
 import { listenError } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
 import { generateIdentity } from '../wire/identity.js';
-import { Descriptor } from '../wire/protocol.js';
+import { Descriptor, withDatasets } from '../wire/protocol.js';
 import { buildWorkerApp } from '../worker/app.js';
 import { type EmulatedDataset, parseDatasetSpec, syntheticDataset } from '../worker/datasets.js';
 import { farPlace, isLie, LIES } from '../worker/lies.js';
@@ -134,7 +134,10 @@ export const worker: Command = {
         kind: profile.flavor,
         token,
         addedRttMs: profile.networkDelayMs * profile.timeScale,
-        node: holding(lie === 'location' ? { ...node, location: farPlace(node.location) } : node, datasets),
+        node: withDatasets(
+          lie === 'location' ? { ...node, location: farPlace(node.location) } : node,
+          datasets.map((d) => d.held),
+        ),
         key,
         ...(heartbeatMs === undefined ? {} : { intervalMs: heartbeatMs }),
         onStatus: (s) => io.err(agentStatusLine(s)),
@@ -165,11 +168,4 @@ function datasetsOf(list: readonly string[]): EmulatedDataset[] {
     seen.add(spec.id);
     return syntheticDataset(spec.id, spec.sizeGb, spec.version);
   });
-}
-
-/** The descriptor with its datasets (and role `data`) when the worker holds any. */
-function holding(node: Descriptor, datasets: readonly EmulatedDataset[]): Descriptor {
-  if (datasets.length === 0) return node;
-  const roles = node.roles.includes('data') ? node.roles : [...node.roles, 'data' as const];
-  return { ...node, roles, datasets: [...(node.datasets ?? []), ...datasets.map((d) => d.held)] };
 }

@@ -57,6 +57,13 @@ export const Descriptor = Node.omit({ models: true })
     });
   });
 export type Descriptor = z.infer<typeof Descriptor>;
+
+/** The descriptor of a node that holds `held` besides what it lists: role `data` and the datasets added. */
+export function withDatasets(node: Descriptor, held: readonly HeldDataset[]): Descriptor {
+  if (held.length === 0) return node;
+  const roles = node.roles.includes('data') ? node.roles : [...node.roles, 'data' as const];
+  return { ...node, roles, datasets: [...(node.datasets ?? []), ...held] };
+}
 export type DescriptorInput = z.input<typeof Descriptor>;
 
 export const RegisterPayload = z.strictObject({

@@ -1,9 +1,9 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { HeldDataset } from '../model/dataset.js';
+import { answerChallenge } from '../trust/holdings/answer.js';
 import { type ChunkReader, HeldCopy } from '../trust/holdings/holder.js';
-import { leafHash } from '../trust/holdings/merkle.js';
-import { DATA_PROOF_PATH, DataChallenge, type DataProofAnswer, signDataProof } from '../wire/data-proof.js';
+import { DATA_PROOF_PATH } from '../wire/data-proof.js';
 import type { KeyPair } from '../wire/identity.js';
 
 /**
@@ -72,39 +72,9 @@ export function datasetRoutes(
   datasets: readonly EmulatedDataset[],
   lie = false,
 ): void {
+  const copies = datasets.map((d) => ({ id: d.held.id, version: d.held.version, copy: d.copy }));
   app.get(DATA_PROOF_PATH, async (req, reply) => {
-    const parsed = DataChallenge.safeParse(req.query);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      return reply
-        .code(400)
-        .send({ error: { code: 'bad_challenge', message: `${i?.path.join('.')}: ${i?.message}` } });
-    }
-    const c = parsed.data;
-    const d = datasets.find((x) => x.held.id === c.dataset && x.held.version === c.version);
-    if (d === undefined)
-      return reply.code(404).send({
-        error: {
-          code: 'unknown_dataset',
-          message: `dataset ${c.dataset} version ${c.version} is not held here`,
-        },
-      });
-    if (c.index >= d.copy.chunks)
-      return reply.code(400).send({
-        error: {
-          code: 'bad_challenge',
-          message: `index ${c.index} is beyond the last chunk (${d.copy.chunks - 1})`,
-        },
-      });
-    const proof = d.copy.prove(c.index);
-    const chunk = Buffer.from(proof.chunk);
-    if (lie) chunk[0] = chunk[0]! ^ 1;
-    const answer: DataProofAnswer = {
-      index: c.index,
-      chunk: chunk.toString('base64'),
-      path: proof.path,
-      signature: signDataProof(key, c, leafHash(chunk).toString('hex')),
-    };
-    return answer;
+    const r = answerChallenge(key, copies, req.query, lie);
+    return reply.code(r.status).send(r.body);
   });
 }
