@@ -184,3 +184,62 @@ describe('dataset proofs over time', () => {
     expect(p.statusOf('d1')).toEqual([]);
   });
 });
+
+describe('retrying a failed dataset', () => {
+  it('with everyMs 300 s, re-challenges a failed dataset after 30 s and a proven one after 300 s', async () => {
+    let t = 0;
+    const verdicts: DataVerdict[] = [{ ok: false, kind: 'missing', reason: 'no answer within 2000 ms' }];
+    const p = new DataProofs({
+      challenge: async () => verdicts.shift() ?? { ok: true },
+      everyMs: 300_000,
+      now: () => t,
+      onChange: () => {},
+    });
+    p.registered(registered('d1', [held]));
+    await p.settled();
+    expect(p.statusOf('d1')[0]!.status).toBe('failed');
+    t = 29_999;
+    p.due();
+    await p.settled();
+    expect(p.statusOf('d1')[0]!.status).toBe('failed');
+    t = 30_000;
+    p.due();
+    await p.settled();
+    expect(p.statusOf('d1')[0]).toMatchObject({ status: 'proven', checkedAt: 30_000 });
+    t = 329_999;
+    p.due();
+    await p.settled();
+    expect(p.statusOf('d1')[0]).toMatchObject({ passed: 1 });
+    t = 330_000;
+    p.due();
+    await p.settled();
+    expect(p.statusOf('d1')[0]).toMatchObject({ passed: 2 });
+  });
+});
+
+describe('dataset proofs under load', () => {
+  it('runs at most 4 challenges at once: 10 datasets registered together are challenged 4, 4 and 2 at a time', async () => {
+    const waiting: (() => void)[] = [];
+    let started = 0;
+    const p = new DataProofs({
+      challenge: () => {
+        started++;
+        return new Promise<DataVerdict>((resolve) => waiting.push(() => resolve({ ok: true })));
+      },
+      everyMs: 1000,
+      now: () => 0,
+      onChange: () => {},
+      maxConcurrent: 4,
+    });
+    const many = Array.from({ length: 10 }, (_, k) => ({ ...held, id: `set-${k}` }));
+    p.registered(registered('d1', many));
+    const rounds: number[] = [];
+    while (p.proven('d1').length < 10) {
+      rounds.push(started);
+      for (const release of waiting.splice(0)) release();
+      await p.settled();
+      p.due();
+    }
+    expect(rounds).toEqual([4, 8, 10]);
+  });
+});

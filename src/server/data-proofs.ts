@@ -8,9 +8,14 @@ import type { RegisteredNode } from './registry.js';
  * node answered correctly is in the view (`proven`); a wrong or missing answer takes it out until a later
  * challenge passes. `onChange` is told when a node's proven set changes (the topology is rebuilt),
  * `onVerdict` of each answered challenge (true: a correct proof; false: a wrong one), for the trust ledger.
+ * At most `maxConcurrent` challenges run at once; a dataset that finds no room is taken at a later tick
+ * (registration bursts and datasets falling due together do not open thousands of connections).
  */
 
 export type DataProofStatus = 'pending' | 'proven' | 'failed';
+
+/** A failed dataset is challenged again after this long at most (ms). */
+export const RETRY_FAILED_MS = 30_000;
 
 export interface DatasetState {
   readonly held: HeldDataset;
@@ -31,6 +36,8 @@ export interface DataProofsOptions {
   now: () => number;
   onChange: (nodeId: string) => void;
   onVerdict?: (nodeId: string, held: boolean) => void;
+  /** Challenges under way at most (default 32); the others wait for the next tick. */
+  maxConcurrent?: number;
 }
 
 interface Entry extends DatasetState {
@@ -92,13 +99,19 @@ export class DataProofs {
       }));
   }
 
-  /** Challenges every dataset last checked `everyMs` ago or longer (the timer calls this). */
+  /**
+   * Challenges every dataset last checked `everyMs` ago or longer, a failed one after
+   * min(everyMs, `RETRY_FAILED_MS`) (a missed answer keeps a dataset out of the view only that long);
+   * the timer calls this.
+   */
   due(): void {
     const now = this.opt.now();
+    const retry = Math.min(this.opt.everyMs, RETRY_FAILED_MS);
     for (const [id, { sets }] of this.nodes)
-      for (const e of sets.values())
-        if (!e.busy && (e.checkedAt === undefined || now - e.checkedAt >= this.opt.everyMs))
-          this.check(id, e);
+      for (const e of sets.values()) {
+        const wait = e.status === 'failed' ? retry : this.opt.everyMs;
+        if (!e.busy && (e.checkedAt === undefined || now - e.checkedAt >= wait)) this.check(id, e);
+      }
   }
 
   start(): void {
@@ -122,7 +135,7 @@ export class DataProofs {
 
   private check(nodeId: string, e: Entry): void {
     const n = this.nodes.get(nodeId);
-    if (n === undefined || e.busy) return;
+    if (n === undefined || e.busy || this.running.size >= (this.opt.maxConcurrent ?? 32)) return;
     e.busy = true;
     const p = this.opt
       .challenge(n.node.record.endpoint, n.node.key, e.held)
