@@ -12,6 +12,7 @@ import {
   waitFor,
   writeYaml,
 } from './server-kit.js';
+import { meridian } from './support/cli.js';
 
 /**
  * Issue 13, data nodes live: a coordinator (`meridian serve`, every dataset challenged every 300 ms)
@@ -151,4 +152,28 @@ describe('data nodes, live', () => {
     expect(wiki.status).toBe(404);
     expect(wiki.error).toMatch(/dataset "wiki" is not held by this network/);
   }, 90_000);
+
+  it('refuses a malformed --dataset, one of 20,000 GB and one without --coordinator, exit 2 naming the flag', async () => {
+    const profile = writeYaml(join(tmp.dir, 'plain.yaml'), {
+      models: [{ id: MODEL }],
+      node: descriptor('p'),
+    });
+    const worker = (...more: string[]) => meridian('worker', '--emulate', '--profile', profile, ...more);
+    const cases: [string[], RegExp][] = [
+      [
+        ['--coordinator', 'http://127.0.0.1:9', '--token', TOKEN_A, '--dataset', 'wiki'],
+        /expected ID:SIZE_GB/,
+      ],
+      [
+        ['--coordinator', 'http://127.0.0.1:9', '--token', TOKEN_A, '--dataset', 'wiki:20000'],
+        /SIZE_GB must be in/,
+      ],
+      [['--dataset', 'wiki:5'], /--dataset needs --coordinator/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await worker(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
 });
