@@ -129,6 +129,11 @@ describe('data nodes, live', () => {
     expect(byId.get('near')!.datasets).toBeUndefined();
     expect(byId.get('data-lon')!.trust).toMatchObject({ quarantined: false });
 
+    const metrics = await request(`${coord.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    const text = await metrics.body.text();
+    expect(text).toContain('meridian_datasets{status="proven"} 1');
+    expect(text).toContain('meridian_datasets{status="failed"} 1');
+
     // Without a dataset the Frankfurt client is served in Frankfurt; with imagenet, in London next to it.
     const plain = await complete(coord.url);
     expect(plain).toMatchObject({ status: 200, node: 'near' });

@@ -39,11 +39,10 @@ the coordinator's proof of control (GET /meridian/proof, a nonce signed with the
   --key FILE         node key file, created when missing (default: a fresh key each start)
   --heartbeat-ms N   heartbeat interval (default: what the coordinator asks for)
   --dataset ID:SIZE_GB[:VERSION]
-                     hold a synthetic dataset (repeatable, added to the profile's "datasets"; the node
-                     gets role "data"): content
-                     generated from the id and version, 256 KiB per declared GB under a Merkle root the
-                     node registers; the worker answers the coordinator's challenges for its chunks
-                     (GET /meridian/dataset-proof)
+                     hold a synthetic dataset (repeatable, added to the profile's "datasets"; the
+                     node gets role "data"): content generated from the id and version, 256 KiB per
+                     declared GB, under a Merkle root the node registers; the worker answers the
+                     coordinator's challenges for its chunks (GET /meridian/dataset-proof)
   --lie KIND         lie about itself, for testing the coordinator's checks: warm (reports every model
                      loaded, pays the load on first use), queue (reports no request running or waiting),
                      location (registers at the metro nearest its antipode, delays unchanged), output

@@ -219,6 +219,11 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   const control = new WarmControl({ config, store: deps.store, registry, network, demand, commands, now });
   if (config.warmset.enabled) control.start();
   metrics.registry.add(
+    new Gauge('meridian_datasets', 'Datasets data nodes registered, by where their proof stands.', () =>
+      Object.entries(dataProofs.tally()).map(([status, n]) => [{ status }, n] as const),
+    ),
+  );
+  metrics.registry.add(
     new Gauge('meridian_warmset_commands', 'Warm-set commands since start by kind and latest status.', () =>
       commands.tally().map((t) => [{ kind: t.kind, status: t.status }, t.count] as const),
     ),

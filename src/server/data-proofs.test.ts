@@ -166,6 +166,7 @@ describe('dataset proofs over time', () => {
     await p.settled();
     expect(p.statusOf('d1')[0]).toMatchObject({ status: 'failed', reason: 'no answer within 2000 ms' });
     expect(evidence).toEqual([true, false, true]);
+    expect(p.tally()).toEqual({ pending: 0, proven: 0, failed: 1 });
     expect(changes).toEqual(['d1', 'd1', 'd1', 'd1']);
   });
 

@@ -99,6 +99,13 @@ export class DataProofs {
       }));
   }
 
+  /** Registered datasets per proof status (for the metrics). */
+  tally(): Record<DataProofStatus, number> {
+    const out: Record<DataProofStatus, number> = { pending: 0, proven: 0, failed: 0 };
+    for (const { sets } of this.nodes.values()) for (const e of sets.values()) out[e.status]++;
+    return out;
+  }
+
   /**
    * Challenges every dataset last checked `everyMs` ago or longer, a failed one after
    * min(everyMs, `RETRY_FAILED_MS`) (a missed answer keeps a dataset out of the view only that long);
