@@ -13,15 +13,20 @@ import { NONCE } from './proof.js';
 
 export const DATA_PROOF_PATH = '/meridian/dataset-proof';
 
+/** A whole number written in decimal digits (as a query string carries it). */
+const Whole = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,13}$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
+/** The challenge as the query string carries it (parsed on the node's side). */
 export const DataChallenge = z.strictObject({
   nonce: z.string().regex(NONCE, 'expected 32 random bytes in base64url'),
   dataset: Id,
-  version: z.coerce.number().int().min(1).max(1e12),
-  index: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 40),
+  version: Whole(1, 1e12),
+  index: Whole(0, 2 ** 40),
 });
 export type DataChallenge = z.infer<typeof DataChallenge>;
 

@@ -42,12 +42,17 @@ describe('synthetic datasets of an emulated data node', () => {
     }
   });
 
-  it('answers 404 for a version it does not hold and 400 for chunk 128 of 128', async () => {
+  it('answers 404 for a version it does not hold, 400 for an empty index and for chunk 128 of 128', async () => {
     const app = Fastify();
     datasetRoutes(app, generateIdentity(), [syntheticDataset('wiki', 2, 1)]);
     const q = (v: number, i: number) =>
       `/meridian/dataset-proof?nonce=${'A'.repeat(43)}&dataset=wiki&version=${v}&index=${i}`;
     expect((await app.inject({ url: q(2, 0) })).statusCode).toBe(404);
+    const empty = await app.inject({
+      url: `/meridian/dataset-proof?nonce=${'A'.repeat(43)}&dataset=wiki&version=1&index=`,
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.message).toMatch(/index: expected a whole number/);
     const beyond = await app.inject({ url: q(1, 128) });
     expect(beyond.statusCode).toBe(400);
     expect(beyond.json().error.message).toMatch(/beyond the last chunk \(127\)/);
