@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
+import type { HeldDatasetCopy } from '../trust/holdings/answer.js';
 import type { KeyPair } from '../wire/identity.js';
 import {
   type Attestation,
@@ -35,6 +36,11 @@ export interface AgentOptions {
    * and forwards everything else to the backend. Without it the endpoint must answer the proof itself.
    */
   listen?: { host: string; port: number };
+  /**
+   * Datasets the node holds (with `listen`: the front answers the coordinator's challenges); the node
+   * descriptor lists their `held` entries.
+   */
+  datasets?: readonly HeldDatasetCopy[];
   token: string;
   node: DescriptorInput & { id: string };
   key: KeyPair;
@@ -149,7 +155,12 @@ export class Agent {
   /** Starts the front (with `listen`); `tick` and `start` call it first. */
   async open(): Promise<void> {
     if (this.opt.listen === undefined || this.front !== undefined) return;
-    this.front = await startFront({ backend: this.opt.backend, key: this.opt.key, ...this.opt.listen });
+    this.front = await startFront({
+      backend: this.opt.backend,
+      key: this.opt.key,
+      ...this.opt.listen,
+      ...(this.opt.datasets === undefined ? {} : { datasets: this.opt.datasets }),
+    });
   }
 
   /** Registers (retrying until it works or `stop`), then heartbeats every interval. */

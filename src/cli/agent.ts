@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { BACKEND_KINDS, type BackendKind } from '../agent/adapters.js';
 import { Agent, type AgentStatus } from '../agent/agent.js';
+import { type FileDataset, fileDataset, parseFileDatasetSpec } from '../agent/datasets.js';
 import { loadOrCreateIdentity } from '../agent/keys.js';
 import { UsageError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
 import { listenError } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
 import { loadYamlFile } from '../util/yaml-file.js';
-import { Descriptor } from '../wire/protocol.js';
+import { Descriptor, withDatasets } from '../wire/protocol.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
@@ -27,6 +28,11 @@ the node with the coordinator under its own Ed25519 key, and sends a signed hear
   --key FILE          node key file, created on first start (default ./meridian-node.key)
   --listen HOST:PORT  serve the node's endpoint here: answers the coordinator's proof of control
                       (GET /meridian/proof, signed with the node key) and forwards the rest to --backend
+  --dataset ID:VERSION:PATH
+                      the node holds this file as dataset ID (repeatable; needs --listen): it registers
+                      with role "data" and the file's Merkle root over 1 MiB chunks (the file is read
+                      once at start and must not change), and the front answers the coordinator's
+                      challenges for its chunks (GET /meridian/dataset-proof)
   --endpoint URL      URL the gateway should proxy to (default: the --listen URL, else --backend,
                       which must then answer the proof of control itself)
   --model-map A=B,…   backend model name A is catalog model B
@@ -119,6 +125,7 @@ export const agent: Command = {
     'heartbeat-ms': { type: 'string' },
     attestation: { type: 'string' },
     'deregister-on-exit': { type: 'boolean' },
+    dataset: { type: 'string', multiple: true },
   },
   async run(args, io) {
     const backend = url(args, 'backend');
@@ -136,12 +143,21 @@ export const agent: Command = {
     const listen = listenAddress(str(args, 'listen'));
     const heartbeat = str(args, 'heartbeat-ms');
     const attestation = attestationOption(args, NAME);
+    const datasets = fileDatasets((args.values.dataset as string[] | undefined) ?? []);
+    if (datasets.length > 0 && listen === undefined)
+      throw new UsageError(
+        `${NAME}: --dataset needs --listen (the front answers the coordinator's challenges)`,
+      );
     const a = new Agent({
       coordinator,
       backend,
       kind: kind as BackendKind,
       token,
-      node,
+      node: withDatasets(
+        node,
+        datasets.map((d) => d.held),
+      ),
+      ...(datasets.length === 0 ? {} : { datasets }),
       key: loadOrCreateIdentity(str(args, 'key') ?? 'meridian-node.key'),
       names: parseMap(str(args, 'model-map')),
       ...(endpoint === undefined ? {} : { endpoint }),
@@ -162,7 +178,26 @@ export const agent: Command = {
     });
     const signal = await stopped;
     await a.stop(flag(args, 'deregister-on-exit'));
+    for (const d of datasets) d.close();
     if (!flag(args, 'json')) io.err(`meridian: agent stopped (${signal})`);
     return EXIT_OK;
   },
 };
+
+/** The `--dataset` files, hashed; UsageError naming the bad value or unreadable file. */
+function fileDatasets(list: readonly string[]): FileDataset[] {
+  const seen = new Set<string>();
+  return list.map((text) => {
+    const spec = parseFileDatasetSpec(text);
+    if (typeof spec === 'string') throw new UsageError(`${NAME}: --dataset ${spec}`);
+    if (seen.has(spec.id)) throw new UsageError(`${NAME}: --dataset ${spec.id} is given twice`);
+    seen.add(spec.id);
+    try {
+      return fileDataset(spec.id, spec.version, spec.path);
+    } catch (e) {
+      throw new UsageError(
+        `${NAME}: --dataset ${spec.id}: cannot read ${spec.path} (${(e as Error).message})`,
+      );
+    }
+  });
+}

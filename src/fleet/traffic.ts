@@ -6,8 +6,8 @@ import type { TrafficSpec } from './fleet.js';
 
 /**
  * The fleet's client traffic: an open-loop stream of OpenAI chat requests at `rate` per second, from
- * metros chosen by demand weight (sent as `x-meridian-client-metro`), models by weight, some streamed.
- * Given several gateway URLs (coordinators of one cluster), it sends to them in turn. Keeps the last
+ * metros chosen by demand weight (sent as `x-meridian-client-metro`), models by weight, some streamed,
+ * some naming a dataset (`x-meridian-dataset`). Given several gateway URLs (coordinators of one cluster), it sends to them in turn. Keeps the last
  * results for a rolling summary; it never logs per request.
  */
 
@@ -126,12 +126,25 @@ export class TrafficGenerator {
     }
   }
 
+  /** The dataset the next request names, by the spec's shares; undefined for most requests. */
+  private dataset(): string | undefined {
+    const shares = Object.entries(this.spec.datasets);
+    if (shares.length === 0) return undefined; // no draw: the traffic of a fleet without data stays as it was
+    let u = this.rng.next();
+    for (const [id, share] of shares) {
+      if (u < share) return id;
+      u -= share;
+    }
+    return undefined;
+  }
+
   private async one(target: number): Promise<void> {
     const client = this.clients[this.clientSampler.sample(this.rng)] ?? this.clients[0]!;
     const model = this.models[this.modelSampler.sample(this.rng)] ?? this.models[0]!;
     const [lo, hi] = this.spec.maxTokens;
     const maxTokens = lo + this.rng.int(Math.max(1, hi - lo + 1));
     const stream = this.rng.chance(this.spec.streamShare);
+    const dataset = this.dataset();
     const body = JSON.stringify({
       model,
       messages: [{ role: 'user', content: `a question from ${client}` }],
@@ -148,7 +161,11 @@ export class TrafficGenerator {
       const res = await this.pools[target]!.request({
         method: 'POST',
         path: '/v1/chat/completions',
-        headers: { 'content-type': 'application/json', 'x-meridian-client-metro': client },
+        headers: {
+          'content-type': 'application/json',
+          'x-meridian-client-metro': client,
+          ...(dataset === undefined ? {} : { 'x-meridian-dataset': dataset }),
+        },
         body,
       });
       status = res.statusCode;

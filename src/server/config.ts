@@ -95,6 +95,11 @@ const RegistryOptions = z.strictObject({
   proofTimeoutMs: z.number().positive().max(60_000).default(2000),
   /** TEE attestation verifiers (config-attestation.ts); none: no node is given the `tee` mode. */
   attestation: AttestationOptions.default({}),
+  /**
+   * Time between two challenges of one registered dataset (a random chunk and its Merkle path); every
+   * dataset is also challenged when it is registered. The answer has `proofTimeoutMs`.
+   */
+  dataProofEveryMs: z.number().int().min(100).max(86_400_000).default(300_000),
 });
 
 const Receipts = z.strictObject({

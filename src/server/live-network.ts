@@ -3,6 +3,7 @@ import { estimateParams } from '../estimate/params.js';
 import { metroById } from '../geo/metros.js';
 import { NodeRttEvidence } from '../learn/node-rtt.js';
 import type { LatLon } from '../model/common.js';
+import type { HeldDataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import type { Request } from '../model/request.js';
@@ -13,6 +14,7 @@ import { attestationHolds, attestedModes } from '../trust/attestation/standing.j
 import type { Heartbeat } from '../wire/protocol.js';
 import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import { learnFromReport } from './learn-reported.js';
+import { liveDatasets } from './live-datasets.js';
 import { OwnPeaks } from './own-peaks.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
 import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js';
@@ -45,6 +47,8 @@ export interface LiveNetworkOptions {
     forEachExcluded(now: number, f: (nodeId: string, model: string) => void): void;
   };
   minRefreshMs?: number;
+  /** The datasets a node has proven it holds (data-proofs.ts); requests naming one route next to them. */
+  provenDatasets?: (nodeId: string) => readonly HeldDataset[];
   /**
    * A proxy node's changed model list rebuilds the topology at most once per this many ms (0: at once);
    * changes in between are coalesced into the next rebuild.
@@ -302,7 +306,12 @@ export class LiveNetwork {
     const nodes: Node[] = this.registered.map((n) =>
       toNode(n, this.telemetry.get(n.record.id)?.heartbeat, now),
     );
-    const state = new NetworkState(new Topology({ nodes, models: this.models }));
+    const proven = this.opt.provenDatasets;
+    const datasets =
+      proven === undefined
+        ? []
+        : liveDatasets(this.registered.map((n) => ({ nodeId: n.record.id, held: proven(n.record.id) })));
+    const state = new NetworkState(new Topology({ nodes, models: this.models, datasets }));
     // What was learned about the nodes that stay carries over to the new member set.
     const old = this.state as NetworkState | undefined;
     if (old !== undefined)
@@ -417,7 +426,8 @@ function toNode(n: RegisteredNode, hb: Heartbeat | undefined, now: number): Node
       ? hb.models.map((m) => ({ model: m.id, tier: 'gpu' as const }))
       : [];
   const verification = attestedModes(n.descriptor.verification, n.record.attestation, now);
-  return { ...n.descriptor, models, verification };
+  const { datasets: _, ...node } = n.descriptor;
+  return { ...node, models, verification };
 }
 
 function toTelemetry(

@@ -22,6 +22,8 @@ import type { LiveNetwork } from './live-network.js';
  * - each probe (when `location` is on and the coordinator's metro is known): a round trip below the
  *   fibre floor between the coordinator and the claimed place refutes the claimed location.
  * - each spot check (spot-checks.ts): an output two other nodes disagree with is an `output` contradiction.
+ * - each dataset challenge (data-proofs.ts): a chunk whose Merkle path misses the registered root is a
+ *   `data` contradiction; a correct one holds.
  * A quarantined node is excluded from routing (the live network asks `quarantined`).
  */
 export interface LiveTrustOptions {
@@ -118,6 +120,11 @@ export class LiveTrust {
     if (!this.opt.location || from === undefined || i === undefined) return;
     const claimed = this.network.topology.nodes[i]!.location;
     this.record(nodeId, 'location', checkClaimedLocation(claimed, [{ from, rttMs: ms }]).consistent);
+  }
+
+  /** A dataset challenge the node answered: a correct proof holds its `data` claim, a wrong one refutes it. */
+  recordData(nodeId: string, held: boolean): void {
+    this.record(nodeId, 'data', held);
   }
 
   /** A spot check's verdict on the node's output (spot-checks.ts). */

@@ -411,6 +411,7 @@ function record(
       inputTokens: request.inputTokens,
       outputTokens: request.outputTokens,
       ...(request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs }),
+      ...(request.dataset === undefined ? {} : { dataset: request.dataset }),
       options: carriedOptions(options),
     },
     decision: {

@@ -124,6 +124,22 @@ for (const impl of IMPLEMENTATIONS) {
       expect((await s.listNodes()).map((n) => n.id)).toEqual(['b']);
     });
 
+    it("keeps a data node's 2 datasets (id, version, size, Merkle root, chunks) through put, get and list", async () => {
+      const s = open();
+      const datasets = [
+        { id: 'imagenet', version: 3, sizeGb: 150, root: 'a'.repeat(64), chunks: 9600, chunkBytes: 4096 },
+        { id: 'wiki', version: 1, sizeGb: 0.5, root: '0f'.repeat(32), chunks: 1, chunkBytes: 1 << 20 },
+      ];
+      const record = node('d', { descriptor: { id: 'd', roles: ['inference', 'data'], datasets } });
+      await s.putNode(record);
+      expect(await s.getNode('d')).toEqual(record);
+      expect((await s.listNodes())[0]!.descriptor).toEqual({
+        id: 'd',
+        roles: ['inference', 'data'],
+        datasets,
+      });
+    });
+
     it('returns copies: mutating a returned node does not change the store', async () => {
       const s = open();
       await s.putNode(node('a'));

@@ -21,6 +21,9 @@ export const DEFAULT_TESTS: Readonly<Record<Claim, CusumSpec>> = {
   location: { p0: 0.01, p1: 0.5, h: 3.5 },
   // A deterministic re-execution that disagrees, with a third node siding against the node: two alarm.
   output: { p0: 0.01, p1: 0.5, h: 4.5 },
+  // A chunk whose Merkle path misses the registered root cannot come from an honest copy (a corrupted disk
+  // aside): two wrong answers alarm.
+  data: { p0: 0.01, p1: 0.5, h: 4.5 },
 };
 
 export interface LedgerOptions {

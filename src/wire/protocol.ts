@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../model/common.js';
+import { HeldDataset, MAX_HELD_DATASETS } from '../model/dataset.js';
 import { Node } from '../model/node.js';
 
 /**
@@ -30,9 +31,39 @@ const HttpUrl = z
     }
   }, 'an http(s) URL without credentials');
 
-/** The node as described at registration; its models come from heartbeats, not from here. */
-export const Descriptor = Node.omit({ models: true });
+/**
+ * The node as described at registration; its models come from heartbeats, not from here. A data node
+ * (role `data`) lists the datasets it holds; the coordinator routes next to them once it has proven them.
+ */
+export const Descriptor = Node.omit({ models: true })
+  .extend({ datasets: z.array(HeldDataset).max(MAX_HELD_DATASETS).optional() })
+  .superRefine((d, ctx) => {
+    if (d.datasets === undefined || d.datasets.length === 0) return;
+    if (!d.roles.includes('data'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['datasets'],
+        message: 'only a node with role "data" holds datasets',
+      });
+    const seen = new Set<string>();
+    d.datasets.forEach((h, k) => {
+      if (seen.has(h.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['datasets', k, 'id'],
+          message: `dataset ${h.id} is listed twice`,
+        });
+      seen.add(h.id);
+    });
+  });
 export type Descriptor = z.infer<typeof Descriptor>;
+
+/** The descriptor of a node that holds `held` besides what it lists: role `data` and the datasets added. */
+export function withDatasets(node: Descriptor, held: readonly HeldDataset[]): Descriptor {
+  if (held.length === 0) return node;
+  const roles = node.roles.includes('data') ? node.roles : [...node.roles, 'data' as const];
+  return { ...node, roles, datasets: [...(node.datasets ?? []), ...held] };
+}
 export type DescriptorInput = z.input<typeof Descriptor>;
 
 /**

@@ -7,6 +7,7 @@ import type { LatLon } from '../model/common.js';
 import type { KeyPair } from '../wire/identity.js';
 import { PROOF_PATH, proofAnswer } from '../wire/proof.js';
 import { chunk, DONE, fullResponse, type Kind, roleChunk, tokenText, usage } from './completions.js';
+import { datasetRoutes, type EmulatedDataset } from './datasets.js';
 import { discoveryRoutes } from './discovery.js';
 import { NoMemoryError, OverloadedError, sleep, WorkerEngine } from './engine.js';
 import { type Lie, wrongTokenText } from './lies.js';
@@ -65,6 +66,8 @@ export interface WorkerAppOptions {
   key?: KeyPair;
   /** The way this worker lies about itself (lies.ts); honest when undefined. */
   lie?: Lie;
+  /** Datasets this emulated data node holds; with `key` it answers challenges for their chunks. */
+  datasets?: readonly EmulatedDataset[];
 }
 
 /** The emulated network delay of one request, ms (before `timeScale`). */
@@ -106,6 +109,8 @@ export function buildWorkerApp(
       const answer = proofAnswer(key, (req.query as { nonce?: unknown }).nonce);
       return answer ?? openAiError(reply, 400, 'bad_nonce', 'expected nonce: 32 bytes in base64url');
     });
+  if (key !== undefined && opts.datasets !== undefined && opts.datasets.length > 0)
+    datasetRoutes(app, key, opts.datasets, opts.lie === 'data');
 
   const serve = (kind: Kind) => async (req: FastifyRequest, reply: FastifyReply) => {
     const parsed = Body.safeParse(req.body);

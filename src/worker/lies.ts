@@ -9,9 +9,11 @@ import type { Location } from '../model/node.js';
  *   the load on first use;
  * - `queue`: reports no request running or waiting, whatever its slots and queue hold;
  * - `location`: registers at the antipode of its place while its delays stay those of where it is;
- * - `output`: returns wrong text (a different token stream than an honest worker).
+ * - `output`: returns wrong text (a different token stream than an honest worker);
+ * - `data`: registers its datasets but answers each challenge with a chunk that is not the content it
+ *   registered (one bit off), as a node would that kept only the Merkle root.
  */
-export const LIES = ['warm', 'queue', 'location', 'output'] as const;
+export const LIES = ['warm', 'queue', 'location', 'output', 'data'] as const;
 export type Lie = (typeof LIES)[number];
 
 export function isLie(v: string): v is Lie {
