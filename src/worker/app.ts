@@ -9,7 +9,7 @@ import { PROOF_PATH, proofAnswer } from '../wire/proof.js';
 import { chunk, DONE, fullResponse, type Kind, roleChunk, tokenText, usage } from './completions.js';
 import { discoveryRoutes } from './discovery.js';
 import { NoMemoryError, OverloadedError, sleep, WorkerEngine } from './engine.js';
-import { type Lie, wrongTokenText } from './lies.js';
+import { emulatedProfile, type Lie, wrongTokenText } from './lies.js';
 import { loadRoutes } from './loads.js';
 import type { WorkerProfile } from './profile.js';
 
@@ -83,7 +83,7 @@ export function buildWorkerApp(
   now: () => number = Date.now,
   opts: WorkerAppOptions = {},
 ): WorkerApp {
-  const engine = new WorkerEngine(profile, now);
+  const engine = new WorkerEngine(emulatedProfile(profile, opts.lie), now);
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, forceCloseConnections: true });
   app.setErrorHandler((error, _req, reply) => {
     const status =
