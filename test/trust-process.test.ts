@@ -25,8 +25,9 @@ import {
  * other operator, a mismatch tie-broken by a third), a speed liar registers an h100 and runs 8 times
  * slower than the catalog says an h100 decodes its model (its answers stay slow beyond the 10 s the
  * coordinator is configured to wait before a slow spell counts, instead of 5 minutes). Three are honest,
- * one of them a straggler decoding at 4 tokens/s against 200, answering only during the first seconds (a
- * spell shorter than 10 s, as a straggler episode is shorter than 5 minutes). Streamed requests go to
+ * one of them a straggler decoding at 4 tokens/s against 200 (31× slower than its declared h100): it can
+ * get streamed requests only in the first seconds, a slow spell shorter than 10 s, as a straggler episode
+ * is shorter than 5 minutes. Streamed requests go to
  * the honest ones meanwhile; the coordinator must quarantine each liar for its own lie, flag no honest
  * node, and route nothing more to the quarantined.
  */

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { ServedOutcome } from '../learn/node-speed.js';
 import { averageRunLength } from './cusum.js';
 import { DEFAULT_TESTS } from './ledger.js';
-import { DEFAULT_SPEED_CHECK, decodeRatio, SlowSpells } from './speed.js';
+import { DEFAULT_SPEED_CHECK, type DecodeObservation, decodeRatio, SlowSpells } from './speed.js';
 
 /** An answer of `tokens` tokens decoded at `msPerToken` where the declared hardware claims 10 ms. */
-function answer(tokens: number, msPerToken: number): ServedOutcome {
+function answer(tokens: number, msPerToken: number): DecodeObservation {
   return {
-    node: 0,
     outputTokens: tokens,
     firstByteMs: 100,
     doneMs: 100 + (tokens - 1) * msPerToken,
-    expected: { rttMs: 20, queueMs: 0, prefillMs: 50, decodeMsPerToken: 10 },
+    expected: { decodeMsPerToken: 10 },
   };
 }
 

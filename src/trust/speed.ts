@@ -1,5 +1,3 @@
-import type { ServedOutcome } from '../learn/node-speed.js';
-
 /**
  * Checking "my hardware decodes this fast" against the answers the node returns. A node declares its
  * accelerator and device count; the catalog turns them into a time per output token (the claim). The
@@ -30,11 +28,21 @@ export interface SpeedCheckOptions {
 /** 4× slower than claimed, for 5 minutes (straggler episodes last at most 4 in the built-in worlds). */
 export const DEFAULT_SPEED_CHECK: SpeedCheckOptions = { limit: 4, persistMs: 300_000 };
 
+/** What one served answer shows of the decode (the learners' `ServedOutcome` has these fields). */
+export interface DecodeObservation {
+  readonly outputTokens: number;
+  /** Send → first byte, and send → last byte (ms). */
+  readonly firstByteMs: number;
+  readonly doneMs: number;
+  /** The catalog's time per output token for the declared hardware, at the answer's batch (ms). */
+  readonly expected: { readonly decodeMsPerToken: number };
+}
+
 /**
  * Observed against claimed decode time per token of one served request, at the batch it ran in.
  * Undefined when the request tells nothing: fewer than 2 output tokens, or no catalog figure.
  */
-export function decodeRatio(o: ServedOutcome): number | undefined {
+export function decodeRatio(o: DecodeObservation): number | undefined {
   const claimed = o.expected.decodeMsPerToken;
   if (o.outputTokens < 2 || !(claimed > 0) || !(o.doneMs > o.firstByteMs)) return undefined;
   const r = (o.doneMs - o.firstByteMs) / (o.outputTokens - 1) / claimed;
