@@ -48,7 +48,8 @@ the coordinator's proof of control (GET /meridian/proof, a nonce signed with the
   --lie KIND         lie about itself, for testing the coordinator's checks: warm (reports every model
                      loaded, pays the load on first use), queue (reports no request running or waiting),
                      location (registers at the metro nearest its antipode, delays unchanged), output
-                     (returns wrong text), data (answers dataset challenges with a wrong chunk)
+                     (returns wrong text), data (answers dataset challenges with a wrong chunk), speed
+                     (registers its profile's hardware while it runs 8 times slower)
   --json             print {"url", "node"} once listening`;
 
 export const worker: Command = {

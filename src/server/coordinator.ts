@@ -296,6 +296,7 @@ function liveTrust(network: LiveNetwork, g: ServerConfig['gateway'], now: () => 
     queue: g.trust.queue,
     ...(metro === undefined ? {} : { coordinatorPlace: { lat: metro.lat, lon: metro.lon } }),
     ledger: { holdMs: g.trust.holdMs },
+    speed: g.trust.speed,
   });
 }
 

@@ -98,12 +98,17 @@ export interface AttemptStart {
 
 /**
  * What a router can ask of the world besides telemetry: a probe's round trip from client metro
- * `metro` to node `node`, and the digest of the output node `node` returns when asked to re-execute a
- * request at `tMs` (0: the right output).
+ * `metro` to node `node`, the digest of the output node `node` returns when asked to re-execute a
+ * request at `tMs` (0: the right output), and how slow its decode is against its claim.
  */
 export interface SimWorld {
   probeRttMs(metro: number, node: number): number;
   reexecute(node: number, tMs: number): number;
+  /**
+   * A short benchmark generation the router sends node `node` at `tMs` itself: its time per output token
+   * over the catalog's for the hardware the node declared (1: as claimed; NaN: no answer).
+   */
+  benchmark(node: number, tMs: number): number;
   /** Fills `out` for attempt `attempt` of generation `gen`; false once it has ended or failed. */
   firstByte(attempt: number, gen: number, out: AttemptStart): boolean;
 }

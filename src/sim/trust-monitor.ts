@@ -12,6 +12,7 @@ import type { Rng } from '../util/rng.js';
 import type { ClientMetro } from './input.js';
 import type { SimNetwork } from './network.js';
 import type { AttemptStart, SimOutcome, SimWorld } from './router-port.js';
+import { SpeedWatch } from './speed-watch.js';
 
 /** Vantage points the router probes every node from once, at registration (client metros, spread out). */
 export const VANTAGES = 32;
@@ -73,6 +74,7 @@ export class TrustMonitor {
   private probed = false;
   /** Requests this router sent to each node that have not come back served. */
   private readonly outstanding: Int32Array;
+  private readonly speed: SpeedWatch;
 
   constructor(
     private readonly net: SimNetwork,
@@ -94,6 +96,9 @@ export class TrustMonitor {
     this.outstanding = new Int32Array(n);
     this.mine = new Int32Array(n);
     this.lastColdSendMs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    this.speed = new SpeedWatch(net, world, (i, held, nowMs, view) =>
+      this.record(i, 'speed', held, nowMs, view),
+    );
   }
 
   /**
@@ -145,8 +150,9 @@ export class TrustMonitor {
     this.pending.set(a, { gen, node: i, model, sendMs: nowMs, rttMs: this.start.rttMs, expected, dueMs });
   }
 
-  /** Checks every start whose first byte is due by now (in send order). */
+  /** Checks every start whose first byte is due by now (in send order), and re-measures slow nodes. */
   sweep(nowMs: number, view: Snapshot): void {
+    this.speed.sweep(nowMs, view);
     for (const [a, p] of this.pending) {
       if (p.dueMs > nowMs) break;
       this.resolve(a, p, nowMs, view);
@@ -160,6 +166,7 @@ export class TrustMonitor {
     this.flight.delete(a);
     const p = this.pending.get(a);
     if (p) this.resolve(a, p, nowMs, view);
+    this.speed.answer(o, nowMs, view);
     if (o.outputDigest !== undefined && o.model !== undefined)
       this.spotCheck(o.node, o.model, o.outputDigest, nowMs, view);
   }

@@ -7,13 +7,15 @@ import type { SharedRun } from './shared-run.js';
 
 /**
  * What a router may ask of the simulated world besides telemetry: probe round trips (the true RTTs),
- * re-executions (a liar's wrong output, drawn from `outputs`), and what a client knows of its attempt's
+ * re-executions (a liar's wrong output, drawn from `outputs`), benchmarks (the node's true decode factor
+ * against its declared hardware: the simulator's decode has no noise), and what a client knows of its attempt's
  * start — its first byte once the attempt runs (Infinity while it waits or travels), false once it ended.
  */
 export function simWorld(shared: SharedRun, atts: AttemptStore, reqs: RequestStore, outputs: Rng): SimWorld {
   return {
     probeRttMs: (metro, node) => shared.rtt.client(metro, node),
     reexecute: (node) => shared.liars.outputDigest(node, outputs),
+    benchmark: (node, tMs) => shared.hidden.decodeAt(node, tMs),
     firstByte(a, gen, out) {
       if (atts.gen[a] !== gen || atts.state[a] === ATT_FREE) return false;
       const n = atts.node[a]!;

@@ -16,7 +16,9 @@ export const DEFAULT_TESTS: Readonly<Record<Claim, CusumSpec>> = {
   // between the report and the request); a liar fails ≥ 30%. Three contradictions in a row alarm.
   warm: { p0: 0.02, p1: 0.3, h: 8 },
   queue: { p0: 0.02, p1: 0.3, h: 8 },
-  speed: { p0: 0.02, p1: 0.3, h: 8 },
+  // An answer more than 4× slower than the declared hardware, after 5 minutes of nothing but such answers
+  // (trust/speed.ts): honest nodes get there only when two straggler episodes meet. Two alarm.
+  speed: { p0: 0.01, p1: 0.5, h: 4.5 },
   // A round trip below the fibre floor of the claimed place is physics, not noise: one refutes.
   location: { p0: 0.01, p1: 0.5, h: 3.5 },
   // A deterministic re-execution that disagrees, with a third node siding against the node: two alarm.

@@ -10,7 +10,7 @@ import { chunk, DONE, fullResponse, type Kind, roleChunk, tokenText, usage } fro
 import { datasetRoutes, type EmulatedDataset } from './datasets.js';
 import { discoveryRoutes } from './discovery.js';
 import { NoMemoryError, OverloadedError, sleep, WorkerEngine } from './engine.js';
-import { type Lie, wrongTokenText } from './lies.js';
+import { emulatedProfile, type Lie, wrongTokenText } from './lies.js';
 import { loadRoutes } from './loads.js';
 import type { WorkerProfile } from './profile.js';
 
@@ -86,7 +86,7 @@ export function buildWorkerApp(
   now: () => number = Date.now,
   opts: WorkerAppOptions = {},
 ): WorkerApp {
-  const engine = new WorkerEngine(profile, now);
+  const engine = new WorkerEngine(emulatedProfile(profile, opts.lie), now);
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, forceCloseConnections: true });
   app.setErrorHandler((error, _req, reply) => {
     const status =
