@@ -172,7 +172,7 @@ describe('the coordinator checks what live workers claim', () => {
     expect(await Promise.all(queued)).toEqual([200, 200, 200, 200, 200]);
     // Every non-streamed answer of the checked model is re-run on a node of the other operator.
     const byLiar: string[] = [];
-    for (let k = 0; k < 30; k++) {
+    const checked = async () => {
       const res = await request(`${coord.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -186,7 +186,8 @@ describe('the coordinator checks what live workers claim', () => {
       expect(res.statusCode).toBe(200);
       if (res.headers['x-meridian-node'] === 'output-liar')
         byLiar.push(String(res.headers['x-meridian-receipt']));
-    }
+    };
+    for (let k = 0; k < 30; k++) await checked();
 
     // Slow answers of the speed liar once its spell is older than SPEED_PERSIST_MS: two contradictions.
     await new Promise((r) => setTimeout(r, Math.max(0, spellBegan + SPEED_PERSIST_MS + 500 - Date.now())));
@@ -200,11 +201,16 @@ describe('the coordinator checks what live workers claim', () => {
       'speed-liar': 'speed',
     };
     let last: NodesView['nodes'] = [];
+    let extra = 0;
     const view = await waitFor(
       'every liar quarantined',
       async () => {
         const v = await nodes(coord.url);
         last = v;
+        // The output liar is caught only through the answers the router gives it: on a loaded machine
+        // its share of the 30 above can be small, so keep asking (at most 90 more) until it is.
+        if (!v.find((n) => n.id === 'output-liar')?.trust?.quarantined && byLiar.length < 6 && extra++ < 90)
+          await checked();
         return Object.keys(expected).every((id) => v.find((n) => n.id === id)?.trust?.quarantined)
           ? v
           : undefined;
