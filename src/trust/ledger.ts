@@ -68,6 +68,14 @@ export class TrustLedger {
     return true;
   }
 
+  /**
+   * The test of `claim` of `node` stands above 0: a contradiction not yet outweighed by checks that held
+   * (an honest node's lone contradiction takes about 6 held output checks to clear).
+   */
+  suspect(node: string, claim: Claim): boolean {
+    return this.tests[claim].value(node) > 0;
+  }
+
   isQuarantined(node: string, nowMs: number): boolean {
     const q = this.held.get(node);
     if (q === undefined) return false;
