@@ -126,7 +126,9 @@ describe('liars in the simulator, caught by meridian', () => {
         .by_liar.filter((l) => l.lie === 'output' && l.detected)
         .map((l) => l.requests_before),
     );
-    expect(counts.length).toBeGreaterThanOrEqual(3);
+    // An output liar meridian never sends a request to (and never picks as a verifier: verifiers are the
+    // nodes it expects to finish a re-execution first) shows nothing; two of the four worlds have one.
+    expect(counts.length).toBeGreaterThanOrEqual(2);
     const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
     expect(mean).toBeLessThanOrEqual(3 / SPOT_CHECK_RATE);
   });

@@ -1,4 +1,7 @@
+import { serviceTerm, waitTerm } from '../estimate/candidate.js';
 import { transferMs } from '../estimate/cold-start.js';
+import { estimateParams } from '../estimate/params.js';
+import type { EstimateQuery } from '../estimate/query.js';
 import { greatCircleKm } from '../geo/distance.js';
 import { TIER_GPU } from '../network/dynamics.js';
 import { ACCEL_API } from '../network/models.js';
@@ -11,11 +14,11 @@ import { type SpotVerdict, spotCheckRate, spotVerdict } from '../trust/spot-chec
 import type { Rng } from '../util/rng.js';
 import type { ClientMetro } from './input.js';
 import type { SimNetwork } from './network.js';
-import type { AttemptStart, SimOutcome, SimWorld } from './router-port.js';
+import type { AttemptStart, Reexecution, SimOutcome, SimWorld } from './router-port.js';
 
 /** Vantage points the router probes every node from once, at registration (client metros, spread out). */
 export const VANTAGES = 32;
-/** Share of served requests re-executed on a verifier, divided by the node's trust score (`spotCheckRate`). */
+/** Share of served requests re-executed on a verifier, divided by the node's output score (`spotCheckRate`). */
 export const SPOT_CHECK_RATE = 0.05;
 
 /** What the router's trust checks found in a run, per node (NaN / '' where nothing). */
@@ -48,6 +51,8 @@ const SETTLE_MS = 1000;
 /** How long after a cold model was sent to a node its warm claims go unchecked (ms). */
 const EVICTION_WINDOW_MS = 30_000;
 
+const BUSY_PENALTY_MS = 1e9;
+
 /** Starts checked at once at most (the oldest is dropped unchecked beyond). */
 const MAX_PENDING = 1 << 16;
 
@@ -78,6 +83,17 @@ export class TrustMonitor {
   private readonly outstanding: Int32Array;
   /** Per node: spot checks of its answers whose outputs differed and whose tie-break is under way. */
   private readonly awaitingTie: Int32Array;
+  /** A re-execution as the estimate sees it (no client: only the wait and the service count). */
+  private readonly jobQuery: EstimateQuery = {
+    model: 0,
+    clientMetro: -1,
+    client: { lat: 0, lon: 0 },
+    inputTokens: 0,
+    outputTokens: 0,
+    costFactor: 1,
+    dataset: -1,
+    params: estimateParams(),
+  };
   /** The router's view as last seen: verdicts arrive between router calls, when a verifier's job ends. */
   private view: Snapshot | undefined;
 
@@ -224,13 +240,14 @@ export class TrustMonitor {
   private spotCheck(o: SimOutcome, model: number, digest: number, nowMs: number): void {
     const i = o.node;
     const id = this.net.topology.ids[i]!;
-    const score = this.ledger.mark(id, nowMs).score;
+    const score = this.ledger.claimScore(id, 'output');
     const suspect = this.awaitingTie[i]! > 0 || this.ledger.suspect(id, 'output');
     if (!this.rng.chance(spotCheckRate(SPOT_CHECK_RATE, score, suspect))) return;
-    const v = this.verifier(model, [i]);
+    const job: Reexecution = { node: -1, from: i, model, input: o.inputTokens ?? 0, output: o.outputTokens };
+    const v = this.verifier(job, [i]);
     if (v < 0) return;
+    job.node = v;
     this.state.spotChecks++;
-    const job = { node: v, from: i, model, input: o.inputTokens ?? 0, output: o.outputTokens };
     const first = this.sendJob(v, model, nowMs);
     this.world.reexecute(job, nowMs, (dv, atMs) => {
       this.jobs.delete(first);
@@ -239,7 +256,7 @@ export class TrustMonitor {
         this.settle(i, v, 'match', atMs);
         return;
       }
-      const t = this.verifier(model, [i, v]);
+      const t = this.verifier(job, [i, v]);
       if (t < 0) {
         this.settle(i, v, 'inconclusive', atMs);
         return;
@@ -286,26 +303,32 @@ export class TrustMonitor {
   }
 
   /**
-   * A healthy, trusted node that serves `model`, of an operator none of `not` has (−1: none found):
-   * among up to 8 drawn, the first that reported the model loaded and a free slot (the re-execution then
-   * neither loads weights nor waits), else the first that qualifies.
+   * The verifier of a re-execution: a healthy, trusted node that serves the job's model, of an operator
+   * none of `not` has, that this router expects to finish it first (its wait to start and service time
+   * at the learned speed, the same terms a request's estimate adds up); −1 when none qualifies.
    */
-  private verifier(model: number, not: readonly number[]): number {
+  private verifier(job: Reexecution, not: readonly number[]): number {
     const view = this.view;
     if (!view) return -1;
-    const nodes = this.net.capableNodes[model]!;
+    const q = this.jobQuery;
+    q.model = job.model;
+    q.inputTokens = job.input;
+    q.outputTokens = job.output;
     const op = this.net.operator.codes;
     const d = view.dyn;
-    let first = -1;
-    for (let tries = 0; tries < 8 && nodes.length > 0; tries++) {
-      const c = nodes[this.rng.int(nodes.length)]!;
+    let best = -1;
+    let bestMs = Number.POSITIVE_INFINITY;
+    for (const c of this.net.capableNodes[job.model]!) {
       if (d.healthy[c] !== 1 || d.quarantined[c] === 1) continue;
       if (not.some((x) => x === c || op[x] === op[c])) continue;
-      const warm = d.tier[c * this.net.modelCount + model] === TIER_GPU;
-      if (warm && d.running[c]! + d.queued[c]! + view.sent[c]! < this.net.slots[c]!) return c;
-      if (first < 0) first = c;
+      const free = d.running[c]! + d.queued[c]! + view.sent[c]! < this.net.slots[c]!;
+      const ms = (free ? 0 : BUSY_PENALTY_MS) + waitTerm(view, q, c) + serviceTerm(view, q, c);
+      if (ms < bestMs) {
+        bestMs = ms;
+        best = c;
+      }
     }
-    return first;
+    return best;
   }
 
   /** Round trips from every vantage point against the fibre floor of the place node `i` claims. */

@@ -19,7 +19,8 @@ export function spotVerdict(executor: number, verifier: number, tieBreak: () => 
 export const SPOT_CHECK_SCORE_FLOOR = 0.25;
 
 /**
- * Probability of spot-checking one answer of a node with trust score `score` (0..1): the base rate
+ * Probability of spot-checking one answer of a node whose outputs score `score` (0..1, the beta mean of
+ * its output checks, `TrustLedger.claimScore`): the base rate
  * divided by the score, so a node without history (0.5) is checked at twice the base rate and a node
  * with contradictions more often, up to 4 × the base rate (and never above 1). A `suspect` node (its
  * output test above 0, or a mismatch awaiting its tie-break) has every answer checked: the test needs a
