@@ -51,6 +51,7 @@ const SETTLE_MS = 1000;
 /** How long after a cold model was sent to a node its warm claims go unchecked (ms). */
 const EVICTION_WINDOW_MS = 30_000;
 
+/** Added to a verifier's expected time when it reported no free slot: any node with one comes first. */
 const BUSY_PENALTY_MS = 1e9;
 
 /** Starts checked at once at most (the oldest is dropped unchecked beyond). */
@@ -233,7 +234,8 @@ export class TrustMonitor {
   }
 
   /**
-   * Re-executes on an independent verifier at a rate raised for nodes with low trust. The re-execution
+   * Re-executes on an independent verifier at `spotCheckRate`: raised for a node with a low output score,
+   * every answer while it is suspect (a contradiction standing, or a tie-break under way). The re-execution
    * is a job queued on the verifier (it takes a slot there); the verdict is recorded when it ends, after
    * a tie-break job on a third node when the outputs differ. A verifier that fails gives no evidence.
    */
@@ -305,7 +307,8 @@ export class TrustMonitor {
   /**
    * The verifier of a re-execution: a healthy, trusted node that serves the job's model, of an operator
    * none of `not` has, that this router expects to finish it first (its wait to start and service time
-   * at the learned speed, the same terms a request's estimate adds up); −1 when none qualifies.
+   * at the learned speed, the same terms a request's estimate adds up) among those that reported a free
+   * slot, else among all; −1 when none qualifies.
    */
   private verifier(job: Reexecution, not: readonly number[]): number {
     const view = this.view;
