@@ -83,7 +83,10 @@ const Trust = z.strictObject({
   queue: z.boolean().default(false),
   /** How long a quarantine lasts, ms. */
   holdMs: z.number().positive().default(3_600_000),
-  /** Share of non-streamed answers re-run on a verifier of another operator (0 = no spot checks). */
+  /**
+   * Base share of answers (streamed too) re-run on a verifier of another operator (0 = no spot checks),
+   * divided by the node's output score and 1 while the node is suspect (`spotCheckRate`).
+   */
   spotCheckRate: z.number().min(0).max(1).default(0),
   /**
    * The speed check (src/trust/speed.ts): a streamed answer decoding more than `limit` times slower than

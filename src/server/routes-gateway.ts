@@ -17,6 +17,7 @@ import { carriedOptions, type MeridianOptions, readOptions } from './meridian-op
 import { type ChatBody, type Endpoint, parseBody, toRouteRequest } from './openai.js';
 import { visibleReceipt } from './receipt-access.js';
 import { receiptId } from './receipt-id.js';
+import { streamedText } from './spot-checks.js';
 import { HOP_HEADER } from './upstream.js';
 
 /** Gateways a request may have passed through before this one refuses it (a loop through several). */
@@ -260,7 +261,9 @@ async function proxy(
     await sent;
     return;
   }
-  const { broken, events } = await pipeStream(c, reply, d, headers, controller!.signal);
+  // A streamed answer drawn for a spot check keeps its events, to compare the assembled text.
+  const kept: Buffer[] | undefined = d.status === 200 && c.spotChecks?.draw(d.nodeId) ? [] : undefined;
+  const { broken, events } = await pipeStream(c, reply, d, headers, controller!.signal, kept);
   let status = d.status;
   if (broken !== undefined && broken.kind !== 'aborted') {
     // The client saw 200 and then an error event: the answer failed, and the node is counted for it.
@@ -276,8 +279,19 @@ async function proxy(
   }
   c.metrics.requests.inc({ node: d.nodeId, status: String(status) });
   record(c, id, started, endpoint, request, options, stream, decision, result, status);
-  if (!controller!.signal.aborted && broken === undefined)
+  if (!controller!.signal.aborted && broken === undefined) {
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), events);
+    const text = kept && streamedText(Buffer.concat(kept).toString('utf8'));
+    if (text !== undefined)
+      c.spotChecks?.start({
+        executor: d.nodeId,
+        model: request.model,
+        path,
+        answer: { text },
+        bodyFor,
+        receipt: { id, createdAt: started },
+      });
+  }
 }
 
 /**
@@ -290,9 +304,11 @@ async function pipeStream(
   d: Delivered,
   headers: Record<string, string>,
   signal: AbortSignal,
+  kept?: Buffer[],
 ): Promise<{ broken: StreamBroken | undefined; events: number }> {
   reply.hijack();
   let events = streamedEvents(d.body);
+  kept?.push(d.body);
   const raw = reply.raw;
   raw.writeHead(d.status, { ...headers, 'cache-control': 'no-cache', connection: 'keep-alive' });
   c.network.begin(d.nodeId);
@@ -303,6 +319,7 @@ async function pipeStream(
       const next = await d.rest!.next();
       if (next.done || signal.aborted) break;
       events += streamedEvents(next.value);
+      kept?.push(next.value);
       if (!raw.write(next.value)) await drained(raw, signal);
     }
   } catch (e) {
