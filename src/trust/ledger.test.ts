@@ -41,8 +41,13 @@ describe('TrustLedger', () => {
     expect(l.record('n', 'queue', false, HOUR)).toBe(true);
   });
 
-  it('a node without evidence is not quarantined, with score 0.5', () => {
-    expect(new TrustLedger().mark('x', 0)).toEqual({ quarantined: false, score: 0.5 });
+  it('a node without evidence is trusted, not quarantined, with score 0.5 and no contradictions', () => {
+    expect(new TrustLedger().mark('x', 0)).toEqual({
+      quarantined: false,
+      score: 0.5,
+      standing: 'trusted',
+      contradicted: {},
+    });
   });
 
   it('scores outputs from output checks alone: 200 held warm checks leave it at 0.5, 2 held and 1 contradicted output checks give 3/5', () => {
@@ -63,5 +68,59 @@ describe('TrustLedger', () => {
     expect(l.suspect('n', 'output')).toBe(true);
     l.record('n', 'output', true, 6);
     expect(l.suspect('n', 'output')).toBe(false);
+  });
+});
+
+describe('TrustLedger standing, marks and operators', () => {
+  it('demotes a node with 1 output contradiction and 3 held checks ((1 + 3) / (2 + 4) = 0.667 < 0.8), names the claim, and trusts it again at 7 held (8 / 10 = 0.8)', () => {
+    const l = new TrustLedger();
+    l.record('n', 'output', false, 0);
+    for (let k = 0; k < 3; k++) l.record('n', 'output', true, 0);
+    expect(l.mark('n', 0)).toEqual({
+      quarantined: false,
+      score: 4 / 6,
+      standing: 'demoted',
+      contradicted: { output: 1 },
+    });
+    for (let k = 0; k < 3; k++) l.record('n', 'output', true, 0);
+    expect(l.standing('n', 0)).toBe('demoted'); // 7 / 9 = 0.778
+    l.record('n', 'output', true, 0);
+    expect(l.mark('n', 0)).toMatchObject({ score: 0.8, standing: 'trusted', contradicted: { output: 1 } });
+  });
+
+  it('keeps a lone contradiction demoting for one half-life (0.5 left), not two (0.25 left)', () => {
+    const l = new TrustLedger();
+    l.record('n', 'warm', false, 0);
+    expect(l.standing('n', 0)).toBe('demoted');
+    expect(l.standing('n', HOUR)).toBe('demoted');
+    expect(l.standing('n', 2 * HOUR)).toBe('trusted');
+  });
+
+  it('says quarantined, with the claim, over demoted while the hold lasts', () => {
+    const l = new TrustLedger();
+    l.record('n', 'output', false, 0);
+    l.record('n', 'output', false, 0);
+    expect(l.mark('n', 1)).toMatchObject({
+      quarantined: true,
+      reason: 'output',
+      standing: 'quarantined',
+      contradicted: { output: 2 },
+    });
+    expect(l.standing('n', HOUR + 1)).toBe('demoted');
+  });
+
+  it('scores operators by evidence: 20 held + 2 contradicted → (21/22 × 20 + 1/4 × 2) / 22 = 0.8905, one node quarantined; no evidence → 0.5', () => {
+    const l = new TrustLedger();
+    l.setOperator('honest', 'a');
+    l.setOperator('liar', 'a');
+    l.setOperator('idle', 'b');
+    for (let k = 0; k < 20; k++) l.record('honest', 'output', true, 0);
+    l.record('liar', 'output', false, 0);
+    l.record('liar', 'output', false, 0);
+    const ops = l.operators(0);
+    expect(ops.map((o) => o.id)).toEqual(['a', 'b']);
+    expect(ops[0]!.score).toBeCloseTo(((21 / 22) * 20 + (1 / 4) * 2) / 22, 12);
+    expect(ops[0]).toMatchObject({ nodes: 2, quarantined: 1, demoted: 0 });
+    expect(ops[1]).toEqual({ id: 'b', score: 0.5, nodes: 1, quarantined: 0, demoted: 0 });
   });
 });

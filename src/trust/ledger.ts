@@ -1,5 +1,5 @@
 import { Cusum, type CusumSpec } from './cusum.js';
-import { CLAIMS, type Claim, Reputation, type ReputationOptions } from './reputation.js';
+import { CLAIMS, type Claim, Reputation, type ReputationOptions, type Standing } from './reputation.js';
 
 /**
  * What a router knows about whether to believe a node: every check of one of its claims goes to a score
@@ -42,6 +42,20 @@ export interface TrustMark {
   readonly reason?: string;
   /** Mean of the beta reputation, 0..1 (0.5 without evidence). */
   readonly score: number;
+  /** quarantined (the claim's test alarmed), demoted (the score is low, `Reputation.of`) or trusted. */
+  readonly standing: Standing;
+  /** Why: checks of each claim the node failed, all time (claims never contradicted are left out). */
+  readonly contradicted: Partial<Record<Claim, number>>;
+}
+
+/** An operator's trust as `GET /v1/nodes` and the simulator's results show it. */
+export interface OperatorMark {
+  readonly id: string;
+  /** Evidence-weighted mean of its nodes' scores (`Reputation.operatorTrust`), 0.5 without evidence. */
+  readonly score: number;
+  readonly nodes: number;
+  readonly quarantined: number;
+  readonly demoted: number;
 }
 
 interface Quarantine {
@@ -107,9 +121,46 @@ export class TrustLedger {
     return false;
   }
 
+  /**
+   * Quarantined while the hold of an alarmed test lasts; otherwise demoted when the reputation says so
+   * (its mean below 0.8 with a recent contradiction, or its own quarantine bound, which the tests did not
+   * confirm), else trusted.
+   */
+  standing(node: string, nowMs: number): Standing {
+    if (this.isQuarantined(node, nowMs)) return 'quarantined';
+    return this.reputation.of(node, nowMs).standing === 'trusted' ? 'trusted' : 'demoted';
+  }
+
+  /** Records which operator runs `node`, for `operators`. */
+  setOperator(node: string, operator: string): void {
+    this.reputation.setOperator(node, operator);
+  }
+
   mark(node: string, nowMs: number): TrustMark {
     const score = this.reputation.of(node, nowMs).trust;
-    if (!this.isQuarantined(node, nowMs)) return { quarantined: false, score };
-    return { quarantined: true, reason: this.held.get(node)!.claim, score };
+    const contradicted: Partial<Record<Claim, number>> = {};
+    const c = this.perClaim.get(node);
+    if (c !== undefined)
+      CLAIMS.forEach((claim, k) => {
+        const failed = c[k * 2]! - c[k * 2 + 1]!;
+        if (failed > 0) contradicted[claim] = failed;
+      });
+    const standing = this.standing(node, nowMs);
+    if (standing !== 'quarantined') return { quarantined: false, score, standing, contradicted };
+    return { quarantined: true, reason: this.held.get(node)!.claim, score, standing, contradicted };
+  }
+
+  /** Each operator named by `setOperator`, by id: its score and how many of its nodes stand where. */
+  operators(nowMs: number): OperatorMark[] {
+    return this.reputation.operators(nowMs).map((o) => {
+      let quarantined = 0;
+      let demoted = 0;
+      for (const n of o.nodes) {
+        const s = this.standing(n, nowMs);
+        if (s === 'quarantined') quarantined++;
+        else if (s === 'demoted') demoted++;
+      }
+      return { id: o.operator, score: o.trust, nodes: o.nodes.length, quarantined, demoted };
+    });
   }
 }

@@ -61,3 +61,22 @@ describe('Reputation (beta, with forgetting)', () => {
     expect(r.operatorTrust('nobody', 0)).toBe(0.5);
   });
 });
+
+describe('Reputation operators', () => {
+  it('lists each operator with its nodes and evidence-weighted trust: 9 held on x, 1 contradicted on y → (10/11 × 9 + 1/3 × 1) / 10 = 0.8515', () => {
+    const r = new Reputation();
+    r.setOperator('x', 'op');
+    r.setOperator('y', 'op');
+    r.setOperator('z', 'other');
+    for (let k = 0; k < 9; k++) r.record('x', 'warm', true, 0);
+    r.record('y', 'warm', false, 0);
+    const ops = r.operators(0);
+    expect(ops.map((o) => [o.operator, o.nodes])).toEqual([
+      ['op', ['x', 'y']],
+      ['other', ['z']],
+    ]);
+    expect(ops[0]!.trust).toBeCloseTo(((10 / 11) * 9 + (1 / 3) * 1) / 10, 12);
+    expect(ops[1]!.trust).toBe(0.5);
+    expect(r.operatorOf('y')).toBe('op');
+  });
+});

@@ -13,8 +13,10 @@
  *
  * Decisions, from the posterior: a node is *quarantined* when the upper end of the 95% interval of its
  * claims holding is below `quarantineBelow` (surely mostly lying) — at least a few contradictions are
- * needed; it is *demoted* when the mean is below `demoteBelow`; it is released as agreeing evidence
- * accumulates and old contradictions decay. Operator trust is the evidence-weighted mean over the
+ * needed; it is *demoted* when the mean is below `demoteBelow` and at least half a contradiction is left
+ * after decay (`DEMOTE_MIN_CONTRADICTIONS`: one within the last half-life, so a node nobody checks since
+ * is not demoted for ever by the prior); it is released as agreeing evidence accumulates and old
+ * contradictions decay. Operator trust is the evidence-weighted mean over the
  * operator's nodes, so one operator's many honest nodes cannot launder one liar, and one liar drags an
  * operator down in proportion to what it was seen doing.
  */
@@ -32,6 +34,17 @@ export interface ReputationOptions {
 
 export type Standing = 'trusted' | 'demoted' | 'quarantined';
 
+/** Decayed contradictions below this never demote: one contradiction older than a half-life is history. */
+export const DEMOTE_MIN_CONTRADICTIONS = 0.5;
+
+/** An operator's trust: the evidence-weighted mean over its nodes (`Reputation.operatorTrust`). */
+export interface OperatorScore {
+  readonly operator: string;
+  readonly trust: number;
+  /** Nodes known to run under the operator (with evidence or not). */
+  readonly nodes: readonly string[];
+}
+
 export interface NodeTrust {
   readonly trust: number;
   readonly standing: Standing;
@@ -48,7 +61,7 @@ interface Counts {
 
 export class Reputation {
   private readonly byNode = new Map<string, Counts>();
-  private readonly operatorOf = new Map<string, string>();
+  private readonly operatorByNode = new Map<string, string>();
   private readonly halfLifeMs: number;
   private readonly quarantineBelow: number;
   private readonly demoteBelow: number;
@@ -75,7 +88,12 @@ export class Reputation {
 
   /** Records which operator runs a node (for operator trust). */
   setOperator(node: string, operator: string): void {
-    this.operatorOf.set(node, operator);
+    this.operatorByNode.set(node, operator);
+  }
+
+  /** The operator `setOperator` recorded for `node`. */
+  operatorOf(node: string): string | undefined {
+    return this.operatorByNode.get(node);
   }
 
   /** A claim of `node` checked at `nowMs`: held or contradicted, with a weight (default 1). */
@@ -108,7 +126,7 @@ export class Reputation {
     const standing: Standing =
       bad > 0 && upper < this.quarantineBelow
         ? 'quarantined'
-        : bad > 0 && mean < this.demoteBelow
+        : bad >= DEMOTE_MIN_CONTRADICTIONS && mean < this.demoteBelow
           ? 'demoted'
           : 'trusted';
     return { trust: mean, standing, contradictions, agreements: agree };
@@ -118,7 +136,7 @@ export class Reputation {
   operatorTrust(operator: string, nowMs: number): number {
     let weighted = 0;
     let weight = 0;
-    for (const [node, op] of this.operatorOf) {
+    for (const [node, op] of this.operatorByNode) {
       if (op !== operator || !this.byNode.has(node)) continue;
       const t = this.of(node, nowMs);
       let evidence = t.agreements;
@@ -127,5 +145,20 @@ export class Reputation {
       weight += evidence;
     }
     return weight > 0 ? weighted / weight : 0.5;
+  }
+
+  /** Every operator named by `setOperator`, sorted by id, with its trust and its nodes. */
+  operators(nowMs: number): OperatorScore[] {
+    const nodes = new Map<string, string[]>();
+    for (const [node, op] of this.operatorByNode) {
+      const list = nodes.get(op);
+      if (list === undefined) nodes.set(op, [node]);
+      else list.push(node);
+    }
+    return [...nodes.keys()].sort().map((operator) => ({
+      operator,
+      trust: this.operatorTrust(operator, nowMs),
+      nodes: nodes.get(operator)!,
+    }));
   }
 }
