@@ -60,6 +60,8 @@ export interface Dynamics {
   readonly speedSpread: Float64Array;
   /** 1 where the router's trust ledger holds the node in quarantine (src/trust/ledger.ts), else 0. */
   readonly quarantined: Uint8Array;
+  /** 1 where the ledger demotes the node (a low trust score, not quarantined; the `demoted` scorer), else 0. */
+  readonly demoted: Uint8Array;
 }
 
 /**
@@ -110,6 +112,7 @@ export function createDynamics(t: Topology): Dynamics {
     loadFactor: new Float64Array(n * 3).fill(1),
     speedSpread: new Float64Array(n),
     quarantined: new Uint8Array(n),
+    demoted: new Uint8Array(n),
   };
 }
 
@@ -134,6 +137,7 @@ export function cloneDynamics(d: Dynamics): Dynamics {
     loadFactor: d.loadFactor.slice(),
     speedSpread: d.speedSpread.slice(),
     quarantined: d.quarantined.slice(),
+    demoted: d.demoted.slice(),
   };
 }
 
@@ -155,6 +159,7 @@ export function copyDynamics(from: Dynamics, to: Dynamics, tiers: boolean, rtts:
   to.loadFactor.set(from.loadFactor);
   to.speedSpread.set(from.speedSpread);
   to.quarantined.set(from.quarantined);
+  to.demoted.set(from.demoted);
   if (tiers) {
     to.tier.set(from.tier);
     to.excluded.set(from.excluded);

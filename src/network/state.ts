@@ -135,6 +135,13 @@ export class NetworkState {
     if (view) view.dyn.quarantined[i] = v;
   }
 
+  /** Marks node `i` demoted by the trust ledger (the `demoted` scorer penalises it) or not, here and in `view`. */
+  setDemoted(i: number, demoted: boolean, view?: Snapshot): void {
+    const v = demoted ? 1 : 0;
+    this.dyn.demoted[i] = v;
+    if (view) view.dyn.demoted[i] = v;
+  }
+
   /** Node `i` is loading model `m` with `remainingMs` to go (m = -1: nothing loading). */
   setLoading(i: number, m: number, remainingMs: number, atMs?: number): void {
     this.dyn.loadingModel[i] = m;

@@ -1,6 +1,6 @@
 /**
  * One contract suite run against every built-in plugin type (scorers, filters, pickers), on a small but
- * varied network: warm, cold, loading, busy, stale and down nodes, a dataset, several metros.
+ * varied network: warm, cold, loading, busy, stale, down and demoted nodes, a dataset, several metros.
  */
 import { describe, expect, it } from 'vitest';
 import { estimateParams } from '../../estimate/params.js';
@@ -54,6 +54,7 @@ function network() {
   state.setLoad(2, 3, 0, -20_000); // stale report
   state.setLoading(4, 0, 12_000, 0); // loading the model
   state.setHealthy(5, false);
+  state.setDemoted(3, true); // a low trust score (the demoted scorer penalises it)
   const view = state.snapshot(1000);
   const q = new RouteQuery(estimateParams());
   const request = Request.parse({

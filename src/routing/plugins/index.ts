@@ -13,6 +13,7 @@ import { tolerance } from './pickers/tolerance.js';
 import { coldStart } from './scorers/cold-start.js';
 import { completionTime } from './scorers/completion-time.js';
 import { dataFetch } from './scorers/data-fetch.js';
+import { demoted } from './scorers/demoted.js';
 import { outstanding } from './scorers/outstanding.js';
 import { queueWait } from './scorers/queue-wait.js';
 import { rtt } from './scorers/rtt.js';
@@ -35,6 +36,7 @@ export const BUILTIN_PLUGINS = [
   dataFetch,
   uncertainty,
   outstanding,
+  demoted,
   tolerance,
   min,
   random,

@@ -20,6 +20,8 @@ plugins:
   data-fetch: { type: data-fetch }
   uncertainty: { type: uncertainty }
   outstanding: { type: outstanding }
+  # A demoted node (low trust score, not quarantined) pays half its predicted completion time on top.
+  demoted: { type: demoted, parameters: { factor: 0.5, risk: 0.5 } }
   no-herd: { type: tolerance, parameters: { relative: 0.05, absoluteMs: 10, choice: weighted } }
   lowest: { type: min }
   uniform: { type: random }
@@ -34,8 +36,9 @@ profiles:
     candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
     filters: [healthy, trusted, countries, max-price, verification]
     # One pass over the five estimate terms + 0.5 × uncertainty; the same cost as
-    # [rtt, queue-wait, cold-start, service, data-fetch, { plugin: uncertainty, weight: 0.5 }].
-    scorers: [completion-time]
+    # [rtt, queue-wait, cold-start, service, data-fetch, { plugin: uncertainty, weight: 0.5 }]. Then
+    # the trust penalty: a demoted node is picked only when predicted over 1.5× faster.
+    scorers: [completion-time, demoted]
     picker: no-herd
     fallbacks: independent
     relax: [asn, operator, provider]
