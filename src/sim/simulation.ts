@@ -501,6 +501,6 @@ class Simulation {
     m.verifyJobs = this.jobs.tally;
     m.events = this.events;
     const trust = this.router.trust?.();
-    if (trust) m.trust = this.tally.report(trust, this.shared.net.topology.ids);
+    if (trust) m.trust = this.tally.report(trust, this.shared.net.topology.ids, this.endMs);
   }
 }

@@ -25,6 +25,10 @@ export const SPOT_CHECK_RATE = 0.05;
 /** What the router's trust checks found in a run, per node (NaN / '' where nothing). */
 export interface TrustState {
   readonly quarantinedAtMs: Float64Array;
+  /** When the ledger first demoted each node (NaN: never). */
+  readonly demotedAtMs: Float64Array;
+  /** The ledger itself, for per-operator trust at the end of the run. */
+  readonly ledger: TrustLedger;
   readonly reason: string[];
   /** Checks of each claim and the contradicted ones, per `node × CLAIMS.length + claim`. */
   readonly checks: Int32Array;
@@ -80,6 +84,8 @@ export class TrustMonitor {
   /** Client metro indexes of the vantage points. */
   private readonly vantages: number[];
   private readonly held: number[] = [];
+  /** Nodes the ledger demotes now. */
+  private readonly demoted = new Set<number>();
   private probed = false;
   /** Requests this router sent to each node that have not come back served. */
   private readonly outstanding: Int32Array;
@@ -110,6 +116,8 @@ export class TrustMonitor {
     const n = net.nodeCount;
     this.state = {
       quarantinedAtMs: new Float64Array(n).fill(Number.NaN),
+      demotedAtMs: new Float64Array(n).fill(Number.NaN),
+      ledger: this.ledger,
       reason: new Array<string>(n).fill(''),
       checks: new Int32Array(n * CLAIMS.length),
       contradicted: new Int32Array(n * CLAIMS.length),
@@ -121,6 +129,11 @@ export class TrustMonitor {
     this.mine = new Int32Array(n);
     this.awaitingTie = new Int32Array(n);
     this.lastColdSendMs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+    const op = net.operator;
+    for (let i = 0; i < n; i++) {
+      const code = op.codes[i]!;
+      if (code >= 0) this.ledger.setOperator(net.topology.ids[i]!, op.values[code]!);
+    }
     this.speed = new SpeedWatch(net, world, (i, held, nowMs, view) =>
       this.record(i, 'speed', held, nowMs, view),
     );
@@ -142,7 +155,10 @@ export class TrustMonitor {
       if (this.ledger.isQuarantined(this.net.topology.ids[i]!, nowMs)) continue;
       this.network.setQuarantined(i, false, view);
       this.held.splice(k, 1);
+      this.demote(i, nowMs, view);
     }
+    // Contradictions decay: a demoted node nobody checks is released after about a half-life.
+    for (const i of [...this.demoted]) this.demote(i, nowMs, view);
   }
 
   /**
@@ -353,13 +369,28 @@ export class TrustMonitor {
     const k = i * CLAIMS.length + CLAIMS.indexOf(claim);
     this.state.checks[k]!++;
     if (!held) this.state.contradicted[k]!++;
-    if (!this.ledger.record(this.net.topology.ids[i]!, claim, held, nowMs)) return;
+    const alarmed = this.ledger.record(this.net.topology.ids[i]!, claim, held, nowMs);
+    this.demote(i, nowMs, view);
+    if (!alarmed) return;
     this.network.setQuarantined(i, true, view);
     this.held.push(i);
     if (Number.isNaN(this.state.quarantinedAtMs[i]!)) {
       this.state.quarantinedAtMs[i] = nowMs;
       this.state.reason[i] = claim;
     }
+  }
+
+  /** Marks node `i` demoted in the router's state while the ledger demotes it (the `demoted` scorer). */
+  private demote(i: number, nowMs: number, view: Snapshot): void {
+    const now = this.ledger.standing(this.net.topology.ids[i]!, nowMs) === 'demoted';
+    if (now === this.demoted.has(i)) return;
+    this.network.setDemoted(i, now, view);
+    if (!now) {
+      this.demoted.delete(i);
+      return;
+    }
+    this.demoted.add(i);
+    if (Number.isNaN(this.state.demotedAtMs[i]!)) this.state.demotedAtMs[i] = nowMs;
   }
 }
 

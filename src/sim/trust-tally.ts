@@ -31,6 +31,21 @@ export interface TrustReport {
     contradicted: number;
   }>;
   flagged_honest: Array<{ node: string; reason: string; at_s: number | null }>;
+  /** Honest nodes the ledger demoted at some point (a low score: the `demoted` scorer penalised them). */
+  demoted_honest: Array<{ node: string; at_s: number | null }>;
+  /**
+   * Trust per operator at the end of the run (`TrustLedger.operators`), for every operator that runs a
+   * liar or has a node quarantined or demoted then: its evidence-weighted score, nodes, how many stand
+   * quarantined or demoted, and how many of its nodes are liars.
+   */
+  by_operator: Array<{
+    id: string;
+    score: number | null;
+    nodes: number;
+    quarantined: number;
+    demoted: number;
+    liars: number;
+  }>;
 }
 
 const C = CLAIMS.length;
@@ -55,7 +70,8 @@ export class TrustTally {
     else this.after[n]!++;
   }
 
-  report(state: TrustState, ids: readonly string[]): TrustReport {
+  /** The run's trust results; `endMs` is when the run ended (operator scores are taken then). */
+  report(state: TrustState, ids: readonly string[], endMs: number): TrustReport {
     const lie = this.liars.lie;
     const byLiar = this.liars.list.map((l) => {
       const at = state.quarantinedAtMs[l.node]!;
@@ -73,6 +89,7 @@ export class TrustTally {
       };
     });
     const flagged: TrustReport['flagged_honest'] = [];
+    const demoted: TrustReport['demoted_honest'] = [];
     const checks = new Float64Array(C);
     const contradicted = new Float64Array(C);
     for (let n = 0; n < ids.length; n++) {
@@ -84,6 +101,8 @@ export class TrustTally {
       const at = state.quarantinedAtMs[n]!;
       if (!Number.isNaN(at))
         flagged.push({ node: ids[n]!, reason: state.reason[n]!, at_s: round3(at / 1000) });
+      const demotedAt = state.demotedAtMs[n]!;
+      if (!Number.isNaN(demotedAt)) demoted.push({ node: ids[n]!, at_s: round3(demotedAt / 1000) });
     }
     const delays = byLiar
       .filter((l) => l.detected)
@@ -105,6 +124,20 @@ export class TrustTally {
       ) as Record<Claim, number | null>,
       by_liar: byLiar,
       flagged_honest: flagged,
+      demoted_honest: demoted,
+      by_operator: this.byOperator(state, ids, endMs),
     };
+  }
+
+  private byOperator(state: TrustState, ids: readonly string[], endMs: number): TrustReport['by_operator'] {
+    const liarsOf = new Map<string, number>();
+    const ops = state.ledger.operators(endMs);
+    for (const l of this.liars.list) {
+      const op = state.ledger.reputation.operatorOf(ids[l.node]!);
+      if (op !== undefined) liarsOf.set(op, (liarsOf.get(op) ?? 0) + 1);
+    }
+    return ops
+      .filter((o) => liarsOf.has(o.id) || o.quarantined > 0 || o.demoted > 0)
+      .map((o) => ({ ...o, score: round3(o.score), liars: liarsOf.get(o.id) ?? 0 }));
   }
 }
