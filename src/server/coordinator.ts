@@ -170,6 +170,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     now,
     blocked: (id) => breakers.blocked(id, now()),
     quarantined: (id) => trust?.quarantined(id) === true,
+    demoted: (id) => trust?.demoted(id) === true,
     rebuildEveryMs: config.limits.topologyRebuildMs,
     provenDatasets: (id) => dataProofs.proven(id),
   });

@@ -41,6 +41,8 @@ export interface LiveNetworkOptions {
   blocked?: (nodeId: string) => boolean;
   /** A node quarantined for lying (live-trust.ts): the `trusted` filter keeps requests off it. */
   quarantined?: (nodeId: string) => boolean;
+  /** A node demoted for a low trust score (live-trust.ts): the `demoted` scorer penalises it. */
+  demoted?: (nodeId: string) => boolean;
   /** (node, model) pairs excluded for refusing what they claim; `version` changes when the set does. */
   refusals?: {
     readonly version: number;
@@ -387,6 +389,7 @@ export class LiveNetwork {
       const health = healthOf(this.telemetry.ageMs(id, now), this.opt.thresholds);
       this.state.setHealthy(i, health !== 'unhealthy' && this.opt.blocked?.(id) !== true);
       this.state.setQuarantined(i, this.opt.quarantined?.(id) === true);
+      this.state.setDemoted(i, this.opt.demoted?.(id) === true);
       if (entry === undefined) continue;
       const hb = entry.heartbeat;
       const sent = (this.inflight.get(id) ?? 0) + (this.remoteInflight.get(id) ?? 0);

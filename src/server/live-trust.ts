@@ -3,7 +3,7 @@ import type { LatLon } from '../model/common.js';
 import type { Request } from '../model/request.js';
 import { RouteQuery } from '../routing/query.js';
 import { checkStart, queueHolds, residentFits } from '../trust/evidence.js';
-import { type LedgerOptions, TrustLedger, type TrustMark } from '../trust/ledger.js';
+import { type LedgerOptions, type OperatorMark, TrustLedger, type TrustMark } from '../trust/ledger.js';
 import { checkClaimedLocation } from '../trust/location.js';
 import type { Claim } from '../trust/reputation.js';
 import { decodeRatio, SlowSpells, type SpeedCheckOptions } from '../trust/speed.js';
@@ -65,8 +65,20 @@ export class LiveTrust {
     return this.ledger.isQuarantined(nodeId, this.opt.now());
   }
 
+  /** The node's score is low but it is not quarantined: routing adds the `demoted` scorer's penalty. */
+  demoted(nodeId: string): boolean {
+    return this.ledger.standing(nodeId, this.opt.now()) === 'demoted';
+  }
+
   mark(nodeId: string): TrustMark {
     return this.ledger.mark(nodeId, this.opt.now());
+  }
+
+  /** Trust per operator of `nodes` (each node's registering operator), by operator id. */
+  operators(nodes: readonly { id: string; operator: string }[]): OperatorMark[] {
+    for (const n of nodes) this.ledger.setOperator(n.id, n.operator);
+    const wanted = new Set(nodes.map((n) => n.operator));
+    return this.ledger.operators(this.opt.now()).filter((o) => wanted.has(o.id));
   }
 
   /** Checks a heartbeat's warm models against memory and its load against this coordinator's requests. */

@@ -18,6 +18,7 @@ import { type ChatBody, type Endpoint, parseBody, toRouteRequest } from './opena
 import { visibleReceipt } from './receipt-access.js';
 import { receiptId } from './receipt-id.js';
 import { streamedText } from './spot-checks.js';
+import { trustRelied } from './trust-receipt.js';
 import { HOP_HEADER } from './upstream.js';
 
 /** Gateways a request may have passed through before this one refuses it (a loop through several). */
@@ -438,6 +439,7 @@ function record(
       receipt: decision.receipt,
     },
     ...attestationsRelied(c.registry, request, decision, started),
+    ...trustRelied(c.trust, decision),
     attempts: result.attempts,
     stoppedDomains: result.stoppedDomains,
     node: result.delivered?.nodeId ?? null,

@@ -7,6 +7,7 @@ import type { Coordinator } from './coordinator.js';
 import { receiptId } from './receipt-id.js';
 import { decideNow, ensureServed, routeError } from './routes-gateway.js';
 import { healthOf } from './telemetry.js';
+import { trustRelied } from './trust-receipt.js';
 
 /** `POST /v1/route` (a decision without proxying), `GET /healthz`, `GET /metrics` (admin token unless `gateway.publicMetrics`). */
 export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
@@ -30,6 +31,7 @@ export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
         receipt: decision.receipt,
       },
       ...attestationsRelied(c.registry, request, decision, started),
+      ...trustRelied(c.trust, decision),
     };
     c.receipts.add(id, started, receipt);
     if (decision.primary === undefined) throw routeError(request, decision, c.breakers.openDomains(c.now()));

@@ -4,7 +4,7 @@ import { Id } from '../model/common.js';
 import { parseOrThrow } from '../model/validate.js';
 import { attestationStatus } from '../trust/attestation/standing.js';
 import { Envelope, type Heartbeat } from '../wire/protocol.js';
-import { accessOf } from './access.js';
+import { type Access, accessOf } from './access.js';
 import type { Coordinator } from './coordinator.js';
 import { bearer } from './registry.js';
 import { heartbeatAnswer } from './routes-warmset.js';
@@ -80,9 +80,25 @@ export function registryRoutes(app: FastifyInstance, c: Coordinator): void {
             };
           return { ...open, telemetry: hb === undefined ? null : publicTelemetry(hb) };
         }),
+      ...operatorsVisible(c, access),
       predictionError: c.metrics.predictions.summary(),
     };
   });
+}
+
+/**
+ * Trust per operator (`TrustLedger.operators`), scoped like the per-node marks: every operator for an
+ * admin, its own for an operator, nothing for anyone else or when the coordinator keeps no trust ledger.
+ */
+function operatorsVisible(c: Coordinator, access: Access) {
+  if (c.trust === undefined || (access.role !== 'admin' && access.role !== 'operator')) return {};
+  const nodes = c.registry
+    .all()
+    .filter((n) => access.role === 'admin' || n.record.operator === access.operator)
+    .map((n) => ({ id: n.record.id, operator: n.record.operator }));
+  return {
+    operators: c.trust.operators(nodes),
+  };
 }
 
 /** A data node's datasets and where each one's proof stands (nothing for other nodes). */
