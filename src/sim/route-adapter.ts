@@ -90,7 +90,12 @@ function routeAdapter(
       periodMs: loop.periodMs,
       observe: (m, metro, inputTokens, outputTokens, now) =>
         loop.observe(m, metro, inputTokens, outputTokens, now),
-      plan: (now) => (view === undefined ? [] : loop.plan(view, now)),
+      plan: (now) => {
+        if (view === undefined) return [];
+        const orders = loop.plan(view, now);
+        for (const o of orders) monitor?.ordered(o.node, now);
+        return orders;
+      },
     };
   }
 

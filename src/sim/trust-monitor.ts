@@ -302,6 +302,15 @@ export class TrustMonitor {
   }
 
   /**
+   * This router's own warm-set controller ordered a load or an unload on node `n`: a model there may be
+   * evicted or dropped before the next report says so, so a late start on `n` in the window that opens
+   * now is the router's doing, not the node's lie.
+   */
+  ordered(n: number, nowMs: number): void {
+    this.lastColdSendMs[n] = nowMs;
+  }
+
+  /**
    * A re-execution of `model` goes to verifier `v`: a send of this router like a request's, so it counts
    * in the view's sends since the report (a slot it takes), in this router's own load at `v` until it
    * ends (the queue check by count), and, when the model was not reported loaded there, opens the window
