@@ -187,7 +187,7 @@ async function proxy(
       onAttempt: (r) => {
         if (r.ok) c.refusals.success(r.nodeId, body.model, c.now());
         else {
-          c.metrics.errors.inc({ node: r.nodeId, kind: r.kind });
+          c.metrics.errors.incPair(r.nodeId, r.kind);
           if (isRefusal(r)) c.refusals.refuse(r.nodeId, body.model, c.now());
         }
       },
@@ -216,7 +216,7 @@ async function proxy(
   if (d === undefined) {
     const status = result.deadlineExceeded ? 504 : result.stoppedDomains.length > 0 ? 503 : 502;
     record(c, id, started, endpoint, request, stream, decision, result, status);
-    c.metrics.requests.inc({ node: 'none', status: String(status) });
+    c.metrics.requests.incPair('none', status);
     if (controller?.signal.aborted) return;
     throw failure(result, id, hints.deadlineMs);
   }
@@ -231,7 +231,7 @@ async function proxy(
   };
   if (d.rest === undefined) {
     // The answer goes out first; the receipt (readable from now on) is recorded in the same tick.
-    c.metrics.requests.inc({ node: d.nodeId, status: String(d.status) });
+    c.metrics.requests.incPair(d.nodeId, d.status);
     const sent = reply.code(d.status).headers(headers).send(d.body);
     record(c, id, started, endpoint, request, stream, decision, result, d.status);
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), undefined);
@@ -261,7 +261,7 @@ async function proxy(
     if (broken.breaker)
       for (const dom of c.breakers.failure(d.nodeId, c.now())) result.stoppedDomains.push(dom);
   }
-  c.metrics.requests.inc({ node: d.nodeId, status: String(status) });
+  c.metrics.requests.incPair(d.nodeId, status);
   record(c, id, started, endpoint, request, stream, decision, result, status);
   if (!controller!.signal.aborted && broken === undefined)
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), events);
@@ -295,7 +295,7 @@ async function pipeStream(
   } catch (e) {
     broken = e instanceof StreamBroken ? e : new StreamBroken('body', `stream broke: ${String(e)}`, true);
     if (broken.kind !== 'aborted') {
-      c.metrics.errors.inc({ node: d.nodeId, kind: 'stream' });
+      c.metrics.errors.incPair(d.nodeId, 'stream');
       const code = broken.kind === 'deadline' ? 'deadline_exceeded' : 'upstream_failed';
       raw.write(`data: ${JSON.stringify({ error: { code, message: broken.message } })}\n\n`);
     }
