@@ -11,7 +11,7 @@ import { type ForwardResult, forward } from './forward.js';
 import { LoopError, UnavailableError, UnknownModelError } from './http-errors.js';
 import { streamedEvents } from './learn-gateway.js';
 import { learnFromServed } from './learn-served.js';
-import { type ChatBody, type Endpoint, parseBody, readHints, toRouteRequest } from './openai.js';
+import { type ChatBody, type Endpoint, type Hints, parseBody, readHints, toRouteRequest } from './openai.js';
 import { visibleReceipt } from './receipt-access.js';
 import { receiptId } from './receipt-id.js';
 import { HOP_HEADER } from './upstream.js';
@@ -44,8 +44,20 @@ export function hopChain(header: string | string[] | undefined, self: string): s
  * `x-meridian-node` and `x-meridian-receipt` name the node that answered and the decision's receipt.
  */
 export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
-  app.post('/v1/chat/completions', (req, reply) => proxy(c, 'chat', req, reply));
-  app.post('/v1/completions', (req, reply) => proxy(c, 'completions', req, reply));
+  // Requests that name no location all carry the default client (one object): its headers are made once
+  // per such object (read-only from then on; every attempt copies them into its own).
+  let known: Hints['client'] | undefined;
+  let knownHeaders: Record<string, string> = {};
+  const locationHeaders = (client: Hints['client']) => {
+    if (client !== c.defaultClient) return clientLocationHeaders(client);
+    if (client !== known) {
+      known = client;
+      knownHeaders = clientLocationHeaders(client);
+    }
+    return knownHeaders;
+  };
+  app.post('/v1/chat/completions', (req, reply) => proxy(c, 'chat', req, reply, locationHeaders));
+  app.post('/v1/completions', (req, reply) => proxy(c, 'completions', req, reply, locationHeaders));
 
   app.get('/v1/models', async () => ({
     object: 'list',
@@ -125,6 +137,7 @@ async function proxy(
   endpoint: Endpoint,
   req: FastifyRequest,
   reply: FastifyReply,
+  locationHeaders: (client: Hints['client']) => Record<string, string>,
 ): Promise<void> {
   const started = c.now();
   const wall = Date.now();
@@ -205,7 +218,7 @@ async function proxy(
       body: bodyFor,
       stream,
       hop,
-      headers: clientLocationHeaders(hints.client),
+      headers: locationHeaders(hints.client),
       limits: (n) => limits.get(n)!,
       deadlineAt,
     },
@@ -220,15 +233,16 @@ async function proxy(
     if (controller?.signal.aborted) return;
     throw failure(result, id, hints.deadlineMs);
   }
-  const headers = {
+  let tried = 0;
+  for (const a of result.attempts) if (a.outcome !== 'skipped') tried++;
+  const headers: Record<string, string> = {
     'content-type': d.contentType,
     'x-meridian-node': d.nodeId,
     'x-meridian-receipt': id,
-    'x-meridian-attempts': String(result.attempts.filter((a) => a.outcome !== 'skipped').length),
-    ...(decision.estimateMs === undefined
-      ? {}
-      : { 'x-meridian-estimate-ms': String(Math.round(decision.estimateMs)) }),
+    'x-meridian-attempts': String(tried),
   };
+  if (decision.estimateMs !== undefined)
+    headers['x-meridian-estimate-ms'] = String(Math.round(decision.estimateMs));
   if (d.rest === undefined) {
     // The answer goes out first; the receipt (readable from now on) is recorded in the same tick.
     c.metrics.requests.incPair(d.nodeId, d.status);
@@ -359,6 +373,18 @@ function failure(result: ForwardResult, receipt: string, deadlineMs: number | un
   );
 }
 
+/** The request as its receipt shows it (`deadlineMs` only when the client set one). */
+function receiptRequest(request: Request): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    model: request.model,
+    client: request.client,
+    inputTokens: request.inputTokens,
+    outputTokens: request.outputTokens,
+  };
+  if (request.deadlineMs !== undefined) out.deadlineMs = request.deadlineMs;
+  return out;
+}
+
 function record(
   c: Coordinator,
   id: string,
@@ -382,13 +408,7 @@ function record(
     at: new Date(started).toISOString(),
     endpoint,
     stream,
-    request: {
-      model: request.model,
-      client: request.client,
-      inputTokens: request.inputTokens,
-      outputTokens: request.outputTokens,
-      ...(request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs }),
-    },
+    request: receiptRequest(request),
     decision: {
       primary: decision.primary ?? null,
       fallbacks: decision.fallbacks,
