@@ -310,10 +310,13 @@ const STREAM_HEADERS = { 'content-type': 'application/json', accept: 'text/event
 /**
  * The attempt's request headers as one object: the caller's, the content types, and the hop chain (the
  * upstream sends headers that already carry the chain as they are, instead of copying them to add it).
+ * Copied key by key: an object spread of these header objects took microseconds per request.
  */
 function requestHeaders(input: AttemptInput, kind: Record<string, string>): Record<string, string> {
   if (input.headers === undefined && input.hop === undefined) return kind;
-  const headers: Record<string, string> = { ...input.headers, ...kind };
+  const headers: Record<string, string> = {};
+  for (const k in input.headers) headers[k] = input.headers[k]!;
+  for (const k in kind) headers[k] = kind[k]!;
   if (input.hop !== undefined) headers[HOP_HEADER] = input.hop;
   return headers;
 }

@@ -209,9 +209,7 @@ async function proxy(
     {
       candidates,
       maxAttempts: g.maxAttempts,
-      ...(decision.hedge === undefined
-        ? {}
-        : { hedge: { nodeId: decision.hedge, delayMs: g.hedge.delayMs } }),
+      hedge: decision.hedge === undefined ? undefined : { nodeId: decision.hedge, delayMs: g.hedge.delayMs },
     },
     {
       path,

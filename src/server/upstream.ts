@@ -161,7 +161,10 @@ export class Upstreams {
   private headers(req: UpstreamRequest): Record<string, string> | undefined {
     const hop = req.hop ?? this.opt.hop;
     if (hop === undefined || req.headers?.[HOP_HEADER] === hop) return req.headers;
-    return { ...req.headers, [HOP_HEADER]: hop };
+    const headers: Record<string, string> = {};
+    for (const k in req.headers) headers[k] = req.headers[k]!;
+    headers[HOP_HEADER] = hop;
+    return headers;
   }
 
   async close(): Promise<void> {
