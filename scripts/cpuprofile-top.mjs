@@ -18,6 +18,8 @@ if (positionals.length !== 1) {
   process.stderr.write('usage: node scripts/cpuprofile-top.mjs FILE.cpuprofile [--top N] [--grep TEXT]\n');
   process.exit(2);
 }
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (e) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 const top = Number(values.top);
 if (!Number.isInteger(top) || top < 1) {
   process.stderr.write(`--top: expected a whole number above 0, got ${JSON.stringify(values.top)}\n`);
