@@ -287,13 +287,16 @@ async function pipeStream(
   c: Coordinator,
   reply: FastifyReply,
   d: Delivered,
+  /** The answer's headers, made for this request (the stream's own are added to them). */
   headers: Record<string, string>,
   signal: AbortSignal,
 ): Promise<{ broken: StreamBroken | undefined; events: number }> {
   reply.hijack();
   let events = streamedEvents(d.body);
   const raw = reply.raw;
-  raw.writeHead(d.status, { ...headers, 'cache-control': 'no-cache', connection: 'keep-alive' });
+  headers['cache-control'] = 'no-cache';
+  headers.connection = 'keep-alive';
+  raw.writeHead(d.status, headers);
   c.network.begin(d.nodeId);
   let broken: StreamBroken | undefined;
   try {
