@@ -177,11 +177,12 @@ describe('liars', () => {
   const liars = load('liars');
   const heterogeneous = load('heterogeneous');
 
-  it('is the heterogeneous network (the same 300 nodes) with ten liars: 2 warm, 2 queue, 2 location, 4 output', () => {
+  it('is the heterogeneous network (the same 300 nodes) with twelve liars: 2 warm, 2 queue, 2 location, 4 output, 2 speed (8× slower than declared)', () => {
     expect(liars.nodes.map((n) => n.id)).toEqual(heterogeneous.nodes.map((n) => n.id));
     const lies = counts((liars.liars ?? []).map((l) => l.lie));
-    expect(Object.fromEntries(lies)).toEqual({ warm: 2, queue: 2, location: 2, output: 4 });
-    expect(new Set(liars.liars!.map((l) => l.node)).size).toBe(10);
+    expect(Object.fromEntries(lies)).toEqual({ warm: 2, queue: 2, location: 2, output: 4, speed: 2 });
+    expect(new Set(liars.liars!.map((l) => l.node)).size).toBe(12);
+    for (const l of liars.liars!) expect(l.factor).toBe(l.lie === 'speed' ? 8 : undefined);
   });
 
   it('places every location liar’s claim at least 2,000 km from where it is', () => {

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { envelope } from '../src/agent/coordinator-client.js';
 import { type App, buildApp, type ExtraRoutes } from '../src/server/app.js';
 import { parseConfig, type ServerConfigInput } from '../src/server/config.js';
+import type { DataChallengeFn } from '../src/server/data-proof-check.js';
 import type { Decide } from '../src/server/decide.js';
 import type { ControlCheck } from '../src/server/endpoint-proof.js';
 import { MemoryStore } from '../src/store/memory-store.js';
@@ -54,6 +55,8 @@ export async function startCoordinator(
     now?: () => number;
     decide?: Decide;
     controlCheck?: ControlCheck;
+    /** The dataset challenge (default: over HTTP). */
+    dataChallenge?: DataChallengeFn;
     /** Routes of a higher layer (the dashboard). */
     extra?: readonly ExtraRoutes[];
   } = {},
@@ -79,6 +82,7 @@ export async function startCoordinator(
       controlCheck: opts.controlCheck ?? NO_PROOF,
       ...(opts.now ? { now: opts.now } : {}),
       ...(opts.decide ? { decide: opts.decide } : {}),
+      ...(opts.dataChallenge ? { dataChallenge: opts.dataChallenge } : {}),
     },
     opts.extra,
   );

@@ -16,15 +16,20 @@ import {
 
 /**
  * Issue 13, live: a coordinator in Frankfurt (`meridian serve`, location checks on, probes every 300 ms)
- * and seven emulated workers with their agents, all in Frankfurt. Four lie one way each
+ * and eight emulated workers with their agents, all in Frankfurt. Five lie one way each
  * (`meridian worker --lie`): a warm liar reports two models loaded that do not fit its 80 GB together
  * (70.6 + 65 GB), a queue liar with one slot reports nothing running or waiting while five requests are
  * outstanding there, a location liar claims the metro nearest its antipode (a probe answered in a few ms
  * cannot cross ≥ 12,000 km of fibre), an output liar of a second operator returns other text than the
  * two honest nodes that serve the same model (every non-streamed answer is spot-checked on a node of the
- * other operator, a mismatch tie-broken by a third). Three are honest, one of them a straggler
- * decoding at 4 tokens/s against 200. Streamed requests go to the honest ones meanwhile; the coordinator must quarantine each
- * liar for its own lie, flag no honest node, and route nothing more to the quarantined.
+ * other operator, a mismatch tie-broken by a third), a speed liar registers an h100 and runs 8 times
+ * slower than the catalog says an h100 decodes its model (its answers stay slow beyond the 10 s the
+ * coordinator is configured to wait before a slow spell counts, instead of 5 minutes). Three are honest,
+ * one of them a straggler decoding at 4 tokens/s against 200 (31× slower than its declared h100): it can
+ * get streamed requests only in the first seconds, a slow spell shorter than 10 s, as a straggler episode
+ * is shorter than 5 minutes. Streamed requests go to
+ * the honest ones meanwhile; the coordinator must quarantine each liar for its own lie, flag no honest
+ * node, and route nothing more to the quarantined.
  */
 const children = new Children();
 const tmp = tempDir('trust-process');
@@ -37,6 +42,9 @@ const SHARED = 'llama-3.1-8b-instruct';
 const QUEUE_MODEL = 'qwen2.5-7b-instruct';
 const FAR_MODEL = 'llama-3.2-1b-instruct';
 const CHECKED_MODEL = 'mistral-7b-instruct-v0.3';
+const SPEED_MODEL = 'gemma-2-9b-it';
+/** How long a node's streamed answers must stay over 4× slower than declared before one contradicts. */
+const SPEED_PERSIST_MS = 10_000;
 
 type Profile = Record<string, unknown>;
 
@@ -79,6 +87,8 @@ const WORKERS: { id: string; lie?: string; operator?: 'op-b'; profile: Profile }
     lie: 'location',
     profile: { slots: 8, tokensPerSec: 200, models: [{ id: FAR_MODEL }] },
   },
+  // No tokensPerSec: the emulator runs the catalog's h100 speed, then 8 times slower for the lie.
+  { id: 'speed-liar', lie: 'speed', profile: { slots: 8, models: [{ id: SPEED_MODEL }] } },
 ];
 
 interface NodesView {
@@ -112,7 +122,7 @@ function complete(url: string, model: string, maxTokens: number, stream: boolean
 }
 
 describe('the coordinator checks what live workers claim', () => {
-  it('quarantines a warm, a queue, a location and an output liar for their own lie and no honest node (straggler included)', async () => {
+  it('quarantines a warm, a queue, a location, an output and a speed liar for their own lie and no honest node (straggler included)', async () => {
     const main = builtMain();
     const config = writeYaml(join(tmp.dir, 'coordinator.yaml'), {
       listen: { host: '127.0.0.1', port: 0 },
@@ -126,7 +136,7 @@ describe('the coordinator checks what live workers claim', () => {
       gateway: {
         metro: 'frankfurt',
         probes: { intervalMs: 300 },
-        trust: { location: true, queue: true, spotCheckRate: 1 },
+        trust: { location: true, queue: true, spotCheckRate: 1, speed: { persistMs: SPEED_PERSIST_MS } },
         // Requests wait their turn at the one-slot queue liar instead of being given up after 2 s.
         timing: { firstByteFloorMs: 30_000 },
       },
@@ -145,9 +155,14 @@ describe('the coordinator checks what live workers claim', () => {
       const args = ['worker', '--emulate', '--profile', file, '--coordinator', coord.url, '--token', token];
       await children.spawn(w.id, w.lie === undefined ? args : [...args, '--lie', w.lie], { main });
     }
-    await waitFor('seven nodes registered', async () =>
-      (await nodes(coord.url)).length === 7 ? true : undefined,
+    await waitFor('eight nodes registered', async () =>
+      (await nodes(coord.url)).length === 8 ? true : undefined,
     );
+    // The speed liar's first slow answer (once its heartbeat lists the model) begins its spell.
+    await waitFor('the speed liar answers', async () =>
+      (await complete(coord.url, SPEED_MODEL, 8, true)) === 200 ? true : undefined,
+    );
+    const spellBegan = Date.now();
 
     // Five requests of 4 tokens at 2 tokens/s behind one slot: ≈ 10 s with four waiting at the queue liar.
     const queued = Array.from({ length: 5 }, () => complete(coord.url, QUEUE_MODEL, 4, false));
@@ -157,7 +172,7 @@ describe('the coordinator checks what live workers claim', () => {
     expect(await Promise.all(queued)).toEqual([200, 200, 200, 200, 200]);
     // Every non-streamed answer of the checked model is re-run on a node of the other operator.
     const byLiar: string[] = [];
-    for (let k = 0; k < 30; k++) {
+    const checked = async () => {
       const res = await request(`${coord.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -171,20 +186,31 @@ describe('the coordinator checks what live workers claim', () => {
       expect(res.statusCode).toBe(200);
       if (res.headers['x-meridian-node'] === 'output-liar')
         byLiar.push(String(res.headers['x-meridian-receipt']));
-    }
+    };
+    for (let k = 0; k < 30; k++) await checked();
+
+    // Slow answers of the speed liar once its spell is older than SPEED_PERSIST_MS: two contradictions.
+    await new Promise((r) => setTimeout(r, Math.max(0, spellBegan + SPEED_PERSIST_MS + 500 - Date.now())));
+    for (let k = 0; k < 2; k++) expect(await complete(coord.url, SPEED_MODEL, 8, true)).toBe(200);
 
     const expected: Record<string, string> = {
       'warm-liar': 'warm',
       'queue-liar': 'queue',
       'location-liar': 'location',
       'output-liar': 'output',
+      'speed-liar': 'speed',
     };
     let last: NodesView['nodes'] = [];
+    let extra = 0;
     const view = await waitFor(
       'every liar quarantined',
       async () => {
         const v = await nodes(coord.url);
         last = v;
+        // The output liar is caught only through the answers the router gives it: on a loaded machine
+        // its share of the 30 above can be small, so keep asking (at most 90 more) until it is.
+        if (!v.find((n) => n.id === 'output-liar')?.trust?.quarantined && byLiar.length < 6 && extra++ < 90)
+          await checked();
         return Object.keys(expected).every((id) => v.find((n) => n.id === id)?.trust?.quarantined)
           ? v
           : undefined;

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
+import type { HeldDatasetCopy } from '../trust/holdings/answer.js';
 import type { KeyPair } from '../wire/identity.js';
 import {
+  type Attestation,
   type CommandAckInput,
   type DescriptorInput,
   type HeartbeatInput,
@@ -33,6 +36,11 @@ export interface AgentOptions {
    * and forwards everything else to the backend. Without it the endpoint must answer the proof itself.
    */
   listen?: { host: string; port: number };
+  /**
+   * Datasets the node holds (with `listen`: the front answers the coordinator's challenges); the node
+   * descriptor lists their `held` entries.
+   */
+  datasets?: readonly HeldDatasetCopy[];
   token: string;
   node: DescriptorInput & { id: string };
   key: KeyPair;
@@ -40,6 +48,11 @@ export interface AgentOptions {
   names?: ReadonlyMap<string, string>;
   /** Overrides the interval the coordinator asks for. */
   intervalMs?: number;
+  /**
+   * A TEE attestation document to present: its verifier kind and the file holding the document's bytes.
+   * Read at registration and again every interval; a changed document is sent in a signed update.
+   */
+  attestation?: { kind: string; file: string };
   /**
    * Emulation only: an artificial network delay the node stands behind (the emulated worker's), added to
    * every measured round trip so RTT samples agree with the distance the node pretends to be at.
@@ -57,6 +70,8 @@ export type AgentStatus =
   | { kind: 'registered'; nodeId: string; lastSeq: number }
   | { kind: 'register-failed'; message: string }
   | { kind: 'heartbeat-failed'; message: string }
+  | { kind: 'attestation-failed'; message: string }
+  | { kind: 'attestation-sent'; bytes: number }
   | { kind: 'backend-failed'; message: string }
   | { kind: 'command'; id: string; command: string; status: string; detail: string };
 
@@ -81,6 +96,10 @@ export class Agent {
   /** Answers waiting for the next heartbeat, and the command ids already taken (never run twice). */
   private acks: CommandAckInput[] = [];
   private readonly taken = new Set<string>();
+  /** The attestation document last presented (base64), sent or refused: a changed file is sent again. */
+  private attested: string | undefined;
+  /** The last attestation failure reported, so a file that stays unreadable is told once. */
+  private attestationError = '';
 
   constructor(private readonly opt: AgentOptions) {
     this.now = opt.now ?? Date.now;
@@ -136,7 +155,12 @@ export class Agent {
   /** Starts the front (with `listen`); `tick` and `start` call it first. */
   async open(): Promise<void> {
     if (this.opt.listen === undefined || this.front !== undefined) return;
-    this.front = await startFront({ backend: this.opt.backend, key: this.opt.key, ...this.opt.listen });
+    this.front = await startFront({
+      backend: this.opt.backend,
+      key: this.opt.key,
+      ...this.opt.listen,
+      ...(this.opt.datasets === undefined ? {} : { datasets: this.opt.datasets }),
+    });
   }
 
   /** Registers (retrying until it works or `stop`), then heartbeats every interval. */
@@ -153,6 +177,7 @@ export class Agent {
     try {
       await this.open();
       if (!this.registered) await this.register();
+      else await this.refreshAttestation();
       if (this.registered) await this.beat();
     } finally {
       this.busy = false;
@@ -179,9 +204,50 @@ export class Agent {
     }, this.intervalMs);
   }
 
+  /** The attestation document as the file holds it now (base64); undefined without `attestation`. */
+  private readAttestation(): Attestation | undefined {
+    const a = this.opt.attestation;
+    if (a === undefined) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(a.file);
+    } catch (e) {
+      throw new Error(`cannot read the attestation document ${a.file}: ${(e as Error).message}`);
+    }
+    return { kind: a.kind, document: bytes.toString('base64') };
+  }
+
+  /** Sends the attestation document again in a signed update when its file changed since it was last presented. */
+  private async refreshAttestation(): Promise<void> {
+    if (this.opt.attestation === undefined) return;
+    try {
+      const a = this.readAttestation()!;
+      if (a.document === this.attested) return;
+      this.attested = a.document;
+      await this.client.updateAttestation(this.nodeId, ++this.seq, this.now(), a);
+      this.attestationError = '';
+      this.opt.onStatus?.({ kind: 'attestation-sent', bytes: Buffer.byteLength(a.document, 'base64') });
+    } catch (e) {
+      if (e instanceof CoordinatorError && (e.status === 404 || e.code === 'replayed'))
+        this.registered = false;
+      const message = (e as Error).message;
+      if (message === this.attestationError) return;
+      this.attestationError = message;
+      this.opt.onStatus?.({ kind: 'attestation-failed', message });
+    }
+  }
+
   private async register(): Promise<void> {
     try {
-      const res = await this.client.register(this.opt.token, this.opt.node, this.endpoint, this.now());
+      const attestation = this.readAttestation();
+      this.attested = attestation?.document;
+      const res = await this.client.register(
+        this.opt.token,
+        this.opt.node,
+        this.endpoint,
+        this.now(),
+        attestation,
+      );
       this.seq = res.lastSeq;
       if (this.opt.intervalMs === undefined) this.intervalMs = res.heartbeatIntervalMs;
       this.registered = true;

@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import { type KeyPair, type SignDomain, signPayload } from '../wire/identity.js';
 import type {
+  Attestation,
   DescriptorInput,
   Envelope,
   HeartbeatInput,
@@ -44,10 +45,17 @@ export class CoordinatorClient {
     node: DescriptorInput,
     endpoint: string,
     now: number,
+    attestation?: Attestation,
   ): Promise<RegisterResponse> {
     const body = envelope(
       'register',
-      { node, endpoint, publicKey: this.key.publicKeyText, signedAt: now },
+      {
+        node,
+        endpoint,
+        publicKey: this.key.publicKeyText,
+        signedAt: now,
+        ...(attestation === undefined ? {} : { attestation }),
+      },
       this.key,
     );
     return (await this.send('POST', '/v1/nodes', body, {
@@ -62,6 +70,12 @@ export class CoordinatorClient {
       | undefined;
   }
 
+  /** Sends a signed update carrying a (refreshed) attestation document. */
+  async updateAttestation(nodeId: string, seq: number, now: number, attestation: Attestation): Promise<void> {
+    const body = envelope('update', { nodeId, seq, signedAt: now, attestation }, this.key);
+    await this.send('PUT', `/v1/nodes/${encodeURIComponent(nodeId)}`, body);
+  }
+
   async deregister(nodeId: string, seq: number, now: number): Promise<void> {
     const body = envelope('deregister', { nodeId, seq, signedAt: now }, this.key);
     await this.send('DELETE', `/v1/nodes/${encodeURIComponent(nodeId)}`, body);
@@ -72,7 +86,7 @@ export class CoordinatorClient {
   }
 
   private async send(
-    method: 'POST' | 'DELETE',
+    method: 'POST' | 'PUT' | 'DELETE',
     path: string,
     body: unknown,
     headers: Record<string, string> = {},

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { type Dispatcher, Pool } from 'undici';
+import { answerChallenge, type HeldDatasetCopy } from '../trust/holdings/answer.js';
+import { DATA_PROOF_PATH } from '../wire/data-proof.js';
 import type { KeyPair } from '../wire/identity.js';
 import { PROOF_PATH, proofAnswer } from '../wire/proof.js';
 
@@ -9,7 +11,8 @@ import { PROOF_PATH, proofAnswer } from '../wire/proof.js';
  * The agent's front (`meridian agent --listen`): the node's endpoint when the inference server cannot
  * answer the coordinator's proof of control itself. It answers `GET /meridian/proof` with the node key
  * and forwards every other request to the backend unchanged, streamed both ways. The key never leaves
- * the agent; the backend needs no change.
+ * the agent; the backend needs no change. A data node's front also answers the coordinator's dataset
+ * challenges (`GET /meridian/dataset-proof`) from the files the agent holds.
  */
 
 /** Headers that belong to one connection and are not forwarded (RFC 9110 §7.6.1). */
@@ -39,6 +42,8 @@ export interface FrontOptions {
   port: number;
   /** Connections to the backend. */
   connections?: number;
+  /** Datasets the node holds (agent/datasets.ts): the front answers their challenges. */
+  datasets?: readonly HeldDatasetCopy[];
 }
 
 export interface Front {
@@ -66,6 +71,14 @@ export async function startFront(opt: FrontOptions): Promise<Front> {
           error: { code: 'bad_nonce', message: 'expected GET with nonce: 32 bytes in base64url' },
         });
       else json(res, 200, answer);
+      return;
+    }
+    if (pathname === DATA_PROOF_PATH && opt.datasets !== undefined && opt.datasets.length > 0) {
+      const r =
+        req.method === 'GET'
+          ? answerChallenge(opt.key, opt.datasets, Object.fromEntries(new URLSearchParams(query)))
+          : { status: 400 as const, body: { error: { code: 'bad_challenge', message: 'expected GET' } } };
+      json(res, r.status, r.body);
       return;
     }
     const method = (req.method ?? 'GET') as Dispatcher.HttpMethod;

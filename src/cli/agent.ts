@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { BACKEND_KINDS, type BackendKind } from '../agent/adapters.js';
 import { Agent, type AgentStatus } from '../agent/agent.js';
+import { type FileDataset, fileDataset, parseFileDatasetSpec } from '../agent/datasets.js';
 import { loadOrCreateIdentity } from '../agent/keys.js';
 import { UsageError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
 import { listenError } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
 import { loadYamlFile } from '../util/yaml-file.js';
-import { Descriptor } from '../wire/protocol.js';
+import { Descriptor, withDatasets } from '../wire/protocol.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
@@ -26,10 +28,18 @@ the node with the coordinator under its own Ed25519 key, and sends a signed hear
   --key FILE          node key file, created on first start (default ./meridian-node.key)
   --listen HOST:PORT  serve the node's endpoint here: answers the coordinator's proof of control
                       (GET /meridian/proof, signed with the node key) and forwards the rest to --backend
+  --dataset ID:VERSION:PATH
+                      the node holds this file as dataset ID (repeatable; needs --listen): it registers
+                      with role "data" and the file's Merkle root over 1 MiB chunks (the file is read
+                      once at start and must not change), and the front answers the coordinator's
+                      challenges for its chunks (GET /meridian/dataset-proof)
   --endpoint URL      URL the gateway should proxy to (default: the --listen URL, else --backend,
                       which must then answer the proof of control itself)
   --model-map A=B,…   backend model name A is catalog model B
   --heartbeat-ms N    heartbeat interval (default: what the coordinator asks for)
+  --attestation FILE  an AWS Nitro attestation document (its CBOR bytes) binding the node key, presented
+                      at registration; re-read every interval and sent again in a signed update when it
+                      changed (the coordinator gives the node the tee mode only while a document holds)
   --deregister-on-exit  deregister the node when stopped
   --json              print each status change as one JSON line on stdout: {"kind": "registered",
                       "nodeId", "lastSeq"} or {"kind": "register-failed"|"heartbeat-failed"|
@@ -41,7 +51,29 @@ export function agentStatusLine(s: AgentStatus): string {
     return `meridian agent: registered node ${s.nodeId} (sequence floor ${s.lastSeq})`;
   if (s.kind === 'command')
     return `meridian agent: ${s.command}: ${s.status}${s.detail ? ` (${s.detail})` : ''}`;
+  if (s.kind === 'attestation-sent')
+    return `meridian agent: attestation sent: a changed document of ${s.bytes} bytes`;
   return `meridian agent: ${s.kind.replace('-', ' ')}: ${s.message}`;
+}
+
+/**
+ * `--attestation FILE` of `meridian agent` and `meridian worker --emulate`: an AWS Nitro document the
+ * agent presents; UsageError when the file cannot be read at start.
+ */
+export function attestationOption(
+  args: Parameters<Command['run']>[0],
+  command: string,
+): { kind: string; file: string } | undefined {
+  const file = str(args, 'attestation');
+  if (file === undefined) return undefined;
+  try {
+    readFileSync(file);
+  } catch (e) {
+    throw new UsageError(
+      `${command}: --attestation: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  return { kind: 'aws-nitro', file };
 }
 
 function parseMap(text: string | undefined): Map<string, string> {
@@ -91,7 +123,9 @@ export const agent: Command = {
     listen: { type: 'string' },
     'model-map': { type: 'string' },
     'heartbeat-ms': { type: 'string' },
+    attestation: { type: 'string' },
     'deregister-on-exit': { type: 'boolean' },
+    dataset: { type: 'string', multiple: true },
   },
   async run(args, io) {
     const backend = url(args, 'backend');
@@ -108,16 +142,27 @@ export const agent: Command = {
     const endpoint = str(args, 'endpoint');
     const listen = listenAddress(str(args, 'listen'));
     const heartbeat = str(args, 'heartbeat-ms');
+    const attestation = attestationOption(args, NAME);
+    const datasets = fileDatasets((args.values.dataset as string[] | undefined) ?? []);
+    if (datasets.length > 0 && listen === undefined)
+      throw new UsageError(
+        `${NAME}: --dataset needs --listen (the front answers the coordinator's challenges)`,
+      );
     const a = new Agent({
       coordinator,
       backend,
       kind: kind as BackendKind,
       token,
-      node,
+      node: withDatasets(
+        node,
+        datasets.map((d) => d.held),
+      ),
+      ...(datasets.length === 0 ? {} : { datasets }),
       key: loadOrCreateIdentity(str(args, 'key') ?? 'meridian-node.key'),
       names: parseMap(str(args, 'model-map')),
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(listen === undefined ? {} : { listen }),
+      ...(attestation === undefined ? {} : { attestation }),
       ...(heartbeat === undefined
         ? {}
         : { intervalMs: num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true }) }),
@@ -133,7 +178,26 @@ export const agent: Command = {
     });
     const signal = await stopped;
     await a.stop(flag(args, 'deregister-on-exit'));
+    for (const d of datasets) d.close();
     if (!flag(args, 'json')) io.err(`meridian: agent stopped (${signal})`);
     return EXIT_OK;
   },
 };
+
+/** The `--dataset` files, hashed; UsageError naming the bad value or unreadable file. */
+function fileDatasets(list: readonly string[]): FileDataset[] {
+  const seen = new Set<string>();
+  return list.map((text) => {
+    const spec = parseFileDatasetSpec(text);
+    if (typeof spec === 'string') throw new UsageError(`${NAME}: --dataset ${spec}`);
+    if (seen.has(spec.id)) throw new UsageError(`${NAME}: --dataset ${spec.id} is given twice`);
+    seen.add(spec.id);
+    try {
+      return fileDataset(spec.id, spec.version, spec.path);
+    } catch (e) {
+      throw new UsageError(
+        `${NAME}: --dataset ${spec.id}: cannot read ${spec.path} (${(e as Error).message})`,
+      );
+    }
+  });
+}

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { InputError, MeridianError } from '../errors.js';
+import { InputError, MeridianError, UsageError } from '../errors.js';
 import { Children } from '../fleet/children.js';
+import { clusterConfig, clusterPrefix, natsUrls, requireNats } from '../fleet/cluster.js';
+import { coordinatorLines, coordinatorRows } from '../fleet/coordinators.js';
 import { type Fleet, loadFleet } from '../fleet/fleet.js';
 import { type ModelRow, type NodeRow, type PredictionErrorRow, renderSummary } from '../fleet/summary.js';
 import { TrafficGenerator } from '../fleet/traffic.js';
@@ -28,7 +30,8 @@ export const DEFAULT_FLEET = resolve(
   'fleet.yaml',
 );
 
-const HELP = `meridian start [--fleet FILE] [--port N] [--data-dir DIR] [--rate R] [--no-traffic] [--duration S] [--json]
+const HELP = `meridian start [--fleet FILE] [--port N] [--data-dir DIR] [--rate R] [--no-traffic] [--duration S]
+                      [--coordinators N] [--json]
 
 Runs the whole thing on one machine: a coordinator with SQLite, an emulated fleet of workers spread over
 distant metros, each with its node agent, and a client traffic generator. Each answer is delayed by the
@@ -42,6 +45,10 @@ p50/p95, load per node, warm models. Ctrl-C stops every process it started.
   --rate R         client requests per second (default: the fleet file's traffic.rate)
   --no-traffic     start the fleet without the traffic generator
   --duration S     stop by itself after S seconds (default: run until Ctrl-C)
+  --coordinators N N coordinators sharing one view through NATS with JetStream at NATS_URL (default
+                   nats://127.0.0.1:4222; docs/nats.md) on ports --port, --port+1, …; workers register
+                   with them in turn, the traffic goes to them in turn, the summary shows each (default 1:
+                   one coordinator on SQLite)
   --json           print JSON lines ({"url"…} first, then one summary object per 5 s) instead of the screen`;
 
 interface FleetOptions {
@@ -51,6 +58,9 @@ interface FleetOptions {
   traffic: boolean;
   durationS?: number;
   json: boolean;
+  /** Coordinators (1: SQLite; more: NATS at `nats`). */
+  coordinators: number;
+  nats: string[];
 }
 
 export const start: Command = {
@@ -63,6 +73,7 @@ export const start: Command = {
     rate: { type: 'string' },
     'no-traffic': { type: 'boolean' },
     duration: { type: 'string' },
+    coordinators: { type: 'string' },
   },
   async run(args, io) {
     const fleet = loadFleet(str(args, 'fleet') ?? DEFAULT_FLEET);
@@ -70,6 +81,8 @@ export const start: Command = {
       dataDir: resolve(str(args, 'data-dir') ?? join(tmpdir(), 'meridian-fleet')),
       traffic: !flag(args, 'no-traffic'),
       json: args.values.json === true,
+      coordinators: num(args, NAME, 'coordinators', 1, { min: 1, max: 16, integer: true }),
+      nats: [],
       ...(str(args, 'port') === undefined
         ? {}
         : { port: num(args, NAME, 'port', 8080, { min: 0, max: 65535, integer: true }) }),
@@ -81,6 +94,10 @@ export const start: Command = {
         : { durationS: num(args, NAME, 'duration', 60, { min: 1 }) }),
     };
     checkWritableDir(`${NAME}: --data-dir`, opts.dataDir);
+    if (opts.coordinators > 1) {
+      opts.nats = natsUrls();
+      await requireNats(opts.nats, `${NAME}: --coordinators ${opts.coordinators}`);
+    }
     return runFleet(fleet, opts, io);
   },
 };
@@ -122,18 +139,15 @@ async function runFleet(
   let traffic: TrafficGenerator | undefined;
   let code = EXIT_OK;
   try {
-    const coord = await children.spawn('coordinator', [
-      'serve',
-      '--config',
-      fleet.configFile,
-      '--data-dir',
-      join(opts.dataDir, 'data'),
-      // The fleet's workers listen on this machine: their loopback endpoints are admitted.
-      '--allow-endpoints',
-      LOOPBACK.join(','),
-      ...(opts.port === undefined ? [] : ['--port', String(opts.port)]),
-    ]);
-    say(`coordinator at ${coord.url}; starting ${fleet.workers.length} workers…`);
+    const coords = await startCoordinators(children, fleet, opts);
+    const coord = coords[0]!;
+    const urls = coords.map((c) => c.url);
+    say(
+      `${coords.length === 1 ? 'coordinator' : 'coordinators'} at ${urls.join(', ')}; starting ${fleet.workers.length} workers…`,
+    );
+    // Worker k registers and heartbeats with coordinator k mod N.
+    const coordinatorOf = (w: (typeof fleet.workers)[number]) =>
+      urls[fleet.workers.indexOf(w) % urls.length]!;
     // Start workers a few at a time: each is a Node process, and the machine may have two cores.
     for (let k = 0; k < fleet.workers.length; k += 4) {
       await Promise.all(
@@ -146,7 +160,7 @@ async function runFleet(
               '--profile',
               w.file,
               '--coordinator',
-              coord.url,
+              coordinatorOf(w),
               '--delay-ms',
               String(w.delayMs),
               ...(w.clientRtt ? ['--client-rtt'] : []),
@@ -161,29 +175,37 @@ async function runFleet(
     const api = new Pool(coord.url, { connections: 2 });
     const get = async <T>(path: string): Promise<T> =>
       (await (await api.request({ method: 'GET', path })).body.json()) as T;
+    const others = new Map(urls.slice(1).map((u) => [u, new Pool(u, { connections: 1 })]));
+    const getFrom = async (url: string, path: string): Promise<unknown> =>
+      (await (await (others.get(url) ?? api).request({ method: 'GET', path })).body.json()) as unknown;
     await waitRegistered(get, fleet.workers.length);
     if (opts.json)
       io.out(
         JSON.stringify({
           url: coord.url,
           dashboard: `${coord.url}/ui`,
+          ...(urls.length > 1 ? { coordinators: urls } : {}),
           workers: fleet.workers.length,
           dataDir: opts.dataDir,
         }),
       );
     else
       io.out(
-        `meridian fleet ready: gateway ${coord.url}, dashboard ${coord.url}/ui (${fleet.workers.length} workers, data ${opts.dataDir})`,
+        `meridian fleet ready: gateway ${urls.join(', ')}, dashboard ${coord.url}/ui (${fleet.workers.length} workers, data ${opts.dataDir})`,
       );
     if (opts.traffic) {
-      traffic = new TrafficGenerator(coord.url, {
+      traffic = new TrafficGenerator(urls, {
         ...fleet.traffic,
         ...(opts.rate === undefined ? {} : { rate: opts.rate }),
       });
       traffic.begin();
     }
     const began = Date.now();
-    const coordinatorDied = coord.exited.then((c) => `the coordinator exited (${c})`);
+    const coordinatorDied = Promise.race(
+      coords.map((c, i) =>
+        c.exited.then((code) => `the coordinator${coords.length > 1 ? ` ${i + 1}` : ''} exited (${code})`),
+      ),
+    );
     const timeUp =
       opts.durationS === undefined
         ? new Promise<never>(() => {})
@@ -196,11 +218,16 @@ async function runFleet(
       ]).catch(() => [{ nodes: [] }, []] as [{ nodes: NodeRow[] }, ModelRow[]]);
       const nodes = nodesBody.nodes;
       const snap = traffic?.snapshot(30_000);
+      const perCoordinator =
+        urls.length === 1 ? undefined : await coordinatorRows(urls, (u, path) => getFrom(u, path), snap);
       if (opts.json) {
         if (!final && Date.now() - last < 5000) return;
         last = Date.now();
         io.out(
-          JSON.stringify(summaryJson(coord.url, (Date.now() - began) / 1000, snap, nodes, models, final)),
+          JSON.stringify({
+            ...(summaryJson(coord.url, (Date.now() - began) / 1000, snap, nodes, models, final) as object),
+            ...(perCoordinator === undefined ? {} : { coordinators: perCoordinator }),
+          }),
         );
         return;
       }
@@ -215,6 +242,7 @@ async function runFleet(
           ? { predictionError: nodesBody.predictionError }
           : {}),
       });
+      if (perCoordinator !== undefined) lines.push('', ...coordinatorLines(perCoordinator));
       if (io.isTTY && !final) io.out(`\x1b[H\x1b[2J${lines.join('\n')}`);
       else if (final || Date.now() - last >= 10_000) {
         last = Date.now();
@@ -228,13 +256,14 @@ async function runFleet(
     const reason = await Promise.race([stopped, coordinatorDied, timeUp, loop]);
     clearInterval(ticker);
     if (reason.startsWith('the coordinator')) {
-      io.err(`meridian: ${reason}\n${coord.stderr()}`);
+      io.err(`meridian: ${reason}\n${coords.map((c) => c.stderr()).join('')}`);
       code = EXIT_FAILURE;
     }
     await traffic?.end();
     if (code === EXIT_OK) await show(true);
     traffic = undefined;
     await api.close();
+    await Promise.all([...others.values()].map((p) => p.close()));
     say(`stopping ${children.list.length} processes (${reason})…`);
   } catch (e) {
     // A child that failed to start already printed why (its stderr is in the message): no stack trace.
@@ -251,6 +280,41 @@ async function runFleet(
     process.off('exit', killOnExit);
   }
   return code;
+}
+
+/**
+ * The fleet's coordinators: one on SQLite under the data directory, or `opts.coordinators` sharing NATS
+ * (a prefix of the data directory's own, the config with a shared secret: fleet/cluster.ts), listening on
+ * consecutive ports from `--port` (or the config's; 0: each on any free port).
+ */
+async function startCoordinators(children: Children, fleet: Fleet, opts: FleetOptions) {
+  const n = opts.coordinators;
+  const port = opts.port ?? fleet.config.listen.port;
+  if (n > 1 && port !== 0 && port + n - 1 > 65535)
+    throw new UsageError(
+      `${NAME}: --coordinators ${n} from port ${port} needs ports up to ${port + n - 1}, above 65535`,
+    );
+  const config = n === 1 ? fleet.configFile : clusterConfig(fleet.configFile, opts.dataDir);
+  const cluster =
+    n === 1 ? [] : ['--nats', opts.nats.join(','), '--nats-prefix', clusterPrefix(opts.dataDir)];
+  const out = [];
+  // One after the other: the first creates the NATS buckets the others then find.
+  for (let i = 0; i < n; i++)
+    out.push(
+      await children.spawn(n === 1 ? 'coordinator' : `coordinator ${i + 1}`, [
+        'serve',
+        '--config',
+        config,
+        '--data-dir',
+        join(opts.dataDir, n === 1 ? 'data' : `data-${i + 1}`),
+        // The fleet's workers listen on this machine: their loopback endpoints are admitted.
+        '--allow-endpoints',
+        LOOPBACK.join(','),
+        ...(opts.port === undefined && n === 1 ? [] : ['--port', String(port === 0 ? 0 : port + i)]),
+        ...cluster,
+      ]),
+    );
+  return out;
 }
 
 async function waitRegistered(get: <T>(path: string) => Promise<T>, expected: number): Promise<void> {

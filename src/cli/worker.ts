@@ -6,17 +6,18 @@ import { parseOrThrow } from '../model/validate.js';
 import { listenError } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
 import { generateIdentity } from '../wire/identity.js';
-import { Descriptor } from '../wire/protocol.js';
+import { Descriptor, withDatasets } from '../wire/protocol.js';
 import { buildWorkerApp } from '../worker/app.js';
+import { type EmulatedDataset, parseDatasetSpec, syntheticDataset } from '../worker/datasets.js';
 import { farPlace, isLie, LIES } from '../worker/lies.js';
 import { loadProfile } from '../worker/profile.js';
-import { agentStatusLine } from './agent.js';
+import { agentStatusLine, attestationOption } from './agent.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
 const NAME = 'worker';
 
-const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE]] [--lie KIND] [--json]
+const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE] [--attestation FILE]] [--dataset ID:SIZE_GB[:VERSION] ...] [--lie KIND] [--json]
 
 Runs an emulated OpenAI-compatible inference server for demos and tests: model load times, accelerator
 memory with LRU eviction, slots and a queue, tokens streamed at the profile's rate, an optional network
@@ -37,10 +38,18 @@ the coordinator's proof of control (GET /meridian/proof, a nonce signed with the
   --token T          operator token (default: environment variable MERIDIAN_TOKEN)
   --key FILE         node key file, created when missing (default: a fresh key each start)
   --heartbeat-ms N   heartbeat interval (default: what the coordinator asks for)
+  --attestation FILE an AWS Nitro attestation document (CBOR bytes) binding the node key (--key), presented
+                     at registration and sent again in an update whenever the file changes
+  --dataset ID:SIZE_GB[:VERSION]
+                     hold a synthetic dataset (repeatable, added to the profile's "datasets"; the
+                     node gets role "data"): content generated from the id and version, 256 KiB per
+                     declared GB, under a Merkle root the node registers; the worker answers the
+                     coordinator's challenges for its chunks (GET /meridian/dataset-proof)
   --lie KIND         lie about itself, for testing the coordinator's checks: warm (reports every model
                      loaded, pays the load on first use), queue (reports no request running or waiting),
                      location (registers at the metro nearest its antipode, delays unchanged), output
-                     (returns wrong text)
+                     (returns wrong text), data (answers dataset challenges with a wrong chunk), speed
+                     (registers its profile's hardware while it runs 8 times slower)
   --json             print {"url", "node"} once listening`;
 
 export const worker: Command = {
@@ -58,6 +67,8 @@ export const worker: Command = {
     key: { type: 'string' },
     'heartbeat-ms': { type: 'string' },
     lie: { type: 'string' },
+    attestation: { type: 'string' },
+    dataset: { type: 'string', multiple: true },
   },
   async run(args, io) {
     if (!flag(args, 'emulate'))
@@ -90,7 +101,21 @@ export const worker: Command = {
         ? undefined
         : num(args, NAME, 'heartbeat-ms', 1000, { min: 10, integer: true });
 
+    const attestation = attestationOption(args, NAME);
+    const datasets = datasetsOf([
+      ...profile.datasets,
+      ...((args.values.dataset as string[] | undefined) ?? []),
+    ]);
+    if (datasets.length > 0 && coordinator === undefined)
+      throw new UsageError(
+        `${NAME}: --dataset needs --coordinator (the datasets are registered and proven there)`,
+      );
+
     const keyFile = str(args, 'key');
+    if (attestation !== undefined && (coordinator === undefined || keyFile === undefined))
+      throw new UsageError(
+        `${NAME}: --attestation needs --coordinator and --key FILE (the document must bind that key)`,
+      );
     const key =
       coordinator === undefined
         ? undefined
@@ -101,6 +126,7 @@ export const worker: Command = {
       ...(clientRtt && node ? { clientRttFrom: node.location } : {}),
       ...(key === undefined ? {} : { key }),
       ...(lie === undefined ? {} : { lie }),
+      ...(datasets.length === 0 ? {} : { datasets }),
     });
     const host = str(args, 'host') ?? '127.0.0.1';
     await w.app.listen({ host, port }).catch((e: unknown) => {
@@ -116,9 +142,13 @@ export const worker: Command = {
         kind: profile.flavor,
         token,
         addedRttMs: profile.networkDelayMs * profile.timeScale,
-        node: lie === 'location' ? { ...node, location: farPlace(node.location) } : node,
+        node: withDatasets(
+          lie === 'location' ? { ...node, location: farPlace(node.location) } : node,
+          datasets.map((d) => d.held),
+        ),
         key,
         ...(heartbeatMs === undefined ? {} : { intervalMs: heartbeatMs }),
+        ...(attestation === undefined ? {} : { attestation }),
         onStatus: (s) => io.err(agentStatusLine(s)),
       });
     }
@@ -136,3 +166,15 @@ export const worker: Command = {
     return EXIT_OK;
   },
 };
+
+/** The profile's `datasets` and the `--dataset` values as synthetic datasets; UsageError naming the bad one. */
+function datasetsOf(list: readonly string[]): EmulatedDataset[] {
+  const seen = new Set<string>();
+  return list.map((text) => {
+    const spec = parseDatasetSpec(text);
+    if (typeof spec === 'string') throw new UsageError(`${NAME}: --dataset ${spec}`);
+    if (seen.has(spec.id)) throw new UsageError(`${NAME}: --dataset ${spec.id} is given twice`);
+    seen.add(spec.id);
+    return syntheticDataset(spec.id, spec.sizeGb, spec.version);
+  });
+}

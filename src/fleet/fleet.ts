@@ -27,6 +27,14 @@ export const TrafficSpec = z.strictObject({
   models: z.record(Id, z.number().positive()).refine((m) => Object.keys(m).length > 0, 'at least one model'),
   /** Output tokens drawn uniformly from [min, max]. */
   maxTokens: z.tuple([z.number().int().min(1), z.number().int().min(1)]).default([8, 48]),
+  /**
+   * Dataset id → share of requests that name it (`x-meridian-dataset`); the shares add up to at most 1,
+   * the rest name none. The fleet's data nodes hold them (worker profiles' `datasets`).
+   */
+  datasets: z
+    .record(Id, z.number().min(0).max(1))
+    .refine((d) => Object.values(d).reduce((a, b) => a + b, 0) <= 1, 'the shares add up to more than 1')
+    .default({}),
   /** Share of requests sent with `stream: true`. */
   streamShare: z.number().min(0).max(1).default(0.25),
   seed: z.number().int().default(7),

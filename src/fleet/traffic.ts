@@ -6,8 +6,9 @@ import type { TrafficSpec } from './fleet.js';
 
 /**
  * The fleet's client traffic: an open-loop stream of OpenAI chat requests at `rate` per second, from
- * metros chosen by demand weight (sent as `x-meridian-client-metro`), models by weight, some streamed.
- * Keeps the last results for a rolling summary; it never logs per request.
+ * metros chosen by demand weight (sent as `x-meridian-client-metro`), models by weight, some streamed,
+ * some naming a dataset (`x-meridian-dataset`). Given several gateway URLs (coordinators of one cluster), it sends to them in turn. Keeps the last
+ * results for a rolling summary; it never logs per request.
  */
 
 export interface Outcome {
@@ -32,12 +33,15 @@ export interface TrafficSnapshot {
   byNode: Map<string, number>;
   /** Failures by HTTP status (0 = no answer) over the window. */
   failures: Map<number, number>;
+  /** Since the start, per gateway URL in the order given. */
+  byTarget: { url: string; sent: number; ok: number; failed: number }[];
 }
 
 const KEEP = 20_000;
 
 export class TrafficGenerator {
-  private readonly pool: Pool;
+  private readonly pools: Pool[];
+  private readonly targets: { url: string; sent: number; ok: number; failed: number }[];
   private readonly rng: Rng;
   private readonly clients: string[];
   private readonly clientSampler: WeightedSampler;
@@ -54,11 +58,13 @@ export class TrafficGenerator {
   private ending = false;
 
   constructor(
-    url: string,
+    url: string | readonly string[],
     private readonly spec: TrafficSpec,
     private readonly now: () => number = Date.now,
   ) {
-    this.pool = new Pool(url, { connections: 64 });
+    const urls = typeof url === 'string' ? [url] : [...url];
+    this.pools = urls.map((u) => new Pool(u, { connections: Math.ceil(64 / urls.length) }));
+    this.targets = urls.map((u) => ({ url: u, sent: 0, ok: 0, failed: 0 }));
     this.rng = new Rng(spec.seed);
     this.clients = spec.clients;
     this.clientSampler = new WeightedSampler(this.clients.map((id) => metroById(id)?.demandWeight ?? 1));
@@ -78,7 +84,7 @@ export class TrafficGenerator {
     const until = this.now() + 3000;
     while (this.inFlight > 0 && this.now() < until) await new Promise((r) => setTimeout(r, 50));
     this.ending = true;
-    await this.pool.destroy();
+    await Promise.all(this.pools.map((p) => p.destroy()));
   }
 
   snapshot(windowMs: number): TrafficSnapshot {
@@ -108,23 +114,37 @@ export class TrafficGenerator {
       p95: quantileSorted(sorted, 0.95),
       byNode,
       failures,
+      byTarget: this.targets.map((t) => ({ ...t })),
     };
   }
 
   private tick(): void {
     const due = Math.floor(((this.now() - this.start) * this.spec.rate) / 1000);
     while (this.sent < due) {
+      void this.one(this.sent % this.pools.length);
       this.sent++;
-      void this.one();
     }
   }
 
-  private async one(): Promise<void> {
+  /** The dataset the next request names, by the spec's shares; undefined for most requests. */
+  private dataset(): string | undefined {
+    const shares = Object.entries(this.spec.datasets);
+    if (shares.length === 0) return undefined; // no draw: the traffic of a fleet without data stays as it was
+    let u = this.rng.next();
+    for (const [id, share] of shares) {
+      if (u < share) return id;
+      u -= share;
+    }
+    return undefined;
+  }
+
+  private async one(target: number): Promise<void> {
     const client = this.clients[this.clientSampler.sample(this.rng)] ?? this.clients[0]!;
     const model = this.models[this.modelSampler.sample(this.rng)] ?? this.models[0]!;
     const [lo, hi] = this.spec.maxTokens;
     const maxTokens = lo + this.rng.int(Math.max(1, hi - lo + 1));
     const stream = this.rng.chance(this.spec.streamShare);
+    const dataset = this.dataset();
     const body = JSON.stringify({
       model,
       messages: [{ role: 'user', content: `a question from ${client}` }],
@@ -133,13 +153,19 @@ export class TrafficGenerator {
     });
     const t0 = this.now();
     this.inFlight++;
+    const counts = this.targets[target]!;
+    counts.sent++;
     let status = 0;
     let node = '';
     try {
-      const res = await this.pool.request({
+      const res = await this.pools[target]!.request({
         method: 'POST',
         path: '/v1/chat/completions',
-        headers: { 'content-type': 'application/json', 'x-meridian-client-metro': client },
+        headers: {
+          'content-type': 'application/json',
+          'x-meridian-client-metro': client,
+          ...(dataset === undefined ? {} : { 'x-meridian-dataset': dataset }),
+        },
         body,
       });
       status = res.statusCode;
@@ -153,6 +179,8 @@ export class TrafficGenerator {
     const ok = status === 200;
     if (ok) this.okCount++;
     else this.failedCount++;
+    if (ok) counts.ok++;
+    else counts.failed++;
     this.recent.push({ at: this.now(), ms: this.now() - t0, ok, status, node, stream });
     if (this.recent.length > KEEP) this.recent.splice(0, this.recent.length - KEEP / 2);
   }

@@ -48,6 +48,11 @@ export class RouteQuery implements EstimateQuery {
   }
 }
 
+/** True when the request may only run in a TEE (`verification: tee` or `requireTee`). */
+export function needsTee(request: Request): boolean {
+  return (modesOf(request) & (1 << MODE_TEE)) !== 0;
+}
+
 function modesOf(request: Request): number {
   let bits = 0;
   if (request.verification === 'vanilla') bits |= 1 << MODE_VANILLA;

@@ -3,6 +3,7 @@ import { metroById } from '../geo/metros.js';
 import type { Node } from '../model/node.js';
 import { Rng } from '../util/rng.js';
 import type { IssueList } from './issues.js';
+import { DEFAULT_SPEED_LIE_FACTOR } from './schema/liars.js';
 import type { LiarInput } from './schema.js';
 import type { ResolvedLiar, WeightedId } from './types.js';
 
@@ -12,7 +13,8 @@ export const MIN_CLAIM_KM = 2000;
 /**
  * Resolves the `liars` section into one entry per lying node. Named nodes must exist; drawn nodes are
  * distinct inference nodes not lying already, drawn with the scenario seed in file order. A node lies
- * one way only. A location liar's claim is a catalog metro at least `MIN_CLAIM_KM` away.
+ * one way only. A location liar's claim is a catalog metro at least `MIN_CLAIM_KM` away; a speed liar's
+ * factor defaults to `DEFAULT_SPEED_LIE_FACTOR`.
  */
 export function resolveLiars(
   inputs: readonly LiarInput[],
@@ -40,6 +42,7 @@ export function resolveLiars(
     for (const id of chosen) {
       taken.add(id);
       const liar: ResolvedLiar = { node: id, lie: l.lie, rate: l.rate };
+      if (l.lie === 'speed') liar.factor = l.factor ?? DEFAULT_SPEED_LIE_FACTOR;
       if (l.lie === 'location') {
         const claim = claimFor(byId.get(id)!, l.claim, demandMetros);
         if (claim === undefined) {

@@ -97,9 +97,11 @@ export interface ResolvedTruth {
 /** One lying node: how it lies, how often, and for a location liar the place it claims. */
 export interface ResolvedLiar {
   node: string;
-  lie: 'warm' | 'queue' | 'location' | 'output';
+  lie: 'warm' | 'queue' | 'location' | 'output' | 'speed';
   rate: number;
   claim?: { metro: string; lat: number; lon: number };
+  /** speed: how many times faster than it runs the node's declared hardware is. */
+  factor?: number;
 }
 
 export interface Scenario {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, LatLon } from '../model/common.js';
+import { DEFAULT_SPEED_CHECK } from '../trust/speed.js';
 
 /**
  * The gateway's part of the coordinator's configuration (config.ts): client rates, hedging, time limits,
@@ -82,8 +83,22 @@ const Trust = z.strictObject({
   queue: z.boolean().default(false),
   /** How long a quarantine lasts, ms. */
   holdMs: z.number().positive().default(3_600_000),
-  /** Share of non-streamed answers re-run on a verifier of another operator (0 = no spot checks). */
+  /**
+   * Base share of answers (streamed too) re-run on a verifier of another operator (0 = no spot checks),
+   * divided by the node's output score and 1 while the node is suspect (`spotCheckRate`).
+   */
   spotCheckRate: z.number().min(0).max(1).default(0),
+  /**
+   * The speed check (src/trust/speed.ts): a streamed answer decoding more than `limit` times slower than
+   * the catalog says for the node's declared hardware is slow; a slow answer contradicts the claim once
+   * the node's answers have stayed slow for `persistMs` (longer than a straggler episode lasts).
+   */
+  speed: z
+    .strictObject({
+      limit: z.number().gt(1).default(DEFAULT_SPEED_CHECK.limit),
+      persistMs: z.number().min(0).default(DEFAULT_SPEED_CHECK.persistMs),
+    })
+    .default({ ...DEFAULT_SPEED_CHECK }),
 });
 
 export const Gateway = z.strictObject({

@@ -33,7 +33,7 @@ describe('coordinator config', () => {
       unboundedOutputTokens: 1024,
     });
     expect(c.telemetry).toMatchObject({ staleAfterMs: 3000, unhealthyAfterMs: 10_000 });
-    expect(c.routing).toEqual({ policy: 'meridian', seed: 1 });
+    expect(c.routing).toEqual({ policy: 'meridian' });
   });
 
   it('names the file, line, field and value of a bad setting', () => {

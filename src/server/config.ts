@@ -6,6 +6,7 @@ import { Model } from '../model/model.js';
 import { parseOrThrow } from '../model/validate.js';
 import { PolicyResolver } from '../routing/resolver.js';
 import { loadYamlFile } from '../util/yaml-file.js';
+import { AttestationOptions, attestationVerifiers, resolveAttestationPaths } from './config-attestation.js';
 import { ClientRate, Gateway } from './config-gateway.js';
 import { parseCidr } from './endpoint-rules.js';
 
@@ -72,7 +73,12 @@ const Routing = z.strictObject({
   policy: z.string().min(1).default('meridian'),
   /** A routing profiles YAML file (same format as the built-in profiles); relative to the config file. */
   profilesFile: z.string().min(1).optional(),
-  seed: z.number().int().default(1),
+  /**
+   * Seed of the decision generator (random picks, tie-breaks). Default 1 for a lone coordinator; with a
+   * `cluster` section, a seed drawn from the coordinator's instance id, so coordinators sharing a view do
+   * not make the same random draws (which herds: docs/nats.md).
+   */
+  seed: z.number().int().optional(),
 });
 
 const RegistryOptions = z.strictObject({
@@ -87,6 +93,13 @@ const RegistryOptions = z.strictObject({
     .default([]),
   /** Time an endpoint has to answer the proof of control at registration. */
   proofTimeoutMs: z.number().positive().max(60_000).default(2000),
+  /** TEE attestation verifiers (config-attestation.ts); none: no node is given the `tee` mode. */
+  attestation: AttestationOptions.default({}),
+  /**
+   * Time between two challenges of one registered dataset (a random chunk and its Merkle path); every
+   * dataset is also challenged when it is registered. The answer has `proofTimeoutMs`.
+   */
+  dataProofEveryMs: z.number().int().min(100).max(86_400_000).default(300_000),
 });
 
 const Receipts = z.strictObject({
@@ -185,6 +198,11 @@ const Cluster = z.strictObject({
   syncMs: z.number().int().min(10).default(100),
   /** A coordinator not heard from for this long no longer counts in the load. */
   peerTimeoutMs: z.number().int().min(100).default(3000),
+  /**
+   * The warm-set controller's lease: one coordinator plans, renewing every third of this; when it dies
+   * another takes over after at most this long.
+   */
+  leaseMs: z.number().int().min(300).default(15000),
 });
 export type ClusterConfig = z.infer<typeof Cluster>;
 
@@ -261,6 +279,8 @@ export function parseConfig(data: unknown, source = 'config', baseDir = process.
     config.dataDir = resolve(baseDir, config.dataDir);
   if (config.routing.profilesFile !== undefined && !isAbsolute(config.routing.profilesFile))
     config.routing.profilesFile = resolve(baseDir, config.routing.profilesFile);
+  resolveAttestationPaths(config.registry.attestation, baseDir);
+  attestationVerifiers(config.registry.attestation, source);
   const policies = PolicyResolver.load(config.routing.profilesFile);
   if (!policies.has(config.routing.policy))
     throw new InputError(source, [

@@ -11,6 +11,9 @@ import { BreakerBoard, domainKeys } from './breakers.js';
 import { ClientLimiter } from './client-limits.js';
 import type { Cluster } from './cluster.js';
 import type { ServerConfig } from './config.js';
+import { attestationVerifiers } from './config-attestation.js';
+import { type DataChallengeFn, httpDataChallenge } from './data-proof-check.js';
+import { DataProofs } from './data-proofs.js';
 import { type Decide, routeDecider } from './decide.js';
 import { DemandLog } from './demand-log.js';
 import { EndpointGuard, type Resolve } from './endpoint-guard.js';
@@ -41,6 +44,8 @@ export interface CoordinatorDeps {
   controlCheck?: ControlCheck;
   /** Host name resolution for endpoint checks (default: the system resolver). */
   resolve?: Resolve;
+  /** The challenge of a registered dataset (default: over HTTP, `registry.proofTimeoutMs`). */
+  dataChallenge?: DataChallengeFn;
 }
 
 /** Every part of the running coordinator, wired once; route handlers receive this object. */
@@ -78,6 +83,8 @@ export interface Coordinator {
   trust?: LiveTrust;
   /** Output spot checks (config `gateway.trust.spotCheckRate` above 0). */
   spotChecks?: SpotChecks;
+  /** Proofs of the datasets data nodes register: only proven ones are in the view. */
+  dataProofs: DataProofs;
   /** The shared view with other coordinators, when it runs with them (`serve --nats`). */
   cluster?: Cluster;
   close(): Promise<void>;
@@ -133,13 +140,28 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   });
   const limiter = new Limiter(config, now);
   const digests = new TokenDigests(serverSecret(config.secret, config.dataDir));
-  const registry = new Registry(deps.store, config, now, guard, digests, (id) => limiter.nodeMessage(id));
+  const registry = new Registry(
+    deps.store,
+    config,
+    now,
+    guard,
+    digests,
+    (id) => limiter.nodeMessage(id),
+    attestationVerifiers(config.registry.attestation),
+  );
   const breakers = new BreakerBoard({
     failures: g.breaker.failures,
     cooldownMs: g.breaker.cooldownMs,
     domainFailures: g.breaker.domainFailures,
   });
   const refusals = new RefusalBoard(g.refusals);
+  const dataProofs = new DataProofs({
+    challenge: deps.dataChallenge ?? httpDataChallenge(config.registry.proofTimeoutMs),
+    everyMs: config.registry.dataProofEveryMs,
+    now,
+    onChange: () => network.reset(registry.all()),
+    onVerdict: (id, held) => trust?.recordData(id, held),
+  });
   const network = new LiveNetwork({
     refusals,
     models: modelCatalog(config.models),
@@ -149,6 +171,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     blocked: (id) => breakers.blocked(id, now()),
     quarantined: (id) => trust?.quarantined(id) === true,
     rebuildEveryMs: config.limits.topologyRebuildMs,
+    provenDatasets: (id) => dataProofs.proven(id),
   });
   const trust = g.trust.enabled ? liveTrust(network, g, now) : undefined;
   const upstreams = new Upstreams({
@@ -165,12 +188,14 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
       upstreams.set(e.node.record.id, e.node.record.endpoint);
       breakers.setDomains(e.node.record.id, domainKeys(e.node.descriptor.labels, g.breaker.domainDimensions));
     } else if (e.type === 'remove') {
+      dataProofs.removed(e.nodeId);
       commands.removed(e.nodeId);
       upstreams.remove(e.nodeId);
       breakers.removeNode(e.nodeId);
       refusals.removeNode(e.nodeId);
     }
     network.onEvent(e, () => registry.all());
+    if (e.type === 'upsert') dataProofs.registered(e.node);
     if (e.type === 'heartbeat') trust?.heartbeat(e.nodeId, e.heartbeat);
   });
   await registry.init();
@@ -179,6 +204,8 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     breakers.setDomains(n.record.id, domainKeys(n.descriptor.labels, g.breaker.domainDimensions));
   }
   network.reset(registry.all());
+  for (const n of registry.all()) dataProofs.registered(n);
+  dataProofs.start();
 
   const metrics = createMetrics(network, breakers, () => registry.all().map((n) => n.record.id), now);
   const prober = new Prober(
@@ -200,6 +227,11 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
   const demand = new DemandLog(deps.store, config.receipts.flushMs, config.demand.bucketMs);
   const control = new WarmControl({ config, store: deps.store, registry, network, demand, commands, now });
   if (config.warmset.enabled) control.start();
+  metrics.registry.add(
+    new Gauge('meridian_datasets', 'Datasets data nodes registered, by where their proof stands.', () =>
+      Object.entries(dataProofs.tally()).map(([status, n]) => [{ status }, n] as const),
+    ),
+  );
   metrics.registry.add(
     new Gauge('meridian_warmset_commands', 'Warm-set commands since start by kind and latest status.', () =>
       commands.tally().map((t) => [{ kind: t.kind, status: t.status }, t.count] as const),
@@ -228,9 +260,10 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     clientLimits: new ClientLimiter(),
     demand,
     prober,
-    decide: deps.decide ?? routeDecider(policyOf(config), config.routing.seed),
+    decide: deps.decide ?? routeDecider(policyOf(config), decisionSeed(config, instanceId)),
     metrics,
     warm: { control, commands },
+    dataProofs,
     ...(trust === undefined ? {} : { trust }),
     ...(trust === undefined || g.trust.spotCheckRate === 0
       ? {}
@@ -246,6 +279,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
         }),
     async close() {
       prober.stop();
+      await dataProofs.stop();
       await control.stop();
       await receipts.flush();
       await demand.flush();
@@ -262,6 +296,7 @@ function liveTrust(network: LiveNetwork, g: ServerConfig['gateway'], now: () => 
     queue: g.trust.queue,
     ...(metro === undefined ? {} : { coordinatorPlace: { lat: metro.lat, lon: metro.lon } }),
     ledger: { holdMs: g.trust.holdMs },
+    speed: g.trust.speed,
   });
 }
 
@@ -326,4 +361,11 @@ function createMetrics(
     ),
   );
   return m;
+}
+
+/** `routing.seed`, else 1 alone and a seed from the instance id among several coordinators. */
+export function decisionSeed(config: ServerConfig, instanceId: string): number {
+  if (config.routing.seed !== undefined) return config.routing.seed;
+  if (config.cluster === undefined) return 1;
+  return Number.parseInt(instanceId.replaceAll('-', '').slice(0, 8), 16);
 }

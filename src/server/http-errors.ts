@@ -57,6 +57,16 @@ export class EndpointError extends MeridianError {
   }
 }
 
+/**
+ * A TEE attestation document that does not pass its verifier (tampered, another root, a PCR outside the
+ * allowlist, another key bound, too old, or a kind no verifier is configured for): the message says which.
+ */
+export class AttestationError extends MeridianError {
+  constructor(message: string) {
+    super('attestation_refused', message);
+  }
+}
+
 /** A gateway request that already passed through this coordinator (or too many): proxying it would loop. */
 export class LoopError extends MeridianError {
   constructor(message: string) {
@@ -158,7 +168,8 @@ export function httpError(error: unknown): {
 function statusOf(error: unknown): number {
   if (error instanceof UsageError) return 400;
   if (error instanceof AuthError) return 401;
-  if (error instanceof ForbiddenError || error instanceof QuotaError) return 403;
+  if (error instanceof ForbiddenError || error instanceof QuotaError || error instanceof AttestationError)
+    return 403;
   if (error instanceof RateLimitError) return 429;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;

@@ -3,15 +3,18 @@ import { estimateParams } from '../estimate/params.js';
 import { metroById } from '../geo/metros.js';
 import { NodeRttEvidence } from '../learn/node-rtt.js';
 import type { LatLon } from '../model/common.js';
+import type { HeldDataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import type { Request } from '../model/request.js';
 import { NetworkState, type NodeTelemetry, type Snapshot } from '../network/state.js';
 import { Topology } from '../network/topology.js';
 import { RouteQuery } from '../routing/query.js';
+import { attestationHolds, attestedModes } from '../trust/attestation/standing.js';
 import type { Heartbeat } from '../wire/protocol.js';
 import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import { learnFromReport } from './learn-reported.js';
+import { liveDatasets } from './live-datasets.js';
 import { OwnPeaks } from './own-peaks.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
 import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js';
@@ -44,6 +47,8 @@ export interface LiveNetworkOptions {
     forEachExcluded(now: number, f: (nodeId: string, model: string) => void): void;
   };
   minRefreshMs?: number;
+  /** The datasets a node has proven it holds (data-proofs.ts); requests naming one route next to them. */
+  provenDatasets?: (nodeId: string) => readonly HeldDataset[];
   /**
    * A proxy node's changed model list rebuilds the topology at most once per this many ms (0: at once);
    * changes in between are coalesced into the next rebuild.
@@ -87,6 +92,8 @@ export class LiveNetwork {
   /** Topology builds so far (tests count them). */
   rebuilds = 0;
   private lastRebuild = Number.NEGATIVE_INFINITY;
+  /** When the first TEE attestation the topology relies on expires (then the topology is rebuilt). */
+  private teeUntil = Number.POSITIVE_INFINITY;
   /** Set while a coalesced rebuild waits: gives the node set to rebuild with. */
   private pendingRebuild: (() => RegisteredNode[]) | undefined;
 
@@ -152,6 +159,8 @@ export class LiveNetwork {
   currentView(): Snapshot {
     this.rebuildIfDue();
     const now = this.opt.now();
+    // A node's TEE mode lasts only while its attestation holds: checked at every decision.
+    if (now >= this.teeUntil) this.reset(this.registered);
     // A change of exclusions is seen by the next decision (rare, and each is a node refusing traffic).
     const excluding = this.opt.refusals !== undefined && this.opt.refusals.version !== this.refusalVersion;
     const interval = Math.max(
@@ -289,8 +298,20 @@ export class LiveNetwork {
   }
 
   private build(): NetworkState {
-    const nodes: Node[] = this.registered.map((n) => toNode(n, this.telemetry.get(n.record.id)?.heartbeat));
-    const state = new NetworkState(new Topology({ nodes, models: this.models }));
+    const now = this.opt.now();
+    this.teeUntil = Number.POSITIVE_INFINITY;
+    for (const n of this.registered)
+      if (attestationHolds(n.record.attestation, now))
+        this.teeUntil = Math.min(this.teeUntil, n.record.attestation.expiresAt);
+    const nodes: Node[] = this.registered.map((n) =>
+      toNode(n, this.telemetry.get(n.record.id)?.heartbeat, now),
+    );
+    const proven = this.opt.provenDatasets;
+    const datasets =
+      proven === undefined
+        ? []
+        : liveDatasets(this.registered.map((n) => ({ nodeId: n.record.id, held: proven(n.record.id) })));
+    const state = new NetworkState(new Topology({ nodes, models: this.models, datasets }));
     // What was learned about the nodes that stay carries over to the new member set.
     const old = this.state as NetworkState | undefined;
     if (old !== undefined)
@@ -395,13 +416,18 @@ export class LiveNetwork {
   }
 }
 
-/** The registered descriptor as a `Node`; a proxy (`api`) node holds the models its heartbeat lists. */
-function toNode(n: RegisteredNode, hb: Heartbeat | undefined): Node {
+/**
+ * The registered descriptor as a `Node` at `now`: a proxy (`api`) node holds the models its heartbeat
+ * lists; the `tee` mode stays only while the node's attestation holds.
+ */
+function toNode(n: RegisteredNode, hb: Heartbeat | undefined, now: number): Node {
   const models =
     n.descriptor.hardware.accelerator === 'api' && hb !== undefined
       ? hb.models.map((m) => ({ model: m.id, tier: 'gpu' as const }))
       : [];
-  return { ...n.descriptor, models };
+  const verification = attestedModes(n.descriptor.verification, n.record.attestation, now);
+  const { datasets: _, ...node } = n.descriptor;
+  return { ...node, models, verification };
 }
 
 function toTelemetry(

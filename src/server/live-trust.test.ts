@@ -69,7 +69,10 @@ function setup(slots = 8, metro = 'frankfurt', queue = true) {
     network.onEvent({ type: 'heartbeat', nodeId: 'n', heartbeat: hb, receivedAt: now }, () => [node]);
     trust!.heartbeat('n', hb);
   };
-  return { network, trust, heartbeat };
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  return { network, trust, heartbeat, advance };
 }
 
 const LLAMA = 'llama-3.1-8b-instruct';
@@ -149,7 +152,8 @@ describe('LiveTrust', () => {
     ]) {
       heartbeat(report);
       const before = trust.mark('n');
-      for (let k = 0; k < 5; k++) trust.served('n', request, streamed(30_000));
+      // One token: nothing to say of the decode speed either.
+      for (let k = 0; k < 5; k++) trust.served('n', request, { ...streamed(30_000), outputTokens: 1 });
       expect(trust.mark('n')).toEqual(before);
     }
     heartbeat({ models: [{ id: LLAMA, state: 'warm' }] });
@@ -166,5 +170,65 @@ describe('LiveTrust', () => {
     const near = setup(8, 'frankfurt');
     for (let k = 0; k < 20; k++) near.trust.probed('n', 5);
     expect(near.trust.mark('n').quarantined).toBe(false);
+  });
+
+  // The catalog's llama-3.1-8b on one h100: 1.37 ms per token stated for 8 devices, tensor-parallel
+  // speed-up 8 × 0.9³ = 5.832, so 7.99 ms per token (125 tokens/s) at batch 1.
+  const CLAIMED_MS_PER_TOKEN = 1.37 * 5.832;
+  const decoding = (slower: number) => ({
+    firstByteMs: 50,
+    doneMs: 50 + 7 * slower * CLAIMED_MS_PER_TOKEN,
+    outputTokens: 8,
+    streamed: true,
+  });
+
+  it('quarantines for speed a node decoding 8× slower than its h100 claims at its slow answer 6 minutes after its first (the 2nd contradiction)', () => {
+    const { trust, heartbeat, advance } = setup();
+    heartbeat({});
+    // Answers at 0, 1, 2, 3, 4 minutes: no verdict; at 5 minutes: the 1st contradiction; at 6: the 2nd.
+    for (let k = 0; k < 6; k++) {
+      trust.served('n', request, decoding(8));
+      advance(60_000);
+    }
+    expect(trust.mark('n').quarantined).toBe(false);
+    trust.served('n', request, decoding(8));
+    expect(trust.mark('n')).toMatchObject({ quarantined: true, reason: 'speed' });
+  });
+
+  it('never flags a straggler 31× slower than claimed for 4 minutes at a time, with an answer at speed between', () => {
+    const { trust, heartbeat, advance } = setup();
+    heartbeat({});
+    for (let episode = 0; episode < 6; episode++) {
+      for (let k = 0; k < 5; k++) {
+        trust.served('n', request, decoding(31));
+        advance(59_000);
+      }
+      trust.served('n', request, decoding(1.5));
+    }
+    expect(trust.mark('n').quarantined).toBe(false);
+    expect(trust.mark('n').score).toBeGreaterThan(0.5);
+  });
+
+  it('with persistMs 0, quarantines at the 2nd answer 4.5× slower than claimed, and believes 3.5× for ever', () => {
+    const liar = setup();
+    const lied = new LiveTrust(liar.network, {
+      now: () => 0,
+      location: false,
+      queue: false,
+      speed: { limit: 4, persistMs: 0 },
+    });
+    liar.heartbeat({});
+    lied.served('n', request, decoding(4.5));
+    expect(lied.mark('n').quarantined).toBe(false);
+    lied.served('n', request, decoding(4.5));
+    expect(lied.mark('n')).toMatchObject({ quarantined: true, reason: 'speed' });
+    const honest = new LiveTrust(liar.network, {
+      now: () => 0,
+      location: false,
+      queue: false,
+      speed: { limit: 4, persistMs: 0 },
+    });
+    for (let k = 0; k < 50; k++) honest.served('n', request, decoding(3.5));
+    expect(honest.mark('n').quarantined).toBe(false);
   });
 });

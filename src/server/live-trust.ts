@@ -6,6 +6,7 @@ import { checkStart, queueHolds, residentFits } from '../trust/evidence.js';
 import { type LedgerOptions, TrustLedger, type TrustMark } from '../trust/ledger.js';
 import { checkClaimedLocation } from '../trust/location.js';
 import type { Claim } from '../trust/reputation.js';
+import { decodeRatio, SlowSpells, type SpeedCheckOptions } from '../trust/speed.js';
 import type { Heartbeat } from '../wire/protocol.js';
 import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import type { LiveNetwork } from './live-network.js';
@@ -16,12 +17,16 @@ import type { LiveNetwork } from './live-network.js';
  * - each heartbeat: the weights it lists as warm must fit the node's accelerator memory (`warm`), and
  *   its reported load must hold the requests this coordinator has had there since the previous
  *   heartbeat (`queue`);
- * - each streamed answer: a node that reported the model warm and room for every request this
+ * - each streamed answer: its time per token against the catalog's for the declared hardware, a slow
+ *   answer contradicting the claimed speed once the node's answers stayed slow for minutes (`speed`);
+ *   a node that reported the model warm and room for every request this
  *   coordinator had there must start at once; a first byte later than that bound is a warm or queue
  *   contradiction (`checkStart`);
  * - each probe (when `location` is on and the coordinator's metro is known): a round trip below the
  *   fibre floor between the coordinator and the claimed place refutes the claimed location.
  * - each spot check (spot-checks.ts): an output two other nodes disagree with is an `output` contradiction.
+ * - each dataset challenge (data-proofs.ts): a chunk whose Merkle path misses the registered root is a
+ *   `data` contradiction; a correct one holds.
  * A quarantined node is excluded from routing (the live network asks `quarantined`).
  */
 export interface LiveTrustOptions {
@@ -37,6 +42,8 @@ export interface LiveTrustOptions {
    */
   queue: boolean;
   ledger?: LedgerOptions;
+  /** The speed check's slowness limit and persistence (default `DEFAULT_SPEED_CHECK`). */
+  speed?: SpeedCheckOptions;
 }
 
 export class LiveTrust {
@@ -44,12 +51,14 @@ export class LiveTrust {
   /** This coordinator's in-flight count at each node's previous heartbeat. */
   private readonly ownAtLast = new Map<string, number>();
   private readonly query = new RouteQuery(estimateParams());
+  private readonly spells: SlowSpells;
 
   constructor(
     private readonly network: LiveNetwork,
     private readonly opt: LiveTrustOptions,
   ) {
     this.ledger = new TrustLedger(opt.ledger);
+    this.spells = new SlowSpells(opt.speed);
   }
 
   quarantined(nodeId: string): boolean {
@@ -82,7 +91,10 @@ export class LiveTrust {
     if (held !== undefined) this.record(nodeId, 'queue', held);
   }
 
-  /** Checks the start of a streamed answer against the node's warm and free claims. */
+  /**
+   * Checks a streamed answer: its decode against the speed of the node's declared hardware (speed.ts),
+   * its start against the node's warm and free claims.
+   */
   served(nodeId: string, request: Request, timing: ServedTiming): void {
     if (!timing.streamed) return;
     const hb = this.network.telemetry.get(nodeId)?.heartbeat;
@@ -93,6 +105,9 @@ export class LiveTrust {
     const view = this.network.currentView();
     const outcome = servedOutcome(view, this.query, request, i, timing);
     if (outcome === undefined) return;
+    const ratio = decodeRatio(outcome);
+    const fast = ratio === undefined ? undefined : this.spells.check(nodeId, ratio, this.opt.now());
+    if (fast !== undefined) this.record(nodeId, 'speed', fast);
     const claim = {
       warm: hb.models.some((x) => x.id === request.model && x.state === 'warm'),
       // Room for every request this coordinator had there lately, on top of what the node reported.
@@ -118,6 +133,11 @@ export class LiveTrust {
     if (!this.opt.location || from === undefined || i === undefined) return;
     const claimed = this.network.topology.nodes[i]!.location;
     this.record(nodeId, 'location', checkClaimedLocation(claimed, [{ from, rttMs: ms }]).consistent);
+  }
+
+  /** A dataset challenge the node answered: a correct proof holds its `data` claim, a wrong one refutes it. */
+  recordData(nodeId: string, held: boolean): void {
+    this.record(nodeId, 'data', held);
   }
 
   /** A spot check's verdict on the node's output (spot-checks.ts). */

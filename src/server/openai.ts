@@ -1,10 +1,8 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { parseLatLon } from '../geo/client-location.js';
-import { metroById } from '../geo/metros.js';
-import type { LatLon } from '../model/common.js';
 import { DEFAULT_INDEPENDENCE_DIMENSIONS, type Request } from '../model/request.js';
 import { parseOrThrow } from '../model/validate.js';
+import type { MeridianOptions } from './meridian-options.js';
 
 /**
  * The OpenAI-compatible request bodies the gateway accepts. Only the fields meridian reads are checked;
@@ -133,70 +131,21 @@ export function estimateInputTokens(endpoint: Endpoint, body: ChatBody | Complet
   return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
-/** Client hints a request can carry in headers. */
-export interface Hints {
-  client: LatLon & { metro?: string };
-  deadlineMs?: number;
-}
-
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/**
- * Reads `x-meridian-client-metro` (a catalog metro id), `x-meridian-client` (`lat,lon`) and
- * `x-meridian-deadline-ms`; InputError naming the header on a bad value.
- */
-export function readHints(
-  headers: Record<string, string | string[] | undefined>,
-  fallback: Hints['client'],
-): Hints {
-  const issues: { path: string; message: string; value: unknown }[] = [];
-  let client: Hints['client'] = fallback;
-  const metroId = header(headers, 'x-meridian-client-metro');
-  const latLon = header(headers, 'x-meridian-client');
-  if (metroId !== undefined) {
-    const metro = metroById(metroId);
-    if (metro === undefined)
-      issues.push({
-        path: 'x-meridian-client-metro',
-        message: 'expected a metro id of the catalog',
-        value: metroId,
-      });
-    else client = { lat: metro.lat, lon: metro.lon, metro: metro.id };
-  } else if (latLon !== undefined) {
-    const at = parseLatLon(latLon);
-    if (at === undefined)
-      issues.push({ path: 'x-meridian-client', message: 'expected "lat,lon" in degrees', value: latLon });
-    else client = at;
-  }
-  let deadlineMs: number | undefined;
-  const deadline = header(headers, 'x-meridian-deadline-ms');
-  if (deadline !== undefined) {
-    deadlineMs = Number(deadline);
-    if (!/^\d+(\.\d+)?$/.test(deadline.trim()) || !(deadlineMs > 0) || deadlineMs > 86_400_000)
-      issues.push({
-        path: 'x-meridian-deadline-ms',
-        message: 'expected a number of ms in (0, 86400000]',
-        value: deadline,
-      });
-  }
-  if (issues.length > 0) throw new InputError('headers', issues);
-  return deadlineMs === undefined ? { client } : { client, deadlineMs };
-}
-
 export interface RequestOptions {
   defaultOutputTokens: number;
   fallbacks: number;
   hedge: boolean;
 }
 
-/** The meridian Request that `route()` decides on for an OpenAI body. */
+/**
+ * The meridian Request that `route()` decides on for an OpenAI body and the options it carried: the
+ * same fields the simulator and `meridian route` fill (verification, dataset, constraints), defaults
+ * where the request said nothing.
+ */
 export function toRouteRequest(
   endpoint: Endpoint,
   body: ChatBody | CompletionBody,
-  hints: Hints,
+  options: MeridianOptions,
   opt: RequestOptions,
 ): Request {
   const max =
@@ -204,12 +153,12 @@ export function toRouteRequest(
     opt.defaultOutputTokens;
   const req: Request = {
     model: body.model,
-    client: hints.client,
+    client: options.client,
     inputTokens: Math.min(10_000_000, estimateInputTokens(endpoint, body)),
     outputTokens: max,
-    verification: 'none',
+    verification: options.verification ?? 'none',
     constraints: {
-      requireTee: false,
+      requireTee: options.requireTee ?? false,
       independence: {
         fallbacks: opt.fallbacks,
         dimensions: DEFAULT_INDEPENDENCE_DIMENSIONS,
@@ -217,6 +166,10 @@ export function toRouteRequest(
       },
     },
   };
-  if (hints.deadlineMs !== undefined) req.deadlineMs = hints.deadlineMs;
+  if (options.countries !== undefined) req.constraints.countries = options.countries;
+  if (options.maxPricePer1kTokens !== undefined)
+    req.constraints.maxPricePer1kTokens = options.maxPricePer1kTokens;
+  if (options.dataset !== undefined) req.dataset = options.dataset;
+  if (options.deadlineMs !== undefined) req.deadlineMs = options.deadlineMs;
   return req;
 }

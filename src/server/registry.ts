@@ -3,11 +3,13 @@ import type { z } from 'zod';
 import { InputError, NotFoundError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
 import {
+  type AttestationRecord,
   type NodeRecord,
   type RegistryStore,
   StoreUnavailableError,
   type TokenRecord,
 } from '../store/registry-store.js';
+import { AttestationVerifiers } from '../trust/attestation/verifier.js';
 import { parsePublicKey, type SignDomain, verifyPayload } from '../wire/identity.js';
 import {
   DeregisterPayload,
@@ -19,6 +21,7 @@ import {
   type RegisterResponse,
   UpdatePayload,
 } from '../wire/protocol.js';
+import { checkAttestation } from './attestation.js';
 import type { ServerConfig } from './config.js';
 import { type EndpointGuard, endpointKey } from './endpoint-guard.js';
 import { AuthError, ConflictError, EndpointError, ForbiddenError, QuotaError } from './http-errors.js';
@@ -69,6 +72,8 @@ export class Registry {
     readonly digests: TokenDigests,
     /** Called with each verified signed message's node id; throws to refuse it (rate limits). */
     private readonly admitMessage: (nodeId: string) => void = () => {},
+    /** TEE attestation verifiers (config `registry.attestation`); none: every document is refused. */
+    private readonly verifiers: AttestationVerifiers = new AttestationVerifiers(),
   ) {}
 
   /**
@@ -201,12 +206,13 @@ export class Registry {
         `node ${descriptor.id} is registered with another key; deregister it first`,
       );
     if (existing === undefined) this.checkQuota(operator);
+    const attestation = checkAttestation(this.verifiers, payload.attestation, payload.publicKey, this.now());
     const release = this.claim(descriptor.id, payload.endpoint);
     const pending = existing === undefined ? 1 : 0;
     this.registering.set(operator, (this.registering.get(operator) ?? 0) + pending);
     try {
       await this.guard.admit(descriptor.id, payload.endpoint, key, this.endpoints());
-      return await this.admitted(operator, payload, descriptor, key);
+      return await this.admitted(operator, payload, descriptor, key, attestation);
     } finally {
       release();
       this.registering.set(operator, (this.registering.get(operator) ?? 0) - pending);
@@ -218,6 +224,7 @@ export class Registry {
     payload: RegisterPayload,
     descriptor: Descriptor,
     key: KeyObject,
+    attestation: AttestationRecord | undefined,
   ): Promise<RegisterResponse> {
     const existing = this.nodes.get(descriptor.id);
     const now = this.now();
@@ -230,6 +237,7 @@ export class Registry {
       registeredAt: existing?.record.registeredAt ?? now,
       updatedAt: now,
       lastSeq: Math.max(existing?.record.lastSeq ?? 0, now * SEQ_PER_MS),
+      ...(attestation === undefined ? {} : { attestation }),
     };
     await this.save({ record, descriptor, key });
     return {
@@ -248,12 +256,18 @@ export class Registry {
       throw new InputError('body.payload', [
         { path: 'node.id', message: `must stay ${nodeId}`, value: descriptor.id },
       ]);
+    const attestation = checkAttestation(
+      this.verifiers,
+      payload.attestation,
+      node.record.publicKey,
+      this.now(),
+    );
     const to = payload.endpoint;
     const moves = to !== undefined && endpointKey(to) !== endpointKey(node.record.endpoint);
     const release = moves ? this.claim(nodeId, to) : () => {};
     try {
       if (moves) await this.guard.admit(nodeId, to, node.key, this.endpoints());
-      return await this.saveUpdate(node, descriptor, payload);
+      return await this.saveUpdate(node, descriptor, payload, attestation);
     } finally {
       release();
     }
@@ -263,9 +277,11 @@ export class Registry {
     node: RegisteredNode,
     descriptor: Descriptor,
     payload: UpdatePayload,
+    attestation: AttestationRecord | undefined,
   ): Promise<RegisteredNode> {
     const record: NodeRecord = {
       ...node.record,
+      ...(attestation === undefined ? {} : { attestation }),
       descriptor,
       endpoint: payload.endpoint ?? node.record.endpoint,
       updatedAt: this.now(),

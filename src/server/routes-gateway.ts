@@ -3,17 +3,21 @@ import type { DemandJson } from '../demand/series.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
+import { needsTee } from '../routing/query.js';
 import { accessOf, admitClient } from './access.js';
 import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
+import { attestationsRelied } from './attestation.js';
 import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
 import { type ForwardResult, forward } from './forward.js';
 import { LoopError, UnavailableError, UnknownModelError } from './http-errors.js';
 import { streamedEvents } from './learn-gateway.js';
 import { learnFromServed } from './learn-served.js';
-import { type ChatBody, type Endpoint, type Hints, parseBody, readHints, toRouteRequest } from './openai.js';
+import { carriedOptions, type MeridianOptions, readOptions } from './meridian-options.js';
+import { type ChatBody, type Endpoint, parseBody, toRouteRequest } from './openai.js';
 import { visibleReceipt } from './receipt-access.js';
 import { receiptId } from './receipt-id.js';
+import { streamedText } from './spot-checks.js';
 import { HOP_HEADER } from './upstream.js';
 
 /** Gateways a request may have passed through before this one refuses it (a loop through several). */
@@ -46,9 +50,9 @@ export function hopChain(header: string | string[] | undefined, self: string): s
 export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
   // Requests that name no location all carry the default client (one object): its headers are made once
   // per such object (read-only from then on; every attempt copies them into its own).
-  let known: Hints['client'] | undefined;
+  let known: MeridianOptions['client'] | undefined;
   let knownHeaders: Record<string, string> = {};
-  const locationHeaders = (client: Hints['client']) => {
+  const locationHeaders = (client: MeridianOptions['client']) => {
     if (client !== c.defaultClient) return clientLocationHeaders(client);
     if (client !== known) {
       known = client;
@@ -137,21 +141,20 @@ async function proxy(
   endpoint: Endpoint,
   req: FastifyRequest,
   reply: FastifyReply,
-  locationHeaders: (client: Hints['client']) => Record<string, string>,
+  locationHeaders: (client: MeridianOptions['client']) => Record<string, string>,
 ): Promise<void> {
   const started = c.now();
   const wall = Date.now();
   const g = c.config.gateway;
   const hop = hopChain(req.headers[HOP_HEADER], c.instanceId);
   const client = await admitClient(c, req.headers.authorization);
-  const body = parseBody(endpoint, req.body);
-  const hints = readHints(req.headers, c.defaultClient);
-  const deadlineAt = hints.deadlineMs === undefined ? Number.POSITIVE_INFINITY : wall + hints.deadlineMs;
+  const { body, options } = readOptions(req.headers, parseBody(endpoint, req.body), c.defaultClient);
+  const deadlineAt = options.deadlineMs === undefined ? Number.POSITIVE_INFINITY : wall + options.deadlineMs;
   ensureServed(c, body.model);
   const stream = body.stream === true;
   const hedge =
-    g.hedge.enabled && hints.deadlineMs !== undefined && hints.deadlineMs < g.hedge.deadlineBelowMs;
-  const request = toRouteRequest(endpoint, body, hints, {
+    g.hedge.enabled && options.deadlineMs !== undefined && options.deadlineMs < g.hedge.deadlineBelowMs;
+  const request = toRouteRequest(endpoint, body, options, {
     defaultOutputTokens: g.defaultOutputTokens,
     fallbacks: g.maxAttempts - 1,
     hedge,
@@ -161,8 +164,19 @@ async function proxy(
   const id = receiptId(started);
   if (client !== undefined) c.receipts.own(id, client);
   if (decision.primary === undefined) {
-    record(c, id, started, endpoint, request, stream, decision, { attempts: [], stoppedDomains: [] }, 503);
-    throw routeError(body.model, decision, c.breakers.openDomains(c.now()));
+    record(
+      c,
+      id,
+      started,
+      endpoint,
+      request,
+      options,
+      stream,
+      decision,
+      { attempts: [], stoppedDomains: [] },
+      503,
+    );
+    throw routeError(request, decision, c.breakers.openDomains(c.now()), carriedOptions(options));
   }
   const candidates = [decision.primary, ...decision.fallbacks];
   const bounded = body.max_tokens != null || (body as ChatBody).max_completion_tokens != null;
@@ -216,7 +230,7 @@ async function proxy(
       body: bodyFor,
       stream,
       hop,
-      headers: locationHeaders(hints.client),
+      headers: locationHeaders(options.client),
       limits: (n) => limits.get(n)!,
       deadlineAt,
     },
@@ -226,10 +240,10 @@ async function proxy(
   const d = result.delivered;
   if (d === undefined) {
     const status = result.deadlineExceeded ? 504 : result.stoppedDomains.length > 0 ? 503 : 502;
-    record(c, id, started, endpoint, request, stream, decision, result, status);
+    record(c, id, started, endpoint, request, options, stream, decision, result, status);
     c.metrics.requests.incPair('none', status);
     if (controller?.signal.aborted) return;
-    throw failure(result, id, hints.deadlineMs);
+    throw failure(result, id, options.deadlineMs);
   }
   let tried = 0;
   for (const a of result.attempts) if (a.outcome !== 'skipped') tried++;
@@ -245,7 +259,7 @@ async function proxy(
     // The answer goes out first; the receipt (readable from now on) is recorded in the same tick.
     c.metrics.requests.incPair(d.nodeId, d.status);
     const sent = reply.code(d.status).headers(headers).send(d.body);
-    record(c, id, started, endpoint, request, stream, decision, result, d.status);
+    record(c, id, started, endpoint, request, options, stream, decision, result, d.status);
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), undefined);
     if (d.status === 200)
       c.spotChecks?.maybe({
@@ -259,7 +273,9 @@ async function proxy(
     await sent;
     return;
   }
-  const { broken, events } = await pipeStream(c, reply, d, headers, controller!.signal);
+  // A streamed answer drawn for a spot check keeps its events, to compare the assembled text.
+  const kept: Buffer[] | undefined = d.status === 200 && c.spotChecks?.draw(d.nodeId) ? [] : undefined;
+  const { broken, events } = await pipeStream(c, reply, d, headers, controller!.signal, kept);
   let status = d.status;
   if (broken !== undefined && broken.kind !== 'aborted') {
     // The client saw 200 and then an error event: the answer failed, and the node is counted for it.
@@ -274,9 +290,20 @@ async function proxy(
       for (const dom of c.breakers.failure(d.nodeId, c.now())) result.stoppedDomains.push(dom);
   }
   c.metrics.requests.incPair(d.nodeId, status);
-  record(c, id, started, endpoint, request, stream, decision, result, status);
-  if (!controller!.signal.aborted && broken === undefined)
+  record(c, id, started, endpoint, request, options, stream, decision, result, status);
+  if (!controller!.signal.aborted && broken === undefined) {
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), events);
+    const text = kept && streamedText(Buffer.concat(kept).toString('utf8'));
+    if (text !== undefined)
+      c.spotChecks?.start({
+        executor: d.nodeId,
+        model: request.model,
+        path,
+        answer: { text },
+        bodyFor,
+        receipt: { id, createdAt: started },
+      });
+  }
 }
 
 /**
@@ -290,9 +317,11 @@ async function pipeStream(
   /** The answer's headers, made for this request (the stream's own are added to them). */
   headers: Record<string, string>,
   signal: AbortSignal,
+  kept?: Buffer[],
 ): Promise<{ broken: StreamBroken | undefined; events: number }> {
   reply.hijack();
   let events = streamedEvents(d.body);
+  kept?.push(d.body);
   const raw = reply.raw;
   headers['cache-control'] = 'no-cache';
   headers.connection = 'keep-alive';
@@ -305,6 +334,7 @@ async function pipeStream(
       const next = await d.rest!.next();
       if (next.done || signal.aborted) break;
       events += streamedEvents(next.value);
+      kept?.push(next.value);
       if (!raw.write(next.value)) await drained(raw, signal);
     }
   } catch (e) {
@@ -334,12 +364,17 @@ function drained(raw: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
   });
 }
 
-/** The HTTP error for a decision without a primary: the request's own fault is 4xx, lack of capacity 503. */
+/**
+ * The HTTP error for a decision without a primary: the request's own fault is 4xx, lack of capacity 503.
+ * `carried` (the request's meridian options) is named with the filters that emptied the candidates.
+ */
 export function routeError(
-  model: string,
+  request: Request,
   decision: GatewayDecision,
   openDomains: readonly string[] = [],
+  carried: Record<string, unknown> = {},
 ): Error {
+  const model = request.model;
   const e = decision.error ?? { code: 'no_candidates', message: 'no node chosen' };
   if (e.code === 'unknown_model' || e.code === 'unknown_dataset') return new NotFoundError(e.message);
   if (e.code === 'unsupported_verification')
@@ -349,7 +384,11 @@ export function routeError(
       'domain_open',
       `every node sharing ${openDomains.join(', ')} is failing; stopped failing over among them (${e.message})`,
     );
-  return new UnavailableError('no_capacity', `no node can take ${model} now: ${e.message}`);
+  const asked = Object.entries(carried).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+  const under = asked.length === 0 ? '' : ` under the request's options (${asked.join(', ')})`;
+  // A TEE request goes only to nodes whose attestation holds now (src/trust/attestation/standing.ts).
+  const tee = needsTee(request) ? ' (a TEE request needs a node with a valid, unexpired attestation)' : '';
+  return new UnavailableError('no_capacity', `no node can take ${model} now${under}: ${e.message}${tee}`);
 }
 
 function failure(result: ForwardResult, receipt: string, deadlineMs: number | undefined): UnavailableError {
@@ -359,7 +398,7 @@ function failure(result: ForwardResult, receipt: string, deadlineMs: number | un
   if (result.deadlineExceeded)
     return new UnavailableError(
       'deadline_exceeded',
-      `no answer within the deadline of ${deadlineMs} ms (x-meridian-deadline-ms); upstream requests cancelled (receipt ${receipt}; ${tried || 'none tried'})`,
+      `no answer within the deadline of ${deadlineMs} ms (x-meridian-deadline-ms or meridian.deadline_ms); upstream requests cancelled (receipt ${receipt}; ${tried || 'none tried'})`,
     );
   if (result.stoppedDomains.length > 0) {
     const list = result.stoppedDomains.join(', ');
@@ -374,8 +413,11 @@ function failure(result: ForwardResult, receipt: string, deadlineMs: number | un
   );
 }
 
-/** The request as its receipt shows it (`deadlineMs` only when the client set one). */
-function receiptRequest(request: Request): Record<string, unknown> {
+/**
+ * The request as its receipt shows it (`deadlineMs` and `dataset` only when set, then the meridian options
+ * it carried); fields set one by one, as conditional spreads cost microseconds per request.
+ */
+function receiptRequest(request: Request, options: MeridianOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {
     model: request.model,
     client: request.client,
@@ -383,6 +425,8 @@ function receiptRequest(request: Request): Record<string, unknown> {
     outputTokens: request.outputTokens,
   };
   if (request.deadlineMs !== undefined) out.deadlineMs = request.deadlineMs;
+  if (request.dataset !== undefined) out.dataset = request.dataset;
+  out.options = carriedOptions(options);
   return out;
 }
 
@@ -392,6 +436,7 @@ function record(
   started: number,
   endpoint: Endpoint,
   request: Request,
+  options: MeridianOptions,
   stream: boolean,
   decision: GatewayDecision,
   result: Pick<ForwardResult, 'attempts' | 'stoppedDomains'> & { delivered?: Delivered },
@@ -409,13 +454,14 @@ function record(
     at: new Date(started).toISOString(),
     endpoint,
     stream,
-    request: receiptRequest(request),
+    request: receiptRequest(request, options),
     decision: {
       primary: decision.primary ?? null,
       fallbacks: decision.fallbacks,
       hedge: decision.hedge ?? null,
       receipt: decision.receipt,
     },
+    ...attestationsRelied(c.registry, request, decision, started),
     attempts: result.attempts,
     stoppedDomains: result.stoppedDomains,
     node: result.delivered?.nodeId ?? null,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Request } from '../model/request.js';
 import { parseOrThrow } from '../model/validate.js';
 import { admitClient, requireAdmin } from './access.js';
+import { attestationsRelied } from './attestation.js';
 import type { Coordinator } from './coordinator.js';
 import { receiptId } from './receipt-id.js';
 import { decideNow, ensureServed, routeError } from './routes-gateway.js';
@@ -28,10 +29,10 @@ export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
         hedge: decision.hedge ?? null,
         receipt: decision.receipt,
       },
+      ...attestationsRelied(c.registry, request, decision, started),
     };
     c.receipts.add(id, started, receipt);
-    if (decision.primary === undefined)
-      throw routeError(request.model, decision, c.breakers.openDomains(c.now()));
+    if (decision.primary === undefined) throw routeError(request, decision, c.breakers.openDomains(c.now()));
     return {
       receiptId: id,
       primary: decision.primary ?? null,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Id } from '../model/common.js';
 import { parseOrThrow } from '../model/validate.js';
+import { attestationStatus } from '../trust/attestation/standing.js';
 import { Envelope, type Heartbeat } from '../wire/protocol.js';
 import { accessOf } from './access.js';
 import type { Coordinator } from './coordinator.js';
@@ -66,6 +67,7 @@ export function registryRoutes(app: FastifyInstance, c: Coordinator): void {
             breaker: c.breakers.nodeState(id, now),
             gatewayInFlight: c.network.inflightOf(id),
             learned: c.network.learnedOf(id),
+            ...datasetsOf(c, id),
           };
           if (full(n.record.operator))
             return {
@@ -74,12 +76,32 @@ export function registryRoutes(app: FastifyInstance, c: Coordinator): void {
               ageMs: age ?? null,
               telemetry: hb ?? null,
               trust: c.trust?.mark(id) ?? null,
+              attestation: attestationStatus(n.record.attestation, now),
             };
           return { ...open, telemetry: hb === undefined ? null : publicTelemetry(hb) };
         }),
       predictionError: c.metrics.predictions.summary(),
     };
   });
+}
+
+/** A data node's datasets and where each one's proof stands (nothing for other nodes). */
+function datasetsOf(c: Coordinator, nodeId: string) {
+  const list = c.dataProofs.statusOf(nodeId);
+  if (list.length === 0) return {};
+  return {
+    datasets: list.map((d) => ({
+      id: d.held.id,
+      version: d.held.version,
+      sizeGb: d.held.sizeGb,
+      root: d.held.root,
+      proof: d.status,
+      checkedAt: d.checkedAt ?? null,
+      passed: d.passed,
+      failed: d.failed,
+      ...(d.reason === undefined ? {} : { reason: d.reason }),
+    })),
+  };
 }
 
 /** What anyone may see of a node's report: its load and which models it holds in which state. */

@@ -2,6 +2,7 @@ import { type AddressInfo, isIP } from 'node:net';
 import { join } from 'node:path';
 import { NatsBus } from '../bus/nats-bus.js';
 import { InputError, UsageError } from '../errors.js';
+import { NatsLeases } from '../store/nats-lease.js';
 import { NatsStore } from '../store/nats-store.js';
 import { SQLITE_FILE, SqliteStore } from '../store/sqlite-store.js';
 import { ensureWritableDir } from '../util/writable-dir.js';
@@ -56,7 +57,7 @@ function openStore(dataDir: string): SqliteStore {
 async function openShared(
   config: ServerConfig,
   cluster: ClusterConfig,
-): Promise<{ store: NatsStore; bus: NatsBus }> {
+): Promise<{ store: NatsStore; bus: NatsBus; leases: NatsLeases }> {
   if (config.secret === undefined)
     throw new UsageError(
       'coordinators sharing NATS must share the key their token digests are made with: set `secret` (at least 32 characters, the same on every coordinator) in the config',
@@ -64,7 +65,11 @@ async function openShared(
   const bus = await NatsBus.connect({ servers: cluster.nats, name: 'meridian-coordinator' }).catch((e) => {
     throw natsError(e, config);
   });
-  return { store: new NatsStore({ servers: cluster.nats, prefix: cluster.prefix }), bus };
+  return {
+    store: new NatsStore({ servers: cluster.nats, prefix: cluster.prefix }),
+    bus,
+    leases: new NatsLeases({ servers: cluster.nats, prefix: cluster.prefix }),
+  };
 }
 
 /** A NATS connection refused or timed out becomes a UsageError naming the servers; anything else is kept. */
@@ -100,13 +105,21 @@ export async function startServer(
   try {
     built = await buildApp(config, { store }, extra);
     if (shared !== undefined && config.cluster !== undefined) {
-      cluster = joinCluster(built.coordinator, shared.bus, config.cluster, () => shared.store.connected());
+      cluster = joinCluster(
+        built.coordinator,
+        shared.bus,
+        config.cluster,
+        () => shared.store.connected(),
+        shared.leases,
+      );
       clusterRoutes(built.app, built.coordinator);
     }
     await built.app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (e) {
     cluster?.close();
+    await cluster?.leader?.stop();
     await shared?.bus.close();
+    await shared?.leases.close();
     await store.close();
     throw listenError(natsError(e, config), config.listen.host, config.listen.port);
   }
@@ -117,8 +130,10 @@ export async function startServer(
     url: `http://${host}:${addr.port}`,
     async stop() {
       cluster?.close();
+      await cluster?.leader?.stop();
       await built.app.close();
       await shared?.bus.close();
+      await shared?.leases.close();
       await store.close();
     },
   };

@@ -13,6 +13,11 @@ import { type CommandAck, MAX_COMMANDS, type WarmCommand } from '../wire/protoco
  * While a command is open its (node, model) is not commanded again, and the controller sees the warm
  * set the command will produce (`expected`). A command a node answered `unsupported` is not given to
  * that node again (its backend has no way to do it) until the node registers anew.
+ *
+ * Coordinators in a cluster share their commands (warm-share.ts): every change made here goes to
+ * `onChange`, and `apply` takes a change made elsewhere, so a command issued by the coordinator holding
+ * the controller's lease rides on the heartbeat answer of whichever coordinator the node talks to, and
+ * its answer closes it everywhere.
  */
 export class WarmCommands {
   /** Open commands by id. */
@@ -25,6 +30,10 @@ export class WarmCommands {
   private readonly tallies = new Map<string, number>();
   /** Writes in the order they were made (a status change never overtakes the record it changes). */
   private saving: Promise<void> = Promise.resolve();
+  /** Commands closed here or elsewhere (id → issued at), so a late copy of an open state does not reopen them. */
+  private readonly closed = new Map<string, number>();
+  /** Called with every change made here (a copy), after it is queued for the store. */
+  onChange: ((r: WarmActionRecord) => void) | undefined;
 
   constructor(
     private readonly store: RegistryStore,
@@ -104,9 +113,27 @@ export class WarmCommands {
     }
   }
 
+  /**
+   * A change made by another coordinator (or read from the store): an open state opens or updates the
+   * command here, a closed one closes it (and `unsupported` is remembered). Not stored again or counted.
+   */
+  apply(r: WarmActionRecord): void {
+    if (this.closed.has(r.id)) return;
+    if (this.closed.size > 1000) this.forgetClosed();
+    if (r.status === 'pending' || r.status === 'sent') {
+      const mine = this.open.get(r.id);
+      if (mine === undefined || r.updatedAt >= mine.updatedAt) this.open.set(r.id, { ...r });
+      return;
+    }
+    this.open.delete(r.id);
+    this.closed.set(r.id, r.createdAt);
+    if (r.status === 'unsupported') this.unsupported.add(refusalKey(r));
+  }
+
   /** Expires commands issued more than `ttlMs` ago and not answered. */
   expire(): void {
     const at = this.now();
+    this.forgetClosed();
     for (const [id, r] of this.open) {
       if (at - r.createdAt < this.ttlMs) continue;
       this.open.delete(id);
@@ -117,6 +144,12 @@ export class WarmCommands {
         detail: r.status === 'pending' ? 'the node did not heartbeat' : 'the node did not answer',
       });
     }
+  }
+
+  /** Closed commands older than two `ttlMs` cannot come back open: forgotten. */
+  private forgetClosed(): void {
+    const at = this.now();
+    for (const [id, createdAt] of this.closed) if (at - createdAt >= 2 * this.ttlMs) this.closed.delete(id);
   }
 
   /** A node registered anew: what it answered unsupported may work now (another backend behind it). */
@@ -166,6 +199,8 @@ export class WarmCommands {
   private save(r: WarmActionRecord): Promise<void> {
     const copy = { ...r };
     this.count(r);
+    if (r.status !== 'pending' && r.status !== 'sent') this.closed.set(r.id, r.createdAt);
+    this.onChange?.({ ...r });
     this.saving = this.saving.then(async () => {
       try {
         await this.store.putWarmAction(copy);

@@ -4,6 +4,7 @@ import type { RegistryStore, WarmActionRecord } from '../store/registry-store.js
 import { planWarmSets } from '../warmset/controller.js';
 import type { ServerConfig } from './config.js';
 import type { DemandLog } from './demand-log.js';
+import type { Leader } from './leader.js';
 import type { LiveNetwork } from './live-network.js';
 import type { Registry } from './registry.js';
 import { healthOf } from './telemetry.js';
@@ -17,6 +18,10 @@ import { type LiveNode, warmSetInput } from './warm-input.js';
  * registry (warmset/controller.ts decides) and turns its actions into commands to the nodes' agents
  * (warm-commands.ts), each recorded with its reason. One plan runs at a time; a plan that fails is
  * retried at the next period and its error kept in `lastError`.
+ *
+ * In a cluster (`leader` set by cluster.ts) only the coordinator holding the `warmset` lease plans: the
+ * others skip their periods, so each decision is acted on once; one that takes the lease over first reads
+ * the commands still open from the store, so it does not issue them again.
  */
 
 export interface WarmControlParts {
@@ -36,6 +41,10 @@ export class WarmControl {
   /** Plans made so far, and the error of the last one when it failed. */
   plans = 0;
   lastError: string | undefined;
+  /** Periods skipped because another coordinator holds the lease. */
+  skipped = 0;
+  /** The controller's lease, when coordinators share the network (cluster.ts); none: always plans. */
+  leader: Leader | undefined;
 
   constructor(private readonly p: WarmControlParts) {
     const w = p.config.warmset;
@@ -65,7 +74,10 @@ export class WarmControl {
     await this.p.commands.flush();
   }
 
-  /** One plan: expire old commands, forecast, plan, issue. Returns the commands issued. */
+  /**
+   * One plan: expire old commands, forecast, plan, issue. Returns the commands issued (none when another
+   * coordinator holds the lease).
+   */
   step(): Promise<WarmActionRecord[]> {
     const next = this.running.catch(() => {}).then(() => this.plan());
     this.running = next;
@@ -76,6 +88,10 @@ export class WarmControl {
     const { config, network, commands } = this.p;
     const w = config.warmset;
     try {
+      if (this.leader !== undefined && !(await this.leader.ensure())) {
+        this.skipped++;
+        return [];
+      }
       commands.expire();
       const now = this.p.now();
       await this.p.demand.flush();
@@ -105,6 +121,12 @@ export class WarmControl {
       this.lastError = e instanceof Error ? e.message : String(e);
       throw e;
     }
+  }
+
+  /** The commands issued less than `commandTtlMs` ago, from the store (on taking the lease over). */
+  async adoptOpen(): Promise<void> {
+    const since = this.p.now() - this.p.config.warmset.commandTtlMs;
+    for (const r of await this.p.store.listWarmActions(since, 5000)) this.p.commands.apply(r);
   }
 
   /** Registered nodes whose telemetry is not unhealthy, with what they report. */

@@ -35,6 +35,11 @@ export class AttemptStore {
   qNext: Int32Array;
   /** 1 when the attempt reached its node without the model resident (it waited on a load). */
   coldWait: Uint8Array;
+  /**
+   * A check job's fixed service time (ms; a proof check on a verifier): it needs a slot but no model
+   * weights. 0 for an inference run.
+   */
+  checkMs: Float64Array;
   /** Doubly linked list of the attempts at one node (waiting or running). */
   prev: Int32Array;
   next: Int32Array;
@@ -58,6 +63,7 @@ export class AttemptStore {
     this.order = new Float64Array(c);
     this.qNext = new Int32Array(c);
     this.coldWait = new Uint8Array(c);
+    this.checkMs = new Float64Array(c);
     this.prev = new Int32Array(c);
     this.next = new Int32Array(c);
   }
@@ -72,6 +78,7 @@ export class AttemptStore {
     this.state[a] = ATT_TRAVELLING;
     this.qNext[a] = -1;
     this.coldWait[a] = 0;
+    this.checkMs[a] = 0;
     this.prev[a] = -1;
     this.next[a] = -1;
     return a;
@@ -104,6 +111,7 @@ export class AttemptStore {
     this.order = growF64(this.order, c);
     this.qNext = growI32(this.qNext, c);
     this.coldWait = growU8(this.coldWait, c);
+    this.checkMs = growF64(this.checkMs, c);
     this.prev = growI32(this.prev, c);
     this.next = growI32(this.next, c);
   }

@@ -3,6 +3,19 @@ import { Rng } from '../util/rng.js';
 import { HiddenTruth, NO_TRUTH } from './hidden-truth.js';
 
 describe('HiddenTruth', () => {
+  it('makes a speed liar of factor 8 prefill and decode 8× its drawn factors, and leaves every other draw as it was', () => {
+    const spec = { ...NO_TRUTH, decodeSigma: 0.4, prefillSigma: 0.4, loadSigma: 0.3 };
+    const honest = new HiddenTruth(spec, 50, 600, new Rng(7));
+    const lying = new HiddenTruth(spec, 50, 600, new Rng(7), new Map([[3, 8]]));
+    for (let n = 0; n < 50; n++) {
+      const f = n === 3 ? 8 : 1;
+      expect(lying.decode[n]).toBeCloseTo(honest.decode[n]! * f, 12);
+      expect(lying.prefill[n]).toBeCloseTo(honest.prefill[n]! * f, 12);
+      expect(lying.load[n]).toBe(honest.load[n]);
+    }
+    expect(new HiddenTruth(NO_TRUTH, 10, 600, new Rng(7), new Map([[3, 8]])).deviates).toBe(true);
+  });
+
   it('draws log-normal speed factors with median ≈ 1 and log-σ ≈ 0.4 over 4,000 nodes, the same for the same seed', () => {
     const spec = { ...NO_TRUTH, decodeSigma: 0.4 };
     const a = new HiddenTruth(spec, 4000, 600, new Rng(7));

@@ -59,14 +59,24 @@ export class HiddenTruth {
   /** False when every factor is 1 and there is no episode: the catalog is the truth. */
   readonly deviates: boolean;
 
+  /**
+   * `slower`: nodes that run slower than the hardware they declared (speed liars), by node index, with the
+   * factor on their prefill and decode times; drawing them does not change anyone's other factors.
+   */
   constructor(
     readonly spec: TruthSpec,
     nodeCount: number,
     durationS: number,
     rng: Rng,
+    slower: ReadonlyMap<number, number> = new Map(),
   ) {
     this.prefill = logNormals(nodeCount, spec.prefillSigma, rng.fork('prefill'));
     this.decode = logNormals(nodeCount, spec.decodeSigma, rng.fork('decode'));
+    for (const [n, f] of slower) {
+      if (!(n >= 0 && n < nodeCount)) continue;
+      this.prefill[n]! *= f;
+      this.decode[n]! *= f;
+    }
     this.load = logNormals(nodeCount, spec.loadSigma, rng.fork('load'));
     const episodes = spec.episodes.filter((e) => e.node >= 0 && e.node < nodeCount);
     const s = spec.stragglers;
@@ -88,7 +98,11 @@ export class HiddenTruth {
       this.byNode[e.node]!.push(k);
     });
     this.deviates =
-      spec.prefillSigma > 0 || spec.decodeSigma > 0 || spec.loadSigma > 0 || episodes.length > 0;
+      spec.prefillSigma > 0 ||
+      spec.decodeSigma > 0 ||
+      spec.loadSigma > 0 ||
+      episodes.length > 0 ||
+      slower.size > 0;
   }
 
   /** Slow-down of node `n` at `tMs` from straggler episodes (product of the active ones; 1 when none). */

@@ -10,6 +10,8 @@ export interface SimLiar {
   rate: number;
   /** Where a location liar claims to be. */
   claim?: { metro: string; lat: number; lon: number };
+  /** speed: how many times faster than it runs its declared hardware is. */
+  factor?: number;
 }
 
 export const NO_LIE = -1;
@@ -48,6 +50,16 @@ export class LiarTable {
   outputDigest(n: number, rng: Rng): number {
     return this.lies(n, 'output', rng) ? 1 + rng.int(0x7fffffff) : 0;
   }
+}
+
+/**
+ * The speed liars' slowdowns by node index: each runs every prefill and decode `factor` times slower than
+ * the catalog's numbers for the hardware it declared (part of the hidden truth, `HiddenTruth`).
+ */
+export function speedLies(liars: readonly SimLiar[] | undefined): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const l of liars ?? []) if (l.lie === 'speed' && l.factor !== undefined) out.set(l.node, l.factor);
+  return out;
 }
 
 /** The nodes as they register: a location liar at its claimed place, every other node as it is. */

@@ -1,6 +1,8 @@
 import { DemandRecorder } from '../demand/series.js';
 import { Sketch } from './sketch.js';
 import type { TrustReport } from './trust-tally.js';
+import type { JobKind, JobTally } from './verify-jobs.js';
+import { ZkmlTally } from './zkml.js';
 
 /**
  * Bucket of the demand series a run records: about 288 buckets over the run (a 3-day run: 15 minutes, so a
@@ -88,6 +90,9 @@ export class PolicyMetrics {
   warmSet: WarmSetRecord | undefined;
   /** What the router's trust checks caught (when it checks claims). */
   trust?: TrustReport;
+  /** Verification jobs run on verifiers' slots, by kind (their slot time is part of `busySlotMs`). */
+  verifyJobs: Record<JobKind, JobTally> | undefined;
+  readonly zkml = new ZkmlTally();
   readonly e2e = new Sketch();
   readonly ttft = new Sketch();
   readonly oracleE2e = new Sketch();

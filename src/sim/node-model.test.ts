@@ -217,3 +217,42 @@ describe('NodeModel', () => {
     expect(net.loadMs(0, 0, TIER_REMOTE)).toBe(40_000);
   });
 });
+
+describe('NodeModel check jobs (a verifier checking a proof: a slot, no weights)', () => {
+  it('a 50 ms check queued behind two busy slots runs at 200 ms, first of the waiting, and delays a request waiting since 20 ms from 200 to 250 ms', () => {
+    const { atts, q, nodes, send } = setup();
+    const a1 = send(0);
+    const a2 = send(0);
+    expect(nodes.reach(a1, 0)).toBe(REACH_OK);
+    expect(nodes.reach(a2, 0)).toBe(REACH_OK);
+    const check = send(1);
+    atts.checkMs[check] = 50;
+    expect(nodes.reach(check, 10)).toBe(REACH_OK);
+    const a3 = send(0);
+    expect(nodes.reach(a3, 20)).toBe(REACH_OK);
+    expect(nodes.waiting[0]).toBe(2);
+    while (q.pop()) {
+      if (q.k === EV_DONE) nodes.complete(q.pa, q.t);
+      if (atts.startT[a3]! > 0) break;
+    }
+    expect(atts.startT[check]).toBe(200);
+    expect(atts.endT[check]).toBe(250);
+    expect(atts.startT[a3]).toBe(250);
+    expect(nodes.coldStarts).toBe(0); // model b was not loaded for the check
+    expect(nodes.busySlotMs).toBeGreaterThanOrEqual(200 + 250 + 50);
+  });
+
+  it('a check job on a node that fails is dropped with the node’s queue: nothing waits afterwards', () => {
+    const { atts, nodes, send } = setup();
+    nodes.reach(send(0), 0);
+    nodes.reach(send(0), 0);
+    const check = send(0);
+    atts.checkMs[check] = 50;
+    nodes.reach(check, 5);
+    const failed: number[] = [];
+    nodes.fail(0, 10, failed);
+    expect(failed).toContain(check);
+    expect(nodes.waiting[0]).toBe(0);
+    expect(nodes.running[0]).toBe(0);
+  });
+});

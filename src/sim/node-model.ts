@@ -50,6 +50,8 @@ export class NodeModel {
   private readonly atNode: Int32Array;
   private readonly waitingModels: number[][];
   private readonly residentModels: number[][];
+  /** Per node: check jobs (fixed service, no weights) waiting for a slot, oldest first. */
+  private readonly checks: number[][];
   private orderSeq = 0;
 
   /** Counters since the start of the run. */
@@ -90,6 +92,7 @@ export class NodeModel {
     this.atNode = new Int32Array(N).fill(-1);
     this.waitingModels = Array.from({ length: N }, () => []);
     this.residentModels = Array.from({ length: N }, () => []);
+    this.checks = Array.from({ length: N }, () => []);
     let slots = 0;
     for (let n = 0; n < N; n++) {
       if (net.inference[n]) slots += net.slots[n]!;
@@ -151,6 +154,7 @@ export class NodeModel {
     const n = att.node[a]!;
     const m = att.model[a]!;
     if (this.up[n] === 0) return REACH_DOWN;
+    if (att.checkMs[a]! > 0) return this.reachCheck(a, n, t);
     const c = n * net.modelCount + m;
     const v = att.vreq[a]!;
     if (!net.capable[c] || !net.nodeMode[n * VREQ + v] || Number.isNaN(net.costFactor[m * VREQ + v]!)) {
@@ -183,6 +187,38 @@ export class NodeModel {
     return REACH_OK;
   }
 
+  /**
+   * A check job reaches node `n`: it runs at once in a free slot, else waits for one (check jobs start
+   * before waiting inference runs: they are short and need no weights).
+   */
+  private reachCheck(a: number, n: number, t: number): number {
+    const att = this.attempts;
+    att.reachT[a] = t;
+    att.order[a] = this.orderSeq++;
+    this.link(n, a);
+    if (this.running[n]! < this.net.slots[n]!) {
+      this.startCheck(a, n, t);
+      return REACH_OK;
+    }
+    att.state[a] = ATT_QUEUED;
+    this.checks[n]!.push(a);
+    this.waiting[n]!++;
+    return REACH_OK;
+  }
+
+  private startCheck(a: number, n: number, t: number): void {
+    const att = this.attempts;
+    const ms = att.checkMs[a]!;
+    this.running[n]!++;
+    this.totalRunning++;
+    att.state[a] = ATT_RUNNING;
+    att.startT[a] = t;
+    att.prefill[a] = 0;
+    att.endT[a] = t + ms;
+    this.busySlotMs += ms;
+    this.queue.push(t + ms, EV_DONE, a, att.gen[a]!);
+  }
+
   /** A load has waited for memory at least `drainAfterMs`. */
   private draining(n: number, t: number): boolean {
     return this.pendingLoad[n]! >= 0 && t - this.pendingSince[n]! >= this.drainAfterMs;
@@ -191,11 +227,13 @@ export class NodeModel {
   /** The attempt's service ended at `t`: free its slot and start whatever can start. */
   complete(a: number, t: number): void {
     const n = this.attempts.node[a]!;
-    const c = n * this.net.modelCount + this.attempts.model[a]!;
     this.running[n]!--;
     this.totalRunning--;
-    this.runningCell[c]!--;
-    this.lastUsed[c] = t;
+    if (this.attempts.checkMs[a]! === 0) {
+      const c = n * this.net.modelCount + this.attempts.model[a]!;
+      this.runningCell[c]!--;
+      this.lastUsed[c] = t;
+    }
     this.unlink(n, a);
     this.dispatch(n, t);
   }
@@ -273,6 +311,7 @@ export class NodeModel {
     this.pendingLoad[n] = -1;
     this.waitingModels[n] = [];
     this.residentModels[n] = [];
+    this.checks[n] = [];
   }
 
   recover(n: number): void {
@@ -326,11 +365,16 @@ export class NodeModel {
   }
 
   /**
-   * Starts the pending load if memory allows (evicting models with waiting requests too once the node
-   * drains), then loads for other waiting models, then fills free slots with the oldest waiting attempt of
-   * a resident model (unless draining).
+   * Starts waiting check jobs in free slots, then the pending load if memory allows (evicting models with
+   * waiting requests too once the node drains), then loads for other waiting models, then fills free
+   * slots with the oldest waiting attempt of a resident model (unless draining).
    */
   private dispatch(n: number, t: number): void {
+    const checks = this.checks[n]!;
+    while (checks.length > 0 && this.running[n]! < this.net.slots[n]!) {
+      this.waiting[n]!--;
+      this.startCheck(checks.shift()!, n, t);
+    }
     const pending = this.pendingLoad[n]!;
     if (pending >= 0) {
       const force = this.draining(n, t);

@@ -8,6 +8,8 @@ import type { PolicyMetrics, WarmSetRecord } from './metrics.js';
 import type { RunOutput } from './run.js';
 import type { Sketch } from './sketch.js';
 import type { TrustReport } from './trust-tally.js';
+import { JOB_KINDS, type JobKind } from './verify-jobs.js';
+import type { ZkmlTally } from './zkml.js';
 
 /** Latency quantiles in ms (null when nothing was measured). */
 export interface Quantiles {
@@ -47,6 +49,22 @@ export interface WarmSetResult {
   }>;
 }
 
+export interface VerificationLoad {
+  jobs: number;
+  failed: number;
+  busy_ms: number;
+  share_of_busy: number | null;
+  by_kind: Record<JobKind, { jobs: number; failed: number; busy_ms: number }>;
+}
+
+export interface ZkmlResult {
+  requests: number;
+  unverified: number;
+  prove_ms: { p50: number | null; p95: number | null };
+  check_ms: { p50: number | null; p95: number | null };
+  verdicts: { valid: number; invalid: number; failed: number };
+}
+
 export interface PolicyResult {
   /** What the router's trust checks caught, against the scenario's liars (routers that check claims). */
   trust?: TrustReport;
@@ -84,7 +102,15 @@ export interface PolicyResult {
     fully_independent_share: number | null;
     lost_with_independent_fallback: number;
   };
+  /** Verification of `tee` and `vanilla` requests: executor → verifier one way + the check, not queued. */
   verification_ms: { p50: number | null; p95: number | null; count: number; failed: number };
+  /**
+   * Verification as load: jobs run on verifiers' slots (spot-check re-executions, zkML proof checks),
+   * their slot time and its share of all busy slot time (which `utilization` includes).
+   */
+  verification: VerificationLoad;
+  /** Served zkML requests: proving time on the executor, result-to-verdict time, the checks' verdicts. */
+  zkml: ZkmlResult;
   by_region: Record<string, GroupResult>;
   by_model: Record<string, GroupResult>;
   timeline: {
@@ -265,6 +291,8 @@ function policyResult(out: RunOutput, m: PolicyMetrics): PolicyResult {
       count: m.verification.count,
       failed: m.verificationFailed,
     },
+    verification: verificationLoad(m),
+    zkml: zkmlResult(m.zkml),
     by_region: byRegion,
     by_model: byModel,
     timeline: {
@@ -281,6 +309,35 @@ function policyResult(out: RunOutput, m: PolicyMetrics): PolicyResult {
     e2e_cdf_ms: cdf(m.e2e),
     demand: m.demand.toJSON(),
     ...(m.trust ? { trust: m.trust } : {}),
+  };
+}
+
+function verificationLoad(m: PolicyMetrics): VerificationLoad {
+  const by = Object.fromEntries(
+    JOB_KINDS.map((k) => {
+      const t = m.verifyJobs?.[k] ?? { jobs: 0, failed: 0, busyMs: 0 };
+      return [k, { jobs: t.jobs, failed: t.failed, busy_ms: round3(t.busyMs) ?? 0 }];
+    }),
+  ) as VerificationLoad['by_kind'];
+  const kinds = Object.values(by);
+  const busy = kinds.reduce((s, k) => s + k.busy_ms, 0);
+  return {
+    jobs: kinds.reduce((s, k) => s + k.jobs, 0),
+    failed: kinds.reduce((s, k) => s + k.failed, 0),
+    busy_ms: round3(busy) ?? 0,
+    share_of_busy: m.busySlotMs > 0 ? round3(busy / m.busySlotMs) : null,
+    by_kind: by,
+  };
+}
+
+function zkmlResult(z: ZkmlTally): ZkmlResult {
+  const q = (s: Sketch) => ({ p50: round3(s.quantile(0.5)), p95: round3(s.quantile(0.95)) });
+  return {
+    requests: z.served,
+    unverified: z.unverified,
+    prove_ms: q(z.proveMs),
+    check_ms: q(z.checkMs),
+    verdicts: { valid: z.valid, invalid: z.invalid, failed: z.failed },
   };
 }
 

@@ -81,6 +81,8 @@ export type SimOutcome = ServedOutcome & {
   rttMs: number;
   /** Digest of the output the node returned (0: the right output), for spot checks. */
   outputDigest?: number;
+  /** The request's input tokens (a spot check re-executes the same request). */
+  inputTokens?: number;
   /** The attempt (as given to `SimRouter.sent`) and its model. */
   attempt?: number;
   model?: number;
@@ -96,14 +98,29 @@ export interface AttemptStart {
   catalogPrefillMs: number;
 }
 
+/** A served request to re-execute on verifier `node`, sent from the node that served it. */
+export interface Reexecution {
+  node: number;
+  from: number;
+  model: number;
+  input: number;
+  output: number;
+}
+
 /**
  * What a router can ask of the world besides telemetry: a probe's round trip from client metro
- * `metro` to node `node`, and the digest of the output node `node` returns when asked to re-execute a
- * request at `tMs` (0: the right output).
+ * `metro` to node `node`, a re-execution of a request on a verifier, queued there like any request:
+ * `done` gets the digest of the verifier's output (0: the right output; NaN when the verifier failed)
+ * when the job finishes, and how slow a node's decode is against its claim.
  */
 export interface SimWorld {
   probeRttMs(metro: number, node: number): number;
-  reexecute(node: number, tMs: number): number;
+  reexecute(job: Reexecution, tMs: number, done: (digest: number, atMs: number) => void): void;
+  /**
+   * A short benchmark generation the router sends node `node` at `tMs` itself: its time per output token
+   * over the catalog's for the hardware the node declared (1: as claimed; NaN: no answer).
+   */
+  benchmark(node: number, tMs: number): number;
   /** Fills `out` for attempt `attempt` of generation `gen`; false once it has ended or failed. */
   firstByte(attempt: number, gen: number, out: AttemptStart): boolean;
 }

@@ -7,7 +7,7 @@ import { EventQueue } from './event-queue.js';
 import { failureSchedule } from './failures.js';
 import { HiddenTruth, NO_TRUTH } from './hidden-truth.js';
 import { DEFAULT_SIM_OPTIONS, type SimInput, type SimOptions } from './input.js';
-import { claimedNodes, LiarTable } from './liars.js';
+import { claimedNodes, LiarTable, speedLies } from './liars.js';
 import type { PolicyMetrics } from './metrics.js';
 import { SimNetwork } from './network.js';
 import { NodeModel } from './node-model.js';
@@ -56,6 +56,7 @@ export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): 
     net.nodeCount,
     input.durationS,
     new Rng(input.seed).fork('truth'),
+    speedLies(input.liars),
   );
   const initial = new NodeModel(net, new AttemptStore(16), new EventQueue(16), undefined, hidden);
   const oracle = new Oracle(net, rtt, initial, hidden);

@@ -33,9 +33,11 @@ import {
 import type { RunHooks, SharedRun } from './shared-run.js';
 import { TrustTally } from './trust-tally.js';
 import { verificationMs } from './verification.js';
+import { VERIFY_REQ, VerifyJobs } from './verify-jobs.js';
 import { carryOut } from './warm-set-loop.js';
 import { type Arrival, type ArrivalSource, emptyArrival } from './workload/arrival.js';
 import { simWorld } from './world.js';
+import { ZKML, zkmlCheck } from './zkml.js';
 
 export type { RunHooks, ServedRecord, SharedRun } from './shared-run.js';
 
@@ -67,6 +69,7 @@ class Simulation {
   private readonly hardEndMs: number;
   private readonly outputRng: Rng;
   private readonly tally: TrustTally;
+  private readonly jobs: VerifyJobs;
   private lastColdStarts = 0;
   private events = 0;
 
@@ -96,6 +99,7 @@ class Simulation {
     );
     this.source = shared.arrivals(arrivalsRng, tokensRng);
     this.outputRng = root.fork('outputs');
+    this.jobs = new VerifyJobs(this.atts, this.q, this.nodes, shared.rtt);
     this.router = factory({
       input,
       net,
@@ -103,7 +107,7 @@ class Simulation {
       truth: this.nodes,
       policy,
       rng: routerRng,
-      world: simWorld(shared, this.atts, this.reqs, this.outputRng),
+      world: simWorld(shared, this.atts, this.reqs, this.outputRng, this.jobs),
       liars: shared.liars,
     });
     if (this.router.warmSet) this.metrics.warmSet = { actions: [] };
@@ -295,6 +299,10 @@ class Simulation {
   private reach(a: number, gen: number, t: number): void {
     const atts = this.atts;
     if (atts.gen[a] !== gen) return;
+    if (atts.req[a] === VERIFY_REQ) {
+      this.jobs.reach(a, t);
+      return;
+    }
     const code = this.nodes.reach(a, t);
     if (code === REACH_OK) return;
     const detectAt =
@@ -307,6 +315,10 @@ class Simulation {
   private done(a: number, gen: number, t: number): void {
     const atts = this.atts;
     if (atts.gen[a] !== gen) return;
+    if (atts.req[a] === VERIFY_REQ) {
+      this.jobs.done(a, t);
+      return;
+    }
     this.nodes.complete(a, t);
     const reqs = this.reqs;
     const net = this.shared.net;
@@ -314,6 +326,7 @@ class Simulation {
     const n = atts.node[a]!;
     const m = this.metrics;
     m.costUsd += ((atts.input[a]! + atts.output[a]!) / 1000) * net.price[n]!;
+    const digest = this.shared.liars.outputDigest(n, this.outputRng);
     if (reqs.done[r] === 0) {
       reqs.done[r] = 1;
       const oneWay = this.shared.rtt.client(reqs.metro[r]!, n) / 2;
@@ -335,7 +348,7 @@ class Simulation {
       );
       m.recordPrediction(reqs.decidedAt[r]!, reqs.predictedDone[r]!, t + oneWay);
       m.waitedOnColdStart += atts.coldWait[a]!;
-      this.verify(r, n);
+      this.verify(r, a, digest, t);
       this.hooks.served?.({
         request: r,
         arrivalMs: arrival,
@@ -351,24 +364,34 @@ class Simulation {
         oracleTtftMs: reqs.lbTtft[r]!,
       });
     }
-    this.observe(a, t);
+    this.observe(a, t, digest);
     atts.release(a);
     if (--reqs.outstanding[r]! === 0) reqs.release(r);
   }
 
   /** Tells a learning router what the client saw of attempt `a`, completed at `t`. */
-  private observe(a: number, t: number): void {
+  private observe(a: number, t: number, digest: number): void {
     if (!this.router.observe) return;
     const o = servedOutcome(this.shared, this.atts, this.reqs.metro[this.atts.req[a]!]!, a, t);
-    o.outputDigest = this.shared.liars.outputDigest(o.node, this.outputRng);
+    o.outputDigest = digest;
+    o.inputTokens = this.atts.input[a]!;
     o.attempt = a;
     o.model = this.atts.model[a]!;
     this.router.observe(o, t + o.rttMs / 2);
   }
 
-  /** Verification after the result (reported apart; it does not delay the response). */
-  private verify(r: number, executor: number): void {
+  /**
+   * Verification after the result of attempt `a` (output `digest`) at `t`, reported apart: it does not
+   * delay the response. A zkML proof is checked by a job on each verifier (`zkmlCheck`); the other modes'
+   * checks are timed without occupying the verifier.
+   */
+  private verify(r: number, a: number, digest: number, t: number): void {
     const reqs = this.reqs;
+    if (reqs.vreq[r] === ZKML) {
+      zkmlCheck(this.shared.net, this.jobs, this.atts, a, digest, t, this.reqs, this.metrics.zkml);
+      return;
+    }
+    const executor = this.atts.node[a]!;
     if (reqs.verifierCount[r] === 0 || reqs.vreq[r] === 0) return;
     const ms = verificationMs(
       this.shared.net,
@@ -386,6 +409,10 @@ class Simulation {
   private detect(a: number, gen: number, t: number): void {
     const atts = this.atts;
     if (atts.gen[a] !== gen) return;
+    if (atts.req[a] === VERIFY_REQ) {
+      this.jobs.failed(a, t);
+      return;
+    }
     const node = atts.node[a]!;
     if (this.nodes.up[node] === 0) this.router.observeDown(node, t);
     const reqs = this.reqs;
@@ -471,6 +498,7 @@ class Simulation {
     m.coldStarts = nodes.coldStarts;
     m.coldStartS = nodes.coldStartMs / 1000;
     m.busySlotMs = nodes.busySlotMs;
+    m.verifyJobs = this.jobs.tally;
     m.events = this.events;
     const trust = this.router.trust?.();
     if (trust) m.trust = this.tally.report(trust, this.shared.net.topology.ids);

@@ -124,6 +124,22 @@ for (const impl of IMPLEMENTATIONS) {
       expect((await s.listNodes()).map((n) => n.id)).toEqual(['b']);
     });
 
+    it("keeps a data node's 2 datasets (id, version, size, Merkle root, chunks) through put, get and list", async () => {
+      const s = open();
+      const datasets = [
+        { id: 'imagenet', version: 3, sizeGb: 150, root: 'a'.repeat(64), chunks: 9600, chunkBytes: 4096 },
+        { id: 'wiki', version: 1, sizeGb: 0.5, root: '0f'.repeat(32), chunks: 1, chunkBytes: 1 << 20 },
+      ];
+      const record = node('d', { descriptor: { id: 'd', roles: ['inference', 'data'], datasets } });
+      await s.putNode(record);
+      expect(await s.getNode('d')).toEqual(record);
+      expect((await s.listNodes())[0]!.descriptor).toEqual({
+        id: 'd',
+        roles: ['inference', 'data'],
+        datasets,
+      });
+    });
+
     it('returns copies: mutating a returned node does not change the store', async () => {
       const s = open();
       await s.putNode(node('a'));
@@ -131,6 +147,31 @@ for (const impl of IMPLEMENTATIONS) {
       got.endpoint = 'changed';
       (got.descriptor as { slots: number }).slots = 99;
       expect(await s.getNode('a')).toEqual(node('a'));
+    });
+
+    it('keeps a node attestation verdict (module, 2 PCRs, expiry) through replace and reopen, and drops it when replaced without one', async () => {
+      const attestation = {
+        kind: 'aws-nitro',
+        module: 'i-0123-enc0456',
+        verifiedAt: 5000,
+        expiresAt: 605_000,
+        measurements: { PCR0: 'aa'.repeat(48), PCR1: '00'.repeat(48) },
+      };
+      const s = open();
+      await s.putNode(node('a', { attestation }));
+      await s.putNode(node('b'));
+      expect(await s.getNode('a')).toEqual(node('a', { attestation }));
+      expect((await s.getNode('b'))!.attestation).toBeUndefined();
+      const reopen = opened!.reopen;
+      if (reopen !== undefined) {
+        await s.close();
+        stores.splice(stores.indexOf(s), 1);
+        const again = reopen();
+        stores.push(again);
+        expect((await again.listNodes()).map((n) => n.attestation)).toEqual([attestation, undefined]);
+        await again.putNode(node('a'));
+        expect((await again.getNode('a'))!.attestation).toBeUndefined();
+      }
     });
 
     it('advances the heartbeat sequence only upwards and rejects replays and unknown nodes', async () => {

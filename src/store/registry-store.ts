@@ -23,6 +23,23 @@ export interface NodeRecord {
   updatedAt: number;
   /** Highest heartbeat sequence accepted; 0 before the first heartbeat. */
   lastSeq: number;
+  /** The verdict on the TEE attestation document the node last presented and passed; none: no TEE. */
+  attestation?: AttestationRecord;
+}
+
+/**
+ * A passed attestation as the coordinator keeps it (the verdict, not the document): which verifier, the
+ * enclave or module it named, its measurements, when it was checked and when it stops holding.
+ */
+export interface AttestationRecord {
+  kind: string;
+  module: string;
+  /** Epoch ms of the check. */
+  verifiedAt: number;
+  /** Epoch ms from which the verdict no longer holds (document age limit or certificate expiry). */
+  expiresAt: number;
+  /** Measurement name (e.g. `PCR0`) → hex digest. */
+  measurements: Record<string, string>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type ReceiptWriter, startReceiptWriter } from './receipt-writer.js';
 import type {
+  AttestationRecord,
   DemandBucketRecord,
   NodeRecord,
   ReceiptRecord,
@@ -80,6 +81,7 @@ interface NodeRow {
   registered_at: number;
   updated_at: number;
   last_seq: number;
+  attestation: string | null;
 }
 
 interface TokenRow {
@@ -145,6 +147,7 @@ function toNode(r: NodeRow): NodeRecord {
     registeredAt: r.registered_at,
     updatedAt: r.updated_at,
     lastSeq: r.last_seq,
+    ...(r.attestation === null ? {} : { attestation: JSON.parse(r.attestation) as AttestationRecord }),
   };
 }
 
@@ -158,10 +161,12 @@ const toToken = (r: TokenRow): TokenRecord => ({
 });
 
 /** Columns added after the first schema, created on open when an older file lacks them. */
-function addTokenColumns(db: Database.Database): void {
+function addColumns(db: Database.Database): void {
   const have = new Set((db.pragma('table_info(tokens)') as { name: string }[]).map((c) => c.name));
   if (!have.has('kind')) db.exec('ALTER TABLE tokens ADD COLUMN kind TEXT');
   if (!have.has('expires_at')) db.exec('ALTER TABLE tokens ADD COLUMN expires_at INTEGER');
+  const nodes = new Set((db.pragma('table_info(nodes)') as { name: string }[]).map((c) => c.name));
+  if (!nodes.has('attestation')) db.exec('ALTER TABLE nodes ADD COLUMN attestation TEXT');
 }
 
 /**
@@ -196,13 +201,13 @@ export class SqliteStore implements RegistryStore {
     this.db
       .prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)')
       .run('opened_at', String(Date.now()));
-    addTokenColumns(this.db);
+    addColumns(this.db);
     this.writer = threaded ? startReceiptWriter(file) : undefined;
     const db = this.db;
     this.stmt = {
       putNode: db.prepare(
-        `INSERT OR REPLACE INTO nodes (id, operator, public_key, endpoint, descriptor, registered_at, updated_at, last_seq)
-         VALUES (@id, @operator, @public_key, @endpoint, @descriptor, @registered_at, @updated_at, @last_seq)`,
+        `INSERT OR REPLACE INTO nodes (id, operator, public_key, endpoint, descriptor, registered_at, updated_at, last_seq, attestation)
+         VALUES (@id, @operator, @public_key, @endpoint, @descriptor, @registered_at, @updated_at, @last_seq, @attestation)`,
       ),
       getNode: db.prepare<[string], NodeRow>('SELECT * FROM nodes WHERE id = ?'),
       listNodes: db.prepare<[], NodeRow>('SELECT * FROM nodes ORDER BY id'),
@@ -272,6 +277,7 @@ export class SqliteStore implements RegistryStore {
       registered_at: n.registeredAt,
       updated_at: n.updatedAt,
       last_seq: n.lastSeq,
+      attestation: n.attestation === undefined ? null : JSON.stringify(n.attestation),
     });
   }
 

@@ -44,4 +44,24 @@ describe('TrustLedger', () => {
   it('a node without evidence is not quarantined, with score 0.5', () => {
     expect(new TrustLedger().mark('x', 0)).toEqual({ quarantined: false, score: 0.5 });
   });
+
+  it('scores outputs from output checks alone: 200 held warm checks leave it at 0.5, 2 held and 1 contradicted output checks give 3/5', () => {
+    const l = new TrustLedger();
+    for (let k = 0; k < 200; k++) l.record('n', 'warm', true, k);
+    expect(l.claimScore('n', 'output')).toBe(0.5);
+    l.record('n', 'output', true, 300);
+    l.record('n', 'output', true, 301);
+    l.record('n', 'output', false, 302);
+    expect(l.claimScore('n', 'output')).toBeCloseTo(3 / 5, 12);
+  });
+
+  it('is suspect on output after one contradiction (test 3.91 > 0) and clears after 6 held checks (−0.68 each)', () => {
+    const l = new TrustLedger();
+    l.record('n', 'output', false, 0);
+    expect(l.suspect('n', 'output')).toBe(true);
+    for (let k = 1; k <= 5; k++) l.record('n', 'output', true, k);
+    expect(l.suspect('n', 'output')).toBe(true);
+    l.record('n', 'output', true, 6);
+    expect(l.suspect('n', 'output')).toBe(false);
+  });
 });

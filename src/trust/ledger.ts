@@ -16,11 +16,16 @@ export const DEFAULT_TESTS: Readonly<Record<Claim, CusumSpec>> = {
   // between the report and the request); a liar fails ≥ 30%. Three contradictions in a row alarm.
   warm: { p0: 0.02, p1: 0.3, h: 8 },
   queue: { p0: 0.02, p1: 0.3, h: 8 },
-  speed: { p0: 0.02, p1: 0.3, h: 8 },
+  // An answer more than 4× slower than the declared hardware, after 5 minutes of nothing but such answers
+  // (trust/speed.ts): honest nodes get there only when two straggler episodes meet. Two alarm.
+  speed: { p0: 0.01, p1: 0.5, h: 4.5 },
   // A round trip below the fibre floor of the claimed place is physics, not noise: one refutes.
   location: { p0: 0.01, p1: 0.5, h: 3.5 },
   // A deterministic re-execution that disagrees, with a third node siding against the node: two alarm.
   output: { p0: 0.01, p1: 0.5, h: 4.5 },
+  // A chunk whose Merkle path misses the registered root cannot come from an honest copy (a corrupted disk
+  // aside): two wrong answers alarm.
+  data: { p0: 0.01, p1: 0.5, h: 4.5 },
 };
 
 export interface LedgerOptions {
@@ -48,6 +53,8 @@ export class TrustLedger {
   readonly reputation: Reputation;
   private readonly tests: Record<Claim, Cusum>;
   private readonly held = new Map<string, Quarantine>();
+  /** Per node: checks of each claim and how many held, `[claim × 2]` checks, `[claim × 2 + 1]` held. */
+  private readonly perClaim = new Map<string, Float64Array>();
   private readonly holdMs: number;
 
   constructor(options: LedgerOptions = {}) {
@@ -61,11 +68,35 @@ export class TrustLedger {
   /** One check of `claim` of `node` at `nowMs`; true when this check puts the node in quarantine. */
   record(node: string, claim: Claim, held: boolean, nowMs: number): boolean {
     this.reputation.record(node, claim, held, nowMs);
+    let c = this.perClaim.get(node);
+    if (c === undefined) this.perClaim.set(node, (c = new Float64Array(CLAIMS.length * 2)));
+    const k = CLAIMS.indexOf(claim) * 2;
+    c[k]!++;
+    if (held) c[k + 1]!++;
     const alarm = this.tests[claim].step(node, !held);
     if (!alarm || this.isQuarantined(node, nowMs)) return false;
     this.held.set(node, { sinceMs: nowMs, claim });
     for (const c of CLAIMS) this.tests[c].reset(node);
     return true;
+  }
+
+  /**
+   * Mean belief that `claim` of `node` holds, from that claim's checks alone: (1 + held) / (2 + checks),
+   * 0.5 without any. Unlike the score (all claims together), hundreds of held warm checks do not vouch for
+   * a node's outputs.
+   */
+  claimScore(node: string, claim: Claim): number {
+    const c = this.perClaim.get(node);
+    const k = CLAIMS.indexOf(claim) * 2;
+    return c === undefined ? 0.5 : (1 + c[k + 1]!) / (2 + c[k]!);
+  }
+
+  /**
+   * The test of `claim` of `node` stands above 0: a contradiction not yet outweighed by checks that held
+   * (an honest node's lone contradiction takes about 6 held output checks to clear).
+   */
+  suspect(node: string, claim: Claim): boolean {
+    return this.tests[claim].value(node) > 0;
   }
 
   isQuarantined(node: string, nowMs: number): boolean {

@@ -18,7 +18,7 @@
  * operator's nodes, so one operator's many honest nodes cannot launder one liar, and one liar drags an
  * operator down in proportion to what it was seen doing.
  */
-export const CLAIMS = ['warm', 'queue', 'speed', 'location', 'output'] as const;
+export const CLAIMS = ['warm', 'queue', 'speed', 'location', 'output', 'data'] as const;
 export type Claim = (typeof CLAIMS)[number];
 
 export interface ReputationOptions {

@@ -20,6 +20,8 @@ export const DOMAINS = {
   deregister: 'meridian/deregister/v1',
   /** A coordinator's nonce, signed by the node answering at the endpoint it registers (proof of control). */
   proof: 'meridian/proof/v1',
+  /** A coordinator's challenge for one chunk of a dataset, answered by the data node holding it. */
+  dataProof: 'meridian/data-proof/v1',
 } as const;
 export type SignDomain = keyof typeof DOMAINS;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../model/common.js';
+import { HeldDataset, MAX_HELD_DATASETS } from '../model/dataset.js';
 import { Node } from '../model/node.js';
 
 /**
@@ -30,16 +31,61 @@ const HttpUrl = z
     }
   }, 'an http(s) URL without credentials');
 
-/** The node as described at registration; its models come from heartbeats, not from here. */
-export const Descriptor = Node.omit({ models: true });
+/**
+ * The node as described at registration; its models come from heartbeats, not from here. A data node
+ * (role `data`) lists the datasets it holds; the coordinator routes next to them once it has proven them.
+ */
+export const Descriptor = Node.omit({ models: true })
+  .extend({ datasets: z.array(HeldDataset).max(MAX_HELD_DATASETS).optional() })
+  .superRefine((d, ctx) => {
+    if (d.datasets === undefined || d.datasets.length === 0) return;
+    if (!d.roles.includes('data'))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['datasets'],
+        message: 'only a node with role "data" holds datasets',
+      });
+    const seen = new Set<string>();
+    d.datasets.forEach((h, k) => {
+      if (seen.has(h.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['datasets', k, 'id'],
+          message: `dataset ${h.id} is listed twice`,
+        });
+      seen.add(h.id);
+    });
+  });
 export type Descriptor = z.infer<typeof Descriptor>;
+
+/** The descriptor of a node that holds `held` besides what it lists: role `data` and the datasets added. */
+export function withDatasets(node: Descriptor, held: readonly HeldDataset[]): Descriptor {
+  if (held.length === 0) return node;
+  const roles = node.roles.includes('data') ? node.roles : [...node.roles, 'data' as const];
+  return { ...node, roles, datasets: [...(node.datasets ?? []), ...held] };
+}
 export type DescriptorInput = z.input<typeof Descriptor>;
+
+/**
+ * A TEE attestation document the node presents (at registration, and in updates to refresh it): the
+ * verifier's kind name (`aws-nitro`) and the document's bytes in base64. It must bind the node's key.
+ */
+export const Attestation = z.strictObject({
+  kind: z.string().min(1).max(50),
+  document: z
+    .string()
+    .min(4)
+    .max(40_000)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64 text'),
+});
+export type Attestation = z.infer<typeof Attestation>;
 
 export const RegisterPayload = z.strictObject({
   node: z.unknown(),
   endpoint: HttpUrl,
   publicKey: z.string().min(1).max(100),
   signedAt: EpochMs,
+  attestation: Attestation.optional(),
 });
 export type RegisterPayload = z.infer<typeof RegisterPayload>;
 
@@ -49,6 +95,7 @@ export const UpdatePayload = z.strictObject({
   signedAt: EpochMs,
   node: z.unknown().optional(),
   endpoint: HttpUrl.optional(),
+  attestation: Attestation.optional(),
 });
 export type UpdatePayload = z.infer<typeof UpdatePayload>;
 

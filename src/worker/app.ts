@@ -7,9 +7,10 @@ import type { LatLon } from '../model/common.js';
 import type { KeyPair } from '../wire/identity.js';
 import { PROOF_PATH, proofAnswer } from '../wire/proof.js';
 import { chunk, DONE, fullResponse, type Kind, roleChunk, tokenText, usage } from './completions.js';
+import { datasetRoutes, type EmulatedDataset } from './datasets.js';
 import { discoveryRoutes } from './discovery.js';
 import { NoMemoryError, OverloadedError, sleep, WorkerEngine } from './engine.js';
-import { type Lie, wrongTokenText } from './lies.js';
+import { emulatedProfile, type Lie, wrongTokenText } from './lies.js';
 import { loadRoutes } from './loads.js';
 import type { WorkerProfile } from './profile.js';
 
@@ -65,6 +66,8 @@ export interface WorkerAppOptions {
   key?: KeyPair;
   /** The way this worker lies about itself (lies.ts); honest when undefined. */
   lie?: Lie;
+  /** Datasets this emulated data node holds; with `key` it answers challenges for their chunks. */
+  datasets?: readonly EmulatedDataset[];
 }
 
 /** The emulated network delay of one request, ms (before `timeScale`). */
@@ -83,7 +86,7 @@ export function buildWorkerApp(
   now: () => number = Date.now,
   opts: WorkerAppOptions = {},
 ): WorkerApp {
-  const engine = new WorkerEngine(profile, now);
+  const engine = new WorkerEngine(emulatedProfile(profile, opts.lie), now);
   const app = Fastify({ logger: false, bodyLimit: 8 * 1024 * 1024, forceCloseConnections: true });
   app.setErrorHandler((error, _req, reply) => {
     const status =
@@ -106,6 +109,8 @@ export function buildWorkerApp(
       const answer = proofAnswer(key, (req.query as { nonce?: unknown }).nonce);
       return answer ?? openAiError(reply, 400, 'bad_nonce', 'expected nonce: 32 bytes in base64url');
     });
+  if (key !== undefined && opts.datasets !== undefined && opts.datasets.length > 0)
+    datasetRoutes(app, key, opts.datasets, opts.lie === 'data');
 
   const serve = (kind: Kind) => async (req: FastifyRequest, reply: FastifyReply) => {
     const parsed = Body.safeParse(req.body);

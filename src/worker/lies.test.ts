@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { greatCircleKm } from '../geo/distance.js';
-import { antipode, farPlace, isLie } from './lies.js';
+import { antipode, emulatedProfile, farPlace, isLie, SPEED_LIE_FACTOR } from './lies.js';
+import { parseProfile, resolveModels } from './profile.js';
 
 describe('worker lies', () => {
   it('the antipode of (50.1, 8.7) is (−50.1, −171.3), 20,015 km away (half the circumference)', () => {
@@ -20,8 +21,25 @@ describe('worker lies', () => {
     expect(greatCircleKm(at, claimed)).toBeGreaterThan(12_000);
   });
 
-  it('knows the four lies and nothing else', () => {
-    expect(['warm', 'queue', 'location', 'output'].every(isLie)).toBe(true);
-    expect(isLie('speed')).toBe(false);
+  it('knows the five lies and nothing else', () => {
+    expect(['warm', 'queue', 'location', 'output', 'speed'].every(isLie)).toBe(true);
+    expect(isLie('price')).toBe(false);
+  });
+
+  it('a speed liar on an h100 emulates llama-3.1-8b at 125 / 8 = 15.6 tokens/s, an honest one at the catalog’s 125', () => {
+    const profile = parseProfile(
+      {
+        models: [{ id: 'llama-3.1-8b-instruct' }],
+        node: { hardware: { accelerator: 'h100', count: 1, memoryGb: 80 } },
+      },
+      'test',
+    );
+    // The catalog: 1.37 ms per token stated for 8 devices; one device takes 8 × 0.9³ = 5.832 times as long.
+    const catalog = 1000 / (1.37 * 5.832);
+    expect(resolveModels(emulatedProfile(profile, undefined))[0]!.tokensPerSec).toBeCloseTo(catalog, 6);
+    expect(resolveModels(emulatedProfile(profile, 'output'))[0]!.tokensPerSec).toBeCloseTo(catalog, 6);
+    const lying = resolveModels(emulatedProfile(profile, 'speed'))[0]!;
+    expect(SPEED_LIE_FACTOR).toBe(8);
+    expect(lying.tokensPerSec).toBeCloseTo(catalog / 8, 6);
   });
 });

@@ -1,6 +1,7 @@
 import { nearestMetro } from '../geo/nearest.js';
 import type { LatLon } from '../model/common.js';
 import type { Location } from '../model/node.js';
+import type { WorkerProfile } from './profile.js';
 
 /**
  * The ways an emulated worker can lie about itself (`meridian worker --lie KIND`), for testing the
@@ -9,9 +10,17 @@ import type { Location } from '../model/node.js';
  *   the load on first use;
  * - `queue`: reports no request running or waiting, whatever its slots and queue hold;
  * - `location`: registers at the antipode of its place while its delays stay those of where it is;
- * - `output`: returns wrong text (a different token stream than an honest worker).
+ * - `output`: returns wrong text (a different token stream than an honest worker);
+ * - `data`: registers its datasets but answers each challenge with a chunk that is not the content it
+ *   registered (one bit off), as a node would that kept only the Merkle root.
+ * - `speed`: registers the hardware of its profile while it emulates one `SPEED_LIE_FACTOR` times slower
+ *   (every prefill and decode takes that many times as long), so the catalog says it is that much faster
+ *   than it is.
  */
-export const LIES = ['warm', 'queue', 'location', 'output'] as const;
+export const LIES = ['warm', 'queue', 'location', 'output', 'data', 'speed'] as const;
+
+/** How many times slower than the hardware it registers a `speed` liar runs. */
+export const SPEED_LIE_FACTOR = 8;
 export type Lie = (typeof LIES)[number];
 
 export function isLie(v: string): v is Lie {
@@ -27,6 +36,11 @@ export function antipode(p: LatLon): LatLon {
 export function farPlace(at: Location): Location {
   const m = nearestMetro(antipode(at))!;
   return { lat: m.lat, lon: m.lon, metro: m.id };
+}
+
+/** The profile a liar emulates: a `speed` liar's is `SPEED_LIE_FACTOR` times slower, anyone else's as given. */
+export function emulatedProfile(profile: WorkerProfile, lie: Lie | undefined): WorkerProfile {
+  return lie === 'speed' ? { ...profile, speedFactor: profile.speedFactor * SPEED_LIE_FACTOR } : profile;
 }
 
 /** The k-th token an `output` liar returns instead of the honest one. */

@@ -5,6 +5,7 @@ import { Id } from '../model/common.js';
 import type { Model } from '../model/model.js';
 import { parseOrThrow } from '../model/validate.js';
 import { loadYamlFile } from '../util/yaml-file.js';
+import { parseDatasetSpec } from './datasets.js';
 
 /**
  * An emulated inference server's profile (`meridian worker --emulate --profile FILE`): which models it
@@ -60,6 +61,11 @@ export const WorkerProfile = z
     preload: z.array(Id).default([]),
     /** The node the built-in agent registers as (a node descriptor without `models`). */
     node: z.unknown().optional(),
+    /**
+     * Synthetic datasets the node holds, `ID:SIZE_GB[:VERSION]` each (as `--dataset` takes them): it
+     * registers them with role `data` and answers the coordinator's challenges for their chunks.
+     */
+    datasets: z.array(z.string().max(300)).max(64).default([]),
   })
   .superRefine((p, ctx) => {
     const ids = new Set(p.models.map((m) => m.id));
@@ -70,6 +76,10 @@ export const WorkerProfile = z
           path: ['models', i, 'weightsGb'],
           message: 'required for a model outside the built-in catalog',
         });
+    });
+    p.datasets.forEach((text, i) => {
+      const spec = parseDatasetSpec(text);
+      if (typeof spec === 'string') ctx.addIssue({ code: 'custom', path: ['datasets', i], message: spec });
     });
     p.preload.forEach((id, i) => {
       if (!ids.has(id))

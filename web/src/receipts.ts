@@ -3,7 +3,8 @@ import { api } from './net.js';
 /**
  * The receipts panel: one gateway receipt (from `/ui/api/receipts/:id`, the same record as
  * `GET /v1/receipts/:id`), its estimate per term for the node that answered against the realized duration,
- * the fallbacks in order with what happened on each, and the verifiers chosen.
+ * the fallbacks in order with what happened on each, and the verifiers chosen. A request naming a dataset
+ * says so in the head line; its `data` term is what bringing the dataset to the node costs.
  */
 interface Candidate {
   node: string;
@@ -19,7 +20,7 @@ interface GatewayReceipt {
   status: number;
   node: string | null;
   durationMs: number;
-  request: { model: string };
+  request: { model: string; dataset?: string };
   decision: {
     primary: string | null;
     fallbacks: string[];
@@ -54,7 +55,7 @@ export async function showReceipt(out: HTMLElement, id: string): Promise<void> {
   };
   const served = body.node ?? body.decision.primary;
   p(
-    `${body.id}: ${body.request.model}, status ${body.status}, served by ${body.node ?? 'none'}`,
+    `${body.id}: ${body.request.model}${body.request.dataset === undefined ? '' : ` on dataset ${body.request.dataset}`}, status ${body.status}, served by ${body.node ?? 'none'}`,
     'receipt-head',
   );
   const est = body.decision.receipt?.top?.find((c) => c.node === served);

@@ -27,7 +27,7 @@ plugins:
   rotate: { type: round-robin }
 
 profiles:
-  meridian:
+  meridian: &meridian
     description: >-
       predicted completion time (rtt + queue + cold start + service + data fetch, risk-weighted by
       staleness), non-herding pick, independent fallbacks, independent verifiers
@@ -109,35 +109,18 @@ profiles:
     picker: uniform
     fallbacks: ranked
 
+  # The two ablations below take every key of meridian (a YAML merge) and change one.
   meridian-static:
+    <<: *meridian
     description: >-
       meridian with learning off: the same estimate from catalog physics only, never refined by observed
-      outcomes; predicted completion time (rtt + queue + cold start + service + data fetch, risk-weighted by
-      staleness), non-herding pick, independent fallbacks, independent verifiers
+      outcomes
     estimate: { learn: false }
-    candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
-    filters: [healthy, trusted, countries, max-price, verification]
-    # One pass over the five estimate terms + 0.5 × uncertainty; the same cost as
-    # [rtt, queue-wait, cold-start, service, data-fetch, { plugin: uncertainty, weight: 0.5 }].
-    scorers: [completion-time]
-    picker: no-herd
-    fallbacks: independent
-    relax: [asn, operator, provider]
-    deadline: best-effort
-    verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
-    warmset: { controller: true }
 
   meridian-reactive:
+    <<: *meridian
     description: >-
       meridian with the warm-set controller off: models load only when a request reaches a node without
       them, and memory is freed least recently used first
-    candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
-    filters: [healthy, trusted, countries, max-price, verification]
-    scorers: [completion-time]
-    picker: no-herd
-    fallbacks: independent
-    relax: [asn, operator, provider]
-    deadline: best-effort
-    verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
     warmset: { controller: false }
 `;

@@ -1,117 +1,21 @@
-import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
-
-type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
-
-import * as x509 from '@peculiar/x509';
-import { encode } from 'cbor2';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DocOptions,
+  pki as makePki,
+  nitroDocument,
+  PCR0,
+  type Pki,
+} from '../../../test/support/nitro-documents.js';
 import { nitroVerifier } from './nitro.js';
 import { AttestationVerifiers } from './verifier.js';
 
-/**
- * Every document here is built by the test itself: its own P-384 root, intermediate and leaf, a payload
- * shaped like AWS's, and a COSE_Sign1 signature made with WebCrypto (which signs ECDSA as raw r‖s, the
- * COSE form). Nothing here comes from the verifier under test.
- */
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-const subtle = webcrypto.subtle;
-const ALG = { name: 'ECDSA', namedCurve: 'P-384', hash: 'SHA-384' } as const;
+/** Every document here is built by the test itself (test/support/nitro-documents.ts). */
 const NOW = Date.UTC(2026, 11, 5, 12, 0, 0);
-const DAY = 86_400_000;
-const PCR0 = 'aa'.repeat(48);
 const NODE_KEY = new Uint8Array(32).fill(7);
 
-interface Pki {
-  root: x509.X509Certificate;
-  inter: x509.X509Certificate;
-  leaf: x509.X509Certificate;
-  leafKey: CryptoKey;
-}
-
-async function keys(): Promise<CryptoKeyPair> {
-  return (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
-}
-
-async function pki(leafNotAfter = NOW + DAY): Promise<Pki> {
-  const ca = [
-    new x509.BasicConstraintsExtension(true, 2, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-  ];
-  const rootKeys = await keys();
-  const interKeys = await keys();
-  const leafKeys = await keys();
-  const notBefore = new Date(NOW - DAY);
-  const root = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: '01',
-    name: 'CN=test nitro root',
-    notBefore,
-    notAfter: new Date(NOW + 365 * DAY),
-    signingAlgorithm: ALG,
-    keys: rootKeys,
-    extensions: ca,
-  });
-  const inter = await x509.X509CertificateGenerator.create({
-    serialNumber: '02',
-    subject: 'CN=test nitro intermediate',
-    issuer: root.subject,
-    notBefore,
-    notAfter: new Date(NOW + 30 * DAY),
-    signingAlgorithm: ALG,
-    publicKey: interKeys.publicKey,
-    signingKey: rootKeys.privateKey,
-    extensions: ca,
-  });
-  const leaf = await x509.X509CertificateGenerator.create({
-    serialNumber: '03',
-    subject: 'CN=i-0123456789abcdef0-enc0123456789abcdef',
-    issuer: inter.subject,
-    notBefore,
-    notAfter: new Date(leafNotAfter),
-    signingAlgorithm: ALG,
-    publicKey: leafKeys.publicKey,
-    signingKey: interKeys.privateKey,
-  });
-  return { root, inter, leaf, leafKey: leafKeys.privateKey };
-}
-
-interface DocOptions {
-  pcr0?: string;
-  publicKey?: Uint8Array | null;
-  timestamp?: number;
-  tamper?: boolean;
-  bundle?: x509.X509Certificate[];
-}
-
-async function document(p: Pki, o: DocOptions = {}): Promise<Uint8Array> {
-  const payload = encode({
-    module_id: 'i-0123456789abcdef0-enc0123456789abcdef',
-    digest: 'SHA384',
-    timestamp: o.timestamp ?? NOW - 1000,
-    pcrs: new Map([
-      [0, new Uint8Array(Buffer.from(o.pcr0 ?? PCR0, 'hex'))],
-      [1, new Uint8Array(48)],
-    ]),
-    certificate: new Uint8Array(p.leaf.rawData),
-    cabundle: (o.bundle ?? [p.root, p.inter]).map((c) => new Uint8Array(c.rawData)),
-    public_key: o.publicKey === undefined ? NODE_KEY : o.publicKey,
-    user_data: null,
-    nonce: null,
-  });
-  const protectedHeader = encode(new Map([[1, -35]]));
-  const toBeSigned = encode(['Signature1', protectedHeader, new Uint8Array(0), payload]);
-  const signature = new Uint8Array(
-    await subtle.sign({ name: 'ECDSA', hash: 'SHA-384' }, p.leafKey, toBeSigned),
-  );
-  const sent = payload.slice();
-  // Tampering: one byte of PCR0 changes after signing (the payload still decodes, the chain still holds).
-  if (o.tamper) {
-    const at = Buffer.from(sent).indexOf(Buffer.from(o.pcr0 ?? PCR0, 'hex'));
-    sent[at] = sent[at]! ^ 1;
-  }
-  return encode([protectedHeader, new Map(), sent, signature]);
-}
+const pki = (leafNotAfter?: number) => makePki(NOW, leafNotAfter);
+const document = (p: Pki, o: Partial<DocOptions> = {}) =>
+  nitroDocument(p, { timestamp: NOW - 1000, publicKey: NODE_KEY, ...o });
 
 describe('AWS Nitro attestation verifier', () => {
   let p: Pki;

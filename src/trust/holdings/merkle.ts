@@ -35,6 +35,15 @@ export function merkleLevels(data: Uint8Array, chunkBytes = DEFAULT_CHUNK_BYTES)
   for (let at = 0; at < data.length; at += chunkBytes)
     leaves.push(leafHash(data.subarray(at, at + chunkBytes)));
   if (leaves.length === 0) leaves.push(leafHash(new Uint8Array(0)));
+  return levelsOfLeaves(leaves);
+}
+
+/**
+ * Every level of the tree over these leaf hashes (at least one), leaves first: a holder that hashed its
+ * chunks one at a time (never the whole dataset in memory) builds the tree from them.
+ */
+export function levelsOfLeaves(leaves: Buffer[]): Buffer[][] {
+  if (leaves.length === 0) throw new RangeError('a Merkle tree needs at least one leaf');
   const levels = [leaves];
   while (levels[levels.length - 1]!.length > 1) {
     const below = levels[levels.length - 1]!;
@@ -44,6 +53,27 @@ export function merkleLevels(data: Uint8Array, chunkBytes = DEFAULT_CHUNK_BYTES)
     levels.push(up);
   }
   return levels;
+}
+
+/** Sibling hashes from leaf `index` up to the root (null where a node was promoted without a sibling). */
+export function siblingPath(levels: Buffer[][], index: number): (string | null)[] {
+  if (!(Number.isInteger(index) && index >= 0 && index < levels[0]!.length))
+    throw new RangeError(`chunk index ${index} out of range (0 … ${levels[0]!.length - 1})`);
+  const path: (string | null)[] = [];
+  let i = index;
+  for (let l = 0; l < levels.length - 1; l++) {
+    const sibling = i % 2 === 0 ? i + 1 : i - 1;
+    path.push(sibling < levels[l]!.length ? levels[l]![sibling]!.toString('hex') : null);
+    i = Math.floor(i / 2);
+  }
+  return path;
+}
+
+/** Length of every sibling path in a tree of `chunks` leaves: ⌈log2 chunks⌉. */
+export function pathLength(chunks: number): number {
+  let n = 0;
+  for (let width = chunks; width > 1; width = Math.ceil(width / 2)) n++;
+  return n;
 }
 
 /** The root as hex. */
@@ -62,16 +92,7 @@ export interface ChunkProof {
 
 /** The proof for chunk `index` (the holder computes this from its copy). */
 export function proveChunk(data: Uint8Array, index: number, chunkBytes = DEFAULT_CHUNK_BYTES): ChunkProof {
-  const levels = merkleLevels(data, chunkBytes);
-  if (!(Number.isInteger(index) && index >= 0 && index < levels[0]!.length))
-    throw new RangeError(`chunk index ${index} out of range (0 … ${levels[0]!.length - 1})`);
-  const path: (string | null)[] = [];
-  let i = index;
-  for (let l = 0; l < levels.length - 1; l++) {
-    const sibling = i % 2 === 0 ? i + 1 : i - 1;
-    path.push(sibling < levels[l]!.length ? levels[l]![sibling]!.toString('hex') : null);
-    i = Math.floor(i / 2);
-  }
+  const path = siblingPath(merkleLevels(data, chunkBytes), index);
   return { index, chunk: data.subarray(index * chunkBytes, (index + 1) * chunkBytes), path };
 }
 

@@ -1,6 +1,6 @@
 /**
  * trusted — drops nodes the router's trust ledger holds in quarantine: a sequential test on the checks
- * of one of their claims (warm, queue, location, output) alarmed (src/trust/ledger.ts).
+ * of one of their claims (warm, queue, location, output, speed) alarmed (src/trust/ledger.ts).
  * Reads: view.dyn.quarantined.
  * Parameters: none.
  */

@@ -1,7 +1,8 @@
 /**
  * verification — keeps nodes that can execute in every mode the request needs (TEE when it asks for
  * `tee` or `requireTee`, zkML for `zkml`).
- * Reads: node.verification (as mode bits). Parameters: none.
+ * Reads: node.verification (as mode bits; in the coordinator a node has `tee` only while its attestation
+ * holds, src/trust/attestation/standing.ts). Parameters: none.
  */
 import { z } from 'zod';
 import { definePlugin } from '../../registry.js';
