@@ -4,7 +4,10 @@
  * Starts one emulated worker (instant answers) and a coordinator with SQLite, as separate processes on
  * 127.0.0.1. Then, in the same run:
  *  1. offers the same fixed request rate (open loop, `src/worker/paced.ts`) directly to the worker and
- *     through the gateway, alternating blocks, and reports the latency the gateway adds at p50 and p99;
+ *     through the gateway, alternating blocks, and reports the latency the gateway adds at p50 and p99,
+ *     and CPU per request: the coordinator's on the gateway blocks (`gateway_cpu_us_per_request`, it
+ *     serves the client and is a client of the node) and the worker's on the direct blocks
+ *     (`direct_cpu_us_per_request`, one HTTP server answering at once: the floor of a Node proxy's cost);
  *  2. the same on fresh connections: a new pool of C connections per 1 s block, alternating targets, and
  *     the latency the gateway adds at p99 in that first second (`added_p99_cold_ms`);
  *  3. streams: `--streams` concurrent streamed answers of 200 tokens each, back to back, through the
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
 
     const lat: Record<'direct' | 'gateway', number[]> = { direct: [], gateway: [] };
     let gatewayCpuMs = 0;
+    let workerCpuMs = 0;
     const fails = { direct: 0, gateway: 0 };
     const sentRate = { direct: 0, gateway: 0 };
     let generatorCpuMs = 0;
@@ -162,6 +166,7 @@ async function main(): Promise<void> {
     for (let b = 0; b < BLOCKS; b++) {
       for (const k of ['direct', 'gateway'] as const) {
         const cpu0 = cpuMs(coord.proc.pid);
+        const worker0 = cpuMs(worker.proc.pid);
         const own0 = process.cpuUsage();
         const t0 = performance.now();
         const r = await paced({ rate: RATE, durationMs: SECONDS * 1000, send: send(pools[k]), sleep });
@@ -169,6 +174,7 @@ async function main(): Promise<void> {
         generatorCpuMs += (own.user + own.system) / 1000;
         measuredMs += performance.now() - t0;
         if (k === 'gateway') gatewayCpuMs += cpuMs(coord.proc.pid) - cpu0;
+        else workerCpuMs += cpuMs(worker.proc.pid) - worker0;
         for (const v of r.latenciesMs) lat[k].push(v);
         fails[k] += r.failed;
         sentRate[k] += r.sentRate / BLOCKS;
@@ -183,7 +189,9 @@ async function main(): Promise<void> {
     };
     const d = stats('direct');
     const g = stats('gateway');
-    log(`direct  p50 ${round(d.p50)} ms  p99 ${round(d.p99)} ms`);
+    log(
+      `direct  p50 ${round(d.p50)} ms  p99 ${round(d.p99)} ms  (worker CPU ${Math.round((workerCpuMs * 1000) / Math.max(1, lat.direct.length))} µs per request)`,
+    );
     log(
       `gateway p50 ${round(g.p50)} ms  p99 ${round(g.p99)} ms  (coordinator CPU ${Math.round((gatewayCpuMs * 1000) / Math.max(1, lat.gateway.length))} µs per request)`,
     );
@@ -232,6 +240,8 @@ async function main(): Promise<void> {
       failed_gateway: fails.gateway,
       gateway_cpu_us_per_request:
         lat.gateway.length > 0 ? Math.round((gatewayCpuMs * 1000) / lat.gateway.length) : null,
+      direct_cpu_us_per_request:
+        lat.direct.length > 0 ? Math.round((workerCpuMs * 1000) / lat.direct.length) : null,
       generator_cpu_pct: Math.round((100 * generatorCpuMs) / Math.max(1, measuredMs)),
       added_p99_cold_ms: round(coldP99('gateway') - coldP99('direct')),
       cold_direct_p99_ms: round(coldP99('direct')),

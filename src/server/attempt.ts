@@ -1,5 +1,11 @@
 import type { AttemptLimits } from './timing.js';
-import type { AbortBinding, BufferedResponse, UpstreamResponse, Upstreams } from './upstream.js';
+import {
+  type AbortBinding,
+  type BufferedResponse,
+  HOP_HEADER,
+  type UpstreamResponse,
+  type Upstreams,
+} from './upstream.js';
 
 /**
  * One try of a request on one node. Nothing reaches the client here: a non-streamed answer is read in
@@ -218,9 +224,9 @@ async function attemptBuffered(
       method: 'POST',
       path: input.path,
       body: input.body,
-      headers: input.headers === undefined ? JSON_HEADERS : { ...input.headers, ...JSON_HEADERS },
+      headers: requestHeaders(input, JSON_HEADERS),
       abortable: watch,
-      ...(input.hop === undefined ? {} : { hop: input.hop }),
+      hop: input.hop,
     });
   } catch (e) {
     return watch.failure(nodeId, e);
@@ -253,9 +259,9 @@ async function attemptStream(
       method: 'POST',
       path: input.path,
       body: input.body,
-      headers: input.headers === undefined ? STREAM_HEADERS : { ...input.headers, ...STREAM_HEADERS },
+      headers: requestHeaders(input, STREAM_HEADERS),
       signal: watch.signal,
-      ...(input.hop === undefined ? {} : { hop: input.hop }),
+      hop: input.hop,
     });
   } catch (e) {
     return watch.failure(nodeId, e);
@@ -300,6 +306,20 @@ async function attemptStream(
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 const STREAM_HEADERS = { 'content-type': 'application/json', accept: 'text/event-stream' };
+
+/**
+ * The attempt's request headers as one object: the caller's, the content types, and the hop chain (the
+ * upstream sends headers that already carry the chain as they are, instead of copying them to add it).
+ * Copied key by key: an object spread of these header objects took microseconds per request.
+ */
+function requestHeaders(input: AttemptInput, kind: Record<string, string>): Record<string, string> {
+  if (input.headers === undefined && input.hop === undefined) return kind;
+  const headers: Record<string, string> = {};
+  for (const k in input.headers) headers[k] = input.headers[k]!;
+  for (const k in kind) headers[k] = kind[k]!;
+  if (input.hop !== undefined) headers[HOP_HEADER] = input.hop;
+  return headers;
+}
 
 function headerText(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;

@@ -23,7 +23,7 @@ import { PredictionErrors } from './learn-gateway.js';
 import { Limiter } from './limits.js';
 import { LiveNetwork } from './live-network.js';
 import { LiveTrust } from './live-trust.js';
-import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
+import { Counter, Gauge, Histogram, MetricsRegistry, PairCounter } from './metrics.js';
 import { Prober } from './probes.js';
 import { ReceiptLog } from './receipts.js';
 import { RefusalBoard } from './refusals.js';
@@ -95,9 +95,9 @@ export interface CoordinatorMetrics {
   /** Time spent in `route()`, seconds. */
   decision: Histogram;
   /** Gateway requests by node (the one that answered, or `none`) and status. */
-  requests: Counter;
+  requests: PairCounter;
   /** Failed attempts by node and kind (connect, timeout, status, body). */
-  errors: Counter;
+  errors: PairCounter;
   hedges: Counter;
   /** |estimate − realized| / realized of served requests (the primary answered). */
   predictionError: Histogram;
@@ -216,7 +216,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     g.probes,
     now,
     (id, ok, ms) => {
-      if (!ok) metrics.errors.inc({ node: id, kind: 'probe' });
+      if (!ok) metrics.errors.incPair(id, 'probe');
       else {
         network.observeMeasured(id, ms);
         trust?.probed(id, ms);
@@ -319,10 +319,20 @@ function createMetrics(
       ),
     ),
     requests: registry.add(
-      new Counter('meridian_requests_total', 'Gateway requests by answering node and status.'),
+      new PairCounter(
+        'meridian_requests_total',
+        'Gateway requests by answering node and status.',
+        'node',
+        'status',
+      ),
     ),
     errors: registry.add(
-      new Counter('meridian_node_errors_total', 'Failed attempts and probes by node and kind.'),
+      new PairCounter(
+        'meridian_node_errors_total',
+        'Failed attempts and probes by node and kind.',
+        'node',
+        'kind',
+      ),
     ),
     hedges: registry.add(new Counter('meridian_hedges_total', 'Hedge copies sent.')),
     predictionError: registry.add(

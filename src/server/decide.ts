@@ -36,7 +36,7 @@ export function routeDecider(policy: Policy, seed: number): Decide {
     return {
       primary: d.primary,
       fallbacks: [...d.fallbacks],
-      ...(d.hedge === null ? {} : { hedge: d.hedge }),
+      hedge: d.hedge ?? undefined,
       receipt: d.receipt,
       estimateMs: d.estimateMs,
     };

@@ -106,14 +106,15 @@ export async function forward(
     const body = input.body(nodeId);
     deps.begin?.(nodeId);
     const limits = input.limits(nodeId);
+    // One literal with every field (absent ones undefined): conditional spreads copy through the runtime.
     const promise = attempt(deps.upstreams, nodeId, {
       path: input.path,
       body,
       stream: input.stream,
       limits,
-      ...(signal === undefined ? {} : { signal }),
-      ...(input.hop === undefined ? {} : { hop: input.hop }),
-      ...(input.headers === undefined ? {} : { headers: input.headers }),
+      signal,
+      hop: input.hop,
+      headers: input.headers,
     });
     void promise.finally(() => deps.end?.(nodeId));
     return { promise, cancel };

@@ -7,6 +7,7 @@ import {
   PredictionErrors,
   predictionError,
   streamedEvents,
+  topLevelUsage,
 } from './learn-gateway.js';
 
 const delivered = (nodeId: string): Delivered =>
@@ -40,6 +41,41 @@ describe('gateway learning helpers', () => {
   it('reads 7 output tokens from usage.completion_tokens and none from a body that is not JSON', () => {
     expect(completionTokens(Buffer.from('{"usage":{"completion_tokens":7}}'))).toBe(7);
     expect(completionTokens(Buffer.from('oops'))).toBeUndefined();
+  });
+
+  it('reads the usage of a body as a whole parse would: last key, pretty-printed, not last, nested, in a string', () => {
+    const cases: [string, number | undefined][] = [
+      [
+        '{"id":"a","choices":[{"message":{"content":"hi"}}],"usage":{"prompt_tokens":3,"completion_tokens":12}}',
+        12,
+      ],
+      ['{\n  "usage" : {\n    "completion_tokens" : 5\n  },\n  "id": "x"\n}\n', 5],
+      ['{"usage":{"completion_tokens":4},"extra":{"usage":{"completion_tokens":99}}}', 4],
+      [
+        '{"choices":[{"text":"\\"usage\\":{\\"completion_tokens\\":50}"}],"usage":{"completion_tokens":6}}',
+        6,
+      ],
+      ['{"a":{"usage":{"completion_tokens":1}},"t":"x\\"usage"}', undefined],
+      ['{"t":"ends in a backslash \\\\","usage":{"completion_tokens":2}}', 2],
+      ['{"usage":{"completion_tokens":8},"usage":{"completion_tokens":9}}', 9],
+      ['{"usage":{"completion_tokens":-1}}', undefined],
+      ['{"usage":null}', undefined],
+      ['[{"usage":{"completion_tokens":3}}]', undefined],
+    ];
+    for (const [text, expected] of cases) {
+      expect(completionTokens(Buffer.from(text)), text).toBe(expected);
+      const whole = (JSON.parse(text) as { usage?: { completion_tokens?: number } }).usage?.completion_tokens;
+      expect(whole !== undefined && whole >= 0 ? whole : undefined, text).toBe(expected);
+    }
+  });
+
+  it('finds the usage object of a 1 MB answer without parsing the content before it', () => {
+    const body = Buffer.from(
+      `{"choices":[{"message":{"content":"${'x'.repeat(1_000_000)}"}}],"usage":{"completion_tokens":250000}}`,
+    );
+    const range = topLevelUsage(body);
+    expect(body.toString('utf8', range!.start, range!.end)).toBe('{"completion_tokens":250000}');
+    expect(completionTokens(body)).toBe(250_000);
   });
 
   it('counts 2 data events in a chunk with 2 tokens and [DONE]', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics.js';
+import { Counter, Gauge, Histogram, MetricsRegistry, PairCounter } from './metrics.js';
 
 describe('Prometheus text', () => {
   it('renders counters with escaped labels, gauges and cumulative histogram buckets', () => {
@@ -30,5 +30,21 @@ describe('Prometheus text', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('a pair counter counts 3 increments of (a, 200) and 1 of (b, 502) into the samples inc() with labels makes', () => {
+    const pair = new PairCounter('r_total', 'Requests.', 'node', 'status');
+    const plain = new Counter('r_total', 'Requests.');
+    pair.incPair('a', 200);
+    pair.incPair('b', 502);
+    pair.incPair('a', 200, 2);
+    plain.inc({ node: 'a', status: '200' }, 3);
+    plain.inc({ node: 'b', status: '502' });
+    expect(pair.render()).toEqual(plain.render());
+    expect(pair.get({ node: 'a', status: '200' })).toBe(3);
+    pair.inc({ node: 'b', status: '502' });
+    expect(pair.get({ node: 'b', status: '502' })).toBe(2);
+    pair.incPair('b', '502');
+    expect(pair.get({ node: 'b', status: '502' })).toBe(3);
   });
 });

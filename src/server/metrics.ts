@@ -34,10 +34,15 @@ export class Counter implements Metric {
   ) {}
 
   inc(labels: LabelSet = {}, by = 1): void {
+    this.entry(labels).value += by;
+  }
+
+  /** The sample for `labels`, made at 0 the first time. */
+  protected entry(labels: LabelSet): { value: number } {
     const key = rawKey(labels);
-    const entry = this.values.get(key);
-    if (entry === undefined) this.values.set(key, { text: labelText(labels), value: by });
-    else entry.value += by;
+    let entry = this.values.get(key);
+    if (entry === undefined) this.values.set(key, (entry = { text: labelText(labels), value: 0 }));
+    return entry;
   }
 
   get(labels: LabelSet = {}): number {
@@ -48,6 +53,35 @@ export class Counter implements Metric {
     const out = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
     for (const { text, value } of this.values.values()) out.push(`${this.name}${text} ${num(value)}`);
     return out;
+  }
+}
+
+/**
+ * A counter with two labels, counted through `incPair(a, b)`: the sample is found in two nested maps by
+ * the values themselves, so an increment on the request path makes no label object and no key text.
+ * The same samples as `inc({ [first]: a, [second]: String(b) })`.
+ */
+export class PairCounter extends Counter {
+  private readonly byPair = new Map<string, Map<string | number, { value: number }>>();
+
+  constructor(
+    name: string,
+    help: string,
+    private readonly first: string,
+    private readonly second: string,
+  ) {
+    super(name, help);
+  }
+
+  incPair(a: string, b: string | number, by = 1): void {
+    let inner = this.byPair.get(a);
+    if (inner === undefined) this.byPair.set(a, (inner = new Map()));
+    let entry = inner.get(b);
+    if (entry === undefined) {
+      entry = this.entry({ [this.first]: a, [this.second]: String(b) });
+      inner.set(b, entry);
+    }
+    entry.value += by;
   }
 }
 

@@ -49,8 +49,20 @@ export function hopChain(header: string | string[] | undefined, self: string): s
  * `x-meridian-node` and `x-meridian-receipt` name the node that answered and the decision's receipt.
  */
 export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
-  app.post('/v1/chat/completions', (req, reply) => proxy(c, 'chat', req, reply));
-  app.post('/v1/completions', (req, reply) => proxy(c, 'completions', req, reply));
+  // Requests that name no location all carry the default client (one object): its headers are made once
+  // per such object (read-only from then on; every attempt copies them into its own).
+  let known: MeridianOptions['client'] | undefined;
+  let knownHeaders: Record<string, string> = {};
+  const locationHeaders = (client: MeridianOptions['client']) => {
+    if (client !== c.defaultClient) return clientLocationHeaders(client);
+    if (client !== known) {
+      known = client;
+      knownHeaders = clientLocationHeaders(client);
+    }
+    return knownHeaders;
+  };
+  app.post('/v1/chat/completions', (req, reply) => proxy(c, 'chat', req, reply, locationHeaders));
+  app.post('/v1/completions', (req, reply) => proxy(c, 'completions', req, reply, locationHeaders));
 
   app.get('/v1/models', async () => ({
     object: 'list',
@@ -130,6 +142,7 @@ async function proxy(
   endpoint: Endpoint,
   req: FastifyRequest,
   reply: FastifyReply,
+  locationHeaders: (client: MeridianOptions['client']) => Record<string, string>,
 ): Promise<void> {
   const started = c.now();
   const wall = Date.now();
@@ -202,7 +215,7 @@ async function proxy(
       onAttempt: (r) => {
         if (r.ok) c.refusals.success(r.nodeId, body.model, c.now());
         else {
-          c.metrics.errors.inc({ node: r.nodeId, kind: r.kind });
+          c.metrics.errors.incPair(r.nodeId, r.kind);
           if (isRefusal(r)) c.refusals.refuse(r.nodeId, body.model, c.now());
         }
       },
@@ -211,16 +224,14 @@ async function proxy(
     {
       candidates,
       maxAttempts: g.maxAttempts,
-      ...(decision.hedge === undefined
-        ? {}
-        : { hedge: { nodeId: decision.hedge, delayMs: g.hedge.delayMs } }),
+      hedge: decision.hedge === undefined ? undefined : { nodeId: decision.hedge, delayMs: g.hedge.delayMs },
     },
     {
       path,
       body: bodyFor,
       stream,
       hop,
-      headers: clientLocationHeaders(options.client),
+      headers: locationHeaders(options.client),
       limits: (n) => limits.get(n)!,
       deadlineAt,
     },
@@ -231,22 +242,23 @@ async function proxy(
   if (d === undefined) {
     const status = result.deadlineExceeded ? 504 : result.stoppedDomains.length > 0 ? 503 : 502;
     record(c, id, started, endpoint, request, options, stream, decision, result, status);
-    c.metrics.requests.inc({ node: 'none', status: String(status) });
+    c.metrics.requests.incPair('none', status);
     if (controller?.signal.aborted) return;
     throw failure(result, id, options.deadlineMs);
   }
-  const headers = {
+  let tried = 0;
+  for (const a of result.attempts) if (a.outcome !== 'skipped') tried++;
+  const headers: Record<string, string> = {
     'content-type': d.contentType,
     'x-meridian-node': d.nodeId,
     'x-meridian-receipt': id,
-    'x-meridian-attempts': String(result.attempts.filter((a) => a.outcome !== 'skipped').length),
-    ...(decision.estimateMs === undefined
-      ? {}
-      : { 'x-meridian-estimate-ms': String(Math.round(decision.estimateMs)) }),
+    'x-meridian-attempts': String(tried),
   };
+  if (decision.estimateMs !== undefined)
+    headers['x-meridian-estimate-ms'] = String(Math.round(decision.estimateMs));
   if (d.rest === undefined) {
     // The answer goes out first; the receipt (readable from now on) is recorded in the same tick.
-    c.metrics.requests.inc({ node: d.nodeId, status: String(d.status) });
+    c.metrics.requests.incPair(d.nodeId, d.status);
     const sent = reply.code(d.status).headers(headers).send(d.body);
     record(c, id, started, endpoint, request, options, stream, decision, result, d.status);
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), undefined);
@@ -278,7 +290,7 @@ async function proxy(
     if (broken.breaker)
       for (const dom of c.breakers.failure(d.nodeId, c.now())) result.stoppedDomains.push(dom);
   }
-  c.metrics.requests.inc({ node: d.nodeId, status: String(status) });
+  c.metrics.requests.incPair(d.nodeId, status);
   record(c, id, started, endpoint, request, options, stream, decision, result, status);
   if (!controller!.signal.aborted && broken === undefined) {
     learnFromServed(c, request, decision, result, d, sentAt, c.now(), events);
@@ -303,6 +315,7 @@ async function pipeStream(
   c: Coordinator,
   reply: FastifyReply,
   d: Delivered,
+  /** The answer's headers, made for this request (the stream's own are added to them). */
   headers: Record<string, string>,
   signal: AbortSignal,
   kept?: Buffer[],
@@ -311,7 +324,9 @@ async function pipeStream(
   let events = streamedEvents(d.body);
   kept?.push(d.body);
   const raw = reply.raw;
-  raw.writeHead(d.status, { ...headers, 'cache-control': 'no-cache', connection: 'keep-alive' });
+  headers['cache-control'] = 'no-cache';
+  headers.connection = 'keep-alive';
+  raw.writeHead(d.status, headers);
   c.network.begin(d.nodeId);
   let broken: StreamBroken | undefined;
   try {
@@ -326,7 +341,7 @@ async function pipeStream(
   } catch (e) {
     broken = e instanceof StreamBroken ? e : new StreamBroken('body', `stream broke: ${String(e)}`, true);
     if (broken.kind !== 'aborted') {
-      c.metrics.errors.inc({ node: d.nodeId, kind: 'stream' });
+      c.metrics.errors.incPair(d.nodeId, 'stream');
       const code = broken.kind === 'deadline' ? 'deadline_exceeded' : 'upstream_failed';
       raw.write(`data: ${JSON.stringify({ error: { code, message: broken.message } })}\n\n`);
     }
@@ -399,6 +414,23 @@ function failure(result: ForwardResult, receipt: string, deadlineMs: number | un
   );
 }
 
+/**
+ * The request as its receipt shows it (`deadlineMs` and `dataset` only when set, then the meridian options
+ * it carried); fields set one by one, as conditional spreads cost microseconds per request.
+ */
+function receiptRequest(request: Request, options: MeridianOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    model: request.model,
+    client: request.client,
+    inputTokens: request.inputTokens,
+    outputTokens: request.outputTokens,
+  };
+  if (request.deadlineMs !== undefined) out.deadlineMs = request.deadlineMs;
+  if (request.dataset !== undefined) out.dataset = request.dataset;
+  out.options = carriedOptions(options);
+  return out;
+}
+
 function record(
   c: Coordinator,
   id: string,
@@ -423,15 +455,7 @@ function record(
     at: new Date(started).toISOString(),
     endpoint,
     stream,
-    request: {
-      model: request.model,
-      client: request.client,
-      inputTokens: request.inputTokens,
-      outputTokens: request.outputTokens,
-      ...(request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs }),
-      ...(request.dataset === undefined ? {} : { dataset: request.dataset }),
-      options: carriedOptions(options),
-    },
+    request: receiptRequest(request, options),
     decision: {
       primary: decision.primary ?? null,
       fallbacks: decision.fallbacks,

@@ -126,7 +126,7 @@ export class Upstreams {
           path: e.prefix + req.path,
           headers: this.headers(req),
           body: req.body,
-          ...(req.headersTimeoutMs === undefined ? {} : { headersTimeout: req.headersTimeoutMs }),
+          headersTimeout: req.headersTimeoutMs, // undefined: the pool's
         },
         {
           onRequestStart(controller) {
@@ -160,7 +160,11 @@ export class Upstreams {
 
   private headers(req: UpstreamRequest): Record<string, string> | undefined {
     const hop = req.hop ?? this.opt.hop;
-    return hop === undefined ? req.headers : { ...req.headers, [HOP_HEADER]: hop };
+    if (hop === undefined || req.headers?.[HOP_HEADER] === hop) return req.headers;
+    const headers: Record<string, string> = {};
+    for (const k in req.headers) headers[k] = req.headers[k]!;
+    headers[HOP_HEADER] = hop;
+    return headers;
   }
 
   async close(): Promise<void> {
