@@ -64,6 +64,48 @@ describe('help texts match the repository', () => {
     expect(r.stdout).toContain(`${profiles.length} workers on 5 continents`);
   });
 
+  it('worker --lie-rate: 1.5 is out of range (0 to 1); with --lie speed, or without --lie, it is refused naming the lies it applies to', async () => {
+    const profile = join(
+      ROOT,
+      'examples',
+      'fleet',
+      'workers',
+      readdirSync(join(ROOT, 'examples', 'fleet', 'workers'))[0]!,
+    );
+    const high = await meridian(
+      'worker',
+      '--emulate',
+      '--profile',
+      profile,
+      '--lie',
+      'output',
+      '--lie-rate',
+      '1.5',
+    );
+    expect([high.code, high.stderr]).toEqual([
+      2,
+      'meridian: worker: --lie-rate 1.5: out of range; expected a number from 0 to 1',
+    ]);
+    const speed = await meridian(
+      'worker',
+      '--emulate',
+      '--profile',
+      profile,
+      '--lie',
+      'speed',
+      '--lie-rate',
+      '0.5',
+    );
+    expect([speed.code, speed.stderr]).toEqual([
+      2,
+      'meridian: worker: --lie-rate applies to --lie warm, queue, output, data (got --lie speed)',
+    ]);
+    const none = await meridian('worker', '--emulate', '--profile', profile, '--lie-rate', '0.5');
+    expect(none.stderr).toBe(
+      'meridian: worker: --lie-rate applies to --lie warm, queue, output, data (got no --lie)',
+    );
+  });
+
   it('worker --help points at the folder that holds the worker profiles', async () => {
     const r = await meridian('worker', '--help');
     const glob = /\((examples\/[^;)]*)\/\*\.yaml/.exec(r.stdout)?.[1];

@@ -9,7 +9,7 @@ import { generateIdentity } from '../wire/identity.js';
 import { Descriptor, withDatasets } from '../wire/protocol.js';
 import { buildWorkerApp } from '../worker/app.js';
 import { type EmulatedDataset, parseDatasetSpec, syntheticDataset } from '../worker/datasets.js';
-import { farPlace, isLie, LIES } from '../worker/lies.js';
+import { farPlace, isLie, LIES, RATED_LIES } from '../worker/lies.js';
 import { loadProfile } from '../worker/profile.js';
 import { agentStatusLine, attestationOption } from './agent.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
@@ -17,7 +17,7 @@ import { EXIT_OK } from './exit.js';
 
 const NAME = 'worker';
 
-const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE] [--attestation FILE]] [--dataset ID:SIZE_GB[:VERSION] ...] [--lie KIND] [--json]
+const HELP = `meridian worker --emulate --profile FILE [--port N] [--host ADDR] [--delay-ms N] [--client-rtt] [--coordinator URL [--token T] [--key FILE] [--attestation FILE]] [--dataset ID:SIZE_GB[:VERSION] ...] [--lie KIND [--lie-rate R]] [--json]
 
 Runs an emulated OpenAI-compatible inference server for demos and tests: model load times, accelerator
 memory with LRU eviction, slots and a queue, tokens streamed at the profile's rate, an optional network
@@ -50,6 +50,9 @@ the coordinator's proof of control (GET /meridian/proof, a nonce signed with the
                      location (registers at the metro nearest its antipode, delays unchanged), output
                      (returns wrong text), data (answers dataset challenges with a wrong chunk), speed
                      (registers its profile's hardware while it runs 8 times slower)
+  --lie-rate R       share of its answers a warm, queue, output or data liar lies on, 0 to 1 (default 1;
+                     answer k lies when floor((k+1)R) > floor(kR), so evenly spread); location and speed
+                     lies hold for the worker's life and take no rate
   --json             print {"url", "node"} once listening`;
 
 export const worker: Command = {
@@ -67,6 +70,7 @@ export const worker: Command = {
     key: { type: 'string' },
     'heartbeat-ms': { type: 'string' },
     lie: { type: 'string' },
+    'lie-rate': { type: 'string' },
     attestation: { type: 'string' },
     dataset: { type: 'string', multiple: true },
   },
@@ -93,6 +97,11 @@ export const worker: Command = {
     const lie = str(args, 'lie');
     if (lie !== undefined && !isLie(lie))
       throw new UsageError(`${NAME}: --lie must be one of ${LIES.join(', ')} (got ${JSON.stringify(lie)})`);
+    const lieRate = num(args, NAME, 'lie-rate', 1, { min: 0, max: 1 });
+    if (str(args, 'lie-rate') !== undefined && (lie === undefined || !RATED_LIES.includes(lie)))
+      throw new UsageError(
+        `${NAME}: --lie-rate applies to --lie ${RATED_LIES.join(', ')} (got ${lie === undefined ? 'no --lie' : `--lie ${lie}`})`,
+      );
     const token = str(args, 'token') ?? process.env.MERIDIAN_TOKEN;
     if (coordinator !== undefined && token === undefined)
       throw new UsageError(`${NAME}: --coordinator needs --token or the MERIDIAN_TOKEN environment variable`);
@@ -125,7 +134,7 @@ export const worker: Command = {
     const w = buildWorkerApp(profile, Date.now, {
       ...(clientRtt && node ? { clientRttFrom: node.location } : {}),
       ...(key === undefined ? {} : { key }),
-      ...(lie === undefined ? {} : { lie }),
+      ...(lie === undefined ? {} : { lie, lieRate }),
       ...(datasets.length === 0 ? {} : { datasets }),
     });
     const host = str(args, 'host') ?? '127.0.0.1';

@@ -10,7 +10,7 @@ import { chunk, DONE, fullResponse, type Kind, roleChunk, tokenText, usage } fro
 import { datasetRoutes, type EmulatedDataset } from './datasets.js';
 import { discoveryRoutes } from './discovery.js';
 import { NoMemoryError, OverloadedError, sleep, WorkerEngine } from './engine.js';
-import { emulatedProfile, type Lie, wrongTokenText } from './lies.js';
+import { emulatedProfile, type Lie, lieGate, wrongTokenText } from './lies.js';
 import { loadRoutes } from './loads.js';
 import type { WorkerProfile } from './profile.js';
 
@@ -66,6 +66,8 @@ export interface WorkerAppOptions {
   key?: KeyPair;
   /** The way this worker lies about itself (lies.ts); honest when undefined. */
   lie?: Lie;
+  /** Share of its answers a `warm`, `queue`, `output` or `data` liar lies on (default 1: all). */
+  lieRate?: number;
   /** Datasets this emulated data node holds; with `key` it answers challenges for their chunks. */
   datasets?: readonly EmulatedDataset[];
 }
@@ -100,8 +102,9 @@ export function buildWorkerApp(
       (error as Error).message,
     );
   });
-  discoveryRoutes(app, engine, now, opts.lie);
-  const text = opts.lie === 'output' ? wrongTokenText : tokenText;
+  const lying = lieGate(opts.lieRate ?? 1);
+  discoveryRoutes(app, engine, now, opts.lie, lying);
+  const textOf = () => (opts.lie === 'output' && lying() ? wrongTokenText : tokenText);
   loadRoutes(app, engine);
   const key = opts.key;
   if (key !== undefined)
@@ -110,7 +113,7 @@ export function buildWorkerApp(
       return answer ?? openAiError(reply, 400, 'bad_nonce', 'expected nonce: 32 bytes in base64url');
     });
   if (key !== undefined && opts.datasets !== undefined && opts.datasets.length > 0)
-    datasetRoutes(app, key, opts.datasets, opts.lie === 'data');
+    datasetRoutes(app, key, opts.datasets, opts.lie === 'data' ? lying : false);
 
   const serve = (kind: Kind) => async (req: FastifyRequest, reply: FastifyReply) => {
     const parsed = Body.safeParse(req.body);
@@ -144,6 +147,7 @@ export function buildWorkerApp(
       await sleep(engine.scaled(networkDelayMs(profile, req.headers, opts)) + prefillMs);
       const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID()}`;
       const created = Math.floor(now() / 1000);
+      const text = textOf();
       if (body.stream === true) {
         await streamTokens(reply, kind, id, model.name, created, outputTokens, perTokenMs, text);
       } else {

@@ -63,18 +63,19 @@ export function syntheticDataset(id: string, sizeGb: number, version = 1): Emula
 }
 
 /**
- * `GET /meridian/dataset-proof`: the chunk, its path and the node's signature. With `lie` the node claims
- * what it does not hold: it answers with a chunk one bit off (signed, so the answer is its own).
+ * `GET /meridian/dataset-proof`: the chunk, its path and the node's signature. With `lie` (or on the
+ * challenges it picks) the node claims what it does not hold: it answers with a chunk one bit off
+ * (signed, so the answer is its own).
  */
 export function datasetRoutes(
   app: FastifyInstance,
   key: KeyPair,
   datasets: readonly EmulatedDataset[],
-  lie = false,
+  lie: boolean | (() => boolean) = false,
 ): void {
   const copies = datasets.map((d) => ({ id: d.held.id, version: d.held.version, copy: d.copy }));
   app.get(DATA_PROOF_PATH, async (req, reply) => {
-    const r = answerChallenge(key, copies, req.query, lie);
+    const r = answerChallenge(key, copies, req.query, typeof lie === 'function' ? lie() : lie);
     return reply.code(r.status).send(r.body);
   });
 }

@@ -12,13 +12,15 @@ export function discoveryRoutes(
   engine: WorkerEngine,
   now: () => number,
   lie?: Lie,
+  lying: () => boolean = () => true,
 ): void {
   const p = engine.profile;
-  // A queue liar shows idle slots; a warm liar shows every model it serves as loaded.
+  // A queue liar shows idle slots; a warm liar shows every model it serves as loaded (on the answers
+  // `lying` picks).
   const stats = (): EngineStats =>
-    lie === 'queue' ? { ...engine.stats(), running: 0, waiting: 0 } : engine.stats();
+    lie === 'queue' && lying() ? { ...engine.stats(), running: 0, waiting: 0 } : engine.stats();
   const resident = (): string[] =>
-    lie === 'warm' ? engine.models.map((m) => m.id) : engine.memory.ids('resident');
+    lie === 'warm' && lying() ? engine.models.map((m) => m.id) : engine.memory.ids('resident');
   const created = Math.floor(now() / 1000);
 
   app.get('/health', async () => ({ status: 'ok' }));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { greatCircleKm } from '../geo/distance.js';
-import { antipode, emulatedProfile, farPlace, isLie, SPEED_LIE_FACTOR } from './lies.js';
+import { buildWorkerApp } from './app.js';
+import { antipode, emulatedProfile, farPlace, isLie, lieGate, SPEED_LIE_FACTOR } from './lies.js';
 import { parseProfile, resolveModels } from './profile.js';
 
 describe('worker lies', () => {
@@ -21,8 +22,8 @@ describe('worker lies', () => {
     expect(greatCircleKm(at, claimed)).toBeGreaterThan(12_000);
   });
 
-  it('knows the five lies and nothing else', () => {
-    expect(['warm', 'queue', 'location', 'output', 'speed'].every(isLie)).toBe(true);
+  it('knows the six lies and nothing else', () => {
+    expect(['warm', 'queue', 'location', 'output', 'data', 'speed'].every(isLie)).toBe(true);
     expect(isLie('price')).toBe(false);
   });
 
@@ -41,5 +42,40 @@ describe('worker lies', () => {
     const lying = resolveModels(emulatedProfile(profile, 'speed'))[0]!;
     expect(SPEED_LIE_FACTOR).toBe(8);
     expect(lying.tokensPerSec).toBeCloseTo(catalog / 8, 6);
+  });
+
+  it.each([
+    [1, 'TTTTTTTTTT'],
+    [0.5, 'FTFTFTFTFT'],
+    [0.3, 'FFFTFFTFFT'],
+    [0, 'FFFFFFFFFF'],
+  ])('at rate %f the first ten answers lie as %s (exactly ⌊10 × rate⌋ of them)', (rate, pattern) => {
+    const gate = lieGate(rate);
+    expect(Array.from({ length: 10 }, () => (gate() ? 'T' : 'F')).join('')).toBe(pattern);
+  });
+
+  it('an output liar at rate 0.5 returns wrong text on every second answer and the honest text on the others', async () => {
+    const profile = parseProfile(
+      { tokensPerSec: 0, prefillTokensPerSec: 0, models: [{ id: 'llama-3.1-8b-instruct' }] },
+      'profile',
+    );
+    const honest = buildWorkerApp(profile);
+    const liar = buildWorkerApp(profile, Date.now, { lie: 'output', lieRate: 0.5 });
+    const answer = async (w: typeof honest) => {
+      const res = await w.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        payload: {
+          model: 'llama-3.1-8b-instruct',
+          messages: [{ role: 'user', content: 'hi' }],
+          max_tokens: 3,
+        },
+      });
+      return (res.json() as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+    };
+    const truth = await answer(honest);
+    const told = [];
+    for (let k = 0; k < 4; k++) told.push((await answer(liar)) === truth);
+    expect(told).toEqual([true, false, true, false]);
   });
 });

@@ -23,6 +23,23 @@ export const LIES = ['warm', 'queue', 'location', 'output', 'data', 'speed'] as 
 export const SPEED_LIE_FACTOR = 8;
 export type Lie = (typeof LIES)[number];
 
+/** Lies a node tells on a share of its answers (`--lie-rate`); the others hold for its whole life. */
+export const RATED_LIES: readonly Lie[] = ['warm', 'queue', 'output', 'data'];
+
+/**
+ * Whether each successive answer lies, for a liar lying at `rate` (0 to 1): answer k lies when
+ * ⌊(k + 1)·rate⌋ > ⌊k·rate⌋, so exactly ⌊n·rate⌋ of the first n do, spread evenly (rate 0.5: every
+ * second answer; 1: every one; 0: none).
+ */
+export function lieGate(rate: number): () => boolean {
+  let k = 0;
+  return () => {
+    const before = Math.floor(k * rate);
+    k++;
+    return Math.floor(k * rate) > before;
+  };
+}
+
 export function isLie(v: string): v is Lie {
   return (LIES as readonly string[]).includes(v);
 }
