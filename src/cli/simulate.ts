@@ -3,14 +3,15 @@ import { POLICY_NAMES } from '../model/policies.js';
 import { PolicyResolver } from '../routing/resolver.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { durationWarnings, timedEvents } from '../sim/events-window.js';
-import { progressLine } from '../sim/progress.js';
+import { type PolicyProgress, ProgressBoard } from '../sim/progress.js';
 import { placesOf } from '../sim/report/map.js';
 import { comparisonTable } from '../sim/report/table.js';
 import { resultsJson, writeReport } from '../sim/report/write.js';
 import { buildResults } from '../sim/results.js';
 import { routerFactoryFor } from '../sim/route-adapter.js';
-import { type RunProgress, runSimulation } from '../sim/run.js';
+import { runSimulation } from '../sim/run.js';
 import { simInputFromScenario } from '../sim/scenario-input.js';
+import { defaultThreads, simulateOnThreads } from '../sim/threads.js';
 import { checkWritableDir } from '../util/writable-dir.js';
 import { type Command, flag, num, str } from './command.js';
 
@@ -43,7 +44,7 @@ function parsePolicies(
 
 export const simulate: Command = {
   name: NAME,
-  help: `meridian simulate SCENARIO [--policies a,b] [--profiles FILE] [--duration 600|10m|1h] [--seed N] [--staleness MS] [--honest] [--out DIR] [--json]
+  help: `meridian simulate SCENARIO [--policies a,b] [--profiles FILE] [--duration 600|10m|1h] [--seed N] [--staleness MS] [--honest] [--threads N] [--out DIR] [--json]
 
 Runs the scenario once per policy with the same arrivals, token counts and failures, and prints a
 comparison table (p50/p95/p99 end-to-end and time to first token, lost and shed requests, cold starts,
@@ -57,6 +58,9 @@ ratio to the lower bound, SLO attainment).
   --seed N         seed for arrivals, tokens, failures and the router (default: the scenario's)
   --staleness MS   age of the router's view, ms (default: the scenario's stalenessMs)
   --honest         ignore the scenario's liars: the same world with every node honest
+  --threads N      run the policies on up to N worker threads, one policy per thread at a time
+                   (default: the cores this process may use); 1 runs them one after another
+                   in this thread. The results are the same bytes either way
   --out DIR        write results.json, summary.md and report.html (self-contained, opens offline)
   --json           print the results JSON instead of the table`,
   options: {
@@ -66,6 +70,7 @@ ratio to the lower bound, SLO attainment).
     seed: { type: 'string' },
     staleness: { type: 'string' },
     honest: { type: 'boolean' },
+    threads: { type: 'string' },
     out: { type: 'string' },
   },
   positionals: { min: 1, max: 1 },
@@ -86,9 +91,11 @@ ratio to the lower bound, SLO attainment).
     const stalenessText = str(args, 'staleness');
     const staleness =
       stalenessText === undefined ? undefined : num(args, NAME, 'staleness', 0, { min: 1, max: 3_600_000 });
+    const threads = num(args, NAME, 'threads', defaultThreads(), { min: 1, max: 1024, integer: true });
     const dir = str(args, 'out');
     if (dir !== undefined) checkWritableDir(`${NAME}: --out`, dir);
-    const resolver = PolicyResolver.load(str(args, 'profiles'));
+    const profiles = str(args, 'profiles');
+    const resolver = PolicyResolver.load(profiles);
     const scenario = loadScenarioFile(file, { policies: resolver.names });
     const policies = parsePolicies(str(args, 'policies'), scenario.policies, resolver);
     const input = simInputFromScenario(scenario, {
@@ -102,32 +109,23 @@ ratio to the lower bound, SLO attainment).
     for (const w of durationWarnings(timedEvents(input), input.durationS)) io.err(`warning: ${file}: ${w}`);
     const json = flag(args, 'json');
     const showProgress = io.isTTY && !json && process.stderr.isTTY === true;
-    const started = performance.now();
-    let policyStarted = started;
-    let lastIndex = -1;
+    const board = new ProgressBoard(input.durationS * 1000, performance.now());
     let lastDraw = 0;
     const progress = showProgress
-      ? (p: RunProgress) => {
+      ? (p: PolicyProgress) => {
           const now = performance.now();
-          if (p.index !== lastIndex) {
-            lastIndex = p.index;
-            policyStarted = now;
-          }
+          board.update(p, now);
           if (now - lastDraw < 200) return;
           lastDraw = now;
-          const line = progressLine({
-            ...p,
-            endMs: input.durationS * 1000,
-            elapsedMs: now - started,
-            policyElapsedMs: now - policyStarted,
-          });
-          process.stderr.write(`\r${line}\x1b[K`);
+          process.stderr.write(`\r${board.line(now)}\x1b[K`);
         }
       : undefined;
-    const out = runSimulation(input, routerFactoryFor(resolver), {}, policies, progress);
+    const results =
+      threads > 1 && policies.length > 1
+        ? await simulateOnThreads(input, policies, { threads, profiles, progress })
+        : buildResults(runSimulation(input, routerFactoryFor(resolver), {}, policies, progress));
     if (showProgress) process.stderr.write('\r\x1b[K');
-    const results = buildResults(out);
-    const written = dir === undefined ? [] : writeReport(dir, results, placesOf(out.shared.input));
+    const written = dir === undefined ? [] : writeReport(dir, results, placesOf(input));
     if (json) {
       io.out(resultsJson(results).trimEnd());
       return 0;

@@ -1,15 +1,22 @@
-/** One line of progress for a terminal: bar, policy, simulated time, events per second, ETA. */
+/** Progress of a run for a terminal: one line with bar, policies, simulated time, events per second, ETA. */
 
-export interface ProgressState {
+/** One report from a policy's run, from this thread or a worker's. */
+export interface PolicyProgress {
   policy: string;
+  /** 0-based index of the policy and the number of policies. */
   index: number;
   of: number;
   simMs: number;
-  endMs: number;
   events: number;
-  /** Wall-clock ms since the run started and since this policy started. */
-  elapsedMs: number;
-  policyElapsedMs: number;
+  /** True once, when the policy's run has finished. */
+  done?: boolean;
+}
+
+interface Running {
+  policy: string;
+  simMs: number;
+  events: number;
+  startedMs: number;
 }
 
 function clock(ms: number): string {
@@ -26,14 +33,63 @@ function rate(perS: number): string {
   return perS.toFixed(0);
 }
 
-/** The progress line (no newline), `width` characters of bar. */
-export function progressLine(p: ProgressState, width = 24): string {
-  const within = p.endMs > 0 ? Math.min(1, p.simMs / p.endMs) : 1;
-  const overall = p.of > 0 ? (p.index + within) / p.of : 1;
-  const filled = Math.round(overall * width);
-  const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-  const evps = p.policyElapsedMs > 0 ? (p.events / p.policyElapsedMs) * 1000 : 0;
-  const eta = overall > 0.001 ? (p.elapsedMs / overall) * (1 - overall) : Number.NaN;
-  const etaText = Number.isFinite(eta) ? clock(eta) : '–';
-  return `${bar} ${(overall * 100).toFixed(0).padStart(3)}%  ${p.index + 1}/${p.of} ${p.policy}  sim ${clock(Math.min(p.simMs, p.endMs))}/${clock(p.endMs)}  ${rate(evps)} ev/s  ETA ${etaText}`;
+/**
+ * Collects the progress of the policies of one run, however many run at once, and draws the line. The
+ * share done is the mean over policies of simulated time ÷ run time (1 for a finished policy); the
+ * simulated time shown is the furthest-behind running policy's; events per second are summed over the
+ * running policies.
+ */
+export class ProgressBoard {
+  private readonly running = new Map<number, Running>();
+  private readonly finished = new Set<number>();
+  private of = 0;
+
+  constructor(
+    private readonly endMs: number,
+    private readonly startedMs: number,
+  ) {}
+
+  /** Takes one report; `nowMs` is the wall clock (the same clock as `startedMs`). */
+  update(p: PolicyProgress, nowMs: number): void {
+    this.of = p.of;
+    if (p.done) {
+      this.running.delete(p.index);
+      this.finished.add(p.index);
+      return;
+    }
+    const r = this.running.get(p.index);
+    if (r === undefined) {
+      this.running.set(p.index, { policy: p.policy, simMs: p.simMs, events: p.events, startedMs: nowMs });
+    } else {
+      r.simMs = p.simMs;
+      r.events = p.events;
+    }
+  }
+
+  /** The line (no newline), `width` characters of bar. */
+  line(nowMs: number, width = 24): string {
+    const within = (simMs: number) => (this.endMs > 0 ? Math.min(1, simMs / this.endMs) : 1);
+    const running = [...this.running.entries()].sort((a, b) => a[0] - b[0]);
+    let sum = this.finished.size;
+    let evps = 0;
+    let behindMs = Number.POSITIVE_INFINITY;
+    for (const [, r] of running) {
+      sum += within(r.simMs);
+      const ms = nowMs - r.startedMs;
+      if (ms > 0) evps += (r.events / ms) * 1000;
+      behindMs = Math.min(behindMs, r.simMs);
+    }
+    const overall = this.of > 0 ? Math.min(1, sum / this.of) : 1;
+    const filled = Math.round(overall * width);
+    const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
+    const elapsed = nowMs - this.startedMs;
+    const eta = overall > 0.001 ? (elapsed / overall) * (1 - overall) : Number.NaN;
+    const etaText = Number.isFinite(eta) ? clock(eta) : '–';
+    const label =
+      running.length === 1
+        ? `${running[0]![0] + 1}/${this.of} ${running[0]![1].policy}`
+        : `${this.finished.size}/${this.of} done, running ${running.map(([, r]) => r.policy).join(' ') || '–'}`;
+    const sim = Number.isFinite(behindMs) ? Math.min(behindMs, this.endMs) : this.endMs;
+    return `${bar} ${(overall * 100).toFixed(0).padStart(3)}%  ${label}  sim ${clock(sim)}/${clock(this.endMs)}  ${rate(evps)} ev/s  ETA ${etaText}`;
+  }
 }

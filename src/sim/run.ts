@@ -12,6 +12,7 @@ import type { PolicyMetrics } from './metrics.js';
 import { SimNetwork } from './network.js';
 import { NodeModel } from './node-model.js';
 import { Oracle } from './oracle.js';
+import type { PolicyProgress } from './progress.js';
 import type { RouterFactory } from './router-port.js';
 import { type RunHooks, type SharedRun, simulatePolicy } from './simulation.js';
 import { loadTruthMatrix } from './truth-matrix.js';
@@ -24,15 +25,6 @@ import { TraceArrivals } from './workload/trace.js';
 export interface RunOutput {
   shared: SharedRun;
   policies: Array<{ name: string; metrics: PolicyMetrics }>;
-}
-
-export interface RunProgress {
-  policy: string;
-  /** 0-based index of the policy and the number of policies. */
-  index: number;
-  of: number;
-  simMs: number;
-  events: number;
 }
 
 /** Region names in catalog order, then any other region alphabetically. */
@@ -110,14 +102,14 @@ export function prepareRun(input: SimInput, options: Partial<SimOptions> = {}): 
 
 /**
  * Runs every policy of `policies` (default: the input's) over the same arrivals, tokens and failures.
- * `progress` is called now and then during each policy's run.
+ * `progress` is called now and then during each policy's run, and once with `done` at its end.
  */
 export function runSimulation(
   input: SimInput,
   factory: RouterFactory,
   options: Partial<SimOptions> = {},
   policies: readonly string[] = input.policies,
-  progress?: (p: RunProgress) => void,
+  progress?: (p: PolicyProgress) => void,
   served?: RunHooks['served'],
 ): RunOutput {
   const shared = prepareRun(input, options);
@@ -129,6 +121,14 @@ export function runSimulation(
         progress({ policy: name, index, of: policies.length, simMs, events });
     if (served) hooks.served = served;
     out.policies.push({ name, metrics: simulatePolicy(shared, name, factory, hooks) });
+    progress?.({
+      policy: name,
+      index,
+      of: policies.length,
+      simMs: shared.input.durationS * 1000,
+      events: 0,
+      done: true,
+    });
   });
   return out;
 }
