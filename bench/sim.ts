@@ -10,8 +10,11 @@
  * 3. With `--compare-static`, the same hour with `meridian-static` (the estimators off) after it: the
  *    wall and CPU time of the learning router relative to the static one, measured in the same process.
  *
+ * 4. Trace parsing (`trace_rows_per_s`) and the M/M/4 case end to end (`mm4_requests_per_s`, with
+ *    `mm4_mean_wait_ms` next to `mm4_erlang_c_wait_ms`), both per CPU second: see `bench/sim-trace.ts`.
+ *
  * Run: npm run build:bench --silent && node dist-bench/bench/sim.js [--hour-seconds S] [--rps R]
- *      [--compare-static]
+ *      [--compare-static] [--skip-hour] [--skip-trace] [--trace-rows N]
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,8 +25,15 @@ import { routingRouterFactory } from '../src/sim/route-adapter.js';
 import { runSimulation } from '../src/sim/run.js';
 import { simInputFromScenario } from '../src/sim/scenario-input.js';
 import { Rng } from '../src/util/rng.js';
+import { traceStages } from './sim-trace.js';
 
-const TARGETS = { engine_events_per_s: 2_000_000, hour_wall_s: 60, hour_peak_mb: 2048 };
+const TARGETS = {
+  engine_events_per_s: 2_000_000,
+  hour_wall_s: 60,
+  hour_peak_mb: 2048,
+  trace_rows_per_s: 1_000_000,
+  mm4_requests_per_s: 300_000,
+};
 
 function engineEventsPerSecond(pending: number, operations: number): number {
   const q = new EventQueue(pending * 2);
@@ -83,6 +93,8 @@ function main(): void {
       rps: { type: 'string' },
       'skip-hour': { type: 'boolean' },
       'compare-static': { type: 'boolean' },
+      'skip-trace': { type: 'boolean' },
+      'trace-rows': { type: 'string' },
     },
   });
   engineEventsPerSecond(100_000, 1_000_000); // warm-up
@@ -117,12 +129,18 @@ function main(): void {
       };
     }
   }
+  let trace: Record<string, unknown> = {};
+  if (!values['skip-trace']) {
+    trace = traceStages(Number(values['trace-rows'] ?? 1_000_000));
+    console.log(JSON.stringify({ stage: 'trace', ...trace }));
+  }
   console.log(
     JSON.stringify({
       engine_events_per_s: Math.round(engine),
       engine_pending: 100_000,
       engine_events_per_s_10k_pending: Math.round(engineSmall),
       ...hour,
+      ...trace,
       targets: TARGETS,
     }),
   );

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InputError, type InputIssue } from '../errors.js';
 import { POLICY_NAMES, type PolicyName } from '../model/policies.js';
 import { formatPath, issuesFromZod } from '../model/validate.js';
-import { loadYamlFile, parseYaml } from '../util/yaml-file.js';
+import { loadYamlFile, parseYaml, type YamlSource } from '../util/yaml-file.js';
 import type { Filter, Picker, Scorer } from './contracts.js';
 import { defaultRegistry } from './plugins/index.js';
 import type { NamedFilter, Policy, WeightedScorer } from './policy.js';
@@ -48,8 +48,16 @@ export function loadProfiles(
   source: string,
   registry: PluginRegistry = defaultRegistry(),
 ): Map<string, Policy> {
-  const { data, lineOf } = parseYaml(text, source);
-  return compileProfiles(data, lineOf, source, registry);
+  return compileProfilesYaml(parseYaml(text, source), source, registry);
+}
+
+/** `loadProfiles` of a document already parsed (the YAML is not read again; nothing in it is changed). */
+export function compileProfilesYaml(
+  yaml: YamlSource,
+  source: string,
+  registry: PluginRegistry = defaultRegistry(),
+): Map<string, Policy> {
+  return compileProfiles(yaml.data, yaml.lineOf, source, registry);
 }
 
 function compileProfiles(

@@ -30,6 +30,16 @@ describe('the policy resolver', () => {
     expect(r.resolve('round-robin')!.picker.picker).not.toBe(r.resolve('round-robin')!.picker.picker);
   });
 
+  it('compiles the same spec for each of the 11 built-in names on a third resolve as a fresh resolver does on its first (the parsed profiles are read, never changed)', () => {
+    const r = PolicyResolver.load();
+    expect(r.names).toHaveLength(11);
+    for (const name of r.names) {
+      r.resolve(name);
+      r.resolve(name);
+      expect(r.resolve(name)!.spec).toEqual(PolicyResolver.load().resolve(name)!.spec);
+    }
+  });
+
   it('resolves an unknown name to nothing and names every valid one in its message', () => {
     const r = PolicyResolver.fromText(FILE, 'p.yaml');
     expect(r.has('fastest')).toBe(false);

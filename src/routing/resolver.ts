@@ -1,7 +1,7 @@
-import { readTextFile } from '../util/yaml-file.js';
+import { parseYaml, readTextFile, type YamlSource } from '../util/yaml-file.js';
 import type { Policy } from './policy.js';
 import { BUILTIN_PROFILES_YAML } from './profiles/builtin.js';
-import { loadProfiles } from './profiles.js';
+import { compileProfilesYaml } from './profiles.js';
 import type { PluginRegistry } from './registry.js';
 
 /** One profiles document: its YAML text and the name it is reported under. */
@@ -22,15 +22,18 @@ const BUILTIN: ProfilesSource = { text: BUILTIN_PROFILES_YAML, source: 'built-in
 export class PolicyResolver {
   /** Every resolvable name: the built-in ones (in their file's order), then the file's new ones in file order. */
   readonly names: readonly string[];
-  private readonly sourceOf: ReadonlyMap<string, ProfilesSource>;
+  /** The document each name comes from, parsed once (compiling a policy does not read the YAML again). */
+  private readonly sourceOf: ReadonlyMap<string, { source: string; yaml: YamlSource }>;
 
   private constructor(
     sources: readonly ProfilesSource[],
     private readonly registry: PluginRegistry | undefined,
   ) {
-    const sourceOf = new Map<string, ProfilesSource>();
-    for (const s of sources)
-      for (const name of loadProfiles(s.text, s.source, registry).keys()) sourceOf.set(name, s);
+    const sourceOf = new Map<string, { source: string; yaml: YamlSource }>();
+    for (const s of sources) {
+      const doc = { source: s.source, yaml: parseYaml(s.text, s.source) };
+      for (const name of compileProfilesYaml(doc.yaml, s.source, registry).keys()) sourceOf.set(name, doc);
+    }
     this.sourceOf = sourceOf;
     this.names = [...sourceOf.keys()];
   }
@@ -53,7 +56,7 @@ export class PolicyResolver {
   /** A freshly compiled policy named `name`, or undefined when no profile has that name. */
   resolve(name: string): Policy | undefined {
     const s = this.sourceOf.get(name);
-    return s === undefined ? undefined : loadProfiles(s.text, s.source, this.registry).get(name);
+    return s === undefined ? undefined : compileProfilesYaml(s.yaml, s.source, this.registry).get(name);
   }
 
   /** The message for a name that resolves to nothing: `unknown policy "x"; expected one of a, b, c`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erlangCWait } from './erlang-c.js';
+import { erlangCProbability, erlangCWait } from './erlang-c.js';
 
 describe('erlangCWait', () => {
   it.each([
@@ -25,5 +25,21 @@ describe('erlangCWait', () => {
     expect(Number.isFinite(w)).toBe(true);
     expect(w).toBeGreaterThan(0);
     expect(w).toBeLessThan(0.01);
+  });
+});
+
+describe('erlangCProbability', () => {
+  it('is 0.596432 for c = 4 at λ = 160/s and μ = 50/s (a = 3.2): mean wait 0.596432 / (200 − 160) s = 14.911 ms', () => {
+    // Σ_{k<4} 3.2^k/k! = 1 + 3.2 + 5.12 + 5.461333 = 14.781333; 3.2^4/4! · 4/(4 − 3.2) = 4.369067 · 5 = 21.845333;
+    // P = 21.845333 / (14.781333 + 21.845333) = 0.596432.
+    expect(erlangCProbability(4, 3.2)).toBeCloseTo(0.596432, 6);
+    expect(erlangCWait(4, 3.2) * 20).toBeCloseTo(14.9108, 4);
+  });
+
+  it('is ρ for one server (M/M/1 waits with probability λ/μ), 0 without load and 1 when unstable', () => {
+    expect(erlangCProbability(1, 0.7)).toBeCloseTo(0.7, 12);
+    expect(erlangCProbability(4, 0)).toBe(0);
+    expect(erlangCProbability(4, 4)).toBe(1);
+    expect(erlangCProbability(0, 0.5)).toBe(1);
   });
 });

@@ -7,15 +7,24 @@
  */
 export function erlangCWait(c: number, a: number): number {
   if (!(a > 0)) return 0;
-  if (!(c >= 1) || a >= c) return Number.POSITIVE_INFINITY;
   const servers = Math.floor(c);
-  if (a >= servers) return Number.POSITIVE_INFINITY;
+  if (!(servers >= 1) || a >= servers) return Number.POSITIVE_INFINITY;
+  return erlangCProbability(servers, a) / (servers - a);
+}
+
+/**
+ * Erlang C: the probability that an arrival waits in an M/M/c queue at a = λ / μ erlangs. 1 when the
+ * queue is unstable (a ≥ c) or there are no servers; 0 without load.
+ */
+export function erlangCProbability(c: number, a: number): number {
+  if (!(a > 0)) return 0;
+  const servers = Math.floor(c);
+  if (!(servers >= 1) || a >= servers) return 1;
   let b = 1;
   for (let k = 1; k <= servers; k++) {
     b = (a * b) / (k + a * b);
     // Underflowed: every later B is 0 too (far more servers than load), and so is the wait.
     if (b === 0) return 0;
   }
-  const waitProbability = (servers * b) / (servers - a * (1 - b));
-  return waitProbability / (servers - a);
+  return (servers * b) / (servers - a * (1 - b));
 }

@@ -128,7 +128,7 @@ export class TrustLedger {
    */
   standing(node: string, nowMs: number): Standing {
     if (this.isQuarantined(node, nowMs)) return 'quarantined';
-    return this.reputation.of(node, nowMs).standing === 'trusted' ? 'trusted' : 'demoted';
+    return this.reputation.standingOf(node, nowMs) === 'trusted' ? 'trusted' : 'demoted';
   }
 
   /** Records which operator runs `node`, for `operators`. */

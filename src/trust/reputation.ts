@@ -59,6 +59,13 @@ interface Counts {
   atMs: number;
 }
 
+/** Mean of the Beta(1 + agreements, 1 + contradictions) belief that the node's claims hold. */
+function trustFrom(agree: number, bad: number): number {
+  const a = 1 + agree;
+  const b = 1 + bad;
+  return a / (a + b);
+}
+
 export class Reputation {
   private readonly byNode = new Map<string, Counts>();
   private readonly operatorByNode = new Map<string, string>();
@@ -118,18 +125,30 @@ export class Reputation {
       contradictions[claim] = v;
       bad += v;
     });
+    const standing = this.standingFrom(agree, bad);
+    return { trust: trustFrom(agree, bad), standing, contradictions, agreements: agree };
+  }
+
+  /** `of(node, nowMs).standing` without building the rest (checked after every piece of evidence). */
+  standingOf(node: string, nowMs: number): Standing {
+    if (!this.byNode.has(node)) return this.standingFrom(0, 0);
+    const c = this.counts(node, nowMs);
+    let bad = 0;
+    for (let k = 0; k < CLAIMS.length; k++) bad += c.contradict[k]!;
+    return this.standingFrom(c.agree, bad);
+  }
+
+  private standingFrom(agree: number, bad: number): Standing {
     const a = 1 + agree;
     const b = 1 + bad;
-    const mean = a / (a + b);
+    const mean = trustFrom(agree, bad);
     const sd = Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)));
     const upper = mean + 1.96 * sd;
-    const standing: Standing =
-      bad > 0 && upper < this.quarantineBelow
-        ? 'quarantined'
-        : bad >= DEMOTE_MIN_CONTRADICTIONS && mean < this.demoteBelow
-          ? 'demoted'
-          : 'trusted';
-    return { trust: mean, standing, contradictions, agreements: agree };
+    return bad > 0 && upper < this.quarantineBelow
+      ? 'quarantined'
+      : bad >= DEMOTE_MIN_CONTRADICTIONS && mean < this.demoteBelow
+        ? 'demoted'
+        : 'trusted';
   }
 
   /** Evidence-weighted mean trust over the operator's nodes (0.5 for an operator without evidence). */
