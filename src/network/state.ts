@@ -61,6 +61,8 @@ export class NetworkState {
    */
   private warmClock = 0;
   private readonly warmChangedAt: Float64Array;
+  /** Per node: the tier version of its last tier or exclusion change (a refresh copies only those rows). */
+  private readonly tierChangedAt: Float64Array;
   /** What the router learns from observed outcomes and round trips (speed factors, Vivaldi RTTs). */
   readonly learning: NetworkLearning;
 
@@ -69,6 +71,7 @@ export class NetworkState {
     this.dyn = createDynamics(topology);
     this.learning = new NetworkLearning(topology, this.dyn);
     this.warmChangedAt = new Float64Array(topology.n);
+    this.tierChangedAt = new Float64Array(topology.n);
     const m = topology.models.count;
     this.residents = Array.from({ length: topology.n }, (_, i) => {
       const list: number[] = [];
@@ -110,7 +113,7 @@ export class NetworkState {
     const was = this.dyn.tier[cell]!;
     if (was === code) return;
     this.dyn.tier[cell] = code;
-    this.tierVersion++;
+    this.tierChangedAt[i] = ++this.tierVersion;
     const list = this.residents[i]!;
     const weight = this.topology.accel[i] === ACCEL_API ? 0 : this.topology.models.weightsGb[m]!;
     if (was === TIER_GPU || code === TIER_GPU) this.warmChangedAt[i] = ++this.warmClock;
@@ -130,7 +133,7 @@ export class NetworkState {
     const v = excluded ? 1 : 0;
     if (this.dyn.excluded[cell] === v) return;
     this.dyn.excluded[cell] = v;
-    this.tierVersion++;
+    this.tierChangedAt[i] = ++this.tierVersion;
   }
 
   /**
@@ -239,8 +242,17 @@ export class NetworkState {
     const tiers = seen === undefined || seen.tier !== this.tierVersion;
     const rtts = seen === undefined || seen.rtt !== this.rttVersion;
     const change = seen === undefined ? undefined : this.warmChange(view, seen.warm);
+    // Few nodes changed tiers: copy their rows of the tier and exclusion matrices, not the matrices.
+    const rows = seen !== undefined && tiers ? this.changedSince(this.tierChangedAt, seen.tier) : undefined;
     this.learning.release(nowMs);
-    copyDynamics(this.dyn, view.dyn, tiers, rtts);
+    copyDynamics(this.dyn, view.dyn, tiers && rows === undefined, rtts);
+    if (rows !== undefined) {
+      const m = this.topology.models.count;
+      for (const i of rows) {
+        view.dyn.tier.set(this.dyn.tier.subarray(i * m, (i + 1) * m), i * m);
+        view.dyn.excluded.set(this.dyn.excluded.subarray(i * m, (i + 1) * m), i * m);
+      }
+    }
     this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion, warm: this.warmClock });
     view.nowMs = nowMs;
     const index = { byMetro: view.warm, bySpeed: view.warmBySpeed };
@@ -286,14 +298,9 @@ export class NetworkState {
     view: Snapshot,
     since: number,
   ): { nodes: number[]; before: number[][]; after: number[][] } | undefined {
-    const n = this.topology.n;
     const m = this.topology.models.count;
-    const nodes: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (this.warmChangedAt[i]! <= since) continue;
-      if (nodes.length >= n / 16) return undefined;
-      nodes.push(i);
-    }
+    const nodes = this.changedSince(this.warmChangedAt, since);
+    if (nodes === undefined) return undefined;
     const before = nodes.map((i) => {
       const resident: number[] = [];
       for (let k = 0; k < m; k++) if (view.dyn.tier[i * m + k] === TIER_GPU) resident.push(k);
@@ -302,6 +309,18 @@ export class NetworkState {
       return out;
     });
     return { nodes, before, after: [] };
+  }
+
+  /** Nodes whose stamp is past `since`, ascending; undefined when more than 1 node in 16 (a full copy is cheaper). */
+  private changedSince(stamps: Float64Array, since: number): number[] | undefined {
+    const n = this.topology.n;
+    const nodes: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (stamps[i]! <= since) continue;
+      if (nodes.length >= n / 16) return undefined;
+      nodes.push(i);
+    }
+    return nodes;
   }
 
   private setCell(k: number, ms: number): void {

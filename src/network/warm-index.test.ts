@@ -84,7 +84,7 @@ function change(state: NetworkState, view: Snapshot, rng: Rng, i: number): void 
 }
 
 describe('warm index refresh', () => {
-  it('patched in place over 300 refreshes of 0 to 40 changed nodes in 400, equals a rebuild after every one (two views refreshed at different rates)', () => {
+  it('patched in place over 300 refreshes of 0 to 40 changed nodes in 400, equals a rebuild after every one, and so do the tier and exclusion matrices (two views refreshed at different rates)', () => {
     const rng = new Rng(16);
     const state = network(400, rng);
     const often = state.snapshot(0);
@@ -100,6 +100,9 @@ describe('warm index refresh', () => {
         const fresh = state.snapshot(r);
         expect(plain(view.warm), `refresh ${r}: warm`).toEqual(plain(fresh.warm));
         expect(plain(view.warmBySpeed), `refresh ${r}: warmBySpeed`).toEqual(plain(fresh.warmBySpeed));
+        // Tier and exclusion rows are copied only for the nodes that changed.
+        expect(view.dyn.tier, `refresh ${r}: tier`).toEqual(fresh.dyn.tier);
+        expect(view.dyn.excluded, `refresh ${r}: excluded`).toEqual(fresh.dyn.excluded);
       }
       if (changes > 0 && changes < 25) patched++;
     }

@@ -161,9 +161,26 @@ export function patchWarmIndex(t: Topology, index: WarmIndex, change: WarmChange
   const order = change.nodes.map((_, k) => k).sort((a, b) => pos[change.nodes[a]!]! - pos[change.nodes[b]!]!);
   const metroOf = (m: number, i: number) => m * mn + t.nodeMetro[i]!;
   const speedOf = (m: number) => m;
-  const dirty = new Set(change.nodes);
-  patchBuckets(index.byMetro, change, order, metroOf, dirty, pos, speedKey(t));
-  patchBuckets(index.bySpeed, change, order, speedOf, dirty, pos, speedKey(t));
+  patchBuckets(index.byMetro, change, order, metroOf, pos, speedKey(t));
+  patchBuckets(index.bySpeed, change, order, speedOf, pos, speedKey(t));
+}
+
+/** First index in `items[lo .. hi)` (ascending in `rank`) whose rank is at least `r`. */
+function lowerBound(
+  items: Int32Array,
+  lo: number,
+  hi: number,
+  rank: (i: number) => number,
+  r: number,
+): number {
+  let l = lo;
+  let h = hi;
+  while (l < h) {
+    const mid = (l + h) >>> 1;
+    if (rank(items[mid]!) < r) l = mid + 1;
+    else h = mid;
+  }
+  return l;
 }
 
 function patchBuckets(
@@ -171,30 +188,38 @@ function patchBuckets(
   change: WarmChange,
   order: readonly number[],
   bucketOf: (m: number, i: number) => number,
-  dirty: ReadonlySet<number>,
   pos: Int32Array,
   key: (i: number) => number,
 ): void {
   const buckets = b.start.length - 1;
-  // Entries added (bucket, node), in speed order within a bucket; the length change of each bucket.
-  const addBucket: number[] = [];
-  const addNode: number[] = [];
+  // Edits (bucket, node, +1 add / −1 drop every old entry of the node), in speed order within a bucket.
+  const editBucket: number[] = [];
+  const editNode: number[] = [];
+  const editSign: number[] = [];
   const delta = new Map<number, number>();
   for (const k of order) {
     const i = change.nodes[k]!;
+    const dropped = new Set<number>();
     for (const m of change.before[k]!) {
       const bucket = bucketOf(m, i);
       delta.set(bucket, (delta.get(bucket) ?? 0) - 1);
+      if (dropped.has(bucket)) continue;
+      dropped.add(bucket);
+      editBucket.push(bucket);
+      editNode.push(i);
+      editSign.push(-1);
     }
     for (const m of change.after[k]!) {
       const bucket = bucketOf(m, i);
       delta.set(bucket, (delta.get(bucket) ?? 0) + 1);
-      addBucket.push(bucket);
-      addNode.push(i);
+      editBucket.push(bucket);
+      editNode.push(i);
+      editSign.push(1);
     }
   }
   if (delta.size === 0) return;
-  const added = addBucket.map((_, k) => k).sort((x, y) => addBucket[x]! - addBucket[y]!);
+  // Stable: edits of a bucket stay in speed order.
+  const edits = editBucket.map((_, k) => k).sort((x, y) => editBucket[x]! - editBucket[y]!);
   const affected = [...delta.keys()].sort((x, y) => x - y);
   const oldTotal = b.start[buckets]!;
   let newTotal = oldTotal;
@@ -223,7 +248,7 @@ function patchBuckets(
   }
   const { items, runEnd, start } = b;
   let shift = 0;
-  let a = 0; // next entry of `added`
+  let e = 0; // next edit
   // `segment` .. old start of the next affected bucket: unchanged items that move by `shift`.
   let segment = from;
   let boundary = affected[0]! + 1; // first entry of `start` not moved yet
@@ -233,28 +258,38 @@ function patchBuckets(
       for (let k = segment; k < to; k++) runEnd[k + shift] = spareRunEnd[k]! + shift;
     }
   };
+  const position = (i: number) => pos[i]!;
   for (const bucket of affected) {
     // Entries of `start` before `boundary` are already moved; `segment` is the old end of the previous
     // affected bucket, so an affected bucket right after it starts there.
     const lo = bucket < boundary ? segment : start[bucket]!;
-    for (; boundary <= bucket; boundary++) start[boundary]! += shift;
+    if (shift !== 0) for (; boundary <= bucket; boundary++) start[boundary]! += shift;
     const hi = start[bucket + 1]!;
     move(lo);
-    // Merge the bucket's old items, without the changed nodes, with its added entries, by speed order.
-    let out = lo + shift;
-    let k = lo;
-    while (true) {
-      while (k < hi && dirty.has(spare[k]!)) k++;
-      const hasOld = k < hi;
-      const hasNew = a < added.length && addBucket[added[a]!] === bucket;
-      if (!hasOld && !hasNew) break;
-      if (hasNew && (!hasOld || pos[addNode[added[a]!]!]! < pos[spare[k]!]!))
-        items[out++] = addNode[added[a++]!]!;
-      else items[out++] = spare[k++]!;
-    }
+    // The old items (in speed order) copied in runs between the edits, found by binary search.
     const newLo = lo + shift;
-    for (let j = out - 1; j >= newLo; j--) {
-      runEnd[j] = j + 1 < out && key(items[j + 1]!) === key(items[j]!) ? runEnd[j + 1]! : j + 1;
+    let out = newLo;
+    let cursor = lo;
+    for (; e < edits.length && editBucket[edits[e]!] === bucket; e++) {
+      const node = editNode[edits[e]!]!;
+      const at = lowerBound(spare, cursor, hi, position, pos[node]!);
+      if (at > cursor) {
+        items.set(spare.subarray(cursor, at), out);
+        out += at - cursor;
+        cursor = at;
+      }
+      if (editSign[edits[e]!]! > 0) items[out++] = node;
+      else while (cursor < hi && spare[cursor] === node) cursor++;
+    }
+    if (hi > cursor) {
+      items.set(spare.subarray(cursor, hi), out);
+      out += hi - cursor;
+    }
+    // Runs of equal speed class: items are ascending in it, so each run's end is a binary search.
+    for (let j = newLo; j < out; ) {
+      const end = lowerBound(items, j, out, key, key(items[j]!) + 1);
+      runEnd.fill(end, j, end);
+      j = end;
     }
     shift += delta.get(bucket)!;
     start[bucket + 1] = out;
@@ -262,5 +297,5 @@ function patchBuckets(
     segment = hi;
   }
   move(oldTotal);
-  for (; boundary <= buckets; boundary++) start[boundary]! += shift;
+  if (shift !== 0) for (; boundary <= buckets; boundary++) start[boundary]! += shift;
 }
