@@ -231,10 +231,12 @@ export class NetworkState {
   }
 
   /**
-   * Refreshes `view` (from `snapshot` of this state) to the current telemetry without allocating: the
-   * per-node arrays are copied, the tier matrix and RTT table only when they changed since the view's last
-   * copy, the warm index is patched for the nodes whose warm set changed since (rebuilt in place when more
-   * than 1 in 16 changed, or on the first refresh), and the router's own sends start again from zero.
+   * Refreshes `view` (from `snapshot` of this state) to the current telemetry, allocating only in
+   * proportion to the nodes that changed: the per-node arrays are copied, the RTT table only when it
+   * changed since the view's last copy, the tier and exclusion matrices only in the rows of nodes whose
+   * tiers or exclusions changed (whole when more than 1 in 16 did), the warm index is patched for the
+   * nodes whose warm set changed (rebuilt in place when more than 1 in 16 did, or on the first refresh),
+   * and the router's own sends start again from zero.
    */
   refresh(snapshot: Snapshot, nowMs: number): Snapshot {
     const view = snapshot as Writable;
