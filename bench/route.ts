@@ -47,6 +47,9 @@ const WARMUP = 20_000;
 const TIMED = 200_000;
 const NAIVE = 3_000;
 const REFRESH_EVERY = 1_000;
+/** Nodes whose warm set changes between two refreshes in the warm-refresh measurement. */
+const WARM_CHANGES = 50;
+const WARM_REFRESHES = 200;
 
 /** Share of generated nodes per provider (relative weights). */
 const PROVIDER_MIX: Record<string, number> = {
@@ -195,6 +198,36 @@ function randomTelemetry(state: NetworkState, rng: Rng, now: number): void {
   }
 }
 
+/**
+ * Refresh time after `WARM_CHANGES` nodes changed their warm set (half start loading a model, half finish
+ * a load or evict a resident model to host RAM): median wall µs per refresh and mean CPU µs per refresh.
+ */
+function warmRefresh(state: NetworkState, view: Snapshot, rng: Rng): { medianUs: number; cpuUs: number } {
+  const t = state.topology;
+  const m = t.models.count;
+  const view0 = view;
+  const times = new Float64Array(WARM_REFRESHES);
+  let cpu = 0;
+  for (let r = 0; r < WARM_REFRESHES; r++) {
+    for (let c = 0; c < WARM_CHANGES; c++) {
+      const i = rng.int(t.n);
+      const k = rng.int(m);
+      const loading = view0.dyn.loadingModel[i]!;
+      if (c % 2 === 0) state.setLoading(i, k, rng.uniform(0, 60_000));
+      else if (loading >= 0) state.setTier(i, loading, 'gpu');
+      else if (view0.dyn.tier[i * m + k] === 0) state.setTier(i, k, 'hostRam');
+      else state.setTier(i, k, 'gpu');
+    }
+    const a = performance.now();
+    const c0 = process.cpuUsage();
+    state.refresh(view0, 10_000);
+    const used = process.cpuUsage(c0);
+    times[r] = (performance.now() - a) * 1000;
+    cpu += used.user + used.system;
+  }
+  return { medianUs: quantile(times, 0.5), cpuUs: cpu / WARM_REFRESHES };
+}
+
 function makeRequests(count: number, models: Model[], rng: Rng): Request[] {
   const metros = new WeightedSampler(METROS.map((m) => m.demandWeight));
   const popularity = new WeightedSampler(models.map((_, k) => 1 / (k + 1)));
@@ -306,6 +339,10 @@ function main(): void {
   console.log(
     `meridian: ${Math.round(perSecond)} decisions per CPU-second on one core (${Math.round(perSecondWall)} per wall-clock second)`,
   );
+  const warm = warmRefresh(state, view, rng.fork('warm-changes'));
+  console.log(
+    `refresh after ${WARM_CHANGES} nodes changed their warm set: median ${round(warm.medianUs, 1)} µs, ${round(warm.cpuUs, 1)} CPU-µs per refresh (${WARM_REFRESHES} refreshes)`,
+  );
 
   const q = new RouteQuery(policy.spec.estimate);
   const naiveTimes = new Float64Array(NAIVE);
@@ -358,6 +395,8 @@ function main(): void {
       pick_vs_naive_estimate_ratio_p50: round(quantile(ratios, 0.5), 3),
       pick_vs_naive_estimate_ratio_p90: round(quantile(ratios, 0.9), 3),
       view_refresh_ms: round(refreshMs, 3),
+      warm_refresh_us: round(warm.medianUs, 1),
+      warm_refresh_cpu_us: round(warm.cpuUs, 1),
       heap_mb_100k_nodes: round(heap100k, 0),
       p50_us_100k_nodes: round(p50Big),
       targets: { p50_us: 10, p99_us: 50, decisions_per_s: 100_000, heap_mb_100k_nodes: 1024 },

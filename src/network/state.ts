@@ -11,7 +11,7 @@ import { NetworkLearning } from './learning.js';
 import { ACCEL_API } from './models.js';
 import { Topology, type TopologyInput, type TopologyOptions } from './topology.js';
 import type { NetworkView } from './view.js';
-import { buildWarmIndex, type ReusableBuckets } from './warm-index.js';
+import { buildWarmIndex, patchWarmIndex, type ReusableBuckets, warmModelsOf } from './warm-index.js';
 
 /** One node's report, as the coordinator receives it. Omitted fields keep their previous value. */
 export interface NodeTelemetry {
@@ -54,7 +54,15 @@ export class NetworkState {
   /** Change counters of the tier and exclusion matrices and the RTT arrays, and the versions each view last copied. */
   private tierVersion = 0;
   private rttVersion = 0;
-  private readonly copied = new WeakMap<Snapshot, { tier: number; rtt: number }>();
+  private readonly copied = new WeakMap<Snapshot, { tier: number; rtt: number; warm: number }>();
+  /**
+   * Warm-set clock: bumped whenever a node's resident list or loading model changes, and per node the
+   * clock of its last change; a refresh patches the warm index for the nodes changed since the view's copy.
+   */
+  private warmClock = 0;
+  private readonly warmChangedAt: Float64Array;
+  /** Per node: the tier version of its last tier or exclusion change (a refresh copies only those rows). */
+  private readonly tierChangedAt: Float64Array;
   /** What the router learns from observed outcomes and round trips (speed factors, Vivaldi RTTs). */
   readonly learning: NetworkLearning;
 
@@ -62,6 +70,8 @@ export class NetworkState {
     this.topology = topology;
     this.dyn = createDynamics(topology);
     this.learning = new NetworkLearning(topology, this.dyn);
+    this.warmChangedAt = new Float64Array(topology.n);
+    this.tierChangedAt = new Float64Array(topology.n);
     const m = topology.models.count;
     this.residents = Array.from({ length: topology.n }, (_, i) => {
       const list: number[] = [];
@@ -103,9 +113,10 @@ export class NetworkState {
     const was = this.dyn.tier[cell]!;
     if (was === code) return;
     this.dyn.tier[cell] = code;
-    this.tierVersion++;
+    this.tierChangedAt[i] = ++this.tierVersion;
     const list = this.residents[i]!;
     const weight = this.topology.accel[i] === ACCEL_API ? 0 : this.topology.models.weightsGb[m]!;
+    if (was === TIER_GPU || code === TIER_GPU) this.warmChangedAt[i] = ++this.warmClock;
     if (was === TIER_GPU) {
       list.splice(list.indexOf(m), 1);
       this.dyn.usedGb[i]! -= weight;
@@ -122,7 +133,7 @@ export class NetworkState {
     const v = excluded ? 1 : 0;
     if (this.dyn.excluded[cell] === v) return;
     this.dyn.excluded[cell] = v;
-    this.tierVersion++;
+    this.tierChangedAt[i] = ++this.tierVersion;
   }
 
   /**
@@ -144,6 +155,7 @@ export class NetworkState {
 
   /** Node `i` is loading model `m` with `remainingMs` to go (m = -1: nothing loading). */
   setLoading(i: number, m: number, remainingMs: number, atMs?: number): void {
+    if (this.dyn.loadingModel[i] !== m) this.warmChangedAt[i] = ++this.warmClock;
     this.dyn.loadingModel[i] = m;
     this.dyn.loadingRemainingMs[i] = m >= 0 ? remainingMs : 0;
     if (atMs !== undefined) this.dyn.reportedAtMs[i] = atMs;
@@ -214,30 +226,50 @@ export class NetworkState {
       sent: new Int32Array(this.topology.n),
       learnedRtt: this.learning.rtt,
     };
-    this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion });
+    this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion, warm: this.warmClock });
     return view;
   }
 
   /**
-   * Refreshes `view` (from `snapshot` of this state) to the current telemetry without allocating: the
-   * per-node arrays are copied, the tier matrix and RTT table only when they changed since the view's last
-   * copy, the warm index is rebuilt in place, and the router's own sends start again from zero.
+   * Refreshes `view` (from `snapshot` of this state) to the current telemetry, allocating only in
+   * proportion to the nodes that changed: the per-node arrays are copied, the RTT table only when it
+   * changed since the view's last copy, the tier and exclusion matrices only in the rows of nodes whose
+   * tiers or exclusions changed (whole when more than 1 in 16 did), the warm index is patched for the
+   * nodes whose warm set changed (rebuilt in place when more than 1 in 16 did, or on the first refresh),
+   * and the router's own sends start again from zero.
    */
   refresh(snapshot: Snapshot, nowMs: number): Snapshot {
     const view = snapshot as Writable;
     const seen = this.copied.get(view);
     const tiers = seen === undefined || seen.tier !== this.tierVersion;
     const rtts = seen === undefined || seen.rtt !== this.rttVersion;
+    const change = seen === undefined ? undefined : this.warmChange(view, seen.warm);
+    // Few nodes changed tiers: copy their rows of the tier and exclusion matrices, not the matrices.
+    const rows = seen !== undefined && tiers ? this.changedSince(this.tierChangedAt, seen.tier) : undefined;
     this.learning.release(nowMs);
-    copyDynamics(this.dyn, view.dyn, tiers, rtts);
-    this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion });
+    copyDynamics(this.dyn, view.dyn, tiers && rows === undefined, rtts);
+    if (rows !== undefined) {
+      const m = this.topology.models.count;
+      for (const i of rows) {
+        view.dyn.tier.set(this.dyn.tier.subarray(i * m, (i + 1) * m), i * m);
+        view.dyn.excluded.set(this.dyn.excluded.subarray(i * m, (i + 1) * m), i * m);
+      }
+    }
+    this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion, warm: this.warmClock });
     view.nowMs = nowMs;
-    const warm = buildWarmIndex(this.topology, view.dyn, this.residents, {
-      byMetro: view.warm,
-      bySpeed: view.warmBySpeed,
-    });
-    view.warm = warm.byMetro;
-    view.warmBySpeed = warm.bySpeed;
+    const index = { byMetro: view.warm, bySpeed: view.warmBySpeed };
+    if (change === undefined) {
+      const warm = buildWarmIndex(this.topology, view.dyn, this.residents, index);
+      view.warm = warm.byMetro;
+      view.warmBySpeed = warm.bySpeed;
+    } else if (change.nodes.length > 0) {
+      change.after = change.nodes.map((i) => {
+        const out: number[] = [];
+        warmModelsOf(this.topology, i, this.residents[i]!, this.dyn.loadingModel[i]!, out);
+        return out;
+      });
+      patchWarmIndex(this.topology, index, change);
+    }
     view.sent.fill(0);
     return view;
   }
@@ -257,6 +289,40 @@ export class NetworkState {
   markDown(view: Snapshot, i: number): void {
     this.dyn.healthy[i] = 0;
     view.dyn.healthy[i] = 0;
+  }
+
+  /**
+   * The nodes whose warm set changed since `view` was copied at warm clock `since`, with what they added
+   * to its index then (from the view's own tier row and loading model); undefined when so many changed
+   * that a rebuild is cheaper (more than 1 node in 16).
+   */
+  private warmChange(
+    view: Snapshot,
+    since: number,
+  ): { nodes: number[]; before: number[][]; after: number[][] } | undefined {
+    const m = this.topology.models.count;
+    const nodes = this.changedSince(this.warmChangedAt, since);
+    if (nodes === undefined) return undefined;
+    const before = nodes.map((i) => {
+      const resident: number[] = [];
+      for (let k = 0; k < m; k++) if (view.dyn.tier[i * m + k] === TIER_GPU) resident.push(k);
+      const out: number[] = [];
+      warmModelsOf(this.topology, i, resident, view.dyn.loadingModel[i]!, out);
+      return out;
+    });
+    return { nodes, before, after: [] };
+  }
+
+  /** Nodes whose stamp is past `since`, ascending; undefined when more than 1 node in 16 (a full copy is cheaper). */
+  private changedSince(stamps: Float64Array, since: number): number[] | undefined {
+    const n = this.topology.n;
+    const nodes: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (stamps[i]! <= since) continue;
+      if (nodes.length >= n / 16) return undefined;
+      nodes.push(i);
+    }
+    return nodes;
   }
 
   private setCell(k: number, ms: number): void {
