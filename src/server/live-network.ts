@@ -108,10 +108,15 @@ export class LiveNetwork {
 
   /** Applies a registry event: rebuild on membership changes, telemetry on heartbeats. */
   onEvent(e: RegistryEvent, all: () => RegisteredNode[]): void {
-    this.availabilityCache = undefined;
     if (e.type === 'heartbeat') {
       const before = this.telemetry.get(e.nodeId)?.heartbeat;
+      const now = this.opt.now();
+      const wasUp = healthOf(this.telemetry.ageMs(e.nodeId, now), this.opt.thresholds) !== 'unhealthy';
       this.telemetry.record(e.heartbeat, e.receivedAt);
+      const isUp = healthOf(this.telemetry.ageMs(e.nodeId, now), this.opt.thresholds) !== 'unhealthy';
+      // Most heartbeats repeat what the node said before: the availability list stays (it is asked on
+      // every gateway request and walks every node).
+      if (wasUp !== isUp || !sameModelStates(before, e.heartbeat)) this.availabilityCache = undefined;
       this.peaks.reported(e.nodeId, this.inflightOf(e.nodeId));
       this.observeReported(e.nodeId, e.heartbeat);
       const node = this.byId.get(e.nodeId);
@@ -128,6 +133,7 @@ export class LiveNetwork {
       this.dirty = true;
       return;
     }
+    this.availabilityCache = undefined;
     if (e.type === 'remove') {
       this.telemetry.forget(e.nodeId);
       this.rtt.forget(e.nodeId);
@@ -456,6 +462,12 @@ function toTelemetry(
             remainingMs: loading.remainingMs ?? loadMs(loading.id, loading.progress ?? 0),
           },
   };
+}
+
+/** Whether `b` reports the same models in the same states as `a`, in the same order. */
+function sameModelStates(a: Heartbeat | undefined, b: Heartbeat): boolean {
+  if (a === undefined || a.models.length !== b.models.length) return false;
+  return a.models.every((m, k) => m.id === b.models[k]!.id && m.state === b.models[k]!.state);
 }
 
 function sameModels(a: Heartbeat | undefined, b: Heartbeat): boolean {
