@@ -34,10 +34,12 @@ function setup() {
     return { record, descriptor, key: {} as KeyObject };
   };
   const nodes = [node('a'), node('b')];
+  const open = new Set<string>();
   const network = new LiveNetwork({
     models: modelCatalog([]),
     thresholds: { staleAfterMs: 3000, unhealthyAfterMs: 10_000 },
     now: () => now,
+    blocked: (id) => open.has(id),
   });
   network.reset(nodes);
   let seq = 0;
@@ -58,7 +60,8 @@ function setup() {
     now += ms;
   };
   const llama = () => network.availability().find((a) => a.id === LLAMA);
-  return { network, heartbeat, advance, llama };
+  const at = (id: string) => network.topology.index.get(id)!;
+  return { network, heartbeat, advance, llama, open, at };
 }
 
 describe('LiveNetwork availability', () => {
@@ -96,5 +99,48 @@ describe('LiveNetwork availability', () => {
     advance(250);
     expect(network.availability()).not.toBe(list);
     expect(network.availability()).toEqual(list);
+  });
+});
+
+describe('LiveNetwork views', () => {
+  it('counts 3 requests another coordinator has at node a in the view 20 ms later, node b heartbeating meanwhile', () => {
+    const { network, heartbeat, advance, at } = setup();
+    heartbeat('a');
+    heartbeat('b');
+    expect(network.currentView().dyn.running[at('a')]).toBe(0);
+    network.setRemoteInflight('a', 3);
+    advance(10);
+    heartbeat('b', { inFlight: 1 });
+    advance(10);
+    const view = network.currentView();
+    expect(view.dyn.running[at('a')]).toBe(3);
+    expect(view.dyn.running[at('b')]).toBe(1);
+  });
+
+  it('takes out of the view a node whose breaker opened within 300 ms (a full pass every 250 ms, a refresh every 20), though its telemetry and load did not change', () => {
+    const { network, heartbeat, advance, open, at } = setup();
+    heartbeat('a');
+    heartbeat('b');
+    expect(network.currentView().dyn.healthy[at('a')]).toBe(1);
+    open.add('a');
+    for (let t = 0; t < 300; t += 10) {
+      advance(10);
+      heartbeat('b');
+      network.currentView();
+    }
+    expect(network.currentView().dyn.healthy[at('a')]).toBe(0);
+    expect(network.currentView().dyn.healthy[at('b')]).toBe(1);
+  });
+
+  it('marks a node unhealthy 10 s after its last heartbeat while another keeps the view changing every 20 ms', () => {
+    const { network, heartbeat, advance, at } = setup();
+    heartbeat('a');
+    for (let t = 0; t < 10_250; t += 20) {
+      advance(20);
+      heartbeat('b');
+      network.currentView();
+    }
+    expect(network.currentView().dyn.healthy[at('a')]).toBe(0);
+    expect(network.currentView().dyn.healthy[at('b')]).toBe(1);
   });
 });
