@@ -2,7 +2,8 @@
  * The coordinator's own view of the network, in one process (`npm run bench:live-view`): `--nodes`
  * registered nodes (default 10,000) heartbeating once a second each and `--requests` gateway requests a
  * second (default 600, what one of three coordinators serves in `bench:cluster`), on a simulated clock
- * advancing 5 ms a step for `--seconds` (20). Each request takes the view for its decision
+ * advancing 5 ms a step for `--seconds` (20). Heartbeats come in batches every `--batch-ms` (20, as other
+ * coordinators publish them; 5 is closer to heartbeats accepted one by one). Each request takes the view for its decision
  * (`LiveNetwork.currentView`, refreshed when something changed, within `REFRESH_SHARE` of the time) and
  * the model availability the gateway checks first (`availability`), as `/v1/route` does; the decision
  * itself is not made (bench:route measures it). Real trust marks are read for every node merged.
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     nodes: { type: 'string', default: '10000' },
     requests: { type: 'string', default: '600' },
     seconds: { type: 'string', default: '20' },
+    'batch-ms': { type: 'string', default: '20' },
   },
 });
 const whole = (name: string, v: string | undefined): number => {
@@ -38,6 +40,7 @@ const whole = (name: string, v: string | undefined): number => {
 const NODES = whole('nodes', values.nodes);
 const REQUESTS = whole('requests', values.requests);
 const SECONDS = whole('seconds', values.seconds);
+const BATCH_MS = whole('batch-ms', values['batch-ms']);
 const STEP_MS = 5;
 const MODEL = 'llama-3.1-8b-instruct';
 
@@ -119,8 +122,10 @@ const run = (seconds: number) => {
     owedBeats += (NODES * STEP_MS) / 1000;
     owedRequests += (REQUESTS * STEP_MS) / 1000;
     let c = cpuUs();
-    beat(Math.floor(owedBeats));
-    owedBeats -= Math.floor(owedBeats);
+    if ((t * STEP_MS) % BATCH_MS < STEP_MS) {
+      beat(Math.floor(owedBeats));
+      owedBeats -= Math.floor(owedBeats);
+    }
     beatsUs += cpuUs() - c;
     c = cpuUs();
     for (; owedRequests >= 1; owedRequests--) {
@@ -139,6 +144,7 @@ process.stdout.write(
     nodes: NODES,
     heartbeats_per_s: NODES,
     requests_per_s: REQUESTS,
+    batch_ms: BATCH_MS,
     heartbeat_cpu_ms_per_s: round(beatsUs / 1000 / SECONDS),
     request_cpu_ms_per_s: round(requestsUs / 1000 / SECONDS),
     request_cpu_us_per_request: round(requestsUs / (REQUESTS * SECONDS)),
