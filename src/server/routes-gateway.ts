@@ -3,13 +3,13 @@ import type { DemandJson } from '../demand/series.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
-import { needsTee } from '../routing/query.js';
 import { accessOf, admitClient } from './access.js';
 import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
-import { attestationsRelied } from './attestation.js';
 import type { Coordinator } from './coordinator.js';
 import type { GatewayDecision } from './decide.js';
-import { type ForwardResult, forward } from './forward.js';
+import { forward } from './forward.js';
+import { failure, routeError } from './gateway-errors.js';
+import { record } from './gateway-receipt.js';
 import { LoopError, UnavailableError, UnknownModelError } from './http-errors.js';
 import { streamedEvents } from './learn-gateway.js';
 import { learnFromServed } from './learn-served.js';
@@ -18,7 +18,6 @@ import { type ChatBody, type Endpoint, parseBody, toRouteRequest } from './opena
 import { visibleReceipt } from './receipt-access.js';
 import { receiptId } from './receipt-id.js';
 import { streamedText } from './spot-checks.js';
-import { trustRelied } from './trust-receipt.js';
 import { HOP_HEADER } from './upstream.js';
 
 /** Gateways a request may have passed through before this one refuses it (a loop through several). */
@@ -362,112 +361,5 @@ function drained(raw: NodeJS.WritableStream, signal: AbortSignal): Promise<void>
     };
     raw.on('drain', done);
     signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-/**
- * The HTTP error for a decision without a primary: the request's own fault is 4xx, lack of capacity 503.
- * `carried` (the request's meridian options) is named with the filters that emptied the candidates.
- */
-export function routeError(
-  request: Request,
-  decision: GatewayDecision,
-  openDomains: readonly string[] = [],
-  carried: Record<string, unknown> = {},
-): Error {
-  const model = request.model;
-  const e = decision.error ?? { code: 'no_candidates', message: 'no node chosen' };
-  if (e.code === 'unknown_model' || e.code === 'unknown_dataset') return new NotFoundError(e.message);
-  if (e.code === 'unsupported_verification')
-    return new InputError('body', [{ path: 'verification', message: e.message }]);
-  if (e.code === 'no_candidates' && openDomains.length > 0)
-    return new UnavailableError(
-      'domain_open',
-      `every node sharing ${openDomains.join(', ')} is failing; stopped failing over among them (${e.message})`,
-    );
-  const asked = Object.entries(carried).map(([k, v]) => `${k} ${JSON.stringify(v)}`);
-  const under = asked.length === 0 ? '' : ` under the request's options (${asked.join(', ')})`;
-  // A TEE request goes only to nodes whose attestation holds now (src/trust/attestation/standing.ts).
-  const tee = needsTee(request) ? ' (a TEE request needs a node with a valid, unexpired attestation)' : '';
-  return new UnavailableError('no_capacity', `no node can take ${model} now${under}: ${e.message}${tee}`);
-}
-
-function failure(result: ForwardResult, receipt: string, deadlineMs: number | undefined): UnavailableError {
-  const tried = result.attempts
-    .map((a) => `${a.nodeId}: ${a.outcome}${a.message ? ` (${a.message})` : ''}`)
-    .join('; ');
-  if (result.deadlineExceeded)
-    return new UnavailableError(
-      'deadline_exceeded',
-      `no answer within the deadline of ${deadlineMs} ms (x-meridian-deadline-ms or meridian.deadline_ms); upstream requests cancelled (receipt ${receipt}; ${tried || 'none tried'})`,
-    );
-  if (result.stoppedDomains.length > 0) {
-    const list = result.stoppedDomains.join(', ');
-    return new UnavailableError(
-      'domain_open',
-      `every node sharing ${list} is failing; stopped failing over among them (receipt ${receipt}; ${tried})`,
-    );
-  }
-  return new UnavailableError(
-    'upstream_failed',
-    `every candidate failed (receipt ${receipt}; ${tried || 'none tried'})`,
-  );
-}
-
-/**
- * The request as its receipt shows it (`deadlineMs` and `dataset` only when set, then the meridian options
- * it carried); fields set one by one, as conditional spreads cost microseconds per request.
- */
-function receiptRequest(request: Request, options: MeridianOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    model: request.model,
-    client: request.client,
-    inputTokens: request.inputTokens,
-    outputTokens: request.outputTokens,
-  };
-  if (request.deadlineMs !== undefined) out.deadlineMs = request.deadlineMs;
-  if (request.dataset !== undefined) out.dataset = request.dataset;
-  out.options = carriedOptions(options);
-  return out;
-}
-
-function record(
-  c: Coordinator,
-  id: string,
-  started: number,
-  endpoint: Endpoint,
-  request: Request,
-  options: MeridianOptions,
-  stream: boolean,
-  decision: GatewayDecision,
-  result: Pick<ForwardResult, 'attempts' | 'stoppedDomains'> & { delivered?: Delivered },
-  status: number,
-): void {
-  c.demand.add(
-    request.client,
-    request.model,
-    started,
-    request.inputTokens + request.outputTokens,
-    result.delivered !== undefined,
-  );
-  c.receipts.add(id, started, {
-    id,
-    at: new Date(started).toISOString(),
-    endpoint,
-    stream,
-    request: receiptRequest(request, options),
-    decision: {
-      primary: decision.primary ?? null,
-      fallbacks: decision.fallbacks,
-      hedge: decision.hedge ?? null,
-      receipt: decision.receipt,
-    },
-    ...attestationsRelied(c.registry, request, decision, started),
-    ...trustRelied(c.trust, decision),
-    attempts: result.attempts,
-    stoppedDomains: result.stoppedDomains,
-    node: result.delivered?.nodeId ?? null,
-    status,
-    durationMs: c.now() - started,
   });
 }

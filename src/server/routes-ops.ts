@@ -4,8 +4,9 @@ import { parseOrThrow } from '../model/validate.js';
 import { admitClient, requireAdmin } from './access.js';
 import { attestationsRelied } from './attestation.js';
 import type { Coordinator } from './coordinator.js';
+import { routeError } from './gateway-errors.js';
 import { receiptId } from './receipt-id.js';
-import { decideNow, ensureServed, routeError } from './routes-gateway.js';
+import { decideNow, ensureServed } from './routes-gateway.js';
 import { healthOf } from './telemetry.js';
 import { trustRelied } from './trust-receipt.js';
 
