@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
-import { ChatBody, CompletionBody, type Endpoint, parseBody, toRouteRequest } from './openai.js';
+import { ChatBody, CompletionBody, type Endpoint, parseBody } from './openai.js';
 
 const chat = (over: Record<string, unknown>) => ({
   model: 'llama-3.1-8b-instruct',
