@@ -4,7 +4,7 @@ import { buildResults } from '../src/sim/results.js';
 import { routingRouterFactory } from '../src/sim/route-adapter.js';
 import { runSimulation } from '../src/sim/run.js';
 import { simInputFromScenario } from '../src/sim/scenario-input.js';
-import { SPOT_CHECK_RATE } from '../src/sim/trust-monitor.js';
+import { SPOT_CHECK_RATE } from '../src/sim/spot-checker.js';
 
 /**
  * A world with hidden speed factors and frequent stragglers (honest but slow: 3–8× for 1–3 minutes,

@@ -1,16 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import type { z } from 'zod';
 import { InputError, NotFoundError } from '../errors.js';
 import { parseOrThrow } from '../model/validate.js';
-import {
-  type AttestationRecord,
-  type NodeRecord,
-  type RegistryStore,
-  StoreUnavailableError,
-  type TokenRecord,
-} from '../store/registry-store.js';
+import type { AttestationRecord, NodeRecord, RegistryStore, TokenRecord } from '../store/registry-store.js';
 import { AttestationVerifiers } from '../trust/attestation/verifier.js';
-import { parsePublicKey, type SignDomain, verifyPayload } from '../wire/identity.js';
+import { parsePublicKey, verifyPayload } from '../wire/identity.js';
 import {
   DeregisterPayload,
   Descriptor,
@@ -26,6 +19,7 @@ import type { ServerConfig } from './config.js';
 import { type EndpointGuard, endpointKey } from './endpoint-guard.js';
 import { AuthError, ConflictError, EndpointError, ForbiddenError, QuotaError } from './http-errors.js';
 import { sha256Hex, type TokenDigests } from './secrets.js';
+import { parsePayload, SignedMessages } from './signed-messages.js';
 
 /** A registered node as the coordinator holds it in memory. */
 export interface RegisteredNode {
@@ -54,7 +48,8 @@ export function bearer(header: string | undefined): string | undefined {
 
 /**
  * Registration, update, deregistration and heartbeats: checks operator tokens, node signatures, clock skew
- * and sequence numbers; persists through the RegistryStore; tells listeners what changed.
+ * and sequence numbers (the signed messages' checks are SignedMessages'); persists through the
+ * RegistryStore; tells listeners what changed.
  */
 export class Registry {
   private readonly nodes = new Map<string, RegisteredNode>();
@@ -63,6 +58,7 @@ export class Registry {
   private readonly claims = new Map<string, string>();
   /** New nodes being admitted per operator (they count against its quota). */
   private readonly registering = new Map<string, number>();
+  private readonly signed: SignedMessages<RegisteredNode>;
 
   constructor(
     private readonly store: RegistryStore,
@@ -71,10 +67,12 @@ export class Registry {
     private readonly guard: EndpointGuard,
     readonly digests: TokenDigests,
     /** Called with each verified signed message's node id; throws to refuse it (rate limits). */
-    private readonly admitMessage: (nodeId: string) => void = () => {},
+    admitMessage: (nodeId: string) => void = () => {},
     /** TEE attestation verifiers (config `registry.attestation`); none: every document is refused. */
     private readonly verifiers: AttestationVerifiers = new AttestationVerifiers(),
-  ) {}
+  ) {
+    this.signed = new SignedMessages(store, config, now, (id) => this.nodes.get(id), admitMessage);
+  }
 
   /**
    * Rewrites digests stored before the HMAC (plain SHA-256, no `kind`) under the server secret; seeds
@@ -195,7 +193,7 @@ export class Registry {
       ]);
     if (!verifyPayload('register', envelope.payload, envelope.signature, key))
       throw new AuthError('bad_signature', 'the registration is not signed by the key it carries');
-    this.checkSkew(payload.signedAt);
+    this.signed.checkSkew(payload.signedAt);
     const descriptor = this.descriptorOf(payload.node, operator);
     const existing = this.nodes.get(descriptor.id);
     if (existing !== undefined && existing.record.operator !== operator)
@@ -249,7 +247,7 @@ export class Registry {
   }
 
   async update(nodeId: string, envelope: Envelope): Promise<RegisteredNode> {
-    const { node, payload } = await this.verifySigned('update', envelope, UpdatePayload, nodeId);
+    const { node, payload } = await this.signed.verify('update', envelope, UpdatePayload, nodeId);
     const descriptor =
       payload.node === undefined ? node.descriptor : this.descriptorOf(payload.node, node.record.operator);
     if (descriptor.id !== nodeId)
@@ -295,7 +293,7 @@ export class Registry {
   /** Deregisters with the node's own signature (envelope) or its operator's token. */
   async deregister(nodeId: string, auth: { token?: string; envelope?: Envelope }): Promise<void> {
     if (auth.envelope !== undefined) {
-      await this.verifySigned('deregister', auth.envelope, DeregisterPayload, nodeId);
+      await this.signed.verify('deregister', auth.envelope, DeregisterPayload, nodeId);
     } else {
       const operator = await this.operatorOf(auth.token);
       const node = this.nodes.get(nodeId);
@@ -309,7 +307,7 @@ export class Registry {
   }
 
   async heartbeat(envelope: Envelope): Promise<Heartbeat> {
-    const { payload } = await this.verifySigned('heartbeat', envelope, HeartbeatPayload);
+    const { payload } = await this.signed.verify('heartbeat', envelope, HeartbeatPayload);
     this.emit({ type: 'heartbeat', nodeId: payload.nodeId, heartbeat: payload, receivedAt: this.now() });
     return payload;
   }
@@ -363,61 +361,6 @@ export class Registry {
     d.labels.operator = { value: operator, provenance: 'attested' };
     return d;
   }
-
-  private checkSkew(at: number): void {
-    const skew = Math.abs(this.now() - at);
-    if (skew > this.config.telemetry.maxClockSkewMs)
-      throw new ConflictError(
-        'replayed',
-        `message timestamp is ${Math.round(skew / 1000)} s away from the coordinator's clock (at most ${Math.round(this.config.telemetry.maxClockSkewMs / 1000)} s)`,
-      );
-  }
-
-  /**
-   * Raises the node's sequence floor in the store (atomic across coordinators); while the store cannot
-   * be reached, against this coordinator's own floor, so heartbeats keep the view fresh (docs/nats.md).
-   */
-  private async advance(node: RegisteredNode, seq: number): Promise<boolean> {
-    try {
-      return await this.store.advanceSeq(node.record.id, seq);
-    } catch (e) {
-      if (e instanceof StoreUnavailableError) return seq > node.record.lastSeq;
-      throw e;
-    }
-  }
-
-  /** Parses, authenticates (signature by the registered key), checks skew and advances the sequence. */
-  private async verifySigned<P extends { nodeId: string; seq: number }>(
-    domain: SignDomain,
-    envelope: Envelope,
-    schema: z.ZodType<P>,
-    expectedId?: string,
-  ): Promise<{ node: RegisteredNode; payload: P }> {
-    const payload = parsePayload(envelope, schema);
-    if (expectedId !== undefined && payload.nodeId !== expectedId)
-      throw new InputError('body.payload', [
-        { path: 'nodeId', message: `must match the node in the URL (${expectedId})`, value: payload.nodeId },
-      ]);
-    const node = this.nodes.get(payload.nodeId);
-    if (node === undefined) throw new NotFoundError(`node ${payload.nodeId} is not registered`);
-    if (!verifyPayload(domain, envelope.payload, envelope.signature, node.key))
-      throw new AuthError(
-        'bad_signature',
-        `the ${domain} message is not signed by node ${payload.nodeId}'s key`,
-      );
-    this.admitMessage(node.record.id);
-    const at =
-      (payload as { sentAt?: number; signedAt?: number }).sentAt ??
-      (payload as { signedAt?: number }).signedAt;
-    if (at !== undefined) this.checkSkew(at);
-    if (!(await this.advance(node, payload.seq)))
-      throw new ConflictError(
-        'replayed',
-        `sequence ${payload.seq} is not above the last accepted one (${node.record.lastSeq}) for node ${payload.nodeId}`,
-      );
-    node.record.lastSeq = payload.seq;
-    return { node, payload };
-  }
 }
 
 /** A stored record as the registry holds it; undefined when its key or descriptor is unreadable. */
@@ -425,17 +368,4 @@ function readNode(record: NodeRecord): RegisteredNode | undefined {
   const key = parsePublicKey(record.publicKey);
   const parsed = Descriptor.safeParse(record.descriptor);
   return key === undefined || !parsed.success ? undefined : { record, descriptor: parsed.data, key };
-}
-
-/** The envelope's payload parsed as JSON and validated; InputError at `body.payload` otherwise. */
-function parsePayload<S extends z.ZodType>(envelope: Envelope, schema: S): z.output<S> {
-  let data: unknown;
-  try {
-    data = JSON.parse(envelope.payload);
-  } catch {
-    throw new InputError('body', [
-      { path: 'payload', message: 'expected JSON text', value: envelope.payload },
-    ]);
-  }
-  return parseOrThrow(schema, data, 'body.payload');
 }

@@ -2,12 +2,12 @@ import { decodeMs, prefillMs } from '../estimate/service.js';
 import type { Rng } from '../util/rng.js';
 import { ATT_QUEUED, ATT_RUNNING, ATT_TRAVELLING, type AttemptStore } from './attempts.js';
 import type { EventQueue } from './event-queue.js';
-import { EV_DONE, EV_LOADED } from './events.js';
+import { EV_DONE } from './events.js';
 import type { HiddenTruth } from './hidden-truth.js';
-import { type SimNetwork, TIER_GPU, TIER_HOST_RAM, TIER_LOCAL_DISK, TIER_REMOTE, VREQ } from './network.js';
+import { type SimNetwork, VREQ } from './network.js';
+import { NodeMemory } from './node-memory.js';
 import {
   DRAIN_AFTER_MS,
-  GPU_LOADING,
   GPU_NONE,
   GPU_RESIDENT,
   REACH_DOWN,
@@ -17,19 +17,21 @@ import {
 
 /**
  * The true state of every node: slots, per-model FIFO queues, accelerator memory with LRU eviction and
- * cold starts (see docs/simulator.md, "Node model"). It schedules its own `loaded` and `done` events; the
- * simulation tells it about arrivals, completions, failures and recoveries.
+ * cold starts (see docs/simulator.md, "Node model"; the memory is NodeMemory's, whose arrays this class
+ * shows as its own). It schedules its own `loaded` and `done` events; the simulation tells it about
+ * arrivals, completions, failures and recoveries.
  */
 export class NodeModel {
   readonly up: Uint8Array;
   readonly running: Int32Array;
   readonly waiting: Int32Array;
+  /** The memory's own arrays (NodeMemory: GB used per node; per [node * models + model] the state). */
   readonly memUsed: Float64Array;
   readonly hostRamUsed: Float64Array;
-  /** [node * models + model] */
   readonly gpu: Uint8Array;
   readonly store: Uint8Array;
   readonly lastUsed: Float64Array;
+  readonly loadEta: Float64Array;
   /** [node * models + model]: requests of the model running on the node. */
   readonly runningCell: Int32Array;
   /**
@@ -39,24 +41,18 @@ export class NodeModel {
    */
   readonly pendingLoad: Int32Array;
   readonly pendingSince: Float64Array;
-  readonly loadEta: Float64Array;
   /** Per node: moving average of service times (ms) as the node reports it, 0 until the first request runs. */
   readonly meanServiceMs: Float64Array;
-  /** (node, model) cells whose accelerator state or storage tier changed since `takeDirty`. */
-  private dirty: number[] = [];
-  private readonly dirtyFlag: Uint8Array;
+  private readonly memory: NodeMemory;
   private readonly qHead: Int32Array;
   private readonly qTail: Int32Array;
   private readonly atNode: Int32Array;
   private readonly waitingModels: number[][];
-  private readonly residentModels: number[][];
   /** Per node: check jobs (fixed service, no weights) waiting for a slot, oldest first. */
   private readonly checks: number[][];
   private orderSeq = 0;
 
   /** Counters since the start of the run. */
-  coldStarts = 0;
-  coldStartMs = 0;
   busySlotMs = 0;
   totalRunning = 0;
   readonly totalSlots: number;
@@ -76,75 +72,40 @@ export class NodeModel {
     this.up = new Uint8Array(N).fill(1);
     this.running = new Int32Array(N);
     this.waiting = new Int32Array(N);
-    this.memUsed = new Float64Array(N);
-    this.hostRamUsed = new Float64Array(N);
-    this.gpu = new Uint8Array(N * M);
-    this.store = new Uint8Array(N * M).fill(TIER_REMOTE);
-    this.lastUsed = new Float64Array(N * M);
     this.runningCell = new Int32Array(N * M);
     this.pendingLoad = new Int32Array(N).fill(-1);
     this.pendingSince = new Float64Array(N);
-    this.loadEta = new Float64Array(N * M);
     this.meanServiceMs = new Float64Array(N);
-    this.dirtyFlag = new Uint8Array(N * M);
     this.qHead = new Int32Array(N * M).fill(-1);
     this.qTail = new Int32Array(N * M).fill(-1);
     this.atNode = new Int32Array(N).fill(-1);
     this.waitingModels = Array.from({ length: N }, () => []);
-    this.residentModels = Array.from({ length: N }, () => []);
     this.checks = Array.from({ length: N }, () => []);
+    const memory = new NodeMemory(net, queue, hidden, this.runningCell, this.qHead);
+    this.memory = memory;
+    this.memUsed = memory.memUsed;
+    this.hostRamUsed = memory.hostRamUsed;
+    this.gpu = memory.gpu;
+    this.store = memory.store;
+    this.lastUsed = memory.lastUsed;
+    this.loadEta = memory.loadEta;
     let slots = 0;
-    for (let n = 0; n < N; n++) {
-      if (net.inference[n]) slots += net.slots[n]!;
-      this.initNode(n);
-    }
+    for (let n = 0; n < N; n++) if (net.inference[n]) slots += net.slots[n]!;
     this.totalSlots = slots;
   }
 
-  /** Resident weights as the scenario declares them (GPU holdings that do not fit go to host RAM). */
-  private initNode(n: number): void {
-    const net = this.net;
-    const M = net.modelCount;
-    for (let m = 0; m < M; m++) {
-      const c = n * M + m;
-      if (net.isApi[n] === 1) {
-        if (net.capable[c]) this.gpu[c] = GPU_RESIDENT;
-        continue;
-      }
-      const tier = net.initialTier[c]!;
-      const w = net.weightsGb[m]!;
-      if (tier === TIER_GPU && net.capable[c] && this.memUsed[n]! + w <= net.memoryGb[n]!) {
-        this.gpu[c] = GPU_RESIDENT;
-        this.memUsed[n]! += w;
-        this.residentModels[n]!.push(m);
-        this.store[c] = this.toHostRam(n, w) ? TIER_HOST_RAM : TIER_LOCAL_DISK;
-      } else if (tier === TIER_GPU || tier === TIER_HOST_RAM) {
-        this.store[c] = this.toHostRam(n, w) ? TIER_HOST_RAM : TIER_LOCAL_DISK;
-      } else {
-        this.store[c] = tier;
-      }
-      if (tier !== TIER_REMOTE) this.markDirty(c);
-    }
+  /** Loads started since the start of the run, and their true durations summed (ms). */
+  get coldStarts(): number {
+    return this.memory.coldStarts;
   }
 
-  private markDirty(c: number): void {
-    if (this.dirtyFlag[c] === 1) return;
-    this.dirtyFlag[c] = 1;
-    this.dirty.push(c);
+  get coldStartMs(): number {
+    return this.memory.coldStartMs;
   }
 
   /** The (node × models + model) cells whose state changed since the last call; clears the list. */
   takeDirty(): number[] {
-    const out = this.dirty;
-    this.dirty = [];
-    for (const c of out) this.dirtyFlag[c] = 0;
-    return out;
-  }
-
-  private toHostRam(n: number, w: number): boolean {
-    if (this.hostRamUsed[n]! + w > this.net.hostRamGb[n]!) return false;
-    this.hostRamUsed[n]! += w;
-    return true;
+    return this.memory.takeDirty();
   }
 
   /** An attempt reaches its node. On REACH_OK it waits or runs; otherwise the caller handles the failure. */
@@ -180,7 +141,7 @@ export class NodeModel {
     }
     this.qTail[c] = a;
     this.waiting[n]!++;
-    if (this.gpu[c] === GPU_NONE && !this.tryLoad(n, m, t, false) && this.pendingLoad[n]! < 0) {
+    if (this.gpu[c] === GPU_NONE && !this.memory.tryLoad(n, m, t, false) && this.pendingLoad[n]! < 0) {
       this.pendingLoad[n] = m;
       this.pendingSince[n] = t;
     }
@@ -240,11 +201,7 @@ export class NodeModel {
 
   /** A `loaded` event; false when it is stale (the node failed meanwhile). */
   loaded(n: number, m: number, t: number): boolean {
-    const c = n * this.net.modelCount + m;
-    if (this.gpu[c] !== GPU_LOADING || this.loadEta[c] !== t) return false;
-    this.gpu[c] = GPU_RESIDENT;
-    if (this.store[c] === TIER_REMOTE) this.store[c] = TIER_LOCAL_DISK;
-    this.markDirty(c);
+    if (!this.memory.loaded(n, m, t)) return false;
     this.dispatch(n, t);
     return true;
   }
@@ -258,7 +215,7 @@ export class NodeModel {
     const c = n * this.net.modelCount + m;
     if (this.up[n] === 0 || this.net.isApi[n] === 1 || !this.net.capable[c] || this.gpu[c] !== GPU_NONE)
       return false;
-    return this.tryLoad(n, m, t, false);
+    return this.memory.tryLoad(n, m, t, false);
   }
 
   /**
@@ -269,7 +226,7 @@ export class NodeModel {
     const c = n * this.net.modelCount + m;
     if (this.net.isApi[n] === 1 || this.gpu[c] !== GPU_RESIDENT) return false;
     if (this.runningCell[c]! > 0 || this.qHead[c]! >= 0) return false;
-    this.release(n, m);
+    this.memory.release(n, m);
     return true;
   }
 
@@ -301,16 +258,10 @@ export class NodeModel {
       this.runningCell[c] = 0;
       this.qHead[c] = -1;
       this.qTail[c] = -1;
-      if (net.isApi[n] === 1) continue;
-      if (this.gpu[c] !== GPU_NONE || this.store[c] === TIER_HOST_RAM) this.markDirty(c);
-      this.gpu[c] = GPU_NONE;
-      if (this.store[c] === TIER_HOST_RAM) this.store[c] = TIER_LOCAL_DISK;
     }
-    this.memUsed[n] = 0;
-    this.hostRamUsed[n] = 0;
+    this.memory.wipe(n);
     this.pendingLoad[n] = -1;
     this.waitingModels[n] = [];
-    this.residentModels[n] = [];
     this.checks[n] = [];
   }
 
@@ -361,7 +312,7 @@ export class NodeModel {
 
   /** True cold start (ms) of model `m` on node `n` from `tier`, with the node's hidden load factor. */
   loadMs(n: number, m: number, tier: number): number {
-    return this.net.loadMs(n, m, tier, this.hidden ? this.hidden.load[n]! : 1);
+    return this.memory.loadMs(n, m, tier);
   }
 
   /**
@@ -378,7 +329,7 @@ export class NodeModel {
     const pending = this.pendingLoad[n]!;
     if (pending >= 0) {
       const force = this.draining(n, t);
-      if (this.tryLoad(n, pending, t, force)) this.pendingLoad[n] = -1;
+      if (this.memory.tryLoad(n, pending, t, force)) this.pendingLoad[n] = -1;
       else if (force) return;
     }
     const wm = this.waitingModels[n]!;
@@ -387,7 +338,7 @@ export class NodeModel {
     for (let i = 0; i < wm.length; i++) {
       const m = wm[i]!;
       if (m === this.pendingLoad[n] || this.gpu[n * M + m] !== GPU_NONE) continue;
-      if (!this.tryLoad(n, m, t, false) && this.pendingLoad[n]! < 0) {
+      if (!this.memory.tryLoad(n, m, t, false) && this.pendingLoad[n]! < 0) {
         this.pendingLoad[n] = m;
         this.pendingSince[n] = t;
       }
@@ -419,64 +370,6 @@ export class NodeModel {
       this.waiting[n]!--;
       this.start(a, n, m, t);
     }
-  }
-
-  /** Starts loading model `m` on node `n` when memory is free or can be freed by evicting (see `evict`). */
-  private tryLoad(n: number, m: number, t: number, force: boolean): boolean {
-    const net = this.net;
-    const c = n * net.modelCount + m;
-    const w = net.weightsGb[m]!;
-    if (this.memUsed[n]! + w > net.memoryGb[n]! && !this.evict(n, w, force)) return false;
-    const ms = this.loadMs(n, m, this.store[c]!);
-    this.gpu[c] = GPU_LOADING;
-    this.markDirty(c);
-    this.memUsed[n]! += w;
-    this.loadEta[c] = t + ms;
-    this.residentModels[n]!.push(m);
-    this.coldStarts++;
-    this.coldStartMs += ms;
-    this.queue.push(t + ms, EV_LOADED, n, m);
-    return true;
-  }
-
-  /**
-   * Evicts resident models with nothing running and nothing waiting (with `force`: nothing running),
-   * least recently used first, until `need` GB fit; false (and no eviction) if they cannot. Waiting
-   * requests of an evicted model load it again later.
-   */
-  private evict(n: number, need: number, force: boolean): boolean {
-    const net = this.net;
-    const M = net.modelCount;
-    const rm = this.residentModels[n]!;
-    const idle: number[] = [];
-    let freeable = net.memoryGb[n]! - this.memUsed[n]!;
-    for (const m of rm) {
-      const c = n * M + m;
-      if (this.gpu[c] === GPU_RESIDENT && this.runningCell[c] === 0 && (force || this.qHead[c]! < 0)) {
-        idle.push(m);
-        freeable += net.weightsGb[m]!;
-      }
-    }
-    if (freeable < need) return false;
-    idle.sort((x, y) => this.lastUsed[n * M + x]! - this.lastUsed[n * M + y]! || x - y);
-    for (const m of idle) {
-      if (this.memUsed[n]! + need <= net.memoryGb[n]!) break;
-      this.release(n, m);
-    }
-    return true;
-  }
-
-  /** Takes resident model `m` out of node `n`'s accelerator memory; its weights go to host RAM when it has room. */
-  private release(n: number, m: number): void {
-    const c = n * this.net.modelCount + m;
-    const w = this.net.weightsGb[m]!;
-    const rm = this.residentModels[n]!;
-    this.gpu[c] = GPU_NONE;
-    this.markDirty(c);
-    this.memUsed[n]! -= w;
-    rm.splice(rm.indexOf(m), 1);
-    if (this.store[c]! > TIER_HOST_RAM)
-      this.store[c] = this.toHostRam(n, w) ? TIER_HOST_RAM : TIER_LOCAL_DISK;
   }
 
   private link(n: number, a: number): void {

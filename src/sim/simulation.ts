@@ -13,11 +13,10 @@ import {
   EV_UP,
   EV_WARMSET,
 } from './events.js';
-import { FALLBACKS_ALL_INDEPENDENT, FALLBACKS_DEPENDENT, fallbackIndependence } from './independence.js';
-import { PolicyMetrics } from './metrics.js';
+import type { PolicyMetrics } from './metrics.js';
 import { NodeModel } from './node-model.js';
 import { REACH_DOWN, REACH_OK } from './node-states.js';
-import { type Bound, dataFetchMs } from './oracle.js';
+import { dataFetchMs } from './oracle.js';
 import { servedOutcome } from './outcome.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS, RequestStore } from './requests.js';
 import {
@@ -30,14 +29,12 @@ import {
   type RouterFactory,
   type SimRouter,
 } from './router-port.js';
+import { RunAccounts } from './run-accounts.js';
 import type { RunHooks, SharedRun } from './shared-run.js';
-import { TrustTally } from './trust-tally.js';
-import { verificationMs } from './verification.js';
 import { VERIFY_REQ, VerifyJobs } from './verify-jobs.js';
 import { carryOut } from './warm-set-loop.js';
 import { type Arrival, type ArrivalSource, emptyArrival } from './workload/arrival.js';
 import { simWorld } from './world.js';
-import { ZKML, zkmlCheck } from './zkml.js';
 
 export type { RunHooks, ServedRecord, SharedRun } from './shared-run.js';
 
@@ -51,26 +48,29 @@ export function simulatePolicy(
   return new Simulation(shared, policy, factory, hooks).run();
 }
 
+/**
+ * One policy's run: the event loop, and what each event does to requests and attempts (route, send,
+ * reach, complete, detect a failure, fall back, re-route). What the events add to the metrics is
+ * RunAccounts'; the nodes' true state is NodeModel's.
+ */
 class Simulation {
   private readonly q = new EventQueue(1 << 16);
   private readonly reqs = new RequestStore(1 << 12);
   private readonly atts = new AttemptStore(1 << 12);
   private readonly nodes: NodeModel;
   private readonly router: SimRouter;
+  private readonly accounts: RunAccounts;
   private readonly metrics: PolicyMetrics;
   private readonly source: ArrivalSource;
   private readonly pending: Arrival = emptyArrival();
   private readonly query: RouteQuery = emptyQuery();
   private readonly decision: DecisionOut = emptyDecision();
-  private readonly bound: Bound = { e2e: 0, ttft: 0 };
   private readonly failedScratch: number[] = [];
   private readonly downCount: Int32Array;
   private readonly endMs: number;
   private readonly hardEndMs: number;
   private readonly outputRng: Rng;
-  private readonly tally: TrustTally;
   private readonly jobs: VerifyJobs;
-  private lastColdStarts = 0;
   private events = 0;
 
   constructor(
@@ -88,18 +88,11 @@ class Simulation {
     this.downCount = new Int32Array(net.nodeCount);
     this.endMs = input.durationS * 1000;
     this.hardEndMs = this.endMs + options.drainS * 1000;
-    const bucketS = options.bucketS > 0 ? options.bucketS : Math.max(1, input.durationS / 120);
-    this.metrics = new PolicyMetrics(
-      shared.regions.length,
-      net.modelCount,
-      net.provider.values.length,
-      net.operator.values.length,
-      input.durationS,
-      bucketS,
-    );
+    this.jobs = new VerifyJobs(this.atts, this.q, this.nodes, shared.rtt);
+    this.accounts = new RunAccounts(shared, this.reqs, this.atts, this.nodes, this.jobs, hooks);
+    this.metrics = this.accounts.metrics;
     this.source = shared.arrivals(arrivalsRng, tokensRng);
     this.outputRng = root.fork('outputs');
-    this.jobs = new VerifyJobs(this.atts, this.q, this.nodes, shared.rtt);
     this.router = factory({
       input,
       net,
@@ -111,7 +104,6 @@ class Simulation {
       liars: shared.liars,
     });
     if (this.router.warmSet) this.metrics.warmSet = { actions: [] };
-    this.tally = new TrustTally(shared.liars, net.nodeCount);
   }
 
   run(): PolicyMetrics {
@@ -155,7 +147,9 @@ class Simulation {
           if (this.active(t)) q.push(t + this.shared.input.stalenessMs, EV_REFRESH);
           break;
         case EV_SAMPLE:
-          this.sample(t);
+          this.accounts.sample(t);
+          if (t < this.endMs)
+            q.push(Math.min(this.endMs, t + this.metrics.timeline.bucketS * 1000), EV_SAMPLE);
           break;
         case EV_WARMSET:
           this.planWarmSet(t);
@@ -163,7 +157,7 @@ class Simulation {
       }
     }
     if (progress) progress(Math.min(q.t, this.hardEndMs), this.events);
-    this.finish();
+    this.accounts.finish(this.events, this.router.trust?.(), this.endMs);
     return this.metrics;
   }
 
@@ -191,36 +185,8 @@ class Simulation {
     reqs.vreq[r] = a.verification;
     reqs.dataset[r] = a.dataset;
     reqs.deadline[r] = a.deadlineMs;
-    const b = this.bound;
-    this.shared.oracle.bound(
-      a.metro,
-      a.model,
-      a.input,
-      a.output,
-      a.verification,
-      a.dataset,
-      this.nodes.up,
-      b,
-      t,
-    );
-    reqs.lbE2e[r] = b.e2e;
-    reqs.lbTtft[r] = b.ttft;
-    const m = this.metrics;
-    m.arrived++;
-    m.timeline.arrivals[m.bucket(t)]!++;
-    m.byRegion[this.shared.metroRegion[a.metro]!]!.arrived++;
-    m.demand.record(this.placeOf(a.metro), this.shared.input.models[a.model]!.id, t, {
-      requests: 1,
-      tokens: a.input + a.output,
-      unmet: 0,
-    });
-    const byModel = m.byModel[a.model];
-    if (byModel) byModel.arrived++;
+    this.accounts.arrived(r, a, t);
     this.router.warmSet?.observe(a.model, a.metro, a.input, a.output, t);
-    if (b.e2e < Number.POSITIVE_INFINITY) {
-      m.oracleE2e.add(b.e2e);
-      m.oracleTtft.add(b.ttft);
-    }
     this.route(r, t, true);
     if (this.source.next(a)) this.q.push(a.t, EV_ARRIVAL);
   }
@@ -248,7 +214,7 @@ class Simulation {
       else {
         if (d.status === DECIDE_SHED) this.metrics.shed++;
         else this.metrics.failed++;
-        this.unmet(r);
+        this.accounts.unmet(r);
         reqs.release(r);
       }
       return;
@@ -262,19 +228,12 @@ class Simulation {
     const vc = Math.min(d.verifierCount, MAX_VERIFIERS);
     for (let k = 0; k < vc; k++) reqs.verifiers[r * MAX_VERIFIERS + k] = d.verifiers[k]!;
     reqs.verifierCount[r] = vc;
-    if (first && count > 1) this.noteIndependence(r, count);
+    if (first && count > 1) this.accounts.decided(r, count);
     this.send(r, d.nodes[0]!, t);
     if (d.hedge >= 0) {
       this.metrics.hedges++;
       this.send(r, d.hedge, t);
     }
-  }
-
-  private noteIndependence(r: number, count: number): void {
-    const ind = fallbackIndependence(this.shared.independence, this.reqs.cand, r * MAX_CANDIDATES, count);
-    this.metrics.decisionsWithFallback++;
-    if (ind === FALLBACKS_ALL_INDEPENDENT) this.metrics.independentDecisions++;
-    this.reqs.independentFallback[r] = ind === FALLBACKS_DEPENDENT ? 0 : 1;
   }
 
   private send(r: number, node: number, t: number): void {
@@ -289,7 +248,7 @@ class Simulation {
     atts.vreq[a] = reqs.vreq[r]!;
     atts.sendT[a] = t;
     reqs.outstanding[r]!++;
-    this.tally.send(node, this.router.trust?.());
+    this.accounts.sent(node, this.router.trust?.());
     this.router.sent?.(node, reqs.model[r]!, a, atts.gen[a]!, t, reqs.dataset[r]! >= 0);
     const ds = reqs.dataset[r]!;
     const fetch = ds >= 0 ? dataFetchMs(this.shared.net, this.shared.rtt, this.nodes.up, ds, node) : 0;
@@ -321,49 +280,12 @@ class Simulation {
     }
     this.nodes.complete(a, t);
     const reqs = this.reqs;
-    const net = this.shared.net;
     const r = atts.req[a]!;
-    const n = atts.node[a]!;
-    const m = this.metrics;
-    m.costUsd += ((atts.input[a]! + atts.output[a]!) / 1000) * net.price[n]!;
-    const digest = this.shared.liars.outputDigest(n, this.outputRng);
-    if (reqs.done[r] === 0) {
-      reqs.done[r] = 1;
-      const oneWay = this.shared.rtt.client(reqs.metro[r]!, n) / 2;
-      const arrival = reqs.arrival[r]!;
-      const e2e = t + oneWay - arrival;
-      const ttft = atts.startT[a]! + atts.prefill[a]! + oneWay - arrival;
-      const wait = atts.startT[a]! - atts.reachT[a]!;
-      const deadline = reqs.deadline[r]!;
-      m.recordServed(
-        t,
-        this.shared.metroRegion[reqs.metro[r]!]!,
-        reqs.model[r]!,
-        net.provider.codes[n]!,
-        net.operator.codes[n]!,
-        e2e,
-        ttft,
-        wait,
-        deadline < Number.POSITIVE_INFINITY ? deadline : this.shared.options.sloMs,
-      );
-      m.recordPrediction(reqs.decidedAt[r]!, reqs.predictedDone[r]!, t + oneWay);
-      m.waitedOnColdStart += atts.coldWait[a]!;
-      this.verify(r, a, digest, t);
-      this.hooks.served?.({
-        request: r,
-        arrivalMs: arrival,
-        node: n,
-        metro: reqs.metro[r]!,
-        model: reqs.model[r]!,
-        input: reqs.input[r]!,
-        output: reqs.output[r]!,
-        e2eMs: e2e,
-        ttftMs: ttft,
-        waitMs: wait,
-        oracleE2eMs: reqs.lbE2e[r]!,
-        oracleTtftMs: reqs.lbTtft[r]!,
-      });
-    }
+    const digest = this.shared.liars.outputDigest(atts.node[a]!, this.outputRng);
+    // The first result serves the request; a hedge's later one is paid for all the same.
+    const first = reqs.done[r] === 0;
+    reqs.done[r] = 1;
+    this.accounts.completed(a, t, digest, first);
     this.observe(a, t, digest);
     atts.release(a);
     if (--reqs.outstanding[r]! === 0) reqs.release(r);
@@ -378,32 +300,6 @@ class Simulation {
     o.attempt = a;
     o.model = this.atts.model[a]!;
     this.router.observe(o, t + o.rttMs / 2);
-  }
-
-  /**
-   * Verification after the result of attempt `a` (output `digest`) at `t`, reported apart: it does not
-   * delay the response. A zkML proof is checked by a job on each verifier (`zkmlCheck`); the other modes'
-   * checks are timed without occupying the verifier.
-   */
-  private verify(r: number, a: number, digest: number, t: number): void {
-    const reqs = this.reqs;
-    if (reqs.vreq[r] === ZKML) {
-      zkmlCheck(this.shared.net, this.jobs, this.atts, a, digest, t, this.reqs, this.metrics.zkml);
-      return;
-    }
-    const executor = this.atts.node[a]!;
-    if (reqs.verifierCount[r] === 0 || reqs.vreq[r] === 0) return;
-    const ms = verificationMs(
-      this.shared.net,
-      this.shared.rtt,
-      this.nodes.up,
-      executor,
-      reqs.verifiers.subarray(r * MAX_VERIFIERS, r * MAX_VERIFIERS + reqs.verifierCount[r]!),
-      reqs.model[r]!,
-      reqs.vreq[r]!,
-    );
-    if (ms < 0) this.metrics.verificationFailed++;
-    else this.metrics.verification.add(ms);
   }
 
   private detect(a: number, gen: number, t: number): void {
@@ -442,32 +338,8 @@ class Simulation {
   }
 
   private lose(r: number, t: number): void {
-    const m = this.metrics;
-    m.lost++;
-    m.timeline.lost[m.bucket(t)]!++;
-    if (this.reqs.independentFallback[r] === 1) m.lostWithIndependentFallback++;
-    this.unmet(r);
+    this.accounts.lost(r, t);
     this.reqs.release(r);
-  }
-
-  /** The demand series' place of a client metro: its region. */
-  private placeOf(metro: number): string {
-    return this.shared.regions[this.shared.metroRegion[metro]!]!;
-  }
-
-  /** Counts request `r` as unmet demand in its arrival's bucket. */
-  private unmet(r: number): void {
-    const reqs = this.reqs;
-    this.metrics.demand.record(
-      this.placeOf(reqs.metro[r]!),
-      this.shared.input.models[reqs.model[r]!]!.id,
-      reqs.arrival[r]!,
-      {
-        requests: 0,
-        tokens: 0,
-        unmet: 1,
-      },
-    );
   }
 
   private down(n: number, t: number): void {
@@ -477,30 +349,5 @@ class Simulation {
     this.nodes.fail(n, t, failed);
     const at = t + this.shared.options.detectMs;
     for (const a of failed) this.q.push(at, EV_DETECT, a, this.atts.gen[a]!);
-  }
-
-  private sample(t: number): void {
-    const m = this.metrics;
-    const b = m.bucket(t - 1);
-    const nodes = this.nodes;
-    m.timeline.load[b] = nodes.totalSlots > 0 ? nodes.totalRunning / nodes.totalSlots : 0;
-    m.timeline.coldStarts[b] = nodes.coldStarts - this.lastColdStarts;
-    this.lastColdStarts = nodes.coldStarts;
-    if (t < this.endMs) this.q.push(Math.min(this.endMs, t + m.timeline.bucketS * 1000), EV_SAMPLE);
-  }
-
-  /** Requests still open when the run stops are lost; node counters are copied. */
-  private finish(): void {
-    const m = this.metrics;
-    m.unfinished = m.arrived - m.served - m.lost - m.shed - m.failed;
-    m.lost += m.unfinished;
-    const nodes = this.nodes;
-    m.coldStarts = nodes.coldStarts;
-    m.coldStartS = nodes.coldStartMs / 1000;
-    m.busySlotMs = nodes.busySlotMs;
-    m.verifyJobs = this.jobs.tally;
-    m.events = this.events;
-    const trust = this.router.trust?.();
-    if (trust) m.trust = this.tally.report(trust, this.shared.net.topology.ids, this.endMs);
   }
 }

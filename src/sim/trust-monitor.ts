@@ -1,7 +1,4 @@
-import { serviceTerm, waitTerm } from '../estimate/candidate.js';
 import { transferMs } from '../estimate/cold-start.js';
-import { estimateParams } from '../estimate/params.js';
-import type { EstimateQuery } from '../estimate/query.js';
 import { greatCircleKm } from '../geo/distance.js';
 import { TIER_GPU } from '../network/dynamics.js';
 import { ACCEL_API } from '../network/models.js';
@@ -10,17 +7,15 @@ import { checkStart, DEFAULT_START_SLACK, queueHolds, residentFits } from '../tr
 import { TrustLedger } from '../trust/ledger.js';
 import { checkClaimedLocation } from '../trust/location.js';
 import { CLAIMS, type Claim } from '../trust/reputation.js';
-import { type SpotVerdict, spotCheckRate, spotVerdict } from '../trust/spot-check.js';
 import type { Rng } from '../util/rng.js';
 import type { ClientMetro } from './input.js';
 import type { SimNetwork } from './network.js';
-import type { AttemptStart, Reexecution, SimOutcome, SimWorld } from './router-port.js';
+import type { AttemptStart, SimOutcome, SimWorld } from './router-port.js';
 import { SpeedWatch } from './speed-watch.js';
+import { SpotChecker } from './spot-checker.js';
 
 /** Vantage points the router probes every node from once, at registration (client metros, spread out). */
 export const VANTAGES = 32;
-/** Share of served requests re-executed on a verifier, divided by the node's output score (`spotCheckRate`). */
-export const SPOT_CHECK_RATE = 0.05;
 
 /** What the router's trust checks found in a run, per node (NaN / '' where nothing). */
 export interface TrustState {
@@ -56,17 +51,15 @@ const SETTLE_MS = 1000;
 /** How long after a cold model was sent to a node its warm claims go unchecked (ms). */
 const EVICTION_WINDOW_MS = 30_000;
 
-/** Added to a verifier's expected time when it reported no free slot: any node with one comes first. */
-const BUSY_PENALTY_MS = 1e9;
-
 /** Starts checked at once at most (the oldest is dropped unchecked beyond). */
 const MAX_PENDING = 1 << 16;
 
 /**
  * The router's side of trust in the simulator, fed only by what a router can see: the telemetry claims
- * at decision time, the outcomes clients measured, its own probes from vantage points, and spot checks
- * it asks verifiers for. Evidence goes to a TrustLedger (sequential tests per claim); an alarm puts the
- * node in quarantine in the router's NetworkState (the `trusted` filter drops it).
+ * at decision time, the outcomes clients measured, its own probes from vantage points, the spot checks
+ * it asks verifiers for (SpotChecker) and its benchmarks of slow nodes (SpeedWatch). Evidence goes to a
+ * TrustLedger (sequential tests per claim); an alarm puts the node in quarantine in the router's
+ * NetworkState (the `trusted` filter drops it).
  */
 export class TrustMonitor {
   readonly ledger = new TrustLedger();
@@ -74,11 +67,8 @@ export class TrustMonitor {
   private readonly pending = new Map<number, PendingStart>();
   /** This router's requests in flight (without a dataset to fetch first), by attempt. */
   private readonly flight = new Map<number, { gen: number; node: number; sendMs: number }>();
-  /** This router's re-executions under way, by job: each holds a slot or a place in its verifier's queue. */
-  private readonly jobs = new Map<number, { node: number; sendMs: number }>();
-  private jobSeq = 0;
   private readonly mine: Int32Array;
-  /** When this router last sent each node a request for a model it did not report loaded. */
+  /** When this router last sent each node a request or re-execution for a model it did not report loaded. */
   private readonly lastColdSendMs: Float64Array;
   private readonly start: AttemptStart = { atMs: 0, rttMs: 0, catalogPrefillMs: 0 };
   /** Client metro indexes of the vantage points. */
@@ -90,28 +80,14 @@ export class TrustMonitor {
   /** Requests this router sent to each node that have not come back served. */
   private readonly outstanding: Int32Array;
   private readonly speed: SpeedWatch;
-  /** Per node: spot checks of its answers whose outputs differed and whose tie-break is under way. */
-  private readonly awaitingTie: Int32Array;
-  /** A re-execution as the estimate sees it (no client: only the wait and the service count). */
-  private readonly jobQuery: EstimateQuery = {
-    model: 0,
-    clientMetro: -1,
-    client: { lat: 0, lon: 0 },
-    inputTokens: 0,
-    outputTokens: 0,
-    costFactor: 1,
-    dataset: -1,
-    params: estimateParams(),
-  };
-  /** The router's view as last seen: verdicts arrive between router calls, when a verifier's job ends. */
-  private view: Snapshot | undefined;
+  private readonly spots: SpotChecker;
 
   constructor(
     private readonly net: SimNetwork,
     private readonly metros: readonly ClientMetro[],
     private readonly network: NetworkState,
     private readonly world: SimWorld,
-    private readonly rng: Rng,
+    rng: Rng,
   ) {
     const n = net.nodeCount;
     this.state = {
@@ -127,7 +103,6 @@ export class TrustMonitor {
     this.vantages = spreadOut(metros, VANTAGES);
     this.outstanding = new Int32Array(n);
     this.mine = new Int32Array(n);
-    this.awaitingTie = new Int32Array(n);
     this.lastColdSendMs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
     const op = net.operator;
     for (let i = 0; i < n; i++) {
@@ -137,6 +112,15 @@ export class TrustMonitor {
     this.speed = new SpeedWatch(net, world, (i, held, nowMs, view) =>
       this.record(i, 'speed', held, nowMs, view),
     );
+    this.spots = new SpotChecker(
+      net,
+      world,
+      rng,
+      this.ledger,
+      this.state,
+      this.lastColdSendMs,
+      (i, held, nowMs, view) => this.record(i, 'output', held, nowMs, view),
+    );
   }
 
   /**
@@ -144,7 +128,7 @@ export class TrustMonitor {
    * and against this router's own requests at the node, release served quarantines.
    */
   refresh(nowMs: number, view: Snapshot): void {
-    this.view = view;
+    this.spots.see(view);
     if (!this.probed) {
       this.probed = true;
       for (let i = 0; i < this.net.nodeCount; i++) this.probe(i, nowMs, view);
@@ -178,7 +162,7 @@ export class TrustMonitor {
     const busy = d.running[i]! + d.queued[i]! + Math.max(0, view.sent[i]! - 1);
     // This router's own requests and re-executions there: the report misses those still on their way.
     let mine = this.outstanding[i]!++;
-    for (const j of this.jobs.values()) if (j.node === i) mine++;
+    for (const j of this.spots.jobs.values()) if (j.node === i) mine++;
     if (!withDataset) this.flight.set(a, { gen, node: i, sendMs: nowMs });
     const warm = d.tier[i * this.net.modelCount + model] === TIER_GPU;
     const slots = this.net.slots[i]!;
@@ -211,9 +195,9 @@ export class TrustMonitor {
     const p = this.pending.get(a);
     if (p) this.resolve(a, p, nowMs, view);
     this.speed.answer(o, nowMs, view);
-    this.view = view;
+    this.spots.see(view);
     if (o.outputDigest !== undefined && o.model !== undefined)
-      this.spotCheck(o, o.model, o.outputDigest, nowMs);
+      this.spots.check(o, o.model, o.outputDigest, nowMs);
   }
 
   private resolve(a: number, p: PendingStart, nowMs: number, view: Snapshot): void {
@@ -246,7 +230,7 @@ export class TrustMonitor {
       if (!this.world.firstByte(a, f.gen, this.start)) this.flight.delete(a);
       else if (nowMs - f.sendMs >= SETTLE_MS) mine[f.node]!++;
     }
-    for (const j of this.jobs.values()) if (nowMs - j.sendMs >= SETTLE_MS) mine[j.node]!++;
+    for (const j of this.spots.jobs.values()) if (nowMs - j.sendMs >= SETTLE_MS) mine[j.node]!++;
     const d = view.dyn;
     const t = this.net.topology;
     for (let i = 0; i < this.net.nodeCount; i++) {
@@ -259,113 +243,12 @@ export class TrustMonitor {
   }
 
   /**
-   * Re-executes on an independent verifier at `spotCheckRate`: raised for a node with a low output score,
-   * every answer while it is suspect (a contradiction standing, or a tie-break under way). The re-execution
-   * is a job queued on the verifier (it takes a slot there); the verdict is recorded when it ends, after
-   * a tie-break job on a third node when the outputs differ. A verifier that fails gives no evidence.
-   */
-  private spotCheck(o: SimOutcome, model: number, digest: number, nowMs: number): void {
-    const i = o.node;
-    const id = this.net.topology.ids[i]!;
-    const score = this.ledger.claimScore(id, 'output');
-    const suspect = this.awaitingTie[i]! > 0 || this.ledger.suspect(id, 'output');
-    if (!this.rng.chance(spotCheckRate(SPOT_CHECK_RATE, score, suspect))) return;
-    const job: Reexecution = { node: -1, from: i, model, input: o.inputTokens ?? 0, output: o.outputTokens };
-    const v = this.verifier(job, [i]);
-    if (v < 0) return;
-    job.node = v;
-    this.state.spotChecks++;
-    const first = this.sendJob(v, model, nowMs);
-    this.world.reexecute(job, nowMs, (dv, atMs) => {
-      this.jobs.delete(first);
-      if (Number.isNaN(dv)) return;
-      if (dv === digest) {
-        this.settle(i, v, 'match', atMs);
-        return;
-      }
-      const t = this.verifier(job, [i, v]);
-      if (t < 0) {
-        this.settle(i, v, 'inconclusive', atMs);
-        return;
-      }
-      const tie = this.sendJob(t, model, atMs);
-      this.awaitingTie[i]!++;
-      this.world.reexecute({ ...job, node: t }, atMs, (dt, endMs) => {
-        this.jobs.delete(tie);
-        this.awaitingTie[i]!--;
-        this.settle(
-          i,
-          v,
-          spotVerdict(digest, dv, () => dt),
-          endMs,
-        );
-      });
-    });
-  }
-
-  /**
    * This router's own warm-set controller ordered a load or an unload on node `n`: a model there may be
    * evicted or dropped before the next report says so, so a late start on `n` in the window that opens
    * now is the router's doing, not the node's lie.
    */
   ordered(n: number, nowMs: number): void {
     this.lastColdSendMs[n] = nowMs;
-  }
-
-  /**
-   * A re-execution of `model` goes to verifier `v`: a send of this router like a request's, so it counts
-   * in the view's sends since the report (a slot it takes), in this router's own load at `v` until it
-   * ends (the queue check by count), and, when the model was not reported loaded there, opens the window
-   * in which a late start on `v` may be the eviction it caused. Returns the job's key in `jobs`.
-   */
-  private sendJob(v: number, model: number, nowMs: number): number {
-    const view = this.view!;
-    view.sent[v]!++;
-    if (view.dyn.tier[v * this.net.modelCount + model] !== TIER_GPU) this.lastColdSendMs[v] = nowMs;
-    const key = this.jobSeq++;
-    this.jobs.set(key, { node: v, sendMs: nowMs });
-    return key;
-  }
-
-  /** A spot check of executor `i` by verifier `v` ended at `nowMs` with `verdict`. */
-  private settle(i: number, v: number, verdict: SpotVerdict, nowMs: number): void {
-    const view = this.view;
-    if (!view) return;
-    if (verdict !== 'match') this.state.mismatches++;
-    if (verdict === 'match' || verdict === 'verifier') this.record(i, 'output', true, nowMs, view);
-    if (verdict === 'executor') this.record(i, 'output', false, nowMs, view);
-    if (verdict === 'verifier') this.record(v, 'output', false, nowMs, view);
-    if (verdict === 'match') this.record(v, 'output', true, nowMs, view);
-  }
-
-  /**
-   * The verifier of a re-execution: a healthy, trusted node that serves the job's model, of an operator
-   * none of `not` has, that this router expects to finish it first (its wait to start and service time
-   * at the learned speed, the same terms a request's estimate adds up) among those that reported a free
-   * slot, else among all; −1 when none qualifies.
-   */
-  private verifier(job: Reexecution, not: readonly number[]): number {
-    const view = this.view;
-    if (!view) return -1;
-    const q = this.jobQuery;
-    q.model = job.model;
-    q.inputTokens = job.input;
-    q.outputTokens = job.output;
-    const op = this.net.operator.codes;
-    const d = view.dyn;
-    let best = -1;
-    let bestMs = Number.POSITIVE_INFINITY;
-    for (const c of this.net.capableNodes[job.model]!) {
-      if (d.healthy[c] !== 1 || d.quarantined[c] === 1) continue;
-      if (not.some((x) => x === c || op[x] === op[c])) continue;
-      const free = d.running[c]! + d.queued[c]! + view.sent[c]! < this.net.slots[c]!;
-      const ms = (free ? 0 : BUSY_PENALTY_MS) + waitTerm(view, q, c) + serviceTerm(view, q, c);
-      if (ms < bestMs) {
-        bestMs = ms;
-        best = c;
-      }
-    }
-    return best;
   }
 
   /** Round trips from every vantage point against the fibre floor of the place node `i` claims. */

@@ -1,0 +1,180 @@
+import { serviceTerm, waitTerm } from '../estimate/candidate.js';
+import { estimateParams } from '../estimate/params.js';
+import type { EstimateQuery } from '../estimate/query.js';
+import { TIER_GPU } from '../network/dynamics.js';
+import type { Snapshot } from '../network/state.js';
+import type { TrustLedger } from '../trust/ledger.js';
+import { type SpotVerdict, spotCheckRate, spotVerdict } from '../trust/spot-check.js';
+import type { Rng } from '../util/rng.js';
+import type { SimNetwork } from './network.js';
+import type { Reexecution, SimOutcome, SimWorld } from './router-port.js';
+
+/** Share of served requests re-executed on a verifier, divided by the node's output score (`spotCheckRate`). */
+export const SPOT_CHECK_RATE = 0.05;
+
+/** Added to a verifier's expected time when it reported no free slot: any node with one comes first. */
+const BUSY_PENALTY_MS = 1e9;
+
+/** A re-execution this router sent: its verifier and when, ms. */
+export interface SentJob {
+  node: number;
+  sendMs: number;
+}
+
+/** Counts of a run's spot checks: those sent, and those whose outputs did not match. */
+export interface SpotCounts {
+  spotChecks: number;
+  mismatches: number;
+}
+
+/**
+ * The router's spot checks in the simulator: it re-executes a share of served answers on an independent
+ * verifier it picks itself, and, when the outputs differ, breaks the tie on a third node. Each
+ * re-execution is a job the router sends like a request, so it takes a slot on the verifier and counts in
+ * this router's own load there (the TrustMonitor's queue check reads `jobs`). The verdicts on the output
+ * claim of the executor and the verifiers go to `record`, when the jobs end.
+ */
+export class SpotChecker {
+  /** This router's re-executions under way, by job: each holds a slot or a place in its verifier's queue. */
+  private readonly sent = new Map<number, SentJob>();
+  private jobSeq = 0;
+  /** Per node: spot checks of its answers whose outputs differed and whose tie-break is under way. */
+  private readonly awaitingTie: Int32Array;
+  /** A re-execution as the estimate sees it (no client: only the wait and the service count). */
+  private readonly jobQuery: EstimateQuery = {
+    model: 0,
+    clientMetro: -1,
+    client: { lat: 0, lon: 0 },
+    inputTokens: 0,
+    outputTokens: 0,
+    costFactor: 1,
+    dataset: -1,
+    params: estimateParams(),
+  };
+  /** The router's view as last seen: verdicts arrive between router calls, when a verifier's job ends. */
+  private view: Snapshot | undefined;
+
+  constructor(
+    private readonly net: SimNetwork,
+    private readonly world: SimWorld,
+    private readonly rng: Rng,
+    private readonly ledger: TrustLedger,
+    private readonly counts: SpotCounts,
+    /** When this router last sent each node a request for a model it did not report loaded (shared). */
+    private readonly lastColdSendMs: Float64Array,
+    private readonly record: (node: number, held: boolean, nowMs: number, view: Snapshot) => void,
+  ) {
+    this.awaitingTie = new Int32Array(net.nodeCount);
+  }
+
+  /** This router's re-executions under way. */
+  get jobs(): ReadonlyMap<number, SentJob> {
+    return this.sent;
+  }
+
+  /** The router's view now: verifiers are chosen and verdicts recorded against the latest one. */
+  see(view: Snapshot): void {
+    this.view = view;
+  }
+
+  /**
+   * Re-executes on an independent verifier at `spotCheckRate`: raised for a node with a low output score,
+   * every answer while it is suspect (a contradiction standing, or a tie-break under way). The re-execution
+   * is a job queued on the verifier (it takes a slot there); the verdict is recorded when it ends, after
+   * a tie-break job on a third node when the outputs differ. A verifier that fails gives no evidence.
+   */
+  check(o: SimOutcome, model: number, digest: number, nowMs: number): void {
+    const i = o.node;
+    const id = this.net.topology.ids[i]!;
+    const score = this.ledger.claimScore(id, 'output');
+    const suspect = this.awaitingTie[i]! > 0 || this.ledger.suspect(id, 'output');
+    if (!this.rng.chance(spotCheckRate(SPOT_CHECK_RATE, score, suspect))) return;
+    const job: Reexecution = { node: -1, from: i, model, input: o.inputTokens ?? 0, output: o.outputTokens };
+    const v = this.verifier(job, [i]);
+    if (v < 0) return;
+    job.node = v;
+    this.counts.spotChecks++;
+    const first = this.sendJob(v, model, nowMs);
+    this.world.reexecute(job, nowMs, (dv, atMs) => {
+      this.sent.delete(first);
+      if (Number.isNaN(dv)) return;
+      if (dv === digest) {
+        this.settle(i, v, 'match', atMs);
+        return;
+      }
+      const t = this.verifier(job, [i, v]);
+      if (t < 0) {
+        this.settle(i, v, 'inconclusive', atMs);
+        return;
+      }
+      const tie = this.sendJob(t, model, atMs);
+      this.awaitingTie[i]!++;
+      this.world.reexecute({ ...job, node: t }, atMs, (dt, endMs) => {
+        this.sent.delete(tie);
+        this.awaitingTie[i]!--;
+        this.settle(
+          i,
+          v,
+          spotVerdict(digest, dv, () => dt),
+          endMs,
+        );
+      });
+    });
+  }
+
+  /**
+   * A re-execution of `model` goes to verifier `v`: a send of this router like a request's, so it counts
+   * in the view's sends since the report (a slot it takes), in this router's own load at `v` until it
+   * ends (the queue check by count), and, when the model was not reported loaded there, opens the window
+   * in which a late start on `v` may be the eviction it caused. Returns the job's key in `sent`.
+   */
+  private sendJob(v: number, model: number, nowMs: number): number {
+    const view = this.view!;
+    view.sent[v]!++;
+    if (view.dyn.tier[v * this.net.modelCount + model] !== TIER_GPU) this.lastColdSendMs[v] = nowMs;
+    const key = this.jobSeq++;
+    this.sent.set(key, { node: v, sendMs: nowMs });
+    return key;
+  }
+
+  /** A spot check of executor `i` by verifier `v` ended at `nowMs` with `verdict`. */
+  private settle(i: number, v: number, verdict: SpotVerdict, nowMs: number): void {
+    const view = this.view;
+    if (!view) return;
+    if (verdict !== 'match') this.counts.mismatches++;
+    if (verdict === 'match' || verdict === 'verifier') this.record(i, true, nowMs, view);
+    if (verdict === 'executor') this.record(i, false, nowMs, view);
+    if (verdict === 'verifier') this.record(v, false, nowMs, view);
+    if (verdict === 'match') this.record(v, true, nowMs, view);
+  }
+
+  /**
+   * The verifier of a re-execution: a healthy, trusted node that serves the job's model, of an operator
+   * none of `not` has, that this router expects to finish it first (its wait to start and service time
+   * at the learned speed, the same terms a request's estimate adds up) among those that reported a free
+   * slot, else among all; −1 when none qualifies.
+   */
+  private verifier(job: Reexecution, not: readonly number[]): number {
+    const view = this.view;
+    if (!view) return -1;
+    const q = this.jobQuery;
+    q.model = job.model;
+    q.inputTokens = job.input;
+    q.outputTokens = job.output;
+    const op = this.net.operator.codes;
+    const d = view.dyn;
+    let best = -1;
+    let bestMs = Number.POSITIVE_INFINITY;
+    for (const c of this.net.capableNodes[job.model]!) {
+      if (d.healthy[c] !== 1 || d.quarantined[c] === 1) continue;
+      if (not.some((x) => x === c || op[x] === op[c])) continue;
+      const free = d.running[c]! + d.queued[c]! + view.sent[c]! < this.net.slots[c]!;
+      const ms = (free ? 0 : BUSY_PENALTY_MS) + waitTerm(view, q, c) + serviceTerm(view, q, c);
+      if (ms < bestMs) {
+        bestMs = ms;
+        best = c;
+      }
+    }
+    return best;
+  }
+}
