@@ -45,22 +45,20 @@ export interface ReliedAttestation {
 /**
  * The receipt fields of a request that needs a TEE: the attestation verdict each chosen node (primary,
  * then fallbacks) was given the `tee` mode on, as it stood when the decision was made. Nothing for other
- * requests.
+ * requests (undefined).
  */
 export function attestationsRelied(
   registry: Registry,
   request: Request,
   decision: Pick<GatewayDecision, 'primary' | 'fallbacks'>,
   nowMs: number,
-): { attestations?: ReliedAttestation[] } {
-  if (!needsTee(request)) return {};
+): ReliedAttestation[] | undefined {
+  if (!needsTee(request)) return undefined;
   const ids = decision.primary === undefined ? [] : [decision.primary, ...decision.fallbacks];
-  return {
-    attestations: ids.map((node) => {
-      const s = attestationStatus(registry.get(node)?.record.attestation, nowMs);
-      if (s.status === 'none') return { node, status: s.status };
-      const { measurements: _, ...shown } = s;
-      return { node, ...shown };
-    }),
-  };
+  return ids.map((node) => {
+    const s = attestationStatus(registry.get(node)?.record.attestation, nowMs);
+    if (s.status === 'none') return { node, status: s.status };
+    const { measurements: _, ...shown } = s;
+    return { node, ...shown };
+  });
 }

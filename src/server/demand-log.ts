@@ -2,7 +2,7 @@ import { type DemandJson, DemandRecorder, regroup } from '../demand/series.js';
 import { metroById } from '../geo/metros.js';
 import { nearestMetro } from '../geo/nearest.js';
 import type { Client } from '../model/request.js';
-import { type DemandBucketRecord, demandKey, type RegistryStore } from '../store/registry-store.js';
+import type { DemandBucketRecord, RegistryStore } from '../store/registry-store.js';
 
 /** The coordinator records demand in buckets of one minute by default; coarser series are sums of these. */
 export const DEMAND_BASE_MS = 60_000;
@@ -20,6 +20,14 @@ export const DEMAND_FLUSH_MS = 1000;
  * up), so the request path never waits on the store. `series` flushes, then reads it back as demand series
  * by metro or by region.
  */
+/**
+ * A pending bucket's key (its length is always the log's `baseMs`): made on every request, so plain text
+ * rather than `demandKey`'s JSON. Metro ids and model ids hold no newline.
+ */
+function pendingKey(startMs: number, place: string, model: string): string {
+  return `${startMs}\n${place}\n${model}`;
+}
+
 export class DemandLog {
   private pending = new Map<string, DemandBucketRecord>();
   private timer: NodeJS.Timeout | undefined;
@@ -42,11 +50,11 @@ export class DemandLog {
   add(client: Client, model: string, tMs: number, tokens: number, served: boolean): void {
     const place = client.metro ?? nearestMetro(client)?.id ?? 'unknown';
     const startMs = Math.floor(tMs / this.baseMs) * this.baseMs;
-    const b = { place, model, bucketMs: this.baseMs, startMs };
-    const k = demandKey(b);
+    const k = pendingKey(startMs, place, model);
     const prev = this.pending.get(k);
     const unmet = served ? 0 : 1;
-    if (prev === undefined) this.pending.set(k, { ...b, requests: 1, tokens, unmet });
+    if (prev === undefined)
+      this.pending.set(k, { place, model, bucketMs: this.baseMs, startMs, requests: 1, tokens, unmet });
     else {
       prev.requests++;
       prev.tokens += tokens;
@@ -72,7 +80,7 @@ export class DemandLog {
       } catch (e) {
         this.lastError = e instanceof Error ? e.message : String(e);
         for (const b of batch) {
-          const k = demandKey(b);
+          const k = pendingKey(b.startMs, b.place, b.model);
           const p = this.pending.get(k);
           if (p === undefined) this.pending.set(k, b);
           else {

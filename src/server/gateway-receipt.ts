@@ -61,8 +61,9 @@ export function record(
       hedge: decision.hedge ?? null,
       receipt: decision.receipt,
     },
-    ...attestationsRelied(c.registry, request, decision, started),
-    ...trustRelied(c.trust, decision),
+    // Undefined (left out of the JSON) when not relied on; no spread of a made object per request.
+    attestations: attestationsRelied(c.registry, request, decision, started),
+    trust: trustRelied(c.trust, decision),
     attempts: result.attempts,
     stoppedDomains: result.stoppedDomains,
     node: result.delivered?.nodeId ?? null,

@@ -177,6 +177,9 @@ export function readOptions<B extends object>(
   fallback: ClientLocation,
 ): ReadOptions<B> {
   const inBody = BODY_FIELD in body;
+  // Most requests carry no option: then the options are the fallback client alone (nothing to check).
+  if (!inBody && !OPTIONS.some((o) => headers[o.header] !== undefined))
+    return { options: { client: fallback }, body };
   const raw = inBody ? (body as Record<string, unknown>)[BODY_FIELD] : undefined;
   const headerIssues: InputIssue[] = [];
   const bodyIssues: InputIssue[] = [];

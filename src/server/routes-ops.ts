@@ -31,8 +31,8 @@ export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
         hedge: decision.hedge ?? null,
         receipt: decision.receipt,
       },
-      ...attestationsRelied(c.registry, request, decision, started),
-      ...trustRelied(c.trust, decision),
+      attestations: attestationsRelied(c.registry, request, decision, started),
+      trust: trustRelied(c.trust, decision),
     };
     c.receipts.add(id, started, receipt);
     if (decision.primary === undefined) throw routeError(request, decision, c.breakers.openDomains(c.now()));

@@ -10,12 +10,19 @@ export interface ReliedTrust extends TrustMark {
 /**
  * The receipt's `trust` field: the trust mark (score, standing, the claims it was caught contradicting)
  * of the primary, then each fallback, as the coordinator's ledger holds them when the receipt is recorded
- * (for the gateway, once the answer is out: the checks of this very answer included). Nothing when the coordinator keeps no trust ledger or nothing was chosen.
+ * (for the gateway, once the answer is out: the checks of this very answer included). Undefined when the
+ * coordinator keeps no trust ledger or nothing was chosen.
  */
 export function trustRelied(
   trust: LiveTrust | undefined,
   decision: Pick<GatewayDecision, 'primary' | 'fallbacks'>,
-): { trust?: ReliedTrust[] } {
-  if (trust === undefined || decision.primary === undefined) return {};
-  return { trust: [decision.primary, ...decision.fallbacks].map((node) => ({ node, ...trust.mark(node) })) };
+): ReliedTrust[] | undefined {
+  if (trust === undefined || decision.primary === undefined) return undefined;
+  const out: ReliedTrust[] = [relied(trust, decision.primary)];
+  for (const node of decision.fallbacks) out.push(relied(trust, node));
+  return out;
+}
+
+function relied(trust: LiveTrust, node: string): ReliedTrust {
+  return { node, ...trust.mark(node) };
 }

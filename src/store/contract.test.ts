@@ -232,6 +232,19 @@ for (const impl of IMPLEMENTATIONS) {
       expect(await s.getReceipt('r1')).toBeUndefined();
     });
 
+    it('stores a batch of 300 receipts of 1 KB (300 KB, several messages to a writer thread) whole: first, last and each 64 K boundary readable', async () => {
+      const s = open();
+      const json = (k: number) => JSON.stringify({ k, pad: 'x'.repeat(1000) });
+      const rows = Array.from({ length: 300 }, (_, k) => ({
+        id: `big-${k}`,
+        createdAt: 100 + k,
+        json: json(k),
+      }));
+      await s.putReceipts(rows);
+      for (const k of [0, 1, 63, 64, 65, 127, 128, 200, 299])
+        expect(await s.getReceipt(`big-${k}`)).toEqual({ id: `big-${k}`, createdAt: 100 + k, json: json(k) });
+    });
+
     it('adds demand into buckets (2 + 3 requests → 5) and lists one bucket length from a start, in time, place, model order', async () => {
       const s = open();
       const b = (place: string, startMs: number, requests: number, bucketMs = 60_000) => ({
