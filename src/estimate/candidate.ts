@@ -1,4 +1,5 @@
 import { TIER_GPU } from '../network/dynamics.js';
+import { CELL_TIER } from '../network/model-cells.js';
 import { ACCEL_COUNT } from '../network/models.js';
 import { type NetworkView, telemetryAgeMs } from '../network/view.js';
 import { coldStartMs, fastestSourceGBps, startWaitMs } from './cold-start.js';
@@ -137,10 +138,11 @@ export function queueTerm(view: NetworkView, q: EstimateQuery, i: number): numbe
 export function hasPeer(view: NetworkView, m: number, i: number): boolean {
   const t = view.topology;
   const b = m * t.metros.nodeMetroCount + t.nodeMetro[i]!;
-  const models = t.models.count;
+  const cells = view.cells;
+  const column = m * t.n;
   for (let k = view.warm.start[b]!, end = view.warm.start[b + 1]!; k < end; k++) {
     const j = view.warm.items[k]!;
-    if (j !== i && view.dyn.tier[j * models + m] === TIER_GPU && view.dyn.healthy[j] === 1) return true;
+    if (j !== i && (cells[column + j]! & CELL_TIER) === TIER_GPU && view.dyn.healthy[j] === 1) return true;
   }
   return false;
 }
@@ -165,7 +167,7 @@ export function coldStartTerm(view: NetworkView, q: EstimateQuery, i: number): n
   const t = view.topology;
   const d = view.dyn;
   const m = q.model;
-  const tier = d.tier[i * t.models.count + m]!;
+  const tier = view.cells[m * t.n + i]! & CELL_TIER;
   if (tier === TIER_GPU) return 0;
   const busy = loadRemainingMs(view, i);
   const loading = d.loadingModel[i]!;

@@ -1,5 +1,6 @@
 import { deviceTimeFactor } from '../model/catalog/derive.js';
 import { TIER_GPU } from '../network/dynamics.js';
+import { CELL_TIER } from '../network/model-cells.js';
 import { ACCEL_COUNT } from '../network/models.js';
 import type { NetworkView } from '../network/view.js';
 import { coldStartTerm, dataFetchTerm, loadFits, rttError } from './candidate.js';
@@ -43,7 +44,7 @@ export function completionCosts(
   const drainShare = p.queueDrainShare;
   const tauMs = p.staleTauMs;
   const nowMs = view.nowMs;
-  const tierRow = m.count;
+  const column = model * t.n;
   const hasData = q.dataset >= 0;
   // The view's arrays, read once.
   const nodeMetro = t.nodeMetro;
@@ -62,7 +63,7 @@ export function completionCosts(
   const queuedOf = d.queued;
   const meanService = d.meanServiceMs;
   const reportedAt = d.reportedAtMs;
-  const tier = d.tier;
+  const cells = view.cells;
   const prefillFactor = d.prefillFactor;
   const decodeFactor = d.decodeFactor;
   const speedSpread = d.speedSpread;
@@ -100,7 +101,7 @@ export function completionCosts(
     const age = Math.max(nowMs - reportedAt[i]!, 0);
     const queued = queuedOf[i]!;
     const queue = queueWaitMs(slots, running, queued, sent, ahead, age, drainShare);
-    const cold = tier[i * tierRow + model] === TIER_GPU ? 0 : coldStartTerm(view, q, i);
+    const cold = (cells[column + i]! & CELL_TIER) === TIER_GPU ? 0 : coldStartTerm(view, q, i);
     const data = hasData ? dataFetchTerm(view, q, i) : 0;
     const wait = cold > 0 ? startWaitMs(queue, cold, loadFits(view, q, i)) : queue;
     const total = rtt + wait + service + data;
