@@ -1,4 +1,5 @@
 import { TIER_GPU } from '../network/dynamics.js';
+import { CELL_TIER } from '../network/model-cells.js';
 import { ACCEL_COUNT } from '../network/models.js';
 import { type NetworkView, telemetryAgeMs } from '../network/view.js';
 import { coldStartMs, fastestSourceGBps, startWaitMs } from './cold-start.js';
@@ -45,7 +46,7 @@ export function rttMeasured(view: NetworkView, q: EstimateQuery, i: number): boo
 }
 
 /** Relative error of the RTT term: the learned pair's Vivaldi error, else measured or geo-model error. */
-function rttError(view: NetworkView, q: EstimateQuery, i: number): number {
+export function rttError(view: NetworkView, q: EstimateQuery, i: number): number {
   const p = q.params;
   const prior = rttMeasured(view, q, i) ? p.measuredRttError : p.geoRttError;
   const r = view.learnedRtt;
@@ -137,10 +138,11 @@ export function queueTerm(view: NetworkView, q: EstimateQuery, i: number): numbe
 export function hasPeer(view: NetworkView, m: number, i: number): boolean {
   const t = view.topology;
   const b = m * t.metros.nodeMetroCount + t.nodeMetro[i]!;
-  const models = t.models.count;
+  const cells = view.cells;
+  const column = m * t.n;
   for (let k = view.warm.start[b]!, end = view.warm.start[b + 1]!; k < end; k++) {
     const j = view.warm.items[k]!;
-    if (j !== i && view.dyn.tier[j * models + m] === TIER_GPU && view.dyn.healthy[j] === 1) return true;
+    if (j !== i && (cells[column + j]! & CELL_TIER) === TIER_GPU && view.dyn.healthy[j] === 1) return true;
   }
   return false;
 }
@@ -165,7 +167,7 @@ export function coldStartTerm(view: NetworkView, q: EstimateQuery, i: number): n
   const t = view.topology;
   const d = view.dyn;
   const m = q.model;
-  const tier = d.tier[i * t.models.count + m]!;
+  const tier = view.cells[m * t.n + i]! & CELL_TIER;
   if (tier === TIER_GPU) return 0;
   const busy = loadRemainingMs(view, i);
   const loading = d.loadingModel[i]!;
@@ -287,68 +289,4 @@ export function estimateTotalMs(view: NetworkView, q: EstimateQuery, i: number):
 export function waitTerm(view: NetworkView, q: EstimateQuery, i: number): number {
   const cold = coldStartTerm(view, q, i);
   return startWaitMs(queueTerm(view, q, i), cold, cold > 0 && loadFits(view, q, i));
-}
-
-/**
- * Expected completion time of candidate `i` plus `risk` × its uncertainty, in ms, computing the shared
- * parts (RTT, service time, age) once. Equals `estimateTotalMs(…) + risk × uncertaintyTerm(…)`; this is
- * the one-pass form the `completion-time` scorer runs on the hot path.
- */
-export function completionCostMs(view: NetworkView, q: EstimateQuery, i: number, risk: number): number {
-  const t = view.topology;
-  const d = view.dyn;
-  const p = q.params;
-  // RTT: one table cell (client metro known) or the model from the client's coordinates.
-  const nm = t.nodeMetro[i]!;
-  let cell = -1;
-  let base: number;
-  if (q.clientMetro >= 0) {
-    cell = q.clientMetro * t.metros.nodeMetroCount + nm;
-    base = d.metroRtt[cell]!;
-  } else base = t.rtt(q.client, t.metros.points[nm]!);
-  const learnedRtt = learnedRttMs(view, q, i);
-  const rtt = learnedRtt >= 0 ? learnedRtt : networkRttMs(base, d.rttOffsetMs[i]!);
-  // Service at the batch the request would join.
-  const k = q.model * ACCEL_COUNT + t.accel[i]!;
-  const slots = t.slots[i]!;
-  const running = d.running[i]!;
-  const sent = view.sent[i]!;
-  const load = running + sent + 1;
-  const m = t.models;
-  const learn = p.learn;
-  const service = serviceMs(
-    q.inputTokens,
-    q.outputTokens,
-    learn ? m.prefillMsPer1k[k]! * d.prefillFactor[i]! : m.prefillMsPer1k[k]!,
-    learn ? m.decodeMsPerToken[k]! * d.decodeFactor[i]! : m.decodeMsPerToken[k]!,
-    m.decodeSlope[k]!,
-    Math.min(load, slots),
-    q.costFactor * t.timeFactor(q.model, i),
-  );
-  const reported = d.meanServiceMs[i]!;
-  const ahead = reported > 0 ? reported : service;
-  const at = view.nowMs - d.reportedAtMs[i]!;
-  const age = Math.max(at, 0);
-  const queued = d.queued[i]!;
-  const queue = queueWaitMs(slots, running, queued, sent, ahead, age, p.queueDrainShare);
-  const cold = d.tier[i * m.count + q.model] === TIER_GPU ? 0 : coldStartTerm(view, q, i);
-  const data = q.dataset < 0 ? 0 : dataFetchTerm(view, q, i);
-  const wait = cold > 0 ? startWaitMs(queue, cold, loadFits(view, q, i)) : queue;
-  const total = rtt + wait + service + data;
-  if (risk === 0) return total;
-  const s = staleness(age, p.staleTauMs);
-  let reportedMs = 0;
-  if (s > 0) {
-    reportedMs =
-      queueWaitMs(slots, running, queued, 0, ahead, 0, 0) +
-      (d.loadingModel[i]! >= 0 ? d.loadingRemainingMs[i]! : 0);
-  }
-  const err =
-    learnedRtt >= 0
-      ? rttError(view, q, i)
-      : cell >= 0 && d.metroRttMeasured[cell] === 1
-        ? p.measuredRttError
-        : p.geoRttError;
-  const speed = learn ? d.speedSpread[i]! * (service + cold) : 0;
-  return total + risk * (uncertaintyMs(s, reportedMs, rtt, err) + speed);
 }

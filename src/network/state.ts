@@ -8,6 +8,7 @@ import {
   TIER_GPU,
 } from './dynamics.js';
 import { NetworkLearning } from './learning.js';
+import { buildModelCells, patchModelCells } from './model-cells.js';
 import { ACCEL_API } from './models.js';
 import { Topology, type TopologyInput, type TopologyOptions } from './topology.js';
 import type { NetworkView } from './view.js';
@@ -224,6 +225,7 @@ export class NetworkState {
       warm: warm.byMetro,
       warmBySpeed: warm.bySpeed,
       sent: new Int32Array(this.topology.n),
+      cells: buildModelCells(this.topology, dyn),
       learnedRtt: this.learning.rtt,
     };
     this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion, warm: this.warmClock });
@@ -254,7 +256,8 @@ export class NetworkState {
         view.dyn.tier.set(this.dyn.tier.subarray(i * m, (i + 1) * m), i * m);
         view.dyn.excluded.set(this.dyn.excluded.subarray(i * m, (i + 1) * m), i * m);
       }
-    }
+      patchModelCells(this.topology, view.dyn, rows, view.cells);
+    } else if (tiers) buildModelCells(this.topology, view.dyn, view.cells);
     this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion, warm: this.warmClock });
     view.nowMs = nowMs;
     const index = { byMetro: view.warm, bySpeed: view.warmBySpeed };

@@ -25,6 +25,11 @@ export interface NetworkView {
   /** Requests this router sent per node since the snapshot (router-local, mutable). */
   readonly sent: Int32Array;
   /**
+   * `dyn.tier` and `dyn.excluded` transposed to `model × n + node` (src/network/model-cells.ts), for the
+   * per-candidate reads of the hot path: one model's cells are contiguous.
+   */
+  readonly cells: Uint8Array;
+  /**
    * Round trips learned from samples (hosts: node `i` = `i`, metro `k` = `topology.n + k`), read live:
    * it moves only by the owner's own observations. A pair it has not learned falls back to `dyn.metroRtt`.
    */

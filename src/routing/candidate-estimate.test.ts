@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   coldStartTerm,
-  completionCostMs,
   emptyTerms,
   estimateTerms,
   estimateTotalMs,
@@ -10,6 +9,7 @@ import {
   serviceTerm,
   uncertaintyTerm,
 } from '../estimate/candidate.js';
+import { completionCostMs } from '../estimate/completion.js';
 import { estimateParams } from '../estimate/params.js';
 import { metroById } from '../geo/metros.js';
 import { RTT_MODEL } from '../geo/rtt-model.js';

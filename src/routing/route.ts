@@ -143,7 +143,8 @@ function finish(c: RouteContext): RouteDecision {
   const t = c.view.topology;
   const node = s.cands[c.primary]!;
   const hedge = hedged(c);
-  const fallbackIds = s.fallbackPos.length > 0 ? s.fallbackPos.map((p) => t.ids[s.cands[p]!]!) : EMPTY;
+  const fallbackIndexes = s.fallbackPos.length > 0 ? fallbackNodes(c) : EMPTY;
+  const fallbackIds = fallbackIndexes.length > 0 ? idsOf(t.ids, fallbackIndexes) : EMPTY;
   const decision: RouteDecision = {
     ok: true,
     requestId: c.request!.id,
@@ -152,9 +153,9 @@ function finish(c: RouteContext): RouteDecision {
     primary: t.ids[node]!,
     primaryIndex: node,
     fallbacks: fallbackIds,
-    fallbackIndexes: s.fallbackPos.length > 0 ? s.fallbackPos.map((p) => s.cands[p]!) : EMPTY,
+    fallbackIndexes,
     hedge: hedge ? fallbackIds[0]! : null,
-    verifiers: s.verifiers.length > 0 ? s.verifiers.map((v) => t.ids[v]!) : EMPTY,
+    verifiers: s.verifiers.length > 0 ? idsOf(t.ids, s.verifiers) : EMPTY,
     verifierIndexes: s.verifiers.length > 0 ? [...s.verifiers] : EMPTY,
     spotCheck: c.spotCheck >= 0 ? t.ids[c.spotCheck]! : null,
     estimateMs: c.estimateMs,
@@ -164,6 +165,21 @@ function finish(c: RouteContext): RouteDecision {
   };
   if (c.options.explain) decision.receipt = okReceipt(c);
   return decision;
+}
+
+/** Node indexes of the chosen fallbacks, in order (a loop, not a `map` closure: this runs per decision). */
+function fallbackNodes(c: RouteContext): number[] {
+  const { fallbackPos, cands } = c.s;
+  const out: number[] = [];
+  for (let k = 0; k < fallbackPos.length; k++) out.push(cands[fallbackPos[k]!]!);
+  return out;
+}
+
+/** The ids of node indexes `nodes`, in order. */
+function idsOf(ids: readonly string[], nodes: readonly number[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < nodes.length; k++) out.push(ids[nodes[k]!]!);
+  return out;
 }
 
 /** The receipt of a routed decision, showing the terms as they were before this decision's sends. */

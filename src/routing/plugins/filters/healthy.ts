@@ -1,10 +1,11 @@
 /**
  * healthy — drops nodes reported down, nodes excluded from the request's model (they refused it while
  * claiming to serve it) and, when `maxAgeMs` is set, nodes silent for longer than that.
- * Reads: view.dyn.healthy, view.dyn.excluded, view.dyn.reportedAtMs, view.nowMs.
+ * Reads: view.dyn.healthy, view.cells (the exclusions), view.dyn.reportedAtMs, view.nowMs.
  * Parameters: maxAgeMs (optional; default: any age).
  */
 import { z } from 'zod';
+import { CELL_EXCLUDED } from '../../../network/model-cells.js';
 import { definePlugin } from '../../registry.js';
 
 export const healthy = definePlugin({
@@ -19,14 +20,15 @@ export const healthy = definePlugin({
       reason: maxAgeMs === undefined ? 'unhealthy' : 'unhealthy or silent',
       filter(view, q, candidates, count) {
         const ok = view.dyn.healthy;
-        const excluded = view.dyn.excluded;
-        const models = view.topology.models.count;
+        const cells = view.cells;
+        const column = q.model * view.topology.n;
         const at = view.dyn.reportedAtMs;
         const oldest = view.nowMs - maxAge;
         let kept = 0;
         for (let k = 0; k < count; k++) {
           const i = candidates[k]!;
-          if (ok[i] === 1 && excluded[i * models + q.model] === 0 && at[i]! >= oldest) candidates[kept++] = i;
+          if (ok[i] === 1 && (cells[column + i]! & CELL_EXCLUDED) === 0 && at[i]! >= oldest)
+            candidates[kept++] = i;
         }
         return kept;
       },

@@ -1,6 +1,6 @@
 /**
  * cold-start — time until the model is resident: 0 when warm, the rest of a load in progress, else eviction plus a load from the fastest tier (host RAM, local disk, a peer in the metro, remote store).
- * Reads: view.dyn.tier/loadingModel/loadingRemainingMs/usedGb, warm index, node storage bandwidths.
+ * Reads: view.cells (tiers), view.dyn.loadingModel/loadingRemainingMs/usedGb, warm index, node storage bandwidths.
  * Parameters: none. Cost: the term itself, in ms (src/estimate/candidate.ts `coldStartTerm`).
  */
 import { z } from 'zod';

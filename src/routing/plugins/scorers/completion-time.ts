@@ -7,7 +7,7 @@
  * Parameters: risk (default 0.5): ms of cost per ms of uncertainty (risk aversion).
  */
 import { z } from 'zod';
-import { completionCostMs } from '../../../estimate/candidate.js';
+import { completionCosts } from '../../../estimate/completion.js';
 import { definePlugin } from '../../registry.js';
 
 export const completionTime = definePlugin({
@@ -18,7 +18,7 @@ export const completionTime = definePlugin({
   params: z.object({ risk: z.number().min(0).max(100).default(0.5) }).strict(),
   create: ({ risk }) => ({
     score(view, q, candidates, count, out) {
-      for (let k = 0; k < count; k++) out[k] = completionCostMs(view, q, candidates[k]!, risk);
+      completionCosts(view, q, candidates, count, risk, out);
     },
   }),
 });

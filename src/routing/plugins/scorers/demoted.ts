@@ -9,7 +9,7 @@
  * risk (default 0.5): as `completion-time`'s.
  */
 import { z } from 'zod';
-import { completionCostMs } from '../../../estimate/candidate.js';
+import { completionCostMs } from '../../../estimate/completion.js';
 import { definePlugin } from '../../registry.js';
 
 export const demoted = definePlugin({
