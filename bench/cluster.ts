@@ -8,9 +8,19 @@
  * 1,000 heartbeats). Then, in the same run:
  *  1. view lag: each coordinator's p99 from a heartbeat's acceptance to its application in its view
  *     (`GET /v1/cluster`, over the last 10 s), with heartbeats flowing and no routes (and again, for
- *     information, right after the closed-loop phases); the heartbeats each applied per second and the CPU it
- *     spent meanwhile (an upper bound on the CPU per heartbeat: timers and probes are in it too);
- *  2. route throughput, closed loop: `POST /v1/route` as fast as the coordinators answer (CONNECTIONS
+ *     information, right after the closed-loop phases of 3); the heartbeats each applied per second and
+ *     the CPU it spent meanwhile (an upper bound on the CPU per heartbeat: timers and probes are in it);
+ *  2. route throughput, fixed rate (the headline `scaling_per_core`): decisions sent open-loop at the same
+ *     rate to each coordinator (`--rate`, 200 a second), alone and then with the two others (phases one,
+ *     three, three, one, so a drift of other load weighs on both alike), a rate at which three fit within
+ *     two cores; decisions per CPU-second of the coordinators that served them. Each coordinator does the
+ *     same work in both, so the figure is below 1 by what coordinators cost one another: the shared NATS
+ *     server (every decision's receipt is a JetStream message in one stream) and the machine's contention
+ *     between processes. A decision starts no request, so in-flight counts between coordinators
+ *     (`<prefix>.view.load`) are not exercised. `fixed_missed_share` is the share of requests not sent
+ *     because 64 already waited at a coordinator: a run where it is not ~0 did not get the cores it
+ *     needed and does not measure the design;
+ *  3. route throughput, closed loop: `POST /v1/route` as fast as the coordinators answer (CONNECTIONS
  *     each) through one coordinator, then through all three at once; decisions per CPU-second of the
  *     coordinator processes that served them (utime + stime from /proc) and per CPU-second of routing
  *     (less the heartbeat cost measured in 1). Printed as `scaling_per_core_closed_loop` and
@@ -18,22 +28,12 @@
  *     compares one coordinator at full speed with three that share what is left, each at a third of the
  *     rate, over which its per-second costs (applying every heartbeat) are spread: it measures how the
  *     machine divides its cores as much as the design;
- *  3. route throughput, fixed rate (the headline `scaling_per_core`): decisions sent open-loop at the same
- *     rate to each coordinator, alone and then with the two others (phases one, three, three, one, so a
- *     drift of other load weighs on both alike), at a fifth of the closed-loop rate of one coordinator
- *     (`--rate` to set it), so that three fit within the machine's cores; decisions per CPU-second of the
- *     coordinators that served them. Each coordinator does the same work in both, so the figure is below
- *     1 by what coordinators cost one another: the shared NATS server (every decision's receipt is a
- *     JetStream message in one stream) and the machine's contention between processes. A decision starts
- *     no request, so in-flight counts between coordinators (`<prefix>.view.load`) are not exercised. `fixed_missed_share` is the
- *     share of requests not sent because 64 already waited at a coordinator: a run where it is not ~0 did
- *     not get the cores it needed and does not measure the design;
  *  4. kill: a client that retries once on the next coordinator sends decisions round robin while one
  *     coordinator is killed (SIGKILL); requests that failed on both tries are `failed_during_kill`.
  * The last line printed is one JSON object. Needs a NATS server with JetStream at NATS_URL.
  *
  * Options: --nodes N (10000) --seconds S per throughput phase (8) --lag-seconds S (10) --connections C (16)
- *          --rate R decisions per second per coordinator in the fixed-rate phases (a fifth of one's closed-loop rate)
+ *          --rate R decisions per second per coordinator in the fixed-rate phases (200)
  *          --cpu-prof DIR writes V8 CPU profiles of the coordinators into DIR (node --cpu-prof; the one
  *          killed in 4 writes none: the two others, the first of which served the one-coordinator phases)
  */
@@ -57,7 +57,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     'lag-seconds': { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
-    rate: { type: 'string' },
+    rate: { type: 'string', default: '200' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -65,6 +65,9 @@ const NODES = Number(values.nodes);
 const SECONDS = Number(values.seconds);
 const LAG_SECONDS = Number(values['lag-seconds']);
 const CONNECTIONS = Number(values.connections);
+const RATE = Number(values.rate);
+/** Pause after each fixed-rate phase, ms. */
+const SETTLE_MS = 2000;
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const PREFIX = `bench_cluster_${process.pid}`;
 const MODEL = 'llama-3.1-8b-instruct';
@@ -421,24 +424,24 @@ async function main(): Promise<void> {
       log(
         `${label}: ${round(rps(p))} decisions/s, ${round(perCpuS(p))} per CPU-second${p.due > 0 ? '' : `, ${round(perRoutingCpuS(p))} per routing CPU-second`} (${p.errors} errors${p.due > 0 ? `, ${p.missed} of ${p.due} missed` : ''})`,
       );
+    // Fixed rate: the same rate per coordinator alone and with two others. One, three, three, one: a drift
+    // of the machine's other load over the four phases weighs on both figures alike; a pause after each
+    // lets receipts still on their way to the store go before the next phase's CPU is counted.
+    const fixed = { one: [] as Phase[], three: [] as Phase[] };
+    for (const n of [1, 3, 3, 1]) {
+      const p = await fixedRate(cs.slice(0, n), background.slice(0, n), RATE);
+      show(`${n} coordinator${n === 1 ? '' : 's'} at ${RATE}/s each`, p);
+      (n === 1 ? fixed.one : fixed.three).push(p);
+      await sleep(SETTLE_MS);
+    }
+    const fixedOne = sum(fixed.one);
+    const fixedThree = sum(fixed.three);
     // Closed loop: as fast as the coordinators answer, one alone and then three at once.
     const one = await closedLoop([cs[0]!], background.slice(0, 1));
     show('1 coordinator, closed loop', one);
     const three = await closedLoop(cs, background);
     show('3 coordinators, closed loop', three);
     const loaded = await Promise.all(cs.map(lagOf));
-    // Fixed rate: the same rate per coordinator alone and with two others; a fifth of what one did
-    // closed-loop (on one core), so three fit within this machine's cores. One, three, three, one: a drift
-    // of the machine's other load over the four phases weighs on both figures alike.
-    const rate = values.rate === undefined ? Math.max(50, Math.round(rps(one) / 5)) : Number(values.rate);
-    const fixed = { one: [] as Phase[], three: [] as Phase[] };
-    for (const n of [1, 3, 3, 1]) {
-      const p = await fixedRate(cs.slice(0, n), background.slice(0, n), rate);
-      show(`${n} coordinator${n === 1 ? '' : 's'} at ${rate}/s each`, p);
-      (n === 1 ? fixed.one : fixed.three).push(p);
-    }
-    const fixedOne = sum(fixed.one);
-    const fixedThree = sum(fixed.three);
     const kill = await killRun(cs, cs[2]!);
     log(`kill -9 of one coordinator: ${kill.failed} of ${kill.sent} requests failed after one retry`);
     log(
@@ -452,7 +455,7 @@ async function main(): Promise<void> {
         heartbeat_cpu_s_per_s: round(Math.max(...background), 3),
         heartbeats_applied_per_s: Math.round(Math.min(...applied)),
         apply_cpu_us_per_heartbeat: round(Math.max(...background.map((b, i) => (b / applied[i]!) * 1e6)), 2),
-        rate_per_coordinator: rate,
+        rate_per_coordinator: RATE,
         fixed_rps_one: round(rps(fixedOne)),
         fixed_rps_three: round(rps(fixedThree)),
         fixed_missed_share: round((fixedOne.missed + fixedThree.missed) / (fixedOne.due + fixedThree.due), 4),
