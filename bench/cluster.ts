@@ -8,25 +8,41 @@
  * 1,000 heartbeats). Then, in the same run:
  *  1. view lag: each coordinator's p99 from a heartbeat's acceptance to its application in its view
  *     (`GET /v1/cluster`, over the last 10 s), with heartbeats flowing and no routes (and again, for
- *     information, right after the route phases); the heartbeats each applied per second and the CPU it
- *     spent meanwhile (an upper bound on the CPU per heartbeat: timers and probes are in it too);
- *  2. route throughput: `POST /v1/route` driven closed-loop through one coordinator, then through all
- *     three at once; decisions per CPU-second of the coordinator processes that served them (utime +
- *     stime from /proc), so the figure does not depend on how many cores the machine lends each process,
- *     and per CPU-second of routing (less the heartbeat cost measured in 1);
- *  3. kill: a client that retries once on the next coordinator sends decisions round robin while one
+ *     information, right after the closed-loop phases of 3); the heartbeats each applied per second and
+ *     the CPU it spent meanwhile (an upper bound on the CPU per heartbeat: timers and probes are in it);
+ *  2. route throughput, fixed rate (the headline `scaling_per_core`): decisions sent open-loop at the same
+ *     rate to each coordinator (`--rate`, 200 a second), alone and then with the two others (phases one,
+ *     three, three, one, so a drift of other load weighs on both alike), a rate at which three fit within
+ *     two cores; decisions per CPU-second of the coordinators that served them. Each coordinator does the
+ *     same work in both, so the figure is below 1 by what coordinators cost one another: the shared NATS
+ *     server (every decision's receipt is a JetStream message in one stream) and the machine's contention
+ *     between processes. A decision starts no request, so in-flight counts between coordinators
+ *     (`<prefix>.view.load`) are not exercised. `fixed_missed_share` is the share of requests not sent
+ *     because 64 already waited at a coordinator: a run where it is not ~0 did not get the cores it
+ *     needed and does not measure the design;
+ *  3. route throughput, closed loop: `POST /v1/route` as fast as the coordinators answer (CONNECTIONS
+ *     each) through one coordinator, then through all three at once; decisions per CPU-second of the
+ *     coordinator processes that served them (utime + stime from /proc) and per CPU-second of routing
+ *     (less the heartbeat cost measured in 1). Printed as `scaling_per_core_closed_loop` and
+ *     `scaling_per_routing_core_closed_loop`. On a machine with fewer free cores than coordinators this
+ *     compares one coordinator at full speed with three that share what is left, each at a third of the
+ *     rate, over which its per-second costs (applying every heartbeat) are spread: it measures how the
+ *     machine divides its cores as much as the design;
+ *  4. kill: a client that retries once on the next coordinator sends decisions round robin while one
  *     coordinator is killed (SIGKILL); requests that failed on both tries are `failed_during_kill`.
  * The last line printed is one JSON object. Needs a NATS server with JetStream at NATS_URL.
  *
  * Options: --nodes N (10000) --seconds S per throughput phase (8) --lag-seconds S (10) --connections C (16)
- *          --cpu-prof DIR writes V8 CPU profiles of the coordinators into DIR (node --cpu-prof)
+ *          --rate R decisions per second per coordinator in the fixed-rate phases (200)
+ *          --cpu-prof DIR writes V8 CPU profiles of the coordinators into DIR (node --cpu-prof; the one
+ *          killed in 4 writes none: the two others, the first of which served the one-coordinator phases)
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { request } from 'undici';
+import { Pool, request } from 'undici';
 import { stringify } from 'yaml';
 import { NatsBus } from '../src/bus/nats-bus.js';
 import { type Child, Children } from '../src/fleet/children.js';
@@ -41,6 +57,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '8' },
     'lag-seconds': { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
+    rate: { type: 'string', default: '200' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -48,6 +65,9 @@ const NODES = Number(values.nodes);
 const SECONDS = Number(values.seconds);
 const LAG_SECONDS = Number(values['lag-seconds']);
 const CONNECTIONS = Number(values.connections);
+const RATE = Number(values.rate);
+/** Pause after each fixed-rate phase, ms. */
+const SETTLE_MS = 2000;
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const PREFIX = `bench_cluster_${process.pid}`;
 const MODEL = 'llama-3.1-8b-instruct';
@@ -168,34 +188,130 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
 }
 
-/**
- * Decisions per second of `targets` driven closed-loop for SECONDS, per CPU-second they used, and per
- * CPU-second of routing: the CPU used less what applying heartbeats costs them (`background`, CPU-s/s).
- */
-async function throughput(
+/** What a throughput phase measured over its `targets`: decisions answered 200, their CPU-seconds, wall s. */
+interface Phase {
+  ok: number;
+  cpu: number;
+  wall: number;
+  /** CPU-seconds the targets would have spent applying heartbeats alone meanwhile (`background` × wall). */
+  heartbeatCpu: number;
+  errors: number;
+  /** Fixed rate only: requests not sent because MAX_OUTSTANDING were already waiting (falling behind). */
+  missed: number;
+  /** Fixed rate only: requests due. */
+  due: number;
+}
+
+/** Phases of the same targets added up (rounds of one measurement). */
+const sum = (ps: Phase[]): Phase =>
+  ps.reduce((s, p) => ({
+    ok: s.ok + p.ok,
+    cpu: s.cpu + p.cpu,
+    wall: s.wall + p.wall,
+    heartbeatCpu: s.heartbeatCpu + p.heartbeatCpu,
+    errors: s.errors + p.errors,
+    missed: s.missed + p.missed,
+    due: s.due + p.due,
+  }));
+const rps = (p: Phase) => p.ok / p.wall;
+/** Decisions per CPU-second of the coordinators that served them. */
+const perCpuS = (p: Phase) => p.ok / p.cpu;
+/** Decisions per CPU-second of routing: the CPU less what applying heartbeats alone cost them. */
+const perRoutingCpuS = (p: Phase) => p.ok / (p.cpu - p.heartbeatCpu);
+
+/** `measure` with the targets' CPU-seconds (utime + stime) and wall time around it. */
+async function measured(
   targets: Child[],
   background: number[],
-): Promise<{ rps: number; perCpuS: number; perRoutingCpuS: number; errors: number }> {
+  measure: () => Promise<Pick<Phase, 'ok' | 'errors' | 'missed' | 'due'>>,
+): Promise<Phase> {
   const cpu0 = targets.map((c) => cpuSeconds(c.proc.pid!));
-  const t0 = Date.now();
-  const runs = await Promise.all(
-    targets.map((c) =>
-      autocannon({
-        url: `${c.url}/v1/route`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: ROUTE,
-        connections: CONNECTIONS,
-        duration: SECONDS,
-      }),
-    ),
-  );
-  const wall = (Date.now() - t0) / 1000;
+  const t0 = performance.now();
+  const r = await measure();
+  const wall = (performance.now() - t0) / 1000;
   const cpu = targets.reduce((s, c, i) => s + cpuSeconds(c.proc.pid!) - cpu0[i]!, 0);
-  const routingCpu = cpu - background.reduce((s, b) => s + b * wall, 0);
-  const ok = runs.reduce((s, r) => s + r['2xx'], 0);
-  const errors = runs.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0);
-  return { rps: ok / wall, perCpuS: ok / cpu, perRoutingCpuS: ok / routingCpu, errors };
+  const heartbeatCpu = background.reduce((s, b) => s + b * wall, 0);
+  return { ...r, cpu, wall, heartbeatCpu };
+}
+
+/** Decisions driven closed-loop through `targets` for SECONDS (CONNECTIONS each, as fast as they answer). */
+function closedLoop(targets: Child[], background: number[]): Promise<Phase> {
+  return measured(targets, background, async () => {
+    const runs = await Promise.all(
+      targets.map((c) =>
+        autocannon({
+          url: `${c.url}/v1/route`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: ROUTE,
+          connections: CONNECTIONS,
+          duration: SECONDS,
+        }),
+      ),
+    );
+    return {
+      ok: runs.reduce((s, r) => s + r['2xx'], 0),
+      errors: runs.reduce((s, r) => s + r.errors + r.timeouts + r.non2xx, 0),
+      missed: 0,
+      due: 0,
+    };
+  });
+}
+
+/** Requests one coordinator may have waiting in the fixed-rate phase; beyond it a due request is missed. */
+const MAX_OUTSTANDING = 64;
+
+/**
+ * Decisions sent open-loop at `rate` per second to each of `targets` for SECONDS: evenly spaced, sent
+ * whether or not earlier ones were answered (at most MAX_OUTSTANDING waiting per coordinator; a request
+ * due beyond that is counted missed, not sent). Measured until the last answer came.
+ */
+async function fixedRate(targets: Child[], background: number[], rate: number): Promise<Phase> {
+  const pools = targets.map((c) => new Pool(c.url, { connections: MAX_OUTSTANDING }));
+  const phase = await measured(targets, background, async () => {
+    const sent = targets.map(() => 0);
+    const waiting = targets.map(() => 0);
+    let ok = 0;
+    let errors = 0;
+    let missed = 0;
+    const send = async (k: number) => {
+      waiting[k]!++;
+      try {
+        const r = await pools[k]!.request({
+          path: '/v1/route',
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: ROUTE,
+        });
+        await r.body.dump();
+        if (r.statusCode === 200) ok++;
+        else errors++;
+      } catch {
+        errors++;
+      } finally {
+        waiting[k]!--;
+      }
+    };
+    const t0 = performance.now();
+    await new Promise<void>((done) => {
+      const tick = setInterval(() => {
+        const elapsed = Math.min(SECONDS, (performance.now() - t0) / 1000);
+        const due = Math.floor(elapsed * rate);
+        for (let k = 0; k < targets.length; k++)
+          for (; sent[k]! < due; sent[k]!++) {
+            if (waiting[k]! >= MAX_OUTSTANDING) missed++;
+            else void send(k);
+          }
+        if (elapsed >= SECONDS && waiting.every((w) => w === 0)) {
+          clearInterval(tick);
+          done();
+        }
+      }, 2);
+    });
+    return { ok, errors, missed, due: sent.reduce((a, b) => a + b, 0) };
+  });
+  await Promise.all(pools.map((p) => p.close()));
+  return phase;
 }
 
 /** Round-robin decisions, each retried once on the next coordinator, while `victim` is killed. */
@@ -249,7 +365,8 @@ async function main(): Promise<void> {
   let beats: { stop(): void; sent(): number } | undefined;
   const cleanup = async () => {
     beats?.stop();
-    await children.stopAll(3000);
+    // A coordinator writes its CPU profile as it exits: give it time to.
+    await children.stopAll(values['cpu-prof'] === undefined ? 3000 : 60_000);
     await bus.close();
     await store.destroy().catch(() => {});
     await store.close();
@@ -287,6 +404,7 @@ async function main(): Promise<void> {
     );
     log(`3 coordinators up with ${NODES} nodes; heartbeats at ${NODES}/s …`);
     beats = heartbeats(bus, NODES);
+    const beatsFrom = Date.now();
     await sleep(3000);
     // Heartbeats only: the view lag, and what applying them costs each coordinator (CPU-s per s).
     const t0 = Date.now();
@@ -297,21 +415,34 @@ async function main(): Promise<void> {
     const background = cs.map((c, i) => (cpuSeconds(c.proc.pid!) - cpu0[i]!) / quiet);
     const hbRate = (beats.sent() - sent0) / quiet;
     const lags = await Promise.all(cs.map(lagOf));
-    // The lag window is the last 10 s: its sample count is what each coordinator applied in them.
-    const applied = lags.map((l) => l.samples / Math.min(10, quiet));
+    // The lag window is the last 10 s (or since heartbeats began): its samples are what each applied then.
+    const applied = lags.map((l) => l.samples / Math.min(10, (Date.now() - beatsFrom) / 1000));
     log(
       `view lag p99 per coordinator (ms): ${lags.map((l) => l.p99).join(', ')}; applying heartbeats costs ${background.map((b) => round(b, 3)).join(', ')} CPU-s/s`,
     );
-    const one = await throughput([cs[0]!], background.slice(0, 1));
-    log(
-      `1 coordinator: ${round(one.rps)} decisions/s, ${round(one.perCpuS)} per CPU-second (${one.errors} errors)`,
-    );
-    const three = await throughput(cs, background);
-    log(
-      `3 coordinators: ${round(three.rps)} decisions/s, ${round(three.perCpuS)} per CPU-second (${three.errors} errors)`,
-    );
+    const show = (label: string, p: Phase) =>
+      log(
+        `${label}: ${round(rps(p))} decisions/s, ${round(perCpuS(p))} per CPU-second${p.due > 0 ? '' : `, ${round(perRoutingCpuS(p))} per routing CPU-second`} (${p.errors} errors${p.due > 0 ? `, ${p.missed} of ${p.due} missed` : ''})`,
+      );
+    // Fixed rate: the same rate per coordinator alone and with two others. One, three, three, one: a drift
+    // of the machine's other load over the four phases weighs on both figures alike; a pause after each
+    // lets receipts still on their way to the store go before the next phase's CPU is counted.
+    const fixed = { one: [] as Phase[], three: [] as Phase[] };
+    for (const n of [1, 3, 3, 1]) {
+      const p = await fixedRate(cs.slice(0, n), background.slice(0, n), RATE);
+      show(`${n} coordinator${n === 1 ? '' : 's'} at ${RATE}/s each`, p);
+      (n === 1 ? fixed.one : fixed.three).push(p);
+      await sleep(SETTLE_MS);
+    }
+    const fixedOne = sum(fixed.one);
+    const fixedThree = sum(fixed.three);
+    // Closed loop: as fast as the coordinators answer, one alone and then three at once.
+    const one = await closedLoop([cs[0]!], background.slice(0, 1));
+    show('1 coordinator, closed loop', one);
+    const three = await closedLoop(cs, background);
+    show('3 coordinators, closed loop', three);
     const loaded = await Promise.all(cs.map(lagOf));
-    const kill = await killRun(cs, cs[0]!);
+    const kill = await killRun(cs, cs[2]!);
     log(`kill -9 of one coordinator: ${kill.failed} of ${kill.sent} requests failed after one retry`);
     log(
       JSON.stringify({
@@ -324,14 +455,22 @@ async function main(): Promise<void> {
         heartbeat_cpu_s_per_s: round(Math.max(...background), 3),
         heartbeats_applied_per_s: Math.round(Math.min(...applied)),
         apply_cpu_us_per_heartbeat: round(Math.max(...background.map((b, i) => (b / applied[i]!) * 1e6)), 2),
-        route_rps_one: round(one.rps),
-        route_rps_total: round(three.rps),
-        decisions_per_cpu_s_one: round(one.perCpuS),
-        decisions_per_cpu_s_three: round(three.perCpuS),
-        scaling_per_core: round(three.perCpuS / one.perCpuS, 3),
-        decisions_per_routing_cpu_s_one: round(one.perRoutingCpuS),
-        decisions_per_routing_cpu_s_three: round(three.perRoutingCpuS),
-        scaling_per_routing_core: round(three.perRoutingCpuS / one.perRoutingCpuS, 3),
+        rate_per_coordinator: RATE,
+        fixed_rps_one: round(rps(fixedOne)),
+        fixed_rps_three: round(rps(fixedThree)),
+        fixed_missed_share: round((fixedOne.missed + fixedThree.missed) / (fixedOne.due + fixedThree.due), 4),
+        decisions_per_cpu_s_one: round(perCpuS(fixedOne)),
+        decisions_per_cpu_s_three: round(perCpuS(fixedThree)),
+        scaling_per_core: round(perCpuS(fixedThree) / perCpuS(fixedOne), 3),
+        route_rps_one: round(rps(one)),
+        route_rps_total: round(rps(three)),
+        closed_decisions_per_cpu_s_one: round(perCpuS(one)),
+        closed_decisions_per_cpu_s_three: round(perCpuS(three)),
+        scaling_per_core_closed_loop: round(perCpuS(three) / perCpuS(one), 3),
+        closed_decisions_per_routing_cpu_s_one: round(perRoutingCpuS(one)),
+        closed_decisions_per_routing_cpu_s_three: round(perRoutingCpuS(three)),
+        scaling_per_routing_core_closed_loop: round(perRoutingCpuS(three) / perRoutingCpuS(one), 3),
+        route_errors: fixedOne.errors + fixedThree.errors + one.errors + three.errors,
         failed_during_kill: kill.failed,
         requests_during_kill: kill.sent,
         cores: cpus().length,

@@ -209,6 +209,9 @@ export class NetworkState {
 
   /** A learned extra RTT for node `i` over its metro's (e.g. its Vivaldi height), ms. */
   setRttOffset(i: number, ms: number): void {
+    // Set again with each of the node's reports, nearly always to the value it has: only a change makes
+    // the next refresh copy the RTT arrays.
+    if (this.dyn.rttOffsetMs[i] === ms) return;
     this.dyn.rttOffsetMs[i] = ms;
     this.rttVersion++;
   }

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { metroById } from '../geo/metros.js';
+import { TIER_CODES } from '../network/dynamics.js';
 import { Descriptor, type HeartbeatInput, HeartbeatPayload } from '../wire/protocol.js';
 import { modelCatalog } from './coordinator.js';
 import { LiveNetwork } from './live-network.js';
@@ -130,6 +131,22 @@ describe('LiveNetwork views', () => {
     }
     expect(network.currentView().dyn.healthy[at('a')]).toBe(0);
     expect(network.currentView().dyn.healthy[at('b')]).toBe(1);
+  });
+
+  it('keeps a model warm through 3 heartbeats that repeat it with new loads, and drops it on the 4th, which lists it on disk', () => {
+    const { network, heartbeat, advance, at } = setup();
+    const cell = () => at('a') * network.topology.models.count + network.topology.models.index.get(LLAMA)!;
+    heartbeat('a');
+    for (const inFlight of [1, 2, 3]) {
+      advance(20);
+      heartbeat('a', { inFlight });
+      const view = network.currentView();
+      expect(view.dyn.tier[cell()]).toBe(TIER_CODES.gpu);
+      expect(view.dyn.running[at('a')]).toBe(inFlight);
+    }
+    advance(20);
+    heartbeat('a', { inFlight: 0, models: [{ id: LLAMA, state: 'localDisk' }] });
+    expect(network.currentView().dyn.tier[cell()]).toBe(TIER_CODES.localDisk);
   });
 
   it('marks a node unhealthy 10 s after its last heartbeat while another keeps the view changing every 20 ms', () => {

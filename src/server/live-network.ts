@@ -7,7 +7,7 @@ import type { HeldDataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import type { Request } from '../model/request.js';
-import { NetworkState, type Snapshot } from '../network/state.js';
+import { NetworkState, type NodeTelemetry, type Snapshot } from '../network/state.js';
 import { Topology } from '../network/topology.js';
 import { RouteQuery } from '../routing/query.js';
 import { attestationHolds } from '../trust/attestation/standing.js';
@@ -18,7 +18,7 @@ import { liveDatasets } from './live-datasets.js';
 import { sameModelStates, sameModels, toNode, toTelemetry } from './live-node.js';
 import { OwnPeaks } from './own-peaks.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
-import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js';
+import { type HealthThresholds, healthOf, type TelemetryEntry, TelemetryTable } from './telemetry.js';
 
 /**
  * The coordinator's picture of the live network, kept in the shared `NetworkState` (src/network): the
@@ -28,6 +28,11 @@ import { type HealthThresholds, healthOf, TelemetryTable } from './telemetry.js'
  * when something changed, at most every `minRefreshMs`, and never more often than keeps refreshing under
  * `REFRESH_SHARE` of the time (a refresh walks every node: milliseconds at 10,000 nodes).
  */
+
+const isLoading = (m: { state: string }) => m.state === 'loading';
+/** Milliseconds since `entry` arrived (as `TelemetryTable.ageMs`), undefined without one. */
+const ageAt = (entry: TelemetryEntry | undefined, now: number) =>
+  entry === undefined ? undefined : Math.max(0, now - entry.receivedAt);
 
 /** Most of the time refreshing views may take; the interval grows with what a refresh costs. */
 const REFRESH_SHARE = 0.1;
@@ -120,14 +125,16 @@ export class LiveNetwork {
   /** Applies a registry event: rebuild on membership changes, telemetry on heartbeats. */
   onEvent(e: RegistryEvent, all: () => RegisteredNode[]): void {
     if (e.type === 'heartbeat') {
-      const before = this.telemetry.get(e.nodeId)?.heartbeat;
+      const last = this.telemetry.get(e.nodeId);
+      const before = last?.heartbeat;
       const now = this.opt.now();
-      const wasUp = healthOf(this.telemetry.ageMs(e.nodeId, now), this.opt.thresholds) !== 'unhealthy';
+      const wasUp = healthOf(ageAt(last, now), this.opt.thresholds) !== 'unhealthy';
       this.telemetry.record(e.heartbeat, e.receivedAt);
-      const isUp = healthOf(this.telemetry.ageMs(e.nodeId, now), this.opt.thresholds) !== 'unhealthy';
+      const isUp = healthOf(Math.max(0, now - e.receivedAt), this.opt.thresholds) !== 'unhealthy';
       // Most heartbeats repeat what the node said before: the availability list stays (it is asked on
-      // every gateway request and walks every node).
-      if (wasUp !== isUp || !sameModelStates(before, e.heartbeat)) this.availabilityCache = undefined;
+      // every gateway request and walks every node), and so do the node's tiers in the state.
+      const same = sameModelStates(before, e.heartbeat);
+      if (wasUp !== isUp || !same) this.availabilityCache = undefined;
       this.peaks.reported(e.nodeId, this.inflightOf(e.nodeId));
       this.observeReported(e.nodeId, e.heartbeat);
       const node = this.byId.get(e.nodeId);
@@ -140,7 +147,7 @@ export class LiveNetwork {
         this.pendingRebuild = all;
         if (this.rebuildIfDue()) return;
       }
-      this.apply(e.nodeId);
+      this.apply(e.nodeId, same && !e.heartbeat.models.some(isLoading));
       this.touched.add(e.nodeId);
       this.dirty = true;
       return;
@@ -345,13 +352,27 @@ export class LiveNetwork {
     return state;
   }
 
-  private apply(nodeId: string): void {
+  /**
+   * Writes the node's latest telemetry into the state. `sameHoldings`: the heartbeat lists the models
+   * and states of the one applied before it and none is loading, so the node's tiers and loading model
+   * in the state are what this one would set (applying the same lists again changes nothing): only its
+   * load is written.
+   */
+  private apply(nodeId: string, sameHoldings = false): void {
     const i = this.state.nodeIndex(nodeId);
     if (i < 0) return;
     this.state.setRttOffset(i, this.rtt.offsetMs(nodeId));
     const entry = this.telemetry.get(nodeId);
     if (entry === undefined) return;
-    this.state.report(i, toTelemetry(entry.heartbeat, this.modelIds, this.loadMs(i)), entry.receivedAt);
+    const hb = entry.heartbeat;
+    const telemetry: NodeTelemetry = sameHoldings
+      ? {
+          running: hb.inFlight,
+          queued: hb.queue,
+          ...(hb.meanServiceMs === undefined ? {} : { meanServiceMs: hb.meanServiceMs }),
+        }
+      : toTelemetry(hb, this.modelIds, this.loadMs(i));
+    this.state.report(i, telemetry, entry.receivedAt);
   }
 
   /**

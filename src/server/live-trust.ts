@@ -67,6 +67,8 @@ export class LiveTrust {
 
   /** The node's score is low but it is not quarantined: routing adds the `demoted` scorer's penalty. */
   demoted(nodeId: string): boolean {
+    // Asked for every node at each full merge of the view (live-network.ts): most never failed a check.
+    if (!this.ledger.everContradicted(nodeId)) return false;
     return this.ledger.standing(nodeId, this.opt.now()) === 'demoted';
   }
 

@@ -14,7 +14,13 @@ export class OwnPeaks {
   }
 
   reported(nodeId: string, outstanding: number): void {
-    this.peaks.set(nodeId, [this.peaks.get(nodeId)?.[1] ?? 0, outstanding]);
+    // In place: called for every heartbeat of every node.
+    const p = this.peaks.get(nodeId);
+    if (p === undefined) this.peaks.set(nodeId, [0, outstanding]);
+    else {
+      p[0] = p[1];
+      p[1] = outstanding;
+    }
   }
 
   of(nodeId: string, outstanding: number): number {

@@ -41,6 +41,16 @@ describe('TrustLedger', () => {
     expect(l.record('n', 'queue', false, HOUR)).toBe(true);
   });
 
+  it('counts a node ever contradicted after 1 failed check among 100 held ones, and not after the 100 held alone', () => {
+    const l = new TrustLedger();
+    for (let t = 0; t < 100; t++) l.record('x', 'warm', true, t);
+    expect(l.everContradicted('x')).toBe(false);
+    expect(l.standing('x', 100)).toBe('trusted');
+    l.record('x', 'queue', false, 101);
+    expect(l.everContradicted('x')).toBe(true);
+    expect(l.everContradicted('never-seen')).toBe(false);
+  });
+
   it('a node without evidence is trusted, not quarantined, with score 0.5 and no contradictions', () => {
     expect(new TrustLedger().mark('x', 0)).toEqual({
       quarantined: false,

@@ -113,6 +113,18 @@ export class TrustLedger {
     return this.tests[claim].value(node) > 0;
   }
 
+  /**
+   * Whether any check of any claim of `node` ever failed. One that never failed stands `trusted` (its
+   * tests never rose above 0 and its reputation holds no contradiction): callers asking the standing of
+   * every node often may skip those (reading the standing also decays the node's reputation).
+   */
+  everContradicted(node: string): boolean {
+    const c = this.perClaim.get(node);
+    if (c === undefined) return false;
+    for (let k = 0; k < c.length; k += 2) if (c[k]! > c[k + 1]!) return true;
+    return false;
+  }
+
   isQuarantined(node: string, nowMs: number): boolean {
     const q = this.held.get(node);
     if (q === undefined) return false;
