@@ -6,6 +6,7 @@ import {
   sortRowsByLength,
   transposeRows,
 } from './rows.js';
+import { FRESH, type Scratch } from './scratch.js';
 
 /**
  * The instance behind `minHittingSet`, in compact form, and its safe reductions: a set whose elements
@@ -63,9 +64,10 @@ export function buildInstance(elements: Rows, distinct: boolean): { inst: Instan
 /**
  * The compact instance whose elements are the rows of `source` listed in `subset` (default: every row),
  * in that order. Each of those rows must be non-empty, sorted by set id and distinct from the others.
- * Renaming, copying and counting the sets' sizes take one pass.
+ * Renaming, copying and counting the sets' sizes take one pass. With a reusing `scratch`, the instance
+ * lives in its buffers (valid until the next instance built or reduced with it).
  */
-export function instanceOfSubset(source: Rows, subset?: Int32Array): Instance {
+export function instanceOfSubset(source: Rows, subset?: Int32Array, scratch: Scratch = FRESH): Instance {
   const n = subset === undefined ? rowCount(source) : subset.length;
   const { start: from, items: sourceItems } = source;
   let total = 0;
@@ -80,8 +82,9 @@ export function instanceOfSubset(source: Rows, subset?: Int32Array): Instance {
   const ids = new Int32Array(maxId + 1);
   const sizes = new Int32Array(maxId + 1);
   let sets = 0;
-  const start = new Int32Array(n + 1);
-  const items = new Int32Array(total);
+  const start = scratch.int32('elements0.start', n + 1);
+  start[0] = 0;
+  const items = scratch.int32('elements0.items', total);
   let at = 0;
   for (let e = 0; e < n; e++) {
     const r = subset === undefined ? e : subset[e]!;
@@ -101,15 +104,33 @@ export function instanceOfSubset(source: Rows, subset?: Int32Array): Instance {
   const elements = sortRowsByLength({ start, items });
   return {
     elements,
-    hits: transposeRows(elements, sets, sizes.subarray(0, sets)),
+    hits: transposeRows(elements, sets, sizes.subarray(0, sets), scratch, 'hits0'),
     ids: ids.slice(0, sets),
   };
 }
 
-/** Element lists over the sets still alive, equal ones merged, then ordered by length (stable). */
-function rebuild(inst: Instance, alive: Uint8Array): Instance {
-  const elements = keepItemsDistinctByLength(inst.elements, alive);
-  return { elements, hits: transposeRows(elements, inst.ids.length), ids: inst.ids };
+/**
+ * Element lists over the sets still alive, equal ones merged, then ordered by length (stable). Round
+ * `round` of the reduction writes to buffers of generation `round % 2` of `scratch`, so it never
+ * overwrites the instance it reads (generation 0 holds the instance as built).
+ */
+function rebuild(inst: Instance, alive: Uint8Array, scratch: Scratch, round: number): Instance {
+  const gen = round % 2;
+  const elements = keepItemsDistinctByLength(inst.elements, alive, scratch, `elements${gen}`);
+  return {
+    elements,
+    hits: transposeRows(elements, inst.ids.length, undefined, scratch, `hits${gen}`),
+    ids: inst.ids,
+  };
+}
+
+/** True when some element lists a set twice (its hit list then holds that element twice in a row). */
+function hasRepeats(hits: Rows): boolean {
+  for (let s = 0; s + 1 < hits.start.length; s++) {
+    for (let k = hits.start[s]! + 1; k < hits.start[s + 1]!; k++)
+      if (hits.items[k] === hits.items[k - 1]) return true;
+  }
+  return false;
 }
 
 /** True when element `e` lists set `t`. */
@@ -129,10 +150,18 @@ function covers(inst: Instance, t: number, s: number): boolean {
 /**
  * Drops dominated sets (ties: the higher index goes) and merges equal elements, until nothing changes.
  * Set indices keep their meaning; dropped sets hit nothing.
+ *
+ * When no element lists a set twice, one pass suffices. Let s and t survive it and every element hitting
+ * s list t. When s was checked, t was alive (sets only die), so s stayed only because t > s and t hits
+ * no more elements than s; then t hits exactly the elements s hits, and when t was checked, s (alive,
+ * lower, listed by t's first element, hitting all t hits) dropped t: a contradiction. So no survivor is
+ * covered by another, and rebuilding keeps that: an element lists a surviving set exactly when its merged
+ * copy does. (Repeats break the counting step — an element counted twice in s's size — so then the
+ * passes go on until one drops nothing.)
  */
-export function reduceInstance(inst: Instance): Instance {
+export function reduceInstance(inst: Instance, scratch: Scratch = FRESH): Instance {
   let current = inst;
-  for (;;) {
+  for (let round = 1; ; round++) {
     const { elements, hits } = current;
     const sets = current.ids.length;
     const alive = new Uint8Array(sets);
@@ -154,6 +183,8 @@ export function reduceInstance(inst: Instance): Instance {
       }
     }
     if (dropped === 0) return current;
-    current = rebuild(current, alive);
+    const last = round === 1 && !hasRepeats(current.hits);
+    current = rebuild(current, alive, scratch, round);
+    if (last) return current;
   }
 }
