@@ -163,8 +163,12 @@ export function keepItemsDistinctByLength(
   let size = 16;
   while (size < 2 * n) size *= 2;
   const mask = size - 1;
-  // Slot `i` is table[2i] = kept row + 1 (0 = empty) and table[2i + 1] = its hash: one cache line per probe.
-  const table = scratch.zeroedInt32('keep.table', 2 * size);
+  // A slot holds kept row + 1 in its low `rowBits` bits (0 = empty) and the top bits of the row's hash
+  // above them: one int32 per slot keeps the table small (it is probed once per row, at random), and rows
+  // are compared only when those bits match.
+  const rowBits = 32 - Math.clz32(n);
+  const rowMask = rowBits === 32 ? -1 : (1 << rowBits) - 1;
+  const table = scratch.zeroedInt32('keep.table', size);
   let kept = 0;
   let at = 0;
   let longest = 0;
@@ -179,12 +183,14 @@ export function keepItemsDistinctByLength(
     }
     h ^= h >>> 15;
     const length = at - begin;
+    const tag = h >>> rowBits;
     let slot = h & mask;
     let duplicate = false;
     for (;;) {
-      const other = table[2 * slot]! - 1;
-      if (other < 0) break;
-      if (table[2 * slot + 1] === h && rowLength[other] === length) {
+      const entry = table[slot]!;
+      if (entry === 0) break;
+      const other = (entry & rowMask) - 1;
+      if (entry >>> rowBits === tag && rowLength[other] === length) {
         const o = rowAt[other]!;
         let same = true;
         for (let k = 0; k < length && same; k++) if (filtered[o + k] !== filtered[begin + k]) same = false;
@@ -199,8 +205,7 @@ export function keepItemsDistinctByLength(
       at = begin;
       continue;
     }
-    table[2 * slot] = kept + 1;
-    table[2 * slot + 1] = h;
+    table[slot] = (tag << rowBits) | (kept + 1);
     rowAt[kept] = begin;
     rowLength[kept] = length;
     if (length > longest) longest = length;
