@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/rng.js';
 import { minHittingSetOfSubset } from './hitting-set.js';
-import { buildInstance, reduceInstance } from './hitting-set-instance.js';
+import { buildInstance, type Instance, instanceOfSubset, reduceInstance } from './hitting-set-instance.js';
+import { impliedSets } from './implied-sets.js';
 import { type Rows, rowsOf } from './rows.js';
 import { Scratch } from './scratch.js';
 
@@ -69,5 +70,55 @@ describe('minHittingSetOfSubset with one reusing scratch', () => {
       expect(minHittingSetOfSubset(source, subset, { scratch })).toEqual(fresh);
     }
     expect(lists(source)).toEqual(classes);
+  });
+});
+
+/** Label-class-like rows: provider 0–5, an ASN of that provider (10–39), operator 40–99, country 100–109. */
+function hierarchicalRows(rng: Rng, count: number, ragged: boolean): number[][] {
+  const seen = new Set<string>();
+  const rows: number[][] = [];
+  for (let k = 0; k < count; k++) {
+    const asn = 10 + rng.int(30);
+    const row = [(asn - 10) % 6, asn, 40 + rng.int(60), 100 + rng.int(10)];
+    // Ragged: some rows lack the operator, so rows differ in length.
+    if (ragged && rng.chance(0.2)) row.splice(2, 1);
+    if (!seen.has(row.join())) rows.push(row);
+    seen.add(row.join());
+  }
+  return rows;
+}
+
+const shape = (inst: Instance) => [lists(inst.elements), lists(inst.hits), [...inst.ids]];
+
+describe('instanceOfSubset leaving out implied sets', () => {
+  it('marks the ASNs, each always seen with its provider, and nothing else', () => {
+    const rows = hierarchicalRows(new Rng(12), 2000, false);
+    const implied = impliedSets(rowsOf(rows));
+    expect([...implied.keys()].filter((s) => implied[s] === 1)).toEqual(
+      Array.from({ length: 30 }, (_, k) => 10 + k),
+    );
+  });
+
+  it('reduces 120 random subsets (seed 13) to the same instance, solved the same, ragged rows included', () => {
+    const rng = new Rng(13);
+    for (const ragged of [false, true]) {
+      const rows = hierarchicalRows(rng, 3000, ragged);
+      const source = rowsOf(rows);
+      const implied = impliedSets(source);
+      const scratch = new Scratch();
+      for (let t = 0; t < 60; t++) {
+        const size = 1 + rng.int(t % 3 === 0 ? 8 : rows.length);
+        const picked = new Set<number>();
+        while (picked.size < size) picked.add(rng.int(rows.length));
+        const subset = Int32Array.from(picked);
+        const plain = reduceInstance(instanceOfSubset(source, subset));
+        expect(shape(reduceInstance(instanceOfSubset(source, subset, undefined, implied)))).toEqual(
+          shape(plain),
+        );
+        expect(minHittingSetOfSubset(source, subset, { scratch, implied })).toEqual(
+          minHittingSetOfSubset(source, subset),
+        );
+      }
+    }
   });
 });

@@ -20,6 +20,8 @@ export interface Instance {
   hits: Rows;
   /** Compact set index → original set id. */
   ids: Int32Array;
+  /** Some sets were left out of the elements, which may therefore repeat: the reduction must merge them. */
+  unmerged?: boolean;
 }
 
 /** Sorts a short run of `items` in place (insertion sort: elements list a handful of sets). */
@@ -66,18 +68,37 @@ export function buildInstance(elements: Rows, distinct: boolean): { inst: Instan
  * in that order. Each of those rows must be non-empty, sorted by set id and distinct from the others.
  * Renaming, copying and counting the sets' sizes take one pass. With a reusing `scratch`, the instance
  * lives in its buffers (valid until the next instance built or reduced with it).
+ *
+ * `implied` (from `impliedSets(source)`) marks sets the reduction is bound to drop: each is listed only
+ * together with a fixed lower set t, so over the subset t hits all it hits, and more, or the same with
+ * the lower index (both first appear in one row, t before it). They keep their index but are left out
+ * of the elements, which changes nothing else the reduction decides: a set they would dominate is
+ * dominated by t too (by induction, t or what it leads to is kept). The elements then need merging
+ * (`unmerged`). Done only when no row lists a set twice and the rows come in order of length (else the
+ * order the reduction sees would differ); otherwise `implied` is ignored.
  */
-export function instanceOfSubset(source: Rows, subset?: Int32Array, scratch: Scratch = FRESH): Instance {
+export function instanceOfSubset(
+  source: Rows,
+  subset?: Int32Array,
+  scratch: Scratch = FRESH,
+  implied?: Uint8Array,
+): Instance {
   const n = subset === undefined ? rowCount(source) : subset.length;
   const { start: from, items: sourceItems } = source;
   let total = 0;
   let maxId = -1;
+  let previous = 0;
+  let sorted = true;
   for (let e = 0; e < n; e++) {
     const r = subset === undefined ? e : subset[e]!;
-    total += from[r + 1]! - from[r]!;
+    const length = from[r + 1]! - from[r]!;
+    total += length;
+    if (length < previous) sorted = false;
+    previous = length;
     const last = sourceItems[from[r + 1]! - 1]!;
     if (last > maxId) maxId = last;
   }
+  if (implied !== undefined && (!sorted || implied.length <= maxId)) implied = undefined;
   const compact = new Int32Array(maxId + 1).fill(-1);
   const ids = new Int32Array(maxId + 1);
   const sizes = new Int32Array(maxId + 1);
@@ -86,6 +107,7 @@ export function instanceOfSubset(source: Rows, subset?: Int32Array, scratch: Scr
   start[0] = 0;
   const items = scratch.int32('elements0.items', total);
   let at = 0;
+  let left = false;
   for (let e = 0; e < n; e++) {
     const r = subset === undefined ? e : subset[e]!;
     for (let k = from[r]!; k < from[r + 1]!; k++) {
@@ -96,10 +118,26 @@ export function instanceOfSubset(source: Rows, subset?: Int32Array, scratch: Scr
         compact[s] = c;
         ids[c] = s;
       }
+      if (implied !== undefined) {
+        if (k > from[r]! && sourceItems[k - 1] === s) return instanceOfSubset(source, subset, scratch);
+        if (implied[s] === 1) {
+          left = true;
+          continue;
+        }
+      }
       sizes[c]!++;
       items[at++] = c;
     }
     start[e + 1] = at;
+  }
+  if (left) {
+    const elements = { start, items: items.subarray(0, at) };
+    return {
+      elements,
+      hits: transposeRows(elements, sets, sizes.subarray(0, sets), scratch, 'hits0'),
+      ids: ids.slice(0, sets),
+      unmerged: true,
+    };
   }
   const elements = sortRowsByLength({ start, items });
   return {
@@ -182,7 +220,7 @@ export function reduceInstance(inst: Instance, scratch: Scratch = FRESH): Instan
         }
       }
     }
-    if (dropped === 0) return current;
+    if (dropped === 0 && !(round === 1 && inst.unmerged === true)) return current;
     const last = round === 1 && !hasRepeats(current.hits);
     current = rebuild(current, alive, scratch, round);
     if (last) return current;

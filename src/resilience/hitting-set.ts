@@ -31,6 +31,8 @@ export interface HittingSetOptions {
   distinct?: boolean;
   /** Where large temporary arrays come from; a reusing one saves allocating them on every call. */
   scratch?: Scratch;
+  /** `minHittingSetOfSubset`: `impliedSets(source)`, which lets it leave those sets out early. */
+  implied?: Uint8Array;
 }
 
 /**
@@ -109,10 +111,10 @@ export function minHittingSet(
 export function minHittingSetOfSubset(
   source: Rows,
   subset: Int32Array,
-  options: Pick<HittingSetOptions, 'budget' | 'scratch'> = {},
+  options: Pick<HittingSetOptions, 'budget' | 'scratch' | 'implied'> = {},
 ): HittingSetResult {
   const scratch = options.scratch ?? FRESH;
-  return solve(instanceOfSubset(source, subset, scratch), 0, options.budget, scratch);
+  return solve(instanceOfSubset(source, subset, scratch, options.implied), 0, options.budget, scratch);
 }
 
 function solve(

@@ -1,5 +1,6 @@
 import type { EncodedDimension } from './encode.js';
 import { minHittingSetOfSubset } from './hitting-set.js';
+import { impliedSets } from './implied-sets.js';
 import { domainOffsets, type LabelClasses, labelClasses } from './label-classes.js';
 import type { Domain } from './member.js';
 import type { ReplicaIndex } from './replicas.js';
@@ -47,13 +48,15 @@ export function effectiveAmong(dim: EncodedDimension | undefined, indices: Int32
 
 /**
  * Smallest set of values on `dims` whose loss removes every member in `indices`. `scratch` lends the
- * large temporary arrays (one reusing scratch serves all the cuts of an analysis).
+ * large temporary arrays (one reusing scratch serves all the cuts of an analysis); `implied`, when given,
+ * is `impliedSets(classes.domains)` (values always seen with one other, like an ASN with its provider).
  */
 export function domainCut(
   dims: readonly EncodedDimension[],
   classes: LabelClasses,
   indices: Int32Array,
   scratch: Scratch = FRESH,
+  implied?: Uint8Array,
 ): DomainCut {
   const offsets = domainOffsets(dims);
   const classStart = classes.domains.start;
@@ -69,7 +72,7 @@ export function domainCut(
     else subset[elements++] = c;
   }
   // Classes differ in some value, so their lists (ascending domain ids) are distinct.
-  const result = minHittingSetOfSubset(classes.domains, subset.subarray(0, elements), { scratch });
+  const result = minHittingSetOfSubset(classes.domains, subset.subarray(0, elements), { scratch, implied });
   let unremovable = 0;
   if (unhittable > 0) {
     for (const i of indices) if (dims.every((d) => d.codes[i]! < 0)) unremovable++;
@@ -100,10 +103,11 @@ export function modelResilience(
   const asn = dims.find((d) => d.name === 'asn');
   const cuts = new Map<Int32Array, DomainCut>();
   const scratch = new Scratch();
+  const implied = impliedSets(classes.domains);
   const cut = (indices: Int32Array) => {
     let c = cuts.get(indices);
     if (c === undefined) {
-      c = domainCut(dims, classes, indices, scratch);
+      c = domainCut(dims, classes, indices, scratch, implied);
       cuts.set(indices, c);
     }
     return c;
