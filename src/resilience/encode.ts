@@ -1,4 +1,4 @@
-import { encodeLabels } from '../model/label-codes.js';
+import { encodeLabels, LabelCoder } from '../model/label-codes.js';
 import type { Member } from './member.js';
 
 /** One dimension with its label values replaced by small integers, so grouping is array indexing. */
@@ -16,8 +16,19 @@ export function encodeDimension(members: readonly Member[], name: string): Encod
   return { name, codes, values };
 }
 
+/**
+ * `names.map((n) => encodeDimension(members, n))` in one pass over the members: each member's labels are
+ * read while they are in cache, not once per dimension.
+ */
 export function encodeDimensions(members: readonly Member[], names: readonly string[]): EncodedDimension[] {
-  return names.map((n) => encodeDimension(members, n));
+  if (names.length === 1) return [encodeDimension(members, names[0]!)];
+  const coders = names.map(() => new LabelCoder());
+  const codes = names.map(() => new Int32Array(members.length));
+  for (let i = 0; i < members.length; i++) {
+    const labels = members[i]!.labels;
+    for (let d = 0; d < names.length; d++) codes[d]![i] = coders[d]!.of(labels[names[d]!]?.value);
+  }
+  return names.map((name, d) => ({ name, codes: codes[d]!, values: coders[d]!.values }));
 }
 
 /** The code of `value` on an encoded dimension, or -1 when no member has it. */

@@ -1,6 +1,7 @@
 import { Heap } from '../util/heap.js';
 import { buildInstance, type Instance, instanceOfSubset, reduceInstance } from './hitting-set-instance.js';
 import { type Rows, rowCount, rowsOf } from './rows.js';
+import { FRESH, type Scratch } from './scratch.js';
 
 /**
  * Smallest hitting set. Each element lists the sets (small integers) that hit it, e.g. a replica lists
@@ -28,15 +29,19 @@ export interface HittingSetOptions {
   budget?: number;
   /** The caller guarantees no two elements list the same sets (skips de-duplication). */
   distinct?: boolean;
+  /** Where large temporary arrays come from; a reusing one saves allocating them on every call. */
+  scratch?: Scratch;
+  /** `minHittingSetOfSubset`: `impliedSets(source)`, which lets it leave those sets out early. */
+  implied?: Uint8Array;
 }
 
 /**
  * Greedy: repeatedly take the set hitting the most elements not yet hit (ties: lowest index). Lazy: a
  * set's gain only falls, so a stale heap entry is re-queued with its current gain before being trusted.
  */
-function greedy(inst: Instance): number[] {
+function greedy(inst: Instance, scratch: Scratch): number[] {
   const { elements, hits } = inst;
-  const hit = new Uint8Array(rowCount(elements));
+  const hit = scratch.zeroedUint8('greedy.hit', rowCount(elements));
   const gain = new Int32Array(inst.ids.length);
   // Highest gain first (gains pushed negated), ties to the lower set index.
   const heap = new Heap(gain.length);
@@ -106,19 +111,25 @@ export function minHittingSet(
 export function minHittingSetOfSubset(
   source: Rows,
   subset: Int32Array,
-  options: Pick<HittingSetOptions, 'budget'> = {},
+  options: Pick<HittingSetOptions, 'budget' | 'scratch' | 'implied'> = {},
 ): HittingSetResult {
-  return solve(instanceOfSubset(source, subset), 0, options.budget);
+  const scratch = options.scratch ?? FRESH;
+  return solve(instanceOfSubset(source, subset, scratch, options.implied), 0, options.budget, scratch);
 }
 
-function solve(built: Instance, unhittable: number, budgetOption: number | undefined): HittingSetResult {
-  const inst = reduceInstance(built);
+function solve(
+  built: Instance,
+  unhittable: number,
+  budgetOption: number | undefined,
+  scratch: Scratch = FRESH,
+): HittingSetResult {
+  const inst = reduceInstance(built, scratch);
   const { start, items } = inst.elements;
   const hits = inst.hits;
   const count = rowCount(inst.elements);
   if (count === 0) return { sets: [], exact: true, lowerBound: 0, unhittable };
-  let best = greedy(inst);
-  const covered = new Int32Array(count);
+  let best = greedy(inst, scratch);
+  const covered = scratch.zeroedInt32('search.covered', count);
   const used = new Uint8Array(inst.ids.length);
   const rootBound = packingBound(inst, covered, used);
   let budget = budgetOption ?? 500_000;

@@ -27,10 +27,15 @@ export function domainOffsets(dims: readonly EncodedDimension[]): number[] {
 
 export function labelClasses(dims: readonly EncodedDimension[], n: number): LabelClasses {
   let cls = new Int32Array(n);
+  // Two arrays of class ids take turns (the one read, the one written) and one hash table serves every
+  // dimension: fresh large arrays per dimension cost more than the hashing (zeroed, then page-faulted in).
+  let spare = dims.length > 1 ? new Int32Array(n) : undefined;
+  const table = new Int32Array(3 * tableSize(n));
   let count = 1;
   for (const dim of dims) {
-    const next = new Int32Array(n);
-    count = pairIds(cls, dim.codes, next);
+    const next = spare ?? new Int32Array(n);
+    count = pairIds(cls, dim.codes, next, table);
+    spare = cls;
     cls = next;
   }
   const representative = new Int32Array(n === 0 ? 0 : count).fill(-1);
@@ -51,19 +56,24 @@ export function labelClasses(dims: readonly EncodedDimension[], n: number): Labe
   return { classOf: cls, representative, domains: { start, items: items.subarray(0, at) } };
 }
 
-/**
- * Numbers the distinct pairs (a[i], b[i]) 0, 1, … in order of first appearance into `out` and returns
- * how many there are (open addressing over the pairs; no string or boxed keys).
- */
-function pairIds(a: Int32Array, b: Int32Array, out: Int32Array): number {
-  const n = a.length;
+/** Slots of the pair table for `n` pairs: a power of two, at least twice as many. */
+function tableSize(n: number): number {
   let size = 16;
   while (size < 2 * n) size *= 2;
+  return size;
+}
+
+/**
+ * Numbers the distinct pairs (a[i], b[i]) 0, 1, … in order of first appearance into `out` and returns
+ * how many there are (open addressing over the pairs; no string or boxed keys). `table` holds at least
+ * `tableSize(n)` slots of three int32s: the pair's id + 1 (0 = empty) and the pair, side by side so a
+ * probe reads one cache line.
+ */
+function pairIds(a: Int32Array, b: Int32Array, out: Int32Array, table: Int32Array): number {
+  const n = a.length;
+  const size = tableSize(n);
   const mask = size - 1;
-  const keyA = new Int32Array(size);
-  const keyB = new Int32Array(size);
-  // id + 1 of the pair in each slot; 0 = empty.
-  const slotId = new Int32Array(size);
+  table.fill(0, 0, 3 * size);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const x = a[i]!;
@@ -72,15 +82,15 @@ function pairIds(a: Int32Array, b: Int32Array, out: Int32Array): number {
     h ^= h >>> 15;
     let slot = h & mask;
     for (;;) {
-      const id = slotId[slot]!;
+      const id = table[3 * slot]!;
       if (id === 0) {
-        keyA[slot] = x;
-        keyB[slot] = y;
-        slotId[slot] = ++count;
+        table[3 * slot] = ++count;
+        table[3 * slot + 1] = x;
+        table[3 * slot + 2] = y;
         out[i] = count - 1;
         break;
       }
-      if (keyA[slot] === x && keyB[slot] === y) {
+      if (table[3 * slot + 1] === x && table[3 * slot + 2] === y) {
         out[i] = id - 1;
         break;
       }

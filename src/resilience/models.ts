@@ -1,8 +1,10 @@
 import type { EncodedDimension } from './encode.js';
 import { minHittingSetOfSubset } from './hitting-set.js';
+import { impliedSets } from './implied-sets.js';
 import { domainOffsets, type LabelClasses, labelClasses } from './label-classes.js';
 import type { Domain } from './member.js';
 import type { ReplicaIndex } from './replicas.js';
+import { FRESH, Scratch } from './scratch.js';
 
 /** The smallest set of domain values whose loss takes out every replica in a group. */
 export interface DomainCut {
@@ -44,16 +46,22 @@ export function effectiveAmong(dim: EncodedDimension | undefined, indices: Int32
   return (n * n) / sum;
 }
 
-/** Smallest set of values on `dims` whose loss removes every member in `indices`. */
+/**
+ * Smallest set of values on `dims` whose loss removes every member in `indices`. `scratch` lends the
+ * large temporary arrays (one reusing scratch serves all the cuts of an analysis); `implied`, when given,
+ * is `impliedSets(classes.domains)` (values always seen with one other, like an ASN with its provider).
+ */
 export function domainCut(
   dims: readonly EncodedDimension[],
   classes: LabelClasses,
   indices: Int32Array,
+  scratch: Scratch = FRESH,
+  implied?: Uint8Array,
 ): DomainCut {
   const offsets = domainOffsets(dims);
   const classStart = classes.domains.start;
-  const seen = new Uint8Array(classes.representative.length);
-  const subset = new Int32Array(Math.min(indices.length, classes.representative.length));
+  const seen = scratch.zeroedUint8('cut.seen', classes.representative.length);
+  const subset = scratch.int32('cut.subset', Math.min(indices.length, classes.representative.length));
   let elements = 0;
   let unhittable = 0;
   for (let j = 0; j < indices.length; j++) {
@@ -64,7 +72,7 @@ export function domainCut(
     else subset[elements++] = c;
   }
   // Classes differ in some value, so their lists (ascending domain ids) are distinct.
-  const result = minHittingSetOfSubset(classes.domains, subset.subarray(0, elements));
+  const result = minHittingSetOfSubset(classes.domains, subset.subarray(0, elements), { scratch, implied });
   let unremovable = 0;
   if (unhittable > 0) {
     for (const i of indices) if (dims.every((d) => d.codes[i]! < 0)) unremovable++;
@@ -94,10 +102,12 @@ export function modelResilience(
   const provider = dims.find((d) => d.name === 'provider');
   const asn = dims.find((d) => d.name === 'asn');
   const cuts = new Map<Int32Array, DomainCut>();
+  const scratch = new Scratch();
+  const implied = impliedSets(classes.domains);
   const cut = (indices: Int32Array) => {
     let c = cuts.get(indices);
     if (c === undefined) {
-      c = domainCut(dims, classes, indices);
+      c = domainCut(dims, classes, indices, scratch, implied);
       cuts.set(indices, c);
     }
     return c;

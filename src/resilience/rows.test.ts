@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../util/rng.js';
 import {
   distinctRows,
   keepItemsDistinctByLength,
@@ -52,6 +53,23 @@ describe('compressed rows', () => {
     ]);
     const keep = Uint8Array.from([1, 0, 1, 0, 1]);
     expect(lists(keepItemsDistinctByLength(rows, keep))).toEqual([[4], [0, 2], [2, 4]]);
+  });
+
+  it('keeps the first of equal rows among 20,000 random ones (seed 8), shortest first, as a plain reference does', () => {
+    const rng = new Rng(8);
+    const plain = Array.from({ length: 20_000 }, () =>
+      Array.from({ length: 1 + rng.int(4) }, () => rng.int(12)),
+    );
+    const keep = Uint8Array.from({ length: 12 }, (_, v) => (v % 3 === 0 ? 0 : 1));
+    const seen = new Set<string>();
+    const expected: number[][] = [];
+    for (const row of plain) {
+      const kept = row.filter((v) => keep[v] === 1);
+      if (!seen.has(kept.join())) expected.push(kept);
+      seen.add(kept.join());
+    }
+    expected.sort((a, b) => a.length - b.length);
+    expect(lists(keepItemsDistinctByLength(rowsOf(plain), keep))).toEqual(expected);
   });
 
   it('is defined on no rows', () => {

@@ -1,3 +1,5 @@
+import { FRESH, type Scratch } from './scratch.js';
+
 /**
  * Lists of small integers in compressed rows: row r is `items[start[r] .. start[r + 1])`. The hitting set
  * keeps its elements and hit lists this way, so a large instance is a few typed arrays instead of tens of
@@ -65,15 +67,22 @@ export function sortRowsByLength(rows: Rows): Rows {
 /**
  * The transpose: row `c` of the result lists, ascending, the rows that contain column `c` (a row
  * containing it twice is listed twice). Columns run from 0 to `columns − 1`; `sizes`, when known, is how
- * often each column occurs (saves a counting pass).
+ * often each column occurs (saves a counting pass). The result's arrays come from `scratch` under the
+ * names `out.start` and `out.items`.
  */
-export function transposeRows(rows: Rows, columns: number, sizes?: Int32Array): Rows {
-  const start = new Int32Array(columns + 1);
+export function transposeRows(
+  rows: Rows,
+  columns: number,
+  sizes?: Int32Array,
+  scratch: Scratch = FRESH,
+  out = 'transpose',
+): Rows {
+  const start = scratch.zeroedInt32(`${out}.start`, columns + 1);
   if (sizes === undefined) for (let k = 0; k < rows.items.length; k++) start[rows.items[k]! + 1]!++;
   else start.set(sizes, 1);
   for (let c = 0; c < columns; c++) start[c + 1]! += start[c]!;
   const fill = start.slice(0, columns);
-  const items = new Int32Array(rows.items.length);
+  const items = scratch.int32(`${out}.items`, rows.items.length);
   const n = rowCount(rows);
   for (let r = 0; r < n; r++) {
     for (let k = rows.start[r]!; k < rows.start[r + 1]!; k++) items[fill[rows.items[k]!]!++] = r;
@@ -136,20 +145,30 @@ export function distinctRows(rows: Rows): Rows {
 
 /**
  * The rows restricted to the items marked in `keep`, without repeats (the first of equal rows stays) and
- * ordered by length (stable): `sortRowsByLength(distinctRows(filtered))` in two passes.
+ * ordered by length (stable): `sortRowsByLength(distinctRows(filtered))` in two passes. The result's
+ * arrays come from `scratch` under the names `out.start` and `out.items`.
  */
-export function keepItemsDistinctByLength(rows: Rows, keep: Uint8Array): Rows {
+export function keepItemsDistinctByLength(
+  rows: Rows,
+  keep: Uint8Array,
+  scratch: Scratch = FRESH,
+  out = 'distinct',
+): Rows {
   const n = rowCount(rows);
   const { start: from, items: source } = rows;
-  const filtered = new Int32Array(source.length);
+  const filtered = scratch.int32('keep.filtered', source.length);
   // Kept rows: where they start in `filtered` and their length.
-  const rowAt = new Int32Array(n);
-  const rowLength = new Int32Array(n);
+  const rowAt = scratch.int32('keep.rowAt', n);
+  const rowLength = scratch.int32('keep.rowLength', n);
   let size = 16;
   while (size < 2 * n) size *= 2;
   const mask = size - 1;
-  // Slot `i` is table[2i] = kept row + 1 (0 = empty) and table[2i + 1] = its hash: one cache line per probe.
-  const table = new Int32Array(2 * size);
+  // A slot holds kept row + 1 in its low `rowBits` bits (0 = empty) and the top bits of the row's hash
+  // above them: one int32 per slot keeps the table small (it is probed once per row, at random), and rows
+  // are compared only when those bits match.
+  const rowBits = 32 - Math.clz32(n);
+  const rowMask = rowBits === 32 ? -1 : (1 << rowBits) - 1;
+  const table = scratch.zeroedInt32('keep.table', size);
   let kept = 0;
   let at = 0;
   let longest = 0;
@@ -164,12 +183,14 @@ export function keepItemsDistinctByLength(rows: Rows, keep: Uint8Array): Rows {
     }
     h ^= h >>> 15;
     const length = at - begin;
+    const tag = h >>> rowBits;
     let slot = h & mask;
     let duplicate = false;
     for (;;) {
-      const other = table[2 * slot]! - 1;
-      if (other < 0) break;
-      if (table[2 * slot + 1] === h && rowLength[other] === length) {
+      const entry = table[slot]!;
+      if (entry === 0) break;
+      const other = (entry & rowMask) - 1;
+      if (entry >>> rowBits === tag && rowLength[other] === length) {
         const o = rowAt[other]!;
         let same = true;
         for (let k = 0; k < length && same; k++) if (filtered[o + k] !== filtered[begin + k]) same = false;
@@ -184,8 +205,7 @@ export function keepItemsDistinctByLength(rows: Rows, keep: Uint8Array): Rows {
       at = begin;
       continue;
     }
-    table[2 * slot] = kept + 1;
-    table[2 * slot + 1] = h;
+    table[slot] = (tag << rowBits) | (kept + 1);
     rowAt[kept] = begin;
     rowLength[kept] = length;
     if (length > longest) longest = length;
@@ -199,8 +219,9 @@ export function keepItemsDistinctByLength(rows: Rows, keep: Uint8Array): Rows {
     itemOf[l + 1] = itemOf[l]! + rowOf[l + 1]! * l;
     rowOf[l + 1]! += rowOf[l]!;
   }
-  const start = new Int32Array(kept + 1);
-  const items = new Int32Array(at);
+  const start = scratch.int32(`${out}.start`, kept + 1);
+  start[0] = 0;
+  const items = scratch.int32(`${out}.items`, at);
   for (let r = 0; r < kept; r++) {
     const length = rowLength[r]!;
     const row = rowOf[length]!++;
