@@ -1,17 +1,14 @@
 import type { ReceiptRecord, RegistryStore } from '../store/registry-store.js';
 
-/** A receipt not yet written: kept as the object it was added as; serialized when the batch is flushed. */
-interface Pending {
-  id: string;
-  createdAt: number;
-  receipt: unknown;
-}
+/** A receipt not yet written, as the JSON text it is stored as. */
+type Pending = ReceiptRecord;
 
 /**
  * Receipts on their way to the store: kept in memory and written in one transaction every `flushMs`, so
- * the request path never waits for the disk. Adding one only keeps a reference (the JSON text is made with
- * the batch, after the answer has gone out), so a receipt added must not be changed afterwards. A receipt
- * is readable as soon as it is added.
+ * the request path never waits for the disk. A receipt is serialized when it is added (the gateway adds it
+ * once the answer has gone out) and kept as text until written: one string per waiting receipt rather than
+ * its object graph, which would survive a young-generation collection or two and be copied and promoted
+ * by each. A receipt is readable as soon as it is added.
  */
 export class ReceiptLog {
   private pending = new Map<string, Pending>();
@@ -75,7 +72,7 @@ export class ReceiptLog {
   }
 
   private put(id: string, createdAt: number, receipt: unknown): void {
-    this.pending.set(id, { id, createdAt, receipt });
+    this.pending.set(id, { id, createdAt, json: JSON.stringify(receipt) });
     if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.opt.flushMs);
       this.timer.unref();
@@ -84,8 +81,7 @@ export class ReceiptLog {
 
   async get(id: string): Promise<unknown | undefined> {
     const waiting = this.pending.get(id);
-    // A copy, as a stored one would be: the caller may not change what the request path keeps.
-    if (waiting !== undefined) return JSON.parse(JSON.stringify(waiting.receipt)) as unknown;
+    if (waiting !== undefined) return JSON.parse(waiting.json) as unknown;
     const rec = await this.store.getReceipt(id);
     return rec === undefined ? undefined : (JSON.parse(rec.json) as unknown);
   }
@@ -97,13 +93,8 @@ export class ReceiptLog {
     const entries = [...this.pending.values()];
     this.flushing = this.flushing.then(async () => {
       if (entries.length === 0) return;
-      const batch: ReceiptRecord[] = entries.map((p) => ({
-        id: p.id,
-        createdAt: p.createdAt,
-        json: JSON.stringify(p.receipt),
-      }));
       try {
-        await this.store.putReceipts(batch);
+        await this.store.putReceipts(entries);
       } catch (e) {
         // Kept pending (still readable, up to maxPending) and retried with the next flush.
         this.lastError = e instanceof Error ? e.message : String(e);
@@ -115,7 +106,7 @@ export class ReceiptLog {
       }
       this.lastError = undefined;
       for (const p of entries) if (this.pending.get(p.id) === p) this.pending.delete(p.id);
-      this.sincePrune += batch.length;
+      this.sincePrune += entries.length;
       if (this.sincePrune >= 1000) {
         this.sincePrune = 0;
         await this.store.pruneReceipts(this.opt.keep);
