@@ -16,6 +16,7 @@ import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import { learnFromReport } from './learn-reported.js';
 import { liveDatasets } from './live-datasets.js';
 import { sameModelStates, sameModels, toNode, toTelemetry } from './live-node.js';
+import { type ModelAvailability, modelAvailability } from './model-availability.js';
 import { OwnPeaks } from './own-peaks.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
 import { type HealthThresholds, healthOf, type TelemetryEntry, TelemetryTable } from './telemetry.js';
@@ -71,13 +72,7 @@ export interface LiveNetworkOptions {
   rebuildEveryMs?: number;
 }
 
-/** Per model: how many healthy nodes report it resident (warm), loading, or anywhere. */
-export interface ModelAvailability {
-  id: string;
-  warm: number;
-  loading: number;
-  nodes: number;
-}
+export type { ModelAvailability } from './model-availability.js';
 
 export class LiveNetwork {
   readonly telemetry = new TelemetryTable();
@@ -286,26 +281,9 @@ export class LiveNetwork {
     // Cached: asked on every gateway request; recomputed on new telemetry and as health ages.
     const cached = this.availabilityCache;
     if (cached !== undefined && now - cached.at < 250 && now >= cached.at) return cached.list;
-    const list = this.computeAvailability(now);
+    const list = modelAvailability(this.registered, this.telemetry, this.opt.thresholds, this.modelIds, now);
     this.availabilityCache = { at: now, list };
     return list;
-  }
-
-  private computeAvailability(now: number): ModelAvailability[] {
-    const out = new Map<string, ModelAvailability>();
-    for (const n of this.registered) {
-      const id = n.record.id;
-      if (healthOf(this.telemetry.ageMs(id, now), this.opt.thresholds) === 'unhealthy') continue;
-      for (const m of this.telemetry.get(id)?.heartbeat.models ?? []) {
-        if (!this.modelIds.has(m.id)) continue;
-        let a = out.get(m.id);
-        if (a === undefined) out.set(m.id, (a = { id: m.id, warm: 0, loading: 0, nodes: 0 }));
-        a.nodes++;
-        if (m.state === 'warm') a.warm++;
-        if (m.state === 'loading') a.loading++;
-      }
-    }
-    return [...out.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
   /**
