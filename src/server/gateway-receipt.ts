@@ -30,6 +30,24 @@ function receiptRequest(request: Request, options: MeridianOptions): Record<stri
   return out;
 }
 
+/**
+ * The part of a receipt every decision has, the gateway's and `POST /v1/route`'s alike: the decision with
+ * its own receipt, then the attestations and trust marks it relied on (undefined, so left out of the
+ * JSON, when none).
+ */
+export function reliedOn(c: Coordinator, request: Request, decision: GatewayDecision, started: number) {
+  return {
+    decision: {
+      primary: decision.primary ?? null,
+      fallbacks: decision.fallbacks,
+      hedge: decision.hedge ?? null,
+      receipt: decision.receipt,
+    },
+    attestations: attestationsRelied(c.registry, request, decision, started),
+    trust: trustRelied(c.trust, decision),
+  };
+}
+
 export function record(
   c: Coordinator,
   id: string,
@@ -49,21 +67,17 @@ export function record(
     request.inputTokens + request.outputTokens,
     result.delivered !== undefined,
   );
+  // Fields copied, not spread: a spread costs microseconds per request on this path.
+  const relied = reliedOn(c, request, decision, started);
   c.receipts.add(id, started, {
     id,
     at: new Date(started).toISOString(),
     endpoint,
     stream,
     request: receiptRequest(request, options),
-    decision: {
-      primary: decision.primary ?? null,
-      fallbacks: decision.fallbacks,
-      hedge: decision.hedge ?? null,
-      receipt: decision.receipt,
-    },
-    // Undefined (left out of the JSON) when not relied on; no spread of a made object per request.
-    attestations: attestationsRelied(c.registry, request, decision, started),
-    trust: trustRelied(c.trust, decision),
+    decision: relied.decision,
+    attestations: relied.attestations,
+    trust: relied.trust,
     attempts: result.attempts,
     stoppedDomains: result.stoppedDomains,
     node: result.delivered?.nodeId ?? null,

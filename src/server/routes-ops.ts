@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { Request } from '../model/request.js';
 import { parseOrThrow } from '../model/validate.js';
 import { admitClient, requireAdmin } from './access.js';
-import { attestationsRelied } from './attestation.js';
 import type { Coordinator } from './coordinator.js';
 import { routeError } from './gateway-errors.js';
+import { reliedOn } from './gateway-receipt.js';
 import { receiptId } from './receipt-id.js';
 import { decideNow, ensureServed } from './routes-gateway.js';
 import { healthOf } from './telemetry.js';
-import { trustRelied } from './trust-receipt.js';
 
 /** `POST /v1/route` (a decision without proxying), `GET /healthz`, `GET /metrics` (admin token unless `gateway.publicMetrics`). */
 export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
@@ -20,19 +19,15 @@ export function opsRoutes(app: FastifyInstance, c: Coordinator): void {
     const decision = decideNow(c, request);
     const id = receiptId(started);
     if (client !== undefined) c.receipts.own(id, client);
+    const relied = reliedOn(c, request, decision, started);
     const receipt = {
       id,
       at: new Date(started).toISOString(),
       endpoint: 'route',
       request,
-      decision: {
-        primary: decision.primary ?? null,
-        fallbacks: decision.fallbacks,
-        hedge: decision.hedge ?? null,
-        receipt: decision.receipt,
-      },
-      attestations: attestationsRelied(c.registry, request, decision, started),
-      trust: trustRelied(c.trust, decision),
+      decision: relied.decision,
+      attestations: relied.attestations,
+      trust: relied.trust,
     };
     c.receipts.add(id, started, receipt);
     if (decision.primary === undefined) throw routeError(request, decision, c.breakers.openDomains(c.now()));
