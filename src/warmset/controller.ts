@@ -1,3 +1,4 @@
+import { type Candidate, LoadTable } from './load-table.js';
 import { WarmPlan } from './plan-state.js';
 
 /**
@@ -94,85 +95,6 @@ export interface WarmSetAction {
   readonly costMs: number;
 }
 
-/**
- * Models to evict from node n to fit model m, cheapest first, and what they cost over the horizon;
- * undefined when m cannot fit even after evicting everything allowed.
- */
-function evictions(
-  input: WarmSetInput,
-  plan: WarmPlan,
-  n: number,
-  m: number,
-): { models: number[]; costMs: number } | undefined {
-  const node = input.nodes[n]!;
-  const set = plan.warm[n]!;
-  let free = node.memoryGb - plan.usedGb(n);
-  let slotsLeft = node.maxResident - set.size;
-  const need = input.models[m]!.footprintGb;
-  if (need > node.memoryGb) return undefined;
-  if (free >= need && slotsLeft >= 1) return { models: [], costMs: 0 };
-  const priced = [...set].map((k) => {
-    const queueing = plan.deltaMs(k, n, -1);
-    const served = ((node.servedRps?.[k] ?? 0) * input.horizonMs) / 1000;
-    return { k, cost: queueing + served * (node.loadMs[k] ?? 0) };
-  });
-  priced.sort((a, b) => a.cost - b.cost);
-  const models: number[] = [];
-  let costMs = 0;
-  for (const p of priced) {
-    if (free >= need && slotsLeft >= 1) break;
-    models.push(p.k);
-    costMs += p.cost;
-    free += input.models[p.k]!.footprintGb;
-    slotsLeft++;
-  }
-  if (free < need || slotsLeft < 1) return undefined;
-  return { models, costMs };
-}
-
-interface Candidate {
-  n: number;
-  m: number;
-  gain: number;
-  cost: number;
-  evict: number[];
-}
-
-/** Requests/s node n serves now: its slot share of the demand of each model resident on it. */
-function servedRps(input: WarmSetInput, plan: WarmPlan, n: number): number {
-  let rps = 0;
-  for (const k of plan.warm[n]!) {
-    const slots = plan.slotsOf(k);
-    if (slots > 0) rps += (input.models[k]!.rps * input.nodes[n]!.slots) / slots;
-  }
-  return rps;
-}
-
-/**
- * The best load of model m by gain − cost. With `domains`, only nodes outside them qualify, and only
- * loads whose evictions cost less than the load gains (independence never evicts a busier model).
- */
-function bestLoad(
-  input: WarmSetInput,
-  plan: WarmPlan,
-  m: number,
-  domains?: Set<string>,
-): Candidate | undefined {
-  let best: Candidate | undefined;
-  input.nodes.forEach((node, n) => {
-    const loadMs = node.loadMs[m];
-    if (loadMs === undefined || plan.warm[n]!.has(m)) return;
-    if (domains?.has(node.domain)) return;
-    const ev = evictions(input, plan, n, m);
-    if (ev === undefined) return;
-    const blocked = (servedRps(input, plan, n) * loadMs * loadMs) / 2 / 1000;
-    const c = { n, m, gain: -plan.deltaMs(m, n, 1), cost: ev.costMs + blocked + loadMs, evict: ev.models };
-    if (domains !== undefined && ev.costMs > c.gain) return;
-    if (best === undefined || c.gain - c.cost > best.gain - best.cost) best = c;
-  });
-  return best;
-}
-
 function apply(input: WarmSetInput, plan: WarmPlan, c: Candidate, reason: string): void {
   const node = input.nodes[c.n]!;
   for (const k of c.evict) {
@@ -204,11 +126,16 @@ export function planWarmSets(input: WarmSetInput): WarmSetAction[] {
   const plan = new WarmPlan(input);
   const busy = input.models.map((m, k) => ({ m, k })).filter((x) => x.m.rps >= idleRps);
   busy.sort((a, b) => b.m.rps - a.m.rps);
+  const table = new LoadTable(
+    input,
+    plan,
+    busy.map((x) => x.k),
+  );
   // 1. Independence: two domains for every model with demand, where its capable nodes allow.
-  for (const { m, k } of busy) {
+  busy.forEach(({ m, k }, row) => {
     const domains = new Set(plan.replicasOf(k).map((n) => input.nodes[n]!.domain));
     while (domains.size < 2) {
-      const c = bestLoad(input, plan, k, domains);
+      const c = table.best(row, domains);
       if (c === undefined) break;
       apply(
         input,
@@ -216,14 +143,15 @@ export function planWarmSets(input: WarmSetInput): WarmSetAction[] {
         c,
         `${domains.size === 0 ? 'no warm replica' : `warm only in ${[...domains][0]}`}; ${m.rps.toFixed(2)} req/s forecast`,
       );
+      table.applied(c);
       domains.add(input.nodes[c.n]!.domain);
     }
-  }
+  });
   // 2. Economics: the best load at a time while one pays for itself by the margin.
   for (let guard = 0; guard < input.nodes.length * input.models.length; guard++) {
     let best: Candidate | undefined;
-    for (const { k } of busy) {
-      const c = bestLoad(input, plan, k);
+    for (let row = 0; row < busy.length; row++) {
+      const c = table.best(row);
       if (
         c !== undefined &&
         c.gain > margin * c.cost &&
@@ -239,6 +167,7 @@ export function planWarmSets(input: WarmSetInput): WarmSetAction[] {
       best,
       `saves ${(best.gain / 1000).toFixed(1)} s of waiting over the horizon at ${m.rps.toFixed(2)} req/s for ${(best.cost / 1000).toFixed(1)} s of load and displaced demand`,
     );
+    table.applied(best);
   }
   // 3. Idle models go, except the last warm replica of each.
   input.models.forEach((model, k) => {

@@ -5,9 +5,10 @@ import type { WarmSetAction, WarmSetInput } from './controller.js';
  * The warm sets as a plan changes them, with what the controller's economics read kept up to date:
  * per model its replicas and their total slots and slot-weighted service time, per node its memory in
  * use, and per (model, region) the round trips to its nearest and second-nearest replica; expected
- * queueing is memoised per model until its replicas change. Every query is then O(1) in the network's
- * size (O(slots) for the Erlang C sum, O(regions) for the round trips), so a plan over thousands of nodes
- * stays cheap.
+ * queueing and round trips are memoised per model until its replicas change (round trips per node's
+ * round-trip array, which nodes in one place may share). Every query is then O(1) in the network's size
+ * (O(slots) for the Erlang C sum, O(regions) for round trips not yet asked for), so a plan over thousands
+ * of nodes stays cheap.
  */
 export class WarmPlan {
   /** warm[n]: model indexes resident on node n, in the order they came. */
@@ -19,8 +20,20 @@ export class WarmPlan {
   private readonly used: Float64Array;
   /** Per model: the shortest load time among capable nodes (the cold start a request would pay). */
   readonly coldMs: Float64Array;
-  /** Per model: memoised waits by the change asked for, dropped when the model's replicas change. */
-  private readonly waits: Map<string, number>[];
+  /**
+   * Per model: memoised waits by the change asked for (slots added, then slot-weighted service time
+   * added), dropped when the model's replicas change.
+   */
+  private readonly waits: Map<number, Map<number, number>>[];
+  /**
+   * Per model: memoised round trips with a node added (`plus`) or taken away (`minus`), by the node's
+   * round-trip array (nodes in one place may share one), and without change (`base`, NaN: not yet);
+   * dropped when the model's replicas change. `shares`: `reachShare` by the same key, which never changes.
+   */
+  private readonly plus: Map<readonly number[] | undefined, number>[];
+  private readonly minus: Map<readonly number[] | undefined, number>[];
+  private readonly base: Float64Array;
+  private readonly shares: Map<readonly number[] | undefined, number>[];
   /** Per model × regions + region: round trip to the nearest replica and to the second nearest, ms. */
   private readonly nearest: Float64Array;
   private readonly second: Float64Array;
@@ -34,7 +47,11 @@ export class WarmPlan {
     this.serviceSlots = new Float64Array(M);
     this.used = new Float64Array(input.nodes.length);
     this.coldMs = new Float64Array(M).fill(Number.POSITIVE_INFINITY);
-    this.waits = Array.from({ length: M }, () => new Map<string, number>());
+    this.waits = Array.from({ length: M }, () => new Map<number, Map<number, number>>());
+    this.plus = Array.from({ length: M }, () => new Map());
+    this.minus = Array.from({ length: M }, () => new Map());
+    this.base = new Float64Array(M).fill(Number.NaN);
+    this.shares = Array.from({ length: M }, () => new Map());
     this.regions = input.regions?.length ?? 0;
     this.nearest = new Float64Array(M * this.regions).fill(Number.POSITIVE_INFINITY);
     this.second = new Float64Array(M * this.regions).fill(Number.POSITIVE_INFINITY);
@@ -54,6 +71,9 @@ export class WarmPlan {
     this.serviceSlots[m]! += sign * (node.serviceMs[m] ?? 0) * node.slots;
     this.used[n]! += sign * this.input.models[m]!.footprintGb;
     this.waits[m]!.clear();
+    this.plus[m]!.clear();
+    this.minus[m]!.clear();
+    this.base[m] = Number.NaN;
     if (this.regions === 0) return;
     // A new replica only shortens round trips; one taken away may lengthen them, so recount all.
     if (sign < 0) {
@@ -92,6 +112,11 @@ export class WarmPlan {
     return [...this.replicas[m]!].sort((a, b) => a - b);
   }
 
+  /** Node indexes with model m resident, in no particular order. */
+  replicaSet(m: number): ReadonlySet<number> {
+    return this.replicas[m]!;
+  }
+
   usedGb(n: number): number {
     return this.used[n]!;
   }
@@ -109,10 +134,47 @@ export class WarmPlan {
    * changes every request's wait.
    */
   deltaMs(m: number, n: number, change: -1 | 1): number {
-    const queue = this.queueMs(m, n, change) - this.queueMs(m);
+    return (
+      this.queueDeltaMs(m, n, change) * this.shareOf(m, n, change) +
+      this.transitChangedMs(m, n, change) -
+      this.transitBaseMs(m)
+    );
+  }
+
+  /** The parts of `deltaMs`: the change in queueing, which reads of node n only its slots and service time. */
+  queueDeltaMs(m: number, n: number, change: -1 | 1): number {
+    return this.queueMs(m, n, change) - this.queueMs(m);
+  }
+
+  /** The share of the queueing change that counts, which reads of node n only its round-trip array. */
+  shareOf(m: number, n: number, change: -1 | 1): number {
     const others = this.replicas[m]!.size - (change < 0 ? 1 : 0);
-    const share = others > 0 ? this.reachShare(m, n) : 1;
-    return queue * share + this.transitMs(m, n, change) - this.transitMs(m);
+    if (others <= 0) return 1;
+    const rtt = this.input.nodes[n]!.rttMs;
+    let share = this.shares[m]!.get(rtt);
+    if (share === undefined) {
+      share = this.reachShare(m, n);
+      this.shares[m]!.set(rtt, share);
+    }
+    return share;
+  }
+
+  /** Round trips with node n added or taken away (`transitMs`), memoised by n's round-trip array. */
+  transitChangedMs(m: number, n: number, change: -1 | 1): number {
+    const rtt = this.input.nodes[n]!.rttMs;
+    const memo = change > 0 ? this.plus[m]! : this.minus[m]!;
+    let changed = memo.get(rtt);
+    if (changed === undefined) {
+      changed = this.transitMs(m, n, change);
+      memo.set(rtt, changed);
+    }
+    return changed;
+  }
+
+  /** Round trips as the replicas stand (`transitMs` without change), memoised. */
+  transitBaseMs(m: number): number {
+    if (Number.isNaN(this.base[m]!)) this.base[m] = this.transitMs(m);
+    return this.base[m]!;
   }
 
   /** Share of model m's regional demand within `reachMs` of node n (1 without regions or reach). */
@@ -173,8 +235,12 @@ export class WarmPlan {
     const node = n >= 0 ? this.input.nodes[n] : undefined;
     const dSlots = node ? change * node.slots : 0;
     const dService = node ? change * (node.serviceMs[m] ?? 0) * node.slots : 0;
-    const key = `${dSlots}|${dService}`;
-    const hit = this.waits[m]!.get(key);
+    let memo = this.waits[m]!.get(dSlots);
+    if (memo === undefined) {
+      memo = new Map();
+      this.waits[m]!.set(dSlots, memo);
+    }
+    const hit = memo.get(dService);
     if (hit !== undefined) return hit;
     const requests = (model.rps * this.input.horizonMs) / 1000;
     const slots = this.slots[m]! + dSlots;
@@ -185,7 +251,7 @@ export class WarmPlan {
       const s = (this.serviceSlots[m]! + dService) / slots;
       total = requests * Math.min(s * erlangCWait(slots, (model.rps * s) / 1000), cold);
     }
-    this.waits[m]!.set(key, total);
+    memo.set(dService, total);
     return total;
   }
 }
