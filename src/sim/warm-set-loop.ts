@@ -97,10 +97,14 @@ export class WarmSetLoop {
       ...(split[k] && { regionRps: split[k] }),
     }));
     this.updateRouted(nowMs);
-    const nodes = net.nodes.map((node, n) => ({
-      ...this.nodeOf(view, node.id, n),
-      rttMs: this.rttOf(view, n),
-    }));
+    // Nodes in one metro share one round-trip array (the plan prices a place once).
+    const places = new Map<number, number[]>();
+    const nodes = net.nodes.map((node, n) => {
+      const col = view.topology.nodeMetro[n]!;
+      let rttMs = places.get(col);
+      if (rttMs === undefined) places.set(col, (rttMs = this.rttOf(view, col)));
+      return { ...this.nodeOf(view, node.id, n), rttMs };
+    });
     const actions = planWarmSets({
       horizonMs: this.params.horizonS * 1000,
       margin: this.params.margin,
@@ -133,10 +137,12 @@ export class WarmSetLoop {
     });
   }
 
-  /** Round trip from each client metro to node n as the router estimates it (0 for a metro it cannot place). */
-  private rttOf(view: NetworkView, n: number): number[] {
+  /**
+   * Round trip from each client metro to the nodes of metro column `col` as the router estimates it (0
+   * for a metro it cannot place).
+   */
+  private rttOf(view: NetworkView, col: number): number[] {
     const table = view.topology.metros;
-    const col = view.topology.nodeMetro[n]!;
     return Array.from(this.clients.table, (row) =>
       row < 0 ? 0 : view.dyn.metroRtt[row * table.nodeMetroCount + col]!,
     );
