@@ -113,6 +113,23 @@ export function tensorParallelSpeedup(d: number): number {
  */
 export function deviceTimeFactor(devices: number | undefined, count: number): number {
   if (devices === undefined) return 1;
+  // Every estimate asks for it: whole counts up to FACTORS_MAX are worked out once each.
+  if (devices >>> 0 === devices && count >>> 0 === count && devices <= FACTORS_MAX && count <= FACTORS_MAX) {
+    const k = devices * (FACTORS_MAX + 1) + count;
+    let f = FACTORS[k]!;
+    if (Number.isNaN(f)) {
+      f = timeFactorOf(devices, count);
+      FACTORS[k] = f;
+    }
+    return f;
+  }
+  return timeFactorOf(devices, count);
+}
+
+const FACTORS_MAX = 64;
+const FACTORS = new Float64Array((FACTORS_MAX + 1) ** 2).fill(Number.NaN);
+
+function timeFactorOf(devices: number, count: number): number {
   const stated = tensorParallelDegree(devices);
   const here = tensorParallelDegree(count);
   if (stated === 0 || here === 0) return 1;
