@@ -166,10 +166,14 @@ export class SpotChecker {
     let best = -1;
     let bestMs = Number.POSITIVE_INFINITY;
     for (const c of this.net.capableNodes[job.model]!) {
-      if (d.healthy[c] !== 1 || d.quarantined[c] === 1) continue;
-      if (not.some((x) => x === c || op[x] === op[c])) continue;
+      if (d.healthy[c] !== 1 || d.quarantined[c] === 1 || excluded(not, op, c)) continue;
       const free = d.running[c]! + d.queued[c]! + view.sent[c]! < this.net.slots[c]!;
-      const ms = (free ? 0 : BUSY_PENALTY_MS) + waitTerm(view, q, c) + serviceTerm(view, q, c);
+      const penalty = free ? 0 : BUSY_PENALTY_MS;
+      const service = serviceTerm(view, q, c);
+      // The wait is never negative, so a node whose penalty and service alone reach the best cannot
+      // beat it: its wait (a cold start, a queue) need not be estimated.
+      if (penalty + service >= bestMs) continue;
+      const ms = penalty + waitTerm(view, q, c) + service;
       if (ms < bestMs) {
         bestMs = ms;
         best = c;
@@ -177,4 +181,10 @@ export class SpotChecker {
     }
     return best;
   }
+}
+
+/** Whether node c is one of `not` or shares an operator with one of them. */
+function excluded(not: readonly number[], op: ArrayLike<number>, c: number): boolean {
+  for (const x of not) if (x === c || op[x] === op[c]) return true;
+  return false;
 }
