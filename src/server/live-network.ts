@@ -1,4 +1,3 @@
-import { transferMs } from '../estimate/cold-start.js';
 import { estimateParams } from '../estimate/params.js';
 import { metroById } from '../geo/metros.js';
 import { NodeRttEvidence } from '../learn/node-rtt.js';
@@ -7,7 +6,7 @@ import type { HeldDataset } from '../model/dataset.js';
 import type { Model } from '../model/model.js';
 import type { Node } from '../model/node.js';
 import type { Request } from '../model/request.js';
-import { NetworkState, type NodeTelemetry, type Snapshot } from '../network/state.js';
+import { NetworkState, type Snapshot } from '../network/state.js';
 import { Topology } from '../network/topology.js';
 import { RouteQuery } from '../routing/query.js';
 import { attestationHolds } from '../trust/attestation/standing.js';
@@ -15,11 +14,12 @@ import type { Heartbeat } from '../wire/protocol.js';
 import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import { learnFromReport } from './learn-reported.js';
 import { liveDatasets } from './live-datasets.js';
-import { sameModelStates, sameModels, toNode, toTelemetry } from './live-node.js';
+import { sameModelStates, sameModels, toNode } from './live-node.js';
 import { type ModelAvailability, modelAvailability } from './model-availability.js';
 import { OwnPeaks } from './own-peaks.js';
 import type { RegisteredNode, RegistryEvent } from './registry.js';
-import { type HealthThresholds, healthOf, type TelemetryEntry, TelemetryTable } from './telemetry.js';
+import { healthOf, type TelemetryEntry, TelemetryTable } from './telemetry.js';
+import { FULL_MERGE_MS, TelemetryMerge, type TelemetryMergeOptions } from './telemetry-merge.js';
 
 /**
  * The coordinator's picture of the live network, kept in the shared `NetworkState` (src/network): the
@@ -37,31 +37,13 @@ const ageAt = (entry: TelemetryEntry | undefined, now: number) =>
 
 /** Most of the time refreshing views may take; the interval grows with what a refresh costs. */
 const REFRESH_SHARE = 0.1;
-/**
- * A view is refreshed at least this often when nothing changed, ms, and every node's health, breaker and
- * trust marks are read again at least this often: between two such passes a refresh merges only the
- * nodes whose telemetry or in-flight counts changed (at 10,000 heartbeats a second, ~200 of 10,000 per
- * 20 ms), so its cost follows what changed rather than the size of the network.
- */
-const FULL_MERGE_MS = 250;
 
-export interface LiveNetworkOptions {
+/** The live network's options; those the telemetry merge reads (thresholds, marks, refusals) are its own. */
+export interface LiveNetworkOptions extends TelemetryMergeOptions {
   models: readonly Model[];
-  thresholds: HealthThresholds;
   /** Metro that RTT samples `to: coordinator` stand for. */
   coordinatorMetro?: string;
   now: () => number;
-  /** A node the gateway must not send to now (its breaker is open). */
-  blocked?: (nodeId: string) => boolean;
-  /** A node quarantined for lying (live-trust.ts): the `trusted` filter keeps requests off it. */
-  quarantined?: (nodeId: string) => boolean;
-  /** A node demoted for a low trust score (live-trust.ts): the `demoted` scorer penalises it. */
-  demoted?: (nodeId: string) => boolean;
-  /** (node, model) pairs excluded for refusing what they claim; `version` changes when the set does. */
-  refusals?: {
-    readonly version: number;
-    forEachExcluded(now: number, f: (nodeId: string, model: string) => void): void;
-  };
   minRefreshMs?: number;
   /** The datasets a node has proven it holds (data-proofs.ts); requests naming one route next to them. */
   provenDatasets?: (nodeId: string) => readonly HeldDataset[];
@@ -90,14 +72,10 @@ export class LiveNetwork {
   private view: Snapshot | undefined;
   private dirty = true;
   private lastRefresh = Number.NEGATIVE_INFINITY;
-  /** When every node was last merged into the state, and the nodes changed since (merged alone until the next). */
-  private lastFullMerge = Number.NEGATIVE_INFINITY;
-  private readonly touched = new Set<string>();
+  /** Writes telemetry, health, load and exclusions into `state`; remembers what changed between refreshes. */
+  private readonly merge: TelemetryMerge;
   /** What a refresh takes, ms of wall time (moving average). */
   private refreshCostMs = 0;
-  /** Cells `node × models + model` of the exclusion matrix set now, and the refusal version they show. */
-  private excludedCells: number[] = [];
-  private refusalVersion = -1;
   private availabilityCache: { at: number; list: ModelAvailability[] } | undefined;
   private readonly startedAt: number;
   /** Scratch query for turning a served request into the estimators' outcome. */
@@ -114,6 +92,8 @@ export class LiveNetwork {
     this.startedAt = opt.now();
     this.models = opt.models;
     this.modelIds = new Set(opt.models.map((m) => m.id));
+    const { telemetry, rtt, modelIds, inflight, remoteInflight } = this;
+    this.merge = new TelemetryMerge(opt, { telemetry, rtt, modelIds, inflight, remoteInflight });
     this.state = this.build();
   }
 
@@ -142,8 +122,8 @@ export class LiveNetwork {
         this.pendingRebuild = all;
         if (this.rebuildIfDue()) return;
       }
-      this.apply(e.nodeId, same && !e.heartbeat.models.some(isLoading));
-      this.touched.add(e.nodeId);
+      this.merge.apply(this.state, e.nodeId, same && !e.heartbeat.models.some(isLoading));
+      this.merge.touch(e.nodeId);
       this.dirty = true;
       return;
     }
@@ -166,11 +146,8 @@ export class LiveNetwork {
     this.registered = [...nodes].sort((a, b) => (a.record.id < b.record.id ? -1 : 1));
     this.byId = new Map(this.registered.map((n) => [n.record.id, n]));
     this.state = this.build();
-    this.excludedCells = [];
-    this.refusalVersion = -1;
-    for (const n of this.registered) this.apply(n.record.id);
-    this.lastFullMerge = Number.NEGATIVE_INFINITY;
-    this.touched.clear();
+    this.merge.reset();
+    for (const n of this.registered) this.merge.apply(this.state, n.record.id);
     this.view = undefined;
     this.dirty = true;
   }
@@ -186,14 +163,14 @@ export class LiveNetwork {
     // A node's TEE mode lasts only while its attestation holds: checked at every decision.
     if (now >= this.teeUntil) this.reset(this.registered);
     // A change of exclusions is seen by the next decision (rare, and each is a node refusing traffic).
-    const excluding = this.opt.refusals !== undefined && this.opt.refusals.version !== this.refusalVersion;
+    const excluding = this.merge.refusalsChanged();
     const interval = Math.max(
       this.dirty ? (this.opt.minRefreshMs ?? 20) : FULL_MERGE_MS,
       this.refreshCostMs / REFRESH_SHARE,
     );
     if (this.view === undefined || now - this.lastRefresh >= interval || excluding) {
       const t0 = performance.now();
-      this.mergeLiveness(now);
+      this.merge.mergeLiveness(this.state, now);
       this.view = this.view === undefined ? this.state.snapshot(now) : this.state.refresh(this.view, now);
       this.lastRefresh = now;
       this.dirty = false;
@@ -215,7 +192,7 @@ export class LiveNetwork {
     const v = (this.inflight.get(nodeId) ?? 0) + 1;
     this.inflight.set(nodeId, v);
     this.peaks.sent(nodeId, v);
-    this.touched.add(nodeId);
+    this.merge.touch(nodeId);
     this.dirty = true;
   }
 
@@ -223,7 +200,7 @@ export class LiveNetwork {
     const v = (this.inflight.get(nodeId) ?? 0) - 1;
     if (v > 0) this.inflight.set(nodeId, v);
     else this.inflight.delete(nodeId);
-    this.touched.add(nodeId);
+    this.merge.touch(nodeId);
     this.dirty = true;
   }
 
@@ -237,7 +214,7 @@ export class LiveNetwork {
     const outcome = servedOutcome(this.currentView(), this.learnQuery, request, i, timing);
     if (outcome === undefined) return;
     this.state.learning.observeServed(outcome, this.opt.now());
-    this.touched.add(nodeId);
+    this.merge.touch(nodeId);
     this.dirty = true;
   }
 
@@ -271,7 +248,7 @@ export class LiveNetwork {
   setRemoteInflight(nodeId: string, n: number): void {
     if (n > 0) this.remoteInflight.set(nodeId, n);
     else this.remoteInflight.delete(nodeId);
-    this.touched.add(nodeId);
+    this.merge.touch(nodeId);
     this.dirty = true;
   }
 
@@ -331,29 +308,6 @@ export class LiveNetwork {
   }
 
   /**
-   * Writes the node's latest telemetry into the state. `sameHoldings`: the heartbeat lists the models
-   * and states of the one applied before it and none is loading, so the node's tiers and loading model
-   * in the state are what this one would set (applying the same lists again changes nothing): only its
-   * load is written.
-   */
-  private apply(nodeId: string, sameHoldings = false): void {
-    const i = this.state.nodeIndex(nodeId);
-    if (i < 0) return;
-    this.state.setRttOffset(i, this.rtt.offsetMs(nodeId));
-    const entry = this.telemetry.get(nodeId);
-    if (entry === undefined) return;
-    const hb = entry.heartbeat;
-    const telemetry: NodeTelemetry = sameHoldings
-      ? {
-          running: hb.inFlight,
-          queued: hb.queue,
-          ...(hb.meanServiceMs === undefined ? {} : { meanServiceMs: hb.meanServiceMs }),
-        }
-      : toTelemetry(hb, this.modelIds, this.loadMs(i));
-    this.state.report(i, telemetry, entry.receivedAt);
-  }
-
-  /**
    * A round trip the coordinator measured itself to the node (a probe), ms: evidence about the node's
    * own RTT when the coordinator's metro is known (`gateway.metro`), ignored otherwise.
    */
@@ -390,66 +344,5 @@ export class LiveNetwork {
   private placeOf(nodeId: string): LatLon | undefined {
     const i = this.state.nodeIndex(nodeId);
     return i < 0 ? undefined : this.state.topology.nodes[i]!.location;
-  }
-
-  /** Estimated time for node `i` to load a model from local disk, ms (when the backend does not say). */
-  private loadMs(i: number): (modelId: string, progress: number) => number {
-    const t = this.state.topology;
-    return (modelId, progress) => {
-      const m = t.models.index.get(modelId);
-      if (m === undefined) return 0;
-      return transferMs((1 - progress) * t.models.weightsGb[m]!, t.localDiskGBps[i]!);
-    };
-  }
-
-  /**
-   * Health from telemetry age and breakers; load = max(reported, in flight from every coordinator): of
-   * every node every FULL_MERGE_MS, of the nodes changed since the last merge in between.
-   */
-  private mergeLiveness(now: number): void {
-    this.mergeExclusions(now);
-    const t = this.state.topology;
-    if (now - this.lastFullMerge >= FULL_MERGE_MS || now < this.lastFullMerge) {
-      for (let i = 0; i < t.n; i++) this.mergeNode(i, t.ids[i]!, now);
-      this.lastFullMerge = now;
-    } else
-      for (const id of this.touched) {
-        const i = this.state.nodeIndex(id);
-        if (i >= 0) this.mergeNode(i, id, now);
-      }
-    this.touched.clear();
-  }
-
-  private mergeNode(i: number, id: string, now: number): void {
-    const entry = this.telemetry.get(id);
-    const health = healthOf(this.telemetry.ageMs(id, now), this.opt.thresholds);
-    this.state.setHealthy(i, health !== 'unhealthy' && this.opt.blocked?.(id) !== true);
-    this.state.setQuarantined(i, this.opt.quarantined?.(id) === true);
-    this.state.setDemoted(i, this.opt.demoted?.(id) === true);
-    if (entry === undefined) return;
-    const hb = entry.heartbeat;
-    const sent = (this.inflight.get(id) ?? 0) + (this.remoteInflight.get(id) ?? 0);
-    const total = Math.max(hb.inFlight + hb.queue, sent);
-    const running = Math.min(total, this.state.topology.slots[i]!);
-    this.state.setLoad(i, running, total - running, entry.receivedAt, hb.meanServiceMs ?? 0);
-  }
-
-  /** Sets the exclusion matrix to the refusal board's excluded pairs (touching only changed cells). */
-  private mergeExclusions(now: number): void {
-    const board = this.opt.refusals;
-    if (board === undefined) return;
-    const models = this.state.topology.models.count;
-    const next: number[] = [];
-    board.forEachExcluded(now, (nodeId, model) => {
-      const i = this.state.nodeIndex(nodeId);
-      const m = this.state.modelIndex(model);
-      if (i >= 0 && m >= 0) next.push(i * models + m);
-    });
-    this.refusalVersion = board.version;
-    if (next.length === 0 && this.excludedCells.length === 0) return;
-    for (const cell of this.excludedCells)
-      if (!next.includes(cell)) this.state.setExcluded(Math.floor(cell / models), cell % models, false);
-    for (const cell of next) this.state.setExcluded(Math.floor(cell / models), cell % models, true);
-    this.excludedCells = next;
   }
 }
