@@ -70,10 +70,16 @@ export class LoadTable {
       }
       this.place[n] = c;
     });
+    const slots = new Map<number, number>();
+    const slotClass = Int32Array.from(input.nodes, (node) => {
+      let c = slots.get(node.slots);
+      if (c === undefined) slots.set(node.slots, (c = slots.size));
+      return c;
+    });
     this.speed = new Int32Array(size);
     this.speeds = busy.map((m, b) => {
       this.rowOf[m] = b;
-      return this.classify(b);
+      return this.classify(b, slotClass, slots.size);
     });
     for (let b = 0; b < busy.length; b++) this.priceGains(b);
     for (let n = 0; n < N; n++) this.priceCosts(n);
@@ -123,22 +129,28 @@ export class LoadTable {
   }
 
   /** Sorts the nodes that could load row b's model by slots and service time of it; one node of each class. */
-  private classify(b: number): number[] {
+  private classify(b: number, slotClass: Int32Array, slotClasses: number): number[] {
     const m = this.busy[b]!;
     const { N, input } = this;
-    const bySlots = new Map<number, Map<number, number>>();
+    // Class of (service time, slots): its service time's index × slot classes + the slot class.
+    const services = new Map<number, number>();
+    const classOf: number[] = [];
     const first: number[] = [];
     for (let n = 0; n < N; n++) {
       const node = input.nodes[n]!;
       if (node.loadMs[m] === undefined) continue;
-      let byService = bySlots.get(node.slots);
-      if (byService === undefined) bySlots.set(node.slots, (byService = new Map()));
       const service = node.serviceMs[m] ?? 0;
-      let c = byService.get(service);
+      let s = services.get(service);
+      if (s === undefined) {
+        s = services.size;
+        services.set(service, s);
+      }
+      const key = s * slotClasses + slotClass[n]!;
+      let c = classOf[key];
       if (c === undefined) {
         c = first.length;
         first.push(n);
-        byService.set(service, c);
+        classOf[key] = c;
       }
       this.speed[b * N + n] = c;
     }
