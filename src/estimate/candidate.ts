@@ -23,7 +23,7 @@ export function learnedRttMs(view: NetworkView, q: EstimateQuery, i: number): nu
   const r = view.learnedRtt;
   if (r === undefined || q.clientMetro < 0 || !q.params.learn) return -1;
   const host = view.topology.n + q.clientMetro;
-  return r.learned(host, i) ? r.predictMs(host, i) : -1;
+  return r.learnedMs(host, i);
 }
 
 /** Client → node round trip: learned when known, else the metro table (or the model) plus the node's offset. */

@@ -76,7 +76,7 @@ export function completionCosts(
     const nm = nodeMetro[i]!;
     const cell = row >= 0 ? row + nm : -1;
     const base = cell >= 0 ? metroRtt[cell]! : t.rtt(q.client, points[nm]!);
-    const learnedRtt = learner?.learned(host, i) ? learner.predictMs(host, i) : -1;
+    const learnedRtt = learner !== undefined ? learner.learnedMs(host, i) : -1;
     const rtt = learnedRtt >= 0 ? learnedRtt : networkRttMs(base, rttOffset[i]!);
     // Service at the batch the request would join.
     const a = accel[i]!;

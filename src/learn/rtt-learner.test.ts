@@ -54,4 +54,29 @@ describe('RttLearner', () => {
     // Between the well-behaved clients the learned coordinates stay close to the truth too.
     expect(Math.abs(l.predictMs(1, 2) / truth(1, 2) - 1)).toBeLessThan(0.5);
   });
+
+  it('learnedMs is predictMs for a learned pair and −1 for one that is not, every pair of 8 cities after 400 samples', () => {
+    const places = CITIES.map(place);
+    const l = new RttLearner(places, { seed: 2 });
+    const rng = new Rng(9);
+    const check = () => {
+      for (let a = 0; a < places.length; a++)
+        for (let b = 0; b < places.length; b++)
+          expect(l.learnedMs(a, b)).toBe(l.learned(a, b) ? l.predictMs(a, b) : -1);
+    };
+    check();
+    let learned = 0;
+    for (let s = 0; s < 400; s++) {
+      const a = rng.int(places.length);
+      const b = rng.int(places.length);
+      if (a !== b) l.observe(a, b, rttMs(places[a]!, places[b]!) * rng.logNormal(1, 0.1));
+    }
+    check();
+    for (let a = 1; a < places.length; a++) if (l.learned(0, a)) learned++;
+    expect(learned).toBeGreaterThan(0);
+    // Never below the fibre floor, asked twice (the second time from the kept floors).
+    for (let b = 1; b < places.length; b++)
+      for (let k = 0; k < 2; k++)
+        expect(l.predictMs(0, b)).toBeGreaterThanOrEqual(fibreFloorMs(places[0]!, places[b]!));
+  });
 });

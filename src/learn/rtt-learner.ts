@@ -17,6 +17,9 @@ export interface RttLearnerOptions extends VivaldiOptions {
   maxError?: number;
 }
 
+/** Most fibre floors kept (8 bytes each: 32 MB). */
+const FLOOR_CELLS = 4_194_304;
+
 export class RttLearner {
   readonly size: number;
   private readonly places: readonly LatLon[];
@@ -26,6 +29,11 @@ export class RttLearner {
   private readonly maxError: number;
   /** Samples refused as below the fibre floor. */
   refused = 0;
+  /**
+   * Fibre floors asked for, by the first host's row (NaN: not yet); rows are kept for at most
+   * FLOOR_CELLS cells in all (a router asks from a few client hosts to every node).
+   */
+  private readonly floors = new Map<number, Float64Array>();
 
   constructor(places: readonly LatLon[], options: RttLearnerOptions = {}) {
     this.size = places.length;
@@ -40,7 +48,7 @@ export class RttLearner {
   observe(a: number, b: number, ms: number): boolean {
     if (a === b || !(a >= 0 && a < this.size && b >= 0 && b < this.size)) return false;
     if (!(ms > 0) || !Number.isFinite(ms)) return false;
-    if (ms < fibreFloorMs(this.places[a]!, this.places[b]!)) {
+    if (ms < this.floorMs(a, b)) {
       this.refused++;
       return false;
     }
@@ -65,10 +73,32 @@ export class RttLearner {
   /** Predicted RTT in ms between hosts a and b (0 for a === b). */
   predictMs(a: number, b: number): number {
     if (a === b) return 0;
-    const pa = this.places[a]!;
-    const pb = this.places[b]!;
-    if (!this.learned(a, b)) return rttMs(pa, pb);
-    return Math.max(this.vivaldi.predict(a, b), fibreFloorMs(pa, pb));
+    if (!this.learned(a, b)) return rttMs(this.places[a]!, this.places[b]!);
+    return Math.max(this.vivaldi.predict(a, b), this.floorMs(a, b));
+  }
+
+  /** `predictMs(a, b)` when the pair is `learned`, else −1 (one check instead of two on a router's path). */
+  learnedMs(a: number, b: number): number {
+    if (!this.learned(a, b)) return -1;
+    if (a === b) return 0;
+    return Math.max(this.vivaldi.predict(a, b), this.floorMs(a, b));
+  }
+
+  /** `fibreFloorMs` of hosts a and b, worked out once per pair while rows fit in FLOOR_CELLS. */
+  private floorMs(a: number, b: number): number {
+    let row = this.floors.get(a);
+    if (row === undefined) {
+      if ((this.floors.size + 1) * this.size > FLOOR_CELLS)
+        return fibreFloorMs(this.places[a]!, this.places[b]!);
+      row = new Float64Array(this.size).fill(Number.NaN);
+      this.floors.set(a, row);
+    }
+    let ms = row[b]!;
+    if (Number.isNaN(ms)) {
+      ms = fibreFloorMs(this.places[a]!, this.places[b]!);
+      row[b] = ms;
+    }
+    return ms;
   }
 
   /** Relative uncertainty of `predictMs(a, b)`: the larger local error when learned, else `priorError`. */

@@ -33,7 +33,7 @@ export interface NetworkView {
    * Round trips learned from samples (hosts: node `i` = `i`, metro `k` = `topology.n + k`), read live:
    * it moves only by the owner's own observations. A pair it has not learned falls back to `dyn.metroRtt`.
    */
-  readonly learnedRtt?: Pick<RttLearner, 'learned' | 'predictMs' | 'relativeError'>;
+  readonly learnedRtt?: Pick<RttLearner, 'learned' | 'learnedMs' | 'predictMs' | 'relativeError'>;
 }
 
 /** Age in ms of node `i`'s telemetry in `view` (never negative). */
