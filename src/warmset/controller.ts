@@ -33,6 +33,8 @@ import { WarmPlan } from './plan-state.js';
  * where it is the last warm replica of a model that had demand in the last horizon.
  * Memory and operator limits: a node loads only into free memory or by evicting models worth less than
  * the load gains; `maxResident` caps how many models a node keeps.
+ * Cost: every possible load is priced once and kept up to date as loads are made (`LoadTable`), so a plan
+ * over thousands of nodes that makes hundreds of loads prices each only when something it reads changed.
  */
 
 export interface WarmSetModel {
