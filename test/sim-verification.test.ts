@@ -88,3 +88,61 @@ describe('verification as load in the simulator', () => {
     expect(p.zkml.verdicts.valid).toBeGreaterThan(p.zkml.verdicts.invalid);
   });
 });
+
+/**
+ * Eight 24 GB A10Gs in eight European metros (no peer to copy weights from) that hold one 7-8B model each:
+ * four Llama and four Qwen warm, the other model on local disk (a 16 s load that evicts the warm one),
+ * eight operators on four providers, 0.5 requests/s for each model (about 40% of slots busy): a model's
+ * four warm nodes are sometimes all busy while the other four have free slots.
+ */
+function singleModelWorld(): string {
+  const node = (id: string, metro: string, provider: string, warm: string, cold: string) =>
+    `    - { id: ${id}, location: { metro: ${metro} }, labels: { provider: ${provider}, operator: op-${id} }, hardware: { accelerator: a10g, count: 1 }, slots: 2, storage: { hostRamGb: 0, localDiskGBps: 1 }, models: [{ model: ${warm}, tier: gpu }, { model: ${cold}, tier: localDisk }] }`;
+  const L = 'llama-3.1-8b-instruct';
+  const Q = 'qwen2.5-7b-instruct';
+  return `
+name: single-model-verifiers
+seed: 5
+durationS: 7200
+stalenessMs: 1000
+network:
+  nodes:
+${[
+  node('l1', 'frankfurt', 'aws', L, Q),
+  node('l2', 'paris', 'gcp', L, Q),
+  node('l3', 'london', 'azure', L, Q),
+  node('l4', 'amsterdam', 'hetzner', L, Q),
+  node('q1', 'madrid', 'aws', Q, L),
+  node('q2', 'warsaw', 'gcp', Q, L),
+  node('q3', 'stockholm', 'azure', Q, L),
+  node('q4', 'milan', 'hetzner', Q, L),
+].join('\n')}
+models:
+  catalog: builtin
+  include: [${L}, ${Q}]
+demand:
+  totalRps: 1.0
+  metros: { frankfurt: 1, paris: 1, london: 1, amsterdam: 1, madrid: 1, warsaw: 1, stockholm: 1, milan: 1 }
+  models: { ${L}: 1, ${Q}: 1 }
+  tokens:
+    input: { median: 400, sigma: 0.5, min: 1, max: 4000 }
+    output: { median: 120, sigma: 0.5, min: 1, max: 600 }
+policies: [meridian-reactive]
+`;
+}
+
+describe('spot checks on nodes that hold one model', () => {
+  it('re-execute on a node with the model ready, queueing there, rather than load it on a free node and evict what that node serves: none of 300+ checks reaches a verifier without the model (52 did when a free slot came first), and nothing loads', () => {
+    const input = simInputFromScenario(
+      loadScenarioText(singleModelWorld(), 'single-model-verifiers.yaml', '.'),
+      {},
+    );
+    const p = buildResults(runSimulation(input, routingRouterFactory, {}, input.policies)).policies[
+      'meridian-reactive'
+    ]!;
+    const checks = p.verification.by_kind.spot_check;
+    expect(checks.jobs).toBeGreaterThan(300);
+    expect(checks.cold).toBe(0);
+    expect(p.cold_starts).toBe(0);
+  });
+});

@@ -49,7 +49,8 @@ export interface VerificationLoad {
   failed: number;
   busy_ms: number;
   share_of_busy: number | null;
-  by_kind: Record<JobKind, { jobs: number; failed: number; busy_ms: number }>;
+  /** Per kind; `cold`: jobs that reached their verifier without the model loaded there (see JobTally). */
+  by_kind: Record<JobKind, { jobs: number; failed: number; busy_ms: number; cold: number }>;
 }
 
 export interface ZkmlResult {

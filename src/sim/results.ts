@@ -169,8 +169,8 @@ function policyResult(out: RunOutput, m: PolicyMetrics): PolicyResult {
 function verificationLoad(m: PolicyMetrics): VerificationLoad {
   const by = Object.fromEntries(
     JOB_KINDS.map((k) => {
-      const t = m.verifyJobs?.[k] ?? { jobs: 0, failed: 0, busyMs: 0 };
-      return [k, { jobs: t.jobs, failed: t.failed, busy_ms: round3(t.busyMs) ?? 0 }];
+      const t = m.verifyJobs?.[k] ?? { jobs: 0, failed: 0, busyMs: 0, cold: 0 };
+      return [k, { jobs: t.jobs, failed: t.failed, busy_ms: round3(t.busyMs) ?? 0, cold: t.cold }];
     }),
   ) as VerificationLoad['by_kind'];
   const kinds = Object.values(by);

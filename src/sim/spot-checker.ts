@@ -14,6 +14,12 @@ export const SPOT_CHECK_RATE = 0.05;
 
 /** Added to a verifier's expected time when it reported no free slot: any node with one comes first. */
 const BUSY_PENALTY_MS = 1e9;
+/**
+ * Added when the model is neither resident nor loading on it: a re-execution that loads the model evicts
+ * what the node serves (on nodes that hold one model, every such check set off a reload for the
+ * requests that followed), so any node with the model ready comes first, even one with a queue.
+ */
+const COLD_PENALTY_MS = 2e9;
 
 /** A re-execution this router sent: its verifier and when, ms. */
 export interface SentJob {
@@ -151,8 +157,9 @@ export class SpotChecker {
   /**
    * The verifier of a re-execution: a healthy, trusted node that serves the job's model, of an operator
    * none of `not` has, that this router expects to finish it first (its wait to start and service time
-   * at the learned speed, the same terms a request's estimate adds up) among those that reported a free
-   * slot, else among all; −1 when none qualifies.
+   * at the learned speed, the same terms a request's estimate adds up) among those with the model ready
+   * (resident or loading) and a free slot, else with the model ready, else with a free slot, else among
+   * all; −1 when none qualifies.
    */
   private verifier(job: Reexecution, not: readonly number[]): number {
     const view = this.view;
@@ -163,12 +170,14 @@ export class SpotChecker {
     q.outputTokens = job.output;
     const op = this.net.operator.codes;
     const d = view.dyn;
+    const M = this.net.modelCount;
     let best = -1;
     let bestMs = Number.POSITIVE_INFINITY;
     for (const c of this.net.capableNodes[job.model]!) {
       if (d.healthy[c] !== 1 || d.quarantined[c] === 1 || excluded(not, op, c)) continue;
       const free = d.running[c]! + d.queued[c]! + view.sent[c]! < this.net.slots[c]!;
-      const penalty = free ? 0 : BUSY_PENALTY_MS;
+      const ready = d.tier[c * M + job.model] === TIER_GPU || d.loadingModel[c] === job.model;
+      const penalty = (free ? 0 : BUSY_PENALTY_MS) + (ready ? 0 : COLD_PENALTY_MS);
       const service = serviceTerm(view, q, c);
       // The wait is never negative, so a node whose penalty and service alone reach the best cannot
       // beat it: its wait (a cold start, a queue) need not be estimated.

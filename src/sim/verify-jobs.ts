@@ -29,11 +29,16 @@ export interface VerifyJob {
 /** The job ended at `atMs`: `ok` false when the verifier was down or failed before it finished. */
 export type JobDone = (ok: boolean, atMs: number) => void;
 
-/** Counters of the jobs of one kind: finished, failed, and the slot time they took (ms). */
+/**
+ * Counters of the jobs of one kind: finished, failed, the slot time they took (ms), and how many reached
+ * a verifier without the model in accelerator memory (each waits for a load there, which evicts what the
+ * node must to fit it).
+ */
 export interface JobTally {
   jobs: number;
   failed: number;
   busyMs: number;
+  cold: number;
 }
 
 /**
@@ -44,8 +49,8 @@ export interface JobTally {
  */
 export class VerifyJobs {
   readonly tally: Record<JobKind, JobTally> = {
-    spot_check: { jobs: 0, failed: 0, busyMs: 0 },
-    zkml_check: { jobs: 0, failed: 0, busyMs: 0 },
+    spot_check: { jobs: 0, failed: 0, busyMs: 0, cold: 0 },
+    zkml_check: { jobs: 0, failed: 0, busyMs: 0, cold: 0 },
   };
   private readonly open = new Map<number, { kind: JobKind; done: JobDone }>();
 
@@ -76,6 +81,10 @@ export class VerifyJobs {
   /** The job reached its verifier: it waits or runs there; a verifier that is down fails it. */
   reach(a: number, t: number): void {
     if (this.nodes.reach(a, t) !== REACH_OK) this.end(a, false, t);
+    else if (this.atts.coldWait[a] === 1) {
+      const job = this.open.get(a);
+      if (job !== undefined) this.tally[job.kind].cold++;
+    }
   }
 
   /** The job's service ended at `t`. */
