@@ -178,9 +178,10 @@ export class SpotChecker {
       const free = d.running[c]! + d.queued[c]! + view.sent[c]! < this.net.slots[c]!;
       const ready = d.tier[c * M + job.model] === TIER_GPU || d.loadingModel[c] === job.model;
       const penalty = (free ? 0 : BUSY_PENALTY_MS) + (ready ? 0 : COLD_PENALTY_MS);
+      // Wait and service are never negative, so a node whose penalty alone, or penalty and service,
+      // reach the best cannot beat it: what it leaves out need not be estimated.
+      if (penalty >= bestMs) continue;
       const service = serviceTerm(view, q, c);
-      // The wait is never negative, so a node whose penalty and service alone reach the best cannot
-      // beat it: its wait (a cold start, a queue) need not be estimated.
       if (penalty + service >= bestMs) continue;
       const ms = penalty + waitTerm(view, q, c) + service;
       if (ms < bestMs) {
