@@ -29,7 +29,7 @@ import { traceStages } from './sim-trace.js';
 
 const TARGETS = {
   engine_events_per_s: 2_000_000,
-  hour_wall_s: 60,
+  hour_wall_s: 20,
   hour_peak_mb: 2048,
   trace_rows_per_s: 1_000_000,
   mm4_requests_per_s: 300_000,

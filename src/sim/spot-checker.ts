@@ -43,6 +43,8 @@ export interface SpotCounts {
 export class SpotChecker {
   /** This router's re-executions under way, by job: each holds a slot or a place in its verifier's queue. */
   private readonly sent = new Map<number, SentJob>();
+  /** Per node: how many of `sent` it holds (asked on every request the router sends). */
+  private readonly sentTo: Int32Array;
   private jobSeq = 0;
   /** Per node: spot checks of its answers whose outputs differed and whose tie-break is under way. */
   private readonly awaitingTie: Int32Array;
@@ -71,6 +73,12 @@ export class SpotChecker {
     private readonly record: (node: number, held: boolean, nowMs: number, view: Snapshot) => void,
   ) {
     this.awaitingTie = new Int32Array(net.nodeCount);
+    this.sentTo = new Int32Array(net.nodeCount);
+  }
+
+  /** This router's re-executions under way at node `i`. */
+  jobsAt(i: number): number {
+    return this.sentTo[i]!;
   }
 
   /** This router's re-executions under way. */
@@ -102,7 +110,7 @@ export class SpotChecker {
     this.counts.spotChecks++;
     const first = this.sendJob(v, model, nowMs);
     this.world.reexecute(job, nowMs, (dv, atMs) => {
-      this.sent.delete(first);
+      this.ended(first);
       if (Number.isNaN(dv)) return;
       if (dv === digest) {
         this.settle(i, v, 'match', atMs);
@@ -116,7 +124,7 @@ export class SpotChecker {
       const tie = this.sendJob(t, model, atMs);
       this.awaitingTie[i]!++;
       this.world.reexecute({ ...job, node: t }, atMs, (dt, endMs) => {
-        this.sent.delete(tie);
+        this.ended(tie);
         this.awaitingTie[i]!--;
         this.settle(
           i,
@@ -140,7 +148,16 @@ export class SpotChecker {
     if (view.dyn.tier[v * this.net.modelCount + model] !== TIER_GPU) this.lastColdSendMs[v] = nowMs;
     const key = this.jobSeq++;
     this.sent.set(key, { node: v, sendMs: nowMs });
+    this.sentTo[v]!++;
     return key;
+  }
+
+  /** Job `key` ended: it no longer holds its verifier. */
+  private ended(key: number): void {
+    const job = this.sent.get(key);
+    if (job === undefined) return;
+    this.sent.delete(key);
+    this.sentTo[job.node]!--;
   }
 
   /** A spot check of executor `i` by verifier `v` ended at `nowMs` with `verdict`. */

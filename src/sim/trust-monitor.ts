@@ -161,8 +161,7 @@ export class TrustMonitor {
     const d = view.dyn;
     const busy = d.running[i]! + d.queued[i]! + Math.max(0, view.sent[i]! - 1);
     // This router's own requests and re-executions there: the report misses those still on their way.
-    let mine = this.outstanding[i]!++;
-    for (const j of this.spots.jobs.values()) if (j.node === i) mine++;
+    const mine = this.outstanding[i]!++ + this.spots.jobsAt(i);
     if (!withDataset) this.flight.set(a, { gen, node: i, sendMs: nowMs });
     const warm = d.tier[i * this.net.modelCount + model] === TIER_GPU;
     const slots = this.net.slots[i]!;
