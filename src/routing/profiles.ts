@@ -51,13 +51,18 @@ export function loadProfiles(
   return compileProfilesYaml(parseYaml(text, source), source, registry);
 }
 
-/** `loadProfiles` of a document already parsed (the YAML is not read again; nothing in it is changed). */
+/**
+ * `loadProfiles` of a document already parsed (the YAML is not read again; nothing in it is changed).
+ * `inherited`: plugin declarations its profiles may name without declaring them (a user's file gets the
+ * built-in ones); a declaration of the document's own under the same name replaces the inherited one.
+ */
 export function compileProfilesYaml(
   yaml: YamlSource,
   source: string,
   registry: PluginRegistry = defaultRegistry(),
+  inherited: Readonly<Record<string, unknown>> = {},
 ): Map<string, Policy> {
-  return compileProfiles(yaml.data, yaml.lineOf, source, registry);
+  return compileProfiles(yaml.data, yaml.lineOf, source, registry, inherited);
 }
 
 function compileProfiles(
@@ -65,6 +70,7 @@ function compileProfiles(
   lineOf: (path: readonly PropertyKey[]) => number | undefined,
   source: string,
   registry: PluginRegistry,
+  inherited: Readonly<Record<string, unknown>> = {},
 ): Map<string, Policy> {
   const issues: InputIssue[] = [];
   const add = (issue: InputIssue, path: readonly PropertyKey[]) => {
@@ -79,13 +85,16 @@ function compileProfiles(
   }
 
   const instances = new Map<string, Instance>();
-  for (const [name, raw] of Object.entries(file.data.plugins)) {
-    const inst = buildInstance(name, raw, registry, add);
+  const declared = { ...inherited, ...file.data.plugins };
+  for (const [name, raw] of Object.entries(declared)) {
+    // An inherited declaration was validated in its own document; only the document's own are reported.
+    const own = Object.hasOwn(file.data.plugins, name);
+    const inst = buildInstance(name, raw, registry, own ? add : () => {});
     if (inst) instances.set(name, inst);
   }
   const policies = new Map<string, Policy>();
   for (const [name, raw] of Object.entries(file.data.profiles)) {
-    const policy = buildPolicy(name, raw, file.data.plugins, instances, add);
+    const policy = buildPolicy(name, raw, declared, instances, add);
     if (policy) policies.set(name, policy);
   }
   if (issues.length > 0) throw new InputError(source, issues);

@@ -49,6 +49,33 @@ describe('the policy resolver', () => {
     );
   });
 
+  it("lets a file's profile name the built-in plugin instances without declaring them (meridian with one change), and its own declaration of a built-in name replace it", () => {
+    const meridianLong = `profiles:
+  meridian-long:
+    description: meridian planning warm sets an hour ahead
+    candidates: { mode: nearest, warm: 12, fast: 8, cold: 6, explore: 4 }
+    filters: [healthy, trusted, countries, max-price, verification]
+    scorers: [completion-time, demoted]
+    picker: no-herd
+    warmset: { controller: true, horizonS: 3600 }
+`;
+    const p = PolicyResolver.fromText(meridianLong, 'p.yaml').resolve('meridian-long')!;
+    expect(p.filters.map((f) => f.name)).toEqual([
+      'healthy',
+      'trusted',
+      'countries',
+      'max-price',
+      'verification',
+    ]);
+    expect(p.scorers.map((s) => s.name)).toEqual(['completion-time', 'demoted']);
+    expect(p.picker.name).toBe('no-herd');
+    expect(p.spec.warmset.horizonS).toBe(3600);
+    // The file declares no-herd as a scorer: its profile's picker then refers to that, not the built-in one.
+    expect(() =>
+      PolicyResolver.fromText(`plugins:\n  no-herd: { type: rtt }\n${meridianLong}`, 'p.yaml'),
+    ).toThrow('p.yaml:9: profiles[meridian-long].picker: plugin "no-herd" is a scorer, not a picker');
+  });
+
   it('refuses a bad profiles file when made, with its line, and an unreadable one as not found', () => {
     expect(() => PolicyResolver.fromText('profiles:\n  x: { picker: nope }\n', 'p.yaml')).toThrow(
       'p.yaml:2: profiles[x].picker: references unknown plugin "nope"',

@@ -12,10 +12,20 @@ interface ProfilesSource {
 
 const BUILTIN: ProfilesSource = { text: BUILTIN_PROFILES_YAML, source: 'built-in profiles' };
 
+/** Plugin declarations by instance name, as a document's `plugins:` gives them. */
+type Plugins = Readonly<Record<string, unknown>>;
+
+/** The `plugins:` of a parsed profiles document (it compiled, so its shape is known). */
+function pluginsOf(yaml: YamlSource): Plugins {
+  const data = yaml.data as { plugins?: Plugins };
+  return data.plugins ?? {};
+}
+
 /**
  * The one way a policy name becomes a compiled Policy, shared by `route`, `serve` and `simulate`: the
  * built-in profiles, then the profiles of a user's file (a profile of the file replaces a built-in one of
- * the same name). Every document is validated when the resolver is made, so a bad profiles file fails
+ * the same name; its profiles may name the built-in plugin instances, such as `completion-time` or
+ * `no-herd`, without declaring them). Every document is validated when the resolver is made, so a bad profiles file fails
  * before any run; `resolve` compiles a fresh policy each time (plugin state such as a round-robin cursor
  * is never shared between two runs).
  */
@@ -23,16 +33,20 @@ export class PolicyResolver {
   /** Every resolvable name: the built-in ones (in their file's order), then the file's new ones in file order. */
   readonly names: readonly string[];
   /** The document each name comes from, parsed once (compiling a policy does not read the YAML again). */
-  private readonly sourceOf: ReadonlyMap<string, { source: string; yaml: YamlSource }>;
+  private readonly sourceOf: ReadonlyMap<string, { source: string; yaml: YamlSource; inherited: Plugins }>;
 
   private constructor(
     sources: readonly ProfilesSource[],
     private readonly registry: PluginRegistry | undefined,
   ) {
-    const sourceOf = new Map<string, { source: string; yaml: YamlSource }>();
+    const sourceOf = new Map<string, { source: string; yaml: YamlSource; inherited: Plugins }>();
+    let inherited: Plugins = {};
     for (const s of sources) {
-      const doc = { source: s.source, yaml: parseYaml(s.text, s.source) };
-      for (const name of compileProfilesYaml(doc.yaml, s.source, registry).keys()) sourceOf.set(name, doc);
+      const doc = { source: s.source, yaml: parseYaml(s.text, s.source), inherited };
+      for (const name of compileProfilesYaml(doc.yaml, s.source, registry, inherited).keys())
+        sourceOf.set(name, doc);
+      // A later document (a user's file) may name the plugin instances this one declares.
+      inherited = { ...inherited, ...pluginsOf(doc.yaml) };
     }
     this.sourceOf = sourceOf;
     this.names = [...sourceOf.keys()];
@@ -56,7 +70,9 @@ export class PolicyResolver {
   /** A freshly compiled policy named `name`, or undefined when no profile has that name. */
   resolve(name: string): Policy | undefined {
     const s = this.sourceOf.get(name);
-    return s === undefined ? undefined : compileProfilesYaml(s.yaml, s.source, this.registry).get(name);
+    return s === undefined
+      ? undefined
+      : compileProfilesYaml(s.yaml, s.source, this.registry, s.inherited).get(name);
   }
 
   /** The message for a name that resolves to nothing: `unknown policy "x"; expected one of a, b, c`. */
