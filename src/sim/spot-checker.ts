@@ -45,6 +45,12 @@ export class SpotChecker {
   private readonly sent = new Map<number, SentJob>();
   /** Per node: how many of `sent` it holds (asked on every request the router sends). */
   private readonly sentTo: Int32Array;
+  /** Per model: the nodes `readyNodes` listed, how many, and at which refresh (−1: never). */
+  private readonly ready: (Int32Array | undefined)[] = [];
+  private readonly readyCount: Int32Array;
+  private readonly readyAt: Int32Array;
+  /** View refreshes seen (`refreshed`). */
+  private refreshes = 0;
   private jobSeq = 0;
   /** Per node: spot checks of its answers whose outputs differed and whose tie-break is under way. */
   private readonly awaitingTie: Int32Array;
@@ -74,6 +80,13 @@ export class SpotChecker {
   ) {
     this.awaitingTie = new Int32Array(net.nodeCount);
     this.sentTo = new Int32Array(net.nodeCount);
+    this.readyCount = new Int32Array(net.modelCount);
+    this.readyAt = new Int32Array(net.modelCount).fill(-1);
+  }
+
+  /** The router's view was refreshed: the warm sets it shows may have changed. */
+  refreshed(): void {
+    this.refreshes++;
   }
 
   /** This router's re-executions under way at node `i`. */
@@ -185,15 +198,37 @@ export class SpotChecker {
     q.model = job.model;
     q.inputTokens = job.input;
     q.outputTokens = job.output;
+    // The nodes with the model ready first: when one of them has a free slot, every other node (busy or
+    // cold, a penalty of 1e9 ms or more) is out of the running, and only they need be compared.
+    const ready = this.readyNodes(view, job.model);
+    const first = this.bestOf(view, q, ready.nodes, ready.count, not);
+    if (first.ms < BUSY_PENALTY_MS) return first.node;
+    const all = this.net.capableNodes[job.model]!;
+    return this.bestOf(view, q, all, all.length, not).node;
+  }
+
+  /**
+   * The first of `nodes[0 … count)` (in their order) with the lowest penalty + wait + service, among the
+   * healthy, trusted ones of no operator of `not`; node −1 when none qualifies.
+   */
+  private bestOf(
+    view: Snapshot,
+    q: EstimateQuery,
+    nodes: Int32Array,
+    count: number,
+    not: readonly number[],
+  ): { node: number; ms: number } {
     const op = this.net.operator.codes;
     const d = view.dyn;
     const M = this.net.modelCount;
+    const model = q.model;
     let best = -1;
     let bestMs = Number.POSITIVE_INFINITY;
-    for (const c of this.net.capableNodes[job.model]!) {
+    for (let k = 0; k < count; k++) {
+      const c = nodes[k]!;
       if (d.healthy[c] !== 1 || d.quarantined[c] === 1 || excluded(not, op, c)) continue;
       const free = d.running[c]! + d.queued[c]! + view.sent[c]! < this.net.slots[c]!;
-      const ready = d.tier[c * M + job.model] === TIER_GPU || d.loadingModel[c] === job.model;
+      const ready = d.tier[c * M + model] === TIER_GPU || d.loadingModel[c] === model;
       const penalty = (free ? 0 : BUSY_PENALTY_MS) + (ready ? 0 : COLD_PENALTY_MS);
       // Wait and service are never negative, so a node whose penalty alone, or penalty and service,
       // reach the best cannot beat it: what it leaves out need not be estimated.
@@ -206,7 +241,30 @@ export class SpotChecker {
         best = c;
       }
     }
-    return best;
+    return { node: best, ms: bestMs };
+  }
+
+  /**
+   * The capable nodes the view shows with `model` resident or loading, in `capableNodes` order; listed
+   * once per view refresh (`refreshed`), since between refreshes the view's warm sets do not change.
+   */
+  private readyNodes(view: Snapshot, model: number): { nodes: Int32Array; count: number } {
+    const all = this.net.capableNodes[model]!;
+    let nodes = this.ready[model];
+    if (nodes === undefined) {
+      nodes = new Int32Array(all.length);
+      this.ready[model] = nodes;
+    }
+    if (this.readyAt[model] !== this.refreshes) {
+      const d = view.dyn;
+      const M = this.net.modelCount;
+      let count = 0;
+      for (const c of all)
+        if (d.tier[c * M + model] === TIER_GPU || d.loadingModel[c] === model) nodes[count++] = c;
+      this.readyCount[model] = count;
+      this.readyAt[model] = this.refreshes;
+    }
+    return { nodes, count: this.readyCount[model]! };
   }
 }
 

@@ -128,6 +128,7 @@ export class TrustMonitor {
    * and against this router's own requests at the node, release served quarantines.
    */
   refresh(nowMs: number, view: Snapshot): void {
+    this.spots.refreshed();
     this.spots.see(view);
     if (!this.probed) {
       this.probed = true;
