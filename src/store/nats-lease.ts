@@ -1,7 +1,8 @@
 import { StorageType } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
-import { connect, type NatsConnection, TimeoutError } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type Lease, type LeaseStore, mayTake } from './lease.js';
+import { readKey } from './nats-read.js';
 
 export interface NatsLeasesOptions {
   readonly servers: string | readonly string[];
@@ -13,24 +14,6 @@ const encode = (v: Lease) => new TextEncoder().encode(JSON.stringify(v));
 const decode = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as Lease;
 /** What NATS answers when a create or update lost the race. */
 const LOST_RACE = /wrong last sequence|key exists/i;
-/** Reads of a lease tried before a timeout is reported (see `readLease`). */
-const READ_ATTEMPTS = 3;
-
-/**
- * The lease `name` as stored (null: none). A read the server leaves unanswered — it can, just after the
- * bucket was created by a coordinator starting at the same time (nats-server issue 6421) — is tried
- * again, up to READ_ATTEMPTS in all; other errors are not.
- */
-export async function readLease(kv: Pick<KV, 'get'>, name: string): Promise<Awaited<ReturnType<KV['get']>>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await kv.get(name);
-    } catch (err) {
-      if (!(err instanceof TimeoutError) || attempt >= READ_ATTEMPTS) throw err;
-    }
-  }
-}
-
 /**
  * Leases in the JetStream KV bucket `<prefix>_leases`, one key per lease holding `{holder, until}`. A take
  * or renewal writes with `create` (no key yet) or `update` at the revision read, so when several ask at
@@ -68,7 +51,7 @@ export class NatsLeases implements LeaseStore {
 
   async acquire(name: string, holder: string, ttlMs: number, now: number): Promise<Lease> {
     const { kv } = await this.open();
-    const e = await readLease(kv, name);
+    const e = await readKey(kv, name);
     const current = e === null || e.operation !== 'PUT' ? undefined : decode(e.value);
     if (!mayTake(current, holder, now)) return current!;
     const next = { holder, until: now + ttlMs };
@@ -78,14 +61,14 @@ export class NatsLeases implements LeaseStore {
       return next;
     } catch (err) {
       if (!LOST_RACE.test((err as Error).message)) throw err;
-      const won = await readLease(kv, name);
+      const won = await readKey(kv, name);
       return won === null || won.operation !== 'PUT' ? { holder: '', until: 0 } : decode(won.value);
     }
   }
 
   async release(name: string, holder: string): Promise<void> {
     const { kv } = await this.open();
-    const e = await readLease(kv, name);
+    const e = await readKey(kv, name);
     if (e === null || e.operation !== 'PUT' || decode(e.value).holder !== holder) return;
     try {
       await kv.update(name, encode({ holder, until: 0 }), e.revision);

@@ -7,6 +7,7 @@ import {
 } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { readKey } from './nats-read.js';
 import {
   type DemandBucketRecord,
   type NodeRecord,
@@ -164,7 +165,7 @@ export class NatsStore implements RegistryStore {
 
   async getNode(id: string): Promise<NodeRecord | undefined> {
     const { nodes } = await this.live();
-    const e = await nodes.get(key(id));
+    const e = await readKey(nodes, key(id));
     return e === null || e.operation !== 'PUT' ? undefined : parse<NodeRecord>(e.value);
   }
 
@@ -183,7 +184,7 @@ export class NatsStore implements RegistryStore {
 
   async deleteNode(id: string): Promise<boolean> {
     const { nodes } = await this.live();
-    const e = await nodes.get(key(id));
+    const e = await readKey(nodes, key(id));
     if (e === null || e.operation !== 'PUT') return false;
     await nodes.delete(key(id));
     return true;
@@ -192,7 +193,7 @@ export class NatsStore implements RegistryStore {
   async advanceSeq(id: string, seq: number): Promise<boolean> {
     const { nodes } = await this.live();
     for (let attempt = 0; attempt < 20; attempt++) {
-      const e = await nodes.get(key(id));
+      const e = await readKey(nodes, key(id));
       if (e === null || e.operation !== 'PUT') return false;
       const n = parse<NodeRecord>(e.value);
       if (!(seq > n.lastSeq)) return false;
@@ -219,7 +220,7 @@ export class NatsStore implements RegistryStore {
       const t = this.tokenCopy.get(hash);
       return t === undefined ? undefined : { ...t };
     }
-    const e = await tokens.get(hash);
+    const e = await readKey(tokens, hash);
     return e === null || e.operation !== 'PUT' ? undefined : parse<TokenRecord>(e.value);
   }
 
@@ -294,7 +295,7 @@ export class NatsStore implements RegistryStore {
     for (const b of buckets) {
       const k = `${b.bucketMs}.${b.startMs}.${key(b.place)}.${key(b.model)}`;
       for (let attempt = 0; ; attempt++) {
-        const e = await demand.get(k);
+        const e = await readKey(demand, k);
         try {
           if (e === null || e.operation !== 'PUT') await demand.create(k, json(b));
           else {
@@ -321,7 +322,7 @@ export class NatsStore implements RegistryStore {
     for await (const k of await demand.keys(`${bucketMs}.>`)) {
       const start = Number(k.split('.')[1]);
       if (!(start >= sinceMs)) continue;
-      const e = await demand.get(k);
+      const e = await readKey(demand, k);
       if (e !== null && e.operation === 'PUT') out.push(parse<DemandBucketRecord>(e.value));
     }
     return out.sort(orderDemand);
@@ -336,7 +337,7 @@ export class NatsStore implements RegistryStore {
     const { warm } = await this.open();
     const out: WarmActionRecord[] = [];
     for await (const k of await warm.keys()) {
-      const e = await warm.get(k);
+      const e = await readKey(warm, k);
       if (e === null || e.operation !== 'PUT') continue;
       const a = parse<WarmActionRecord>(e.value);
       if (a.createdAt >= sinceMs) out.push(a);

@@ -1,6 +1,6 @@
 import { TimeoutError } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import { readLease } from './nats-lease.js';
+import { readKey } from './nats-read.js';
 
 /** A bucket whose first `timeouts` reads go unanswered, then answer with no entry; counts the reads. */
 function bucket(timeouts: number, other?: Error) {
@@ -18,19 +18,19 @@ function bucket(timeouts: number, other?: Error) {
   };
 }
 
-describe('readLease', () => {
+describe('readKey', () => {
   it('tries a read the server left unanswered again: 2 timeouts, then the answer on the 3rd read', async () => {
     const kv = bucket(2);
-    await expect(readLease(kv, 'warmset')).resolves.toBeNull();
+    await expect(readKey(kv, 'warmset')).resolves.toBeNull();
     expect(kv.reads).toBe(3);
   });
 
   it('reports the timeout after 3 unanswered reads, and any other error at once', async () => {
     const slow = bucket(3);
-    await expect(readLease(slow, 'warmset')).rejects.toBeInstanceOf(TimeoutError);
+    await expect(readKey(slow, 'warmset')).rejects.toBeInstanceOf(TimeoutError);
     expect(slow.reads).toBe(3);
     const denied = bucket(0, new Error('permissions violation'));
-    await expect(readLease(denied, 'warmset')).rejects.toThrow('permissions violation');
+    await expect(readKey(denied, 'warmset')).rejects.toThrow('permissions violation');
     expect(denied.reads).toBe(1);
   });
 });
