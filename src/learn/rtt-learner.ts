@@ -73,11 +73,14 @@ export class RttLearner {
   /** Predicted RTT in ms between hosts a and b (0 for a === b). */
   predictMs(a: number, b: number): number {
     if (a === b) return 0;
-    if (!this.learned(a, b)) return rttMs(this.places[a]!, this.places[b]!);
-    return Math.max(this.vivaldi.predict(a, b), this.floorMs(a, b));
+    const learned = this.learnedMs(a, b);
+    return learned >= 0 ? learned : rttMs(this.places[a]!, this.places[b]!);
   }
 
-  /** `predictMs(a, b)` when the pair is `learned`, else −1 (one check instead of two on a router's path). */
+  /**
+   * `predictMs(a, b)` when the pair is `learned` (never below the fibre floor, so never negative), else
+   * −1: one check instead of two on a router's path.
+   */
   learnedMs(a: number, b: number): number {
     if (!this.learned(a, b)) return -1;
     if (a === b) return 0;

@@ -6,6 +6,13 @@ import { impliedSets } from './implied-sets.js';
 import { type Rows, rowsOf } from './rows.js';
 import { Scratch } from './scratch.js';
 
+/** `size` distinct row indices below `count`, in the order drawn. */
+function randomSubset(rng: Rng, size: number, count: number): Int32Array {
+  const picked = new Set<number>();
+  while (picked.size < size) picked.add(rng.int(count));
+  return Int32Array.from(picked);
+}
+
 /** Random elements over `sets` sets, 1–4 sets each, some of them nested (a few dominated sets). */
 function randomElements(rng: Rng, count: number, sets: number, repeats: boolean): number[][] {
   return Array.from({ length: count }, () => {
@@ -62,10 +69,7 @@ describe('minHittingSetOfSubset with one reusing scratch', () => {
     const source = rowsOf(classes);
     const scratch = new Scratch();
     for (let t = 0; t < 80; t++) {
-      const size = 1 + rng.int(t % 2 === 0 ? 40 : classes.length);
-      const picked = new Set<number>();
-      while (picked.size < size) picked.add(rng.int(classes.length));
-      const subset = Int32Array.from(picked);
+      const subset = randomSubset(rng, 1 + rng.int(t % 2 === 0 ? 40 : classes.length), classes.length);
       const fresh = minHittingSetOfSubset(source, subset);
       expect(minHittingSetOfSubset(source, subset, { scratch })).toEqual(fresh);
     }
@@ -107,10 +111,7 @@ describe('instanceOfSubset leaving out implied sets', () => {
       const implied = impliedSets(source);
       const scratch = new Scratch();
       for (let t = 0; t < 60; t++) {
-        const size = 1 + rng.int(t % 3 === 0 ? 8 : rows.length);
-        const picked = new Set<number>();
-        while (picked.size < size) picked.add(rng.int(rows.length));
-        const subset = Int32Array.from(picked);
+        const subset = randomSubset(rng, 1 + rng.int(t % 3 === 0 ? 8 : rows.length), rows.length);
         const plain = reduceInstance(instanceOfSubset(source, subset));
         expect(shape(reduceInstance(instanceOfSubset(source, subset, undefined, implied)))).toEqual(
           shape(plain),

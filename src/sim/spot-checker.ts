@@ -84,9 +84,10 @@ export class SpotChecker {
     this.readyAt = new Int32Array(net.modelCount).fill(-1);
   }
 
-  /** The router's view was refreshed: the warm sets it shows may have changed. */
-  refreshed(): void {
+  /** The router's view was refreshed (the warm sets it shows may have changed): verifiers come from it. */
+  refreshed(view: Snapshot): void {
     this.refreshes++;
+    this.view = view;
   }
 
   /** This router's re-executions under way at node `i`. */
@@ -228,7 +229,7 @@ export class SpotChecker {
       const c = nodes[k]!;
       if (d.healthy[c] !== 1 || d.quarantined[c] === 1 || excluded(not, op, c)) continue;
       const free = d.running[c]! + d.queued[c]! + view.sent[c]! < this.net.slots[c]!;
-      const ready = d.tier[c * M + model] === TIER_GPU || d.loadingModel[c] === model;
+      const ready = modelReady(view, M, c, model);
       const penalty = (free ? 0 : BUSY_PENALTY_MS) + (ready ? 0 : COLD_PENALTY_MS);
       // Wait and service are never negative, so a node whose penalty alone, or penalty and service,
       // reach the best cannot beat it: what it leaves out need not be estimated.
@@ -256,11 +257,9 @@ export class SpotChecker {
       this.ready[model] = nodes;
     }
     if (this.readyAt[model] !== this.refreshes) {
-      const d = view.dyn;
       const M = this.net.modelCount;
       let count = 0;
-      for (const c of all)
-        if (d.tier[c * M + model] === TIER_GPU || d.loadingModel[c] === model) nodes[count++] = c;
+      for (const c of all) if (modelReady(view, M, c, model)) nodes[count++] = c;
       this.readyCount[model] = count;
       this.readyAt[model] = this.refreshes;
     }
@@ -272,4 +271,9 @@ export class SpotChecker {
 function excluded(not: readonly number[], op: ArrayLike<number>, c: number): boolean {
   for (const x of not) if (x === c || op[x] === op[c]) return true;
   return false;
+}
+
+/** Whether the view shows `model` resident or loading on node c (`M`: models in the network). */
+function modelReady(view: Snapshot, M: number, c: number, model: number): boolean {
+  return view.dyn.tier[c * M + model] === TIER_GPU || view.dyn.loadingModel[c] === model;
 }

@@ -128,8 +128,7 @@ export class TrustMonitor {
    * and against this router's own requests at the node, release served quarantines.
    */
   refresh(nowMs: number, view: Snapshot): void {
-    this.spots.refreshed();
-    this.spots.see(view);
+    this.spots.refreshed(view);
     if (!this.probed) {
       this.probed = true;
       for (let i = 0; i < this.net.nodeCount; i++) this.probe(i, nowMs, view);

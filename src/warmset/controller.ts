@@ -97,7 +97,8 @@ export interface WarmSetAction {
   readonly costMs: number;
 }
 
-function apply(input: WarmSetInput, plan: WarmPlan, c: Candidate, reason: string): void {
+/** Makes load `c` (and its evictions) in the plan, records the actions, and reprices what it changed. */
+function apply(input: WarmSetInput, plan: WarmPlan, table: LoadTable, c: Candidate, reason: string): void {
   const node = input.nodes[c.n]!;
   for (const k of c.evict) {
     plan.remove(c.n, k);
@@ -119,6 +120,7 @@ function apply(input: WarmSetInput, plan: WarmPlan, c: Candidate, reason: string
     gainMs: c.gain,
     costMs: c.cost,
   });
+  table.applied(c);
 }
 
 /** The actions that move the current warm sets toward the forecast, in the order they should be carried out. */
@@ -142,10 +144,10 @@ export function planWarmSets(input: WarmSetInput): WarmSetAction[] {
       apply(
         input,
         plan,
+        table,
         c,
         `${domains.size === 0 ? 'no warm replica' : `warm only in ${[...domains][0]}`}; ${m.rps.toFixed(2)} req/s forecast`,
       );
-      table.applied(c);
       domains.add(input.nodes[c.n]!.domain);
     }
   });
@@ -166,10 +168,10 @@ export function planWarmSets(input: WarmSetInput): WarmSetAction[] {
     apply(
       input,
       plan,
+      table,
       best,
       `saves ${(best.gain / 1000).toFixed(1)} s of waiting over the horizon at ${m.rps.toFixed(2)} req/s for ${(best.cost / 1000).toFixed(1)} s of load and displaced demand`,
     );
-    table.applied(best);
   }
   // 3. Idle models go, except the last warm replica of each.
   input.models.forEach((model, k) => {
