@@ -2,7 +2,7 @@ import { TIER_GPU } from '../network/dynamics.js';
 import { CELL_TIER } from '../network/model-cells.js';
 import { ACCEL_COUNT } from '../network/models.js';
 import { type NetworkView, telemetryAgeMs } from '../network/view.js';
-import { coldStartMs, fastestSourceGBps, startWaitMs } from './cold-start.js';
+import { coldStartMs, fastestSourceGBps, memoryDrainMs, startWaitMs } from './cold-start.js';
 import { dataFetchMs } from './data-fetch.js';
 import type { EstimateQuery } from './query.js';
 import { queueWaitMs } from './queue.js';
@@ -162,7 +162,11 @@ export function loadFits(view: NetworkView, q: EstimateQuery, i: number): boolea
   return loading === q.model || used + t.models.weightsGb[q.model]! <= t.memGb[i]!;
 }
 
-/** Cold start: 0 when resident; the rest of the load when loading; else wait + evict + load from the fastest source. */
+/**
+ * Cold start: 0 when resident; the rest of the load when loading; else wait for a load in progress +
+ * evict (after the running requests free the memory, when the weights do not fit) + load from the
+ * fastest source.
+ */
 export function coldStartTerm(view: NetworkView, q: EstimateQuery, i: number): number {
   const t = view.topology;
   const d = view.dyn;
@@ -173,7 +177,10 @@ export function coldStartTerm(view: NetworkView, q: EstimateQuery, i: number): n
   const loading = d.loadingModel[i]!;
   if (loading === m) return busy;
   const weights = t.models.weightsGb[m]!;
-  const evict = loadFits(view, q, i) ? 0 : q.params.evictMs;
+  // A load that must evict waits for the running requests to free the memory first.
+  const evict = loadFits(view, q, i)
+    ? 0
+    : q.params.evictMs + memoryDrainMs(d.running[i]!, aheadServiceMs(view, q, i));
   const peer = hasPeer(view, m, i) ? q.params.peerGBps : 0;
   // A learned load factor f on a tier's time is that tier's bandwidth divided by f.
   const lf = d.loadFactor;

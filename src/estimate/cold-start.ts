@@ -23,6 +23,20 @@ export function fastestSourceGBps(
 }
 
 /**
+ * Wait (ms) for memory held by running requests: a load that must evict a model in use starts only when
+ * that model's requests have finished. With `running` requests of mean service `serviceMs` (memoryless
+ * residuals), the last of them ends after `serviceMs × H(running)` on average, H the harmonic number
+ * (1, 1.5, 1.83, … for 1, 2, 3 requests). 0 with nothing running. It assumes every running request holds
+ * the memory the load needs, which is exact on a node that holds one model and an upper bound where an
+ * idle model could be evicted instead.
+ */
+export function memoryDrainMs(running: number, serviceMs: number): number {
+  let h = 0;
+  for (let k = 1; k <= running; k++) h += 1 / k;
+  return serviceMs * h;
+}
+
+/**
  * Cold start (ms) of a model that is not resident: wait for a load already in progress (`busyMs`), evict
  * when memory is full (`evictMs`, 0 when the weights fit beside what is resident), then load `weightsGb`
  * at `GBps`.

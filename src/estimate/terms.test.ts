@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coldStartMs, fastestSourceGBps, startWaitMs, transferMs } from './cold-start.js';
+import { coldStartMs, fastestSourceGBps, memoryDrainMs, startWaitMs, transferMs } from './cold-start.js';
 import { dataFetchMs } from './data-fetch.js';
 import { queueWaitMs } from './queue.js';
 import { networkRttMs } from './rtt.js';
@@ -93,6 +93,19 @@ describe('cold start', () => {
   });
   it('never finishes at zero bandwidth', () => {
     expect(transferMs(1, 0)).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('memoryDrainMs', () => {
+  it.each([
+    // running, mean service (ms) → expected: the last of them ends after service × H(running)
+    ['nothing running: no wait', 0, 6000, 0],
+    ['one request: its mean residual, 6 s', 1, 6000, 6000],
+    ['two: 6 s × (1 + 1/2) = 9 s', 2, 6000, 9000],
+    ['four: 4 s × (1 + 1/2 + 1/3 + 1/4) = 8.33 s', 4, 4000, 4000 * (25 / 12)],
+    ['eight: 4 s × H(8) = 4 s × 761/280 = 10.87 s', 8, 4000, 4000 * (761 / 280)],
+  ])('%s', (_, running, service, expected) => {
+    expect(memoryDrainMs(running, service)).toBeCloseTo(expected, 9);
   });
 });
 

@@ -76,6 +76,18 @@ describe('cold start of a candidate', () => {
     expect(coldStartTerm(view(), q, 0)).toBe(140_500);
   });
 
+  it('waits for the running requests of the model it evicts: 2 of 6 s end after 6 × 1.5 = 9 s, then 0.5 s + 140 s', () => {
+    const { state, view, q } = setup([{ model: 'mid', tier: 'gpu' }], false);
+    state.setLoad(0, 2, 0, 0, 6000);
+    expect(coldStartTerm(view(), q, 0)).toBeCloseTo(9000 + 500 + 140_000, 9);
+  });
+
+  it('does not wait for running requests when the weights fit beside them (2 running, 140 of 160 GB free)', () => {
+    const { state, view, q } = setup([], false);
+    state.setLoad(0, 2, 0, 0, 6000);
+    expect(coldStartTerm(view(), q, 0)).toBe(140_000);
+  });
+
   it('is the remaining time of a load in progress, aged by the report (30 s reported 10 s ago → 20 s)', () => {
     const { state, view, q } = setup([], false, 10_000);
     state.setLoading(0, 0, 30_000, 0);
@@ -106,10 +118,10 @@ describe('the wait to start on a cold node', () => {
     expect(wait).toBeCloseTo(140_000, 6);
   });
 
-  it('adds them when the load must evict first (40 + 140 > 160 GB): 4.5 s + 140.5 s', () => {
+  it('adds them when the load must evict first (40 + 140 > 160 GB): 4.5 s + 8 running draining in 4 s × H(8) = 10.87 s + 140.5 s', () => {
     const { wait, queue, cold } = busy([{ model: 'mid', tier: 'gpu' }]);
     expect(wait).toBeCloseTo(queue + cold, 6);
-    expect(wait).toBeCloseTo(4500 + 140_500, 6);
+    expect(wait).toBeCloseTo(4500 + 4000 * (761 / 280) + 140_500, 6);
   });
 });
 
