@@ -134,6 +134,26 @@ describe('planWarmSets', () => {
     expect(planWarmSets(input).filter((a) => a.kind === 'load')).toEqual([]);
   });
 
+  it('in overload each replica still counts: 120 erlangs offered to 25 × 4 slots (30 req/s of 4 s) → loads all 10 free nodes (120 / 0.9 = 133 slots needed)', () => {
+    // 25 warm 4-slot nodes in two domains, 10 free ones; loads take 5 s. With every request's wait
+    // capped at the 5 s cold start, 100 → 104 slots left the wait at the cap and no load gained anything.
+    const warm = Array.from({ length: 25 }, (_, k) =>
+      node(`w${k}`, k % 2 === 0 ? 'x' : 'y', [0], { loadMs: [5_000, 5_000] }),
+    );
+    const free = Array.from({ length: 10 }, (_, k) => node(`f${k}`, 'z', [], { loadMs: [5_000, 5_000] }));
+    const input: WarmSetInput = {
+      horizonMs: 900_000,
+      models: [
+        { id: 'big', footprintGb: 84, rps: 30 },
+        { id: 'small', footprintGb: 10, rps: 0 },
+      ],
+      nodes: [...warm, ...free],
+    };
+    const loads = planWarmSets(input).filter((a) => a.kind === 'load');
+    // 120 erlangs need 120 / 0.9 = 133.3 slots: all 10 free nodes (140 slots in all).
+    expect(loads.map((a) => a.node).sort()).toEqual(free.map((n) => n.id).sort());
+  });
+
   describe('by place (demand per region, round trips per node)', () => {
     // Round trips: Tokyo and Frankfurt 10 ms from their own region, 240 ms from the other.
     const tyo = [10, 240];

@@ -9,7 +9,9 @@ import { WarmPlan } from './plan-state.js';
  * end of the forecast interval) and mean service time S on its warm replicas:
  *
  *   - queueing: the warm replicas form an M/M/c queue with c = their slots; the expected wait per
- *     request is S · erlangCWait(c, λ·S). A request that finds no warm replica pays a cold start instead.
+ *     request is S · erlangCWait(c, λ·S), at most the cold start it could pay instead. A request that finds
+ *     no warm replica pays a cold start; so does the demand beyond 90% of the replicas' slots
+ *     (`MAX_CARRIED`), so that in overload every replica added still shortens the wait.
  *   - place: when the forecast is split by the clients' region (λ_r, with `regions`, and each node's
  *     round trip from each region), each request also pays the round trip from its region to the
  *     nearest warm replica: Σ_r λ_r · horizon · RTT(r, nearest). A replica near a region's coming peak

@@ -2,6 +2,13 @@ import { erlangCWait } from '../stats/erlang-c.js';
 import type { WarmSetAction, WarmSetInput } from './controller.js';
 
 /**
+ * Erlangs per slot a model's replicas carry at most in a plan (90% busy); demand beyond it overflows to
+ * cold starts. Near full, waits grow faster than the M/M/c sum says: the router pools the slots of many
+ * nodes from telemetry seconds old, not as one queue.
+ */
+export const MAX_CARRIED = 0.9;
+
+/**
  * The warm sets as a plan changes them, with what the controller's economics read kept up to date:
  * per model its replicas and their total slots and slot-weighted service time, per node its memory in
  * use, and per (model, region) the round trips to its nearest and second-nearest replica; expected
@@ -227,7 +234,10 @@ export class WarmPlan {
   /**
    * Expected queueing (ms summed over the horizon's requests) of model m's demand on its replicas, with
    * node n added or taken away as in `deltaMs`: an M/M/c queue over their slots at their slot-weighted
-   * mean service time, each request's wait capped at the cold start it could pay instead.
+   * mean service time, each request's wait capped at the cold start it could pay instead. The replicas
+   * carry at most `MAX_CARRIED` erlangs per slot; the demand beyond that overflows and pays the cold
+   * start (the router loads the model elsewhere for it). So in overload every slot added still shortens
+   * the wait, where a wait capped at the cold start alone would price any one more replica at nothing.
    */
   queueMs(m: number, n = -1, change: -1 | 0 | 1 = 0): number {
     const model = this.input.models[m]!;
@@ -249,9 +259,13 @@ export class WarmPlan {
     if (slots <= 0) total = requests * cold;
     else {
       const s = (this.serviceSlots[m]! + dService) / slots;
-      total = requests * Math.min(s * erlangCWait(slots, (model.rps * s) / 1000), cold);
+      const offered = (model.rps * s) / 1000;
+      const carried = Math.min(offered, MAX_CARRIED * slots);
+      const overflow = 1 - carried / offered;
+      total = requests * (overflow * cold + (1 - overflow) * Math.min(s * erlangCWait(slots, carried), cold));
     }
     memo.set(dService, total);
     return total;
   }
 }
+
