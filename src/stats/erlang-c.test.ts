@@ -26,6 +26,14 @@ describe('erlangCWait', () => {
     expect(w).toBeGreaterThan(0);
     expect(w).toBeLessThan(0.01);
   });
+
+  it('is 0 for far more servers than load (10,000 servers at 100 erlangs), and still positive where B is small but not negligible (200 at 150)', () => {
+    expect(erlangCWait(10_000, 100)).toBe(0);
+    // B(200, 150) ≈ 1.3e-5: C ≈ 200 · B / (200 − 150) ≈ 5e-5, W = C / 50 ≈ 1e-6 service times.
+    const w = erlangCWait(200, 150);
+    expect(w).toBeGreaterThan(1e-8);
+    expect(w).toBeLessThan(1e-4);
+  });
 });
 
 describe('erlangCProbability', () => {
