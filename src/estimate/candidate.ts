@@ -8,7 +8,7 @@ import type { EstimateQuery } from './query.js';
 import { queueWaitMs } from './queue.js';
 import { networkRttMs } from './rtt.js';
 import { decodeMs, prefillMs, serviceMs } from './service.js';
-import { staleness, uncertaintyMs } from './staleness.js';
+import { queueSpreadMs, staleness, uncertaintyMs } from './staleness.js';
 
 /**
  * The estimate terms of one candidate node, read from a view. Each function is one term in ms; they
@@ -228,7 +228,10 @@ function speedSpreadMs(view: NetworkView, q: EstimateQuery, i: number, ms: numbe
   return q.params.learn ? view.dyn.speedSpread[i]! * ms : 0;
 }
 
-/** Spread of the estimate from stale telemetry, the RTT source and the learned speed's uncertainty. */
+/**
+ * Spread of the estimate from stale telemetry, the RTT source, the learned speed's uncertainty and the
+ * queue wait's own spread (`queueSpreadMs`).
+ */
 export function uncertaintyTerm(view: NetworkView, q: EstimateQuery, i: number): number {
   const d = view.dyn;
   const age = telemetryAgeMs(view, i);
@@ -247,7 +250,8 @@ export function uncertaintyTerm(view: NetworkView, q: EstimateQuery, i: number):
     reported = fresh + (d.loadingModel[i]! >= 0 ? d.loadingRemainingMs[i]! : 0);
   }
   const speed = speedSpreadMs(view, q, i, serviceTerm(view, q, i) + coldStartTerm(view, q, i));
-  return uncertaintyMs(s, reported, rttTerm(view, q, i), rttError(view, q, i)) + speed;
+  const queue = queueSpreadMs(queueTerm(view, q, i), aheadServiceMs(view, q, i), view.topology.slots[i]!);
+  return uncertaintyMs(s, reported, rttTerm(view, q, i), rttError(view, q, i)) + speed + queue;
 }
 
 /** Every term of one candidate, in ms. */

@@ -9,7 +9,7 @@ import type { EstimateQuery } from './query.js';
 import { queueWaitMs } from './queue.js';
 import { networkRttMs } from './rtt.js';
 import { serviceMs } from './service.js';
-import { staleness, uncertaintyMs } from './staleness.js';
+import { queueSpreadMs, staleness, uncertaintyMs } from './staleness.js';
 
 /**
  * The completion cost of many candidates at once: `out[k]` = expected completion time of node
@@ -123,7 +123,7 @@ export function completionCosts(
           ? p.measuredRttError
           : p.geoRttError;
     const speed = learn ? speedSpread[i]! * (service + cold) : 0;
-    out[c] = total + risk * (uncertaintyMs(s, reportedMs, rtt, err) + speed);
+    out[c] = total + risk * (uncertaintyMs(s, reportedMs, rtt, err) + speed + queueSpreadMs(queue, ahead, slots));
   }
 }
 

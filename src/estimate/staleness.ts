@@ -11,3 +11,13 @@ export function staleness(ageMs: number, tauMs: number): number {
 export function uncertaintyMs(stale: number, reportedMs: number, rttMs: number, rttError: number): number {
   return stale * reportedMs + rttError * rttMs;
 }
+
+/**
+ * Spread (ms, one standard deviation) of a queue wait of `queueMs` on a node with `slots` slots whose
+ * requests take `serviceMs` on average: the wait is the time until k = queueMs × slots / serviceMs slots
+ * free up, each after an exponential time of mean serviceMs / slots, so its spread is
+ * serviceMs / slots × √k = √(queueMs × serviceMs / slots). 0 without a queue.
+ */
+export function queueSpreadMs(queueMs: number, serviceMs: number, slots: number): number {
+  return queueMs > 0 && slots > 0 ? Math.sqrt((queueMs * serviceMs) / slots) : 0;
+}

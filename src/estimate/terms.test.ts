@@ -4,7 +4,7 @@ import { dataFetchMs } from './data-fetch.js';
 import { queueWaitMs } from './queue.js';
 import { networkRttMs } from './rtt.js';
 import { decodeMs, prefillMs, serviceMs } from './service.js';
-import { staleness, uncertaintyMs } from './staleness.js';
+import { queueSpreadMs, staleness, uncertaintyMs } from './staleness.js';
 
 describe('queueWaitMs', () => {
   it.each([
@@ -125,6 +125,20 @@ describe('staleness and uncertainty', () => {
   });
   it('widens with age and with the RTT error', () => {
     expect(uncertaintyMs(0.5, 4000, 100, 0.2)).toBe(2020);
+  });
+});
+
+describe('queueSpreadMs', () => {
+  it.each([
+    // queue wait, mean service, slots → spread: k = wait × slots / service slots to free, each after an
+    // exponential time of service / slots: (service / slots) × √k
+    ['no queue: no spread', 0, 4000, 8, 0],
+    ['one slot to free on 8 slots of 4 s: 0.5 s ± 0.5 s', 500, 4000, 8, 500],
+    ['nine to free (4.5 s): 0.5 s × 3 = 1.5 s', 4500, 4000, 8, 1500],
+    ['one slot of 10 s, one request ahead: 10 s ± 10 s', 10_000, 10_000, 1, 10_000],
+    ['no slots: no spread (the wait is infinite anyway)', 1000, 4000, 0, 0],
+  ])('%s', (_, queue, service, slots, expected) => {
+    expect(queueSpreadMs(queue, service, slots)).toBeCloseTo(expected, 9);
   });
 });
 

@@ -139,17 +139,19 @@ describe('the completion-time cost', () => {
     }
   });
 
-  it('has a zero-uncertainty queue for a fresh report, and a wider one as the report ages', () => {
+  it("spreads a fresh report's queue by the wait's own randomness (4.5 s ± 1.5 s), and an aged one by its age too", () => {
     const { state, view, q } = setup([], false, 17_000);
     state.setLoad(0, 8, 8, 17_000, 4000); // fresh; the node has 8 slots
     const fresh = estimateTerms(view(), q, 0, emptyTerms());
-    // queue: (8 + 8 − 8 + 1) / 8 × 4 s = 4.5 s; uncertainty: only the geo RTT error.
+    // queue: (8 + 8 − 8 + 1) / 8 × 4 s = 4.5 s, 9 slots to free at 0.5 s each: spread 0.5 s × √9 = 1.5 s;
+    // plus the geo RTT error.
     expect(fresh.queueMs).toBe(4500);
-    expect(fresh.uncertaintyMs).toBeCloseTo(0.193 * RTT_MODEL.accessMs, 9);
-    // 5 s old: half trusted; 5 of the 8 queued drained (5 s × 8 slots / 4 s × 0.5) → (8 + 3 − 8 + 1) / 8 × 4 s.
+    expect(fresh.uncertaintyMs).toBeCloseTo(1500 + 0.193 * RTT_MODEL.accessMs, 9);
+    // 5 s old: half trusted; 5 of the 8 queued drained (5 s × 8 slots / 4 s × 0.5) → (8 + 3 − 8 + 1) / 8 × 4 s
+    // = 2 s (4 slots to free: spread 0.5 s × 2 = 1 s).
     state.setLoad(0, 8, 8, 12_000, 4000);
     const stale = view();
     expect(queueTerm(stale, q, 0)).toBeCloseTo(2000, 9);
-    expect(uncertaintyTerm(stale, q, 0)).toBeCloseTo(0.5 * 4500 + 0.193 * RTT_MODEL.accessMs, 9);
+    expect(uncertaintyTerm(stale, q, 0)).toBeCloseTo(0.5 * 4500 + 1000 + 0.193 * RTT_MODEL.accessMs, 9);
   });
 });
