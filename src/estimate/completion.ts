@@ -123,7 +123,8 @@ export function completionCosts(
           ? p.measuredRttError
           : p.geoRttError;
     const speed = learn ? speedSpread[i]! * (service + cold) : 0;
-    out[c] = total + risk * (uncertaintyMs(s, reportedMs, rtt, err) + speed + queueSpreadMs(queue, ahead, slots));
+    out[c] =
+      total + risk * (uncertaintyMs(s, reportedMs, rtt, err) + speed + queueSpreadMs(queue, ahead, slots));
   }
 }
 

@@ -268,4 +268,3 @@ export class WarmPlan {
     return total;
   }
 }
-
