@@ -186,6 +186,37 @@ describe('dataset proofs over time', () => {
   });
 });
 
+describe('a node that registers again at another endpoint', () => {
+  it('is challenged at once (a restarted worker on a new port): the failure at the old address does not wait 30 s for its retry', async () => {
+    const { p, calls } = proofs([
+      { ok: false, kind: 'missing', reason: 'connect ECONNREFUSED' },
+      { ok: true },
+    ]);
+    p.registered(registered('d1', [held]));
+    await p.settled();
+    expect(p.statusOf('d1')[0]!.status).toBe('failed');
+    const moved = registered('d1', [held]);
+    moved.record.endpoint = 'http://127.0.0.1:10/d1';
+    p.registered(moved);
+    await p.settled();
+    expect(calls).toEqual(['wiki', 'wiki']);
+    expect(p.proven('d1')).toEqual([held]);
+  });
+
+  it('drops a proven dataset from the view until the new address proves it', async () => {
+    const { p, changes } = proofs([{ ok: true }, { ok: false, kind: 'missing', reason: 'no answer' }]);
+    p.registered(registered('d1', [held]));
+    await p.settled();
+    const moved = registered('d1', [held]);
+    moved.record.endpoint = 'http://127.0.0.1:10/d1';
+    p.registered(moved);
+    expect(p.proven('d1')).toEqual([]);
+    await p.settled();
+    expect(p.statusOf('d1')[0]!.status).toBe('failed');
+    expect(changes).toEqual(['d1', 'd1']);
+  });
+});
+
 describe('retrying a failed dataset', () => {
   it('with everyMs 300 s, re-challenges a failed dataset after 30 s and a proven one after 300 s', async () => {
     let t = 0;

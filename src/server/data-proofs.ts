@@ -53,18 +53,24 @@ export class DataProofs {
 
   constructor(private readonly opt: DataProofsOptions) {}
 
-  /** A node registered or updated: new or changed datasets are challenged now, dropped ones forgotten. */
+  /**
+   * A node registered or updated: new or changed datasets are challenged now, dropped ones forgotten. A
+   * node that comes back at another endpoint (a restarted worker on a new port) is challenged anew: a
+   * proof, or a failure, at its old address says nothing of the new one.
+   */
   registered(node: RegisteredNode): void {
     const id = node.record.id;
     const before = this.nodes.get(id);
+    const moved = before !== undefined && before.node.record.endpoint !== node.record.endpoint;
     const sets = new Map<string, Entry>();
     let changed = false;
     for (const held of node.descriptor.datasets ?? []) {
       const claim = JSON.stringify([held.version, held.root, held.chunks, held.chunkBytes, held.sizeGb]);
-      const old = before?.sets.get(held.id);
+      const old = moved ? undefined : before?.sets.get(held.id);
       if (old !== undefined && old.claim === claim) sets.set(held.id, old);
       else sets.set(held.id, { held, claim, status: 'pending', passed: 0, failed: 0, busy: false });
       if (old?.status === 'proven' && old.claim !== claim) changed = true;
+      if (moved && before.sets.get(held.id)?.status === 'proven') changed = true;
     }
     for (const [k, old] of before?.sets ?? []) if (!sets.has(k) && old.status === 'proven') changed = true;
     if (sets.size === 0) this.nodes.delete(id);
