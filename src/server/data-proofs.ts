@@ -66,11 +66,10 @@ export class DataProofs {
     let changed = false;
     for (const held of node.descriptor.datasets ?? []) {
       const claim = JSON.stringify([held.version, held.root, held.chunks, held.chunkBytes, held.sizeGb]);
-      const old = moved ? undefined : before?.sets.get(held.id);
-      if (old !== undefined && old.claim === claim) sets.set(held.id, old);
-      else sets.set(held.id, { held, claim, status: 'pending', passed: 0, failed: 0, busy: false });
-      if (old?.status === 'proven' && old.claim !== claim) changed = true;
-      if (moved && before.sets.get(held.id)?.status === 'proven') changed = true;
+      const old = before?.sets.get(held.id);
+      const keep = !moved && old !== undefined && old.claim === claim;
+      sets.set(held.id, keep ? old : { held, claim, status: 'pending', passed: 0, failed: 0, busy: false });
+      if (!keep && old?.status === 'proven') changed = true;
     }
     for (const [k, old] of before?.sets ?? []) if (!sets.has(k) && old.status === 'proven') changed = true;
     if (sets.size === 0) this.nodes.delete(id);

@@ -14,6 +14,7 @@ const encode = (v: Lease) => new TextEncoder().encode(JSON.stringify(v));
 const decode = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as Lease;
 /** What NATS answers when a create or update lost the race. */
 const LOST_RACE = /wrong last sequence|key exists/i;
+
 /**
  * Leases in the JetStream KV bucket `<prefix>_leases`, one key per lease holding `{holder, until}`. A take
  * or renewal writes with `create` (no key yet) or `update` at the revision read, so when several ask at
