@@ -157,7 +157,13 @@ const Limits = z.strictObject({
   connectionTimeoutMs: z.number().int().min(0).default(10_000),
   /** Time a client has to send one whole request (headers and body). */
   requestTimeoutMs: z.number().int().min(1).default(30_000),
-  keepAliveTimeoutMs: z.number().int().min(1).default(5_000),
+  /**
+   * An idle keep-alive socket is closed after this time (Fastify's default, above the 60 s idle timeout of
+   * common load balancers). Shorter, a client's pool reopens in each burst the connections it opened in the
+   * last one, and those requests pay for a new connection (docs/coordinator.md, "Figures"). Idle sockets
+   * are bounded by `maxConnections`.
+   */
+  keepAliveTimeoutMs: z.number().int().min(1).default(72_000),
   maxRequestsPerSocket: z.number().int().min(0).default(10_000),
   /** Open sockets at most; past it a new connection closes the longest-idle socket with no request. */
   maxConnections: z.number().int().min(1).default(512),
