@@ -227,6 +227,7 @@ async function attemptBuffered(
       headers: requestHeaders(input, JSON_HEADERS),
       abortable: watch,
       hop: input.hop,
+      timed: true,
     });
   } catch (e) {
     return watch.failure(nodeId, e);
@@ -262,6 +263,7 @@ async function attemptStream(
       headers: requestHeaders(input, STREAM_HEADERS),
       signal: watch.signal,
       hop: input.hop,
+      timed: true,
     });
   } catch (e) {
     return watch.failure(nodeId, e);

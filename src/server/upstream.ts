@@ -26,6 +26,13 @@ export interface UpstreamRequest {
   abortable?: AbortBinding;
   /** Overrides the pool's headers timeout for this request (probes). */
   headersTimeoutMs?: number;
+  /**
+   * The caller times the request itself (a gateway attempt, src/server/attempt.ts, whose limits sit below
+   * the pool's): undici then keeps no timers for it. Its headers and body timers are made anew for every
+   * request and live until undici's next timer sweep (half a second), long enough to be promoted out of
+   * the young generation at thousands of requests a second.
+   */
+  timed?: boolean;
 }
 
 /** Takes the abort of a request once it has started; calls it at once if the request is already cancelled. */
@@ -99,7 +106,11 @@ export class Upstreams {
       headers: this.headers(req),
       body: req.body,
       signal: req.signal,
-      ...(req.headersTimeoutMs === undefined ? {} : { headersTimeout: req.headersTimeoutMs }),
+      ...(req.timed === true
+        ? { headersTimeout: 0, bodyTimeout: 0 }
+        : req.headersTimeoutMs === undefined
+          ? {}
+          : { headersTimeout: req.headersTimeoutMs }),
     });
     return { statusCode: res.statusCode, headers: res.headers, body: res.body };
   }
@@ -126,7 +137,9 @@ export class Upstreams {
           path: e.prefix + req.path,
           headers: this.headers(req),
           body: req.body,
-          headersTimeout: req.headersTimeoutMs, // undefined: the pool's
+          // undefined: the pool's; 0: none
+          headersTimeout: req.timed === true ? 0 : req.headersTimeoutMs,
+          bodyTimeout: req.timed === true ? 0 : undefined,
         },
         {
           onRequestStart(controller) {
