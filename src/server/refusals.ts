@@ -51,6 +51,7 @@ export class RefusalBoard {
 
   /** The node answered a request for the model. */
   success(nodeId: string, model: string, now: number): void {
+    if (this.entries.size === 0) return; // the usual case: no node has refused anything lately
     const e = this.entries.get(`${nodeId}\n${model}`);
     if (e === undefined) return;
     this.decay(e, now);
