@@ -5,46 +5,57 @@
  * hardening added to every gateway request removed (rate-limit hooks, the socket cap and the server's
  * request timeouts, the JSON depth check, client keys, the hop header and loop check, the time limits of
  * each attempt computed from the estimate and their timers, refusal accounting, the hedge budget's count),
- * everything else the same. Then runs `bench/gateway.ts` on the two in turn, `--rounds` times, and prints
- * per round and at the medians the coordinator's CPU per request and the latency it adds at p50 and p99,
- * with the per-round ratio (checks on / checks off): the same machine, the same minutes, the same code
- * apart from the checks. The last line printed is one JSON object.
+ * everything else the same. Then starts both coordinators at once, each with its own emulated worker
+ * (instant answers), and offers the same fixed rate (open loop) in short blocks that take turns: the
+ * worker directly, the gateway with the checks, the gateway without. Blocks of one second, in an order
+ * that rotates every round, put the three through the same moments of a shared, noisy machine, which
+ * runs of a whole bench one after the other do not (their figures moved by tens of percent between runs).
  *
- * Options: --rounds N (default 3); the rest is passed to bench/gateway.ts (default here: --rate 2000
- *          --blocks 2 --seconds 5 --cold-blocks 1 --streams 4 --stream-seconds 1 --max-seconds 2).
+ * Prints per target the latency at p50 and p99 over all its blocks, the latency each gateway adds over
+ * the direct calls, and each coordinator's CPU per request; then the ratios (checks on / checks off). The
+ * last line printed is one JSON object.
+ *
+ * Options: --rate N requests/s (default 2000) --rounds R (default 20) --block-seconds S (default 1)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+import { quantileSorted } from '../src/stats/quantile.js';
+import { paced } from '../src/worker/paced.js';
+import { benchSandbox, chatSender, cpuMs, TOKEN, waitWarm, writeConfigs } from './gateway-kit.js';
+import { preciseSleeper } from './precise-sleep.js';
 
-// `--rounds N` is this bench's; every other argument goes to bench/gateway.ts as given.
-const args = process.argv.slice(2);
-const at = args.indexOf('--rounds');
-const roundsText = at >= 0 ? args.splice(at, 2)[1] : '3';
-const ROUNDS = Number(roundsText);
-if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
-  process.stderr.write(
-    `--rounds: expected a whole number of at least 1, got ${JSON.stringify(roundsText)}\n`,
-  );
-  process.exit(2);
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '20' },
+    'block-seconds': { type: 'string', default: '1' },
+  },
+});
+const RATE = positive('rate', values.rate);
+const ROUNDS = positive('rounds', values.rounds);
+const BLOCK_MS = positive('block-seconds', values['block-seconds']) * 1000;
+
+function positive(name: string, text: string | undefined): number {
+  const x = Number(text);
+  if (!Number.isFinite(x) || x <= 0) {
+    process.stderr.write(`--${name}: expected a positive number, got ${JSON.stringify(text)}\n`);
+    process.exit(2);
+  }
+  return x;
 }
-const GATEWAY_ARGS =
-  args.length > 0
-    ? args
-    : '--rate 2000 --blocks 2 --seconds 5 --cold-blocks 1 --streams 4 --stream-seconds 1 --max-seconds 2'.split(
-        ' ',
-      );
 
 // This file runs from dist-bench/bench/: the project root is two levels up.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PATCH = join(ROOT, 'bench', 'gateway-checks-off.patch');
-const FIELDS = ['gateway_cpu_us_per_request', 'added_p50_ms', 'added_p99_ms'] as const;
-type Field = (typeof FIELDS)[number];
-type Figures = Record<Field, number>;
+const TARGETS = ['direct', 'on', 'off'] as const;
+type Target = (typeof TARGETS)[number];
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** A copy of the tree (sources, build files, the installed modules linked) with the checks removed, built. */
 function buildWithoutChecks(dir: string): void {
@@ -69,66 +80,112 @@ function buildWithoutChecks(dir: string): void {
   execFileSync('npm', ['run', 'build:bench', '--silent'], { cwd: dir, stdio: 'inherit' });
 }
 
-/** One run of the gateway bench in `dir`; its last line parsed. */
-function gatewayBench(dir: string): Figures {
-  const out = execFileSync(
-    process.execPath,
-    [join(dir, 'dist-bench', 'bench', 'gateway.js'), ...GATEWAY_ARGS],
-    {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
-  const last = out.trim().split('\n').at(-1) ?? '';
-  const j = JSON.parse(last) as Record<string, number>;
-  const failed = (j.failed_gateway ?? 0) + (j.stream_failed ?? 0);
-  if (failed > 0) throw new Error(`the gateway bench in ${dir} had ${failed} failed requests: ${last}`);
-  return {
-    gateway_cpu_us_per_request: j.gateway_cpu_us_per_request!,
-    added_p50_ms: j.added_p50_ms!,
-    added_p99_ms: j.added_p99_ms!,
-  };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-}
-
-const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
-
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, 'dist-bench', 'bench', 'gateway.js')))
+  if (!existsSync(join(ROOT, 'dist-bench', 'bench', 'gateway-checks.js')))
     throw new Error('build first: npm run build && npm run build:bench');
-  const dir = mkdtempSync(join(tmpdir(), 'meridian-checks-off-'));
+  const { dir, children, cleanup } = benchSandbox('meridian-checks-off-');
   try {
     log(`building the tree without the per-request checks in ${dir} …`);
-    buildWithoutChecks(dir);
-    const on: Figures[] = [];
-    const off: Figures[] = [];
-    for (let r = 1; r <= ROUNDS; r++) {
-      // Alternate which goes first, so neither always runs on a machine the other has just warmed.
-      const order = r % 2 === 1 ? (['on', 'off'] as const) : (['off', 'on'] as const);
-      for (const which of order) {
-        const f = gatewayBench(which === 'on' ? ROOT : dir);
-        (which === 'on' ? on : off).push(f);
-        log(
-          `round ${r}/${ROUNDS} checks ${which.padEnd(3)}: ${f.gateway_cpu_us_per_request} µs CPU per request, added p50 ${f.added_p50_ms} ms, added p99 ${f.added_p99_ms} ms`,
-        );
+    const copy = join(dir, 'tree');
+    mkdirSync(copy);
+    buildWithoutChecks(copy);
+    const mains = {
+      on: join(ROOT, 'dist-bench', 'src', 'cli', 'main.js'),
+      off: join(copy, 'dist-bench', 'src', 'cli', 'main.js'),
+    };
+    const urls: Record<Target, string> = { direct: '', on: '', off: '' };
+    const pids: Record<'on' | 'off', number | undefined> = { on: undefined, off: undefined };
+    for (const which of ['on', 'off'] as const) {
+      mkdirSync(join(dir, which));
+      const { config, profile } = writeConfigs(join(dir, which));
+      const coord = await children.spawn(`coordinator-${which}`, ['serve', '--config', config], {
+        main: mains[which],
+      });
+      const worker = await children.spawn(
+        `worker-${which}`,
+        ['worker', '--emulate', '--profile', profile, '--coordinator', coord.url],
+        { main: mains.on, env: { MERIDIAN_TOKEN: TOKEN } },
+      );
+      await waitWarm(coord.url);
+      urls[which] = coord.url;
+      pids[which] = coord.proc.pid;
+      if (which === 'on') urls.direct = worker.url;
+    }
+    log(
+      `${RATE} requests/s in blocks of ${BLOCK_MS / 1000} s taking turns: direct ${urls.direct}, checks on ${urls.on}, checks off ${urls.off}; ${ROUNDS} rounds`,
+    );
+
+    const pools = Object.fromEntries(
+      TARGETS.map((t) => [t, new Pool(urls[t], { connections: 256 })]),
+    ) as Record<Target, Pool>;
+    const send = chatSender;
+    const sleeper = preciseSleeper();
+    // Warm-up (JIT, connection pools), not recorded.
+    for (const t of TARGETS)
+      await paced({ rate: RATE, durationMs: 3000, send: send(pools[t]), sleep: sleeper.sleep });
+
+    const lat: Record<Target, number[]> = { direct: [], on: [], off: [] };
+    const failed: Record<Target, number> = { direct: 0, on: 0, off: 0 };
+    const cpu = { on: 0, off: 0 };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let k = 0; k < TARGETS.length; k++) {
+        const t = TARGETS[(k + r) % TARGETS.length]!;
+        const pid = t === 'direct' ? undefined : pids[t];
+        const cpu0 = pid === undefined ? 0 : cpuMs(pid);
+        const res = await paced({
+          rate: RATE,
+          durationMs: BLOCK_MS,
+          send: send(pools[t]),
+          sleep: sleeper.sleep,
+        });
+        if (t !== 'direct') cpu[t] += cpuMs(pid!) - cpu0;
+        for (const v of res.latenciesMs) lat[t].push(v);
+        failed[t] += res.failed;
       }
     }
-    const result: Record<string, number | string> = { bench: 'gateway-checks', rounds: ROUNDS };
-    for (const k of FIELDS) {
-      result[`${k}_on`] = round(median(on.map((f) => f[k])));
-      result[`${k}_off`] = round(median(off.map((f) => f[k])));
-      // Ratios per round (same minutes), then their median: less moved by a disturbed round than a ratio of medians.
-      result[`${k}_ratio`] = round(median(on.map((f, i) => f[k] / off[i]![k])));
-    }
+    await Promise.all([...TARGETS.map((t) => pools[t].close()), sleeper.close()]);
+
+    const q = (t: Target, p: number) => quantileSorted(Float64Array.from(lat[t]).sort(), p);
+    const perRequestUs = (t: 'on' | 'off') => (cpu[t] * 1000) / Math.max(1, lat[t].length);
+    const figures = {
+      on: {
+        p50: q('on', 0.5) - q('direct', 0.5),
+        p99: q('on', 0.99) - q('direct', 0.99),
+        cpu: perRequestUs('on'),
+      },
+      off: {
+        p50: q('off', 0.5) - q('direct', 0.5),
+        p99: q('off', 0.99) - q('direct', 0.99),
+        cpu: perRequestUs('off'),
+      },
+    };
+    for (const t of TARGETS)
+      log(
+        `${t.padEnd(6)} ${lat[t].length} requests (${failed[t]} failed): p50 ${round(q(t, 0.5))} ms, p99 ${round(q(t, 0.99))} ms${t === 'direct' ? '' : `, coordinator CPU ${Math.round(figures[t].cpu)} µs per request`}`,
+      );
+    const result = {
+      bench: 'gateway-checks',
+      rate: RATE,
+      rounds: ROUNDS,
+      block_seconds: BLOCK_MS / 1000,
+      direct_p50_ms: round(q('direct', 0.5)),
+      direct_p99_ms: round(q('direct', 0.99)),
+      added_p50_ms_on: round(figures.on.p50),
+      added_p50_ms_off: round(figures.off.p50),
+      added_p50_ratio: round(figures.on.p50 / figures.off.p50),
+      added_p99_ms_on: round(figures.on.p99),
+      added_p99_ms_off: round(figures.off.p99),
+      added_p99_ratio: round(figures.on.p99 / figures.off.p99),
+      gateway_cpu_us_per_request_on: Math.round(figures.on.cpu),
+      gateway_cpu_us_per_request_off: Math.round(figures.off.cpu),
+      gateway_cpu_ratio: round(figures.on.cpu / figures.off.cpu),
+      failed: failed.direct + failed.on + failed.off,
+    };
+    await cleanup();
     log(JSON.stringify(result));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  } catch (e) {
+    await cleanup();
+    throw e;
   }
 }
 

@@ -1,38 +1,18 @@
-/**
- * Gateway overhead benchmark (`npm run bench:gateway`).
- *
- * Starts one emulated worker (instant answers) and a coordinator with SQLite, as separate processes on
- * 127.0.0.1. Then, in the same run:
- *  1. offers the same fixed request rate (open loop, `src/worker/paced.ts`) directly to the worker and
- *     through the gateway, alternating blocks, and reports the latency the gateway adds at p50 and p99,
- *     and CPU per request: the coordinator's on the gateway blocks (`gateway_cpu_us_per_request`, it
- *     serves the client and is a client of the node) and the worker's on the direct blocks
- *     (`direct_cpu_us_per_request`, one HTTP server answering at once: the floor of a Node proxy's cost);
- *  2. the same on fresh connections: a new pool of C connections per 1 s block, alternating targets, and
- *     the latency the gateway adds at p99 in that first second (`added_p99_cold_ms`);
- *  3. streams: `--streams` concurrent streamed answers of 200 tokens each, back to back, through the
- *     gateway and directly; SSE data events relayed per second (`stream_chunks_per_s`) and per second of
- *     coordinator CPU (`stream_chunks_per_cpu_s`, what one core relays);
- *  4. drives the gateway (and the worker directly) with autocannon, closed loop, to find the highest rate
- *     it sustains without errors.
- * The last line printed is one JSON object.
- *
- * Options: --rate N (default 2000) --seconds S per measured block (default 5) --blocks B (default 2)
- *          --max-seconds S for the autocannon runs (default 5) --connections C (default 64)
- *          --cold-blocks B fresh-connection blocks per target (default 3)
- *          --streams N concurrent streams (default 32) --stream-seconds S per target (default 3)
- *          --cpu-prof DIR writes a V8 CPU profile of the coordinator into DIR (node --cpu-prof)
- */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
-import { stringify } from 'yaml';
-import { Children } from '../src/fleet/children.js';
 import { quantileSorted } from '../src/stats/quantile.js';
 import { paced } from '../src/worker/paced.js';
+import {
+  BODY,
+  benchSandbox,
+  chatSender,
+  cpuMs,
+  MODEL,
+  TOKEN,
+  waitWarm,
+  writeConfigs,
+} from './gateway-kit.js';
 import { preciseSleeper } from './precise-sleep.js';
 
 const { values } = parseArgs({
@@ -57,9 +37,6 @@ const COLD_BLOCKS = Number(values['cold-blocks']);
 const STREAMS = Number(values.streams);
 const STREAM_SECONDS = Number(values['stream-seconds']);
 const STREAM_TOKENS = 200;
-const MODEL = 'llama-3.1-8b-instruct';
-const TOKEN = 'bench-operator-token-0123456789';
-const BODY = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'ping' }], max_tokens: 4 });
 const STREAM_BODY = JSON.stringify({
   model: MODEL,
   messages: [{ role: 'user', content: 'ping' }],
@@ -71,49 +48,9 @@ const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'meridian-bench-'));
-  const children = new Children();
-  const cleanup = async () => {
-    await children.stopAll(3000);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('SIGINT', () => {
-    children.killAllNow();
-    process.exit(130);
-  });
+  const { dir, children, cleanup } = benchSandbox('meridian-bench-');
   try {
-    const config = join(dir, 'coordinator.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        listen: { host: '127.0.0.1', port: 0 },
-        dataDir: join(dir, 'data'),
-        operators: [{ id: 'bench', token: TOKEN }],
-        gateway: { connectionsPerNode: 256 },
-        // The worker's endpoint is on loopback, refused unless allow-listed.
-        registry: { allowEndpoints: ['127.0.0.0/8'] },
-      }),
-    );
-    const profile = join(dir, 'worker.yaml');
-    writeFileSync(
-      profile,
-      stringify({
-        flavor: 'vllm',
-        tokensPerSec: 0,
-        prefillTokensPerSec: 0,
-        slots: 4096,
-        queueLimit: 100_000,
-        models: [{ id: MODEL }],
-        node: {
-          id: 'bench-1',
-          roles: ['inference'],
-          location: { lat: 50.11, lon: 8.68, metro: 'frankfurt' },
-          labels: { provider: 'local', asn: 64512, datacenter: 'loopback', operator: 'bench', country: 'DE' },
-          hardware: { accelerator: 'h100', count: 1, memoryGb: 80 },
-          slots: 4096,
-        },
-      }),
-    );
+    const { config, profile } = writeConfigs(dir);
     const prof = values['cpu-prof'];
     const coord = await children.spawn('coordinator', ['serve', '--config', config], {
       ...(prof === undefined ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${prof}`] }),
@@ -135,20 +72,7 @@ async function main(): Promise<void> {
       direct: new Pool(worker.url, { connections: 256 }),
       gateway: new Pool(coord.url, { connections: 256 }),
     };
-    const send = (pool: Pool) => async () => {
-      try {
-        const res = await pool.request({
-          method: 'POST',
-          path: '/v1/chat/completions',
-          headers: { 'content-type': 'application/json' },
-          body: BODY,
-        });
-        await res.body.dump();
-        return res.statusCode === 200;
-      } catch {
-        return false;
-      }
-    };
+    const send = chatSender;
     // The generator sleeps between sends instead of spinning a core the servers under test need.
     const sleeper = preciseSleeper();
     const sleep = sleeper.sleep;
@@ -264,35 +188,8 @@ async function main(): Promise<void> {
   }
 }
 
-/** CPU time (user + system) a process has used, ms, from /proc (Linux); NaN elsewhere. */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 function q(values: Float64Array, p: number): number {
   return quantileSorted(Float64Array.from(values).sort(), p);
-}
-
-async function waitWarm(url: string): Promise<void> {
-  const end = Date.now() + 20_000;
-  const pool = new Pool(url);
-  try {
-    while (Date.now() < end) {
-      const res = await pool.request({ method: 'GET', path: '/v1/models' });
-      const body = (await res.body.json()) as { data: { warm_replicas: number }[] };
-      if ((body.data[0]?.warm_replicas ?? 0) > 0) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('the worker never became warm at the coordinator');
-  } finally {
-    await pool.close();
-  }
 }
 
 /**
