@@ -1,3 +1,30 @@
+/**
+ * Gateway overhead benchmark (`npm run bench:gateway`).
+ *
+ * Starts one emulated worker (instant answers) and a coordinator with SQLite, as separate processes on
+ * 127.0.0.1. Then, in the same run:
+ *  1. offers the same fixed request rate (open loop, `src/worker/paced.ts`) directly to the worker and
+ *     through the gateway, alternating blocks, and reports the latency the gateway adds at p50 and p99,
+ *     and CPU per request: the coordinator's on the gateway blocks (`gateway_cpu_us_per_request`, it
+ *     serves the client and is a client of the node) and the worker's on the direct blocks
+ *     (`direct_cpu_us_per_request`, one HTTP server answering at once: the floor of a Node proxy's cost),
+ *     and the connections each pool had to open during them (`connections_opened_*`: none while the
+ *     servers keep idle connections open longer than the blocks last);
+ *  2. the same on fresh connections: a new pool of C connections per 1 s block, alternating targets, and
+ *     the latency the gateway adds at p99 in that first second (`added_p99_cold_ms`);
+ *  3. streams: `--streams` concurrent streamed answers of 200 tokens each, back to back, through the
+ *     gateway and directly; SSE data events relayed per second (`stream_chunks_per_s`) and per second of
+ *     coordinator CPU (`stream_chunks_per_cpu_s`, what one core relays);
+ *  4. drives the gateway (and the worker directly) with autocannon, closed loop, to find the highest rate
+ *     it sustains without errors.
+ * The last line printed is one JSON object.
+ *
+ * Options: --rate N (default 2000) --seconds S per measured block (default 5) --blocks B (default 2)
+ *          --max-seconds S for the autocannon runs (default 5) --connections C (default 64)
+ *          --cold-blocks B fresh-connection blocks per target (default 3)
+ *          --streams N concurrent streams (default 32) --stream-seconds S per target (default 3)
+ *          --cpu-prof DIR writes a V8 CPU profile of the coordinator into DIR (node --cpu-prof)
+ */
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
@@ -80,6 +107,10 @@ async function main(): Promise<void> {
     for (const k of ['direct', 'gateway'] as const)
       await paced({ rate: RATE, durationMs: 3000, send: send(pools[k]), sleep });
 
+    // Connections the pools open during the measured blocks: with keep-alive working, none after the
+    // warm-up (a server that closes idle sockets too soon makes every block reopen them, in its bursts).
+    const opened = { direct: 0, gateway: 0 };
+    for (const k of ['direct', 'gateway'] as const) pools[k].on('connect', () => opened[k]++);
     const lat: Record<'direct' | 'gateway', number[]> = { direct: [], gateway: [] };
     let gatewayCpuMs = 0;
     let workerCpuMs = 0;
@@ -111,13 +142,14 @@ async function main(): Promise<void> {
       const s = Float64Array.from(lat[k]).sort();
       return { p50: quantileSorted(s, 0.5), p99: quantileSorted(s, 0.99) };
     };
+    const reopened = { ...opened };
     const d = stats('direct');
     const g = stats('gateway');
     log(
-      `direct  p50 ${round(d.p50)} ms  p99 ${round(d.p99)} ms  (worker CPU ${Math.round((workerCpuMs * 1000) / Math.max(1, lat.direct.length))} µs per request)`,
+      `direct  p50 ${round(d.p50)} ms  p99 ${round(d.p99)} ms  (worker CPU ${Math.round((workerCpuMs * 1000) / Math.max(1, lat.direct.length))} µs per request; ${reopened.direct} connections opened)`,
     );
     log(
-      `gateway p50 ${round(g.p50)} ms  p99 ${round(g.p99)} ms  (coordinator CPU ${Math.round((gatewayCpuMs * 1000) / Math.max(1, lat.gateway.length))} µs per request)`,
+      `gateway p50 ${round(g.p50)} ms  p99 ${round(g.p99)} ms  (coordinator CPU ${Math.round((gatewayCpuMs * 1000) / Math.max(1, lat.gateway.length))} µs per request; ${reopened.gateway} connections opened)`,
     );
 
     const cold: Record<'direct' | 'gateway', number[]> = { direct: [], gateway: [] };
@@ -162,6 +194,8 @@ async function main(): Promise<void> {
       added_p99_ms: round(g.p99 - d.p99),
       failed_direct: fails.direct,
       failed_gateway: fails.gateway,
+      connections_opened_direct: reopened.direct,
+      connections_opened_gateway: reopened.gateway,
       gateway_cpu_us_per_request:
         lat.gateway.length > 0 ? Math.round((gatewayCpuMs * 1000) / lat.gateway.length) : null,
       direct_cpu_us_per_request:
