@@ -160,8 +160,8 @@ const Limits = z.strictObject({
   /**
    * An idle keep-alive socket is closed after this time (Fastify's default, above the 60 s idle timeout of
    * common load balancers). Shorter, a client's pool reopens in each burst the connections it opened in the
-   * last one, and those requests pay for a new connection (docs/coordinator.md, "Figures"). Idle sockets
-   * are bounded by `maxConnections`.
+   * last one, and those requests pay for a new connection (docs/coordinator.md, "Where the time goes").
+   * Idle sockets are bounded by `maxConnections`.
    */
   keepAliveTimeoutMs: z.number().int().min(1).default(72_000),
   maxRequestsPerSocket: z.number().int().min(0).default(10_000),
