@@ -99,13 +99,12 @@ async function main(): Promise<void> {
       direct: new Pool(worker.url, { connections: 256 }),
       gateway: new Pool(coord.url, { connections: 256 }),
     };
-    const send = chatSender;
     // The generator sleeps between sends instead of spinning a core the servers under test need.
     const sleeper = preciseSleeper();
     const sleep = sleeper.sleep;
     // Warm-up (JIT, connection pools), not recorded.
     for (const k of ['direct', 'gateway'] as const)
-      await paced({ rate: RATE, durationMs: 3000, send: send(pools[k]), sleep });
+      await paced({ rate: RATE, durationMs: 3000, send: chatSender(pools[k]), sleep });
 
     // Connections the pools open during the measured blocks: with keep-alive working, none after the
     // warm-up (a server that closes idle sockets too soon makes every block reopen them, in its bursts).
@@ -124,7 +123,7 @@ async function main(): Promise<void> {
         const worker0 = cpuMs(worker.proc.pid);
         const own0 = process.cpuUsage();
         const t0 = performance.now();
-        const r = await paced({ rate: RATE, durationMs: SECONDS * 1000, send: send(pools[k]), sleep });
+        const r = await paced({ rate: RATE, durationMs: SECONDS * 1000, send: chatSender(pools[k]), sleep });
         const own = process.cpuUsage(own0);
         generatorCpuMs += (own.user + own.system) / 1000;
         measuredMs += performance.now() - t0;
@@ -142,21 +141,20 @@ async function main(): Promise<void> {
       const s = Float64Array.from(lat[k]).sort();
       return { p50: quantileSorted(s, 0.5), p99: quantileSorted(s, 0.99) };
     };
-    const reopened = { ...opened };
     const d = stats('direct');
     const g = stats('gateway');
     log(
-      `direct  p50 ${round(d.p50)} ms  p99 ${round(d.p99)} ms  (worker CPU ${Math.round((workerCpuMs * 1000) / Math.max(1, lat.direct.length))} µs per request; ${reopened.direct} connections opened)`,
+      `direct  p50 ${round(d.p50)} ms  p99 ${round(d.p99)} ms  (worker CPU ${Math.round((workerCpuMs * 1000) / Math.max(1, lat.direct.length))} µs per request; ${opened.direct} connections opened)`,
     );
     log(
-      `gateway p50 ${round(g.p50)} ms  p99 ${round(g.p99)} ms  (coordinator CPU ${Math.round((gatewayCpuMs * 1000) / Math.max(1, lat.gateway.length))} µs per request; ${reopened.gateway} connections opened)`,
+      `gateway p50 ${round(g.p50)} ms  p99 ${round(g.p99)} ms  (coordinator CPU ${Math.round((gatewayCpuMs * 1000) / Math.max(1, lat.gateway.length))} µs per request; ${opened.gateway} connections opened)`,
     );
 
     const cold: Record<'direct' | 'gateway', number[]> = { direct: [], gateway: [] };
     for (let b = 0; b < COLD_BLOCKS; b++)
       for (const k of ['direct', 'gateway'] as const) {
         const fresh = new Pool(targets[k], { connections: CONNECTIONS });
-        const r = await paced({ rate: RATE, durationMs: 1000, send: send(fresh), sleep });
+        const r = await paced({ rate: RATE, durationMs: 1000, send: chatSender(fresh), sleep });
         await fresh.close();
         for (const v of r.latenciesMs) cold[k].push(v);
         fails[k] += r.failed;
@@ -194,8 +192,8 @@ async function main(): Promise<void> {
       added_p99_ms: round(g.p99 - d.p99),
       failed_direct: fails.direct,
       failed_gateway: fails.gateway,
-      connections_opened_direct: reopened.direct,
-      connections_opened_gateway: reopened.gateway,
+      connections_opened_direct: opened.direct,
+      connections_opened_gateway: opened.gateway,
       gateway_cpu_us_per_request:
         lat.gateway.length > 0 ? Math.round((gatewayCpuMs * 1000) / lat.gateway.length) : null,
       direct_cpu_us_per_request:

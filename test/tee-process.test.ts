@@ -245,11 +245,10 @@ describe('TEE attestation between live processes', () => {
     expect(back.primary).toBe('valid');
     // The agent says so once the coordinator has answered the update, which has applied it by then: the
     // line may reach this process after the routing above already sees the fresh document.
-    const said = await waitFor('the agent to say it sent the changed document', async () =>
+    await waitFor('the agent to say it sent the changed document', async () =>
       /attestation sent: a changed document of \d+ bytes/.test(workers.get('valid')!.stderr())
         ? true
         : undefined,
     );
-    expect(said).toBe(true);
   }, 150_000);
 });

@@ -59,6 +59,13 @@ interface Entry {
   pool: Pool;
 }
 
+/**
+ * undici's time limits for `req`, as plain fields (no spread on the request path): 0 (none) when the
+ * caller times it, undefined for the pool's, the request's own headers timeout when it sets one.
+ */
+const headersTimeoutOf = (req: UpstreamRequest) => (req.timed === true ? 0 : req.headersTimeoutMs);
+const bodyTimeoutOf = (req: UpstreamRequest) => (req.timed === true ? 0 : undefined);
+
 /** One keep-alive connection pool (undici) per node endpoint; pools are replaced when an endpoint moves. */
 export class Upstreams {
   private readonly entries = new Map<string, Entry>();
@@ -106,11 +113,8 @@ export class Upstreams {
       headers: this.headers(req),
       body: req.body,
       signal: req.signal,
-      ...(req.timed === true
-        ? { headersTimeout: 0, bodyTimeout: 0 }
-        : req.headersTimeoutMs === undefined
-          ? {}
-          : { headersTimeout: req.headersTimeoutMs }),
+      headersTimeout: headersTimeoutOf(req),
+      bodyTimeout: bodyTimeoutOf(req),
     });
     return { statusCode: res.statusCode, headers: res.headers, body: res.body };
   }
@@ -137,9 +141,8 @@ export class Upstreams {
           path: e.prefix + req.path,
           headers: this.headers(req),
           body: req.body,
-          // undefined: the pool's; 0: none
-          headersTimeout: req.timed === true ? 0 : req.headersTimeoutMs,
-          bodyTimeout: req.timed === true ? 0 : undefined,
+          headersTimeout: headersTimeoutOf(req),
+          bodyTimeout: bodyTimeoutOf(req),
         },
         {
           onRequestStart(controller) {
