@@ -80,18 +80,52 @@ export class StreamBroken extends Error {
 }
 
 /**
+ * How often the watched attempts' limits are checked, ms: a limit fires up to this much late. One sweep
+ * for all attempts instead of Node timers per attempt: each attempt's limits differ, and Node keeps one
+ * list of timers per duration, so every request made, queued and dropped a list of its own.
+ */
+export const SWEEP_MS = 10;
+
+/** The attempts under watch, checked every SWEEP_MS while there are any. */
+const watched = new Set<Watch>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function enlist(w: Watch): void {
+  watched.add(w);
+  if (sweeper !== undefined) return;
+  sweeper = setInterval(sweep, SWEEP_MS);
+  sweeper.unref(); // the upstream sockets keep the process alive while an attempt runs
+}
+
+/** Checks every watched attempt; the interval stops at the first sweep that finds none (not at each end). */
+function sweep(): void {
+  if (watched.size === 0) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+    return;
+  }
+  const now = Date.now();
+  for (const w of watched) w.check(now);
+}
+
+/**
  * The attempt's own cancellation: the caller's signal, the first-byte limit (then the idle limit, once
- * the first chunk is in) and the client's deadline. Two timers per attempt; a chunk only refreshes one.
- * The upstream request is aborted through `signal` (made only when asked for) or through the abort it
- * hands to `bind` (no AbortController on the path of buffered answers).
+ * the first chunk is in) and the client's deadline, checked by the shared sweep. A chunk only sets a flag;
+ * the sweep that sees it starts the idle limit again. The upstream request is aborted through `signal`
+ * (made only when asked for) or through the abort it hands to `bind` (no AbortController on the path of
+ * buffered answers).
  */
 class Watch implements AbortBinding {
   expired: { kind: 'timeout' | 'deadline'; message: string } | undefined;
   private controller: AbortController | undefined;
   private abortUpstream: (() => void) | undefined;
   private aborted = false;
-  private stall: NodeJS.Timeout | undefined;
-  private deadline: NodeJS.Timeout | undefined;
+  /** Clock time (`Date.now()`) at which the first-byte or idle limit passes. */
+  private stallAt: number;
+  /** The first chunk is in: `stallAt` is the idle limit's. */
+  private streaming = false;
+  /** A chunk came since the last sweep. */
+  private moved = false;
   private readonly relay = () => this.abort();
 
   constructor(
@@ -100,16 +134,8 @@ class Watch implements AbortBinding {
   ) {
     if (parent?.aborted) this.abort();
     else parent?.addEventListener('abort', this.relay, { once: true });
-    const left = limits.deadlineAt - Date.now();
-    if (left < Number.POSITIVE_INFINITY)
-      this.deadline = setTimeout(
-        () => this.fire('deadline', "the client's deadline passed"),
-        Math.max(0, left),
-      );
-    this.stall = setTimeout(
-      () => this.fire('timeout', `no answer within the first-byte limit of ${ms(limits.firstByteMs)}`),
-      limits.firstByteMs,
-    );
+    this.stallAt = Date.now() + limits.firstByteMs;
+    enlist(this);
   }
 
   get signal(): AbortSignal {
@@ -132,21 +158,33 @@ class Watch implements AbortBinding {
 
   /** The first chunk is in: from now on, a silence longer than the idle limit ends the attempt. */
   started(): void {
-    clearTimeout(this.stall);
-    this.stall = setTimeout(
-      () => this.fire('timeout', `stalled: no data for ${ms(this.limits.idleMs)} (idle limit)`),
-      this.limits.idleMs,
-    );
+    this.streaming = true;
+    this.moved = false;
+    this.stallAt = Date.now() + this.limits.idleMs;
   }
 
   /** Another chunk is in. */
   tick(): void {
-    this.stall?.refresh();
+    this.moved = true;
+  }
+
+  /** Called by the sweep: fires the limit that has passed at `now`, if any. */
+  check(now: number): void {
+    if (now >= this.limits.deadlineAt) this.fire('deadline', "the client's deadline passed");
+    else if (this.moved) {
+      this.moved = false;
+      this.stallAt = now + this.limits.idleMs;
+    } else if (now >= this.stallAt)
+      this.fire(
+        'timeout',
+        this.streaming
+          ? `stalled: no data for ${ms(this.limits.idleMs)} (idle limit)`
+          : `no answer within the first-byte limit of ${ms(this.limits.firstByteMs)}`,
+      );
   }
 
   done(): void {
-    clearTimeout(this.stall);
-    clearTimeout(this.deadline);
+    watched.delete(this);
     this.abortUpstream = undefined;
     this.parent?.removeEventListener('abort', this.relay);
   }
@@ -160,7 +198,9 @@ class Watch implements AbortBinding {
     return fail(nodeId, prefix ? 'body' : errorKind(error), prefix + errorMessage(error), true);
   }
 
+  /** A limit passed: the attempt ends (once; the sweep stops checking it). */
   private fire(kind: 'timeout' | 'deadline', message: string): void {
+    watched.delete(this);
     this.expired ??= { kind, message };
     this.abort();
   }

@@ -61,9 +61,7 @@ export class AttemptTiming {
       }
       const e = expectedTiming(view, this.q, i, this.timing);
       const first = opt.stream ? e.firstTokenMs : e.totalMs;
-      // Whole ms (Node's timers fire on whole ms anyway): Node keeps one list of timers per duration, and
-      // limits that differ by a fraction of a ms (learned speeds move a little with every answer) would
-      // each make, queue and drop a list of their own.
+      // Whole ms, as the limits are stated in failure messages and docs/coordinator.md.
       out.set(id, {
         firstByteMs: Math.ceil(Math.min(o.maxFirstByteMs, o.factor * first + o.firstByteFloorMs)),
         idleMs: Math.ceil(Math.min(o.maxIdleMs, o.factor * e.perTokenMs + o.idleFloorMs)),
