@@ -147,7 +147,8 @@ async function proxy(
   const wall = Date.now();
   const g = c.config.gateway;
   const hop = hopChain(req.headers[HOP_HEADER], c.instanceId);
-  const client = await admitClient(c, req.headers.authorization);
+  const admitted = admitClient(c, req.headers.authorization);
+  const client = typeof admitted === 'object' ? await admitted : admitted;
   const { body, options } = readOptions(req.headers, parseBody(endpoint, req.body), c.defaultClient);
   const deadlineAt = options.deadlineMs === undefined ? Number.POSITIVE_INFINITY : wall + options.deadlineMs;
   ensureServed(c, body.model);
