@@ -17,41 +17,36 @@ export interface ConnectionLimits {
  * time limits). Returns the number of sockets open now.
  */
 export function limitConnections(server: Server, limits: ConnectionLimits): () => number {
-  const sockets = new Map<Socket, number>(); // socket → requests in progress; insertion order = age
-  const silent = new Map<Socket, NodeJS.Timeout>();
+  const sockets = new Map<Socket, Open>(); // insertion order = age
   server.on('connection', (socket: Socket) => {
-    sockets.set(socket, 0);
+    const open: Open = { busy: 0, silent: undefined };
+    sockets.set(socket, open);
     if (limits.firstRequestMs > 0) {
-      const timer = setTimeout(() => socket.destroy(), limits.firstRequestMs);
-      timer.unref();
-      silent.set(socket, timer);
+      open.silent = setTimeout(() => socket.destroy(), limits.firstRequestMs);
+      open.silent.unref();
     }
     socket.once('close', () => {
       sockets.delete(socket);
-      clearTimeout(silent.get(socket));
-      silent.delete(socket);
+      clearTimeout(open.silent);
     });
     if (sockets.size > limits.max) closeIdle(socket);
   });
   server.on('request', (req, res) => {
-    const socket = req.socket;
-    const timer = silent.get(socket);
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      silent.delete(socket);
+    const open = sockets.get(req.socket);
+    if (open === undefined) return;
+    if (open.silent !== undefined) {
+      clearTimeout(open.silent);
+      open.silent = undefined;
     }
-    const n = sockets.get(socket);
-    if (n === undefined) return;
-    sockets.set(socket, n + 1);
-    res.once('close', () => {
-      const m = sockets.get(socket);
-      if (m !== undefined) sockets.set(socket, Math.max(0, m - 1));
+    open.busy++;
+    res.on('close', () => {
+      open.busy--;
     });
   });
 
   function closeIdle(fresh: Socket): void {
-    for (const [s, busy] of sockets) {
-      if (busy > 0 || s === fresh) continue;
+    for (const [s, open] of sockets) {
+      if (open.busy > 0 || s === fresh) continue;
       sockets.delete(s);
       s.destroy();
       return;
@@ -61,4 +56,10 @@ export function limitConnections(server: Server, limits: ConnectionLimits): () =
   }
 
   return () => sockets.size;
+}
+
+/** One open socket: requests in progress, and the timer of its silent start until its first request. */
+interface Open {
+  busy: number;
+  silent: NodeJS.Timeout | undefined;
 }
