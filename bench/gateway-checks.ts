@@ -11,11 +11,18 @@
  * that rotates every round, put the three through the same moments of a shared, noisy machine, which
  * runs of a whole bench one after the other do not (their figures moved by tens of percent between runs).
  *
+ * The direct blocks go to the two workers in turn (one each round): a worker that also served the direct
+ * calls made its coordinator's CPU per request a few percent higher than the other's, with the same code.
+ *
  * Prints per target the latency at p50 and p99 over all its blocks, the latency each gateway adds over
  * the direct calls, and each coordinator's CPU per request; then the ratios (checks on / checks off). The
  * last line printed is one JSON object.
  *
+ * `--control` builds the copy without applying the patch: both coordinators then run the same code, and
+ * the ratios show what this bench resolves on the machine (how far from 1 they land with no difference).
+ *
  * Options: --rate N requests/s (default 2000) --rounds R (default 20) --block-seconds S (default 1)
+ *          --control
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
@@ -33,11 +40,13 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     rounds: { type: 'string', default: '20' },
     'block-seconds': { type: 'string', default: '1' },
+    control: { type: 'boolean', default: false },
   },
 });
 const RATE = positive('rate', values.rate);
 const ROUNDS = positive('rounds', values.rounds);
 const BLOCK_MS = positive('block-seconds', values['block-seconds']) * 1000;
+const CONTROL = values.control === true;
 
 function positive(name: string, text: string | undefined): number {
   const x = Number(text);
@@ -57,7 +66,10 @@ type Target = (typeof TARGETS)[number];
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** A copy of the tree (sources, build files, the installed modules linked) with the checks removed, built. */
+/**
+ * A copy of the tree (sources, build files, the installed modules linked) with the checks removed (left
+ * in with `--control`), built.
+ */
 function buildWithoutChecks(dir: string): void {
   for (const entry of [
     'src',
@@ -71,7 +83,10 @@ function buildWithoutChecks(dir: string): void {
   ])
     cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  const applied = spawnSync('git', ['apply', '--whitespace=nowarn', PATCH], { cwd: dir, encoding: 'utf8' });
+  const applied = spawnSync('git', ['apply', '--whitespace=nowarn', ...(CONTROL ? ['--check'] : []), PATCH], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
   if (applied.status !== 0)
     throw new Error(
       `bench/gateway-checks-off.patch no longer applies to src/ (update it to remove the same checks): ${applied.stderr.trim()}`,
@@ -85,7 +100,9 @@ async function main(): Promise<void> {
     throw new Error('build first: npm run build && npm run build:bench');
   const { dir, children, cleanup } = benchSandbox('meridian-checks-off-');
   try {
-    log(`building the tree without the per-request checks in ${dir} …`);
+    log(
+      `building the tree ${CONTROL ? 'again, with the checks (control)' : 'without the per-request checks'} in ${dir} …`,
+    );
     const copy = join(dir, 'tree');
     mkdirSync(copy);
     buildWithoutChecks(copy);
@@ -93,7 +110,8 @@ async function main(): Promise<void> {
       on: join(ROOT, 'dist-bench', 'src', 'cli', 'main.js'),
       off: join(copy, 'dist-bench', 'src', 'cli', 'main.js'),
     };
-    const urls: Record<Target, string> = { direct: '', on: '', off: '' };
+    const urls = { on: '', off: '' };
+    const workers = { on: '', off: '' };
     const pids: Record<'on' | 'off', number | undefined> = { on: undefined, off: undefined };
     for (const which of ['on', 'off'] as const) {
       mkdirSync(join(dir, which));
@@ -109,19 +127,24 @@ async function main(): Promise<void> {
       await waitWarm(coord.url);
       urls[which] = coord.url;
       pids[which] = coord.proc.pid;
-      if (which === 'on') urls.direct = worker.url;
+      workers[which] = worker.url;
     }
     log(
-      `${RATE} requests/s in blocks of ${BLOCK_MS / 1000} s taking turns: direct ${urls.direct}, checks on ${urls.on}, checks off ${urls.off}; ${ROUNDS} rounds`,
+      `${RATE} requests/s in blocks of ${BLOCK_MS / 1000} s taking turns: direct ${workers.on} and ${workers.off} (a round each), checks on ${urls.on}, checks off ${urls.off}${CONTROL ? ' (control: the same code)' : ''}; ${ROUNDS} rounds`,
     );
 
-    const pools = Object.fromEntries(
-      TARGETS.map((t) => [t, new Pool(urls[t], { connections: 256 })]),
-    ) as Record<Target, Pool>;
+    const pool = (url: string) => new Pool(url, { connections: 256 });
+    const pools = {
+      direct: [pool(workers.on), pool(workers.off)],
+      on: [pool(urls.on)],
+      off: [pool(urls.off)],
+    };
+    /** Target t's pool in round r: the direct calls alternate between the two workers. */
+    const poolOf = (t: Target, r: number) => pools[t][r % pools[t].length]!;
     const sleeper = preciseSleeper();
     // Warm-up (JIT, connection pools), not recorded.
-    for (const t of TARGETS)
-      await paced({ rate: RATE, durationMs: 3000, send: chatSender(pools[t]), sleep: sleeper.sleep });
+    for (const p of Object.values(pools).flat())
+      await paced({ rate: RATE, durationMs: 3000, send: chatSender(p), sleep: sleeper.sleep });
 
     const lat: Record<Target, number[]> = { direct: [], on: [], off: [] };
     const failed: Record<Target, number> = { direct: 0, on: 0, off: 0 };
@@ -134,7 +157,7 @@ async function main(): Promise<void> {
         const res = await paced({
           rate: RATE,
           durationMs: BLOCK_MS,
-          send: chatSender(pools[t]),
+          send: chatSender(poolOf(t, r)),
           sleep: sleeper.sleep,
         });
         if (t !== 'direct') cpu[t] += cpuMs(pid) - cpu0;
@@ -142,7 +165,7 @@ async function main(): Promise<void> {
         failed[t] += res.failed;
       }
     }
-    await Promise.all([...TARGETS.map((t) => pools[t].close()), sleeper.close()]);
+    await Promise.all([...Object.values(pools).flatMap((ps) => ps.map((p) => p.close())), sleeper.close()]);
 
     const sorted = Object.fromEntries(TARGETS.map((t) => [t, Float64Array.from(lat[t]).sort()])) as Record<
       Target,
@@ -162,6 +185,7 @@ async function main(): Promise<void> {
       );
     const result = {
       bench: 'gateway-checks',
+      control: CONTROL,
       rate: RATE,
       rounds: ROUNDS,
       block_seconds: BLOCK_MS / 1000,
