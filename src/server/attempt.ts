@@ -86,26 +86,46 @@ export class StreamBroken extends Error {
  */
 export const SWEEP_MS = 10;
 
-/** The attempts under watch, checked every SWEEP_MS while there are any. */
-const watched = new Set<Watch>();
+/**
+ * The attempts under watch, checked every SWEEP_MS while there are any: a list linked through the
+ * watches themselves (adding and removing one is a few field writes, no hashing of a new object).
+ */
+let first: Watch | undefined;
 let sweeper: NodeJS.Timeout | undefined;
 
 function enlist(w: Watch): void {
-  watched.add(w);
+  w.next = first;
+  if (first !== undefined) first.prev = w;
+  first = w;
+  w.listed = true;
   if (sweeper !== undefined) return;
   sweeper = setInterval(sweep, SWEEP_MS);
   sweeper.unref(); // the upstream sockets keep the process alive while an attempt runs
 }
 
+function delist(w: Watch): void {
+  if (!w.listed) return;
+  w.listed = false;
+  if (w.prev !== undefined) w.prev.next = w.next;
+  else first = w.next;
+  if (w.next !== undefined) w.next.prev = w.prev;
+  w.prev = undefined;
+  w.next = undefined;
+}
+
 /** Checks every watched attempt; the interval stops at the first sweep that finds none (not at each end). */
 function sweep(): void {
-  if (watched.size === 0) {
+  if (first === undefined) {
     clearInterval(sweeper);
     sweeper = undefined;
     return;
   }
   const now = Date.now();
-  for (const w of watched) w.check(now);
+  for (let w: Watch | undefined = first; w !== undefined; ) {
+    const next: Watch | undefined = w.next; // check() may take w off the list
+    w.check(now);
+    w = next;
+  }
 }
 
 /**
@@ -126,6 +146,10 @@ class Watch implements AbortBinding {
   private streaming = false;
   /** A chunk came since the last sweep. */
   private moved = false;
+  /** Links of the list of watched attempts (`enlist`, `delist`). */
+  prev: Watch | undefined;
+  next: Watch | undefined;
+  listed = false;
   private readonly relay = () => this.abort();
 
   constructor(
@@ -184,7 +208,7 @@ class Watch implements AbortBinding {
   }
 
   done(): void {
-    watched.delete(this);
+    delist(this);
     this.abortUpstream = undefined;
     this.parent?.removeEventListener('abort', this.relay);
   }
@@ -200,7 +224,7 @@ class Watch implements AbortBinding {
 
   /** A limit passed: the attempt ends (once; the sweep stops checking it). */
   private fire(kind: 'timeout' | 'deadline', message: string): void {
-    watched.delete(this);
+    delist(this);
     this.expired ??= { kind, message };
     this.abort();
   }
