@@ -85,4 +85,32 @@ describe('RttLearner', () => {
       for (let k = 0; k < 2; k++)
         expect(l.predictMs(0, b)).toBeGreaterThanOrEqual(fibreFloorMs(places[0]!, places[b]!));
   });
+
+  it('learnedMs is max(prediction, fibre floor) to the bit for 120 hosts jittered around 4 cities (anchors shared), with the floor above the prediction in some pairs', () => {
+    const rng = new Rng(17);
+    const cities = ['frankfurt', 'london', 'new-york', 'singapore'].map(place);
+    const places = Array.from({ length: 120 }, (_, h) => {
+      const c = cities[h % cities.length]!;
+      return { lat: c.lat + (rng.next() - 0.5) * 3, lon: c.lon + (rng.next() - 0.5) * 3 };
+    });
+    const l = new RttLearner(places, { seed: 3, minSamples: 1, maxError: 10 });
+    const vivaldi = (l as unknown as { vivaldi: { predict(a: number, b: number): number } }).vivaldi;
+    // Samples at the floor itself (+0–10 %): predictions land on both sides of it.
+    for (let s = 0; s < 6000; s++) {
+      const a = rng.int(places.length);
+      const b = rng.int(places.length);
+      if (a !== b) l.observe(a, b, fibreFloorMs(places[a]!, places[b]!) * (1 + rng.next() * 0.1) + 1e-6);
+    }
+    let raised = 0;
+    for (let k = 0; k < 2; k++)
+      for (let a = 0; a < places.length; a++)
+        for (let b = 0; b < places.length; b++) {
+          if (a === b || !l.learned(a, b)) continue;
+          const floor = fibreFloorMs(places[a]!, places[b]!);
+          const predicted = vivaldi.predict(a, b);
+          if (floor > predicted) raised++;
+          expect(l.learnedMs(a, b)).toBe(Math.max(predicted, floor));
+        }
+    expect(raised).toBeGreaterThan(100);
+  });
 });

@@ -17,8 +17,12 @@ export interface RttLearnerOptions extends VivaldiOptions {
   maxError?: number;
 }
 
-/** Most fibre floors kept (8 bytes each: 32 MB). */
+/** Most fibre floors kept (8 bytes each: 32 MB), and as many of the bounds of them by anchor. */
 const FLOOR_CELLS = 4_194_304;
+/** Side of the grid cells whose first host anchors the others, degrees. */
+const ANCHOR_DEG = 1;
+/** Slack on the bound from above, relative: covers the rounding of the distances it adds. */
+const BOUND_SLACK = 1e-9;
 
 export class RttLearner {
   readonly size: number;
@@ -34,6 +38,19 @@ export class RttLearner {
    * FLOOR_CELLS cells in all (a router asks from a few client hosts to every node).
    */
   private readonly floors = new Map<number, Float64Array>();
+  /**
+   * A bound from above of each fibre floor that touches little memory, so the floor itself is looked up
+   * only when a prediction falls under the bound (floors by pair are rows of the size of the network,
+   * and reading them for random candidates was most of a learned prediction's time). Hosts are grouped
+   * by ANCHOR_DEG grid cell, the cell's first host its anchor; by the triangle inequality of great-circle
+   * distance, floor(a, b) ≤ floor(a, anchor of b) + floor(anchor of b, b).
+   */
+  private readonly anchorOf: Int32Array;
+  private readonly anchors: LatLon[] = [];
+  /** Per host: the fibre floor to its anchor, ms. */
+  private readonly anchorSlackMs: Float64Array;
+  /** Floors from a host to every anchor, by host (NaN: not yet). */
+  private readonly anchorRows = new Map<number, Float64Array>();
 
   constructor(places: readonly LatLon[], options: RttLearnerOptions = {}) {
     this.size = places.length;
@@ -42,6 +59,21 @@ export class RttLearner {
     this.count = new Uint32Array(places.length);
     this.minSamples = options.minSamples ?? 4;
     this.maxError = options.maxError ?? 0.3;
+    this.anchorOf = new Int32Array(places.length);
+    this.anchorSlackMs = new Float64Array(places.length);
+    const cells = new Map<number, number>();
+    for (let h = 0; h < places.length; h++) {
+      const p = places[h]!;
+      const cell = Math.floor(p.lat / ANCHOR_DEG) * 1000 + Math.floor(p.lon / ANCHOR_DEG);
+      let k = cells.get(cell);
+      if (k === undefined) {
+        k = this.anchors.length;
+        this.anchors.push(p);
+        cells.set(cell, k);
+      }
+      this.anchorOf[h] = k;
+      this.anchorSlackMs[h] = fibreFloorMs(this.anchors[k]!, p);
+    }
   }
 
   /** Takes one measured round trip between hosts a and b; false when refused. */
@@ -84,7 +116,27 @@ export class RttLearner {
   learnedMs(a: number, b: number): number {
     if (!this.learned(a, b)) return -1;
     if (a === b) return 0;
-    return Math.max(this.vivaldi.predict(a, b), this.floorMs(a, b));
+    const ms = this.vivaldi.predict(a, b);
+    // At or above a bound of the floor, the prediction is the answer: max(ms, floor) = ms.
+    if (ms >= this.floorBoundMs(a, b)) return ms;
+    return Math.max(ms, this.floorMs(a, b));
+  }
+
+  /** A bound from above of `floorMs(a, b)` (see `anchorOf`); +Infinity when its row would not fit. */
+  private floorBoundMs(a: number, b: number): number {
+    let row = this.anchorRows.get(a);
+    if (row === undefined) {
+      if ((this.anchorRows.size + 1) * this.anchors.length > FLOOR_CELLS) return Number.POSITIVE_INFINITY;
+      row = new Float64Array(this.anchors.length).fill(Number.NaN);
+      this.anchorRows.set(a, row);
+    }
+    const k = this.anchorOf[b]!;
+    let ms = row[k]!;
+    if (Number.isNaN(ms)) {
+      ms = fibreFloorMs(this.places[a]!, this.anchors[k]!);
+      row[k] = ms;
+    }
+    return (ms + this.anchorSlackMs[b]!) * (1 + BOUND_SLACK) + BOUND_SLACK;
   }
 
   /** `fibreFloorMs` of hosts a and b, worked out once per pair while rows fit in FLOOR_CELLS. */
