@@ -111,6 +111,46 @@ describe('limits', () => {
     expect((await get('10.1.1.2')).statusCode).toBe(200);
   });
 
+  it('with gatewayPerIp at burst 3 (no refill), refuses the 4th route request from one IP with 429; another IP and GET /v1/models are not limited', async () => {
+    c = await startCoordinator({ limits: { gatewayPerIp: { perSecond: 0, burst: 3 } } });
+    const ask = (ip: string) =>
+      c!.app.inject({
+        method: 'POST',
+        url: '/v1/route',
+        remoteAddress: ip,
+        payload: { model: 'llama-3.1-8b-instruct', client: { lat: 50.1, lon: 8.7 } },
+      });
+    for (let k = 0; k < 3; k++) expect((await ask('10.2.2.1')).statusCode).not.toBe(429);
+    const refused = await ask('10.2.2.1');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.message).toBe('too many requests from 10.2.2.1');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await ask('10.2.2.2')).statusCode).not.toBe(429);
+    for (let k = 0; k < 5; k++) {
+      const models = await c.app.inject({ method: 'GET', url: '/v1/models', remoteAddress: '10.2.2.1' });
+      expect(models.statusCode).toBe(200);
+    }
+  });
+
+  it('counts 401s on the gateway (a wrong client key, twice at burst 2) against the IP: its next registration gets 429', async () => {
+    c = await startCoordinator({
+      gateway: { requireClientKey: true },
+      limits: { failedLogins: { perSecond: 0, burst: 2 } },
+    });
+    for (let k = 0; k < 2; k++) {
+      const res = await c.app.inject({
+        method: 'POST',
+        url: '/v1/chat/completions',
+        remoteAddress: '10.3.3.3',
+        headers: { authorization: 'Bearer not-a-key' },
+        payload: { model: 'llama-3.1-8b-instruct', messages: [{ role: 'user', content: 'hi' }] },
+      });
+      expect(res.statusCode).toBe(401);
+    }
+    expect((await registerRaw(c, 'after-401s', TOKEN_A, '10.3.3.3')).statusCode).toBe(429);
+    expect((await registerRaw(c, 'other-ip', TOKEN_A, '10.3.3.4')).statusCode).toBe(201);
+  });
+
   it('refuses the 4th registration with one operator token at burst 3 (and no refill)', async () => {
     c = await startCoordinator({ limits: { perToken: { perSecond: 0, burst: 3 } } });
     for (const id of ['t1', 't2', 't3']) expect((await registerRaw(c, id, TOKEN_A)).statusCode).toBe(201);
