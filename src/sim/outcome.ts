@@ -7,7 +7,9 @@ import type { SharedRun } from './shared-run.js';
 /**
  * What the client of attempt `a` (from client metro `metro`) saw when it completed at `t`, in the
  * learners' terms: times from the send, the catalog's expectation of each part at factor 1 (the node
- * reports its queue wait, data fetch included), and the round trip the client measured.
+ * reports its queue wait, data fetch included), and the round trip the client measured; with the output's
+ * `digest` and the attempt's own fields for the spot checks. One literal with every field: fields added
+ * afterwards grew the object's property store once per served request.
  */
 export function servedOutcome(
   shared: SharedRun,
@@ -15,6 +17,7 @@ export function servedOutcome(
   metro: number,
   a: number,
   t: number,
+  digest: number,
 ): SimOutcome {
   const n = atts.node[a]!;
   const rtt = shared.rtt.client(metro, n);
@@ -33,6 +36,10 @@ export function servedOutcome(
     },
     clientMetro: metro,
     rttMs: rtt,
+    outputDigest: digest,
+    inputTokens: atts.input[a]!,
+    attempt: a,
+    model: atts.model[a]!,
   };
 }
 

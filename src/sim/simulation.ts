@@ -294,11 +294,7 @@ class Simulation {
   /** Tells a learning router what the client saw of attempt `a`, completed at `t`. */
   private observe(a: number, t: number, digest: number): void {
     if (!this.router.observe) return;
-    const o = servedOutcome(this.shared, this.atts, this.reqs.metro[this.atts.req[a]!]!, a, t);
-    o.outputDigest = digest;
-    o.inputTokens = this.atts.input[a]!;
-    o.attempt = a;
-    o.model = this.atts.model[a]!;
+    const o = servedOutcome(this.shared, this.atts, this.reqs.metro[this.atts.req[a]!]!, a, t, digest);
     this.router.observe(o, t + o.rttMs / 2);
   }
 
