@@ -181,12 +181,7 @@ async function proxy(
   }
   const candidates = [decision.primary, ...decision.fallbacks];
   const bounded = body.max_tokens != null || (body as ChatBody).max_completion_tokens != null;
-  const limits = c.timing.limits(
-    c.network.currentView(),
-    request,
-    { stream, bounded, deadlineAt },
-    decision.hedge === undefined ? candidates : [...candidates, decision.hedge],
-  );
+  const limits = c.timing.limitsFor(c.network.currentView(), request, { stream, bounded, deadlineAt });
 
   // Only a streamed answer is cancelled when the client goes away; a non-streamed one is short and runs out.
   const controller = stream ? new AbortController() : undefined;
@@ -232,7 +227,7 @@ async function proxy(
       stream,
       hop,
       headers: locationHeaders(options.client),
-      limits: (n) => limits.get(n)!,
+      limits,
       deadlineAt,
     },
     controller?.signal,

@@ -38,36 +38,40 @@ export class AttemptTiming {
   constructor(private readonly opt: TimingOptions) {}
 
   /**
-   * The limits for `request` on each of `nodeIds`, computed now on the view it was decided on. `bounded`:
-   * the request set its own output limit (else a non-streamed answer is allowed `unboundedOutputTokens`).
-   * A node or model the view does not know gets the ceilings.
+   * The limits for `request` on any node, worked out when an attempt asks for them (most requests make
+   * one attempt, so the fallbacks' limits are rarely needed). They are read from `view` as it is at that
+   * moment: the primary's on the view the request was decided on, a fallback's or hedge's on the same live
+   * view refreshed since, if it was. `bounded`: the request set its own output limit (else a non-streamed
+   * answer is allowed `unboundedOutputTokens`). A node or model the view does not know gets the ceilings.
    */
+  limitsFor(
+    view: NetworkView,
+    request: Request,
+    opt: { stream: boolean; bounded: boolean; deadlineAt: number },
+  ): (nodeId: string) => AttemptLimits {
+    return (nodeId) => this.limits(view, request, opt, nodeId);
+  }
+
+  /** The limits for `request` on `nodeId`, on `view` now (see `limitsFor`). */
   limits(
     view: NetworkView,
     request: Request,
     opt: { stream: boolean; bounded: boolean; deadlineAt: number },
-    nodeIds: readonly string[],
-  ): Map<string, AttemptLimits> {
+    nodeId: string,
+  ): AttemptLimits {
     const o = this.opt;
-    const out = new Map<string, AttemptLimits>();
-    const known = compileQuery(this.q, request, view) === undefined;
+    const i = view.topology.index.get(nodeId);
+    if (i === undefined || compileQuery(this.q, request, view) !== undefined)
+      return { firstByteMs: o.maxFirstByteMs, idleMs: o.maxIdleMs, deadlineAt: opt.deadlineAt };
     if (!opt.stream && !opt.bounded)
       this.q.outputTokens = Math.max(this.q.outputTokens, o.unboundedOutputTokens);
-    for (const id of nodeIds) {
-      const i = view.topology.index.get(id);
-      if (!known || i === undefined) {
-        out.set(id, { firstByteMs: o.maxFirstByteMs, idleMs: o.maxIdleMs, deadlineAt: opt.deadlineAt });
-        continue;
-      }
-      const e = expectedTiming(view, this.q, i, this.timing);
-      const first = opt.stream ? e.firstTokenMs : e.totalMs;
-      // Whole ms, as the limits are stated in failure messages and docs/coordinator.md.
-      out.set(id, {
-        firstByteMs: Math.ceil(Math.min(o.maxFirstByteMs, o.factor * first + o.firstByteFloorMs)),
-        idleMs: Math.ceil(Math.min(o.maxIdleMs, o.factor * e.perTokenMs + o.idleFloorMs)),
-        deadlineAt: opt.deadlineAt,
-      });
-    }
-    return out;
+    const e = expectedTiming(view, this.q, i, this.timing);
+    const first = opt.stream ? e.firstTokenMs : e.totalMs;
+    // Whole ms, as the limits are stated in failure messages and docs/coordinator.md.
+    return {
+      firstByteMs: Math.ceil(Math.min(o.maxFirstByteMs, o.factor * first + o.firstByteFloorMs)),
+      idleMs: Math.ceil(Math.min(o.maxIdleMs, o.factor * e.perTokenMs + o.idleFloorMs)),
+      deadlineAt: opt.deadlineAt,
+    };
   }
 }
