@@ -27,8 +27,8 @@ export interface UpstreamRequest {
   /** Overrides the pool's headers timeout for this request (probes). */
   headersTimeoutMs?: number;
   /**
-   * The caller times the request itself (a gateway attempt, src/server/attempt.ts, whose limits sit below
-   * the pool's): undici then keeps no timers for it. Its headers and body timers are made anew for every
+   * The caller times the request itself (a gateway attempt, src/server/attempt-watch.ts, whose limits sit
+   * below the pool's): undici then keeps no timers for it. Its headers and body timers are made anew for every
    * request and live until undici's next timer sweep (half a second), long enough to be promoted out of
    * the young generation at thousands of requests a second.
    */
