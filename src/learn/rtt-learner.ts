@@ -24,6 +24,36 @@ const ANCHOR_DEG = 1;
 /** Slack on the bound from above, relative: covers the rounding of the distances it adds. */
 const BOUND_SLACK = 1e-9;
 
+/**
+ * Fibre floors from hosts to a fixed list of places, each worked out once: a row per host asked from
+ * (NaN: not yet), rows kept while they fit in FLOOR_CELLS (past that, a floor is worked out each time).
+ */
+class FloorRows {
+  private readonly rows = new Map<number, Float64Array>();
+
+  constructor(
+    private readonly from: readonly LatLon[],
+    private readonly to: readonly LatLon[],
+  ) {}
+
+  /** `fibreFloorMs` from host `a` to place `k`. */
+  get(a: number, k: number): number {
+    let row = this.rows.get(a);
+    if (row === undefined) {
+      if ((this.rows.size + 1) * this.to.length > FLOOR_CELLS)
+        return fibreFloorMs(this.from[a]!, this.to[k]!);
+      row = new Float64Array(this.to.length).fill(Number.NaN);
+      this.rows.set(a, row);
+    }
+    let ms = row[k]!;
+    if (Number.isNaN(ms)) {
+      ms = fibreFloorMs(this.from[a]!, this.to[k]!);
+      row[k] = ms;
+    }
+    return ms;
+  }
+}
+
 export class RttLearner {
   readonly size: number;
   private readonly places: readonly LatLon[];
@@ -33,11 +63,8 @@ export class RttLearner {
   private readonly maxError: number;
   /** Samples refused as below the fibre floor. */
   refused = 0;
-  /**
-   * Fibre floors asked for, by the first host's row (NaN: not yet); rows are kept for at most
-   * FLOOR_CELLS cells in all (a router asks from a few client hosts to every node).
-   */
-  private readonly floors = new Map<number, Float64Array>();
+  /** Fibre floors between hosts (a router asks from a few client hosts to every node). */
+  private readonly floors: FloorRows;
   /**
    * A bound from above of each fibre floor that touches little memory, so the floor itself is looked up
    * only when a prediction falls under the bound (floors by pair are rows of the size of the network,
@@ -49,8 +76,8 @@ export class RttLearner {
   private readonly anchors: LatLon[] = [];
   /** Per host: the fibre floor to its anchor, ms. */
   private readonly anchorSlackMs: Float64Array;
-  /** Floors from a host to every anchor, by host (NaN: not yet). */
-  private readonly anchorRows = new Map<number, Float64Array>();
+  /** Fibre floors from hosts to anchors. */
+  private readonly anchorFloors: FloorRows;
 
   constructor(places: readonly LatLon[], options: RttLearnerOptions = {}) {
     this.size = places.length;
@@ -74,13 +101,15 @@ export class RttLearner {
       this.anchorOf[h] = k;
       this.anchorSlackMs[h] = fibreFloorMs(this.anchors[k]!, p);
     }
+    this.floors = new FloorRows(places, places);
+    this.anchorFloors = new FloorRows(places, this.anchors);
   }
 
   /** Takes one measured round trip between hosts a and b; false when refused. */
   observe(a: number, b: number, ms: number): boolean {
     if (a === b || !(a >= 0 && a < this.size && b >= 0 && b < this.size)) return false;
     if (!(ms > 0) || !Number.isFinite(ms)) return false;
-    if (ms < this.floorMs(a, b)) {
+    if (ms < this.floors.get(a, b)) {
       this.refused++;
       return false;
     }
@@ -119,41 +148,13 @@ export class RttLearner {
     const ms = this.vivaldi.predict(a, b);
     // At or above a bound of the floor, the prediction is the answer: max(ms, floor) = ms.
     if (ms >= this.floorBoundMs(a, b)) return ms;
-    return Math.max(ms, this.floorMs(a, b));
+    return Math.max(ms, this.floors.get(a, b));
   }
 
-  /** A bound from above of `floorMs(a, b)` (see `anchorOf`); +Infinity when its row would not fit. */
+  /** A bound from above of the fibre floor of hosts a and b (see `anchorOf`). */
   private floorBoundMs(a: number, b: number): number {
-    let row = this.anchorRows.get(a);
-    if (row === undefined) {
-      if ((this.anchorRows.size + 1) * this.anchors.length > FLOOR_CELLS) return Number.POSITIVE_INFINITY;
-      row = new Float64Array(this.anchors.length).fill(Number.NaN);
-      this.anchorRows.set(a, row);
-    }
-    const k = this.anchorOf[b]!;
-    let ms = row[k]!;
-    if (Number.isNaN(ms)) {
-      ms = fibreFloorMs(this.places[a]!, this.anchors[k]!);
-      row[k] = ms;
-    }
+    const ms = this.anchorFloors.get(a, this.anchorOf[b]!);
     return (ms + this.anchorSlackMs[b]!) * (1 + BOUND_SLACK) + BOUND_SLACK;
-  }
-
-  /** `fibreFloorMs` of hosts a and b, worked out once per pair while rows fit in FLOOR_CELLS. */
-  private floorMs(a: number, b: number): number {
-    let row = this.floors.get(a);
-    if (row === undefined) {
-      if ((this.floors.size + 1) * this.size > FLOOR_CELLS)
-        return fibreFloorMs(this.places[a]!, this.places[b]!);
-      row = new Float64Array(this.size).fill(Number.NaN);
-      this.floors.set(a, row);
-    }
-    let ms = row[b]!;
-    if (Number.isNaN(ms)) {
-      ms = fibreFloorMs(this.places[a]!, this.places[b]!);
-      row[b] = ms;
-    }
-    return ms;
   }
 
   /** Relative uncertainty of `predictMs(a, b)`: the larger local error when learned, else `priorError`. */
