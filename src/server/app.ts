@@ -5,7 +5,7 @@ import { limitConnections } from './connection-cap.js';
 import { type Coordinator, type CoordinatorDeps, createCoordinator } from './coordinator.js';
 import { ClientLimitError, httpError, RateLimitError } from './http-errors.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './json-depth.js';
-import { failedLogin, limitRoutes } from './limits.js';
+import { limitRoutes } from './limits.js';
 import { adminRoutes } from './routes-admin.js';
 import { gatewayRoutes } from './routes-gateway.js';
 import { opsRoutes } from './routes-ops.js';
@@ -62,7 +62,7 @@ export async function buildApp(
     if (headers !== undefined) reply.headers(headers);
     if (error instanceof RateLimitError || error instanceof ClientLimitError)
       reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
-    if (status === 401) failedLogin(coordinator.limiter, req.ip);
+    if (status === 401) coordinator.limiter.failedLogin(req.ip);
     if (status >= 500) logServerError(status, req.method, req.url, error);
     return reply.code(status).send(body);
   });

@@ -27,6 +27,11 @@ export class Limiter {
     this.failedLogins = new TokenBuckets(l.failedLogins, now);
   }
 
+  /** A request from `ip` was answered 401: one more failed authentication for that IP. */
+  failedLogin(ip: string): void {
+    this.failedLogins.take(ip);
+  }
+
   /** A signed message from `nodeId` (verified): refused when the node sends much faster than its interval. */
   nodeMessage(nodeId: string): void {
     const wait = this.perNode.take(nodeId);
@@ -45,8 +50,8 @@ const GATEWAY = /^\/v1\/(chat\/completions|completions|route)(\/|$)/;
  * Installs the per-IP, per-token and failed-login checks as an `onRequest` hook on the routes they apply
  * to (the registry's, and the gateway's when `limits.gatewayPerIp` is set), added as each route is
  * declared: the other routes run no hook at all. Call it before the routes are declared. A 401 is counted
- * against its IP by `failedLogin` (the app's error handler). The hook takes a callback rather than return
- * a promise: a promise costs a tick per request.
+ * against its IP by `Limiter.failedLogin`, from the app's error handler. The hook takes a callback rather
+ * than return a promise: a promise costs a tick per request.
  */
 export function limitRoutes(app: FastifyInstance, limiter: Limiter): void {
   const registry: onRequestHookHandler = (req, _reply, done) => {
@@ -72,11 +77,6 @@ export function limitRoutes(app: FastifyInstance, limiter: Limiter): void {
     const own = route.onRequest;
     route.onRequest = own === undefined ? [hook] : [...(Array.isArray(own) ? own : [own]), hook];
   });
-}
-
-/** Counts a request answered 401 against its IP's failed authentications. */
-export function failedLogin(limiter: Limiter, ip: string): void {
-  limiter.failedLogins.take(ip);
 }
 
 /** RateLimitError when the registry request's IP, token or failed logins are over their limits. */
