@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AttemptResult, attempt } from './attempt.js';
+import { SWEEP_MS } from './attempt-watch.js';
 import type { AttemptLimits } from './timing.js';
 import type { AbortBinding, BufferedResponse, UpstreamRequest, Upstreams } from './upstream.js';
 
@@ -77,7 +78,8 @@ describe('attempt limits (one sweep for all attempts)', () => {
     ]);
     expect(fast.ok).toBe(true);
     expect(silent.ok ? undefined : silent.kind).toBe('timeout');
-    // After both, a new attempt is still watched (the sweep starts again after it stopped).
+    // After both, a new attempt is still watched: the sweep, stopped by then (3 sweeps found none), starts again.
+    await new Promise((r) => setTimeout(r, 3 * SWEEP_MS));
     const again = await attempt(up, 'silent', input(limits(50)));
     expect(again.ok ? undefined : again.kind).toBe('timeout');
   });
