@@ -33,7 +33,10 @@ export class AttemptStore {
   order: Float64Array;
   /** Next attempt in the (node, model) waiting queue. */
   qNext: Int32Array;
-  /** 1 when the attempt reached its node without the model resident (it waited on a load). */
+  /**
+   * 1 when the attempt waited on a load of its model: it reached its node without the model resident, or
+   * the model was evicted and loaded again while it waited.
+   */
   coldWait: Uint8Array;
   /**
    * A check job's fixed service time (ms; a proof check on a verifier): it needs a slot but no model

@@ -23,10 +23,18 @@ export class NodeMemory {
   readonly lastUsed: Float64Array;
   /** [node * models + model]: when a load under way ends. */
   readonly loadEta: Float64Array;
+  /**
+   * [node * models + model]: 1 for a resident model the controller ordered out while it was in use: it
+   * finishes what it runs and what waits for it, then leaves (`releaseLeaving`); the router's view shows
+   * it gone from the order on.
+   */
+  readonly leaving: Uint8Array;
   /** Counters since the start of the run. */
   coldStarts = 0;
   coldStartMs = 0;
   private readonly residentModels: number[][];
+  /** Per node: resident models marked leaving. */
+  private readonly leavingCount: Int32Array;
   /** (node, model) cells whose accelerator state or storage tier changed since `takeDirty`. */
   private dirty: number[] = [];
   private readonly dirtyFlag: Uint8Array;
@@ -47,6 +55,8 @@ export class NodeMemory {
     this.store = new Uint8Array(N * M).fill(TIER_REMOTE);
     this.lastUsed = new Float64Array(N * M);
     this.loadEta = new Float64Array(N * M);
+    this.leaving = new Uint8Array(N * M);
+    this.leavingCount = new Int32Array(N);
     this.residentModels = Array.from({ length: N }, () => []);
     this.dirtyFlag = new Uint8Array(N * M);
     for (let n = 0; n < N; n++) this.initNode(n);
@@ -158,9 +168,58 @@ export class NodeMemory {
     return true;
   }
 
+  /** Resident model `m` on node `n` leaves once nothing runs or waits for it (see `leaving`). */
+  markLeaving(n: number, m: number): void {
+    const c = n * this.net.modelCount + m;
+    if (this.gpu[c] !== GPU_RESIDENT || this.leaving[c] === 1) return;
+    this.leaving[c] = 1;
+    this.leavingCount[n]!++;
+    this.markDirty(c);
+  }
+
+  /** A load order for resident model `m`: it stays if it was leaving (true); false when it was not. */
+  keep(n: number, m: number): boolean {
+    const c = n * this.net.modelCount + m;
+    if (this.leaving[c] !== 1) return false;
+    this.leaving[c] = 0;
+    this.leavingCount[n]!--;
+    this.markDirty(c);
+    return true;
+  }
+
+  /** Whether model `m` would fit on node `n` once its leaving models and its idle ones were released. */
+  fitsOnceFreed(n: number, m: number): boolean {
+    const net = this.net;
+    const M = net.modelCount;
+    let free = net.memoryGb[n]! - this.memUsed[n]!;
+    for (const k of this.residentModels[n]!) {
+      const c = n * M + k;
+      if (this.gpu[c] !== GPU_RESIDENT) continue;
+      if (this.leaving[c] === 1 || (this.runningCell[c] === 0 && this.qHead[c]! < 0))
+        free += net.weightsGb[k]!;
+    }
+    return net.weightsGb[m]! <= free;
+  }
+
+  /** Releases node `n`'s leaving models that have nothing running and nothing waiting. */
+  releaseLeaving(n: number): void {
+    if (this.leavingCount[n] === 0) return;
+    const M = this.net.modelCount;
+    const rm = this.residentModels[n]!;
+    for (let i = rm.length - 1; i >= 0; i--) {
+      const m = rm[i]!;
+      const c = n * M + m;
+      if (this.leaving[c] === 1 && this.runningCell[c] === 0 && this.qHead[c]! < 0) this.release(n, m);
+    }
+  }
+
   /** Takes resident model `m` out of node `n`'s accelerator memory; its weights go to host RAM when it has room. */
   release(n: number, m: number): void {
     const c = n * this.net.modelCount + m;
+    if (this.leaving[c] === 1) {
+      this.leaving[c] = 0;
+      this.leavingCount[n]!--;
+    }
     const w = this.net.weightsGb[m]!;
     const rm = this.residentModels[n]!;
     this.gpu[c] = GPU_NONE;
@@ -180,11 +239,13 @@ export class NodeMemory {
         const c = n * M + m;
         if (this.gpu[c] !== GPU_NONE || this.store[c] === TIER_HOST_RAM) this.markDirty(c);
         this.gpu[c] = GPU_NONE;
+        this.leaving[c] = 0;
         if (this.store[c] === TIER_HOST_RAM) this.store[c] = TIER_LOCAL_DISK;
       }
     }
     this.memUsed[n] = 0;
     this.hostRamUsed[n] = 0;
+    this.leavingCount[n] = 0;
     this.residentModels[n] = [];
   }
 }

@@ -3,7 +3,7 @@ import { coldStartMs, fastestSourceGBps } from '../estimate/cold-start.js';
 import { Model } from '../model/model.js';
 import { Node } from '../model/node.js';
 import { Rng } from '../util/rng.js';
-import { AttemptStore } from './attempts.js';
+import { ATT_RUNNING, AttemptStore } from './attempts.js';
 import { EventQueue } from './event-queue.js';
 import { EV_DONE, EV_LOADED } from './events.js';
 import { HiddenTruth, NO_TRUTH, type TruthSpec } from './hidden-truth.js';
@@ -163,6 +163,54 @@ describe('NodeModel', () => {
     expect(nodes.gpu[0]).toBe(GPU_NONE);
     expect(nodes.pendingLoad[0]).toBe(0);
     expect(nodes.waiting[0]).toBe(2);
+  });
+
+  it('counts a request as waiting on a cold start when its model, resident on arrival, is evicted and loaded again while it waits', () => {
+    const { atts, q, nodes, send } = setup([], 100);
+    nodes.reach(send(0), 0);
+    nodes.reach(send(0), 0); // a fills both slots
+    const forB = send(1);
+    nodes.reach(forB, 1); // b's load waits for a's memory
+    const second = send(0);
+    nodes.reach(second, 2); // a is resident: this request waits for a slot, not for a load
+    expect(atts.coldWait[second]).toBe(0);
+    const loads: string[] = [];
+    while (atts.state[second] !== ATT_RUNNING && loads.length < 10 && q.pop()) {
+      if (q.k === EV_DONE) nodes.complete(q.pa, q.t);
+      else if (q.k === EV_LOADED) {
+        loads.push(`${q.pb === 0 ? 'a' : 'b'} at ${Math.round(q.t)}`);
+        nodes.loaded(q.pa, q.pb, q.t);
+      }
+    }
+    // a drains and goes for b (10 s); b serves its request, then a comes back (50 GB at 4 GB/s = 12.5 s)
+    expect(loads.length).toBe(2);
+    expect(loads[0]).toMatch(/^b at /);
+    expect(loads[1]).toMatch(/^a at /);
+    expect([atts.coldWait[second], atts.coldWait[forB]]).toEqual([1, 1]);
+  });
+
+  it('gives a model that just loaded the drain time to serve what waited for it: with loads (10 s) longer than the drain (100 ms), each model still serves its request', () => {
+    const { q, nodes, send } = setup([], 100);
+    const forA = send(0);
+    nodes.reach(send(0), 0);
+    nodes.reach(send(0), 0);
+    const forB = send(1);
+    nodes.reach(forB, 1);
+    nodes.reach(forA, 2);
+    let loads = 0;
+    const served: number[] = [];
+    while (q.pop() && loads < 10) {
+      if (q.k === EV_DONE) {
+        served.push(q.pa);
+        nodes.complete(q.pa, q.t);
+      } else if (q.k === EV_LOADED) {
+        loads++;
+        nodes.loaded(q.pa, q.pb, q.t);
+      }
+    }
+    expect(loads).toBe(2); // b in, a back: not a load after load with nothing served
+    expect(served).toContain(forA);
+    expect(served).toContain(forB);
   });
 
   it('lets requests for a resident model pass requests blocked on a loading model', () => {

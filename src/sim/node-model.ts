@@ -29,6 +29,8 @@ export class NodeModel {
   readonly memUsed: Float64Array;
   readonly hostRamUsed: Float64Array;
   readonly gpu: Uint8Array;
+  /** [node * models + model]: 1 for a resident model ordered out that still serves (see `unload`). */
+  readonly leaving: Uint8Array;
   readonly store: Uint8Array;
   readonly lastUsed: Float64Array;
   readonly loadEta: Float64Array;
@@ -41,6 +43,8 @@ export class NodeModel {
    */
   readonly pendingLoad: Int32Array;
   readonly pendingSince: Float64Array;
+  /** Per node: 1 when the pending load is a controller's order (it waits for leaving models, no drain). */
+  private readonly pendingOrdered: Uint8Array;
   /** Per node: moving average of service times (ms) as the node reports it, 0 until the first request runs. */
   readonly meanServiceMs: Float64Array;
   private readonly memory: NodeMemory;
@@ -75,6 +79,7 @@ export class NodeModel {
     this.runningCell = new Int32Array(N * M);
     this.pendingLoad = new Int32Array(N).fill(-1);
     this.pendingSince = new Float64Array(N);
+    this.pendingOrdered = new Uint8Array(N);
     this.meanServiceMs = new Float64Array(N);
     this.qHead = new Int32Array(N * M).fill(-1);
     this.qTail = new Int32Array(N * M).fill(-1);
@@ -86,6 +91,7 @@ export class NodeModel {
     this.memUsed = memory.memUsed;
     this.hostRamUsed = memory.hostRamUsed;
     this.gpu = memory.gpu;
+    this.leaving = memory.leaving;
     this.store = memory.store;
     this.lastUsed = memory.lastUsed;
     this.loadEta = memory.loadEta;
@@ -144,6 +150,7 @@ export class NodeModel {
     if (this.gpu[c] === GPU_NONE && !this.memory.tryLoad(n, m, t, false) && this.pendingLoad[n]! < 0) {
       this.pendingLoad[n] = m;
       this.pendingSince[n] = t;
+      this.pendingOrdered[n] = 0;
     }
     return REACH_OK;
   }
@@ -180,9 +187,13 @@ export class NodeModel {
     this.queue.push(t + ms, EV_DONE, a, att.gen[a]!);
   }
 
-  /** A load has waited for memory at least `drainAfterMs`. */
+  /** A router's load has waited for memory at least `drainAfterMs`. */
   private draining(n: number, t: number): boolean {
-    return this.pendingLoad[n]! >= 0 && t - this.pendingSince[n]! >= this.drainAfterMs;
+    return (
+      this.pendingLoad[n]! >= 0 &&
+      this.pendingOrdered[n] === 0 &&
+      t - this.pendingSince[n]! >= this.drainAfterMs
+    );
   }
 
   /** The attempt's service ended at `t`: free its slot and start whatever can start. */
@@ -199,34 +210,51 @@ export class NodeModel {
     this.dispatch(n, t);
   }
 
-  /** A `loaded` event; false when it is stale (the node failed meanwhile). */
+  /**
+   * A `loaded` event; false when it is stale (the node failed meanwhile). A load waiting for memory
+   * counts its wait toward the drain from now: the model just loaded serves what waited for it for at
+   * least `drainAfterMs` before it can be forced out (a load longer than that was otherwise evicted on
+   * arrival, its requests unserved, over and over).
+   */
   loaded(n: number, m: number, t: number): boolean {
     if (!this.memory.loaded(n, m, t)) return false;
+    if (this.pendingLoad[n]! >= 0) this.pendingSince[n] = t;
     this.dispatch(n, t);
     return true;
   }
 
   /**
    * A controller's load order: starts loading model `m` on node `n` at `t` (its true cold start) into free
-   * memory or memory freed by evicting idle models; false when the node is down, cannot hold the model,
-   * already has it resident or loading, or has no room without evicting models in use.
+   * memory or memory freed by evicting idle models. Where the memory is held by models the controller
+   * ordered out that still serve (`unload`), the load waits for them as the node's pending load, without
+   * the drain a router's load falls back on (the leaving models get no new work from the router). A load
+   * of a model that is leaving keeps it. False when the node is down, cannot hold the model, already has it
+   * loading or resident (and not leaving), waits for another load, or could not fit it even once its
+   * leaving and idle models were gone.
    */
   preload(n: number, m: number, t: number): boolean {
     const c = n * this.net.modelCount + m;
-    if (this.up[n] === 0 || this.net.isApi[n] === 1 || !this.net.capable[c] || this.gpu[c] !== GPU_NONE)
-      return false;
-    return this.memory.tryLoad(n, m, t, false);
+    if (this.up[n] === 0 || this.net.isApi[n] === 1 || !this.net.capable[c]) return false;
+    if (this.gpu[c] === GPU_RESIDENT) return this.memory.keep(n, m);
+    if (this.gpu[c] !== GPU_NONE) return false;
+    if (this.memory.tryLoad(n, m, t, false)) return true;
+    if (this.pendingLoad[n]! >= 0 || !this.memory.fitsOnceFreed(n, m)) return false;
+    this.pendingLoad[n] = m;
+    this.pendingSince[n] = t;
+    this.pendingOrdered[n] = 1;
+    return true;
   }
 
   /**
    * A controller's unload order: frees model `m`'s memory on node `n` (its weights stay in host RAM when
-   * there is room); false when it is not resident or has requests running or waiting.
+   * there is room). A model with requests running or waiting is marked leaving: it serves them, the
+   * router's view shows it gone, and it is released when the last one ends. False when it is not resident.
    */
   unload(n: number, m: number): boolean {
     const c = n * this.net.modelCount + m;
     if (this.net.isApi[n] === 1 || this.gpu[c] !== GPU_RESIDENT) return false;
-    if (this.runningCell[c]! > 0 || this.qHead[c]! >= 0) return false;
-    this.memory.release(n, m);
+    if (this.runningCell[c]! > 0 || this.qHead[c]! >= 0) this.memory.markLeaving(n, m);
+    else this.memory.release(n, m);
     return true;
   }
 
@@ -272,6 +300,9 @@ export class NodeModel {
   private start(a: number, n: number, m: number, t: number): void {
     const att = this.attempts;
     const net = this.net;
+    // A load of the model that ended after the attempt arrived is one it waited on: also when the model
+    // was resident on arrival and evicted for another while the attempt waited.
+    if (this.loadEta[n * net.modelCount + m]! > att.reachT[a]!) att.coldWait[a] = 1;
     this.running[n]!++;
     this.runningCell[n * net.modelCount + m]!++;
     this.totalRunning++;
@@ -326,6 +357,7 @@ export class NodeModel {
       this.waiting[n]!--;
       this.startCheck(checks.shift()!, n, t);
     }
+    this.memory.releaseLeaving(n);
     const pending = this.pendingLoad[n]!;
     if (pending >= 0) {
       const force = this.draining(n, t);
@@ -341,6 +373,7 @@ export class NodeModel {
       if (!this.memory.tryLoad(n, m, t, false) && this.pendingLoad[n]! < 0) {
         this.pendingLoad[n] = m;
         this.pendingSince[n] = t;
+        this.pendingOrdered[n] = 0;
       }
     }
     const slots = this.net.slots[n]!;

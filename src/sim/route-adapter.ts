@@ -71,7 +71,8 @@ function routeAdapter(
     const m = c - n * M;
     if (net.isApi[n] === 1) return;
     const g = truth.gpu[c];
-    state.setTier(n, m, g === GPU_RESIDENT ? TIER_GPU : truth.store[c]!);
+    // A model ordered out (leaving) is reported gone: it finishes its requests but takes no new ones.
+    state.setTier(n, m, g === GPU_RESIDENT && truth.leaving[c] === 0 ? TIER_GPU : truth.store[c]!);
     if (g === GPU_LOADING) {
       loading[n] = m;
       state.setLoading(n, m, Math.max(0, truth.loadEta[c]! - now));

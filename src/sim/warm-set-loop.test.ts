@@ -99,18 +99,49 @@ describe('warm-set orders on the true nodes', () => {
     expect(nodes.memUsed[0]).toBe(40);
   });
 
-  it('an unload frees memory (50 GB → 0), and is refused while the model has a request running', () => {
-    const { q, nodes, record, order, serveA } = oneNode();
-    const a = serveA();
+  it('an unload of an idle model frees its memory at once (50 GB → 0)', () => {
+    const { nodes, record, order } = oneNode();
     order('unload', 0, 5);
-    expect(record.actions[0]!.done).toBe(false);
-    expect(nodes.gpu[0]).toBe(GPU_RESIDENT);
-    q.pop();
-    nodes.complete(a, q.t);
-    order('unload', 0, q.t);
-    expect(record.actions[1]).toMatchObject({ kind: 'unload', node: 'n', model: 'a', done: true });
+    expect(record.actions[0]).toMatchObject({ kind: 'unload', node: 'n', model: 'a', done: true });
     expect(nodes.memUsed[0]).toBe(0);
     expect(nodes.gpu[0]).toBe(GPU_NONE);
+  });
+
+  it('an unload of a model serving a request is taken: a leaves (shown gone to the router) and frees its 50 GB when the request ends', () => {
+    const { atts, q, nodes, record, order, serveA } = oneNode();
+    const a = serveA();
+    order('unload', 0, 5);
+    expect(record.actions[0]!.done).toBe(true);
+    expect([nodes.gpu[0], nodes.leaving[0], nodes.memUsed[0]]).toEqual([GPU_RESIDENT, 1, 50]);
+    q.pop();
+    nodes.complete(a, q.t);
+    atts.release(a);
+    expect([nodes.gpu[0], nodes.leaving[0], nodes.memUsed[0]]).toEqual([GPU_NONE, 0, 0]);
+  });
+
+  it("a load that needs a leaving model's memory waits for it: b (40 GB) loads when a's request ends, 10 s × the load factor", () => {
+    const { hidden, q, nodes, record, order, serveA } = oneNode();
+    const a = serveA();
+    order('unload', 0, 5);
+    order('load', 1, 5);
+    expect(record.actions.map((x) => x.done)).toEqual([true, true]);
+    expect([nodes.gpu[1], nodes.pendingLoad[0]]).toEqual([GPU_NONE, 1]);
+    q.pop(); // a's request ends at 200 ms (1,000 tokens at 100 ms per 1k + 10 at 10 ms)
+    expect(q.t).toBe(200);
+    nodes.complete(a, q.t);
+    expect([nodes.gpu[0], nodes.gpu[1], nodes.pendingLoad[0]]).toEqual([GPU_NONE, GPU_LOADING, -1]);
+    expect(nodes.loadEta[1]).toBeCloseTo(200 + 10_000 * hidden.load[0]!, 6);
+  });
+
+  it('a load order for a model that is leaving keeps it; a load that could not fit even with the idle models gone is refused', () => {
+    const { nodes, record, order, serveA } = oneNode();
+    serveA();
+    order('load', 1, 5); // a serves and is not leaving: 30 GB free, b needs 40
+    expect(record.actions[0]!.done).toBe(false);
+    order('unload', 0, 6);
+    order('load', 0, 7);
+    expect(record.actions.map((x) => x.done)).toEqual([false, true, true]);
+    expect([nodes.gpu[0], nodes.leaving[0]]).toEqual([GPU_RESIDENT, 0]);
   });
 });
 
