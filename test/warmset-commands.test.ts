@@ -124,6 +124,47 @@ describe('the warm-set controller in the coordinator', () => {
     expect(await app.coordinator.warm.control.step()).toEqual([]);
   });
 
+  it('hides a model it ordered out of a node from the router until the node reports it gone: qwen on n2 stays excluded after its unload is done while n2 still reports it warm (a backend unloads a busy model when its requests end)', async () => {
+    const clock = { now: T0 + 40_000 };
+    const app = await coordinator(clock);
+    const { n2, n2Models } = await twoNodes(app, clock.now);
+    demandRamp(app, T0 + 40_000);
+    await app.coordinator.warm.control.step();
+    const excluded = () => {
+      const v = app.coordinator.network.currentView();
+      const t = v.topology;
+      return v.dyn.excluded[t.index.get('n2')! * t.models.count + t.models.index.get(QWEN)!];
+    };
+    expect(excluded()).toBe(1);
+    const sent = await beat(app, n2, clock.now + 1000, n2Models);
+    const unload = sent.commands!.list.find((x) => x.kind === 'unload')!;
+    await beat(app, n2, clock.now + 2000, n2Models, { acks: [{ id: unload.id, status: 'done' }] });
+    expect(excluded()).toBe(1);
+    expect(app.coordinator.warm.commands.expected('n2', QWEN)).toBe(false);
+    await beat(app, n2, clock.now + 3000, [
+      { id: LLAMA, state: 'loading', progress: 0.5 },
+      { id: QWEN, state: 'hostRam' },
+    ]);
+    expect(excluded()).toBe(0);
+    expect(app.coordinator.warm.commands.expected('n2', QWEN)).toBeUndefined();
+  });
+
+  it('gives the pair back to the router when the unload fails: qwen on n2 answered failed', async () => {
+    const clock = { now: T0 + 40_000 };
+    const app = await coordinator(clock);
+    const { n2, n2Models } = await twoNodes(app, clock.now);
+    demandRamp(app, T0 + 40_000);
+    await app.coordinator.warm.control.step();
+    const sent = await beat(app, n2, clock.now + 1000, n2Models);
+    const unload = sent.commands!.list.find((x) => x.kind === 'unload')!;
+    await beat(app, n2, clock.now + 2000, n2Models, {
+      acks: [{ id: unload.id, status: 'failed', detail: 'busy' }],
+    });
+    const v = app.coordinator.network.currentView();
+    const t = v.topology;
+    expect(v.dyn.excluded[t.index.get('n2')! * t.models.count + t.models.index.get(QWEN)!]).toBe(0);
+  });
+
   it('with one provider only, loads a second replica for its economics when 0.5 req/s queue on one single-slot H100 (reason: the seconds it saves)', async () => {
     const clock = { now: T0 + 40_000 };
     const app = await coordinator(clock);

@@ -155,6 +155,7 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     domainFailures: g.breaker.domainFailures,
   });
   const refusals = new RefusalBoard(g.refusals);
+  const commands = new WarmCommands(deps.store, config.warmset.commandTtlMs, now);
   const dataProofs = new DataProofs({
     challenge: deps.dataChallenge ?? httpDataChallenge(config.registry.proofTimeoutMs),
     everyMs: config.registry.dataProofEveryMs,
@@ -163,7 +164,16 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     onVerdict: (id, held) => trust?.recordData(id, held),
   });
   const network = new LiveNetwork({
-    refusals,
+    // The router leaves alone a model a node refuses and one the warm-set controller ordered out of it.
+    refusals: {
+      get version() {
+        return refusals.version + commands.version;
+      },
+      forEachExcluded(at, f) {
+        refusals.forEachExcluded(at, f);
+        commands.forEachExcluded(at, f);
+      },
+    },
     models: modelCatalog(config.models),
     thresholds: config.telemetry,
     ...(g.metro === undefined ? {} : { coordinatorMetro: g.metro }),
@@ -182,7 +192,6 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     bodyTimeoutMs: g.bodyTimeoutMs,
     hop: instanceId,
   });
-  const commands = new WarmCommands(deps.store, config.warmset.commandTtlMs, now);
   registry.onEvent((e) => {
     if (e.type === 'upsert') {
       commands.registered(e.node.record.id);
@@ -197,7 +206,10 @@ export async function createCoordinator(config: ServerConfig, deps: CoordinatorD
     }
     network.onEvent(e, () => registry.all());
     if (e.type === 'upsert') dataProofs.registered(e.node);
-    if (e.type === 'heartbeat') trust?.heartbeat(e.nodeId, e.heartbeat);
+    if (e.type === 'heartbeat') {
+      trust?.heartbeat(e.nodeId, e.heartbeat);
+      commands.reported(e.nodeId, e.heartbeat.models);
+    }
   });
   await registry.init();
   for (const n of registry.all()) {

@@ -14,6 +14,12 @@ import { type CommandAck, MAX_COMMANDS, type WarmCommand } from '../wire/protoco
  * set the command will produce (`expected`). A command a node answered `unsupported` is not given to
  * that node again (its backend has no way to do it) until the node registers anew.
  *
+ * A model ordered out of a node is *leaving* from the moment the unload is issued until the node reports
+ * it no longer warm (a backend unloads a model serving requests when the last one ends, as Ollama does),
+ * the unload fails or expires, a load of it is issued, or `ttlMs` passes: the router leaves the pair
+ * alone meanwhile (`forEachExcluded`, beside the refusal board), so no new request keeps the model busy,
+ * and the controller counts it gone.
+ *
  * Coordinators in a cluster share their commands (warm-share.ts): every change made here goes to
  * `onChange`, and `apply` takes a change made elsewhere, so a command issued by the coordinator holding
  * the controller's lease rides on the heartbeat answer of whichever coordinator the node talks to, and
@@ -34,6 +40,10 @@ export class WarmCommands {
   private readonly closed = new Map<string, number>();
   /** Called with every change made here (a copy), after it is queued for the store. */
   onChange: ((r: WarmActionRecord) => void) | undefined;
+  /** (node, model) ordered out → when (ms); see the class comment. */
+  private readonly leavingPairs = new Map<string, { node: string; model: string; since: number }>();
+  /** Changes whenever the leaving pairs do (read with the refusal board's by the telemetry merge). */
+  version = 0;
 
   constructor(
     private readonly store: RegistryStore,
@@ -60,6 +70,7 @@ export class WarmCommands {
         updatedAt: at,
       };
       this.open.set(record.id, record);
+      this.track(record, at);
       out.push(record);
       void this.save(record);
     }
@@ -76,7 +87,42 @@ export class WarmCommands {
   /** Whether `model` will be resident on `node` once open commands are carried out (undefined: no command). */
   expected(node: string, model: string): boolean | undefined {
     const r = this.openFor(node, model);
-    return r === undefined ? undefined : r.kind === 'load';
+    if (r !== undefined) return r.kind === 'load';
+    return this.leavingPairs.has(pairKey(node, model)) ? false : undefined;
+  }
+
+  /** The (node, model) pairs ordered out and not yet reported gone; drops those older than `ttlMs`. */
+  forEachExcluded(now: number, f: (nodeId: string, model: string) => void): void {
+    for (const [k, p] of this.leavingPairs) {
+      if (now - p.since >= this.ttlMs) this.forget(k);
+      else f(p.node, p.model);
+    }
+  }
+
+  /** A node's heartbeat: the models it no longer reports warm (or loading) are gone, no longer leaving. */
+  reported(node: string, models: readonly { id: string; state: string }[]): void {
+    if (this.leavingPairs.size === 0) return;
+    for (const [k, p] of this.leavingPairs) {
+      if (p.node !== node) continue;
+      const m = models.find((x) => x.id === p.model);
+      if (m === undefined || (m.state !== 'warm' && m.state !== 'loading')) this.forget(k);
+    }
+  }
+
+  /** Starts or ends the leaving of a command's pair as its status says (see the class comment). */
+  private track(r: WarmActionRecord, at: number): void {
+    const k = pairKey(r.node, r.model);
+    if (r.kind === 'load') this.forget(k);
+    else if (r.status === 'pending' || r.status === 'sent' || r.status === 'done') {
+      if (!this.leavingPairs.has(k)) {
+        this.leavingPairs.set(k, { node: r.node, model: r.model, since: at });
+        this.version++;
+      }
+    } else this.forget(k);
+  }
+
+  private forget(k: string): void {
+    if (this.leavingPairs.delete(k)) this.version++;
   }
 
   /**
@@ -104,6 +150,7 @@ export class WarmCommands {
       if (r === undefined || r.node !== node) continue;
       this.open.delete(ack.id);
       if (ack.status === 'unsupported') this.unsupported.add(refusalKey(r));
+      this.track({ ...r, status: ack.status }, at);
       void this.save({
         ...r,
         status: ack.status,
@@ -123,9 +170,11 @@ export class WarmCommands {
     if (r.status === 'pending' || r.status === 'sent') {
       const mine = this.open.get(r.id);
       if (mine === undefined || r.updatedAt >= mine.updatedAt) this.open.set(r.id, { ...r });
+      if (mine === undefined) this.track(r, r.createdAt);
       return;
     }
     this.open.delete(r.id);
+    this.track(r, r.createdAt);
     this.closed.set(r.id, r.createdAt);
     if (r.status === 'unsupported') this.unsupported.add(refusalKey(r));
   }
@@ -137,6 +186,7 @@ export class WarmCommands {
     for (const [id, r] of this.open) {
       if (at - r.createdAt < this.ttlMs) continue;
       this.open.delete(id);
+      this.forget(pairKey(r.node, r.model));
       void this.save({
         ...r,
         status: 'expired',
@@ -160,6 +210,7 @@ export class WarmCommands {
   /** A node left: its open commands are expired (it will not answer them). */
   removed(node: string): void {
     this.registered(node);
+    for (const [k, p] of this.leavingPairs) if (p.node === node) this.forget(k);
     const at = this.now();
     for (const [id, r] of this.open) {
       if (r.node !== node) continue;
@@ -215,4 +266,8 @@ export class WarmCommands {
 
 function refusalKey(a: { node: string; model: string; kind: string }): string {
   return `${a.node}\u0000${a.model}\u0000${a.kind}`;
+}
+
+function pairKey(node: string, model: string): string {
+  return `${node}\u0000${model}`;
 }

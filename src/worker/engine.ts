@@ -6,6 +6,9 @@ export class OverloadedError extends Error {}
 /** The model cannot fit even after evicting every idle model (HTTP 503). */
 export class NoMemoryError extends Error {}
 
+/** How long a load waits for models unloaded while serving to finish and free their memory, ms (scaled). */
+export const LEAVING_WAIT_MS = 300_000;
+
 export function sleep(ms: number): Promise<void> {
   return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -64,6 +67,8 @@ export class WorkerEngine {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly loads = new Map<string, Promise<void>>();
+  /** Loads waiting for a leaving model's memory (`load`), woken at each release. */
+  private freed: (() => void)[] = [];
   private readonly meter = new RateMeter();
   private serviceEwma = 0;
   private totals = { requests: 0, prompt: 0, generation: 0 };
@@ -82,6 +87,11 @@ export class WorkerEngine {
       new Map(this.models.map((m) => [m.id, m.weightsGb])),
     );
     for (const id of preloadOf(profile)) this.memory.preload(id, now());
+    this.memory.onRelease = () => {
+      const woken = this.freed;
+      this.freed = [];
+      for (const wake of woken) wake();
+    };
   }
 
   /** The model a request names, by the backend's name or the catalog id. */
@@ -123,11 +133,13 @@ export class WorkerEngine {
   }
 
   /**
-   * Makes the model resident, loading it at `loadGBps` (scaled) and evicting LRU idle models when needed;
-   * NoMemoryError when it cannot fit next to the models in use.
+   * Makes the model resident, loading it at `loadGBps` (scaled) and evicting LRU idle models when needed.
+   * When the memory it needs is held by leaving models (unloaded while serving), it waits for them, up
+   * to `LEAVING_WAIT_MS` (scaled); NoMemoryError when it cannot fit next to the models in use.
    */
   async load(m: ResolvedModel): Promise<void> {
     this.sleeping = false;
+    const giveUpAt = this.now() + this.scaled(LEAVING_WAIT_MS);
     for (;;) {
       const state = this.memory.state(m.id);
       if (state === 'resident') break;
@@ -137,7 +149,14 @@ export class WorkerEngine {
         continue;
       }
       const evict = this.memory.planLoad(m.id);
-      if (evict === undefined) throw new NoMemoryError(`${m.id} does not fit next to the models in use`);
+      if (evict === undefined) {
+        const wait = giveUpAt - this.now();
+        if (wait > 0 && this.memory.fitsOnceFreed(m.id)) {
+          await this.release(wait);
+          continue;
+        }
+        throw new NoMemoryError(`${m.id} does not fit next to the models in use`);
+      }
       const loadMs = this.scaled((m.weightsGb / this.profile.loadGBps) * 1000);
       this.memory.startLoad(m.id, evict, this.now(), loadMs);
       const load = sleep(loadMs).then(() => {
@@ -149,9 +168,28 @@ export class WorkerEngine {
     }
   }
 
-  /** Unloads the model when it is resident and idle; false when it is serving or still loading. */
+  /** The next release of a leaving model, or `ms` passing. */
+  private release(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.freed.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Unloads the model when it is resident and idle, or marks it leaving when it serves requests (it goes
+   * when the last one ends); false while it is still loading.
+   */
   unload(m: ResolvedModel): boolean {
     return this.memory.unload(m.id);
+  }
+
+  /** A load command for a model that is leaving keeps it. */
+  keep(m: ResolvedModel): void {
+    this.memory.keep(m.id);
   }
 
   /** Time to process the prompt and per output token, ms (already scaled). */

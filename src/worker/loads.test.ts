@@ -66,10 +66,34 @@ describe('the emulated worker loads and unloads on command', () => {
     expect((await w.app.inject('/is_sleeping')).json()).toEqual({ is_sleeping: false });
   });
 
-  it('refuses to unload a model that is serving a request (409) and a body without a model (400)', async () => {
-    const w = worker({ flavor: 'openai', timeScale: 0 });
+  it('unloads a model that is serving once its request ends (ollama keep_alive 0), and answers 400 for a body without a model', async () => {
+    const w = worker({ flavor: 'ollama', timeScale: 0, preload: [LLAMA] });
     w.engine.memory.pin(LLAMA, Date.now());
-    expect((await post(w, '/meridian/unload', { model: LLAMA })).statusCode).toBe(409);
+    expect((await post(w, '/api/generate', { model: LLAMA, keep_alive: 0 })).statusCode).toBe(200);
+    expect([w.engine.memory.state(LLAMA), w.engine.memory.leaving(LLAMA)]).toEqual(['resident', true]);
+    w.engine.memory.unpin(LLAMA, Date.now());
+    expect(w.engine.memory.state(LLAMA)).toBe('absent');
     expect((await post(w, '/meridian/unload', { name: LLAMA })).statusCode).toBe(400);
+  });
+
+  it('a load that needs the memory of a model leaving waits for it (20 GB: qwen, serving, is unloaded; llama loads when its request ends)', async () => {
+    const w = worker({ flavor: 'ollama', memoryGb: 20, timeScale: 0.001, preload: [QWEN] });
+    w.engine.memory.pin(QWEN, Date.now());
+    expect((await post(w, '/api/generate', { model: LLAMA, keep_alive: -1 })).statusCode).toBe(503);
+    expect((await post(w, '/api/generate', { model: QWEN, keep_alive: 0 })).statusCode).toBe(200);
+    const load = post(w, '/api/generate', { model: LLAMA, keep_alive: -1 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(w.engine.memory.ids('resident')).toEqual([QWEN]);
+    w.engine.memory.unpin(QWEN, Date.now());
+    expect((await load).statusCode).toBe(200);
+    expect(w.engine.memory.ids('resident')).toEqual([LLAMA]);
+  });
+
+  it('vllm: /sleep is refused (409) while a model serves a request, and unloads nothing', async () => {
+    const w = worker({ flavor: 'vllm', timeScale: 0 });
+    w.engine.memory.pin(LLAMA, Date.now());
+    expect((await post(w, '/sleep')).statusCode).toBe(409);
+    expect(w.engine.memory.ids('resident')).toEqual([LLAMA, QWEN]);
+    expect(w.engine.memory.leaving(LLAMA)).toBe(false);
   });
 });

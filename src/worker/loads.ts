@@ -12,7 +12,8 @@ import type { ResolvedModel } from './profile.js';
  * - vllm: `POST /sleep` unloads every idle model (weights in host RAM, `GET /is_sleeping` true), `POST
  *   /wake_up` loads them all again.
  * A load takes the profile's load time (weights ÷ loadGBps × timeScale) and evicts LRU idle models; a
- * model that cannot fit answers 503, an unload of a model serving a request 409.
+ * model that cannot fit answers 503 (a load waits first for models unloaded while serving, which go when
+ * their last request ends, as Ollama's do), an unload of a model still loading 409.
  */
 
 const ModelBody = z.looseObject({ model: z.string().min(1).max(500) });
@@ -40,12 +41,13 @@ export function loadRoutes(app: FastifyInstance, engine: WorkerEngine): void {
     }
     if (unload) {
       if (!engine.unload(model)) {
-        fail(reply, 409, 'model_busy', `${model.id} is serving requests or loading`);
+        fail(reply, 409, 'model_busy', `${model.id} is still loading`);
         return undefined;
       }
       return model;
     }
     try {
+      engine.keep(model);
       await engine.load(model);
       return model;
     } catch (e) {
@@ -90,7 +92,9 @@ export function loadRoutes(app: FastifyInstance, engine: WorkerEngine): void {
   if (flavor === 'vllm') {
     app.get('/is_sleeping', async () => ({ is_sleeping: engine.sleeping }));
     app.post('/sleep', async (_req, reply) => {
-      const busy = engine.models.filter((m) => !engine.unload(m));
+      // vLLM sleeps the whole server: refused while any model serves or loads, nothing left leaving.
+      const busy = engine.models.filter((m) => engine.memory.inUse(m.id));
+      if (busy.length === 0) for (const m of engine.models) engine.unload(m);
       if (busy.length > 0)
         return fail(
           reply,

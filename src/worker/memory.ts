@@ -1,7 +1,9 @@
 /**
  * Accelerator memory of an emulated worker: models are resident, loading, or absent. Loading a model
  * claims its weights at once and evicts least-recently-used idle residents to make room; a model serving
- * a request is pinned and never evicted. Pure bookkeeping: the caller owns time.
+ * a request is pinned and never evicted. An unload of a model serving requests marks it leaving: it is
+ * released when its last request ends (as Ollama does with `keep_alive: 0`). Pure bookkeeping: the caller
+ * owns time.
  */
 
 export type Residency = 'resident' | 'loading' | 'absent';
@@ -12,6 +14,8 @@ interface Slot {
   /** Order of last use, breaking ties between uses in the same millisecond. */
   useSeq: number;
   pins: number;
+  /** Unloaded while serving: released when `pins` drops to 0. */
+  leaving: boolean;
   loadStart: number;
   loadMs: number;
 }
@@ -19,6 +23,8 @@ interface Slot {
 export class AcceleratorMemory {
   private readonly slots = new Map<string, Slot>();
   private seq = 0;
+  /** Called when a leaving model is released (its memory is free). */
+  onRelease: (() => void) | undefined;
 
   constructor(
     readonly capacityGb: number,
@@ -64,6 +70,7 @@ export class AcceleratorMemory {
       lastUsed: now,
       useSeq: ++this.seq,
       pins: 0,
+      leaving: false,
       loadStart: now,
       loadMs,
     });
@@ -86,13 +93,44 @@ export class AcceleratorMemory {
     return true;
   }
 
-  /** Evicts `id` when it is resident and idle; true when it is absent afterwards. */
+  /**
+   * Evicts `id` when it is resident and idle, or marks it leaving when it serves requests (released when
+   * the last one ends); true unless it is still loading.
+   */
   unload(id: string): boolean {
     const s = this.slots.get(id);
     if (s === undefined) return true;
-    if (s.state !== 'resident' || s.pins > 0) return false;
-    this.slots.delete(id);
+    if (s.state !== 'resident') return false;
+    if (s.pins > 0) s.leaving = true;
+    else this.slots.delete(id);
     return true;
+  }
+
+  /** Whether `id` is loading or serving a request. */
+  inUse(id: string): boolean {
+    const s = this.slots.get(id);
+    return s !== undefined && (s.state === 'loading' || s.pins > 0);
+  }
+
+  /** Whether `id` is resident and leaving. */
+  leaving(id: string): boolean {
+    return this.slots.get(id)?.leaving === true;
+  }
+
+  /** A load of a leaving model keeps it. */
+  keep(id: string): void {
+    const s = this.slots.get(id);
+    if (s !== undefined) s.leaving = false;
+  }
+
+  /** Whether `id` would fit once the leaving models and the idle ones were gone. */
+  fitsOnceFreed(id: string): boolean {
+    const need = this.weightsGb.get(id);
+    if (need === undefined || need > this.capacityGb) return false;
+    let held = 0;
+    for (const [k, s] of this.slots)
+      if (s.state === 'loading' || (s.pins > 0 && !s.leaving)) held += this.weightsGb.get(k) ?? 0;
+    return this.capacityGb - held >= need;
   }
 
   pin(id: string, now: number): void {
@@ -109,6 +147,10 @@ export class AcceleratorMemory {
     s.pins = Math.max(0, s.pins - 1);
     s.lastUsed = now;
     s.useSeq = ++this.seq;
+    if (s.pins === 0 && s.leaving) {
+      this.slots.delete(id);
+      this.onRelease?.();
+    }
   }
 
   /** Loading progress in [0, 1] and the time left, for a model that is loading. */
