@@ -201,6 +201,11 @@ export class NodeMemory {
     return net.weightsGb[m]! <= free;
   }
 
+  /** How many of node `n`'s resident models are leaving. */
+  leavingOn(n: number): number {
+    return this.leavingCount[n]!;
+  }
+
   /** Releases node `n`'s leaving models that have nothing running and nothing waiting. */
   releaseLeaving(n: number): void {
     if (this.leavingCount[n] === 0) return;

@@ -43,7 +43,10 @@ export class NodeModel {
    */
   readonly pendingLoad: Int32Array;
   readonly pendingSince: Float64Array;
-  /** Per node: 1 when the pending load is a controller's order (it waits for leaving models, no drain). */
+  /**
+   * Per node: 1 when the pending load is a controller's order waiting for models ordered out (no drain
+   * while they serve; see `dispatch`).
+   */
   private readonly pendingOrdered: Uint8Array;
   /** Per node: moving average of service times (ms) as the node reports it, 0 until the first request runs. */
   readonly meanServiceMs: Float64Array;
@@ -358,6 +361,12 @@ export class NodeModel {
       this.startCheck(checks.shift()!, n, t);
     }
     this.memory.releaseLeaving(n);
+    // An ordered load waits without draining only for the models ordered out; once they are gone, memory
+    // still held (by a model that became busy meanwhile) is waited for as a router's load waits for it.
+    if (this.pendingOrdered[n] === 1 && this.memory.leavingOn(n) === 0) {
+      this.pendingOrdered[n] = 0;
+      this.pendingSince[n] = t;
+    }
     const pending = this.pendingLoad[n]!;
     if (pending >= 0) {
       const force = this.draining(n, t);
