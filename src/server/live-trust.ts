@@ -6,7 +6,7 @@ import { checkStart, queueHolds, residentFits } from '../trust/evidence.js';
 import { type LedgerOptions, type OperatorMark, TrustLedger, type TrustMark } from '../trust/ledger.js';
 import { checkClaimedLocation } from '../trust/location.js';
 import type { Claim } from '../trust/reputation.js';
-import { decodeRatio, SlowSpells, type SpeedCheckOptions } from '../trust/speed.js';
+import { decodeBeganMs, decodeRatio, SlowSpells, type SpeedCheckOptions } from '../trust/speed.js';
 import type { Heartbeat } from '../wire/protocol.js';
 import { type ServedTiming, servedOutcome } from './learn-gateway.js';
 import type { LiveNetwork } from './live-network.js';
@@ -120,7 +120,10 @@ export class LiveTrust {
     const outcome = servedOutcome(view, this.query, request, i, timing);
     if (outcome === undefined) return;
     const ratio = decodeRatio(outcome);
-    const fast = ratio === undefined ? undefined : this.spells.check(nodeId, ratio, this.opt.now());
+    const fast =
+      ratio === undefined
+        ? undefined
+        : this.spells.check(nodeId, ratio, decodeBeganMs(outcome, this.opt.now()));
     if (fast !== undefined) this.record(nodeId, 'speed', fast);
     const claim = {
       warm: hb.models.some((x) => x.id === request.model && x.state === 'warm'),

@@ -49,6 +49,20 @@ describe('SpeedWatch', () => {
     expect(verdicts).toEqual([[4 * MIN, true]]);
   });
 
+  it('takes an answer at its first byte: a 6× answer of 1,000 tokens begun at 2:00 in an episode and arriving at 6:00 gives no verdict on a spell begun at 0:00', () => {
+    const { w, view, verdicts, answer } = watch(() => 6);
+    w.answer(answer(0), 0, view);
+    const long: SimOutcome = {
+      ...answer(0),
+      outputTokens: 1001,
+      firstByteMs: 0,
+      doneMs: 4 * MIN,
+      expected: { ...answer(0).expected, decodeMsPerToken: 40 },
+    };
+    w.answer(long, 6 * MIN, view); // 240,000 ms over 1,000 tokens at 40 ms claimed: 6×, decoded from 2:00
+    expect(verdicts).toEqual([]);
+  });
+
   it('does not re-measure a node whose answers are at speed', () => {
     const { w, view, verdicts, answer, run } = watch(() => 3.9);
     w.answer(answer(0), 0, view);

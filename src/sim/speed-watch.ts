@@ -1,5 +1,5 @@
 import type { Snapshot } from '../network/state.js';
-import { decodeRatio, SlowSpells, type SpeedCheckOptions } from '../trust/speed.js';
+import { decodeBeganMs, decodeRatio, SlowSpells, type SpeedCheckOptions } from '../trust/speed.js';
 import type { SimNetwork } from './network.js';
 import type { SimOutcome, SimWorld } from './router-port.js';
 
@@ -27,10 +27,10 @@ export class SpeedWatch {
     this.spells = new SlowSpells(options);
   }
 
-  /** A served answer of the router's own. */
+  /** A served answer of the router's own, arrived at `nowMs` (judged at the time its decode began). */
   answer(o: SimOutcome, nowMs: number, view: Snapshot): void {
     const r = decodeRatio(o);
-    if (r !== undefined) this.measure(o.node, r, nowMs, view);
+    if (r !== undefined) this.measure(o.node, r, decodeBeganMs(o, nowMs), nowMs, view);
   }
 
   /** Re-measures the nodes whose benchmark is due by now (healthy, unquarantined ones). */
@@ -43,14 +43,15 @@ export class SpeedWatch {
         continue;
       }
       const r = this.world.benchmark(i, nowMs);
-      if (Number.isFinite(r)) this.measure(i, r, nowMs, view);
+      if (Number.isFinite(r)) this.measure(i, r, nowMs, nowMs, view);
       else this.due.set(i, nowMs + REMEASURE_MS);
     }
   }
 
-  private measure(i: number, ratio: number, nowMs: number, view: Snapshot): void {
+  /** A measurement of node `i`'s decode begun at `atMs`, known at `nowMs`. */
+  private measure(i: number, ratio: number, atMs: number, nowMs: number, view: Snapshot): void {
     const id = this.net.topology.ids[i]!;
-    const held = this.spells.check(id, ratio, nowMs);
+    const held = this.spells.check(id, ratio, atMs);
     if (held !== undefined) this.record(i, held, nowMs, view);
     if (this.spells.spellSince(id) === undefined) this.due.delete(i);
     else if (!this.due.has(i)) this.due.set(i, nowMs + REMEASURE_MS);

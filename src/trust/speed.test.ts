@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { averageRunLength } from './cusum.js';
 import { DEFAULT_TESTS } from './ledger.js';
-import { DEFAULT_SPEED_CHECK, type DecodeObservation, decodeRatio, SlowSpells } from './speed.js';
+import {
+  DEFAULT_SPEED_CHECK,
+  type DecodeObservation,
+  decodeBeganMs,
+  decodeRatio,
+  SlowSpells,
+} from './speed.js';
 
 /** An answer of `tokens` tokens decoded at `msPerToken` where the declared hardware claims 10 ms. */
 function answer(tokens: number, msPerToken: number): DecodeObservation {
@@ -54,6 +60,21 @@ describe('SlowSpells (4× slower than claimed for 5 minutes)', () => {
       for (let k = 0; k < 5; k++) expect(s.check('n', 6, t0 + k * MIN)).toBeUndefined();
       expect(s.check('n', 1.2, t0 + 4.5 * MIN)).toBe(true);
     }
+  });
+
+  it('judges a long answer at its first byte: begun 2 minutes into a spell, arriving at 6, it gives no verdict (an episode ends, its answers arrive later)', () => {
+    const s = new SlowSpells();
+    expect(s.check('n', 6, 0)).toBeUndefined();
+    const answer = {
+      outputTokens: 1001,
+      firstByteMs: 100,
+      doneMs: 100 + 4 * MIN,
+      expected: { decodeMsPerToken: 40 },
+    };
+    expect(decodeRatio(answer)).toBe(6);
+    expect(decodeBeganMs(answer, 6 * MIN)).toBe(2 * MIN);
+    expect(s.check('n', decodeRatio(answer)!, decodeBeganMs(answer, 6 * MIN))).toBeUndefined();
+    expect(s.check('n', 1.5, 6 * MIN + 1)).toBe(true);
   });
 
   it('keeps one spell per node', () => {

@@ -49,13 +49,24 @@ export function decodeRatio(o: DecodeObservation): number | undefined {
   return Number.isFinite(r) ? r : undefined;
 }
 
-/** Per node, when its current spell of slow answers began; `check` gives each answer's verdict. */
+/**
+ * When the decode an answer measures began (its first byte), given when the answer arrived (ms): the time
+ * a slow answer belongs to. A long answer begun in a straggler episode may arrive minutes after it ended.
+ */
+export function decodeBeganMs(o: DecodeObservation, arrivedMs: number): number {
+  return arrivedMs - Math.max(0, o.doneMs - o.firstByteMs);
+}
+
+/**
+ * Per node, when its current spell of slow answers began; `check` gives each answer's verdict, each answer
+ * taken at the time its decode began (`decodeBeganMs`; a benchmark at the time it ran).
+ */
 export class SlowSpells {
   private readonly since = new Map<string, number>();
 
   constructor(readonly options: SpeedCheckOptions = DEFAULT_SPEED_CHECK) {}
 
-  /** The verdict on one answer of `node` at `nowMs` with slowness `ratio`: held, contradicted, or none. */
+  /** The verdict on one answer of `node` decoded from `nowMs` with slowness `ratio`: held, contradicted, or none. */
   check(node: string, ratio: number, nowMs: number): boolean | undefined {
     if (!(ratio > this.options.limit)) {
       this.since.delete(node);
