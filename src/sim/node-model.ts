@@ -14,6 +14,7 @@ import {
   REACH_OK,
   REACH_UNSERVABLE,
 } from './node-states.js';
+import { PendingLoads } from './pending-loads.js';
 
 /**
  * The true state of every node: slots, per-model FIFO queues, accelerator memory with LRU eviction and
@@ -37,17 +38,12 @@ export class NodeModel {
   /** [node * models + model]: requests of the model running on the node. */
   readonly runningCell: Int32Array;
   /**
-   * Per node: a model whose load waits for memory (-1: none), and since when. Loads evict only models with
-   * nothing running or waiting; once a load has waited `drainAfterMs`, the node drains: it starts nothing
-   * new and may evict models that only have waiting requests, so no load starves.
+   * Per node: a model whose load waits for memory (-1: none), and since when it counts as waiting (see
+   * `PendingLoads`). Loads evict only models with nothing running or waiting.
    */
   readonly pendingLoad: Int32Array;
   readonly pendingSince: Float64Array;
-  /**
-   * Per node: 1 when the pending load is a controller's order waiting for models ordered out (no drain
-   * while they serve; see `dispatch`).
-   */
-  private readonly pendingOrdered: Uint8Array;
+  private readonly pending: PendingLoads;
   /** Per node: moving average of service times (ms) as the node reports it, 0 until the first request runs. */
   readonly meanServiceMs: Float64Array;
   private readonly memory: NodeMemory;
@@ -68,7 +64,7 @@ export class NodeModel {
     private readonly net: SimNetwork,
     private readonly attempts: AttemptStore,
     private readonly queue: EventQueue,
-    private readonly drainAfterMs = DRAIN_AFTER_MS,
+    drainAfterMs = DRAIN_AFTER_MS,
     /** How the nodes really differ from the catalog; absent: they do not. */
     private readonly hidden?: HiddenTruth,
     /** Draws the noise on reported service times (`hidden.spec.telemetryNoise`). */
@@ -80,9 +76,9 @@ export class NodeModel {
     this.running = new Int32Array(N);
     this.waiting = new Int32Array(N);
     this.runningCell = new Int32Array(N * M);
-    this.pendingLoad = new Int32Array(N).fill(-1);
-    this.pendingSince = new Float64Array(N);
-    this.pendingOrdered = new Uint8Array(N);
+    this.pending = new PendingLoads(N, drainAfterMs);
+    this.pendingLoad = this.pending.model;
+    this.pendingSince = this.pending.since;
     this.meanServiceMs = new Float64Array(N);
     this.qHead = new Int32Array(N * M).fill(-1);
     this.qTail = new Int32Array(N * M).fill(-1);
@@ -134,7 +130,7 @@ export class NodeModel {
     att.order[a] = this.orderSeq++;
     this.lastUsed[c] = t;
     this.link(n, a);
-    if (this.gpu[c] === GPU_RESIDENT && this.running[n]! < net.slots[n]! && !this.draining(n, t)) {
+    if (this.gpu[c] === GPU_RESIDENT && this.running[n]! < net.slots[n]! && !this.pending.draining(n, t)) {
       this.start(a, n, m, t);
       return REACH_OK;
     }
@@ -150,11 +146,7 @@ export class NodeModel {
     }
     this.qTail[c] = a;
     this.waiting[n]!++;
-    if (this.gpu[c] === GPU_NONE && !this.memory.tryLoad(n, m, t, false) && this.pendingLoad[n]! < 0) {
-      this.pendingLoad[n] = m;
-      this.pendingSince[n] = t;
-      this.pendingOrdered[n] = 0;
-    }
+    if (this.gpu[c] === GPU_NONE && !this.memory.tryLoad(n, m, t, false)) this.pending.wait(n, m, t, false);
     return REACH_OK;
   }
 
@@ -190,15 +182,6 @@ export class NodeModel {
     this.queue.push(t + ms, EV_DONE, a, att.gen[a]!);
   }
 
-  /** A router's load has waited for memory at least `drainAfterMs`. */
-  private draining(n: number, t: number): boolean {
-    return (
-      this.pendingLoad[n]! >= 0 &&
-      this.pendingOrdered[n] === 0 &&
-      t - this.pendingSince[n]! >= this.drainAfterMs
-    );
-  }
-
   /** The attempt's service ended at `t`: free its slot and start whatever can start. */
   complete(a: number, t: number): void {
     const n = this.attempts.node[a]!;
@@ -213,15 +196,10 @@ export class NodeModel {
     this.dispatch(n, t);
   }
 
-  /**
-   * A `loaded` event; false when it is stale (the node failed meanwhile). A load waiting for memory
-   * counts its wait toward the drain from now: the model just loaded serves what waited for it for at
-   * least `drainAfterMs` before it can be forced out (a load longer than that was otherwise evicted on
-   * arrival, its requests unserved, over and over).
-   */
+  /** A `loaded` event; false when it is stale (the node failed meanwhile). A pending load's wait restarts. */
   loaded(n: number, m: number, t: number): boolean {
     if (!this.memory.loaded(n, m, t)) return false;
-    if (this.pendingLoad[n]! >= 0) this.pendingSince[n] = t;
+    this.pending.loadEnded(n, t);
     this.dispatch(n, t);
     return true;
   }
@@ -229,9 +207,8 @@ export class NodeModel {
   /**
    * A controller's load order: starts loading model `m` on node `n` at `t` (its true cold start) into free
    * memory or memory freed by evicting idle models. Where the memory is held by models the controller
-   * ordered out that still serve (`unload`), the load waits for them as the node's pending load, without
-   * the drain a router's load falls back on (the leaving models get no new work from the router). A load
-   * of a model that is leaving keeps it. False when the node is down, cannot hold the model, already has it
+   * ordered out that still serve (`unload`), the load waits for them as the node's pending load (see
+   * `PendingLoads`). A load of a model that is leaving keeps it. False when the node is down, cannot hold the model, already has it
    * loading or resident (and not leaving), waits for another load, or could not fit it even once its
    * leaving and idle models were gone.
    */
@@ -241,11 +218,7 @@ export class NodeModel {
     if (this.gpu[c] === GPU_RESIDENT) return this.memory.keep(n, m);
     if (this.gpu[c] !== GPU_NONE) return false;
     if (this.memory.tryLoad(n, m, t, false)) return true;
-    if (this.pendingLoad[n]! >= 0 || !this.memory.fitsOnceFreed(n, m)) return false;
-    this.pendingLoad[n] = m;
-    this.pendingSince[n] = t;
-    this.pendingOrdered[n] = 1;
-    return true;
+    return this.memory.fitsOnceFreed(n, m) && this.pending.wait(n, m, t, true);
   }
 
   /**
@@ -291,7 +264,7 @@ export class NodeModel {
       this.qTail[c] = -1;
     }
     this.memory.wipe(n);
-    this.pendingLoad[n] = -1;
+    this.pending.clear(n);
     this.waitingModels[n] = [];
     this.checks[n] = [];
   }
@@ -361,16 +334,11 @@ export class NodeModel {
       this.startCheck(checks.shift()!, n, t);
     }
     this.memory.releaseLeaving(n);
-    // An ordered load waits without draining only for the models ordered out; once they are gone, memory
-    // still held (by a model that became busy meanwhile) is waited for as a router's load waits for it.
-    if (this.pendingOrdered[n] === 1 && this.memory.leavingOn(n) === 0) {
-      this.pendingOrdered[n] = 0;
-      this.pendingSince[n] = t;
-    }
+    if (this.memory.leavingOn(n) === 0) this.pending.leavingGone(n, t);
     const pending = this.pendingLoad[n]!;
     if (pending >= 0) {
-      const force = this.draining(n, t);
-      if (this.memory.tryLoad(n, pending, t, force)) this.pendingLoad[n] = -1;
+      const force = this.pending.draining(n, t);
+      if (this.memory.tryLoad(n, pending, t, force)) this.pending.clear(n);
       else if (force) return;
     }
     const wm = this.waitingModels[n]!;
@@ -379,11 +347,7 @@ export class NodeModel {
     for (let i = 0; i < wm.length; i++) {
       const m = wm[i]!;
       if (m === this.pendingLoad[n] || this.gpu[n * M + m] !== GPU_NONE) continue;
-      if (!this.memory.tryLoad(n, m, t, false) && this.pendingLoad[n]! < 0) {
-        this.pendingLoad[n] = m;
-        this.pendingSince[n] = t;
-        this.pendingOrdered[n] = 0;
-      }
+      if (!this.memory.tryLoad(n, m, t, false)) this.pending.wait(n, m, t, false);
     }
     const slots = this.net.slots[n]!;
     const att = this.attempts;
