@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
 import { stringify } from 'yaml';
 import { envelope } from '../src/agent/coordinator-client.js';
 import { type App, buildApp, type ExtraRoutes } from '../src/server/app.js';
@@ -212,6 +213,16 @@ export function writeYaml(file: string, data: unknown): string {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, stringify(data));
   return file;
+}
+
+/** GETs `url` (with a bearer `token` when given) and parses the JSON answer; throws on any status but 200. */
+export async function getJson<T>(url: string, token?: string): Promise<T> {
+  const res = await request(
+    url,
+    token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
+  );
+  if (res.statusCode !== 200) throw new Error(`${url}: HTTP ${res.statusCode} ${await res.body.text()}`);
+  return (await res.body.json()) as T;
 }
 
 /** Polls `check` every 50 ms until it returns a value other than undefined, or fails after `timeoutMs`. */

@@ -7,6 +7,7 @@ import {
   ADMIN,
   builtMain,
   descriptor,
+  getJson,
   LOOPBACK,
   TOKEN_A,
   tempDir,
@@ -53,15 +54,6 @@ function worker(
   });
 }
 
-async function get<T>(url: string, token?: string): Promise<T> {
-  const res = await request(
-    url,
-    token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
-  );
-  if (res.statusCode !== 200) throw new Error(`${url}: HTTP ${res.statusCode} ${await res.body.text()}`);
-  return (await res.body.json()) as T;
-}
-
 interface NodesView {
   nodes: { id: string; telemetry: { models: { id: string; state: string }[] } | null }[];
 }
@@ -105,11 +97,11 @@ describe('the warm-set controller on a busy node, across processes', () => {
     await start('fra-1', worker('fra-1', { lat: 50.11, lon: 8.68, metro: 'frankfurt' }, [LLAMA], [LLAMA]));
     await start('nrt-1', worker('nrt-1', { lat: 35.68, lon: 139.69, metro: 'tokyo' }, [LLAMA, QWEN], [QWEN]));
     await waitFor('both nodes reporting', async () => {
-      const v = await get<NodesView>(`${coord.url}/v1/nodes`);
+      const v = await getJson<NodesView>(`${coord.url}/v1/nodes`);
       return stateOf(v, 'fra-1', LLAMA) === 'warm' && stateOf(v, 'nrt-1', QWEN) === 'warm' ? true : undefined;
     });
     const actions = async () =>
-      (await get<{ actions: WarmActionRecord[] }>(`${coord.url}/v1/warmset/actions`, ADMIN)).actions;
+      (await getJson<{ actions: WarmActionRecord[] }>(`${coord.url}/v1/warmset/actions`, ADMIN)).actions;
 
     // A long qwen stream on nrt-1, read to its end while llama demand from Tokyo comes in.
     let streamEndedAt = 0;
@@ -146,7 +138,7 @@ describe('the warm-set controller on a busy node, across processes', () => {
     expect(load).toMatchObject({ model: LLAMA, status: 'done' });
     expect(load.updatedAt).toBeGreaterThan(streamEndedAt - 1000);
     await waitFor('nrt-1 reporting llama warm and qwen gone', async () => {
-      const v = await get<NodesView>(`${coord.url}/v1/nodes`);
+      const v = await getJson<NodesView>(`${coord.url}/v1/nodes`);
       return stateOf(v, 'nrt-1', LLAMA) === 'warm' && stateOf(v, 'nrt-1', QWEN) !== 'warm' ? true : undefined;
     });
   }, 90_000);

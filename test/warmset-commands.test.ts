@@ -106,6 +106,27 @@ function demandRamp(app: TestCoordinator, end: number, perBucket = 20): void {
       );
 }
 
+/** The plan of the first test below (load llama on n2, unload qwen from n2), issued and not yet delivered. */
+async function qwenOrderedOutOfN2() {
+  const clock = { now: T0 + 40_000 };
+  const app = await coordinator(clock);
+  const { n2, n2Models } = await twoNodes(app, clock.now);
+  demandRamp(app, T0 + 40_000);
+  await app.coordinator.warm.control.step();
+  /** Delivers n2's commands in its next heartbeat; the unload among them. */
+  const deliver = async () => {
+    const sent = await beat(app, n2, clock.now + 1000, n2Models);
+    return sent.commands!.list.find((x) => x.kind === 'unload')!;
+  };
+  /** Whether the router's view excludes the pair (n2, qwen): 1 or 0. */
+  const excluded = () => {
+    const v = app.coordinator.network.currentView();
+    const t = v.topology;
+    return v.dyn.excluded[t.index.get('n2')! * t.models.count + t.models.index.get(QWEN)!];
+  };
+  return { app, clock, n2, n2Models, deliver, excluded };
+}
+
 describe('the warm-set controller in the coordinator', () => {
   it('commands a load of llama on n2 (only prov-n1 holds it warm at 2 req/s) and the unload of idle qwen from n2, each with its reason, recorded pending', async () => {
     const clock = { now: T0 + 40_000 };
@@ -125,19 +146,9 @@ describe('the warm-set controller in the coordinator', () => {
   });
 
   it('hides a model it ordered out of a node from the router until the node reports it gone: qwen on n2 stays excluded after its unload is done while n2 still reports it warm (a backend unloads a busy model when its requests end)', async () => {
-    const clock = { now: T0 + 40_000 };
-    const app = await coordinator(clock);
-    const { n2, n2Models } = await twoNodes(app, clock.now);
-    demandRamp(app, T0 + 40_000);
-    await app.coordinator.warm.control.step();
-    const excluded = () => {
-      const v = app.coordinator.network.currentView();
-      const t = v.topology;
-      return v.dyn.excluded[t.index.get('n2')! * t.models.count + t.models.index.get(QWEN)!];
-    };
+    const { app, clock, n2, n2Models, deliver, excluded } = await qwenOrderedOutOfN2();
     expect(excluded()).toBe(1);
-    const sent = await beat(app, n2, clock.now + 1000, n2Models);
-    const unload = sent.commands!.list.find((x) => x.kind === 'unload')!;
+    const unload = await deliver();
     await beat(app, n2, clock.now + 2000, n2Models, { acks: [{ id: unload.id, status: 'done' }] });
     expect(excluded()).toBe(1);
     expect(app.coordinator.warm.commands.expected('n2', QWEN)).toBe(false);
@@ -150,19 +161,12 @@ describe('the warm-set controller in the coordinator', () => {
   });
 
   it('gives the pair back to the router when the unload fails: qwen on n2 answered failed', async () => {
-    const clock = { now: T0 + 40_000 };
-    const app = await coordinator(clock);
-    const { n2, n2Models } = await twoNodes(app, clock.now);
-    demandRamp(app, T0 + 40_000);
-    await app.coordinator.warm.control.step();
-    const sent = await beat(app, n2, clock.now + 1000, n2Models);
-    const unload = sent.commands!.list.find((x) => x.kind === 'unload')!;
+    const { app, clock, n2, n2Models, deliver, excluded } = await qwenOrderedOutOfN2();
+    const unload = await deliver();
     await beat(app, n2, clock.now + 2000, n2Models, {
       acks: [{ id: unload.id, status: 'failed', detail: 'busy' }],
     });
-    const v = app.coordinator.network.currentView();
-    const t = v.topology;
-    expect(v.dyn.excluded[t.index.get('n2')! * t.models.count + t.models.index.get(QWEN)!]).toBe(0);
+    expect(excluded()).toBe(0);
   });
 
   it('with one provider only, loads a second replica for its economics when 0.5 req/s queue on one single-slot H100 (reason: the seconds it saves)', async () => {

@@ -7,6 +7,7 @@ import {
   ADMIN,
   builtMain,
   descriptor,
+  getJson,
   LOOPBACK,
   TOKEN_A,
   tempDir,
@@ -48,15 +49,6 @@ function worker(id: string, location: { lat: number; lon: number; metro: string 
   });
 }
 
-async function get<T>(url: string, token?: string): Promise<T> {
-  const res = await request(
-    url,
-    token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
-  );
-  if (res.statusCode !== 200) throw new Error(`${url}: HTTP ${res.statusCode} ${await res.body.text()}`);
-  return (await res.body.json()) as T;
-}
-
 interface NodesView {
   nodes: { id: string; telemetry: { models: { id: string; state: string }[] } | null }[];
 }
@@ -90,11 +82,11 @@ describe('the warm-set controller across processes', () => {
     await start('fra-1', worker('fra-1', { lat: 50.11, lon: 8.68, metro: 'frankfurt' }, [MODEL]));
     await start('nrt-1', worker('nrt-1', { lat: 35.68, lon: 139.69, metro: 'tokyo' }, []));
     await waitFor('both nodes reporting', async () => {
-      const v = await get<NodesView>(`${coord.url}/v1/nodes`);
+      const v = await getJson<NodesView>(`${coord.url}/v1/nodes`);
       return stateOf(v, 'fra-1') === 'warm' && stateOf(v, 'nrt-1') === 'localDisk' ? true : undefined;
     });
     const actions = async () =>
-      (await get<{ actions: WarmActionRecord[] }>(`${coord.url}/v1/warmset/actions`, ADMIN)).actions;
+      (await getJson<{ actions: WarmActionRecord[] }>(`${coord.url}/v1/warmset/actions`, ADMIN)).actions;
     expect(await actions()).toEqual([]); // no demand, nothing to do
 
     let commandedAtStep: number | undefined;
@@ -127,7 +119,7 @@ describe('the warm-set controller across processes', () => {
     expect(load.reason).toMatch(/^warm only in prov-fra-1; \d+\.\d\d req\/s forecast$/);
     expect(load.detail).toMatch(/^loaded llama-3\.1-8b-instruct in \d+\.\d s$/);
     await waitFor('nrt-1 reporting llama warm', async () =>
-      stateOf(await get<NodesView>(`${coord.url}/v1/nodes`), 'nrt-1') === 'warm' ? true : undefined,
+      stateOf(await getJson<NodesView>(`${coord.url}/v1/nodes`), 'nrt-1') === 'warm' ? true : undefined,
     );
   }, 90_000);
 });
