@@ -232,5 +232,24 @@ describe('planWarmSets', () => {
       expect(anyReach[0]!.gainMs).toBeGreaterThan(900_000);
       expect(planWarmSets({ ...input, reachMs: 100 })).toEqual([]);
     });
+
+    it("counts a far node's slots for demand with no replica near it: the same 3 req/s from 'sa' with g warm only on sin-1 (300 ms away too) → sin-2 takes g, about 1,000 s of queueing saved, at a 100 ms reach too", () => {
+      const input: WarmSetInput = {
+        horizonMs: 900_000,
+        regions: ['sa', 'asia'],
+        reachMs: 100,
+        models: [
+          { id: 'g', footprintGb: 20, rps: 3, regionRps: [3, 0] },
+          { id: 'q', footprintGb: 20, rps: 0.01, regionRps: [0, 0.01] },
+        ],
+        nodes: [
+          node('sin-1', 'x', [0], { ...oneModel, slots: 8, serviceMs: [2_000, 2_000], rttMs: [300, 10] }),
+          node('sin-2', 'x', [1], { ...oneModel, serviceMs: [2_000, 2_000], rttMs: [300, 10] }),
+        ],
+      };
+      const loads = planWarmSets(input).filter((a) => a.kind === 'load');
+      expect(loads.map((a) => `${a.node} ${a.model}`)).toEqual(['sin-2 g']);
+      expect(loads[0]!.gainMs).toBeGreaterThan(900_000);
+    });
   });
 });

@@ -35,12 +35,13 @@ export class WarmPlan {
   /**
    * Per model: memoised round trips with a node added (`plus`) or taken away (`minus`), by the node's
    * round-trip array (nodes in one place may share one), and without change (`base`, NaN: not yet);
-   * dropped when the model's replicas change. `shares`: `reachShare` by the same key, which never changes.
+   * dropped when the model's replicas change; `sharesPlus` and `sharesMinus`: `reachShare` the same way.
    */
   private readonly plus: Map<readonly number[] | undefined, number>[];
   private readonly minus: Map<readonly number[] | undefined, number>[];
   private readonly base: Float64Array;
-  private readonly shares: Map<readonly number[] | undefined, number>[];
+  private readonly sharesPlus: Map<readonly number[] | undefined, number>[];
+  private readonly sharesMinus: Map<readonly number[] | undefined, number>[];
   /** Per model × regions + region: round trip to the nearest replica and to the second nearest, ms. */
   private readonly nearest: Float64Array;
   private readonly second: Float64Array;
@@ -58,7 +59,8 @@ export class WarmPlan {
     this.plus = Array.from({ length: M }, () => new Map());
     this.minus = Array.from({ length: M }, () => new Map());
     this.base = new Float64Array(M).fill(Number.NaN);
-    this.shares = Array.from({ length: M }, () => new Map());
+    this.sharesPlus = Array.from({ length: M }, () => new Map());
+    this.sharesMinus = Array.from({ length: M }, () => new Map());
     this.regions = input.regions?.length ?? 0;
     this.nearest = new Float64Array(M * this.regions).fill(Number.POSITIVE_INFINITY);
     this.second = new Float64Array(M * this.regions).fill(Number.POSITIVE_INFINITY);
@@ -80,6 +82,8 @@ export class WarmPlan {
     this.waits[m]!.clear();
     this.plus[m]!.clear();
     this.minus[m]!.clear();
+    this.sharesPlus[m]!.clear();
+    this.sharesMinus[m]!.clear();
     this.base[m] = Number.NaN;
     if (this.regions === 0) return;
     // A new replica only shortens round trips; one taken away may lengthen them, so recount all.
@@ -136,9 +140,9 @@ export class WarmPlan {
   /**
    * How model m's expected wait (ms over the horizon) changes when node n is added (`change` 1) or taken
    * away (−1): the change in round trips, plus the change in queueing counted only for the share of m's
-   * demand whose region is within `reachMs` of n (the demand the router would send there). While m has
-   * a replica besides n, a far replica adds slots its demand would not use; the first or last replica
-   * changes every request's wait.
+   * demand that would use n's slots: from regions within `reachMs` of n, or with no other replica within
+   * reach (the router sends those far anyway). While m has a replica near a region besides n, a far n adds
+   * slots that region's demand would not use; the first or last replica changes every request's wait.
    */
   deltaMs(m: number, n: number, change: -1 | 1): number {
     return (
@@ -158,10 +162,11 @@ export class WarmPlan {
     const others = this.replicas[m]!.size - (change < 0 ? 1 : 0);
     if (others <= 0) return 1;
     const rtt = this.input.nodes[n]!.rttMs;
-    let share = this.shares[m]!.get(rtt);
+    const memo = change > 0 ? this.sharesPlus[m]! : this.sharesMinus[m]!;
+    let share = memo.get(rtt);
     if (share === undefined) {
-      share = this.reachShare(m, n);
-      this.shares[m]!.set(rtt, share);
+      share = this.reachShare(m, n, change);
+      memo.set(rtt, share);
     }
     return share;
   }
@@ -184,24 +189,28 @@ export class WarmPlan {
     return this.base[m]!;
   }
 
-  /** Share of model m's regional demand within `reachMs` of node n (1 without regions or reach). */
-  private reachShare(m: number, n: number): number {
+  /**
+   * Share of model m's regional demand that node n's slots would serve (1 without regions or reach): a
+   * region's demand counts when n is within `reachMs` of it, or when m's nearest replica other than n
+   * (as the replicas stand, n added or taken away per `change`) is not.
+   */
+  private reachShare(m: number, n: number, change: -1 | 1): number {
     const byRegion = this.input.models[m]!.regionRps;
     const rtt = this.input.nodes[n]!.rttMs;
     const reach = this.input.reachMs ?? Number.POSITIVE_INFINITY;
-    if (
-      this.regions === 0 ||
-      byRegion === undefined ||
-      rtt === undefined ||
-      reach === Number.POSITIVE_INFINITY
-    )
+    const R = this.regions;
+    if (R === 0 || byRegion === undefined || rtt === undefined || reach === Number.POSITIVE_INFINITY)
       return 1;
     let near = 0;
     let all = 0;
-    for (let r = 0; r < this.regions; r++) {
+    for (let r = 0; r < R; r++) {
       const rps = byRegion[r] ?? 0;
       all += rps;
-      if ((rtt[r] ?? 0) <= reach) near += rps;
+      const own = rtt[r] ?? 0;
+      // n is not yet a replica when added; when taken away, the nearest may be n itself.
+      let other = this.nearest[m * R + r]!;
+      if (change === -1 && own <= other) other = this.second[m * R + r]!;
+      if (own <= reach || other > reach) near += rps;
     }
     return all > 0 ? near / all : 1;
   }
