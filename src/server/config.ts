@@ -143,6 +143,8 @@ const WarmSetOptions = z.strictObject({
   margin: z.number().min(1).default(1.5),
   /** Label dimension whose values are independent domains (two per model with demand). */
   domainDimension: z.string().min(1).default('provider'),
+  /** Round trip within which a replica serves a client place's demand (its queueing counts only there). */
+  reachMs: z.number().positive().default(100),
   /** Operator limit: models one node keeps resident at most. */
   maxResidentPerNode: z.number().int().min(1).optional(),
   /** A command not answered within this time is recorded as expired. */

@@ -9,12 +9,13 @@ import type { LiveNetwork } from './live-network.js';
 import type { Registry } from './registry.js';
 import { healthOf } from './telemetry.js';
 import type { WarmCommands } from './warm-commands.js';
-import { forecastModelDemand, ModelDemandWindow } from './warm-demand.js';
+import { forecastModelDemand, ModelDemandWindow, splitByPlace } from './warm-demand.js';
 import { type LiveNode, warmSetInput } from './warm-input.js';
 
 /**
  * The warm-set controller of `meridian serve`: every `warmset.periodMs` it reads the demand the gateway
- * recorded, forecasts each model's rate over the horizon, builds the planner's input from the live
+ * recorded, forecasts each model's rate over the horizon (and each place's, which split it), builds the
+ * planner's input from the live
  * registry (warmset/controller.ts decides) and turns its actions into commands to the nodes' agents
  * (warm-commands.ts), each recorded with its reason. One plan runs at a time; a plan that fails is
  * retried at the next period and its error kept in `lastError`.
@@ -97,7 +98,10 @@ export class WarmControl {
       await this.p.demand.flush();
       await this.window.refresh(now);
       const demand = forecastModelDemand(this.window.series(now), w.bucketMs, w.horizonMs, w.coverage);
-      const topology = network.topology;
+      const byPlace = forecastModelDemand(this.window.placeSeries(now), w.bucketMs, w.horizonMs, w.coverage);
+      const view = network.currentView();
+      const topology = view.topology;
+      const mn = topology.metros.nodeMetroCount;
       const input = warmSetInput({
         topology,
         nodes: this.liveNodes(now),
@@ -107,6 +111,11 @@ export class WarmControl {
         margin: w.margin,
         maxResident: w.maxResidentPerNode ?? Number.POSITIVE_INFINITY,
         expected: (node, model) => commands.expected(node, model),
+        places: {
+          rps: splitByPlace(demand, byPlace),
+          rttMs: (row, col) => view.dyn.metroRtt[row * mn + col]!,
+          reachMs: w.reachMs,
+        },
       });
       // A proxy node's models are the hosted API's: counted as replicas, never commanded.
       const actions = planWarmSets(input).filter((a) => {

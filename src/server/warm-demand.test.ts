@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../store/memory-store.js';
 import type { DemandBucketRecord } from '../store/registry-store.js';
-import { forecastModelDemand, ModelDemandWindow } from './warm-demand.js';
+import { forecastModelDemand, ModelDemandWindow, placeKey, splitByPlace } from './warm-demand.js';
 
 const row = (place: string, model: string, startMs: number, requests: number): DemandBucketRecord => ({
   place,
@@ -51,6 +51,50 @@ describe('ModelDemandWindow: demand per model in 2 s buckets from 1 s store buck
     await store.addDemand([row('tokyo', 'a', 0, 1), row('tokyo', 'a', 20_000, 2)]);
     await w.refresh(24_000);
     expect([...w.series(24_000).get('a')!.requests]).toEqual([2, 0]);
+  });
+});
+
+describe('ModelDemandWindow: demand per place and model', () => {
+  it('keeps each place apart over the same buckets as the model series (tokyo a: 3, 0, 2; frankfurt a: 1, 0, 0)', async () => {
+    const store = new MemoryStore();
+    await store.addDemand([
+      row('tokyo', 'a', 10_000, 3),
+      row('frankfurt', 'a', 11_000, 1),
+      row('tokyo', 'a', 14_000, 2),
+      row('tokyo', 'b', 15_000, 1),
+    ]);
+    const w = new ModelDemandWindow(store, 1000, 2000, 60_000);
+    await w.refresh(16_500);
+    const byPlace = w.placeSeries(16_500);
+    expect([...byPlace.keys()].sort()).toEqual([
+      placeKey('frankfurt', 'a'),
+      placeKey('tokyo', 'a'),
+      placeKey('tokyo', 'b'),
+    ]);
+    expect([...byPlace.get(placeKey('tokyo', 'a'))!.requests]).toEqual([3, 0, 2]);
+    expect([...byPlace.get(placeKey('frankfurt', 'a'))!.requests]).toEqual([1, 0, 0]);
+    expect([...w.series(16_500).get('a')!.requests]).toEqual([4, 0, 2]);
+  });
+});
+
+describe('splitByPlace', () => {
+  it('splits 6 req/s of a over tokyo (3) and frankfurt (1) forecasts as 4.5 and 1.5; leaves out places at 0 and models without a total', () => {
+    const d = (rps: number) => ({ rps, tokensPerRequest: 1 });
+    const parts = splitByPlace(
+      new Map([['a', d(6)]]),
+      new Map([
+        [placeKey('tokyo', 'a'), d(3)],
+        [placeKey('frankfurt', 'a'), d(1)],
+        [placeKey('paris', 'a'), d(0)],
+        [placeKey('tokyo', 'b'), d(2)],
+      ]),
+    );
+    expect([...parts.keys()]).toEqual(['a']);
+    expect(Object.fromEntries(parts.get('a')!)).toEqual({ tokyo: 4.5, frankfurt: 1.5 });
+  });
+
+  it('leaves out a model no place has a positive forecast for', () => {
+    expect(splitByPlace(new Map([['a', { rps: 2, tokensPerRequest: 1 }]]), new Map()).size).toBe(0);
   });
 });
 

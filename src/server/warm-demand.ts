@@ -4,8 +4,9 @@ import type { RegistryStore } from '../store/registry-store.js';
 import type { ModelDemand } from './warm-input.js';
 
 /**
- * Demand per model as the warm-set controller sees it: the store's demand buckets summed over places into
- * buckets of `bucketMs`, kept for `historyMs`, and forecast over the horizon. The first refresh reads the
+ * Demand per model as the warm-set controller sees it: the store's demand buckets summed into buckets of
+ * `bucketMs`, kept for `historyMs`, per model (over places) and per place and model, and forecast over
+ * the horizon; the places' forecasts split each model's (`splitByPlace`). The first refresh reads the
  * whole history; later ones read only from the last complete bucket on (coordinators sharing the store add
  * to recent buckets late), so a period costs what arrived since the last, not the history again.
  */
@@ -18,7 +19,7 @@ interface Counts {
 const floorTo = (t: number, step: number) => Math.floor(t / step) * step;
 
 export class ModelDemandWindow {
-  /** Bucket start → model → counts. */
+  /** Bucket start → `placeKey(place, model)` → counts. */
   private readonly buckets = new Map<number, Map<string, Counts>>();
   private readFrom: number | undefined;
 
@@ -38,10 +39,11 @@ export class ModelDemandWindow {
     for (const start of this.buckets.keys()) if (start >= from || start < oldest) this.buckets.delete(start);
     for (const r of rows) {
       const start = floorTo(r.startMs, this.bucketMs);
-      let byModel = this.buckets.get(start);
-      if (byModel === undefined) this.buckets.set(start, (byModel = new Map()));
-      const c = byModel.get(r.model);
-      if (c === undefined) byModel.set(r.model, { requests: r.requests, tokens: r.tokens });
+      let byKey = this.buckets.get(start);
+      if (byKey === undefined) this.buckets.set(start, (byKey = new Map()));
+      const key = placeKey(r.place, r.model);
+      const c = byKey.get(key);
+      if (c === undefined) byKey.set(key, { requests: r.requests, tokens: r.tokens });
       else {
         c.requests += r.requests;
         c.tokens += r.tokens;
@@ -54,28 +56,76 @@ export class ModelDemandWindow {
    * Per model: requests per complete bucket from the first bucket with demand up to the one before `now`,
    * and the mean tokens per request over them.
    */
-  series(now: number): Map<string, { requests: Float64Array; tokensPerRequest: number }> {
+  series(now: number): Map<string, DemandSeries> {
+    return this.seriesBy(now, (key) => key.slice(key.indexOf('\n') + 1));
+  }
+
+  /** The same per place and model, keyed by `placeKey(place, model)`, over the same buckets. */
+  placeSeries(now: number): Map<string, DemandSeries> {
+    return this.seriesBy(now, (key) => key);
+  }
+
+  private seriesBy(now: number, keyOf: (key: string) => string): Map<string, DemandSeries> {
     const end = floorTo(now, this.bucketMs);
     const starts = [...this.buckets.keys()].filter((s) => s < end);
-    const out = new Map<string, { requests: Float64Array; tokensPerRequest: number }>();
+    const out = new Map<string, DemandSeries>();
     if (starts.length === 0) return out;
     const origin = Math.min(...starts);
     const n = (end - origin) / this.bucketMs;
     const tokens = new Map<string, number>();
     for (const s of starts) {
-      for (const [model, c] of this.buckets.get(s)!) {
-        let e = out.get(model);
-        if (e === undefined) out.set(model, (e = { requests: new Float64Array(n), tokensPerRequest: 0 }));
+      for (const [key, c] of this.buckets.get(s)!) {
+        const k = keyOf(key);
+        let e = out.get(k);
+        if (e === undefined) out.set(k, (e = { requests: new Float64Array(n), tokensPerRequest: 0 }));
         e.requests[(s - origin) / this.bucketMs]! += c.requests;
-        tokens.set(model, (tokens.get(model) ?? 0) + c.tokens);
+        tokens.set(k, (tokens.get(k) ?? 0) + c.tokens);
       }
     }
-    for (const [model, e] of out) {
+    for (const [k, e] of out) {
       const requests = e.requests.reduce((a, b) => a + b, 0);
-      e.tokensPerRequest = requests > 0 ? tokens.get(model)! / requests : 0;
+      e.tokensPerRequest = requests > 0 ? tokens.get(k)! / requests : 0;
     }
     return out;
   }
+}
+
+/** Requests per bucket of one series, and its mean tokens per request. */
+export interface DemandSeries {
+  requests: Float64Array;
+  tokensPerRequest: number;
+}
+
+/** The key of a (place, model) series: a place (a metro id, or `unknown`) never holds a newline. */
+export function placeKey(place: string, model: string): string {
+  return `${place}\n${model}`;
+}
+
+/**
+ * Each model's forecast rate split over the places its requests come from, in proportion to the places'
+ * own forecasts (`byPlace`, keyed by `placeKey`): model → place → requests/s. A model no place has a
+ * positive forecast for is left out (the planner then ignores place for it).
+ */
+export function splitByPlace(
+  total: ReadonlyMap<string, ModelDemand>,
+  byPlace: ReadonlyMap<string, ModelDemand>,
+): Map<string, Map<string, number>> {
+  const parts = new Map<string, Map<string, number>>();
+  for (const [key, d] of byPlace) {
+    if (!(d.rps > 0)) continue;
+    const cut = key.indexOf('\n');
+    const model = key.slice(cut + 1);
+    if (!total.has(model)) continue;
+    let places = parts.get(model);
+    if (places === undefined) parts.set(model, (places = new Map()));
+    places.set(key.slice(0, cut), d.rps);
+  }
+  for (const [model, places] of parts) {
+    const sum = [...places.values()].reduce((a, b) => a + b, 0);
+    const rps = total.get(model)!.rps;
+    for (const [place, r] of places) places.set(place, (rps * r) / sum);
+  }
+  return parts;
 }
 
 /**
@@ -85,7 +135,7 @@ export class ModelDemandWindow {
  * would see one bucket late.
  */
 export function forecastModelDemand(
-  series: ReadonlyMap<string, { requests: Float64Array; tokensPerRequest: number }>,
+  series: ReadonlyMap<string, DemandSeries>,
   bucketMs: number,
   horizonMs: number,
   coverage: number,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testNode } from '../../test/support/test-nodes.js';
 import { BUILTIN_MODELS, builtinModel } from '../model/catalog/models.js';
 import { Topology } from '../network/topology.js';
+import { planWarmSets } from '../warmset/controller.js';
 import { type LiveNode, warmSetInput } from './warm-input.js';
 
 const LLAMA = 'llama-3.1-8b-instruct';
@@ -103,5 +104,74 @@ describe('warmSetInput: the planner input from the live registry', () => {
     expect(
       warmSetInput({ ...base, topology, nodes: [], demand: new Map(), expected: () => undefined }).models,
     ).toEqual([]);
+  });
+});
+
+describe('warmSetInput with places: where the demand comes from', () => {
+  const TOKYO = { location: { lat: 35.68, lon: 139.69, metro: 'tokyo' } };
+  /** f1, f2 in Frankfurt, t1 in Tokyo; llama warm on f1 only, on local disk on f2 and t1 (3 GB/s). */
+  function twoMetros() {
+    const topology = new Topology({
+      nodes: [
+        testNode('f1', { provider: 'aws' }),
+        testNode('f2', { provider: 'gcp' }),
+        testNode('t1', { provider: 'ovh' }, TOKYO),
+      ],
+      models: BUILTIN_MODELS,
+    });
+    const disk = [{ id: LLAMA, state: 'localDisk' as const }];
+    const nodes: LiveNode[] = [
+      { id: 'f1', slots: 4, domain: 'aws', models: [{ id: LLAMA, state: 'warm' }] },
+      { id: 'f2', slots: 4, domain: 'gcp', models: disk },
+      { id: 't1', slots: 4, domain: 'ovh', models: disk },
+    ];
+    const row = (metro: string) => topology.metros.index.get(metro)!;
+    const col = (id: string) => topology.nodeMetro[topology.index.get(id)!]!;
+    // Round trips: 2 ms within a metro, 230 ms between Tokyo and Frankfurt.
+    const rttMs = (r: number, c: number) => ((r === row('tokyo')) === (c === col('t1')) ? 2 : 230);
+    return { topology, nodes, rttMs };
+  }
+
+  it('splits each model over its places (sorted, 0 where a place has none), gives each node its round trips (0 from a place the topology does not know), one array per metro', () => {
+    const { topology, nodes, rttMs } = twoMetros();
+    const places = {
+      rps: new Map([
+        [
+          LLAMA,
+          new Map([
+            ['tokyo', 1.5],
+            ['unknown', 0.1],
+            ['frankfurt', 0.4],
+          ]),
+        ],
+      ]),
+      rttMs,
+      reachMs: 100,
+    };
+    const input = warmSetInput({ ...base, topology, nodes, expected: () => undefined, places });
+    expect(input.regions).toEqual(['frankfurt', 'tokyo', 'unknown']);
+    expect(input.reachMs).toBe(100);
+    expect(input.models[0]!.regionRps).toEqual([0.4, 1.5, 0.1]);
+    const [f1, f2, t1] = input.nodes;
+    expect(f1!.rttMs).toEqual([2, 230, 0]);
+    expect(t1!.rttMs).toEqual([230, 2, 0]);
+    expect(f2!.rttMs).toBe(f1!.rttMs);
+  });
+
+  it("loads the second replica where the demand is: all of llama's 2 req/s from Tokyo, warm only in Frankfurt → Tokyo with places, Frankfurt without", () => {
+    const { topology, nodes, rttMs } = twoMetros();
+    const from = (metro: string) => ({ rps: new Map([[LLAMA, new Map([[metro, 2]])]]), rttMs, reachMs: 100 });
+    const loads = (input: ReturnType<typeof warmSetInput>) =>
+      planWarmSets(input)
+        .filter((a) => a.kind === 'load')
+        .map((a) => a.node);
+    const blind = loads(warmSetInput({ ...base, topology, nodes, expected: () => undefined }));
+    const tokyo = loads(
+      warmSetInput({ ...base, topology, nodes, expected: () => undefined, places: from('tokyo') }),
+    );
+    const frankfurt = loads(
+      warmSetInput({ ...base, topology, nodes, expected: () => undefined, places: from('frankfurt') }),
+    );
+    expect({ blind, tokyo, frankfurt }).toEqual({ blind: ['f2'], tokyo: ['t1'], frankfurt: ['f2'] });
   });
 });

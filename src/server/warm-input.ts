@@ -17,7 +17,10 @@ import type { ModelReport } from '../wire/protocol.js';
  *     download), and a proxy (`api`) node loads nothing: its warm models count, it takes no command;
  *   - service time: prefill of the demand's mean prompt plus decode of `outputTokens`, at batch 1, on the
  *     node's accelerator (the catalog's figures, the router's physics);
- *   - models: every catalog model with forecast demand or warm somewhere, at its forecast rate.
+ *   - models: every catalog model with forecast demand or warm somewhere, at its forecast rate;
+ *   - place (with `places`): the client places demand comes from, each model's rate split over them, and
+ *     each node's round trip from each place as the router's view has it (the metro table; 0 from a place
+ *     the topology does not know, which then counts as near every node), as the simulator gives them.
  */
 
 export interface LiveNode {
@@ -46,6 +49,17 @@ export interface WarmInputSources {
   maxResident: number;
   /** Whether open commands will leave `model` resident on `node` (undefined: no open command). */
   expected: (node: string, model: string) => boolean | undefined;
+  /** Where demand comes from (none: the plan ignores place). */
+  places?: PlaceSources;
+}
+
+export interface PlaceSources {
+  /** Per model id: forecast requests/s per client place (a metro id, or `unknown`). */
+  rps: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Round trip from the clients of metro row `row` (of the topology's metro table) to node metro `col`, ms. */
+  rttMs: (row: number, col: number) => number;
+  /** Round trip within which a replica serves a place's demand, ms. */
+  reachMs: number;
 }
 
 const TIER_STATES = new Set(['warm', 'loading', 'hostRam', 'localDisk']);
@@ -83,11 +97,29 @@ export function warmSetInput(src: WarmInputSources): WarmSetInput {
     for (const r of n.models)
       if ((r.state === 'warm' || r.state === 'loading') && t.models.index.has(r.id)) wanted.add(r.id);
   const ids = [...wanted].sort();
-  const models: WarmSetModel[] = ids.map((id) => ({
-    id,
-    footprintGb: residentFootprintGb(t.models.weightsGb[t.models.index.get(id)!]!),
-    rps: src.demand.get(id)?.rps ?? 0,
-  }));
+  const regions = src.places === undefined ? [] : placesOf(src.places, ids);
+  const models: WarmSetModel[] = ids.map((id) => {
+    const byPlace = src.places?.rps.get(id);
+    return {
+      id,
+      footprintGb: residentFootprintGb(t.models.weightsGb[t.models.index.get(id)!]!),
+      rps: src.demand.get(id)?.rps ?? 0,
+      ...(byPlace && { regionRps: regions.map((r) => byPlace.get(r) ?? 0) }),
+    };
+  });
+  const rttByMetro = new Map<number, number[]>();
+  /** Round trips from every place to node i; nodes of one metro share one array (the plan prices a place once). */
+  const rttOf = (i: number): number[] | undefined => {
+    if (src.places === undefined) return undefined;
+    const col = t.nodeMetro[i]!;
+    let rtt = rttByMetro.get(col);
+    if (rtt === undefined) {
+      const rows = regions.map((r) => t.metros.index.get(r) ?? -1);
+      const { rttMs } = src.places;
+      rttByMetro.set(col, (rtt = rows.map((row) => (row < 0 ? 0 : rttMs(row, col)))));
+    }
+    return rtt;
+  };
   const nodes: WarmSetNode[] = [];
   for (const n of src.nodes) {
     const i = t.index.get(n.id);
@@ -107,6 +139,7 @@ export function warmSetInput(src: WarmInputSources): WarmSetInput {
       const tokens = src.demand.get(id)?.tokensPerRequest ?? src.outputTokens;
       service.push(capable || resident ? serviceMsOf(t, i, m, tokens, src.outputTokens) : undefined);
     });
+    const rttMs = rttOf(i);
     nodes.push({
       id: n.id,
       memoryGb: t.memGb[i]!,
@@ -116,6 +149,7 @@ export function warmSetInput(src: WarmInputSources): WarmSetInput {
       warm,
       loadMs,
       serviceMs: service,
+      ...(rttMs && { rttMs }),
     });
   }
   return {
@@ -123,5 +157,13 @@ export function warmSetInput(src: WarmInputSources): WarmSetInput {
     models,
     nodes,
     ...(src.margin === undefined ? {} : { margin: src.margin }),
+    ...(src.places && { regions, reachMs: src.places.reachMs }),
   };
+}
+
+/** Every place any listed model has forecast demand from, sorted. */
+function placesOf(places: PlaceSources, ids: readonly string[]): string[] {
+  const all = new Set<string>();
+  for (const id of ids) for (const r of places.rps.get(id)?.keys() ?? []) all.add(r);
+  return [...all].sort();
 }
