@@ -197,6 +197,28 @@ describe('the warm-set controller in the coordinator', () => {
     expect(issued[0]!.gainMs).toBeGreaterThan(1.5 * issued[0]!.costMs);
   });
 
+  it("loads where the demand is: Tokyo demand queueing on one single-slot Frankfurt H100, with a Frankfurt and a Tokyo node able to load → the Tokyo one (the plan reads places from the demand log and round trips from the router's view)", async () => {
+    const clock = { now: T0 + 40_000 };
+    const app = await coordinator(clock);
+    const tokyo = { lat: 35.68, lon: 139.69, metro: 'tokyo' };
+    const reg = (id: string, location?: typeof tokyo) =>
+      register(
+        app,
+        descriptor(id, { labels: { provider: 'aws' }, ...(location && { location }) }),
+        `http://127.0.0.1:9/${id}`,
+        { signedAt: clock.now },
+      );
+    const fra1 = await reg('fra-1');
+    const fra2 = await reg('fra-2');
+    const nrt1 = await reg('nrt-1', tokyo);
+    await beat(app, fra1, clock.now, [{ id: LLAMA, state: 'warm' }], { slots: 1 });
+    await beat(app, fra2, clock.now, [{ id: LLAMA, state: 'localDisk' }], { slots: 1 });
+    await beat(app, nrt1, clock.now, [{ id: LLAMA, state: 'localDisk' }], { slots: 1 });
+    demandRamp(app, T0 + 40_000, 5);
+    const issued = await app.coordinator.warm.control.step();
+    expect(issued.map((a) => [a.kind, a.node, a.model])).toEqual([['load', 'nrt-1', LLAMA]]);
+  });
+
   it('with one provider and light demand (one request per bucket on 8 slots), loads nothing', async () => {
     const clock = { now: T0 + 40_000 };
     const app = await coordinator(clock);
