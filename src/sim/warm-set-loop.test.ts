@@ -167,6 +167,20 @@ describe('WarmSetLoop', () => {
     ]);
   });
 
+  it('does not load again within the horizon (900 s) a model it loaded that is gone again: y1 ordered at 60 s, not at 120 or 959 s, again at 960 s', () => {
+    const { net, view } = threeNodes();
+    const loop = new WarmSetLoop(net, WarmSetParams.parse({ controller: true }));
+    const plan = (t: number) => {
+      for (let k = 0; k < 6; k++) loop.observe(0, -1, 1000, 100, t - 60_000 + k * 10_000);
+      return loop.plan(view, t).map((o) => `${o.kind} ${net.nodes[o.node]!.id}`);
+    };
+    // The view never shows a on y1: as if the router's requests for another model had displaced it.
+    expect(plan(60_000)).toEqual(['load y1']);
+    expect(plan(120_000)).toEqual([]);
+    expect(plan(959_000)).toEqual([]);
+    expect(plan(960_000)).toEqual(['load y1']);
+  });
+
   it('orders nothing without demand but unloads idle extra replicas, keeping the last one', () => {
     const { net, view } = threeNodes();
     const loop = new WarmSetLoop(net, WarmSetParams.parse({ controller: true }));

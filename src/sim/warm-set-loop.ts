@@ -45,6 +45,8 @@ export class WarmSetLoop {
    */
   private readonly routedRps: Float64Array;
   private routedSinceMs = 0;
+  /** Per `node × models + model`: when this loop last ordered the model loaded there (−Infinity: never). */
+  private readonly loadedAtMs: Float64Array;
   private inputSum = 0;
   private outputSum = 0;
   private arrivals = 0;
@@ -67,6 +69,7 @@ export class WarmSetLoop {
     );
     this.routedCount = new Float64Array(net.nodeCount * net.modelCount);
     this.routedRps = new Float64Array(net.nodeCount * net.modelCount);
+    this.loadedAtMs = new Float64Array(net.nodeCount * net.modelCount).fill(Number.NEGATIVE_INFINITY);
     this.domains = Array.from(codes.codes, (c) => (c === NO_LABEL ? '' : codes.values[c]!));
   }
 
@@ -103,7 +106,7 @@ export class WarmSetLoop {
       const col = view.topology.nodeMetro[n]!;
       let rttMs = places.get(col);
       if (rttMs === undefined) places.set(col, (rttMs = this.rttOf(view, col)));
-      return { ...this.nodeOf(view, node.id, n), rttMs };
+      return { ...this.nodeOf(view, node.id, n, nowMs), rttMs };
     });
     const actions = planWarmSets({
       horizonMs: this.params.horizonS * 1000,
@@ -113,12 +116,16 @@ export class WarmSetLoop {
       regions: this.clients.ids,
       reachMs: this.params.reachMs,
     });
-    return actions.map((a) => ({
+    const orders = actions.map((a) => ({
       kind: a.kind,
       node: net.nodeIndex.get(a.node)!,
       model: net.modelIndex.get(a.model)!,
       reason: a.reason,
     }));
+    for (const o of orders)
+      this.loadedAtMs[o.node * net.modelCount + o.model] =
+        o.kind === 'load' ? nowMs : Number.NEGATIVE_INFINITY;
+    return orders;
   }
 
   /**
@@ -160,7 +167,7 @@ export class WarmSetLoop {
   }
 
   /** Node `n` as the controller sees it: memory, slots, domain, warm set and per-model load and service times. */
-  private nodeOf(view: NetworkView, id: string, n: number): WarmSetNode {
+  private nodeOf(view: NetworkView, id: string, n: number, nowMs: number): WarmSetNode {
     const net = this.net;
     const M = net.modelCount;
     const dyn = view.dyn;
@@ -176,10 +183,15 @@ export class WarmSetLoop {
       const c = n * M + m;
       if (!net.capable[c]) continue;
       const tier = dyn.tier[c]!;
-      if (tier === TIER_GPU || dyn.loadingModel[n] === m) warm.push(m);
+      const resident = tier === TIER_GPU || dyn.loadingModel[n] === m;
+      if (resident) warm.push(m);
       servedRps[m] = this.routedRps[c]!;
-      // A proxy cannot load or unload; a resident model would come back from host RAM.
-      if (!api) loadMs[m] = net.loadMs(n, m, Math.max(tier, TIER_HOST_RAM));
+      // A proxy cannot load or unload; a resident model would come back from host RAM. A model this loop
+      // loaded here less than a horizon ago and that is gone again is not loaded again yet: the load was
+      // priced over the horizon, and what undid it (the router's loads for other models, or a later plan)
+      // would likely undo the next.
+      const recent = !resident && nowMs - this.loadedAtMs[c]! < this.params.horizonS * 1000;
+      if (!api && !recent) loadMs[m] = net.loadMs(n, m, Math.max(tier, TIER_HOST_RAM));
       const cell = net.perfCell(m, n);
       const cf = net.topology.timeFactor(m, n);
       service[m] = serviceMs(
