@@ -44,6 +44,8 @@ export class WarmCommands {
   private readonly leavingPairs = new Map<string, { node: string; model: string; since: number }>();
   /** Changes whenever the leaving pairs do (read with the refusal board's by the telemetry merge). */
   version = 0;
+  /** (node, model) → when its last load was issued, until an unload of it is issued. */
+  private readonly loadedAt = new Map<string, number>();
 
   constructor(
     private readonly store: RegistryStore,
@@ -109,9 +111,26 @@ export class WarmCommands {
     }
   }
 
+  /**
+   * Whether a load of `model` on `node` was issued less than `spanMs` before `now` with no unload of it
+   * issued since (the planner does not load again a model such a load left gone: warm-input.ts).
+   */
+  loadedWithin(node: string, model: string, spanMs: number, now: number): boolean {
+    const k = pairKey(node, model);
+    const at = this.loadedAt.get(k);
+    if (at === undefined) return false;
+    if (now - at < spanMs) return true;
+    this.loadedAt.delete(k);
+    return false;
+  }
+
   /** Starts or ends the leaving of a command's pair as its status says (see the class comment). */
   private track(r: WarmActionRecord, at: number): void {
     const k = pairKey(r.node, r.model);
+    // A load counts once issued and while it stands; one that failed or expired left nothing to undo.
+    if (r.kind === 'load' && (r.status === 'pending' || r.status === 'sent' || r.status === 'done'))
+      this.loadedAt.set(k, Math.max(this.loadedAt.get(k) ?? r.createdAt, r.createdAt));
+    else this.loadedAt.delete(k);
     if (r.kind === 'load') this.forget(k);
     else if (r.status === 'pending' || r.status === 'sent' || r.status === 'done') {
       if (!this.leavingPairs.has(k)) {

@@ -111,6 +111,7 @@ export class WarmControl {
         margin: w.margin,
         maxResident: w.maxResidentPerNode ?? Number.POSITIVE_INFINITY,
         expected: (node, model) => commands.expected(node, model),
+        loadedLately: (node, model) => commands.loadedWithin(node, model, w.horizonMs, now),
         places: {
           rps: splitByPlace(demand, byPlace),
           rttMs: (row, col) => view.dyn.metroRtt[row * mn + col]!,

@@ -93,6 +93,15 @@ describe('warmSetInput: the planner input from the live registry', () => {
     ]);
   });
 
+  it('does not offer a load the controller made lately that is gone again (b), but keeps pricing one that stands (a)', () => {
+    const { topology, nodes } = world();
+    const lately = (node: string) => node === 'a' || node === 'b';
+    const input = warmSetInput({ ...base, topology, nodes, expected: () => undefined, loadedLately: lately });
+    const byId = new Map(input.nodes.map((n) => [n.id, n]));
+    expect(byId.get('a')!.loadMs[0]).toBeCloseTo((llama.weightsGb / 3) * 1000, 6);
+    expect(byId.get('b')!.loadMs[0]).toBeUndefined();
+  });
+
   it('lists a model nobody asks for while it is warm somewhere (at 0 req/s, to be unloaded), and none without demand or residents', () => {
     const { topology, nodes } = world();
     nodes[1] = { ...nodes[1]!, models: [{ id: QWEN, state: 'warm' }] };

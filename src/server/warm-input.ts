@@ -18,6 +18,8 @@ import type { ModelReport } from '../wire/protocol.js';
  *   - service time: prefill of the demand's mean prompt plus decode of `outputTokens`, at batch 1, on the
  *     node's accelerator (the catalog's figures, the router's physics);
  *   - models: every catalog model with forecast demand or warm somewhere, at its forecast rate;
+ *   - a model the controller loaded on a node less than a horizon ago and that is gone again is not
+ *     loadable there until the horizon has passed (`loadedLately`), as in the simulator;
  *   - place (with `places`): the client places demand comes from, each model's rate split over them, and
  *     each node's round trip from each place as the router's view has it (the metro table; 0 from a place
  *     the topology does not know, which then counts as near every node), as the simulator gives them.
@@ -51,6 +53,11 @@ export interface WarmInputSources {
   expected: (node: string, model: string) => boolean | undefined;
   /** Where demand comes from (none: the plan ignores place). */
   places?: PlaceSources;
+  /**
+   * Whether the controller loaded `model` on `node` less than a horizon ago (and ordered no unload since):
+   * such a model, gone again, is not loadable there until the horizon has passed.
+   */
+  loadedLately?: (node: string, model: string) => boolean;
 }
 
 export interface PlaceSources {
@@ -134,7 +141,11 @@ export function warmSetInput(src: WarmInputSources): WarmSetInput {
       const resident = src.expected(n.id, id) ?? (r?.state === 'warm' || r?.state === 'loading');
       if (resident) warm.push(k);
       const capable = t.canServe(i, m) && t.models.served[m * ACCEL_COUNT + t.accel[i]!] === 1;
-      const loadable = capable && t.accel[i] !== ACCEL_API && r !== undefined && TIER_STATES.has(r.state);
+      // A load this controller made that is gone again (another model's requests displaced it) would
+      // likely be undone again: not repeated within the horizon it was priced over.
+      const undone = !resident && src.loadedLately?.(n.id, id) === true;
+      const loadable =
+        capable && t.accel[i] !== ACCEL_API && r !== undefined && TIER_STATES.has(r.state) && !undone;
       loadMs.push(loadable ? loadMsOf(t, i, m, r.state) : undefined);
       const tokens = src.demand.get(id)?.tokensPerRequest ?? src.outputTokens;
       service.push(capable || resident ? serviceMsOf(t, i, m, tokens, src.outputTokens) : undefined);
