@@ -35,4 +35,17 @@ describe('WarmCommands.loadedWithin: the loads the planner does not repeat', () 
     c.acknowledge('n2', [{ id: again!.id, status: 'failed', detail: 'no memory' }]);
     expect(c.loadedWithin('n2', 'm', 30_000, clock.now)).toBe(false);
   });
+
+  it('forgets a load that expired unanswered (ttl 600 s, span 1,800 s), and the loads of a node that left', async () => {
+    const clock = { now: 1_000_000 };
+    const c = new WarmCommands(new MemoryStore(), 600_000, () => clock.now);
+    await c.issue([action('load'), action('load', 'n2')]);
+    clock.now += 600_000;
+    c.expire();
+    expect(c.loadedWithin('n1', 'm', 1_800_000, clock.now)).toBe(false);
+    await c.issue([action('load', 'n3')]);
+    c.removed('n3');
+    expect(c.loadedWithin('n3', 'm', 1_800_000, clock.now)).toBe(false);
+    await c.flush();
+  });
 });

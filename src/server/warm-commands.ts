@@ -206,6 +206,8 @@ export class WarmCommands {
       if (at - r.createdAt < this.ttlMs) continue;
       this.open.delete(id);
       this.forget(pairKey(r.node, r.model));
+      // An expired load left nothing to undo (as a failed one).
+      if (r.kind === 'load') this.loadedAt.delete(pairKey(r.node, r.model));
       void this.save({
         ...r,
         status: 'expired',
@@ -230,6 +232,7 @@ export class WarmCommands {
   removed(node: string): void {
     this.registered(node);
     for (const [k, p] of this.leavingPairs) if (p.node === node) this.forget(k);
+    for (const k of this.loadedAt.keys()) if (k.startsWith(`${node}\u0000`)) this.loadedAt.delete(k);
     const at = this.now();
     for (const [id, r] of this.open) {
       if (r.node !== node) continue;
