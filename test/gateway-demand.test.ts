@@ -114,3 +114,31 @@ describe('GET /v1/demand', () => {
     }
   });
 });
+
+describe('what each node served, as the warm-set controller sees it', () => {
+  it('counts each answer the gateway delivered against its node and model (4 from a, none from elsewhere)', async () => {
+    let now = T0 + 30_000;
+    const c = await startCoordinator({}, { now: () => now });
+    try {
+      const node = await register(c, descriptor('a'), worker.url, { signedAt: now });
+      await c.app.inject({
+        method: 'POST',
+        url: '/v1/heartbeats',
+        payload: envelope('heartbeat', heartbeat(node, {}, now), node.key),
+      });
+      const served = c.coordinator.warm.control.served;
+      served.fold(now, 1_000);
+      for (let k = 0; k < 4; k++)
+        expect(
+          (await c.app.inject({ method: 'POST', url: '/v1/chat/completions', payload: chat })).statusCode,
+        ).toBe(200);
+      now += 1_000;
+      served.fold(now, 1_000);
+      // The 4 answers over 1 s, averaged at a time constant of 1 s: (1 − e^−1) × 4.
+      expect(served.rps('a', MODEL)).toBeCloseTo((1 - Math.exp(-1)) * 4, 9);
+      expect(served.rps('a', 'qwen2.5-7b-instruct')).toBe(0);
+    } finally {
+      await c.close();
+    }
+  });
+});

@@ -67,6 +67,7 @@ export function record(
     request.inputTokens + request.outputTokens,
     result.delivered !== undefined,
   );
+  if (result.delivered !== undefined) c.warm.control.served.add(result.delivered.nodeId, request.model);
   // Fields copied, not spread: a spread costs microseconds per request on this path.
   const relied = reliedOn(c, request, decision, started);
   c.receipts.add(id, started, {

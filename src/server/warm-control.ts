@@ -7,6 +7,7 @@ import type { DemandLog } from './demand-log.js';
 import type { Leader } from './leader.js';
 import type { LiveNetwork } from './live-network.js';
 import type { Registry } from './registry.js';
+import { ServedRates } from './served-rates.js';
 import { healthOf } from './telemetry.js';
 import type { WarmCommands } from './warm-commands.js';
 import { forecastModelDemand, ModelDemandWindow, splitByPlace } from './warm-demand.js';
@@ -36,6 +37,8 @@ export interface WarmControlParts {
 
 export class WarmControl {
   private readonly window: ModelDemandWindow;
+  /** What the gateway had each (node, model) serve lately (the gateway counts, each plan folds). */
+  readonly served = new ServedRates();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   /** Plans made so far, and the error of the last one when it failed. */
@@ -96,6 +99,7 @@ export class WarmControl {
       const now = this.p.now();
       await this.p.demand.flush();
       await this.window.refresh(now);
+      this.served.fold(now, w.horizonMs);
       const demand = forecastModelDemand(this.window.series(now), w.bucketMs, w.horizonMs, w.coverage);
       const byPlace = forecastModelDemand(this.window.placeSeries(now), w.bucketMs, w.horizonMs, w.coverage);
       const view = network.currentView();
@@ -111,6 +115,7 @@ export class WarmControl {
         maxResident: w.maxResidentPerNode ?? Number.POSITIVE_INFINITY,
         expected: (node, model) => commands.expected(node, model),
         loadedLately: (node, model) => commands.loadedWithin(node, model, w.horizonMs, now),
+        servedRps: (node, model) => this.served.rps(node, model),
         places: {
           rps: splitByPlace(demand, byPlace),
           rttMs: (row, col) => view.dyn.metroRtt[row * mn + col]!,

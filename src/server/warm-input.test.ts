@@ -102,6 +102,21 @@ describe('warmSetInput: the planner input from the live registry', () => {
     expect(byId.get('b')!.loadMs[0]).toBeUndefined();
   });
 
+  it('passes on what the gateway had each node serve lately (a: 0.5 req/s of llama), so evicting it charges those requests a reload; without the source, nothing', () => {
+    const { topology, nodes } = world();
+    const servedRps = (node: string, model: string) => (node === 'a' && model === LLAMA ? 0.5 : 0);
+    const input = warmSetInput({ ...base, topology, nodes, expected: () => undefined, servedRps });
+    expect(input.nodes.map((n) => [n.id, n.servedRps])).toEqual([
+      ['a', [0.5]],
+      ['b', [0]],
+      ['c', [0]],
+      ['d', [0]],
+    ]);
+    expect(
+      warmSetInput({ ...base, topology, nodes, expected: () => undefined }).nodes[0]!.servedRps,
+    ).toBeUndefined();
+  });
+
   it('lists a model nobody asks for while it is warm somewhere (at 0 req/s, to be unloaded), and none without demand or residents', () => {
     const { topology, nodes } = world();
     nodes[1] = { ...nodes[1]!, models: [{ id: QWEN, state: 'warm' }] };

@@ -18,6 +18,8 @@ import type { ModelReport } from '../wire/protocol.js';
  *   - service time: prefill of the demand's mean prompt plus decode of `outputTokens`, at batch 1, on the
  *     node's accelerator (the catalog's figures, the router's physics);
  *   - models: every catalog model with forecast demand or warm somewhere, at its forecast rate;
+ *   - served: what the gateway had each node serve of each model lately (`servedRps`), so an eviction
+ *     charges those requests a reload there, as in the simulator;
  *   - a model the controller loaded on a node less than a horizon ago and that is gone again is not
  *     loadable there until the horizon has passed (`loadedLately`), as in the simulator;
  *   - place (with `places`): the client places demand comes from, each model's rate split over them, and
@@ -58,6 +60,11 @@ export interface WarmInputSources {
    * such a model, gone again, is not loadable there until the horizon has passed.
    */
   loadedLately?: (node: string, model: string) => boolean;
+  /**
+   * Requests/s the gateway had `node` serve of `model` lately: evicting the model charges each of them
+   * a reload there (none: not priced).
+   */
+  servedRps?: (node: string, model: string) => number;
 }
 
 export interface PlaceSources {
@@ -135,6 +142,7 @@ export function warmSetInput(src: WarmInputSources): WarmSetInput {
     const warm: number[] = [];
     const loadMs: (number | undefined)[] = [];
     const service: (number | undefined)[] = [];
+    const served: number[] = [];
     ids.forEach((id, k) => {
       const m = t.models.index.get(id)!;
       const r = reports.get(id);
@@ -149,6 +157,7 @@ export function warmSetInput(src: WarmInputSources): WarmSetInput {
       loadMs.push(loadable ? loadMsOf(t, i, m, r.state) : undefined);
       const tokens = src.demand.get(id)?.tokensPerRequest ?? src.outputTokens;
       service.push(capable || resident ? serviceMsOf(t, i, m, tokens, src.outputTokens) : undefined);
+      served.push(src.servedRps?.(n.id, id) ?? 0);
     });
     const rttMs = rttOf(i);
     nodes.push({
@@ -160,6 +169,7 @@ export function warmSetInput(src: WarmInputSources): WarmSetInput {
       warm,
       loadMs,
       serviceMs: service,
+      ...(src.servedRps && { servedRps: served }),
       ...(rttMs && { rttMs }),
     });
   }

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ServedRates } from './served-rates.js';
+
+describe('ServedRates', () => {
+  it('averages with the horizon as time constant: 60 requests in 60 s, horizon 600 s → (1 − e^−0.1) × 1 = 0.0952 req/s', () => {
+    const r = new ServedRates();
+    r.fold(0, 600_000);
+    for (let k = 0; k < 60; k++) r.add('n1', 'm');
+    r.fold(60_000, 600_000);
+    expect(r.rps('n1', 'm')).toBeCloseTo(1 - Math.exp(-0.1), 9);
+    expect(r.rps('n1', 'other')).toBe(0);
+    expect(r.rps('n2', 'm')).toBe(0);
+  });
+
+  it('decays without requests: the same rate after another 600 s of none is × e^−1', () => {
+    const r = new ServedRates();
+    r.fold(0, 600_000);
+    for (let k = 0; k < 60; k++) r.add('n1', 'm');
+    r.fold(60_000, 600_000);
+    const before = r.rps('n1', 'm');
+    r.fold(660_000, 600_000);
+    expect(r.rps('n1', 'm')).toBeCloseTo(before * Math.exp(-1), 12);
+  });
+
+  it('converges on a steady rate: 2 req/s for 100 periods of 60 s → 2 within 0.1 %', () => {
+    const r = new ServedRates();
+    r.fold(0, 600_000);
+    for (let p = 1; p <= 100; p++) {
+      for (let k = 0; k < 120; k++) r.add('n1', 'm');
+      r.fold(p * 60_000, 600_000);
+    }
+    expect(r.rps('n1', 'm')).toBeCloseTo(2, 2);
+  });
+});
