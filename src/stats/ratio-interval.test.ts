@@ -30,9 +30,10 @@ describe('ratioInterval', () => {
     expect(Math.log(r.low)).toBeCloseTo(-0.091856, 5);
   });
 
-  it('uses 1.96 past 30 degrees of freedom (40 runs alternating e^±0.1: half width 1.96 × 0.1013 / √40)', () => {
+  it('uses 1.96 + 2.4 / df past 30 degrees of freedom (40 runs alternating e^±0.1: half width 2.0215 × 0.1013 / √40)', () => {
     const runs = Array.from({ length: 40 }, (_, i) => Math.exp(i % 2 === 0 ? 0.1 : -0.1));
-    // sample sd = sqrt(40 × 0.01 / 39) = 0.101274; half width 1.96 × 0.101274 / 6.324555 = 0.031386.
-    expect(Math.log(ratioInterval(runs).high)).toBeCloseTo(0.031386, 5);
+    // sample sd = sqrt(40 × 0.01 / 39) = 0.101274; t ≈ 1.96 + 2.4 / 39 = 2.021538 (exact 2.0227);
+    // half width 2.021538 × 0.101274 / 6.324555 = 0.032371.
+    expect(Math.log(ratioInterval(runs).high)).toBeCloseTo(0.032371, 5);
   });
 });

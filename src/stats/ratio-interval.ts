@@ -27,11 +27,14 @@ export function ratioInterval(ratios: readonly number[]): RatioInterval {
   return { ratio: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) };
 }
 
-/** The 97.5% quantile of Student's t with `df` degrees of freedom: the usual table to 30, then 1.96. */
+/**
+ * The 97.5% quantile of Student's t with `df` degrees of freedom: the usual table to 30, then
+ * 1.96 + 2.4 / df (within 0.003 of the exact value: 2.037 for 2.040 at 31, 2.008 for 2.009 at 50).
+ */
 function studentT975(df: number): number {
   const table = [
     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
     2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
   ];
-  return table[df - 1] ?? 1.96;
+  return table[df - 1] ?? 1.96 + 2.4 / df;
 }
