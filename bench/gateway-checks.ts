@@ -16,7 +16,7 @@
  * The direct calls go to the two workers in turn: a worker that also served the direct calls made its
  * coordinator's CPU per request a few percent higher than the other's, with the same code.
  *
- * The run is made of sessions (8 by default): in each, both coordinators and their workers are started
+ * The run is made of sessions (16 by default, about 4.5 minutes): in each, both coordinators and their workers are started
  * afresh, warmed up for 3 s, then measured for a number of one-second rounds, and stopped. Two
  * coordinators started afresh differ by a few percent with the same code (control runs: 0.93 to 1.05 at
  * p50 between sessions, more than the rounds of one session vary), and the one started first was slower
@@ -32,7 +32,7 @@
  * `--control` builds the copy without applying the patch: both coordinators then run the same code, and
  * the ratios show what this bench resolves on the machine (how far from 1 they land with no difference).
  *
- * Options: --rate N requests/s to each target (default 1000; 3 N in all) --sessions S (default 8)
+ * Options: --rate N requests/s to each target (default 1000; 3 N in all) --sessions S (default 16)
  *          --rounds R per session (default 10) --round-seconds T (default 1) --control
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -51,7 +51,7 @@ import { preciseSleeper } from './precise-sleep.js';
 const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '1000' },
-    sessions: { type: 'string', default: '8' },
+    sessions: { type: 'string', default: '16' },
     rounds: { type: 'string', default: '10' },
     'round-seconds': { type: 'string', default: '1' },
     control: { type: 'boolean', default: false },
