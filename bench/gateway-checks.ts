@@ -16,12 +16,13 @@
  * The direct calls go to the two workers in turn: a worker that also served the direct calls made its
  * coordinator's CPU per request a few percent higher than the other's, with the same code.
  *
- * The run is made of sessions (16 by default, about 4.5 minutes): in each, both coordinators and their workers are started
- * afresh, warmed up for 3 s, then measured for a number of one-second rounds, and stopped. Two
- * coordinators started afresh differ by a few percent with the same code (control runs: 0.93 to 1.05 at
- * p50 between sessions, more than the rounds of one session vary), and the one started first was slower
- * (control, 300 requests/s, one session: 1.05 to 1.10 at p50 with the checks' side first, 1.00 with it
- * second); so sessions are the unit of measurement and take turns starting either side first.
+ * The run is made of sessions (16 by default, about 4.5 minutes): in each, both coordinators and their
+ * workers are started afresh, warmed up for 3 s, then measured for a number of one-second rounds, and
+ * stopped. Two coordinators started afresh differ by a few percent with the same code (control runs:
+ * 0.93 to 1.05 at p50 between sessions, more than the rounds of one session vary), and the one started
+ * first was slower (control, 300 requests/s, one session: 1.05 to 1.10 at p50 with the checks' side
+ * first, 1.00 with it second); so sessions are the unit of measurement and take turns starting either
+ * side first.
  *
  * Prints per session the two ratios; then per target the latency at p50 and p99 over the whole run and
  * each coordinator's CPU per request; then what each gateway adds over the direct calls at p50 and p99
