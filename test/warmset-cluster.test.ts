@@ -176,6 +176,21 @@ describe('the warm-set controller on three coordinators sharing a bus and a leas
     expect((await store.listWarmActions(0, 100)).map((r) => r.status)).toEqual(['done', 'done']);
   });
 
+  it('shares what each node served: 3 answers from n2 delivered through one coordinator count on the other two (their planners charge an eviction on n2 for them)', async () => {
+    const clock = { now: T0 + 40_000 };
+    const { cs, settle } = await cluster(clock, true);
+    for (const c of cs) c.coordinator.warm.control.served.fold(clock.now, 60_000);
+    for (let k = 0; k < 3; k++) cs[0]!.coordinator.warm.control.served.add('n2', LLAMA);
+    await settle();
+    clock.now += 10_000;
+    const rates = cs.map((c) => {
+      c.coordinator.warm.control.served.fold(clock.now, 60_000);
+      return c.coordinator.warm.control.served.rps('n2', LLAMA);
+    });
+    // 3 answers over 10 s at a 60 s time constant: (1 − e^(−1/6)) × 0.3 req/s on every coordinator.
+    for (const r of rates) expect(r).toBeCloseTo((1 - Math.exp(-1 / 6)) * 0.3, 9);
+  });
+
   it('after the holder dies, another takes the lease over once 15 s passed, expires its 2 unanswered commands once and issues them again once', async () => {
     const clock = { now: T0 + 40_000 };
     const { cs, store, settle } = await cluster(clock, true);

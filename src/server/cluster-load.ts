@@ -6,7 +6,9 @@ import type { Coordinator } from './coordinator.js';
  * outstanding requests per node (absolute counts, so a lost message is repaired by the next) and the
  * requests each client key took here since the last message. Others add the counts to the nodes' load
  * (no herding: every coordinator sees the sends of all) and charge the requests to the keys' buckets
- * and quotas (a key's limits are the cluster's, not each coordinator's). A coordinator not heard from
+ * and quotas (a key's limits are the cluster's, not each coordinator's), and the answers each node
+ * delivered here per model since the last message, which others add to what their warm-set planner
+ * knows each node serves (served-rates.ts). A coordinator not heard from
  * for `peerTimeoutMs` no longer counts: its requests died with it.
  */
 export interface LoadOptions {
@@ -20,6 +22,8 @@ interface LoadMessage {
   at: number;
   inflight: [string, number][];
   clients: [string, number][];
+  /** `node \0 model` → answers delivered here since the last message (absent from older coordinators). */
+  served?: [string, number][];
 }
 
 export class ClusterLoad {
@@ -51,10 +55,11 @@ export class ClusterLoad {
     this.expire(now);
     const inflight = leaving ? [] : [...this.c.network.ownInflight()];
     const clients = [...this.c.clientLimits.takeUsage()];
-    const empty = inflight.length === 0 && clients.length === 0;
+    const served = this.c.warm.control.served.takeOwn();
+    const empty = inflight.length === 0 && clients.length === 0 && served.length === 0;
     if (empty && this.sentEmpty) return;
     this.sentEmpty = empty;
-    const m: LoadMessage = { from: this.c.instanceId, at: now, inflight, clients };
+    const m: LoadMessage = { from: this.c.instanceId, at: now, inflight, clients, served };
     try {
       this.bus.publish(this.subject, Buffer.from(JSON.stringify(m)));
     } catch {
@@ -65,6 +70,7 @@ export class ClusterLoad {
   private onLoad(m: LoadMessage): void {
     if (m.from === this.c.instanceId) return;
     for (const [client, n] of m.clients) this.c.clientLimits.charge(client, n, m.at);
+    for (const [pair, n] of m.served ?? []) this.c.warm.control.served.addShared(pair, n);
     const before = this.peers.get(m.from)?.inflight;
     const now = new Map(m.inflight);
     this.peers.set(m.from, { at: this.c.now(), inflight: now });

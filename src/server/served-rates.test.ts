@@ -31,4 +31,16 @@ describe('ServedRates', () => {
     }
     expect(r.rps('n1', 'm')).toBeCloseTo(2, 2);
   });
+
+  it("shares only its own answers, once: 3 own and 2 another coordinator's count for the rate; takeOwn gives the 3, then nothing", () => {
+    const r = new ServedRates();
+    r.fold(0, 1_000);
+    for (let k = 0; k < 3; k++) r.add('n1', 'm');
+    r.addShared('n1\u0000m', 2);
+    r.addShared('not a pair', 5);
+    expect(r.takeOwn()).toEqual([['n1\u0000m', 3]]);
+    expect(r.takeOwn()).toEqual([]);
+    r.fold(1_000, 1_000);
+    expect(r.rps('n1', 'm')).toBeCloseTo((1 - Math.exp(-1)) * 5, 9);
+  });
 });
