@@ -2,18 +2,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Children } from '../src/fleet/children.js';
-import type { WarmActionRecord } from '../src/store/registry-store.js';
-import {
-  ADMIN,
-  builtMain,
-  descriptor,
-  getJson,
-  LOOPBACK,
-  TOKEN_A,
-  tempDir,
-  waitFor,
-  writeYaml,
-} from './server-kit.js';
+import { descriptor, tempDir, waitFor, writeYaml } from './server-kit.js';
+import { warmsetFleet } from './warmset-kit.js';
 
 /**
  * Issue 12, item 3, on a node that is serving: a coordinator (`meridian serve`, warm-set controller on)
@@ -54,13 +44,6 @@ function worker(
   });
 }
 
-interface NodesView {
-  nodes: { id: string; telemetry: { models: { id: string; state: string }[] } | null }[];
-}
-
-const stateOf = (v: NodesView, node: string, model: string) =>
-  v.nodes.find((n) => n.id === node)?.telemetry?.models.find((m) => m.id === model)?.state;
-
 const chat = (url: string, model: string, maxTokens: number, stream: boolean) =>
   request(`${url}/v1/chat/completions`, {
     method: 'POST',
@@ -75,37 +58,24 @@ const chat = (url: string, model: string, maxTokens: number, stream: boolean) =>
 
 describe('the warm-set controller on a busy node, across processes', () => {
   it('unloads qwen from nrt-1 while it streams (the stream ends whole), then loads llama there once qwen has gone', async () => {
-    const main = builtMain();
-    const config = writeYaml(join(tmp.dir, 'coordinator.yaml'), {
-      listen: { host: '127.0.0.1', port: 0 },
-      dataDir: join(tmp.dir, 'data'),
-      adminToken: ADMIN,
-      operators: [{ id: 'op-a', token: TOKEN_A }],
-      registry: { allowEndpoints: LOOPBACK },
-      gateway: { probes: { intervalMs: 0 } },
-      telemetry: { heartbeatIntervalMs: 200 },
-      demand: { bucketMs: 1000 },
-      warmset: { enabled: true, periodMs: 500, bucketMs: 2000, horizonMs: 20_000, historyMs: 600_000 },
-    });
-    const coord = await children.spawn('coordinator', ['serve', '--config', config], { main });
-    const start = (id: string, file: string) =>
-      children.spawn(
-        id,
-        ['worker', '--emulate', '--profile', file, '--coordinator', coord.url, '--token', TOKEN_A],
-        { main },
-      );
-    await start('fra-1', worker('fra-1', { lat: 50.11, lon: 8.68, metro: 'frankfurt' }, [LLAMA], [LLAMA]));
-    await start('nrt-1', worker('nrt-1', { lat: 35.68, lon: 139.69, metro: 'tokyo' }, [LLAMA, QWEN], [QWEN]));
-    await waitFor('both nodes reporting', async () => {
-      const v = await getJson<NodesView>(`${coord.url}/v1/nodes`);
-      return stateOf(v, 'fra-1', LLAMA) === 'warm' && stateOf(v, 'nrt-1', QWEN) === 'warm' ? true : undefined;
-    });
-    const actions = async () =>
-      (await getJson<{ actions: WarmActionRecord[] }>(`${coord.url}/v1/warmset/actions`, ADMIN)).actions;
+    const fleet = await warmsetFleet(children, tmp.dir);
+    await fleet.start(
+      'fra-1',
+      worker('fra-1', { lat: 50.11, lon: 8.68, metro: 'frankfurt' }, [LLAMA], [LLAMA]),
+    );
+    await fleet.start(
+      'nrt-1',
+      worker('nrt-1', { lat: 35.68, lon: 139.69, metro: 'tokyo' }, [LLAMA, QWEN], [QWEN]),
+    );
+    await waitFor('both nodes reporting', async () =>
+      (await fleet.stateOf('fra-1', LLAMA)) === 'warm' && (await fleet.stateOf('nrt-1', QWEN)) === 'warm'
+        ? true
+        : undefined,
+    );
 
     // A long qwen stream on nrt-1, read to its end while llama demand from Tokyo comes in.
     let streamEndedAt = 0;
-    const stream = chat(coord.url, QWEN, 400, true).then(async (r) => {
+    const stream = chat(fleet.url, QWEN, 400, true).then(async (r) => {
       const text = await r.body.text();
       streamEndedAt = Date.now();
       return { status: r.statusCode, text };
@@ -113,15 +83,12 @@ describe('the warm-set controller on a busy node, across processes', () => {
     await new Promise((r) => setTimeout(r, 300));
     for (let step = 1; step <= 6; step++) {
       const sent = Array.from({ length: step }, () =>
-        chat(coord.url, LLAMA, 2, false).then((r) => r.body.dump()),
+        chat(fleet.url, LLAMA, 2, false).then((r) => r.body.dump()),
       );
       await Promise.all([...sent, new Promise((r) => setTimeout(r, 500))]);
-      if ((await actions()).some((a) => a.kind === 'unload' && a.node === 'nrt-1')) break;
+      if ((await fleet.actions()).some((a) => a.kind === 'unload' && a.node === 'nrt-1')) break;
     }
-    const unload = await waitFor('the unload of qwen on nrt-1 answered', async () => {
-      const a = (await actions()).find((x) => x.kind === 'unload' && x.node === 'nrt-1');
-      return a !== undefined && a.status !== 'pending' && a.status !== 'sent' ? a : undefined;
-    });
+    const unload = await fleet.answered('unload', 'nrt-1');
     expect(unload).toMatchObject({ model: QWEN, status: 'done' });
     expect(streamEndedAt).toBe(0); // taken while qwen still streamed
 
@@ -130,16 +97,14 @@ describe('the warm-set controller on a busy node, across processes', () => {
     expect(streamed.text).toContain('data: [DONE]');
     expect(streamed.text).not.toContain('"error"');
 
-    const load = await waitFor('the load of llama on nrt-1 answered', async () => {
-      const a = (await actions()).find((x) => x.kind === 'load' && x.node === 'nrt-1');
-      return a !== undefined && a.status !== 'pending' && a.status !== 'sent' ? a : undefined;
-    });
+    const load = await fleet.answered('load', 'nrt-1');
     console.log(`nrt-1: ${unload.reason} (${unload.detail}); ${load.reason} (${load.detail})`);
     expect(load).toMatchObject({ model: LLAMA, status: 'done' });
     expect(load.updatedAt).toBeGreaterThan(streamEndedAt - 1000);
-    await waitFor('nrt-1 reporting llama warm and qwen gone', async () => {
-      const v = await getJson<NodesView>(`${coord.url}/v1/nodes`);
-      return stateOf(v, 'nrt-1', LLAMA) === 'warm' && stateOf(v, 'nrt-1', QWEN) !== 'warm' ? true : undefined;
-    });
+    await waitFor('nrt-1 reporting llama warm and qwen gone', async () =>
+      (await fleet.stateOf('nrt-1', LLAMA)) === 'warm' && (await fleet.stateOf('nrt-1', QWEN)) !== 'warm'
+        ? true
+        : undefined,
+    );
   }, 90_000);
 });

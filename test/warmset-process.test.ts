@@ -2,18 +2,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Children } from '../src/fleet/children.js';
-import type { WarmActionRecord } from '../src/store/registry-store.js';
-import {
-  ADMIN,
-  builtMain,
-  descriptor,
-  getJson,
-  LOOPBACK,
-  TOKEN_A,
-  tempDir,
-  waitFor,
-  writeYaml,
-} from './server-kit.js';
+import { descriptor, tempDir, waitFor, writeYaml } from './server-kit.js';
+import { warmsetFleet } from './warmset-kit.js';
 
 /**
  * Issue 12, item 3, across process boundaries: a coordinator (`meridian serve` with the warm-set
@@ -49,50 +39,23 @@ function worker(id: string, location: { lat: number; lon: number; metro: string 
   });
 }
 
-interface NodesView {
-  nodes: { id: string; telemetry: { models: { id: string; state: string }[] } | null }[];
-}
-
-const stateOf = (v: NodesView, node: string) =>
-  v.nodes.find((n) => n.id === node)?.telemetry?.models.find((m) => m.id === MODEL)?.state;
-
 describe('the warm-set controller across processes', () => {
   it('loads llama on the Tokyo worker while Tokyo demand ramps (before its peak), the agent carries it out and the worker reports it warm', async () => {
-    const main = builtMain();
-    const config = writeYaml(join(tmp.dir, 'coordinator.yaml'), {
-      listen: { host: '127.0.0.1', port: 0 },
-      dataDir: join(tmp.dir, 'data'),
-      adminToken: ADMIN,
-      operators: [{ id: 'op-a', token: TOKEN_A }],
-      registry: { allowEndpoints: LOOPBACK },
-      gateway: { probes: { intervalMs: 0 } },
-      telemetry: { heartbeatIntervalMs: 200 },
-      demand: { bucketMs: 1000 },
-      warmset: { enabled: true, periodMs: 500, bucketMs: 2000, horizonMs: 20_000, historyMs: 600_000 },
-    });
-    const coord = await children.spawn('coordinator', ['serve', '--config', config], { main });
-    const start = (id: string, file: string) =>
-      children.spawn(
-        id,
-        ['worker', '--emulate', '--profile', file, '--coordinator', coord.url, '--token', TOKEN_A],
-        {
-          main,
-        },
-      );
-    await start('fra-1', worker('fra-1', { lat: 50.11, lon: 8.68, metro: 'frankfurt' }, [MODEL]));
-    await start('nrt-1', worker('nrt-1', { lat: 35.68, lon: 139.69, metro: 'tokyo' }, []));
-    await waitFor('both nodes reporting', async () => {
-      const v = await getJson<NodesView>(`${coord.url}/v1/nodes`);
-      return stateOf(v, 'fra-1') === 'warm' && stateOf(v, 'nrt-1') === 'localDisk' ? true : undefined;
-    });
-    const actions = async () =>
-      (await getJson<{ actions: WarmActionRecord[] }>(`${coord.url}/v1/warmset/actions`, ADMIN)).actions;
-    expect(await actions()).toEqual([]); // no demand, nothing to do
+    const fleet = await warmsetFleet(children, tmp.dir);
+    await fleet.start('fra-1', worker('fra-1', { lat: 50.11, lon: 8.68, metro: 'frankfurt' }, [MODEL]));
+    await fleet.start('nrt-1', worker('nrt-1', { lat: 35.68, lon: 139.69, metro: 'tokyo' }, []));
+    await waitFor('both nodes reporting', async () =>
+      (await fleet.stateOf('fra-1', MODEL)) === 'warm' &&
+      (await fleet.stateOf('nrt-1', MODEL)) === 'localDisk'
+        ? true
+        : undefined,
+    );
+    expect(await fleet.actions()).toEqual([]); // no demand, nothing to do
 
     let commandedAtStep: number | undefined;
     for (let step = 1; step <= STEPS; step++) {
       const sent = Array.from({ length: step }, () =>
-        request(`${coord.url}/v1/chat/completions`, {
+        request(`${fleet.url}/v1/chat/completions`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-meridian-client-metro': 'tokyo' },
           body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }),
@@ -101,17 +64,14 @@ describe('the warm-set controller across processes', () => {
       await Promise.all([...sent, new Promise((r) => setTimeout(r, STEP_MS))]);
       if (
         commandedAtStep === undefined &&
-        (await actions()).some((a) => a.kind === 'load' && a.node === 'nrt-1')
+        (await fleet.actions()).some((a) => a.kind === 'load' && a.node === 'nrt-1')
       )
         commandedAtStep = step;
     }
     expect(commandedAtStep).toBeDefined();
     expect(commandedAtStep!).toBeLessThan(STEPS);
 
-    const load = await waitFor('the load answered', async () => {
-      const a = (await actions()).find((x) => x.kind === 'load' && x.node === 'nrt-1');
-      return a !== undefined && a.status !== 'pending' && a.status !== 'sent' ? a : undefined;
-    });
+    const load = await fleet.answered('load', 'nrt-1');
     console.log(
       `load on nrt-1 commanded by ramp step ${commandedAtStep} of ${STEPS}: ${load.reason}; ${load.detail}`,
     );
@@ -119,7 +79,7 @@ describe('the warm-set controller across processes', () => {
     expect(load.reason).toMatch(/^warm only in prov-fra-1; \d+\.\d\d req\/s forecast$/);
     expect(load.detail).toMatch(/^loaded llama-3\.1-8b-instruct in \d+\.\d s$/);
     await waitFor('nrt-1 reporting llama warm', async () =>
-      stateOf(await getJson<NodesView>(`${coord.url}/v1/nodes`), 'nrt-1') === 'warm' ? true : undefined,
+      (await fleet.stateOf('nrt-1', MODEL)) === 'warm' ? true : undefined,
     );
   }, 90_000);
 });

@@ -205,15 +205,14 @@ export class WarmCommands {
     for (const [id, r] of this.open) {
       if (at - r.createdAt < this.ttlMs) continue;
       this.open.delete(id);
-      this.forget(pairKey(r.node, r.model));
-      // An expired load left nothing to undo (as a failed one).
-      if (r.kind === 'load') this.loadedAt.delete(pairKey(r.node, r.model));
-      void this.save({
+      const expired: WarmActionRecord = {
         ...r,
         status: 'expired',
         updatedAt: at,
         detail: r.status === 'pending' ? 'the node did not heartbeat' : 'the node did not answer',
-      });
+      };
+      this.track(expired, at);
+      void this.save(expired);
     }
   }
 

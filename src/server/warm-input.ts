@@ -122,13 +122,13 @@ export function warmSetInput(src: WarmInputSources): WarmSetInput {
     };
   });
   const rttByMetro = new Map<number, number[]>();
+  const rows = regions.map((r) => t.metros.index.get(r) ?? -1);
   /** Round trips from every place to node i; nodes of one metro share one array (the plan prices a place once). */
   const rttOf = (i: number): number[] | undefined => {
     if (src.places === undefined) return undefined;
     const col = t.nodeMetro[i]!;
     let rtt = rttByMetro.get(col);
     if (rtt === undefined) {
-      const rows = regions.map((r) => t.metros.index.get(r) ?? -1);
       const { rttMs } = src.places;
       rttByMetro.set(col, (rtt = rows.map((row) => (row < 0 ? 0 : rttMs(row, col)))));
     }

@@ -195,10 +195,14 @@ export class NodeMemory {
     for (const k of this.residentModels[n]!) {
       const c = n * M + k;
       if (this.gpu[c] !== GPU_RESIDENT) continue;
-      if (this.leaving[c] === 1 || (this.runningCell[c] === 0 && this.qHead[c]! < 0))
-        free += net.weightsGb[k]!;
+      if (this.leaving[c] === 1 || this.unused(c)) free += net.weightsGb[k]!;
     }
     return net.weightsGb[m]! <= free;
+  }
+
+  /** Whether cell `c`'s model has nothing running and nothing waiting. */
+  private unused(c: number): boolean {
+    return this.runningCell[c] === 0 && this.qHead[c]! < 0;
   }
 
   /** How many of node `n`'s resident models are leaving. */
@@ -214,7 +218,7 @@ export class NodeMemory {
     for (let i = rm.length - 1; i >= 0; i--) {
       const m = rm[i]!;
       const c = n * M + m;
-      if (this.leaving[c] === 1 && this.runningCell[c] === 0 && this.qHead[c]! < 0) this.release(n, m);
+      if (this.leaving[c] === 1 && this.unused(c)) this.release(n, m);
     }
   }
 

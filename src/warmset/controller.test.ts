@@ -214,19 +214,23 @@ describe('planWarmSets', () => {
       expect(planWarmSets(input).filter((a) => a.kind === 'load')).toEqual([]);
     });
 
+    /** 3 req/s of g from 'sa' and a trickle of q from asia, on two 2-s-per-request nodes holding g and q. */
+    const saDemand = (gNode: WarmSetNode, qNode: WarmSetNode): WarmSetInput => ({
+      horizonMs: 900_000,
+      regions: ['sa', 'asia'],
+      models: [
+        { id: 'g', footprintGb: 20, rps: 3, regionRps: [3, 0] },
+        { id: 'q', footprintGb: 20, rps: 0.01, regionRps: [0, 0.01] },
+      ],
+      nodes: [gNode, qNode],
+    });
+    const slow = { ...oneModel, serviceMs: [2_000, 2_000] };
+
     it("does not warm a far node for a model whose demand it would not serve: 3 req/s from 'sa' queueing on gru's 8 slots (2 s each, 6 Erlangs) would gain about 1,000 s from singapore's 4 slots, but with a 100 ms reach singapore (300 ms away) serves none of it", () => {
-      const input: WarmSetInput = {
-        horizonMs: 900_000,
-        regions: ['sa', 'asia'],
-        models: [
-          { id: 'g', footprintGb: 20, rps: 3, regionRps: [3, 0] },
-          { id: 'q', footprintGb: 20, rps: 0.01, regionRps: [0, 0.01] },
-        ],
-        nodes: [
-          node('gru', 'x', [0], { ...oneModel, slots: 8, serviceMs: [2_000, 2_000], rttMs: [10, 300] }),
-          node('sin', 'x', [1], { ...oneModel, serviceMs: [2_000, 2_000], rttMs: [300, 10] }),
-        ],
-      };
+      const input = saDemand(
+        node('gru', 'x', [0], { ...slow, slots: 8, rttMs: [10, 300] }),
+        node('sin', 'x', [1], { ...slow, rttMs: [300, 10] }),
+      );
       const anyReach = planWarmSets(input).filter((a) => a.kind === 'load');
       expect(anyReach.map((a) => `${a.node} ${a.model}`)).toEqual(['sin g']);
       expect(anyReach[0]!.gainMs).toBeGreaterThan(900_000);
@@ -234,18 +238,12 @@ describe('planWarmSets', () => {
     });
 
     it("counts a far node's slots for demand with no replica near it: the same 3 req/s from 'sa' with g warm only on sin-1 (300 ms away too) → sin-2 takes g, about 1,000 s of queueing saved, at a 100 ms reach too", () => {
-      const input: WarmSetInput = {
-        horizonMs: 900_000,
-        regions: ['sa', 'asia'],
+      const input = {
+        ...saDemand(
+          node('sin-1', 'x', [0], { ...slow, slots: 8, rttMs: [300, 10] }),
+          node('sin-2', 'x', [1], { ...slow, rttMs: [300, 10] }),
+        ),
         reachMs: 100,
-        models: [
-          { id: 'g', footprintGb: 20, rps: 3, regionRps: [3, 0] },
-          { id: 'q', footprintGb: 20, rps: 0.01, regionRps: [0, 0.01] },
-        ],
-        nodes: [
-          node('sin-1', 'x', [0], { ...oneModel, slots: 8, serviceMs: [2_000, 2_000], rttMs: [300, 10] }),
-          node('sin-2', 'x', [1], { ...oneModel, serviceMs: [2_000, 2_000], rttMs: [300, 10] }),
-        ],
       };
       const loads = planWarmSets(input).filter((a) => a.kind === 'load');
       expect(loads.map((a) => `${a.node} ${a.model}`)).toEqual(['sin-2 g']);

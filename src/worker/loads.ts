@@ -94,7 +94,6 @@ export function loadRoutes(app: FastifyInstance, engine: WorkerEngine): void {
     app.post('/sleep', async (_req, reply) => {
       // vLLM sleeps the whole server: refused while any model serves or loads, nothing left leaving.
       const busy = engine.models.filter((m) => engine.memory.inUse(m.id));
-      if (busy.length === 0) for (const m of engine.models) engine.unload(m);
       if (busy.length > 0)
         return fail(
           reply,
@@ -102,6 +101,7 @@ export function loadRoutes(app: FastifyInstance, engine: WorkerEngine): void {
           'model_busy',
           `${busy.map((m) => m.id).join(', ')} serving requests or loading`,
         );
+      for (const m of engine.models) engine.unload(m);
       engine.sleeping = true;
       return reply.code(200).send();
     });
