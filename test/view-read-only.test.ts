@@ -5,8 +5,8 @@ import { ROOT } from './support/shared-data.js';
 
 /**
  * A NetworkView is read-only outside src/network: its clock, telemetry and warm index change only through
- * the NetworkState that made it (`refresh`, `advance`, `markDown`). `view.sent` is the one field route()
- * bumps, by design, and is not checked here.
+ * the NetworkState that made it (`refresh`, `advance`, `markDown`). `view.sent` and `view.loadsAhead` are
+ * the fields route() writes, by design, and are not checked here.
  */
 
 const SRC = join(ROOT, 'src');

@@ -228,6 +228,7 @@ export class NetworkState {
       warm: warm.byMetro,
       warmBySpeed: warm.bySpeed,
       sent: new Int32Array(this.topology.n),
+      loadsAhead: new Int32Array(this.topology.n).fill(-1),
       cells: buildModelCells(this.topology, dyn),
       learnedRtt: this.learning.rtt,
     };
@@ -241,7 +242,7 @@ export class NetworkState {
    * changed since the view's last copy, the tier and exclusion matrices only in the rows of nodes whose
    * tiers or exclusions changed (whole when more than 1 in 16 did), the warm index is patched for the
    * nodes whose warm set changed (rebuilt in place when more than 1 in 16 did, or on the first refresh),
-   * and the router's own sends start again from zero.
+   * and the router's own sends (and the loads it started) start again from none.
    */
   refresh(snapshot: Snapshot, nowMs: number): Snapshot {
     const view = snapshot as Writable;
@@ -277,6 +278,7 @@ export class NetworkState {
       patchWarmIndex(this.topology, index, change);
     }
     view.sent.fill(0);
+    view.loadsAhead.fill(-1);
     return view;
   }
 

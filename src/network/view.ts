@@ -25,6 +25,12 @@ export interface NetworkView {
   /** Requests this router sent per node since the snapshot (router-local, mutable). */
   readonly sent: Int32Array;
   /**
+   * The model this router started loading on each node since the snapshot (−1: none), router-local and
+   * mutable like `sent`: a second replica it asked for (routing/load-ahead.ts) counts until the next
+   * snapshot shows the node loading.
+   */
+  readonly loadsAhead: Int32Array;
+  /**
    * `dyn.tier` and `dyn.excluded` transposed to `model × n + node` (src/network/model-cells.ts), for the
    * per-candidate reads of the hot path: one model's cells are contiguous.
    */

@@ -1,6 +1,7 @@
 import type { Request } from '../model/request.js';
 import type { NetworkView } from '../network/view.js';
 import { Rng } from '../util/rng.js';
+import type { LoadAhead } from './load-ahead.js';
 import type { Policy, ProfileSpec } from './policy.js';
 import type { RouteQuery } from './query.js';
 import { Scratch } from './scratch.js';
@@ -49,6 +50,8 @@ export class RouteContext {
   deadline: 'none' | 'met' | 'missed' = 'none';
   /** Node index of the re-execution spot check, or -1. */
   spotCheck = -1;
+  /** The second replica this decision starts (the profile's `warmset.loadAhead`), or null. */
+  ahead: LoadAhead | null = null;
 
   constructor(policy: Policy, view: NetworkView) {
     this.policy = policy;
@@ -81,6 +84,7 @@ export class RouteContext {
     this.estimateMs = 0;
     this.deadline = 'none';
     this.spotCheck = -1;
+    this.ahead = null;
     this.s.reset();
     if (this.timed) this.s.timing.fill(0);
   }

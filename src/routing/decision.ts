@@ -40,6 +40,13 @@ export interface RouteOk {
   relaxations: readonly Relaxation[];
   /** Plugin failures and other anomalies (normally empty). */
   warnings: readonly string[];
+  /**
+   * A second node to load the model on now, beside this decision (absent: none): the primary is warm but
+   * its queue wait (`waitMs`) is a large share of that load's expected time (`loadMs`). See
+   * routing/load-ahead.ts; the caller carries it out (the simulator on its node, the gateway by a command
+   * to the node's agent).
+   */
+  loadAhead?: { node: string; nodeIndex: number; waitMs: number; loadMs: number };
   receipt?: Receipt;
 }
 

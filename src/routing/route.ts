@@ -7,6 +7,7 @@ import { contextFor, NO_OPTIONS, type RouteContext, type RouteOptions } from './
 import type { Relaxation, RouteDecision, RouteErrorCode, RouteFailure } from './decision.js';
 import { argmin, keepWithinDeadline, runFilters, runPicker, runScorers } from './engine.js';
 import { chooseFallbacks, sharesMasked } from './independence.js';
+import { loadAhead } from './load-ahead.js';
 import type { Policy } from './policy.js';
 import { compileQuery } from './query.js';
 import { buildReceipt, type ReceiptInput } from './receipt.js';
@@ -24,7 +25,8 @@ const EMPTY: readonly never[] = Object.freeze([]);
  * back as `ok: false` with a code and reason, or as warnings.
  *
  * The steps, each a function below: gather → filter, score, pick → deadline → fallbacks (independent,
- * relaxed in order when impossible) → sends and verifiers → finish (+ receipt when asked). When the
+ * relaxed in order when impossible) → sends, a second replica to load (when the profile asks) and
+ * verifiers → finish (+ receipt when asked). When the
  * bounded candidates leave nothing, or not enough independent fallbacks while more capable nodes exist,
  * it widens once to every capable node and starts again from gather.
  */
@@ -122,10 +124,17 @@ function fallbacks(c: RouteContext): boolean {
   return complete || !independent;
 }
 
-/** Counts the sends to the primary (and hedge) in the view, places the verifiers and draws the spot check. */
+/**
+ * Counts the sends to the primary (and hedge) in the view, chooses a second replica to load (marked in
+ * the view), places the verifiers and draws the spot check.
+ */
 function sendAndVerify(c: RouteContext): void {
   const { view, q, s, spec } = c;
   const node = s.cands[c.primary]!;
+  if (spec.warmset.loadAhead) {
+    c.ahead = loadAhead(view, q, s, c.count, c.primary, c.estimateMs, spec.warmset.loadAheadShare);
+    if (c.ahead) view.loadsAhead[s.cands[c.ahead.pos]!] = q.model;
+  }
   view.sent[node]!++;
   if (hedged(c)) view.sent[s.cands[s.fallbackPos[0]!]!]!++;
   placeVerifiers(view, q, node, spec.verification, s.verifyDims, s.verifiers, s.verifierMs, s.relaxations);
@@ -163,6 +172,10 @@ function finish(c: RouteContext): RouteDecision {
     relaxations: s.relaxations.length > 0 ? [...s.relaxations] : (EMPTY as readonly Relaxation[]),
     warnings: s.warnings.length > 0 ? [...s.warnings] : EMPTY,
   };
+  if (c.ahead) {
+    const i = s.cands[c.ahead.pos]!;
+    decision.loadAhead = { node: t.ids[i]!, nodeIndex: i, waitMs: c.ahead.waitMs, loadMs: c.ahead.loadMs };
+  }
   if (c.options.explain) decision.receipt = okReceipt(c);
   return decision;
 }

@@ -23,6 +23,12 @@ export const WarmSetParams = z
     coverage: z.number().min(0).max(0.999).default(0.8),
     /** Round trip (ms) within which a replica serves a client region's demand (see planWarmSets). */
     reachMs: z.number().positive().default(100),
+    /**
+     * The router starts a load of a request's model on a second node, beside the decision, when the warm
+     * primary's queue wait is at least `loadAheadShare` × that load's time (routing/load-ahead.ts).
+     */
+    loadAhead: z.boolean().default(false),
+    loadAheadShare: z.number().positive().max(100).default(0.25),
     /** Label dimension whose values are the independence domains (two per model with demand). */
     domain: z.string().min(1).default('provider'),
   })

@@ -44,8 +44,9 @@ profiles:
     relax: [asn, operator, provider]
     deadline: best-effort
     verification: { verifiers: 1, dimensions: [provider, operator, asn, country], spotCheckRate: 0 }
-    # Loads and unloads models ahead of forecast demand (src/warmset/controller.ts).
-    warmset: { controller: true }
+    # Loads and unloads models ahead of forecast demand (src/warmset/controller.ts); the router itself
+    # starts a second replica when the warm ones queue (src/routing/load-ahead.ts).
+    warmset: { controller: true, loadAhead: true }
 
   random:
     description: "today's SDK: a uniformly random healthy node that serves the model"
@@ -123,7 +124,8 @@ profiles:
   meridian-reactive:
     <<: *meridian
     description: >-
-      meridian with the warm-set controller off: models load only when a request reaches a node without
-      them, and memory is freed least recently used first
-    warmset: { controller: false }
+      meridian with the warm-set controller off: models load when a request reaches a node without them
+      or when the router starts a second replica beside a queue, and memory is freed least recently used
+      first
+    warmset: { controller: false, loadAhead: true }
 `;
