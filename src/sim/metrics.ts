@@ -37,9 +37,13 @@ function groups(n: number): GroupStats[] {
   return Array.from({ length: n }, () => ({ arrived: 0, served: 0, e2e: new Sketch() }));
 }
 
-/** One order of the warm-set controller as the simulation carried it out (or could not). */
+/**
+ * One order of the warm-set controller, or one load the router started beside a decision (`router`), as
+ * the simulation carried it out (or could not).
+ */
 export interface WarmAction {
   readonly tMs: number;
+  readonly router?: true;
   readonly kind: 'load' | 'unload';
   readonly node: string;
   readonly model: string;
@@ -48,7 +52,7 @@ export interface WarmAction {
   readonly done: boolean;
 }
 
-/** Every order of a policy's warm-set controller, in order. */
+/** Every order of a policy's warm-set controller and every load its router started, in order. */
 export interface WarmSetRecord {
   readonly actions: WarmAction[];
 }

@@ -30,7 +30,9 @@ export interface GroupResult {
 }
 
 export interface WarmSetResult {
+  /** Loads done, the controller's and the router's (`router_loads` of them: see routing/load-ahead.ts). */
   loads: number;
+  router_loads: number;
   unloads: number;
   /** Orders the node could not carry out (down, no room without evicting models in use, model busy). */
   not_done: number;

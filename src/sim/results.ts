@@ -199,6 +199,7 @@ function warmSetResult(w: WarmSetRecord): WarmSetResult {
   const done = w.actions.filter((a) => a.done);
   return {
     loads: done.filter((a) => a.kind === 'load').length,
+    router_loads: done.filter((a) => a.router).length,
     unloads: done.filter((a) => a.kind === 'unload').length,
     not_done: w.actions.length - done.length,
     actions: w.actions.map((a) => ({

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { type Request, VERIFICATION_REQUIREMENTS } from '../model/request.js';
 import { TIER_GPU } from '../network/dynamics.js';
 import { NetworkState, type Snapshot } from '../network/state.js';
+import { loadAheadReason } from '../routing/load-ahead.js';
 import { PolicyResolver } from '../routing/resolver.js';
 import { route } from '../routing/route.js';
 import { WARM_LIE } from './liars.js';
@@ -150,6 +151,7 @@ function routeAdapter(
       out.hedge = -1;
       out.verifierCount = 0;
       out.estimateMs = Number.NaN;
+      out.loadAhead = -1;
       if (view === undefined) {
         out.status = DECIDE_FAILED;
         out.reason = 'no view yet';
@@ -186,6 +188,10 @@ function routeAdapter(
         if (f !== hedgeNode) out.nodes[out.count++] = f;
       }
       out.hedge = hedgeNode;
+      if (d.loadAhead) {
+        out.loadAhead = d.loadAhead.nodeIndex;
+        out.loadAheadReason = loadAheadReason(d.loadAhead.waitMs, d.loadAhead.loadMs);
+      }
 
       for (const v of d.verifierIndexes) {
         if (out.verifierCount >= MAX_VERIFIERS) break;

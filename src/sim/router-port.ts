@@ -57,6 +57,9 @@ export interface DecisionOut {
   reason: string;
   /** The router's estimate of the primary's completion time, ms from the decision (NaN when none). */
   estimateMs: number;
+  /** A node to load the request's model on now, beside the decision (-1: none), and why. */
+  loadAhead: number;
+  loadAheadReason: string;
 }
 
 export function emptyDecision(): DecisionOut {
@@ -69,6 +72,8 @@ export function emptyDecision(): DecisionOut {
     verifierCount: 0,
     reason: '',
     estimateMs: Number.NaN,
+    loadAhead: -1,
+    loadAheadReason: '',
   };
 }
 

@@ -208,6 +208,7 @@ class Simulation {
     d.hedge = -1;
     d.verifierCount = 0;
     d.estimateMs = Number.NaN;
+    d.loadAhead = -1;
     this.router.decide(query, t, d);
     if (d.status !== DECIDE_ROUTED || d.count === 0) {
       if (!first) this.lose(r, t);
@@ -234,6 +235,27 @@ class Simulation {
       this.metrics.hedges++;
       this.send(r, d.hedge, t);
     }
+    if (d.loadAhead >= 0) this.loadAhead(d.loadAhead, query.model, d.loadAheadReason, t);
+  }
+
+  /**
+   * Starts the load the router asked for beside a decision on the true node, recorded with the
+   * controller's orders. Nothing to do when the node already waits to load that model (an order of the
+   * controller waiting for memory, which the router's view does not show).
+   */
+  private loadAhead(n: number, m: number, reason: string, t: number): void {
+    if (this.nodes.pendingLoad[n] === m) return;
+    const net = this.shared.net;
+    this.metrics.warmSet ??= { actions: [] };
+    this.metrics.warmSet.actions.push({
+      tMs: t,
+      router: true,
+      kind: 'load',
+      node: net.nodes[n]!.id,
+      model: net.models[m]!.id,
+      reason,
+      done: this.nodes.preload(n, m, t),
+    });
   }
 
   private send(r: number, node: number, t: number): void {
