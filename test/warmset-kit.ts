@@ -24,7 +24,12 @@ export interface WarmsetFleet {
   answered(kind: 'load' | 'unload', node: string): Promise<WarmActionRecord>;
 }
 
-export async function warmsetFleet(children: Children, dir: string): Promise<WarmsetFleet> {
+/** `warmset` settings over the kit's (e.g. a period so long that the controller never plans in a test). */
+export async function warmsetFleet(
+  children: Children,
+  dir: string,
+  warmset: Record<string, unknown> = {},
+): Promise<WarmsetFleet> {
   const main = builtMain();
   const config = writeYaml(join(dir, 'coordinator.yaml'), {
     listen: { host: '127.0.0.1', port: 0 },
@@ -35,7 +40,14 @@ export async function warmsetFleet(children: Children, dir: string): Promise<War
     gateway: { probes: { intervalMs: 0 } },
     telemetry: { heartbeatIntervalMs: 200 },
     demand: { bucketMs: 1000 },
-    warmset: { enabled: true, periodMs: 500, bucketMs: 2000, horizonMs: 20_000, historyMs: 600_000 },
+    warmset: {
+      enabled: true,
+      periodMs: 500,
+      bucketMs: 2000,
+      horizonMs: 20_000,
+      historyMs: 600_000,
+      ...warmset,
+    },
   });
   const coord = await children.spawn('coordinator', ['serve', '--config', config], { main });
   const actions = async () =>

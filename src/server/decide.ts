@@ -22,6 +22,8 @@ export interface GatewayDecision {
   receipt: unknown;
   /** The router's expected completion time on the primary, ms. */
   estimateMs?: number;
+  /** A second node to load the model on now (route's `loadAhead`), when the profile asks for one. */
+  loadAhead?: { node: string; waitMs: number; loadMs: number };
 }
 
 export type Decide = (request: Request, view: NetworkView) => GatewayDecision;
@@ -39,6 +41,9 @@ export function routeDecider(policy: Policy, seed: number): Decide {
       hedge: d.hedge ?? undefined,
       receipt: d.receipt,
       estimateMs: d.estimateMs,
+      ...(d.loadAhead && {
+        loadAhead: { node: d.loadAhead.node, waitMs: d.loadAhead.waitMs, loadMs: d.loadAhead.loadMs },
+      }),
     };
   };
 }

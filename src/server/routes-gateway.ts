@@ -3,6 +3,7 @@ import type { DemandJson } from '../demand/series.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { clientLocationHeaders } from '../geo/client-location.js';
 import type { Request } from '../model/request.js';
+import { loadAheadReason } from '../routing/load-ahead.js';
 import { accessOf, admitClient } from './access.js';
 import { type Delivered, isRefusal, StreamBroken } from './attempt.js';
 import type { Coordinator } from './coordinator.js';
@@ -127,12 +128,30 @@ export function ensureServed(c: Coordinator, model: string): void {
   throw new UnknownModelError(model, served);
 }
 
-/** Runs `route()` on the current view and times it. */
+/**
+ * Runs `route()` on the current view and times it. A second replica the decision asks for goes to its
+ * node's agent as a warm-set load command (when `warmset.enabled`), recorded with its reason like the
+ * controller's, unless a load of the model is already on its way to a node: the node reports it loading
+ * only after its next heartbeat, and the view forgets the router's own mark sooner.
+ */
 export function decideNow(c: Coordinator, request: Request): GatewayDecision {
   const view = c.network.currentView();
   const t0 = performance.now();
   const decision = c.decide(request, view);
   c.metrics.decision.observe((performance.now() - t0) / 1000);
+  const ahead = decision.loadAhead;
+  if (ahead !== undefined && c.config.warmset.enabled && !c.warm.commands.loading(request.model)) {
+    const reason = loadAheadReason(ahead.waitMs, ahead.loadMs);
+    const action = {
+      kind: 'load',
+      node: ahead.node,
+      model: request.model,
+      reason,
+      gainMs: 0,
+      costMs: ahead.loadMs,
+    } as const;
+    void c.warm.commands.issue([action]).catch(() => {});
+  }
   return decision;
 }
 

@@ -86,6 +86,12 @@ export class WarmCommands {
     return undefined;
   }
 
+  /** Whether a load of `model` is open on any node (issued, not yet answered). */
+  loading(model: string): boolean {
+    for (const r of this.open.values()) if (r.model === model && r.kind === 'load') return true;
+    return false;
+  }
+
   /** Whether `model` will be resident on `node` once open commands are carried out (undefined: no command). */
   expected(node: string, model: string): boolean | undefined {
     const r = this.openFor(node, model);
