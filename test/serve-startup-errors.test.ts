@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ensureWritableDir } from '../src/util/writable-dir.js';
 import { tempDir, writeYaml } from './server-kit.js';
 import { meridian } from './support/cli.js';
+import { ROOT } from './support/shared-data.js';
 
 /**
  * Issue 10 item 7: every fault of the coordinator's environment is one line naming the path or value and
@@ -86,6 +87,17 @@ describe('meridian serve: environment faults exit 2 with the path or value', () 
     expect(r.stderr).toBe(
       `meridian: ${join(tmp.dir, 'no-such-profiles.yaml')}: cannot read profiles file (no such file)`,
     );
+  });
+
+  it('a clairvoyant routing.policy (estimate.truth) exits 2 naming the field: only the simulator has a truth', async () => {
+    const clairvoyant = writeYaml(join(tmp.dir, 'clairvoyant.yaml'), {
+      listen: { host: '127.0.0.1', port: 0 },
+      routing: { profilesFile: join(ROOT, 'examples', 'clairvoyant.yaml'), policy: 'clairvoyant' },
+    });
+    const r = await meridian('serve', '--config', clairvoyant, '--data-dir', ':memory:');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('routing.policy: profile "clairvoyant" sets estimate.truth');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('--host 999.1.1.1 is not an address: exit 2 naming it, no lookup', async () => {

@@ -4,7 +4,7 @@ import { NetworkState } from '../network/state.js';
 import type { Receipt, RouteDecision } from '../routing/decision.js';
 import type { Policy } from '../routing/policy.js';
 import { parseRequest } from '../routing/request.js';
-import { PolicyResolver } from '../routing/resolver.js';
+import { notLive, PolicyResolver } from '../routing/resolver.js';
 import { route } from '../routing/route.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { Rng } from '../util/rng.js';
@@ -56,6 +56,8 @@ function choosePolicy(name: string, profilesFile: string | undefined): Policy {
   const policies = PolicyResolver.load(profilesFile);
   const policy = policies.resolve(name);
   if (!policy) throw new UsageError(`${NAME}: --policy: ${policies.unknown(name)}`);
+  const live = notLive(policy);
+  if (live) throw new UsageError(`${NAME}: --policy: ${live}`);
   return policy;
 }
 

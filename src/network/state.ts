@@ -66,6 +66,8 @@ export class NetworkState {
   private readonly tierChangedAt: Float64Array;
   /** What the router learns from observed outcomes and round trips (speed factors, Vivaldi RTTs). */
   readonly learning: NetworkLearning;
+  /** Round trips given instead of learned (`useRttSource`), if any. */
+  private rttSource: NetworkView['learnedRtt'];
 
   constructor(topology: Topology) {
     this.topology = topology;
@@ -207,6 +209,26 @@ export class NetworkState {
     }
   }
 
+  /**
+   * Node `i`'s speed factors as given, not learned: prefill, decode and load (every storage tier) time
+   * over the catalog's, with no spread (the simulator's clairvoyant reference, told the truth).
+   */
+  setSpeedFactors(i: number, prefill: number, decode: number, load: number): void {
+    const d = this.dyn;
+    d.prefillFactor[i] = prefill;
+    d.decodeFactor[i] = decode;
+    for (let t = 0; t < 3; t++) d.loadFactor[i * 3 + t] = load;
+    d.speedSpread[i] = 0;
+  }
+
+  /**
+   * Client→node round trips from `source` instead of the learner, in the views taken from now on (the
+   * simulator's clairvoyant reference: the true round trips). Hosts are numbered as the learner's.
+   */
+  useRttSource(source: NonNullable<NetworkView['learnedRtt']>): void {
+    this.rttSource = source;
+  }
+
   /** A learned extra RTT for node `i` over its metro's (e.g. its Vivaldi height), ms. */
   setRttOffset(i: number, ms: number): void {
     // Set again with each of the node's reports, nearly always to the value it has: only a change makes
@@ -230,7 +252,7 @@ export class NetworkState {
       sent: new Int32Array(this.topology.n),
       loadsAhead: new Int32Array(this.topology.n).fill(-1),
       cells: buildModelCells(this.topology, dyn),
-      learnedRtt: this.learning.rtt,
+      learnedRtt: this.rttSource ?? this.learning.rtt,
     };
     this.copied.set(view, { tier: this.tierVersion, rtt: this.rttVersion, warm: this.warmClock });
     return view;

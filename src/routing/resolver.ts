@@ -80,3 +80,13 @@ export class PolicyResolver {
     return `unknown policy "${name}"; expected one of ${this.names.join(', ')}`;
   }
 }
+
+/**
+ * Why `policy` cannot route live traffic (`route`, `serve`), or undefined. A clairvoyant profile
+ * (`estimate.truth`) is told the simulator's hidden truth, which a live router does not have.
+ */
+export function notLive(policy: Policy): string | undefined {
+  return policy.spec.estimate.truth
+    ? `profile "${policy.name}" sets estimate.truth: only the simulator has a hidden truth to tell a router`
+    : undefined;
+}

@@ -5,7 +5,7 @@ import { nearestMetro } from '../geo/nearest.js';
 import { BUILTIN_MODELS } from '../model/catalog/models.js';
 import type { Model } from '../model/model.js';
 import type { Policy } from '../routing/policy.js';
-import { PolicyResolver } from '../routing/resolver.js';
+import { notLive, PolicyResolver } from '../routing/resolver.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { BreakerBoard, domainKeys } from './breakers.js';
 import { ClientLimiter } from './client-limits.js';
@@ -118,6 +118,8 @@ function policyOf(config: ServerConfig): Policy {
   const policy = policies.resolve(r.policy);
   if (policy === undefined)
     throw new InputError('config', [{ path: 'routing.policy', message: policies.unknown(r.policy) }]);
+  const live = notLive(policy);
+  if (live) throw new InputError('config', [{ path: 'routing.policy', message: live }]);
   return policy;
 }
 

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { type Request, VERIFICATION_REQUIREMENTS } from '../model/request.js';
 import { TIER_GPU } from '../network/dynamics.js';
 import { NetworkState, type Snapshot } from '../network/state.js';
+import type { NetworkView } from '../network/view.js';
 import { loadAheadReason } from '../routing/load-ahead.js';
 import { PolicyResolver } from '../routing/resolver.js';
 import { route } from '../routing/route.js';
@@ -18,6 +19,7 @@ import {
   type SimWarmSet,
 } from './router-port.js';
 import { TrustMonitor } from './trust-monitor.js';
+import type { TruthRtt } from './truth-rtt.js';
 import { WarmSetLoop } from './warm-set-loop.js';
 
 /**
@@ -40,7 +42,7 @@ export function routerFactoryFor(policies: PolicyResolver): RouterFactory {
 export const routingRouterFactory: RouterFactory = (ctx) => routeAdapter(ctx, PolicyResolver.load());
 
 function routeAdapter(
-  { input, net, metros, truth, policy, rng, world, liars }: RouterContext,
+  { input, net, metros, truth, policy, rng, world, liars: lying, clairvoyance }: RouterContext,
   policies: PolicyResolver,
 ): SimRouter {
   const compiled = policies.resolve(policy);
@@ -54,6 +56,15 @@ function routeAdapter(
   let view: Snapshot | undefined;
   /** Simulator client metro → the topology's metro table index (-1 when it has none). */
   const clientMetroIndex = Int32Array.from(metros, (m) => net.topology.metros.index.get(m.id) ?? -1);
+  // The clairvoyant reference (estimate.truth) is told the truth: true speeds and round trips, fresh
+  // telemetry at every decision, no lies. It learns nothing and checks no claims.
+  const told = compiled.spec.estimate.truth ? clairvoyance : undefined;
+  if (compiled.spec.estimate.truth && told === undefined)
+    throw new UsageError(
+      `profile "${policy}" sets estimate.truth, but this run has no hidden truth to tell it`,
+    );
+  const liars = told ? undefined : lying;
+  if (told) state.useRttSource(trueRoundTrips(net.topology.n, clientMetroIndex, told.rtt));
   const mix = input.mix;
   const request: Request = {
     model: '',
@@ -102,7 +113,7 @@ function routeAdapter(
   }
 
   const lieRng = rng.fork('lies');
-  const monitor = world && new TrustMonitor(net, metros, state, world, rng.fork('trust'));
+  const monitor = world && !told ? new TrustMonitor(net, metros, state, world, rng.fork('trust')) : undefined;
 
   /** Node `n` reports every model it can serve as resident; or, reporting the truth, undoes that. */
   function claimWarm(n: number, lie: boolean, now: number): void {
@@ -113,26 +124,34 @@ function routeAdapter(
     }
   }
 
+  /** A telemetry snapshot of the truth as it is at `now` (told the truth: its hidden speeds too). */
+  function refresh(now: number): void {
+    for (const c of truth.takeDirty()) syncCell(c, now);
+    for (let n = 0; n < N; n++) {
+      state.setHealthy(n, truth.up[n] === 1);
+      const hide = liars?.lies(n, 'queue', lieRng) === true;
+      const running = hide ? 0 : truth.running[n]!;
+      state.setLoad(n, running, hide ? 0 : truth.waiting[n]!, now, truth.meanServiceMs[n]!);
+      if (liars && liars.lie[n] === WARM_LIE) claimWarm(n, liars.lies(n, 'warm', lieRng), now);
+      const m = loading[n]!;
+      if (m >= 0) state.setLoading(n, m, Math.max(0, truth.loadEta[n * M + m]! - now));
+      if (told) {
+        const h = told.hidden;
+        state.setSpeedFactors(n, h.prefillAt(n, now), h.decodeAt(n, now), h.load[n]!);
+      }
+    }
+    view = view === undefined ? state.snapshot(now) : state.refresh(view, now);
+    monitor?.refresh(now, view);
+  }
+
   return {
     ...(warmSet && { warmSet }),
-    refresh(now) {
-      for (const c of truth.takeDirty()) syncCell(c, now);
-      for (let n = 0; n < N; n++) {
-        state.setHealthy(n, truth.up[n] === 1);
-        const hide = liars?.lies(n, 'queue', lieRng) === true;
-        const running = hide ? 0 : truth.running[n]!;
-        state.setLoad(n, running, hide ? 0 : truth.waiting[n]!, now, truth.meanServiceMs[n]!);
-        if (liars && liars.lie[n] === WARM_LIE) claimWarm(n, liars.lies(n, 'warm', lieRng), now);
-        const m = loading[n]!;
-        if (m >= 0) state.setLoading(n, m, Math.max(0, truth.loadEta[n * M + m]! - now));
-      }
-      view = view === undefined ? state.snapshot(now) : state.refresh(view, now);
-      monitor?.refresh(now, view);
-    },
+    refresh,
     observeDown(node) {
       if (view) state.markDown(view, node);
     },
     observe(outcome, nowMs) {
+      if (told) return;
       // The same estimators the gateway feeds: node speed from the outcome, Vivaldi from the round trip.
       state.learning.observeServed(outcome, nowMs);
       state.learning.observeClientRtt(clientMetroIndex[outcome.clientMetro]!, outcome.node, outcome.rttMs);
@@ -157,7 +176,8 @@ function routeAdapter(
         out.reason = 'no view yet';
         return;
       }
-      state.advance(view, now);
+      if (told) refresh(now);
+      else state.advance(view, now);
       monitor?.sweep(now, view);
       const metro = metros[q.metro]!;
       request.model = net.models[q.model]!.id;
@@ -198,5 +218,30 @@ function routeAdapter(
         out.verifiers[out.verifierCount++] = v;
       }
     },
+  };
+}
+
+/**
+ * The true client→node round trips as a learned-RTT source (hosts numbered as the learner's: node `i` is
+ * `i`, topology metro `k` is `n + k`); a metro no client comes from, or a pair of nodes, is unknown (-1).
+ */
+function trueRoundTrips(
+  n: number,
+  clientMetroIndex: Int32Array,
+  rtt: TruthRtt,
+): NonNullable<NetworkView['learnedRtt']> {
+  const client = new Int32Array(Math.max(0, ...clientMetroIndex) + 1).fill(-1);
+  clientMetroIndex.forEach((k, m) => {
+    if (k >= 0) client[k] = m;
+  });
+  const ms = (a: number, b: number): number => {
+    const m = a >= n && b < n ? (client[a - n] ?? -1) : -1;
+    return m >= 0 ? rtt.client(m, b) : -1;
+  };
+  return {
+    learned: (a, b) => ms(a, b) >= 0,
+    learnedMs: ms,
+    predictMs: ms,
+    relativeError: (a, b, prior) => (ms(a, b) >= 0 ? 0 : prior),
   };
 }

@@ -1,11 +1,13 @@
 import type { ServedOutcome } from '../learn/node-speed.js';
 import type { Rng } from '../util/rng.js';
+import type { HiddenTruth } from './hidden-truth.js';
 import type { ClientMetro, SimInput } from './input.js';
 import type { LiarTable } from './liars.js';
 import type { SimNetwork } from './network.js';
 import type { NodeModel } from './node-model.js';
 import { MAX_CANDIDATES, MAX_VERIFIERS } from './requests.js';
 import type { TrustState } from './trust-monitor.js';
+import type { TruthRtt } from './truth-rtt.js';
 import type { WarmOrder } from './warm-set-loop.js';
 
 export const DECIDE_ROUTED = 0;
@@ -175,6 +177,11 @@ export interface RouterContext {
   world?: SimWorld;
   /** Like `truth`, only for `refresh`: what lying nodes report instead of the truth. */
   liars?: LiarTable;
+  /**
+   * The hidden truth itself, only for a profile that asks to be told it (`estimate.truth`: the
+   * clairvoyant reference); every other router must never read it.
+   */
+  clairvoyance?: { hidden: HiddenTruth; rtt: TruthRtt };
 }
 
 export type RouterFactory = (ctx: RouterContext) => SimRouter;

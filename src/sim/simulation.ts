@@ -102,6 +102,7 @@ class Simulation {
       rng: routerRng,
       world: simWorld(shared, this.atts, this.reqs, this.outputRng, this.jobs),
       liars: shared.liars,
+      clairvoyance: { hidden: shared.hidden, rtt: shared.rtt },
     });
     if (this.router.warmSet) this.metrics.warmSet = { actions: [] };
   }
