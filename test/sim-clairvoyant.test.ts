@@ -10,8 +10,8 @@ import { meridian } from './support/cli.js';
 import { ROOT } from './support/shared-data.js';
 
 /**
- * The clairvoyant reference of examples/clairvoyant.yaml (meridian told the hidden truth: true speeds,
- * stragglers and round trips, fresh telemetry at every decision) beside meridian and meridian-static on
+ * The clairvoyant reference of examples/clairvoyant.yaml (meridian told the hidden truth: true speeds and
+ * stragglers with every snapshot, true round trips) beside meridian and meridian-static on
  * heterogeneous.yaml, seed 1: how much of meridian's distance to the lower bound is what it does not know.
  */
 const PROFILES = join(ROOT, 'examples', 'clairvoyant.yaml');

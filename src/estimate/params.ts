@@ -34,9 +34,9 @@ export const EstimateParams = z
     learn: z.boolean().default(true),
     /**
      * The simulator's clairvoyant reference: the router is told the hidden truth (each node's true speed
-     * and load factors at the moment, straggler episodes included, the true client→node round trips,
-     * fresh telemetry at every decision, no liar's reports) instead of learning it. Only the simulator has
-     * a truth to tell: `route` and `serve` refuse a profile that sets it.
+     * and load factors with every telemetry snapshot, straggler episodes included, and the true
+     * client→node round trips; no liar's reports) instead of learning it. Only the simulator has a truth to
+     * tell: `route` and `serve` refuse a profile that sets it.
      */
     truth: z.boolean().default(false),
   })

@@ -56,8 +56,8 @@ function routeAdapter(
   let view: Snapshot | undefined;
   /** Simulator client metro → the topology's metro table index (-1 when it has none). */
   const clientMetroIndex = Int32Array.from(metros, (m) => net.topology.metros.index.get(m.id) ?? -1);
-  // The clairvoyant reference (estimate.truth) is told the truth: true speeds and round trips, fresh
-  // telemetry at every decision, no lies. It learns nothing and checks no claims.
+  // The clairvoyant reference (estimate.truth) is told the truth: the true speeds at each snapshot and the
+  // true round trips, no lies. It learns nothing and checks no claims; its telemetry is everyone's.
   const told = compiled.spec.estimate.truth ? clairvoyance : undefined;
   if (compiled.spec.estimate.truth && told === undefined)
     throw new UsageError(
@@ -176,8 +176,7 @@ function routeAdapter(
         out.reason = 'no view yet';
         return;
       }
-      if (told) refresh(now);
-      else state.advance(view, now);
+      state.advance(view, now);
       monitor?.sweep(now, view);
       const metro = metros[q.metro]!;
       request.model = net.models[q.model]!.id;
