@@ -38,10 +38,13 @@ describe('the clairvoyant reference on heterogeneous.yaml, seed 1', () => {
     expect(learned.prediction_error.median!).toBeLessThan(catalog.prediction_error.median!);
   });
 
-  it('is faster at p50 than meridian, and meridian is within 10 % of it at p95 while meridian-static is over 15 % slower', () => {
-    expect(told.e2e_ms.p50!).toBeLessThan(learned.e2e_ms.p50!);
-    expect(learned.e2e_ms.p95!).toBeLessThan(1.1 * told.e2e_ms.p95!);
+  it('leaves meridian within 5 % of it at p95, and meridian-static over 15 % slower', () => {
+    expect(learned.e2e_ms.p95!).toBeLessThan(1.05 * told.e2e_ms.p95!);
     expect(catalog.e2e_ms.p95!).toBeGreaterThan(1.15 * told.e2e_ms.p95!);
+  });
+
+  it('carries the same spot checks as meridian (the same trust monitor, as load)', () => {
+    expect(told.verification.jobs).toBeGreaterThan(0.9 * learned.verification.jobs);
   });
 
   it('stays above 1.5 × the no-queue lower bound at p95 itself: the rest is capacity, not knowledge', () => {

@@ -57,7 +57,8 @@ function routeAdapter(
   /** Simulator client metro → the topology's metro table index (-1 when it has none). */
   const clientMetroIndex = Int32Array.from(metros, (m) => net.topology.metros.index.get(m.id) ?? -1);
   // The clairvoyant reference (estimate.truth) is told the truth: the true speeds at each snapshot and the
-  // true round trips, no lies. It learns nothing and checks no claims; its telemetry is everyone's.
+  // true round trips, no lies. It learns nothing; its telemetry is everyone's, and its checks (spot checks
+  // as load) run as meridian's do.
   const told = compiled.spec.estimate.truth ? clairvoyance : undefined;
   if (compiled.spec.estimate.truth && told === undefined)
     throw new UsageError(
@@ -113,7 +114,7 @@ function routeAdapter(
   }
 
   const lieRng = rng.fork('lies');
-  const monitor = world && !told ? new TrustMonitor(net, metros, state, world, rng.fork('trust')) : undefined;
+  const monitor = world && new TrustMonitor(net, metros, state, world, rng.fork('trust'));
 
   /** Node `n` reports every model it can serve as resident; or, reporting the truth, undoes that. */
   function claimWarm(n: number, lie: boolean, now: number): void {
@@ -151,10 +152,11 @@ function routeAdapter(
       if (view) state.markDown(view, node);
     },
     observe(outcome, nowMs) {
-      if (told) return;
       // The same estimators the gateway feeds: node speed from the outcome, Vivaldi from the round trip.
-      state.learning.observeServed(outcome, nowMs);
-      state.learning.observeClientRtt(clientMetroIndex[outcome.clientMetro]!, outcome.node, outcome.rttMs);
+      if (!told) {
+        state.learning.observeServed(outcome, nowMs);
+        state.learning.observeClientRtt(clientMetroIndex[outcome.clientMetro]!, outcome.node, outcome.rttMs);
+      }
       if (monitor && view) monitor.observe(outcome, nowMs, view);
     },
     ...(monitor
