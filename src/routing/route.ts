@@ -18,17 +18,18 @@ export type { RouteOptions } from './context.js';
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
- * Decides where `request` runs: `route(request, view, policy, rng) → decision`. Pure apart from two
- * documented effects: it bumps `view.sent` for the chosen primary (and hedge), and draws one number from
- * `rng` (the decision's seed; everything else uses a generator seeded with it, so a receipt's seed
- * replays the decision on the same view). Never throws for a bad request or a failing plugin: those come
+ * Decides where `request` runs: `route(request, view, policy, rng) → decision`. Pure apart from three
+ * documented effects: it bumps `view.sent` for the chosen primary (and hedge), marks in `view.loadsAhead`
+ * the second replica it asks for (if any), and draws one number from `rng` (the decision's seed;
+ * everything else uses a generator seeded with it, so a receipt's seed replays the decision on the same
+ * view). Never throws for a bad request or a failing plugin: those come
  * back as `ok: false` with a code and reason, or as warnings.
  *
  * The steps, each a function below: gather → filter, score, pick → deadline → fallbacks (independent,
  * relaxed in order when impossible) → sends, a second replica to load (when the profile asks) and
- * verifiers → finish (+ receipt when asked). When the
- * bounded candidates leave nothing, or not enough independent fallbacks while more capable nodes exist,
- * it widens once to every capable node and starts again from gather.
+ * verifiers → finish (+ receipt when asked). When the bounded candidates leave nothing, or not enough
+ * independent fallbacks while more capable nodes exist, it widens once to every capable node and starts
+ * again from gather.
  */
 export function route(
   request: Request,
