@@ -1,8 +1,8 @@
-import { TIER_GPU } from '../network/dynamics.js';
+import { TIER_GPU, TIER_LOCAL_DISK } from '../network/dynamics.js';
 import { CELL_TIER } from '../network/model-cells.js';
 import { ACCEL_COUNT } from '../network/models.js';
 import { type NetworkView, telemetryAgeMs } from '../network/view.js';
-import { coldStartMs, fastestSourceGBps, memoryDrainMs, startWaitMs } from './cold-start.js';
+import { coldStartMs, fastestSourceGBps, memoryDrainMs, startWaitMs, transferMs } from './cold-start.js';
 import { dataFetchMs } from './data-fetch.js';
 import type { EstimateQuery } from './query.js';
 import { queueWaitMs } from './queue.js';
@@ -193,6 +193,39 @@ export function coldStartTerm(view: NetworkView, q: EstimateQuery, i: number): n
     peer,
   );
   return coldStartMs(weights, GBps, busy, evict);
+}
+
+/**
+ * What a load on node `i` that must evict costs the others, ms (0 when the request's model fits beside
+ * what is resident): for each model resident there that no other healthy node in `i`'s metro holds
+ * resident, the time to load it back on `i` from its disk. The next requests for it there would pay that
+ * load, or go farther. Exact on a node that holds one model (the one evicted); on a node that holds
+ * several it charges for all, an upper bound where the least recently used alone would make room. Not a
+ * term of the request's own completion time: the `completion-time` scorer adds it to the candidate's cost
+ * when the profile's `estimate.priceEvictions` is on.
+ */
+export function evictionPriceMs(view: NetworkView, q: EstimateQuery, i: number): number {
+  if (loadFits(view, q, i)) return 0;
+  // The request's model is not resident here (a load is needed), so the sum does not depend on it.
+  const memo = view.evictionMemo;
+  const known = memo[i]!;
+  if (known === known) return known;
+  const t = view.topology;
+  const M = t.models.count;
+  const tier = view.dyn.tier;
+  const row = i * M;
+  const GBps = fastestSourceGBps(TIER_LOCAL_DISK, 0, t.localDiskGBps[i]!, t.remoteGBps[i]!, 0);
+  let ms = 0;
+  // The resident models' weights add up to `usedGb`: the scan stops once all of them are found.
+  let left = view.dyn.usedGb[i]! - 1e-9;
+  for (let x = 0; x < M && left > 0; x++) {
+    if (tier[row + x] !== TIER_GPU) continue;
+    const gb = t.models.weightsGb[x]!;
+    left -= gb;
+    if (!hasPeer(view, x, i)) ms += transferMs(gb, GBps);
+  }
+  memo[i] = ms;
+  return ms;
 }
 
 /**

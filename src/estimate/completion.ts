@@ -3,7 +3,7 @@ import { TIER_GPU } from '../network/dynamics.js';
 import { CELL_TIER } from '../network/model-cells.js';
 import { ACCEL_COUNT } from '../network/models.js';
 import type { NetworkView } from '../network/view.js';
-import { coldStartTerm, dataFetchTerm, loadFits, rttError } from './candidate.js';
+import { coldStartTerm, dataFetchTerm, evictionPriceMs, loadFits, rttError } from './candidate.js';
 import { startWaitMs } from './cold-start.js';
 import type { EstimateQuery } from './query.js';
 import { queueWaitMs } from './queue.js';
@@ -13,8 +13,9 @@ import { queueSpreadMs, staleness, uncertaintyMs } from './staleness.js';
 
 /**
  * The completion cost of many candidates at once: `out[k]` = expected completion time of node
- * `candidates[k]` plus `risk` × its uncertainty, in ms, for k < count. Equals `estimateTotalMs(…) + risk ×
- * uncertaintyTerm(…)` per candidate, with the same arithmetic in the same order (so the same bits), but
+ * `candidates[k]` plus `risk` × its uncertainty (plus, with `priceEvictions`, what its load's eviction
+ * costs others: `evictionPriceMs`, where the cost is not already twice the best), in ms, for k < count.
+ * Equals `estimateTotalMs(…) + risk × uncertaintyTerm(…)` (+ the price) per candidate, with the same arithmetic in the same order (so the same bits), but
  * computing the shared parts (RTT, service time, age) once per candidate and reading the view's arrays
  * and the request's fields once per call instead of once per candidate: this is the `completion-time`
  * scorer's hot path, a few dozen candidates per decision.
@@ -46,6 +47,10 @@ export function completionCosts(
   const nowMs = view.nowMs;
   const column = model * t.n;
   const hasData = q.dataset >= 0;
+  const priceEvictions = p.priceEvictions;
+  if (priceEvictions && evicting.length < count)
+    evicting = new Int32Array(Math.max(count, 2 * evicting.length));
+  let evictingCount = 0;
   // The view's arrays, read once.
   const nodeMetro = t.nodeMetro;
   const points = t.metros.points;
@@ -104,6 +109,7 @@ export function completionCosts(
     const cold = (cells[column + i]! & CELL_TIER) === TIER_GPU ? 0 : coldStartTerm(view, q, i);
     const data = hasData ? dataFetchTerm(view, q, i) : 0;
     const wait = cold > 0 ? startWaitMs(queue, cold, loadFits(view, q, i)) : queue;
+    if (priceEvictions && cold > 0 && !loadFits(view, q, i)) evicting[evictingCount++] = c;
     const total = rtt + wait + service + data;
     if (risk === 0) {
       out[c] = total;
@@ -125,6 +131,31 @@ export function completionCosts(
     const speed = learn ? speedSpread[i]! * (service + cold) : 0;
     out[c] =
       total + risk * (uncertaintyMs(s, reportedMs, rtt, err) + speed + queueSpreadMs(queue, ahead, slots));
+  }
+  if (evictingCount > 0) addEvictionPrices(view, q, candidates, count, out, evictingCount);
+}
+
+/** Positions (in the call's candidates) whose load must evict, for `addEvictionPrices`; grown as needed. */
+let evicting = new Int32Array(64);
+
+/**
+ * Adds the eviction price to the cost of the first `n` positions of `evicting`, except where the cost is
+ * already twice the best or more: such a candidate is not near being chosen, and the price would only
+ * raise it further (working the price out reads the node's whole tier row).
+ */
+function addEvictionPrices(
+  view: NetworkView,
+  q: EstimateQuery,
+  candidates: ArrayLike<number>,
+  count: number,
+  out: Float64Array,
+  n: number,
+): void {
+  let best = Number.POSITIVE_INFINITY;
+  for (let c = 0; c < count; c++) if (out[c]! < best) best = out[c]!;
+  for (let k = 0; k < n; k++) {
+    const c = evicting[k]!;
+    if (out[c]! < 2 * best) out[c]! += evictionPriceMs(view, q, candidates[c]!);
   }
 }
 

@@ -33,6 +33,12 @@ export const EstimateParams = z
      */
     learn: z.boolean().default(true),
     /**
+     * A candidate whose load must evict pays, in its cost (not in the request's estimate), what the
+     * eviction costs the evicted models' next requests (`evictionPriceMs`): without it, requests for one
+     * model swap another out of the only node near its own demand, and back.
+     */
+    priceEvictions: z.boolean().default(true),
+    /**
      * The simulator's clairvoyant reference: the router is told the hidden truth (each node's true speed
      * and load factors with every telemetry snapshot, straggler episodes included, and the true
      * client→node round trips; no liar's reports) instead of learning it. Only the simulator has a truth to

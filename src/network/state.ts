@@ -251,6 +251,7 @@ export class NetworkState {
       warmBySpeed: warm.bySpeed,
       sent: new Int32Array(this.topology.n),
       loadsAhead: new Int32Array(this.topology.n).fill(-1),
+      evictionMemo: new Float64Array(this.topology.n).fill(Number.NaN),
       cells: buildModelCells(this.topology, dyn),
       learnedRtt: this.rttSource ?? this.learning.rtt,
     };
@@ -301,6 +302,7 @@ export class NetworkState {
     }
     view.sent.fill(0);
     view.loadsAhead.fill(-1);
+    view.evictionMemo.fill(Number.NaN);
     return view;
   }
 
@@ -319,6 +321,7 @@ export class NetworkState {
   markDown(view: Snapshot, i: number): void {
     this.dyn.healthy[i] = 0;
     view.dyn.healthy[i] = 0;
+    view.evictionMemo.fill(Number.NaN);
   }
 
   /**

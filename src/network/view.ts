@@ -31,6 +31,11 @@ export interface NetworkView {
    */
   readonly loadsAhead: Int32Array;
   /**
+   * A memo of `evictionPriceMs` per node for this snapshot (NaN: not worked out yet): derived from the
+   * tiers and health the snapshot holds, filled on first use, cleared when they change (refresh, markDown).
+   */
+  readonly evictionMemo: Float64Array;
+  /**
    * `dyn.tier` and `dyn.excluded` transposed to `model × n + node` (src/network/model-cells.ts), for the
    * per-candidate reads of the hot path: one model's cells are contiguous.
    */

@@ -4,6 +4,7 @@ import {
   emptyTerms,
   estimateTerms,
   estimateTotalMs,
+  evictionPriceMs,
   queueTerm,
   rttTerm,
   serviceTerm,
@@ -98,6 +99,39 @@ describe('cold start of a candidate', () => {
     const { state, view, q } = setup([], false);
     state.setLoading(0, 1, 5000, 0);
     expect(coldStartTerm(view(), q, 0)).toBe(5000 + 500 + 140_000);
+  });
+});
+
+describe('what a load that must evict costs others (evictionPriceMs)', () => {
+  /** Node a holds `aModels`; b, when given, holds `bModels` in Frankfurt too; a Frankfurt client asks for big. */
+  function price(aModels: NodeInput['models'], bModels?: NodeInput['models']) {
+    const nodes = [node('a', aModels), ...(bModels ? [node('b', bModels)] : [])];
+    const state = NetworkState.fromScenario({ nodes, models: MODELS });
+    const q = new RouteQuery(estimateParams());
+    const v = state.snapshot(0);
+    compileQuery(
+      q,
+      Request.parse({
+        model: 'big',
+        client: { lat: 50.11, lon: 8.68, metro: 'frankfurt' },
+        inputTokens: 1000,
+        outputTokens: 100,
+      }),
+      v,
+    );
+    return evictionPriceMs(v, q, 0);
+  }
+
+  it('charges the reload of the model it evicts when no other node in the metro holds it: mid, 40 GB from disk at 3 GB/s = 13.3 s (40 + 140 > 160 GB)', () => {
+    expect(price([{ model: 'mid', tier: 'gpu' }])).toBeCloseTo(40_000 / 3, 9);
+  });
+
+  it('charges nothing when another node in the metro holds mid resident (its requests go there)', () => {
+    expect(price([{ model: 'mid', tier: 'gpu' }], [{ model: 'mid', tier: 'gpu' }])).toBe(0);
+  });
+
+  it('charges nothing when big fits beside what is resident (nothing resident, 140 of 160 GB)', () => {
+    expect(price([{ model: 'mid', tier: 'hostRam' }])).toBe(0);
   });
 });
 
