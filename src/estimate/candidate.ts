@@ -209,7 +209,7 @@ export function evictionPriceMs(view: NetworkView, q: EstimateQuery, i: number):
   // The request's model is not resident here (a load is needed), so the sum does not depend on it.
   const memo = view.evictionMemo;
   const known = memo[i]!;
-  if (known === known) return known;
+  if (!Number.isNaN(known)) return known;
   const t = view.topology;
   const M = t.models.count;
   const tier = view.dyn.tier;
