@@ -108,8 +108,9 @@ export function completionCosts(
     const queue = queueWaitMs(slots, running, queued, sent, ahead, age, drainShare);
     const cold = (cells[column + i]! & CELL_TIER) === TIER_GPU ? 0 : coldStartTerm(view, q, i);
     const data = hasData ? dataFetchTerm(view, q, i) : 0;
-    const wait = cold > 0 ? startWaitMs(queue, cold, loadFits(view, q, i)) : queue;
-    if (priceEvictions && cold > 0 && !loadFits(view, q, i)) evicting[evictingCount++] = c;
+    const fits = cold > 0 && loadFits(view, q, i);
+    const wait = cold > 0 ? startWaitMs(queue, cold, fits) : queue;
+    if (priceEvictions && cold > 0 && !fits) evicting[evictingCount++] = c;
     const total = rtt + wait + service + data;
     if (risk === 0) {
       out[c] = total;
