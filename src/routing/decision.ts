@@ -95,6 +95,8 @@ export interface Receipt {
   hedge: string | null;
   verifiers: { node: string; metro: string; latencyMs: number }[];
   spotCheck: string | null;
+  /** The second replica the decision asked for (ms rounded to 0.1), when it asked for one. */
+  loadAhead?: { node: string; waitMs: number; loadMs: number };
   relaxations: Relaxation[];
   deadline: { deadlineMs: number | null; outcome: 'none' | 'met' | 'missed' | 'shed' };
   warnings: string[];

@@ -65,6 +65,12 @@ describe('a second replica started by the router (meridian, loadAheadShare 0.25)
     expect(d.loadAhead).toEqual({ node: 'b', nodeIndex: 1, waitMs: 4500, loadMs: 16_000 });
   });
 
+  it('names it in the receipt when one is asked for (node, queue and load time)', () => {
+    const d = route(REQUEST, world(8).view, policyByName('meridian'), new Rng(1), { explain: true });
+    if (!d.ok) throw new Error(d.error.message);
+    expect(d.receipt?.loadAhead).toEqual({ node: 'b', waitMs: 4500, loadMs: 16_000 });
+  });
+
   it('starts none when a queues 3.5 s (< 0.25 × 16 s = 4 s)', () => {
     const d = decide(world(6).view);
     expect(d.primary).toBe('a');

@@ -30,7 +30,8 @@ export interface ReceiptInput {
   timing: boolean;
 }
 
-const r1 = (x: number) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : x);
+/** `x` rounded to 0.1 (as a receipt shows ms); non-finite values as they are. */
+export const r1 = (x: number) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : x);
 
 function describe(input: ReceiptInput, pos: number): ReceiptCandidate {
   const { view, q, s } = input;

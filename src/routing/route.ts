@@ -4,13 +4,13 @@ import type { NetworkView } from '../network/view.js';
 import type { Rng } from '../util/rng.js';
 import { collectCandidates } from './candidates.js';
 import { contextFor, NO_OPTIONS, type RouteContext, type RouteOptions } from './context.js';
-import type { Relaxation, RouteDecision, RouteErrorCode, RouteFailure } from './decision.js';
+import type { Receipt, Relaxation, RouteDecision, RouteErrorCode, RouteFailure } from './decision.js';
 import { argmin, keepWithinDeadline, runFilters, runPicker, runScorers } from './engine.js';
 import { chooseFallbacks, sharesMasked } from './independence.js';
 import { loadAhead } from './load-ahead.js';
 import type { Policy } from './policy.js';
 import { compileQuery } from './query.js';
-import { buildReceipt, type ReceiptInput } from './receipt.js';
+import { buildReceipt, type ReceiptInput, r1 } from './receipt.js';
 import { placeVerifiers } from './verification.js';
 
 export type { RouteOptions } from './context.js';
@@ -177,7 +177,12 @@ function finish(c: RouteContext): RouteDecision {
     const i = s.cands[c.ahead.pos]!;
     decision.loadAhead = { node: t.ids[i]!, nodeIndex: i, waitMs: c.ahead.waitMs, loadMs: c.ahead.loadMs };
   }
-  if (c.options.explain) decision.receipt = okReceipt(c);
+  if (c.options.explain) {
+    const receipt = okReceipt(c);
+    const ahead = decision.loadAhead;
+    if (ahead) receipt.loadAhead = { node: ahead.node, waitMs: r1(ahead.waitMs), loadMs: r1(ahead.loadMs) };
+    decision.receipt = receipt;
+  }
   return decision;
 }
 
@@ -197,7 +202,7 @@ function idsOf(ids: readonly string[], nodes: readonly number[]): string[] {
 }
 
 /** The receipt of a routed decision, showing the terms as they were before this decision's sends. */
-function okReceipt(c: RouteContext): RouteDecision['receipt'] {
+function okReceipt(c: RouteContext): Receipt {
   const { view, s } = c;
   const node = s.cands[c.primary]!;
   const hedge = hedged(c);
