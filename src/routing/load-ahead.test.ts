@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { testNode } from '../../test/support/test-nodes.js';
 import { metroById } from '../geo/metros.js';
 import { Model } from '../model/model.js';
-import { Node, type NodeInput } from '../model/node.js';
+import type { Node, NodeInput } from '../model/node.js';
 import { Request } from '../model/request.js';
 import { NetworkState } from '../network/state.js';
 import { Rng } from '../util/rng.js';
@@ -18,14 +19,8 @@ const MODELS = [
 /** A 2 × H100 node (160 GB, 8 slots) in `metro`. */
 function node(id: string, metro: string, models: NodeInput['models'] = []): Node {
   const m = metroById(metro)!;
-  return Node.parse({
-    id,
-    roles: ['inference'],
-    location: { lat: m.lat, lon: m.lon, metro },
-    labels: { provider: id, asn: id, datacenter: id, operator: id, country: 'DE' },
-    hardware: { accelerator: 'h100', count: 2, memoryGb: 80 },
-    models,
-  });
+  const location = { lat: m.lat, lon: m.lon, metro };
+  return testNode(id, {}, { location, hardware: { accelerator: 'h100', count: 2, memoryGb: 80 }, models });
 }
 
 const REQUEST = Request.parse({
