@@ -15,10 +15,10 @@ import { queueSpreadMs, staleness, uncertaintyMs } from './staleness.js';
  * The completion cost of many candidates at once: `out[k]` = expected completion time of node
  * `candidates[k]` plus `risk` × its uncertainty (plus, with `priceEvictions`, what its load's eviction
  * costs others: `evictionPriceMs`, where the cost is not already twice the best), in ms, for k < count.
- * Equals `estimateTotalMs(…) + risk × uncertaintyTerm(…)` (+ the price) per candidate, with the same arithmetic in the same order (so the same bits), but
- * computing the shared parts (RTT, service time, age) once per candidate and reading the view's arrays
- * and the request's fields once per call instead of once per candidate: this is the `completion-time`
- * scorer's hot path, a few dozen candidates per decision.
+ * Equals `estimateTotalMs(…) + risk × uncertaintyTerm(…)` (+ the price) per candidate, with the same
+ * arithmetic in the same order (so the same bits), but computing the shared parts (RTT, service time,
+ * age) once per candidate and reading the view's arrays and the request's fields once per call instead of
+ * once per candidate: this is the `completion-time` scorer's hot path, a few dozen candidates per decision.
  */
 export function completionCosts(
   view: NetworkView,
