@@ -47,8 +47,8 @@ export const simulate: Command = {
   help: `meridian simulate SCENARIO [--policies a,b] [--profiles FILE] [--duration 600|10m|1h] [--seed N] [--staleness MS] [--honest] [--threads N] [--out DIR] [--json]
 
 Runs the scenario once per policy with the same arrivals, token counts and failures, and prints a
-comparison table (p50/p95/p99 end-to-end and time to first token, lost and shed requests, cold starts,
-ratio to the lower bound, SLO attainment).
+comparison table (p50/p95/p99 end-to-end and time to first token, lost and shed requests, cold starts
+and the requests that waited on one, ratio to the lower bound, SLO attainment).
 
   --policies a,b   policies to compare (default: the scenario's); any of ${POLICY_NAMES.join(', ')}
                    or a profile of --profiles

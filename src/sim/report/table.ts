@@ -15,6 +15,7 @@ export const TABLE_HEADER = [
   'shed',
   'no node',
   'cold starts',
+  'waited cold',
   'e2e p50 ms',
   'e2e p95 ms',
   'e2e p99 ms',
@@ -37,6 +38,7 @@ export function comparisonRows(results: SimResults): string[][] {
       fmt(p.shed),
       fmt(p.failed),
       fmt(p.cold_starts),
+      fmt(p.waited_on_cold_start),
       fmt(p.e2e_ms.p50),
       fmt(p.e2e_ms.p95),
       fmt(p.e2e_ms.p99),
@@ -50,6 +52,7 @@ export function comparisonRows(results: SimResults): string[][] {
   const o = results.oracle;
   rows.push([
     'lower bound',
+    '',
     '',
     '',
     '',
