@@ -1,3 +1,5 @@
+import { pairKey } from './warm-commands.js';
+
 /**
  * Requests/s this coordinator's gateway had each (node, model) serve lately: counts folded, at each
  * plan, into a rate averaged exponentially with a time constant of the planner's horizon (the span it
@@ -16,14 +18,14 @@ export class ServedRates {
 
   /** This coordinator's gateway delivered an answer from `node` for `model`. */
   add(node: string, model: string): void {
-    const k = `${node}\u0000${model}`;
+    const k = pairKey(node, model);
     this.count(k, 1);
     this.own.set(k, (this.own.get(k) ?? 0) + 1);
   }
 
   /** Answers another coordinator delivered, by pair key (as `takeOwn` gives them). */
   addShared(key: string, n: number): void {
-    if (key.includes('\u0000') && Number.isFinite(n) && n > 0) this.count(key, n);
+    if (key.includes(pairKey('', '')) && Number.isFinite(n) && n > 0) this.count(key, n);
   }
 
   /** This coordinator's own answers per pair key since the last call, to share. */
@@ -57,6 +59,6 @@ export class ServedRates {
 
   /** The averaged rate of (node, model) at the last fold; 0 when it served none lately. */
   rps(node: string, model: string): number {
-    return this.pairs.get(`${node}\u0000${model}`)?.rps ?? 0;
+    return this.pairs.get(pairKey(node, model))?.rps ?? 0;
   }
 }

@@ -237,7 +237,7 @@ export class WarmCommands {
   removed(node: string): void {
     this.registered(node);
     for (const [k, p] of this.leavingPairs) if (p.node === node) this.forget(k);
-    for (const k of this.loadedAt.keys()) if (k.startsWith(`${node}\u0000`)) this.loadedAt.delete(k);
+    for (const k of this.loadedAt.keys()) if (k.startsWith(pairKey(node, ''))) this.loadedAt.delete(k);
     const at = this.now();
     for (const [id, r] of this.open) {
       if (r.node !== node) continue;
@@ -295,6 +295,7 @@ function refusalKey(a: { node: string; model: string; kind: string }): string {
   return `${a.node}\u0000${a.model}\u0000${a.kind}`;
 }
 
-function pairKey(node: string, model: string): string {
+/** The key of a (node, model) pair in the warm-set maps here and in served-rates.ts. */
+export function pairKey(node: string, model: string): string {
   return `${node}\u0000${model}`;
 }

@@ -17,8 +17,8 @@ import { type LiveNode, warmSetInput } from './warm-input.js';
  * The warm-set controller of `meridian serve`: every `warmset.periodMs` it reads the demand the gateway
  * recorded, forecasts each model's rate over the horizon (and each place's, which split it), builds the
  * planner's input from the live registry (warmset/controller.ts decides) and turns its actions into
- * commands to the nodes' agents (warm-commands.ts), each recorded with its reason. One plan runs at a time; a plan that fails is
- * retried at the next period and its error kept in `lastError`.
+ * commands to the nodes' agents (warm-commands.ts), each recorded with its reason. One plan runs at a
+ * time; a plan that fails is retried at the next period and its error kept in `lastError`.
  *
  * In a cluster (`leader` set by cluster.ts) only the coordinator holding the `warmset` lease plans: the
  * others skip their periods, so each decision is acted on once; one that takes the lease over first reads
