@@ -18,6 +18,13 @@ describe('backtest', () => {
     expect(r.origins).toBe(2);
     expect(r.mae).toBe(10);
     expect(r.wape).toBeCloseTo(20 / 30, 12);
+    expect(r.rmse).toBe(10);
     expect(Number.isNaN(r.coverage80)).toBe(true);
+  });
+
+  it('scores errors of 0 and 4 (naive on [1, 1, 1, 5]) as MAE 2, RMSE √8 = 2.83', () => {
+    const r = backtest([1, 1, 1, 5], seasonalNaiveForecaster(1), 2, 1);
+    expect(r.mae).toBe(2);
+    expect(r.rmse).toBeCloseTo(Math.sqrt(8), 12);
   });
 });

@@ -27,6 +27,11 @@ describe('Holt-Winters (additive, damped trend)', () => {
     expect(f.mean[19]).toBeGreaterThan(105);
   });
 
+  it('starts with no trend: after two buckets [30, 70] it forecasts 70, not 70 + 0.98 × 40 = 109.2', () => {
+    const f = forecastHoltWinters(fitHoltWinters([30, 70], 1), 3);
+    expect(Array.from(f.mean)).toEqual([70, 70, 70]);
+  });
+
   it('repeats a clean daily cycle (24 buckets, amplitude 40 around 100) within 1%', () => {
     const cycle = (t: number) => 100 + 40 * Math.sin((2 * Math.PI * t) / 24);
     const y = Array.from({ length: 24 * 7 }, (_, t) => cycle(t));

@@ -62,7 +62,10 @@ function initialState(y: ArrayLike<number>, m: number): State & { start: number 
   if (m === 1) {
     if (y.length < 2)
       return { level: y.length > 0 ? y[0]! : 0, trend: 0, seasonal, sse: 0, count: 0, score: 0, start: 1 };
-    return { level: y[1]!, trend: y[1]! - y[0]!, seasonal, sse: 0, count: 0, score: 0, start: 2 };
+    // No trend to start with: the first difference of a count series is mostly its noise (Poisson counts
+    // of 50 a bucket differ by ±10 from one bucket to the next), and a trend started there takes the
+    // smoothing many buckets to forget. The recursions learn a real trend from the data (β).
+    return { level: y[1]!, trend: 0, seasonal, sse: 0, count: 0, score: 0, start: 2 };
   }
   let first = 0;
   let second = 0;
