@@ -237,6 +237,29 @@ describe('planWarmSets', () => {
       expect(planWarmSets({ ...input, reachMs: 100 })).toEqual([]);
     });
 
+    it("does not evict a replica its model needs for capacity: g's 3.9 req/s from 'sa' (7.8 Erlangs) would overflow gru's 8 slots (7.2 carried at 90%) without chi's, so l (1.5 req/s from 'na', queueing on nyc) does not take chi; at 3 req/s (6 Erlangs) it does", () => {
+      // Priced by reach alone, chi (150 ms from 'sa') serves none of g's demand, so evicting it looked free;
+      // but with gru full the router sends g's overflow to chi, and without it g's queue grows.
+      const na = [10, 150];
+      const sa = [150, 10];
+      const at = (id: string, warm: number[], rttMs: number[]) => node(id, id, warm, { ...slow, rttMs });
+      const input = (gRps: number): WarmSetInput => ({
+        horizonMs: 900_000,
+        regions: ['na', 'sa'],
+        reachMs: 100,
+        models: [
+          { id: 'g', footprintGb: 20, rps: gRps, regionRps: [0, gRps] },
+          { id: 'l', footprintGb: 20, rps: 1.5, regionRps: [1.5, 0] },
+        ],
+        nodes: [at('gru-1', [0], sa), at('gru-2', [0], sa), at('chi', [0], na), at('nyc', [1], na)],
+      });
+      expect(planWarmSets(input(3.9))).toEqual([]);
+      expect(planWarmSets(input(3)).map((a) => `${a.kind} ${a.node} ${a.model}`)).toEqual([
+        'unload chi g',
+        'load chi l',
+      ]);
+    });
+
     it("counts a far node's slots for demand with no replica near it: the same 3 req/s from 'sa' with g warm only on sin-1 (300 ms away too) → sin-2 takes g, about 1,000 s of queueing saved, at a 100 ms reach too", () => {
       const input = {
         ...saDemand(

@@ -203,7 +203,7 @@ export class LoadTable {
         let slotsLeft = slotsNow;
         const models: number[] = [];
         for (const p of priced) {
-          if (free >= need && slotsLeft >= 1) break;
+          if ((free >= need && slotsLeft >= 1) || p.cost === Number.POSITIVE_INFINITY) break;
           models.push(p.k);
           evictMs += p.cost;
           free += input.models[p.k]!.footprintGb;
@@ -222,11 +222,15 @@ export class LoadTable {
 
   /**
    * What evicting each model resident on node n costs, cheapest first: the longer wait of its demand, and
-   * each request the node served of it over the horizon paying its reload here.
+   * each request the node served of it over the horizon paying its reload here. A replica whose model's
+   * other replicas would not carry its demand is not evicted (cost Infinity): priced by reach, a far
+   * replica looks free to evict, yet with the near ones full the router sends the overflow there; and
+   * in a full network the overflow finds no node to load on, only a longer queue.
    */
   private evictionPrices(n: number): { k: number; cost: number }[] {
     const node = this.input.nodes[n]!;
     const priced = [...this.plan.warm[n]!].map((k) => {
+      if (!this.plan.carriedWithout(k, n)) return { k, cost: Number.POSITIVE_INFINITY };
       const queueing = this.plan.deltaMs(k, n, -1);
       const served = ((node.servedRps?.[k] ?? 0) * this.input.horizonMs) / 1000;
       return { k, cost: queueing + served * (node.loadMs[k] ?? 0) };

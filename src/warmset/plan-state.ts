@@ -138,6 +138,21 @@ export class WarmPlan {
   }
 
   /**
+   * Whether model m's other replicas carry its demand without node n: its offered load (rps × their
+   * slot-weighted service time) within `MAX_CARRIED` of their slots. True for a model with no demand, and
+   * when n holds its last replica: then every request pays a cold start, which `queueMs` prices in full.
+   */
+  carriedWithout(m: number, n: number): boolean {
+    const rps = this.input.models[m]!.rps;
+    if (rps <= 0) return true;
+    const node = this.input.nodes[n]!;
+    const slots = this.slots[m]! - node.slots;
+    if (slots <= 0) return true;
+    const serviceMs = (this.serviceSlots[m]! - (node.serviceMs[m] ?? 0) * node.slots) / slots;
+    return (rps * serviceMs) / 1000 <= MAX_CARRIED * slots;
+  }
+
+  /**
    * How model m's expected wait (ms over the horizon) changes when node n is added (`change` 1) or taken
    * away (−1): the change in round trips, plus the change in queueing counted only for the share of m's
    * demand that would use n's slots: from regions within `reachMs` of n, or with no other replica within
