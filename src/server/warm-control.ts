@@ -1,7 +1,7 @@
 import { labelValue } from '../model/labels.js';
 import { ACCEL_API } from '../network/models.js';
 import type { RegistryStore, WarmActionRecord } from '../store/registry-store.js';
-import { planWarmSets } from '../warmset/controller.js';
+import { planWarmSets, UNDONE_BLOCK_HORIZONS } from '../warmset/controller.js';
 import type { ServerConfig } from './config.js';
 import type { DemandLog } from './demand-log.js';
 import type { Leader } from './leader.js';
@@ -114,7 +114,8 @@ export class WarmControl {
         margin: w.margin,
         maxResident: w.maxResidentPerNode ?? Number.POSITIVE_INFINITY,
         expected: (node, model) => commands.expected(node, model),
-        loadedLately: (node, model) => commands.loadedWithin(node, model, w.horizonMs, now),
+        loadedLately: (node, model) =>
+          commands.loadedWithin(node, model, UNDONE_BLOCK_HORIZONS * w.horizonMs, now),
         servedRps: (node, model) => this.served.rps(node, model),
         places: {
           rps: splitByPlace(demand, byPlace),

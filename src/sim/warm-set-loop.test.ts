@@ -167,7 +167,7 @@ describe('WarmSetLoop', () => {
     ]);
   });
 
-  it('does not load again within the horizon (900 s) a model it loaded that is gone again: y1 ordered at 60 s, not at 120 or 959 s, again at 960 s', () => {
+  it('does not load again within two horizons (2 × 900 s) a model it loaded that is gone again: y1 ordered at 60 s, not at 120, 960 or 1,859 s, again at 1,860 s', () => {
     const { net, view } = threeNodes();
     const loop = new WarmSetLoop(net, WarmSetParams.parse({ controller: true }));
     const plan = (t: number) => {
@@ -177,8 +177,9 @@ describe('WarmSetLoop', () => {
     // The view never shows a on y1: as if the router's requests for another model had displaced it.
     expect(plan(60_000)).toEqual(['load y1']);
     expect(plan(120_000)).toEqual([]);
-    expect(plan(959_000)).toEqual([]);
-    expect(plan(960_000)).toEqual(['load y1']);
+    expect(plan(960_000)).toEqual([]);
+    expect(plan(1_859_000)).toEqual([]);
+    expect(plan(1_860_000)).toEqual(['load y1']);
   });
 
   it('orders nothing without demand but unloads idle extra replicas, keeping the last one', () => {

@@ -2,7 +2,7 @@ import { serviceMs } from '../estimate/service.js';
 import { dimensionCodes, NO_LABEL } from '../model/label-codes.js';
 import { TIER_GPU, TIER_HOST_RAM } from '../network/dynamics.js';
 import type { NetworkView } from '../network/view.js';
-import { planWarmSets, type WarmSetNode } from '../warmset/controller.js';
+import { planWarmSets, UNDONE_BLOCK_HORIZONS, type WarmSetNode } from '../warmset/controller.js';
 import type { WarmSetParams } from '../warmset/params.js';
 import type { WarmSetRecord } from './metrics.js';
 import { ModelRates } from './model-rates.js';
@@ -187,10 +187,11 @@ export class WarmSetLoop {
       if (resident) warm.push(m);
       servedRps[m] = this.routedRps[c]!;
       // A proxy cannot load or unload; a resident model would come back from host RAM. A model this loop
-      // loaded here less than a horizon ago and that is gone again is not loaded again yet: the load was
-      // priced over the horizon, and what undid it (the router's loads for other models, or a later plan)
-      // would likely undo the next.
-      const recent = !resident && nowMs - this.loadedAtMs[c]! < this.params.horizonS * 1000;
+      // loaded here less than UNDONE_BLOCK_HORIZONS horizons ago and that is gone again is not loaded
+      // again yet: what undid it (the router's loads for other models, or a later plan) would likely undo
+      // the next.
+      const recent =
+        !resident && nowMs - this.loadedAtMs[c]! < UNDONE_BLOCK_HORIZONS * this.params.horizonS * 1000;
       if (!api && !recent) loadMs[m] = net.loadMs(n, m, Math.max(tier, TIER_HOST_RAM));
       const cell = net.perfCell(m, n);
       const cf = net.topology.timeFactor(m, n);

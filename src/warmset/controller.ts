@@ -39,6 +39,17 @@ import { WarmPlan } from './plan-state.js';
  * over thousands of nodes that makes hundreds of loads prices each only when something it reads changed.
  */
 
+/**
+ * How long, in horizons, the controller does not load a model again on a node where its own load of that
+ * model was undone (the model gone again with no unload ordered): what undid it (requests for another
+ * model there, the router's own loads) would likely undo the next. One horizon let the next load come as
+ * soon as the block ended, and be undone within seconds, a swap every horizon on the busiest nodes; two
+ * kept shifting-demand at 4.5 requests/s out of the queue collapse one horizon led to (docs/simulator.md,
+ * "Overload"). The simulator's loop (`src/sim/warm-set-loop.ts`) and `meridian serve`
+ * (`src/server/warm-control.ts`) apply it.
+ */
+export const UNDONE_BLOCK_HORIZONS = 2;
+
 export interface WarmSetModel {
   readonly id: string;
   /** Memory a resident replica takes (weights plus headroom), GB. */
