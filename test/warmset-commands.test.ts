@@ -314,6 +314,37 @@ describe('the warm-set controller in the coordinator', () => {
     expect(again.map((a) => [a.kind, a.node, a.model])).toEqual([['load', 'n2', LLAMA]]);
   });
 
+  it('does not load llama on n2 again for two horizons (2 × 60 s) after its load there was undone: not at +70 s, again at +125 s', async () => {
+    const clock = { now: T0 + 40_000 };
+    const app = await coordinator(clock);
+    const { n2, n2Models } = await twoNodes(app, clock.now);
+    demandRamp(app, clock.now);
+    const [load, unload] = await app.coordinator.warm.control.step();
+    expect([load!.kind, load!.node, load!.model]).toEqual(['load', 'n2', LLAMA]);
+    await beat(app, n2, clock.now, n2Models);
+    const gone: ModelReport[] = [
+      { id: LLAMA, state: 'localDisk', servedAs: 'llama3.1:8b' },
+      { id: QWEN, state: 'localDisk' },
+    ];
+    // n2 loads llama and unloads qwen, then llama is gone again: something the plan does not model.
+    await beat(app, n2, clock.now + 1000, gone, {
+      acks: [
+        { id: load!.id, status: 'done', detail: 'loaded' },
+        { id: unload!.id, status: 'done', detail: 'unloaded' },
+      ],
+    });
+    await app.coordinator.warm.commands.flush();
+    const llamaOnN2 = async (at: number) => {
+      clock.now = at;
+      await beat(app, n2, at, gone);
+      demandRamp(app, at);
+      const planned = await app.coordinator.warm.control.step();
+      return planned.some((a) => a.kind === 'load' && a.node === 'n2' && a.model === LLAMA);
+    };
+    expect(await llamaOnN2(T0 + 40_000 + 70_000)).toBe(false);
+    expect(await llamaOnN2(T0 + 40_000 + 125_000)).toBe(true);
+  });
+
   it('expires a command its node never fetches once the TTL (30 s) passes', async () => {
     const clock = { now: T0 + 40_000 };
     const app = await coordinator(clock, 30_000);
