@@ -47,10 +47,12 @@ function network(seed: number, nodes: number): WarmSetInput {
   return { horizonMs: 900_000, models, nodes: list, regions, reachMs: 100 };
 }
 
-/** Every entry of `table` against a table priced afresh from the same plan. */
+/** Every entry of `table`, and each row's best, against a table priced afresh from the same plan. */
 function expectSameAsFresh(input: WarmSetInput, plan: WarmPlan, table: LoadTable): void {
   const fresh = new LoadTable(input, plan, table.busy);
   table.busy.forEach((m, b) => {
+    // The kept table's best is carried along from load to load; the fresh one's is a scan.
+    expect(table.best(b)).toEqual(fresh.best(b));
     input.nodes.forEach((_, n) => {
       const kept = table.entry(b, n);
       expect(kept).toEqual(fresh.entry(b, n));
@@ -62,7 +64,7 @@ function expectSameAsFresh(input: WarmSetInput, plan: WarmPlan, table: LoadTable
 
 describe('LoadTable', () => {
   for (const seed of [1, 2, 3]) {
-    it(`stays what pricing afresh gives through 25 loads with their evictions (60 random nodes, 6 models, seed ${seed})`, () => {
+    it(`stays what pricing afresh gives, best loads included, through 25 loads with their evictions (60 random nodes, 6 models, seed ${seed})`, () => {
       const input = network(seed, 60);
       const plan = new WarmPlan(input);
       const busy = input.models.map((_, k) => k).filter((k) => input.models[k]!.rps > 0);

@@ -11,6 +11,8 @@ export interface Candidate {
 }
 
 const NONE: readonly number[] = [];
+/** `LoadTable.top` of a row that must be scanned again. */
+const STALE = -2;
 
 /**
  * Every load the controller could make next — each busy model onto each node that can take it — with its
@@ -43,6 +45,12 @@ export class LoadTable {
   private readonly places: number[] = [];
   private readonly speed: Int32Array;
   private readonly speeds: number[][];
+  /**
+   * Per row: its best node as `best(b)` would scan it (−1: none possible), or −2 when it must be scanned
+   * again. A load reprices a few rows' gains (scanned again) and a few nodes' costs (each compared with
+   * the row's best), so the economic loop reads one entry per row instead of scanning every node.
+   */
+  private readonly top: Int32Array;
 
   constructor(
     private readonly input: WarmSetInput,
@@ -77,6 +85,7 @@ export class LoadTable {
       return c;
     });
     this.speed = new Int32Array(size);
+    this.top = new Int32Array(busy.length).fill(STALE);
     this.speeds = busy.map((m, b) => {
       this.rowOf[m] = b;
       return this.classify(b, slotClass, slots.size);
@@ -91,6 +100,10 @@ export class LoadTable {
    */
   best(b: number, domains?: ReadonlySet<string>): Candidate | undefined {
     const { N, ok, gain, cost } = this;
+    if (domains === undefined && this.top[b] !== STALE) {
+      const n = this.top[b]!;
+      return n < 0 ? undefined : this.candidate(b, n);
+    }
     let bn = -1;
     let bv = 0;
     for (let n = 0, i = b * N; n < N; n++, i++) {
@@ -104,16 +117,21 @@ export class LoadTable {
         bv = v;
       }
     }
+    if (domains === undefined) this.top[b] = bn;
     if (bn < 0) return undefined;
-    const i = b * N + bn;
-    return { n: bn, m: this.busy[b]!, gain: gain[i]!, cost: cost[i]!, evict: this.evict[i]! };
+    return this.candidate(b, bn);
+  }
+
+  private candidate(b: number, n: number): Candidate {
+    const i = b * this.N + n;
+    return { n, m: this.busy[b]!, gain: this.gain[i]!, cost: this.cost[i]!, evict: this.evict[i]! };
   }
 
   /** Loading row b's model on node n as priced now (undefined: not possible). */
   entry(b: number, n: number): Candidate | undefined {
     const i = b * this.N + n;
     if (this.ok[i] === 0) return undefined;
-    return { n, m: this.busy[b]!, gain: this.gain[i]!, cost: this.cost[i]!, evict: this.evict[i]! };
+    return this.candidate(b, n);
   }
 
   /** After `c` was applied to the plan: prices again every entry it changed. */
@@ -164,6 +182,7 @@ export class LoadTable {
   private priceGains(b: number): void {
     const m = this.busy[b]!;
     const { N, plan, gain, speed, place } = this;
+    this.top[b] = STALE;
     const queue = this.speeds[b]!.map((n) => plan.queueDeltaMs(m, n, 1));
     const share = this.places.map((n) => plan.shareOf(m, n, 1));
     const transit = this.places.map((n) => plan.transitChangedMs(m, n, 1));
@@ -218,6 +237,30 @@ export class LoadTable {
       this.evictCost[i] = evictMs;
       this.cost[i] = evictMs + blocked + loadMs;
     }
+    for (let b = 0; b < this.busy.length; b++) this.compareWithTop(b, n);
+  }
+
+  /**
+   * Keeps row b's best up to date after node n's entry changed: n becomes the best when it now beats it
+   * (or equals it from a lower index); when n was the best, the row is scanned again on the next `best`.
+   */
+  private compareWithTop(b: number, n: number): void {
+    const top = this.top[b]!;
+    if (top === STALE) return;
+    if (top === n) {
+      this.top[b] = STALE;
+      return;
+    }
+    const i = b * this.N + n;
+    if (this.ok[i] === 0) return;
+    if (top < 0) {
+      this.top[b] = n;
+      return;
+    }
+    const v = this.gain[i]! - this.cost[i]!;
+    const j = b * this.N + top;
+    const w = this.gain[j]! - this.cost[j]!;
+    if (v > w || (v === w && n < top)) this.top[b] = n;
   }
 
   /**
