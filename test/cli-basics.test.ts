@@ -123,3 +123,37 @@ describe('help texts match the repository', () => {
     }
   });
 });
+
+describe('URL flags say which flag and which value', () => {
+  const profile = join(ROOT, 'examples', 'fleet', 'workers', 'fra-1.yaml');
+  it('worker --coordinator notaurl and ftp://x: exit 2, "must be an http(s) URL", before it listens (the process ends)', async () => {
+    for (const bad of ['notaurl', 'ftp://x']) {
+      const r = await meridian(
+        'worker',
+        '--emulate',
+        '--profile',
+        profile,
+        '--coordinator',
+        bad,
+        '--token',
+        't',
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`meridian: worker: --coordinator must be an http(s) URL (got "${bad}")`);
+    }
+  });
+
+  it('agent --coordinator notaurl: the same message', async () => {
+    const r = await meridian(
+      'agent',
+      '--coordinator',
+      'notaurl',
+      '--backend',
+      'http://127.0.0.1:9',
+      '--token',
+      't',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('meridian: agent: --coordinator must be an http(s) URL (got "notaurl")');
+  });
+});

@@ -9,7 +9,7 @@ import { listenError } from '../server/serve.js';
 import { untilStopSignal } from '../server/signals.js';
 import { loadYamlFile } from '../util/yaml-file.js';
 import { Descriptor, withDatasets } from '../wire/protocol.js';
-import { type Command, flag, num, requireStr, str } from './command.js';
+import { type Command, flag, httpUrl, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
 const NAME = 'agent';
@@ -98,15 +98,9 @@ function listenAddress(v: string | undefined): { host: string; port: number } | 
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
+/** A required http(s) URL flag. */
 function url(args: Parameters<Command['run']>[0], name: string): string {
-  const v = requireStr(args, NAME, name);
-  try {
-    const u = new URL(v);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-  } catch {
-    throw new UsageError(`${NAME}: --${name} must be an http(s) URL (got "${v}")`);
-  }
-  return v;
+  return httpUrl(args, NAME, name) ?? requireStr(args, NAME, name);
 }
 
 export const agent: Command = {

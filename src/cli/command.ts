@@ -114,6 +114,19 @@ export function requireStr(args: Parsed, cmd: string, name: string): string {
   return v;
 }
 
+/** A flag holding an http(s) URL, or undefined when absent; a UsageError naming the flag and value otherwise. */
+export function httpUrl(args: Parsed, cmd: string, name: string): string | undefined {
+  const v = str(args, name);
+  if (v === undefined) return undefined;
+  let scheme = '';
+  try {
+    scheme = new URL(v).protocol;
+  } catch {}
+  if (scheme !== 'http:' && scheme !== 'https:')
+    throw new UsageError(`${cmd}: --${name} must be an http(s) URL (got "${v}")`);
+  return v;
+}
+
 /** A numeric flag within [min, max], or the default. */
 export function num(
   args: Parsed,

@@ -12,7 +12,7 @@ import { type EmulatedDataset, parseDatasetSpec, syntheticDataset } from '../wor
 import { farPlace, isLie, LIES, RATED_LIES } from '../worker/lies.js';
 import { loadProfile } from '../worker/profile.js';
 import { agentStatusLine, attestationOption } from './agent.js';
-import { type Command, flag, num, requireStr, str } from './command.js';
+import { type Command, flag, httpUrl, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
 const NAME = 'worker';
@@ -82,7 +82,7 @@ export const worker: Command = {
     if (str(args, 'delay-ms') !== undefined)
       profile.networkDelayMs = num(args, NAME, 'delay-ms', 0, { min: 0, max: 60_000 });
     const port = num(args, NAME, 'port', 0, { min: 0, max: 65535, integer: true });
-    const coordinator = str(args, 'coordinator');
+    const coordinator = httpUrl(args, NAME, 'coordinator');
     const clientRtt = flag(args, 'client-rtt');
     const node =
       (coordinator === undefined && !clientRtt) || profile.node === undefined
@@ -144,8 +144,17 @@ export const worker: Command = {
     const addr = w.app.server.address() as AddressInfo;
     const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
     let agent: Agent | undefined;
-    if (coordinator !== undefined && node !== undefined && token !== undefined && key !== undefined) {
-      agent = new Agent({
+    try {
+      agent = agentFor();
+    } catch (e) {
+      // Nothing may keep the process alive after a failure: the server is already listening.
+      await w.app.close();
+      throw e;
+    }
+    function agentFor(): Agent | undefined {
+      if (coordinator === undefined || node === undefined || token === undefined || key === undefined)
+        return undefined;
+      return new Agent({
         coordinator,
         backend: url,
         kind: profile.flavor,
