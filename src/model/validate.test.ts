@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { Node } from './node.js';
 import { formatPath, parseOrThrow } from './validate.js';
@@ -10,6 +11,23 @@ const node = {
   labels: { provider: 'hetzner', asn: 24940, datacenter: 'fsn1', operator: 'op-1', country: 'DE' },
   hardware: { accelerator: 'h100', count: 8, memoryGb: 80 },
 };
+
+describe('range messages', () => {
+  it('a strict bound reads "> 0" and "< 1", an inclusive one "≥ 0" and "≤ 1"', () => {
+    const message = (schema: z.ZodType, v: unknown) => {
+      try {
+        parseOrThrow(schema, v, 'f');
+      } catch (e) {
+        return (e as InputError).message;
+      }
+      return 'accepted';
+    };
+    expect(message(z.number().positive(), 0)).toBe('f: expected > 0 (got 0)');
+    expect(message(z.number().lt(1), 1)).toBe('f: expected < 1 (got 1)');
+    expect(message(z.number().min(0), -1)).toBe('f: expected ≥ 0 (got -1)');
+    expect(message(z.number().max(1), 2)).toBe('f: expected ≤ 1 (got 2)');
+  });
+});
 
 describe('formatPath', () => {
   it('writes array indices in brackets and fields with dots', () => {
