@@ -13,6 +13,7 @@ import { renderAnalysis, renderSimulation } from '../resilience/render.js';
 import { parseSelector } from '../resilience/selector.js';
 import { type OutageSimulation, simulateOutages } from '../resilience/simulate-outages.js';
 import { parseWeighting, WEIGHTING_NAMES } from '../resilience/weighting.js';
+import { MAX_DURATION_S, runTooLarge } from '../scenario/limits.js';
 import { type Command, flag, num, type Parsed, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
@@ -149,7 +150,12 @@ function simulate(
     ? analysis.whatif.filter((o) => o.kind === 'selector')
     : [...analysis.whatif].sort((a, b) => b.weightLost - a.weightLost).slice(0, 3);
   const durationS =
-    str(args, 'sim-duration') === undefined ? undefined : num(args, NAME, 'sim-duration', 0, { min: 1 });
+    str(args, 'sim-duration') === undefined
+      ? undefined
+      : num(args, NAME, 'sim-duration', 0, { min: 1, max: MAX_DURATION_S });
+  // Each outage is simulated with and without it: a run too large for the simulator is refused up front.
+  const tooLarge = runTooLarge(net.scenario.demand, durationS ?? net.scenario.durationS);
+  if (tooLarge !== undefined) throw new UsageError(`${NAME}: --sim-duration: ${tooLarge}`);
   return simulateOutages(net.scenario, chosen, durationS === undefined ? {} : { durationS });
 }
 

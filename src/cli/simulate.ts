@@ -1,6 +1,7 @@
 import { formatIssue, UsageError } from '../errors.js';
 import { POLICY_NAMES } from '../model/policies.js';
 import { PolicyResolver } from '../routing/resolver.js';
+import { runTooLarge } from '../scenario/limits.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { durationWarnings, timedEvents } from '../sim/events-window.js';
 import { type PolicyProgress, ProgressBoard } from '../sim/progress.js';
@@ -80,7 +81,7 @@ and the requests that waited on one, ratio to the lower bound, SLO attainment).
     const durationS = durationText === undefined ? undefined : parseDuration(durationText);
     if (durationText !== undefined && durationS === undefined) {
       throw new UsageError(
-        `${NAME}: --duration must be a positive number of seconds, or with s/m/h (got "${durationText}")`,
+        `${NAME}: --duration must be a positive number of seconds such as 600, or with s/m/h such as 10m or 1h (got "${durationText}")`,
       );
     }
     const seedText = str(args, 'seed');
@@ -98,6 +99,8 @@ and the requests that waited on one, ratio to the lower bound, SLO attainment).
     const resolver = PolicyResolver.load(profiles);
     const scenario = loadScenarioFile(file, { policies: resolver.names });
     const policies = parsePolicies(str(args, 'policies'), scenario.policies, resolver);
+    const tooLarge = durationS === undefined ? undefined : runTooLarge(scenario.demand, durationS);
+    if (tooLarge !== undefined) throw new UsageError(`${NAME}: --duration ${durationText}: ${tooLarge}`);
     const input = simInputFromScenario(scenario, {
       ...(durationS !== undefined ? { durationS } : {}),
       ...(seed !== undefined ? { seed } : {}),

@@ -5,6 +5,7 @@ import type { Model } from '../model/model.js';
 import { VERIFICATION_REQUIREMENTS, type VerificationRequirement } from '../model/request.js';
 import type { PathSegment } from '../model/validate.js';
 import type { IssueList } from './issues.js';
+import { simulationTooLarge } from './limits.js';
 import { resolveMetroWeights } from './resolve-metros.js';
 import type { GrowthInput, LocalModelsInput } from './schema/demand.js';
 import type { DemandInput, Distribution, Weights } from './schema.js';
@@ -106,6 +107,9 @@ export function resolveDemand(
     issues,
   );
   warnUnmetShares(d.verification, verification, models, popularity, issues);
+  const growth = (d.growth ?? []).map((g, i) => resolveGrowth(g, i, issues));
+  const tooLarge = simulationTooLarge({ totalRps: d.totalRps ?? 0, bursts, growth }, durationS);
+  if (tooLarge !== undefined) issues.addValue(['demand', 'totalRps'], tooLarge, d.totalRps);
   return {
     kind: 'synthetic',
     totalRps: d.totalRps ?? 0,
@@ -117,7 +121,7 @@ export function resolveDemand(
       input: d.tokens ? resolveDistribution(d.tokens.input) : { ...DEMAND_DEFAULTS.input },
       output: d.tokens ? resolveDistribution(d.tokens.output) : { ...DEMAND_DEFAULTS.output },
     },
-    growth: (d.growth ?? []).map((g, i) => resolveGrowth(g, i, issues)),
+    growth,
     localModels: (d.localModels ?? []).map((l, i) => resolveLocalModels(l, i, models, issues)),
     ...common,
   };

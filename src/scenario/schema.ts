@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { POLICY_NAMES } from '../model/policies.js';
+import { MAX_DURATION_S } from './limits.js';
 import { DemandInput } from './schema/demand.js';
 import { FailureInput } from './schema/failures.js';
 import { LiarInput } from './schema/liars.js';
@@ -30,7 +31,7 @@ export const ScenarioFile = z.strictObject({
     .min(0)
     .max(0xffffffff)
     .describe('Seed of every random choice: generators, dataset placement, the simulation'),
-  durationS: z.number().positive().describe('Simulated time, seconds'),
+  durationS: z.number().positive().max(MAX_DURATION_S).describe('Simulated time, seconds (at most 31 days)'),
   /** Age of the telemetry the router sees, ms. */
   stalenessMs: z.number().min(0).default(1000).describe('Age of the telemetry the router sees, ms'),
   /** Measured RTT data, paths relative to the scenario file. */

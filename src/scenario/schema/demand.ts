@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../../model/common.js';
+import { MAX_BURST_FACTOR } from '../limits.js';
 import { Distribution, MetroWeights, RegionName, Share, Weights } from './common.js';
 
 /**
@@ -13,8 +14,8 @@ export const Burst = z
   .strictObject({
     atS: z.number().min(0),
     durationS: z.number().positive(),
-    /** Multiplier on the matching demand while the burst lasts. */
-    factor: z.number().positive(),
+    /** Multiplier on the matching demand while the burst lasts (at most `MAX_BURST_FACTOR`). */
+    factor: z.number().positive().max(MAX_BURST_FACTOR),
     /** Only requests for this model (default: all models). */
     model: Id.optional(),
     /** Only clients in these metros … */
