@@ -159,7 +159,7 @@ describe('loadScenarioText', () => {
     expect(issues[1]!.message).toBe('node has no data role (roles: inference)');
   });
 
-  it('refuses an empty failure selector but accepts an unknown dimension', () => {
+  it('refuses an empty failure selector but accepts an unknown dimension, with a warning that it hits no node', () => {
     const empty = issuesOf(`${BASE}failures:\n  - { kind: outage, atS: 10, durationS: 5, selector: {} }\n`);
     expect(empty).toHaveLength(1);
     expect(empty[0]!.path).toBe('failures[0].selector');
@@ -170,6 +170,9 @@ describe('loadScenarioText', () => {
       FIXTURES,
     );
     expect(s.failures).toEqual([{ kind: 'outage', atS: 10, durationS: 5, selector: { rack: ['r7'] } }]);
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toMatchObject({ path: 'failures[0].selector.rack', value: 'r7', line: 23 });
+    expect(s.warnings[0]!.message).toMatch(/no node carries "rack" .*: this failure hits no node/);
   });
 
   it('refuses a selector value no node has on a known dimension (a likely typo)', () => {

@@ -14,7 +14,8 @@ export function resolveSelector(s: SelectorInput): ResolvedSelector {
 /**
  * Normalises failures. An outage must start before the end of the run. A selector whose dimensions all
  * exist in the network (a node field or a label some node carries) but that matches no node is refused as a
- * likely typo; a dimension no node carries is allowed and simply selects nothing.
+ * likely typo; a dimension no node carries is allowed (a label nodes may carry in other versions of the
+ * network) but selects nothing, which a warning says.
  */
 export function resolveFailures(
   inputs: readonly FailureInput[],
@@ -55,7 +56,15 @@ function checkSelector(
   issues: IssueList,
 ): void {
   const dims = Object.keys(selector);
-  if (!dims.every((d) => dimensions.has(d))) return;
+  const unknown = dims.find((d) => !dimensions.has(d));
+  if (unknown !== undefined) {
+    issues.warn(
+      ['failures', i, 'selector', unknown],
+      `no node carries "${unknown}" (neither a node field, ${NODE_FIELD_DIMENSIONS.join(', ')}, nor a label of any node): this failure hits no node`,
+      written[unknown],
+    );
+    return;
+  }
   if (nodes.some((n) => matchesSelector(n, selector))) return;
   const culprit = dims.find((d) => !nodes.some((n) => selector[d]!.includes(nodeDimensionValue(n, d) ?? '')));
   if (culprit !== undefined) {
