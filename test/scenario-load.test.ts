@@ -226,10 +226,26 @@ describe('loadScenarioText', () => {
   });
 
   it('resolves rtt files against the scenario folder and reports a missing one', () => {
-    const ok = loadScenarioText(`${BASE}rtt: { matrix: trace-tiny.csv }\n`, 'inline.yaml', FIXTURES);
-    expect(ok.rtt).toEqual({ matrix: join(FIXTURES, 'trace-tiny.csv') });
-    const issues = issuesOf(`${BASE}rtt: { matrix: trace-tiny.csv, coords: coords.csv }\n`);
+    const ok = loadScenarioText(`${BASE}rtt: { matrix: rtt-tiny.csv }\n`, 'inline.yaml', FIXTURES);
+    expect(ok.rtt).toEqual({ matrix: join(FIXTURES, 'rtt-tiny.csv') });
+    const issues = issuesOf(`${BASE}rtt: { matrix: rtt-tiny.csv, coords: coords.csv }\n`);
     expect(issues.map((i) => [i.path, i.value, i.line])).toEqual([['rtt.coords', 'coords.csv', 22]]);
+  });
+
+  it('refuses an rtt matrix that is a directory or not a matrix (a trace CSV), as simulate would', () => {
+    const dir = issuesOf(`${BASE}rtt: { matrix: . }\n`);
+    expect(dir).toEqual([
+      {
+        path: 'rtt.matrix',
+        message: 'is a directory, not a file (paths are relative to the scenario file)',
+        value: '.',
+        line: 22,
+      },
+    ]);
+    const trace = issuesOf(`${BASE}rtt: { matrix: trace-tiny.csv }\n`);
+    expect(trace).toHaveLength(1);
+    expect(trace[0]).toMatchObject({ path: 'rtt.matrix', value: 'trace-tiny.csv' });
+    expect(trace[0]!.message).toMatch(/^unreadable: trace-tiny\.csv:/);
   });
 
   it('refuses a trace that is not shaped like the Azure traces, or is a directory', () => {

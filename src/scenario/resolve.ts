@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { parseCityCoords, parseRttMatrix } from '../geo/rtt-matrix.js';
 import { type Node, Node as NodeSchema } from '../model/node.js';
 import { formatPath, issuesFromZod } from '../model/validate.js';
 import { resolveExplicitNode } from './explicit-nodes.js';
@@ -91,8 +92,9 @@ export function resolveScenario(file: ScenarioFile, baseDir: string, issues: Iss
   if (file.liars !== undefined)
     scenario.liars = resolveLiars(file.liars, nodes, demand.metros, file.seed, issues);
   if (file.rtt !== undefined) {
-    const matrix = checkFile(baseDir, file.rtt.matrix, ['rtt', 'matrix'], issues);
-    const coords = file.rtt.coords && checkFile(baseDir, file.rtt.coords, ['rtt', 'coords'], issues);
+    const matrix = checkFile(baseDir, file.rtt.matrix, ['rtt', 'matrix'], issues, parseRttMatrix);
+    const coords =
+      file.rtt.coords && checkFile(baseDir, file.rtt.coords, ['rtt', 'coords'], issues, parseCityCoords);
     scenario.rtt = coords ? { matrix, coords } : { matrix };
   }
   return scenario;
@@ -125,9 +127,35 @@ function resolveTruth(t: TruthInput, nodes: readonly { id: string }[], issues: I
   return out;
 }
 
-function checkFile(baseDir: string, written: string, path: string[], issues: IssueList): string {
+/**
+ * The absolute path of a file the scenario names; an issue at `path` when it is missing, not a file, or
+ * its content does not `parse` (the simulator would refuse it only once the run starts).
+ */
+function checkFile(
+  baseDir: string,
+  written: string,
+  path: string[],
+  issues: IssueList,
+  parse: (text: string, source: string) => unknown,
+): string {
   const abs = resolvePath(baseDir, written);
-  if (!existsSync(abs))
-    issues.addValue(path, 'file not found (paths are relative to the scenario file)', written);
+  const kind = fileKind(abs);
+  if (kind !== 'file') {
+    issues.addValue(path, `${kind} (paths are relative to the scenario file)`, written);
+    return abs;
+  }
+  try {
+    parse(readFileSync(abs, 'utf8'), written);
+  } catch (e) {
+    issues.addValue(path, `unreadable: ${(e as Error).message}`, written);
+  }
   return abs;
+}
+
+function fileKind(abs: string): 'file' | 'file not found' | 'is a directory, not a file' {
+  try {
+    return statSync(abs).isDirectory() ? 'is a directory, not a file' : 'file';
+  } catch {
+    return 'file not found';
+  }
 }
