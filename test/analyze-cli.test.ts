@@ -178,3 +178,19 @@ describe('meridian analyze on a scenario file', () => {
     expect(r.stderr).toContain('apply to csv and json networks');
   });
 });
+
+describe('analyze --by on data the network does not have', () => {
+  it('--by slots on a table without slots: exit 2, "no node … has a slots value" (it printed all-zero concentrations)', async () => {
+    const r = await analyze('--network', fixture('nodes.csv'), '--by', 'slots');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'meridian: analyze: --by slots: no node of nodes.csv has a slots value, so every weight would be 0 (use --by count)',
+    );
+  });
+
+  it('--by slots on a scenario (every node has slots) is weighted by them', async () => {
+    const r = await analyze('--network', join(ROOT, 'scenarios', 'small.yaml'), '--by', 'slots');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('weighted by slots');
+  });
+});

@@ -12,7 +12,7 @@ import { metroGeo } from '../resilience/metro-geo.js';
 import { renderAnalysis, renderSimulation } from '../resilience/render.js';
 import { parseSelector } from '../resilience/selector.js';
 import { type OutageSimulation, simulateOutages } from '../resilience/simulate-outages.js';
-import { parseWeighting, WEIGHTING_NAMES } from '../resilience/weighting.js';
+import { parseWeighting, WEIGHTING_NAMES, weightsOf } from '../resilience/weighting.js';
 import { MAX_DURATION_S, runTooLarge } from '../scenario/limits.js';
 import { type Command, flag, num, type Parsed, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
@@ -159,6 +159,14 @@ function simulate(
   return simulateOutages(net.scenario, chosen, durationS === undefined ? {} : { durationS });
 }
 
+/** What each weighting reads of a node, for the message when no node has it. */
+const WEIGHT_FIELDS = {
+  count: 'count',
+  slots: 'slots value',
+  memory: 'hardware (accelerator memory)',
+  stake: 'stake',
+} as const;
+
 export const analyze: Command = {
   name: NAME,
   help: HELP,
@@ -212,6 +220,15 @@ export const analyze: Command = {
           : `${NAME}: --by warm:${by.model}: no such model (models: ${net.models.map((m) => m.id).join(', ')})`,
       );
     }
+    if (
+      by !== undefined &&
+      by.kind !== 'warm' &&
+      net.members.length > 0 &&
+      weightsOf(net.members, by).every((w) => w === 0)
+    )
+      throw new UsageError(
+        `${NAME}: --by ${by.kind}: no node of ${basename(path)} has a ${WEIGHT_FIELDS[by.kind]}, so every weight would be 0 (use --by count${by.kind === 'stake' ? ', or --weight COLUMN for a table' : ''})`,
+      );
     const analysis = analyzeNetwork(net.members, {
       dimensions,
       ...(clusterDimensions === undefined ? {} : { clusterDimensions }),
