@@ -130,6 +130,17 @@ describe('malformed requests', () => {
       'req.json: client.lat: expected ≤ 90 (got 123)',
     );
   });
+
+  it('refuse an unknown field and a client metro the catalog does not have (routing would drop both unseen)', () => {
+    const body = { model: 'llama-70b', client: { lat: 50, lon: 8 }, inputTokens: 5, outputTokens: 10 };
+    expect(() => parseRequest({ ...body, bogus: 1 })).toThrow('request: unknown field "bogus"');
+    expect(() => parseRequest({ ...body, client: { lat: 50, lon: 8, metro: 'atlantis' } })).toThrow(
+      'request: client.metro: unknown metro (got "atlantis")',
+    );
+    expect(parseRequest({ ...body, client: { lat: 50, lon: 8, metro: 'frankfurt' } }).client.metro).toBe(
+      'frankfurt',
+    );
+  });
 });
 
 describe('plugins that throw', () => {
