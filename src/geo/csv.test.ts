@@ -35,4 +35,14 @@ describe('parseCsv', () => {
     expect(parseCsv('')).toEqual({ records: [] });
     expect(parseCsv('a\n"b,c\n')).toEqual({ error: 'unterminated quoted field', line: 2 });
   });
+
+  it('drops a leading byte-order mark, so the first field is "" or "name", not "\\ufeff…"', () => {
+    expect(parseCsv('\ufeff,a\nx,1\n')).toEqual({
+      records: [
+        { line: 1, fields: ['', 'a'] },
+        { line: 2, fields: ['x', '1'] },
+      ],
+    });
+    expect(parseCsv('\ufeff"name"\n')).toEqual({ records: [{ line: 1, fields: ['name'] }] });
+  });
 });

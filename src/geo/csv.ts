@@ -7,9 +7,11 @@ export interface CsvRecord {
 /**
  * Splits CSV text into records (RFC 4180: comma separator, double-quoted fields with `""` escapes,
  * CRLF or LF line ends). Blank lines are skipped. Returns `{ error }` with the line of an unterminated
- * quote instead of throwing, so callers can name their own file. Empty text → no records.
+ * quote instead of throwing, so callers can name their own file. Empty text → no records. A leading
+ * byte-order mark (spreadsheets write one) is not part of the first field.
  */
 export function parseCsv(text: string): { records: CsvRecord[] } | { error: string; line: number } {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
