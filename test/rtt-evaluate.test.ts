@@ -59,3 +59,27 @@ describe('meridian rtt evaluate (built CLI)', () => {
     expect(bad.stderr).toContain('--train 1: out of range; expected a number from 0.001 to 0.999');
   });
 });
+
+describe('meridian rtt evaluate on too few cities', () => {
+  it.skipIf(!built)(
+    'two cities (one pair): exit 2, "0 training and 1 held-out pairs" (it printed a Vivaldi error from no training)',
+    () => {
+      const fixtures = join(ROOT, 'test', 'fixtures');
+      const r = spawnSync(
+        process.execPath,
+        [
+          CLI,
+          'rtt',
+          'evaluate',
+          '--matrix',
+          join(fixtures, 'rtt-tiny.csv'),
+          '--coords',
+          join(fixtures, 'coords-tiny.csv'),
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('gives 0 training and 1 held-out pairs at --train 0.3 (2 cities joined');
+    },
+  );
+});

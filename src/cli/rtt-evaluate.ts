@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { DEFAULT_EVALUATE_OPTIONS, type EvaluateReport, evaluateRttPredictors } from '../geo/rtt-evaluate.js';
 import { loadRttMatrix } from '../geo/rtt-matrix.js';
 import { columnsOf, percent, tableLines } from '../util/text-table.js';
@@ -75,6 +76,11 @@ export const rttEvaluate: Command = {
     });
     const matrix = loadRttMatrix(matrixFile, coordsFile);
     const report = evaluateRttPredictors(matrix, { train, seed, rounds, vivaldi: { dims } });
+    // Without both halves there is nothing to compare: a Vivaldi error from no training is its prior's.
+    if (report.pairs_train === 0 || report.pairs_test === 0)
+      throw new UsageError(
+        `${NAME}: ${matrixFile} gives ${report.pairs_train} training and ${report.pairs_test} held-out pairs at --train ${train} (${report.cities} cities joined with ${coordsFile}); both must be at least 1: measure more cities, or change --train`,
+      );
     if (flag(args, 'json')) {
       io.out(JSON.stringify({ ...report, seed, train, dims, dropped_cities: matrix.dropped }));
     } else {
