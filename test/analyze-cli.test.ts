@@ -194,3 +194,11 @@ describe('analyze --by on data the network does not have', () => {
     expect(r.stdout).toContain('weighted by slots');
   });
 });
+
+describe('analyze sources', () => {
+  it('--network with --opengradient: exit 2, "give either … not both" (--network was dropped unseen)', async () => {
+    const r = await analyze('--network', fixture('nodes.csv'), '--opengradient', 'http://127.0.0.1:9');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('meridian: analyze: give either --network FILE or --opengradient URL, not both');
+  });
+});

@@ -192,6 +192,8 @@ export const analyze: Command = {
     const top = num(args, NAME, 'top', 5, { min: 1, max: 1000, integer: true });
     const weighting = str(args, 'by');
     const outages = strings(args, 'outage').map(parseSelector);
+    if (rpc !== undefined && str(args, 'network') !== undefined)
+      throw new UsageError(`${NAME}: give either --network FILE or --opengradient URL, not both`);
     const path = rpc === undefined ? requireStr(args, NAME, 'network') : `opengradient:${rpc}`;
     const net =
       rpc === undefined
