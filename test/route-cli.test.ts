@@ -149,3 +149,12 @@ describe('meridian route: failures', () => {
     expect(r.stderr).toContain('--request is required');
   });
 });
+
+describe('meridian route: a request the network can never take as asked', () => {
+  it('an unknown dataset exits 2 with {"error": {"code": "unknown_dataset"}} (as the gateway answers 404)', () => {
+    const body = JSON.stringify({ ...JSON.parse(FRANKFURT_70B), dataset: 'nope' });
+    const r = binary('--scenario', TRAP, '--request', body, '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error.code).toBe('unknown_dataset');
+  });
+});

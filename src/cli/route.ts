@@ -11,7 +11,14 @@ import { Rng } from '../util/rng.js';
 import { renderTable } from '../util/text-table.js';
 import { readTextFile } from '../util/yaml-file.js';
 import { type Command, flag, num, requireStr, str } from './command.js';
-import { EXIT_FAILURE, EXIT_OK } from './exit.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './exit.js';
+
+/** Failed decisions that are the request's own mistake (exit 2, like a malformed request). */
+const INPUT_ERRORS: ReadonlySet<string> = new Set([
+  'unknown_model',
+  'unknown_dataset',
+  'unsupported_verification',
+]);
 
 const NAME = 'route';
 
@@ -154,7 +161,8 @@ export const routeCommand: Command = {
         io.err(`meridian: ${d.error.code}: ${d.error.message}`);
         if (explain && d.receipt) io.out(explainText(d.receipt));
       }
-      return EXIT_FAILURE;
+      // A request the network can never take as asked is bad input, as the gateway's 404 and 400 say.
+      return INPUT_ERRORS.has(d.error.code) ? EXIT_USAGE : EXIT_FAILURE;
     }
     if (json) {
       io.out(
