@@ -40,7 +40,7 @@ its independent fallbacks, the hedge, the verifiers and the expected completion 
   --json             one JSON object: {"primary", "fallbacks", "verifiers", "estimate_ms", ...}
 
 Exit codes: 0 routed, 1 no node qualifies (or the deadline cannot be met under a shedding policy),
-2 bad usage or input (malformed request, unknown model or policy).`;
+2 bad usage or input (malformed request, unknown model, dataset or policy, a verification the model does not offer).`;
 
 /** Inline JSON or `@file` → the parsed value; bad JSON is an InputError naming the source. */
 function readRequest(text: string): { value: unknown; source: string } {
