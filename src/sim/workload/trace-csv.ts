@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { InputError } from '../../errors.js';
+import { InputError, type InputIssue } from '../../errors.js';
 import { contentEnd, isBlank, nextNewline, RowScanner, type TraceColumns } from './trace-scan.js';
+import { clockProblem, utcMs } from './utc-time.js';
 
 /** A request trace shaped like the Azure LLM inference traces: `TIMESTAMP,ContextTokens,GeneratedTokens`. */
 export interface Trace {
@@ -10,28 +11,54 @@ export interface Trace {
   output: Int32Array;
 }
 
+/**
+ * Most tokens a ContextTokens or GeneratedTokens cell may hold: counts are stored as 32-bit signed
+ * integers (Int32Array), so 2³¹ − 1 = 2,147,483,647; anything larger is refused rather than wrapped.
+ */
+export const MAX_TRACE_TOKENS = 2_147_483_647;
+
+/** Collects non-fatal findings (rows out of time order) while a trace is read. */
+export interface TraceCsvOptions {
+  /** Each warning is appended here, located like an InputError's issues. */
+  warnings?: InputIssue[];
+}
+
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z?$/;
 const COLUMNS = ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens'] as const;
 
-/** `[whole seconds since the epoch in ms, fraction of a second in ms]` of a timestamp, or undefined. */
-function timestampParts(text: string): [number, number] | undefined {
+/**
+ * `[whole seconds since the epoch in ms, fraction of a second in ms]` of a timestamp, or what is wrong
+ * with it.
+ */
+function timestampParts(text: string): [number, number] | string {
   const m = TIMESTAMP.exec(text.trim());
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, frac] = m;
-  const whole = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  return [whole, frac ? Number(`0.${frac}`) * 1000 : 0];
+  if (!m) return 'expected YYYY-MM-DD HH:MM:SS[.fff]';
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const problem = clockProblem(y, mo, d, h, mi, s);
+  if (problem !== undefined) return `no such date and time: ${problem}`;
+  const frac = m[7];
+  return [utcMs(y, mo, d, h, mi, s), frac ? Number(`0.${frac}`) * 1000 : 0];
 }
 
-/** Milliseconds since the epoch (UTC) of `YYYY-MM-DD HH:MM:SS[.fraction]`, or NaN. */
+/** Milliseconds since the epoch (UTC) of `YYYY-MM-DD HH:MM:SS[.fraction]`, or NaN (also for no such date). */
 export function parseTimestampMs(text: string): number {
   const p = timestampParts(text);
-  return p ? p[0] + p[1] : Number.NaN;
+  return typeof p === 'string' ? Number.NaN : p[0] + p[1];
+}
+
+/** What is wrong with a token count cell (trimmed), or undefined when it is a count 0 … MAX_TRACE_TOKENS. */
+function countProblem(cell: string): string | undefined {
+  const n = Number(cell);
+  if (cell === '' || !Number.isInteger(n) || n < 0) return 'expected a whole number ≥ 0';
+  if (n > MAX_TRACE_TOKENS)
+    return `more than ${MAX_TRACE_TOKENS} tokens, the most a count may hold (a 32-bit integer)`;
+  return undefined;
 }
 
 /**
  * Collects the rows of one trace CSV fed as bytes, line by line: the header first, then each row through
  * the byte scanner, or through the text rules when the scanner does not recognise it (so the results and
- * the errors are the text rules'). Rows may be out of order; `finish` sorts them.
+ * the errors are the text rules'). Rows may be out of order; `finish` sorts them and `warnings` says so.
  */
 class TraceCsvReader {
   private line = 0;
@@ -39,6 +66,11 @@ class TraceCsvReader {
   private scanner: RowScanner | undefined;
   private n = 0;
   private sorted = true;
+  /** Line of the last row read, and of the first row earlier than the row before it. */
+  private prevLine = 0;
+  private firstBack: { line: number; after: number; value: string } | undefined;
+  /** Rows earlier than the row before them. */
+  private backSteps = 0;
   private whole: Float64Array;
   private frac: Float64Array;
   private input: Int32Array;
@@ -79,8 +111,13 @@ class TraceCsvReader {
     else if (isBlank(b, start, end)) return;
     else if (this.scanner.scan(b, start, end)) {
       const s = this.scanner;
-      this.push(s.whole, s.frac, s.input, s.output);
+      if (this.push(s.whole, s.frac, s.input, s.output)) this.noteBack(b.toString('utf8', start, end));
     } else this.textRow(b.toString('utf8', start, end));
+  }
+
+  /** Keeps the timestamp text of the first row that goes back in time, for the warning. */
+  private noteBack(line: string): void {
+    this.firstBack!.value = (line.split(',')[this.cols!.timestamp] ?? '').trim();
   }
 
   private header(text: string): void {
@@ -111,46 +148,61 @@ class TraceCsvReader {
     const row = this.line;
     const cells = line.split(',');
     const t = timestampParts(cells[cols.timestamp] ?? '');
-    if (t === undefined) {
+    if (typeof t === 'string') {
       throw new InputError(this.source, [
-        {
-          path: `row ${row}, column TIMESTAMP`,
-          line: row,
-          message: 'expected YYYY-MM-DD HH:MM:SS[.fff]',
-          value: cells[cols.timestamp] ?? '',
-        },
+        { path: `row ${row}, column TIMESTAMP`, line: row, message: t, value: cells[cols.timestamp] ?? '' },
       ]);
     }
     const counts = [cols.input, cols.output].map((c, k) => {
       const cell = (cells[c] ?? '').trim();
-      const n = Number(cell);
-      if (cell === '' || !Number.isInteger(n) || n < 0) {
+      const problem = countProblem(cell);
+      if (problem !== undefined) {
         throw new InputError(this.source, [
-          {
-            path: `row ${row}, column ${COLUMNS[k + 1]}`,
-            line: row,
-            message: 'expected a whole number ≥ 0',
-            value: cell,
-          },
+          { path: `row ${row}, column ${COLUMNS[k + 1]}`, line: row, message: problem, value: cell },
         ]);
       }
-      return n;
+      return Number(cell);
     });
-    this.push(t[0], t[1], counts[0]!, counts[1]!);
+    if (this.push(t[0], t[1], counts[0]!, counts[1]!)) this.noteBack(line);
   }
 
-  private push(whole: number, frac: number, input: number, output: number): void {
+  /** Stores a row; true when it is the first row earlier than the row before it. */
+  private push(whole: number, frac: number, input: number, output: number): boolean {
     const i = this.n;
     if (i === this.whole.length) this.grow();
+    let first = false;
     if (i > 0) {
       const w = this.whole[i - 1]!;
-      if (whole < w || (whole === w && frac < this.frac[i - 1]!)) this.sorted = false;
+      if (whole < w || (whole === w && frac < this.frac[i - 1]!)) {
+        this.sorted = false;
+        this.backSteps++;
+        if (this.firstBack === undefined) {
+          this.firstBack = { line: this.line, after: this.prevLine, value: '' };
+          first = true;
+        }
+      }
     }
     this.whole[i] = whole;
     this.frac[i] = frac;
     this.input[i] = input;
     this.output[i] = output;
     this.n = i + 1;
+    this.prevLine = this.line;
+    return first;
+  }
+
+  /** A warning naming the first row that goes back in time, when any does (the rows are sorted). */
+  warnings(): InputIssue[] {
+    const b = this.firstBack;
+    if (b === undefined) return [];
+    return [
+      {
+        path: `row ${b.line}, column TIMESTAMP`,
+        line: b.line,
+        message: `goes back in time, earlier than row ${b.after}; the ${this.n} rows were sorted by time (${this.backSteps} of them earlier than the row before)`,
+        value: b.value,
+      },
+    ];
   }
 
   private grow(): void {
@@ -193,13 +245,21 @@ class TraceCsvReader {
 }
 
 /**
- * Parses a trace CSV. Rows may be out of order (they are sorted); offsets are scaled by `timeScale`
- * (2 = twice as slow). Bad rows → InputError naming the file, row (1-based line) and column.
+ * Parses a trace CSV. Rows may be out of order: they are sorted, and a warning naming the first row that
+ * goes back in time is added to `options.warnings`. Offsets are scaled by `timeScale` (2 = twice as slow).
+ * Bad rows (no such date, a count that is not a whole number from 0 to MAX_TRACE_TOKENS) → InputError
+ * naming the file, row (1-based line), column and value.
  */
-export function parseTraceCsv(text: string, source: string, timeScale = 1): Trace {
+export function parseTraceCsv(
+  text: string,
+  source: string,
+  timeScale = 1,
+  options: TraceCsvOptions = {},
+): Trace {
   const bytes = Buffer.from(text, 'utf8');
   const reader = new TraceCsvReader(source, Math.max(16, bytes.length >> 5));
   reader.feed(bytes, 0, bytes.length, true);
+  options.warnings?.push(...reader.warnings());
   return reader.finish(timeScale);
 }
 
@@ -212,10 +272,15 @@ function unreadable(path: string, e: unknown): InputError {
 }
 
 /**
- * Loads a trace CSV file as `parseTraceCsv` parses its text, reading it in chunks of `chunkBytes`
- * (grown while a single line is longer) so a large trace is never held as one string.
+ * Loads a trace CSV file as `parseTraceCsv` parses its text (same rows, errors and warnings), reading it
+ * in chunks of `chunkBytes` (grown while a single line is longer) so a large trace is never held as one
+ * string.
  */
-export function loadTraceCsv(path: string, timeScale = 1, options: { chunkBytes?: number } = {}): Trace {
+export function loadTraceCsv(
+  path: string,
+  timeScale = 1,
+  options: TraceCsvOptions & { chunkBytes?: number } = {},
+): Trace {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -241,6 +306,7 @@ export function loadTraceCsv(path: string, timeScale = 1, options: { chunkBytes?
       filled += read;
       if (read === 0) {
         reader.feed(buf, 0, filled, true);
+        options.warnings?.push(...reader.warnings());
         return reader.finish(timeScale);
       }
       const rest = reader.feed(buf, 0, filled, false);

@@ -1,10 +1,12 @@
 /**
  * Byte-level scanning of trace CSV rows, for loading traces of millions of rows without a string, a split
  * or a regular expression per row. A row the fast path does not recognise (non-ASCII bytes, other
- * whitespace, long numbers, more than 15 fraction digits, anything malformed) is handed back to the
- * caller, which parses it from text with the reference rules, so results and errors are those of the
- * text parser.
+ * whitespace, long numbers, more than 15 fraction digits, impossible dates, anything malformed) is handed
+ * back to the caller, which parses it from text with the reference rules, so results and errors are those
+ * of the text parser.
  */
+
+import { clockProblem, utcMs } from './utc-time.js';
 
 const NL = 10;
 const CR = 13;
@@ -121,11 +123,13 @@ export class RowScanner {
       // f / 10^n is the correctly rounded value of 0.<digits>, as Number('0.<digits>') is.
       frac = (f / POW10[n]!) * 1000;
     }
-    // Date.UTC is linear in the seconds, so one call per minute serves every row in it.
+    if (s > 59) return false;
+    // Time is linear in the seconds, so one check and one conversion per minute serve every row in it.
     const key = (((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi;
     if (key !== this.minuteKey) {
+      if (clockProblem(y, mo, d, h, mi, 0) !== undefined) return false;
       this.minuteKey = key;
-      this.minuteMs = Date.UTC(y, mo - 1, d, h, mi, 0);
+      this.minuteMs = utcMs(y, mo, d, h, mi, 0);
     }
     this.whole = this.minuteMs + s * 1000;
     this.frac = frac;

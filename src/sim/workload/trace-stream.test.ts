@@ -80,7 +80,7 @@ function count(rng: Rng): string {
   if (r < 0.02) return ` ${n}\t`;
   if (r < 0.03) return `00${n}`;
   if (r < 0.04) return '1e3';
-  if (r < 0.05) return '12345678901'; // past Int32: wraps the same way in both
+  if (r < 0.05) return '2147483647'; // the largest count allowed, past the fast path's 9 digits
   return String(n);
 }
 
