@@ -1,10 +1,23 @@
-import { type DemandReport, demandReport, growthLine, rebucket } from '../demand/report.js';
-import { type DemandJson, DemandRecorder } from '../demand/series.js';
-import { InputError, UsageError } from '../errors.js';
+import {
+  DAY_MS,
+  type DemandReport,
+  demandReport,
+  growthLine,
+  MAX_HORIZON,
+  rebucket,
+} from '../demand/report.js';
+import {
+  bucketsSpanned,
+  type DemandJson,
+  DemandRecorder,
+  MAX_DEMAND_BUCKETS,
+  smallestBucketS,
+} from '../demand/series.js';
+import { formatIssue, InputError, type InputIssue, UsageError } from '../errors.js';
 import { parseTraceCsv } from '../sim/workload/trace-csv.js';
 import { renderTable } from '../util/text-table.js';
 import { readTextFile } from '../util/yaml-file.js';
-import { type Command, num, type Parsed, str } from './command.js';
+import { type Command, type Io, num, type Parsed, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
 const NAME = 'demand';
@@ -18,7 +31,9 @@ first. See docs/demand.md.
 
 Sources (exactly one):
   --receipts URL    a coordinator: reads URL/v1/demand (what its gateway served, per place and model)
-  --trace FILE      a trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens, as the Azure LLM traces): one series
+  --trace FILE      a trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens, as the Azure LLM traces): one series;
+                    rows out of time order are sorted (with a warning naming the first); a span of more than
+                    ${MAX_DEMAND_BUCKETS.toLocaleString('en-US')} buckets is refused (give a larger --bucket)
   --results FILE    a simulation's results.json: the series of one policy (requests and tokens are the
                     arrivals, the same for every policy; unmet is the policy's own)
 
@@ -27,8 +42,10 @@ Options:
   --group G         with --receipts: region or metro (default region)
   --bucket S        bucket length in seconds, a whole multiple of the source's (default: the source's;
                     with --trace 10)
-  --season N        buckets per season (default: a day's worth when a day is a whole number of buckets, else 1)
-  --horizon N       forecast this many buckets ahead (default: one season)
+  --season N        buckets per season (default: a day's worth when a day is a whole number of buckets, else 1);
+                    fitting a season takes two seasons of data, so at most half the series' buckets (with
+                    fewer, as with the default on a short series, the forecast has no season)
+  --horizon N       forecast this many buckets ahead, 1 to ${MAX_HORIZON} (default: one season, at most ${MAX_HORIZON})
   --top N           growth report rows (default 10)
   --json            print {"bucketMs", "season", "horizon", "series": [...], "ranked": [...]}
 
@@ -49,8 +66,31 @@ async function fromReceipts(url: string, group: string): Promise<DemandJson> {
   return checkDemand((await res.json()) as unknown, target, '');
 }
 
-function fromTrace(file: string, bucketS: number): DemandJson {
-  const trace = parseTraceCsv(readTextFile(file, 'trace file'), file);
+/** "1,415.8 days" or "3.2 hours": a span of `ms` for a message. */
+function spanText(ms: number): string {
+  if (ms >= 2 * DAY_MS) return `${(ms / DAY_MS).toLocaleString('en-US', { maximumFractionDigits: 1 })} days`;
+  return `${(ms / 3_600_000).toLocaleString('en-US', { maximumFractionDigits: 1 })} hours`;
+}
+
+/** Refuses a trace whose rows span more than MAX_DEMAND_BUCKETS buckets of `bucketS`, suggesting a bucket. */
+function checkSpan(file: string, lastMs: number, bucketS: number): void {
+  const buckets = bucketsSpanned(lastMs, bucketS * 1000);
+  if (buckets <= MAX_DEMAND_BUCKETS) return;
+  const n = (x: number) => x.toLocaleString('en-US');
+  throw new InputError(file, [
+    {
+      path: 'TIMESTAMP',
+      message: `the rows span ${spanText(lastMs)}: at --bucket ${bucketS} that is ${n(buckets)} buckets, more than the limit of ${n(MAX_DEMAND_BUCKETS)}; give --bucket ${smallestBucketS(lastMs, MAX_DEMAND_BUCKETS)} or more`,
+    },
+  ]);
+}
+
+function fromTrace(file: string, bucketS: number, io: Io): DemandJson {
+  const warnings: InputIssue[] = [];
+  const trace = parseTraceCsv(readTextFile(file, 'trace file'), file, 1, { warnings });
+  for (const w of warnings) io.err(`warning: ${formatIssue(file, w)}`);
+  const n = trace.offsetsMs.length;
+  if (n > 0) checkSpan(file, trace.offsetsMs[n - 1]!, bucketS);
   const rec = new DemandRecorder(bucketS * 1000);
   for (let i = 0; i < trace.offsetsMs.length; i++)
     rec.record('trace', 'trace', trace.offsetsMs[i]!, {
@@ -157,13 +197,43 @@ function render(r: DemandReport, top: number): string {
   return out.join('\n');
 }
 
-function source(args: Parsed): 'receipts' | 'trace' | 'results' {
+type Source = 'receipts' | 'trace' | 'results';
+
+/** Options that mean something with one source only. */
+const ONLY_WITH: ReadonlyArray<[option: string, source: Source]> = [
+  ['policy', 'results'],
+  ['group', 'receipts'],
+];
+
+function source(args: Parsed): Source {
   const given = (['receipts', 'trace', 'results'] as const).filter((k) => str(args, k) !== undefined);
   if (given.length !== 1)
     throw new UsageError(
       `${NAME}: give exactly one of --receipts URL, --trace FILE, --results FILE${given.length > 1 ? ` (got ${given.map((g) => `--${g}`).join(', ')})` : ''}\nRun "meridian ${NAME} --help" for usage.`,
     );
-  return given[0]!;
+  const kind = given[0]!;
+  for (const [option, only] of ONLY_WITH)
+    if (str(args, option) !== undefined && kind !== only)
+      throw new UsageError(
+        `${NAME}: --${option} applies only with --${only} (got --${kind})\nRun "meridian ${NAME} --help" for usage.`,
+      );
+  return kind;
+}
+
+/**
+ * `--season`, when given: a whole number of buckets from 1 to half the longest series, since Holt-Winters
+ * needs two seasons of data to fit one (fitHoltWinters drops a longer season silently).
+ */
+function seasonOption(args: Parsed, json: DemandJson): number | undefined {
+  if (str(args, 'season') === undefined) return undefined;
+  const season = num(args, NAME, 'season', 1, { min: 1, integer: true });
+  const buckets = Math.max(0, ...json.series.map((s) => s.requests.length));
+  const most = Math.max(1, Math.floor(buckets / 2));
+  if (season > most)
+    throw new UsageError(
+      `${NAME}: --season ${season}: the series have ${buckets} bucket(s) of ${json.bucketMs / 1000} s and fitting a season takes two seasons of data, so at most ${most} here`,
+    );
+  return season;
 }
 
 export const demandCommand: Command = {
@@ -191,7 +261,7 @@ export const demandCommand: Command = {
       kind === 'receipts'
         ? await fromReceipts(str(args, 'receipts')!, group)
         : kind === 'trace'
-          ? fromTrace(str(args, 'trace')!, bucketArg ?? 10)
+          ? fromTrace(str(args, 'trace')!, bucketArg ?? 10, io)
           : fromResults(str(args, 'results')!, str(args, 'policy'));
     if (bucketArg !== undefined && kind !== 'trace') {
       const factor = (bucketArg * 1000) / json.bucketMs;
@@ -202,10 +272,10 @@ export const demandCommand: Command = {
       json = rebucket(json, factor);
     }
     const opts: { season?: number; horizon?: number } = {};
-    if (str(args, 'season') !== undefined)
-      opts.season = num(args, NAME, 'season', 1, { min: 1, integer: true });
+    const season = seasonOption(args, json);
+    if (season !== undefined) opts.season = season;
     if (str(args, 'horizon') !== undefined)
-      opts.horizon = num(args, NAME, 'horizon', 1, { min: 1, max: 10_000, integer: true });
+      opts.horizon = num(args, NAME, 'horizon', 1, { min: 1, max: MAX_HORIZON, integer: true });
     const top = num(args, NAME, 'top', 10, { min: 1, integer: true });
     const report = demandReport(json, opts);
     io.out(args.values.json ? JSON.stringify(report) : render(report, top));

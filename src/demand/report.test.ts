@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daySeason, demandReport, growthLine, rebucket } from './report.js';
+import { daySeason, demandReport, growthLine, MAX_HORIZON, rebucket } from './report.js';
 import type { DemandJson } from './series.js';
 
 const HOUR = 3_600_000;
@@ -63,5 +63,14 @@ describe('demand report', () => {
     expect(j.bucketMs).toBe(2 * HOUR);
     expect(j.series[0]!.requests).toEqual([3, 7, 5]);
     expect(() => rebucket(j, 1.5)).toThrow(RangeError);
+  });
+
+  it('forecasts one season ahead by default but at most 10,000 buckets: a day of 1 s buckets (86,400) gives 10,000', () => {
+    expect(MAX_HORIZON).toBe(10_000);
+    const secondly = { bucketMs: 1000, originMs: 0, series: json([['p', [1, 2, 3]]]).series };
+    const r = demandReport(secondly);
+    expect([r.season, r.horizon]).toEqual([86_400, 10_000]);
+    expect(r.series[0]!.forecast.mean).toHaveLength(10_000);
+    expect(demandReport(json([['p', [1, 2, 3]]])).horizon).toBe(24);
   });
 });

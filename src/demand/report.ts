@@ -10,6 +10,9 @@ import type { DemandJson, DemandSeriesJson } from './series.js';
 
 export const DAY_MS = 86_400_000;
 
+/** Most buckets a forecast reaches ahead (`--horizon`, and the default of one season is cut to it). */
+export const MAX_HORIZON = 10_000;
+
 export interface SeriesReport {
   readonly place: string;
   readonly model: string;
@@ -87,13 +90,17 @@ function seriesReport(s: DemandSeriesJson, bucketMs: number, season: number, hor
   };
 }
 
-/** The report of every series; `season` defaults to a day's buckets and `horizon` to one season (at least 1). */
+/**
+ * The report of every series; `season` defaults to a day's buckets and `horizon` to one season, at least 1
+ * and at most MAX_HORIZON. A series shorter than two seasons is forecast without a season (see
+ * fitHoltWinters).
+ */
 export function demandReport(
   json: DemandJson,
   opts: { season?: number; horizon?: number } = {},
 ): DemandReport {
   const season = opts.season ?? daySeason(json.bucketMs);
-  const horizon = opts.horizon ?? Math.max(1, season);
+  const horizon = opts.horizon ?? Math.min(MAX_HORIZON, Math.max(1, season));
   const series = json.series.map((s) => seriesReport(s, json.bucketMs, season, horizon));
   const ranked = rankGrowth(series.map((s) => ({ key: s, growth: s.growth ?? undefined }))).map((r) => ({
     place: r.key.place,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DemandRecorder, regroup } from './series.js';
+import { bucketsSpanned, DemandRecorder, MAX_DEMAND_BUCKETS, regroup, smallestBucketS } from './series.js';
 
 describe('DemandRecorder', () => {
   it('buckets requests, tokens and unmet per (place, model): 1-minute buckets, events at 0 s, 30 s and 130 s', () => {
@@ -32,5 +32,20 @@ describe('DemandRecorder', () => {
 
   it('refuses a bucket of 0 ms', () => {
     expect(() => new DemandRecorder(0)).toThrow(/bucketMs must be a positive number \(got 0\)/);
+  });
+
+  it('counts 31,553,789,760 buckets of 10 s from 0001-01-01 to 9999-12-31 23:59:59 and needs 315,538 s buckets to stay within 1,000,000', () => {
+    const span = 315_537_897_599_000;
+    expect(MAX_DEMAND_BUCKETS).toBe(1_000_000);
+    expect(bucketsSpanned(span, 10_000)).toBe(31_553_789_760);
+    expect(smallestBucketS(span, MAX_DEMAND_BUCKETS)).toBe(315_538);
+    expect(bucketsSpanned(span, 315_538_000)).toBe(1_000_000);
+    expect(bucketsSpanned(span, 315_537_000)).toBe(1_000_003);
+  });
+
+  it('fits one bucket for a span of 0 ms and 60,481 buckets of 10 s for a week, the longest Azure trace', () => {
+    expect(bucketsSpanned(0, 10_000)).toBe(1);
+    expect(bucketsSpanned(7 * 86_400_000, 10_000)).toBe(60_481);
+    expect(smallestBucketS(0, MAX_DEMAND_BUCKETS)).toBe(1);
   });
 });

@@ -33,6 +33,26 @@ interface Columns {
 
 const SEP = '\u0000';
 
+/**
+ * Most buckets one demand series may span when it is built from raw timestamps (`meridian demand
+ * --trace`): 1,000,000, about 116 days of 10 s buckets, where the Azure traces (an hour to a week) need
+ * at most 60,481. Fitting and reporting that many takes under 2 s and about 140 MB; a span that needs more
+ * is refused, with a larger bucket suggested, instead of allocating without bound.
+ */
+export const MAX_DEMAND_BUCKETS = 1_000_000;
+
+/** Buckets of `bucketMs` that a series from offset 0 to `lastMs` (both ms, lastMs ≥ 0) occupies. */
+export function bucketsSpanned(lastMs: number, bucketMs: number): number {
+  return Math.floor(lastMs / bucketMs) + 1;
+}
+
+/** The smallest whole number of seconds per bucket that keeps a span of `lastMs` within `maxBuckets`. */
+export function smallestBucketS(lastMs: number, maxBuckets: number): number {
+  let s = Math.max(1, Math.floor(lastMs / (maxBuckets * 1000)));
+  while (bucketsSpanned(lastMs, s * 1000) > maxBuckets) s++;
+  return s;
+}
+
 export class DemandRecorder {
   readonly bucketMs: number;
   readonly originMs: number;
