@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,4 +84,44 @@ describe('meridian simulate (built CLI)', () => {
       for (const r of [policy, duration, missing]) expect(r.stderr).not.toContain('    at ');
     },
   );
+});
+
+describe('meridian simulate on a trace with rows out of time order', () => {
+  it.skipIf(!built)('sorts them and warns, naming the trace file and the first row that goes back', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meridian-sim-trace-'));
+    try {
+      writeFileSync(
+        join(dir, 'back.csv'),
+        'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:00:10,10,5\n2023-11-16 18:00:00,20,5\n2023-11-16 18:00:20,30,5\n',
+      );
+      writeFileSync(
+        join(dir, 's.yaml'),
+        `name: t
+seed: 1
+durationS: 30
+network:
+  nodes:
+    - id: fra-1
+      location: { metro: frankfurt }
+      labels: { provider: aws }
+      hardware: { accelerator: h100, count: 8 }
+      models:
+        - { model: llama-3.1-8b-instruct, tier: gpu }
+models:
+  catalog: builtin
+  include: [llama-3.1-8b-instruct]
+demand:
+  trace: { file: back.csv }
+`,
+      );
+      const r = cli(join(dir, 's.yaml'), '--policies', 'meridian', '--json');
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain(
+        `warning: ${join(dir, 'back.csv')}:3: row 3, column TIMESTAMP: goes back in time, earlier than row 2`,
+      );
+      expect(JSON.parse(r.stdout).policies.meridian.requests).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

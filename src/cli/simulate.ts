@@ -1,4 +1,4 @@
-import { formatIssue, UsageError } from '../errors.js';
+import { formatIssue, type InputIssue, UsageError } from '../errors.js';
 import { POLICY_NAMES } from '../model/policies.js';
 import { PolicyResolver } from '../routing/resolver.js';
 import { runTooLarge } from '../scenario/limits.js';
@@ -101,14 +101,18 @@ and the requests that waited on one, ratio to the lower bound, SLO attainment).
     const policies = parsePolicies(str(args, 'policies'), scenario.policies, resolver);
     const tooLarge = durationS === undefined ? undefined : runTooLarge(scenario.demand, durationS);
     if (tooLarge !== undefined) throw new UsageError(`${NAME}: --duration ${durationText}: ${tooLarge}`);
+    const traceWarnings: InputIssue[] = [];
     const input = simInputFromScenario(scenario, {
       ...(durationS !== undefined ? { durationS } : {}),
       ...(seed !== undefined ? { seed } : {}),
       ...(staleness !== undefined ? { stalenessMs: staleness } : {}),
       honest: flag(args, 'honest'),
       policies,
+      traceWarnings,
     });
     for (const w of scenario.warnings) io.err(`warning: ${formatIssue(file, w)}`);
+    if (scenario.demand.kind === 'trace')
+      for (const w of traceWarnings) io.err(`warning: ${formatIssue(scenario.demand.file, w)}`);
     for (const w of durationWarnings(timedEvents(input), input.durationS)) io.err(`warning: ${file}: ${w}`);
     const json = flag(args, 'json');
     const showProgress = io.isTTY && !json && process.stderr.isTTY === true;

@@ -1,3 +1,4 @@
+import type { InputIssue } from '../errors.js';
 import { metroById } from '../geo/metros.js';
 import { DEFAULT_INDEPENDENCE_DIMENSIONS, Independence } from '../model/request.js';
 import type { ResolvedDistribution, ResolvedTruth, Scenario, WeightedId } from '../scenario/types.js';
@@ -41,6 +42,8 @@ export interface ScenarioOverrides {
   policies?: string[];
   /** Leave out the scenario's liars (every node honest). */
   honest?: boolean;
+  /** Receives what reading the demand trace found (rows out of time order), located in the trace file. */
+  traceWarnings?: InputIssue[];
 }
 
 /** Builds the simulator's input from a loaded scenario (and command-line overrides). */
@@ -75,7 +78,11 @@ export function simInputFromScenario(scenario: Scenario, overrides: ScenarioOver
       d.kind === 'trace'
         ? {
             kind: 'trace',
-            ...loadTraceCsv(d.file, d.timeScale),
+            ...loadTraceCsv(
+              d.file,
+              d.timeScale,
+              overrides.traceWarnings ? { warnings: overrides.traceWarnings } : {},
+            ),
             modelWeights: modelWeights(scenario, d.models),
           }
         : {
