@@ -115,6 +115,77 @@ describe('registration', () => {
     expect(errorOf(res).message).toBe('body.payload.node: location.lat: expected ≤ 90 (got 123)');
   });
 
+  it('refuses a descriptor at metro "atlantis", with a field "bogusField" or "location.floor" (400 naming each), and lists no node', async () => {
+    c = await startCoordinator();
+    const key = generateIdentity();
+    const post = (node: object) =>
+      c!.app.inject({
+        method: 'POST',
+        url: '/v1/nodes',
+        headers: { authorization: `Bearer ${TOKEN_A}` },
+        payload: envelope(
+          'register',
+          { node, endpoint: 'http://127.0.0.1:9', publicKey: key.publicKeyText, signedAt: Date.now() },
+          key,
+        ),
+      });
+    const base = descriptor('n1');
+    const cases: [object, string][] = [
+      [
+        { ...base, location: { ...base.location, metro: 'atlantis' } },
+        'body.payload.node: location.metro: unknown metro (got "atlantis")',
+      ],
+      [{ ...base, bogusField: 1 }, 'body.payload.node: unknown field "bogusField"'],
+      [
+        { ...base, location: { ...base.location, floor: 3 } },
+        'body.payload.node: location: unknown field "floor"',
+      ],
+    ];
+    for (const [node, message] of cases) {
+      const res = await post(node);
+      expect([res.statusCode, errorOf(res).code, errorOf(res).message]).toEqual([
+        400,
+        'invalid_input',
+        message,
+      ]);
+    }
+    const list = (await c.app.inject({ method: 'GET', url: '/v1/nodes' })).json() as { nodes: unknown[] };
+    expect(list.nodes).toEqual([]);
+    expect((await post(base)).statusCode).toBe(201);
+    // Registering again (same key) is held to the same checks, and leaves the node in Frankfurt.
+    const again = await post({ ...base, location: { ...base.location, metro: 'atlantis' } });
+    expect(again.statusCode).toBe(400);
+    expect(c.coordinator.registry.get('n1')?.descriptor.location.metro).toBe('frankfurt');
+  });
+
+  it('refuses an update moving the node to metro "atlantis" (400) without using up its sequence number', async () => {
+    c = await startCoordinator();
+    const n = await register(c, descriptor('n1'), 'http://127.0.0.1:9');
+    const update = (metro: string) =>
+      c!.app.inject({
+        method: 'PUT',
+        url: '/v1/nodes/n1',
+        payload: envelope(
+          'update',
+          {
+            nodeId: 'n1',
+            seq: n.seq + 1,
+            signedAt: Date.now(),
+            node: { ...descriptor('n1'), location: { lat: 48.86, lon: 2.35, metro } },
+          },
+          n.key,
+        ),
+      });
+    const bad = await update('atlantis');
+    expect([bad.statusCode, errorOf(bad).message]).toEqual([
+      400,
+      'body.payload.node: location.metro: unknown metro (got "atlantis")',
+    ]);
+    expect(c.coordinator.registry.get('n1')?.descriptor.location.metro).toBe('frankfurt');
+    expect((await update('paris')).statusCode).toBe(200);
+    expect(c.coordinator.registry.get('n1')?.descriptor.location.metro).toBe('paris');
+  });
+
   it('keeps the sequence floor when the same key re-registers and refuses another key for the same id', async () => {
     let t = T0;
     c = await startCoordinator({}, { now: () => t });
@@ -138,6 +209,33 @@ describe('heartbeats', () => {
     expect(first.statusCode).toBe(200);
     const replay = await c.app.inject({ method: 'POST', url: '/v1/heartbeats', payload });
     expect([replay.statusCode, errorOf(replay).code]).toEqual([409, 'replayed']);
+  });
+
+  it('refuses RTT samples to "atlantis" (400 naming rtt[1].to); takes tokyo, coordinator, backend and a registered node', async () => {
+    c = await startCoordinator();
+    const n = await register(c, descriptor('n1'), 'http://127.0.0.1:9');
+    await register(c, descriptor('n2'), 'http://127.0.0.1:10');
+    const res = await c.app.inject({
+      method: 'POST',
+      url: '/v1/heartbeats',
+      payload: envelope(
+        'heartbeat',
+        heartbeat(n, {
+          rtt: [
+            { to: 'tokyo', ms: 230 },
+            { to: 'atlantis', ms: 5 },
+          ],
+        }),
+        n.key,
+      ),
+    });
+    expect([res.statusCode, errorOf(res).message]).toEqual([
+      400,
+      'body.payload: rtt[1].to: unknown metro: expected a catalog metro, "coordinator", "backend" or a registered node\'s id (got "atlantis")',
+    ]);
+    expect(c.coordinator.network.telemetry.get('n1')).toBeUndefined();
+    const rtt = ['tokyo', 'coordinator', 'backend', 'n2'].map((to) => ({ to, ms: 12 }));
+    expect(await beat(c, n, { rtt })).toBe(200);
   });
 
   it('rejects an older sequence after a newer one', async () => {

@@ -1,6 +1,5 @@
 import type { KeyObject } from 'node:crypto';
 import { InputError, NotFoundError } from '../errors.js';
-import { parseOrThrow } from '../model/validate.js';
 import type { AttestationRecord, NodeRecord, RegistryStore, TokenRecord } from '../store/registry-store.js';
 import { AttestationVerifiers } from '../trust/attestation/verifier.js';
 import { parsePublicKey, verifyPayload } from '../wire/identity.js';
@@ -16,6 +15,7 @@ import {
 } from '../wire/protocol.js';
 import { checkAttestation } from './attestation.js';
 import type { ServerConfig } from './config.js';
+import { checkDescriptor, checkRttTargets } from './descriptor-check.js';
 import { type EndpointGuard, endpointKey } from './endpoint-guard.js';
 import { AuthError, ConflictError, EndpointError, ForbiddenError, QuotaError } from './http-errors.js';
 import { sha256Hex, type TokenDigests } from './secrets.js';
@@ -247,13 +247,10 @@ export class Registry {
   }
 
   async update(nodeId: string, envelope: Envelope): Promise<RegisteredNode> {
-    const { node, payload } = await this.signed.verify('update', envelope, UpdatePayload, nodeId);
-    const descriptor =
-      payload.node === undefined ? node.descriptor : this.descriptorOf(payload.node, node.record.operator);
-    if (descriptor.id !== nodeId)
-      throw new InputError('body.payload', [
-        { path: 'node.id', message: `must stay ${nodeId}`, value: descriptor.id },
-      ]);
+    const checked = await this.signed.verify('update', envelope, UpdatePayload, nodeId, (p, n) =>
+      this.updatedDescriptor(nodeId, p, n),
+    );
+    const { node, payload, checked: descriptor } = checked;
     const attestation = checkAttestation(
       this.verifiers,
       payload.attestation,
@@ -269,6 +266,17 @@ export class Registry {
     } finally {
       release();
     }
+  }
+
+  /** The descriptor an update leaves the node with: its own, or the one it carries, checked, with the same id. */
+  private updatedDescriptor(nodeId: string, payload: UpdatePayload, node: RegisteredNode): Descriptor {
+    const d =
+      payload.node === undefined ? node.descriptor : this.descriptorOf(payload.node, node.record.operator);
+    if (d.id !== nodeId)
+      throw new InputError('body.payload', [
+        { path: 'node.id', message: `must stay ${nodeId}`, value: d.id },
+      ]);
+    return d;
   }
 
   private async saveUpdate(
@@ -307,7 +315,9 @@ export class Registry {
   }
 
   async heartbeat(envelope: Envelope): Promise<Heartbeat> {
-    const { payload } = await this.signed.verify('heartbeat', envelope, HeartbeatPayload);
+    const { payload } = await this.signed.verify('heartbeat', envelope, HeartbeatPayload, undefined, (hb) =>
+      checkRttTargets(hb, (id) => this.nodes.has(id)),
+    );
     this.emit({ type: 'heartbeat', nodeId: payload.nodeId, heartbeat: payload, receivedAt: this.now() });
     return payload;
   }
@@ -353,7 +363,7 @@ export class Registry {
   }
 
   private descriptorOf(raw: unknown, operator: string): Descriptor {
-    const d = parseOrThrow(Descriptor, raw, 'body.payload.node');
+    const d = checkDescriptor(raw, 'body.payload.node');
     if (d.labels.operator.value !== operator)
       throw new ForbiddenError(
         `the token belongs to operator ${operator} but the node declares operator ${d.labels.operator.value}`,

@@ -55,13 +55,18 @@ export class SignedMessages<N extends Signer> {
     }
   }
 
-  /** Parses, authenticates (signature by the registered key), checks skew and advances the sequence. */
-  async verify<P extends { nodeId: string; seq: number }>(
+  /**
+   * Parses, authenticates (signature by the registered key), checks skew, runs `check` on the payload and
+   * advances the sequence. `check` throws to refuse a message for what it says (an unknown metro): the
+   * refused message uses up no sequence number. What it returns comes back as `checked`.
+   */
+  async verify<P extends { nodeId: string; seq: number }, R = undefined>(
     domain: SignDomain,
     envelope: Envelope,
     schema: z.ZodType<P>,
     expectedId?: string,
-  ): Promise<{ node: N; payload: P }> {
+    check?: (payload: P, node: N) => R,
+  ): Promise<{ node: N; payload: P; checked: R }> {
     const payload = parsePayload(envelope, schema);
     if (expectedId !== undefined && payload.nodeId !== expectedId)
       throw new InputError('body.payload', [
@@ -79,13 +84,14 @@ export class SignedMessages<N extends Signer> {
       (payload as { sentAt?: number; signedAt?: number }).sentAt ??
       (payload as { signedAt?: number }).signedAt;
     if (at !== undefined) this.checkSkew(at);
+    const checked = check === undefined ? (undefined as R) : check(payload, node);
     if (!(await this.advance(node, payload.seq)))
       throw new ConflictError(
         'replayed',
         `sequence ${payload.seq} is not above the last accepted one (${node.record.lastSeq}) for node ${payload.nodeId}`,
       );
     node.record.lastSeq = payload.seq;
-    return { node, payload };
+    return { node, payload, checked };
   }
 }
 
