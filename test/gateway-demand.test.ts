@@ -100,6 +100,60 @@ describe('GET /v1/demand', () => {
     }
   });
 
+  it("counts no request the node refuses for the client's own mistake (400, max_tokens 5,000,000): 2 requests, twice one's tokens", async () => {
+    const now = T0 + 30_000;
+    const c = await startCoordinator({}, { now: () => now });
+    try {
+      const node = await register(c, descriptor('a'), worker.url, { signedAt: now });
+      await c.app.inject({
+        method: 'POST',
+        url: '/v1/heartbeats',
+        payload: envelope('heartbeat', heartbeat(node, {}, now), node.key),
+      });
+      const send = async (maxTokens: number) =>
+        (
+          await c.app.inject({
+            method: 'POST',
+            url: '/v1/chat/completions',
+            payload: { ...chat, max_tokens: maxTokens },
+          })
+        ).statusCode;
+      const minute = async () =>
+        (
+          (await c.app.inject({ method: 'GET', url: '/v1/demand?bucket=60&since=0' })).json() as DemandJson
+        ).series.map((s) => ({ requests: s.requests, tokens: s.tokens, unmet: s.unmet }));
+      expect(await send(3)).toBe(200);
+      const one = (await minute())[0]!.tokens[0]!;
+      expect(one).toBeGreaterThan(3);
+      expect(await send(5_000_000)).toBe(400);
+      expect(await send(3)).toBe(200);
+      expect(await minute()).toEqual([{ requests: [2], tokens: [2 * one], unmet: [0] }]);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('counts a request no node could answer (502, the only node unreachable) as 1 request and 1 unmet', async () => {
+    const now = T0 + 30_000;
+    const c = await startCoordinator({}, { now: () => now });
+    try {
+      const node = await register(c, descriptor('a'), 'http://127.0.0.1:9', { signedAt: now });
+      await c.app.inject({
+        method: 'POST',
+        url: '/v1/heartbeats',
+        payload: envelope('heartbeat', heartbeat(node, {}, now), node.key),
+      });
+      const res = await c.app.inject({ method: 'POST', url: '/v1/chat/completions', payload: chat });
+      expect(res.statusCode).toBe(502);
+      const demand = (
+        await c.app.inject({ method: 'GET', url: '/v1/demand?bucket=60&since=0' })
+      ).json() as DemandJson;
+      expect(demand.series.map((s) => [s.requests, s.unmet])).toEqual([[[1], [1]]]);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('refuses ?bucket=90 (not whole minutes) and ?group=country with 400 naming the field', async () => {
     const c = await startCoordinator();
     try {

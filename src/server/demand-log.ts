@@ -15,7 +15,8 @@ export const DEMAND_FLUSH_MS = 1000;
 
 /**
  * Demand the gateway saw, per (client metro, model) and bucket (a minute by default): every request counts once with its
- * tokens (prompt estimate + requested output), and as unmet when no node answered it. Kept in memory and
+ * tokens (prompt estimate + requested output), and as unmet when no node answered it; a request a node
+ * refused for the client's own mistake is not demand (`demandOf` in gateway-receipt.ts). Kept in memory and
  * added to the store every `flushMs`, at least `DEMAND_FLUSH_MS` (several coordinators sharing a store add
  * up), so the request path never waits on the store. `series` flushes, then reads it back as demand series
  * by metro or by region.

@@ -48,6 +48,21 @@ export function reliedOn(c: Coordinator, request: Request, decision: GatewayDeci
   };
 }
 
+/** Statuses of a node refusing the gateway itself (a backend behind a key): the client did nothing wrong. */
+const REFUSED_GATEWAY = new Set([401, 403]);
+
+/**
+ * How a request counts in the demand series (docs/demand.md), from the answer the gateway delivered:
+ * `met` when a node answered it; `unmet` when none did (no capacity, shed, failed on every node: the
+ * node refusals 404, 408 and 429 are never delivered, they go to the next fallback) or when the node
+ * refused the gateway (401, 403); `none` — not demand, nor its tokens — when the node refused the
+ * client's own input with any other 4xx (400 for `max_tokens` over its limit, 413, 422).
+ */
+export function demandOf(delivered: Pick<Delivered, 'status'> | undefined): 'met' | 'unmet' | 'none' {
+  if (delivered === undefined || REFUSED_GATEWAY.has(delivered.status)) return 'unmet';
+  return delivered.status >= 400 && delivered.status < 500 ? 'none' : 'met';
+}
+
 export function record(
   c: Coordinator,
   id: string,
@@ -60,14 +75,17 @@ export function record(
   result: Pick<ForwardResult, 'attempts' | 'stoppedDomains'> & { delivered?: Delivered },
   status: number,
 ): void {
-  c.demand.add(
-    request.client,
-    request.model,
-    started,
-    request.inputTokens + request.outputTokens,
-    result.delivered !== undefined,
-  );
-  if (result.delivered !== undefined) c.warm.control.served.add(result.delivered.nodeId, request.model);
+  const d = result.delivered;
+  const counted = demandOf(d);
+  if (counted !== 'none')
+    c.demand.add(
+      request.client,
+      request.model,
+      started,
+      request.inputTokens + request.outputTokens,
+      counted === 'met',
+    );
+  if (counted === 'met' && d !== undefined) c.warm.control.served.add(d.nodeId, request.model);
   // Fields copied, not spread: a spread costs microseconds per request on this path.
   const relied = reliedOn(c, request, decision, started);
   c.receipts.add(id, started, {
