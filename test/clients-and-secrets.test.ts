@@ -158,6 +158,39 @@ describe('operator tokens: revocable and expiring', () => {
     });
   });
 
+  it('the admin is refused a token expiring 2000-01-01 and a client key expiring now (400 naming expiresAt and the value); nothing is stored', async () => {
+    const t = Date.UTC(2026, 0, 5, 10);
+    c = await startCoordinator({}, { now: () => t });
+    const before = (await c.store.listTokens()).length;
+    const post = (url: string, payload: object) =>
+      c!.app.inject({ method: 'POST', url, headers: auth(ADMIN), payload });
+    const token = await post('/v1/admin/tokens', { operator: 'ops-1', expiresAt: '2000-01-01T00:00:00Z' });
+    expect([token.statusCode, token.json()]).toEqual([
+      400,
+      {
+        error: {
+          code: 'invalid_input',
+          message:
+            'body: expiresAt: must be in the future (the coordinator\'s clock reads 2026-01-05T10:00:00.000Z) (got "2000-01-01T00:00:00Z")',
+          issues: [
+            {
+              path: 'expiresAt',
+              message: "must be in the future (the coordinator's clock reads 2026-01-05T10:00:00.000Z)",
+              value: '2000-01-01T00:00:00Z',
+            },
+          ],
+        },
+      },
+    ]);
+    const key = await post('/v1/admin/clients', { client: 'app-1', expiresAt: t });
+    expect([key.statusCode, key.json().error.message]).toEqual([
+      400,
+      `body: expiresAt: must be in the future (the coordinator's clock reads 2026-01-05T10:00:00.000Z) (got ${t})`,
+    ]);
+    expect((await c.store.listTokens()).length).toBe(before);
+    expect((await post('/v1/admin/clients', { client: 'app-1', expiresAt: t + 1 })).statusCode).toBe(201);
+  });
+
   it('the admin issues a token expiring in 60 s: it registers at +59 s and is refused at +60 s; the admin revokes another: 204, then 401', async () => {
     let t = Date.now();
     c = await startCoordinator({}, { now: () => t });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { NotFoundError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
 import { Id } from '../model/common.js';
 import { parseOrThrow } from '../model/validate.js';
 import type { TokenRecord } from '../store/registry-store.js';
@@ -19,6 +19,21 @@ const Expiry = {
 const TokenRequest = z.strictObject({ operator: Id, ...Expiry });
 const ClientKeyRequest = z.strictObject({ client: Id, ...Expiry });
 const TokenParams = z.strictObject({ id: z.string().regex(/^[0-9a-f]{64}$/, 'a token id (64 hex digits)') });
+
+/**
+ * InputError naming `expiresAt` and the value sent when the expiry (ms) is not after `now` (ms): a secret
+ * issued already expired would be refused from its first use.
+ */
+function refuseExpired(body: unknown, expiresAt: number | undefined, now: number): void {
+  if (expiresAt === undefined || expiresAt > now) return;
+  throw new InputError('body', [
+    {
+      path: 'expiresAt',
+      message: `must be in the future (the coordinator's clock reads ${new Date(now).toISOString()})`,
+      value: (body as { expiresAt?: unknown }).expiresAt,
+    },
+  ]);
+}
 
 /**
  * The admin API (bearer `adminToken`): issue operator tokens and client keys, list them (by id: the
@@ -42,6 +57,7 @@ export function adminRoutes(app: FastifyInstance, c: Coordinator): void {
   app.post('/v1/admin/tokens', async (req, reply) => {
     requireAdmin(c, req.headers.authorization);
     const body = parseOrThrow(TokenRequest, req.body ?? {}, 'body');
+    refuseExpired(req.body, body.expiresAt, c.now());
     const t = await issue('operator', body.operator, body.note, body.expiresAt);
     return reply
       .code(201)
@@ -51,6 +67,7 @@ export function adminRoutes(app: FastifyInstance, c: Coordinator): void {
   app.post('/v1/admin/clients', async (req, reply) => {
     requireAdmin(c, req.headers.authorization);
     const body = parseOrThrow(ClientKeyRequest, req.body ?? {}, 'body');
+    refuseExpired(req.body, body.expiresAt, c.now());
     const t = await issue('client', body.client, body.note, body.expiresAt);
     return reply.code(201).send({ client: body.client, key: t.secret, id: t.id, expiresAt: t.expiresAt });
   });
