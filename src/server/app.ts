@@ -1,9 +1,11 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { InputError } from '../errors.js';
 import type { ServerConfig } from './config.js';
 import { limitConnections } from './connection-cap.js';
 import { type Coordinator, type CoordinatorDeps, createCoordinator } from './coordinator.js';
-import { ClientLimitError, httpError, RateLimitError } from './http-errors.js';
+import { ClientLimitError, httpError, RateLimitError, socketError } from './http-errors.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './json-depth.js';
 import { limitRoutes } from './limits.js';
 import { adminRoutes } from './routes-admin.js';
@@ -44,6 +46,12 @@ export async function buildApp(
     // Checked every second (Node's default is 30 s). Fastify's connectionTimeout (a socket idle timeout)
     // would also cut long completions: limitConnections bounds the silent start of a socket instead.
     http: { connectionsCheckingInterval: 1000 },
+    // Errors raised before a route runs take the error shape of every other answer.
+    frameworkErrors: (error, _req, reply) => {
+      const { status, body } = httpError(error);
+      (reply as FastifyReply).code(status).send(body);
+    },
+    clientErrorHandler: answerSocketError,
   });
   limitConnections(app.server, { max: l.maxConnections, firstRequestMs: l.connectionTimeoutMs });
   limitRoutes(app, coordinator.limiter);
@@ -85,4 +93,19 @@ export async function buildApp(
     await coordinator.close();
   });
   return { app, coordinator };
+}
+
+/**
+ * Answers a request Node's HTTP parser refused (see `socketError`) on its socket, then closes it, as
+ * Fastify's default handler does; nothing to answer when the client already went away.
+ */
+function answerSocketError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, body } = socketError(error);
+  const text = JSON.stringify(body);
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${text}`,
+    );
+  socket.destroy(error);
 }

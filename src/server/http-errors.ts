@@ -119,7 +119,19 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_VALIDATION: 'invalid_input',
+  FST_ERR_BAD_URL: 'bad_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'param_too_long',
 };
+
+/** Longest framework message passed on (it may quote a whole URL), in characters. */
+const MAX_MESSAGE_CHARS = 300;
+
+/** A message cut in the middle to MAX_MESSAGE_CHARS: a quoted URL loses its middle, not what is wrong. */
+function clipped(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  const tail = 100;
+  return `${message.slice(0, MAX_MESSAGE_CHARS - tail - 3)}...${message.slice(-tail)}`;
+}
 
 /** The only place errors become HTTP statuses, headers and JSON bodies. Anything unrecognised is a 500. */
 export function httpError(error: unknown): {
@@ -156,7 +168,7 @@ export function httpError(error: unknown): {
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const fastifyCode = typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined;
     const code = fastifyCode ?? (error instanceof SyntaxError ? 'invalid_json' : 'bad_request');
-    const message = typeof e.message === 'string' ? e.message : 'bad request';
+    const message = typeof e.message === 'string' ? clipped(e.message) : 'bad request';
     return { status: e.statusCode, body: { error: { code, message } } };
   }
   return {
@@ -179,4 +191,30 @@ function statusOf(error: unknown): number {
   if (error instanceof UnavailableError)
     return error.code === 'upstream_failed' ? 502 : error.code === 'deadline_exceeded' ? 504 : 503;
   return 500;
+}
+
+/**
+ * A request Node's HTTP parser refused before the app saw it (a malformed Content-Length or header line,
+ * headers too large, a request not received in time): the status Fastify's own handler gives it (408,
+ * 431, else 400) and the body every other error has.
+ */
+export function socketError(error: { code?: unknown; reason?: unknown; message?: unknown }): {
+  status: number;
+  body: ErrorBody;
+} {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return {
+      status: 408,
+      body: { error: { code: 'request_timeout', message: 'the request was not received in time' } },
+    };
+  if (error.code === 'HPE_HEADER_OVERFLOW')
+    return {
+      status: 431,
+      body: { error: { code: 'headers_too_large', message: 'the request headers are too large' } },
+    };
+  const reason = typeof error.reason === 'string' ? error.reason : String(error.message ?? 'parse error');
+  return {
+    status: 400,
+    body: { error: { code: 'bad_request', message: `malformed HTTP request: ${clipped(reason)}` } },
+  };
 }

@@ -1,0 +1,77 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCoordinator, type TestCoordinator } from './server-kit.js';
+
+let c: TestCoordinator | undefined;
+afterEach(async () => {
+  await c?.close();
+  c = undefined;
+});
+
+/** Sends `raw` bytes on a fresh socket to the listening app and resolves with everything it answers. */
+async function rawRequest(app: TestCoordinator['app'], raw: string): Promise<string> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(raw));
+    let text = '';
+    socket.on('data', (b) => {
+      text += b.toString('utf8');
+    });
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+/**
+ * Errors Fastify and Node raise before a route runs come out like every other error the coordinator
+ * answers, `{ error: { code, message } }`, with the status they always had.
+ */
+describe('errors raised before a route runs', () => {
+  it('a 5,000-character receipt id: 414 param_too_long, its message cut to 300 characters in the middle', async () => {
+    c = await startCoordinator();
+    const res = await c.app.inject({ method: 'GET', url: `/v1/receipts/${'a'.repeat(5000)}` });
+    expect(res.statusCode).toBe(414);
+    const { error } = res.json() as { error: { code: string; message: string } };
+    expect(Object.keys(res.json() as object)).toEqual(['error']);
+    expect(error.code).toBe('param_too_long');
+    expect(error.message).toMatch(/^'\/v1\/receipts\/a{50}a*\.\.\.a+' is exceeding the max param length$/);
+    expect(error.message.length).toBe(300);
+  });
+
+  it('GET /v1/receipts/%ZZ (a percent sign that decodes to nothing): 400 bad_url naming the path', async () => {
+    c = await startCoordinator();
+    const res = await c.app.inject({ method: 'GET', url: '/v1/receipts/%ZZ' });
+    expect([res.statusCode, res.json()]).toEqual([
+      400,
+      { error: { code: 'bad_url', message: "'/v1/receipts/%ZZ' is not a valid url component" } },
+    ]);
+  });
+
+  it('a Content-Length of "abc" on a real socket: 400 bad_request saying why, then the socket closes', async () => {
+    c = await startCoordinator();
+    const answer = await rawRequest(
+      c.app,
+      'POST /v1/heartbeats HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}',
+    );
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head!.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(JSON.parse(body!)).toEqual({
+      error: { code: 'bad_request', message: 'malformed HTTP request: Invalid character in Content-Length' },
+    });
+  });
+
+  it('20 KB of headers on a real socket: still 431, as headers_too_large', async () => {
+    c = await startCoordinator();
+    const answer = await rawRequest(
+      c.app,
+      `GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`,
+    );
+    const [head, body] = answer.split('\r\n\r\n');
+    expect(head!.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(JSON.parse(body!)).toEqual({
+      error: { code: 'headers_too_large', message: 'the request headers are too large' },
+    });
+  });
+});
