@@ -276,6 +276,25 @@ describe('OpenAI-compatible gateway', () => {
     expect(receipt.json()).toMatchObject({ endpoint: 'route', decision: { primary: 'a' } });
   });
 
+  it('refuses a /v1/route body with an unknown field or metro (400 naming it) instead of dropping it', async () => {
+    c = await fleet([{ id: 'a', endpoint: fast.url }]);
+    const body = { model: MODEL, client: { lat: 48.86, lon: 2.35 }, inputTokens: 100, outputTokens: 50 };
+    const policy = await c.app.inject({
+      method: 'POST',
+      url: '/v1/route',
+      payload: { ...body, policy: 'nosuch' },
+    });
+    expect(policy.statusCode).toBe(400);
+    expect(policy.json().error.message).toBe('body: unknown field "policy"');
+    const metro = await c.app.inject({
+      method: 'POST',
+      url: '/v1/route',
+      payload: { ...body, client: { ...body.client, metro: 'atlantis' } },
+    });
+    expect(metro.statusCode).toBe(400);
+    expect(metro.json().error.message).toBe('body: client.metro: unknown metro (got "atlantis")');
+  });
+
   it('exposes Prometheus metrics: decision latency, requests per node, warm replicas', async () => {
     c = await fleet([{ id: 'a', endpoint: fast.url }]);
     await c.app.inject({ method: 'POST', url: '/v1/chat/completions', payload: chat() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { metroById } from '../geo/metros.js';
 import { Id, LatLon } from '../model/common.js';
 import { DEFAULT_SPEED_CHECK } from '../trust/speed.js';
 
@@ -111,7 +112,7 @@ export const Gateway = z.strictObject({
   /** Where a client is taken to be when the request does not say (header `x-meridian-client`). */
   client: LatLon.default({ lat: 50.11, lon: 8.68 }),
   /** Metro of the coordinator: RTT samples agents report `to: coordinator` are taken as to this metro. */
-  metro: Id.optional(),
+  metro: Id.refine((id) => metroById(id) !== undefined, 'unknown metro').optional(),
   defaultOutputTokens: z.number().int().min(1).default(256),
   /** Attempts per request: the primary and up to this many minus one fallbacks. */
   maxAttempts: z.number().int().min(1).max(16).default(3),

@@ -36,6 +36,11 @@ describe('coordinator config', () => {
     expect(c.routing).toEqual({ policy: 'meridian' });
   });
 
+  it('refuses a gateway.metro the catalog does not have (RTT samples to the coordinator are placed there)', () => {
+    const f = file('m.yaml', 'gateway:\n  metro: atlantis\n');
+    expect(() => loadConfig(f)).toThrow(`${f}:2: gateway.metro: unknown metro (got "atlantis")`);
+  });
+
   it('names the file, line, field and value of a bad setting', () => {
     const f = file('b.yaml', 'listen:\n  port: 8080\ngateway:\n  hedge:\n    maxRate: 3\n');
     expect(() => loadConfig(f)).toThrow(`${f}:5: gateway.hedge.maxRate: expected ≤ 1 (got 3)`);
