@@ -143,6 +143,17 @@ describe('URL flags say which flag and which value', () => {
     }
   });
 
+  it('agent --endpoint notaurl: the same message (it was sent to the coordinator, refused there, and retried)', async () => {
+    const node = join(ROOT, 'examples', 'node.yaml');
+    const r = await meridian(
+      'agent',
+      ...['--coordinator', 'http://127.0.0.1:9', '--backend', 'http://127.0.0.1:9', '--kind', 'openai'],
+      ...['--node', node, '--token', 't', '--endpoint', 'notaurl'],
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('meridian: agent: --endpoint must be an http(s) URL (got "notaurl")');
+  });
+
   it('agent --coordinator notaurl: the same message', async () => {
     const r = await meridian(
       'agent',

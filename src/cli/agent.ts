@@ -133,7 +133,7 @@ export const agent: Command = {
     const token = str(args, 'token') ?? process.env.MERIDIAN_TOKEN;
     if (token === undefined)
       throw new UsageError(`${NAME}: --token or the MERIDIAN_TOKEN environment variable is required`);
-    const endpoint = str(args, 'endpoint');
+    const endpoint = httpUrl(args, NAME, 'endpoint');
     const listen = listenAddress(str(args, 'listen'));
     const heartbeat = str(args, 'heartbeat-ms');
     const attestation = attestationOption(args, NAME);
@@ -168,7 +168,7 @@ export const agent: Command = {
     });
     const stopped = untilStopSignal();
     await a.start().catch((e: unknown) => {
-      throw listen === undefined ? e : listenError(e, listen.host, listen.port);
+      throw listen === undefined ? e : listenError(e, listen.host, listen.port, '--listen HOST:PORT');
     });
     const signal = await stopped;
     await a.stop(flag(args, 'deregister-on-exit'));

@@ -10,12 +10,15 @@ import { type App, buildApp, type ExtraRoutes } from './app.js';
 import { type Cluster, clusterRoutes, joinCluster } from './cluster.js';
 import type { ClusterConfig, ServerConfig } from './config.js';
 
-/** A port that is taken or not allowed becomes a UsageError naming it; anything else is rethrown. */
-export function listenError(e: unknown, host: string, port: number): unknown {
+/**
+ * A port that is taken or not allowed becomes a UsageError naming it (and, for a taken one, the flag
+ * that chooses another: `flag`); anything else is rethrown.
+ */
+export function listenError(e: unknown, host: string, port: number, flag = '--port'): unknown {
   const code = (e as { code?: unknown }).code;
   if (code === 'EADDRINUSE')
     return new UsageError(
-      `${host}:${port} is already in use; choose another port with --port (0 = any free port)`,
+      `${host}:${port} is already in use; choose another port with ${flag} (0 = any free port)`,
     );
   if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
     return new UsageError(`cannot listen on ${host}:${port} (${String(code)})`);
