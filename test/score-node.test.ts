@@ -108,6 +108,11 @@ describe('meridian score-node: bad input exits 2 naming the field and value', ()
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--node: hardware.count: expected ≥ 0 (got -1)');
   });
+  it('an id the scenario already has (sm-00001): a proposed node needs a new one', async () => {
+    const r = await run('--scenario', SMALL, '--node', node('1').replace('candidate-1', 'sm-00001'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--node: id "sm-00001" is already a node of');
+  });
   it('text that is not JSON, and a missing @file', async () => {
     const bad = await run('--scenario', SMALL, '--node', '{"id":');
     expect(bad.code).toBe(2);

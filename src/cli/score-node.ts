@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { parseNodeArg } from '../placement/node-arg.js';
 import { latencyTable } from '../placement/render.js';
 import { type NodeScore, percentPair, scoreNode } from '../placement/score.js';
@@ -90,6 +91,11 @@ export const scoreNodeCommand: Command = {
     const thresholdMs = num(args, NAME, 'threshold', DEFAULT_PLACEMENT_OPTIONS.thresholdMs, { min: 0 });
     const scenario = loadScenarioFile(file);
     const node = parseNodeArg(nodeArg, scenario.models);
+    // A proposed node beside one with the same id would be scored as the network had two of one node.
+    if (scenario.nodes.some((n) => n.id === node.id))
+      throw new UsageError(
+        `${NAME}: --node: id "${node.id}" is already a node of ${file}; a proposed node needs a new id`,
+      );
     const score = scoreNode(scenario, node, { options: { thresholdMs } });
     io.out(args.values.json ? JSON.stringify(score) : render(score));
     return EXIT_OK;
