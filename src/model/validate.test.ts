@@ -27,6 +27,26 @@ describe('range messages', () => {
     expect(message(z.number().min(0), -1)).toBe('f: expected ≥ 0 (got -1)');
     expect(message(z.number().max(1), 2)).toBe('f: expected ≤ 1 (got 2)');
   });
+
+  it('an array bound of 1 reads "1 item", of 2 "2 items"; a discriminator lists the allowed values', () => {
+    const message = (schema: z.ZodType, v: unknown) => {
+      try {
+        parseOrThrow(schema, v, 'f');
+      } catch (e) {
+        return (e as InputError).message;
+      }
+      return 'accepted';
+    };
+    expect(message(z.array(z.number()).min(1), [])).toBe('f: expected at least 1 item (got [])');
+    expect(message(z.array(z.number()).max(2), [1, 2, 3])).toBe('f: expected at most 2 items (got [1,2,3])');
+    const kind = z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('outage') }),
+      z.object({ kind: z.literal('random') }),
+    ]);
+    expect(message(kind, { kind: 'outgae' })).toBe(
+      'f: kind: expected one of "outage", "random" (got "outgae")',
+    );
+  });
 });
 
 describe('formatPath', () => {

@@ -25,19 +25,30 @@ export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
+/** ` items` or ` item` after an array's bound, ` characters` after a string's, nothing after a number's. */
+function unit(origin: string, bound: number | bigint): string {
+  const one = Number(bound) === 1;
+  if (origin === 'array') return one ? ' item' : ' items';
+  if (origin === 'string') return one ? ' character' : ' characters';
+  return '';
+}
+
 function describe(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       return `expected ${issue.expected}`;
     case 'too_small':
-      return `expected ${issue.origin === 'array' ? 'at least' : issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${issue.origin === 'array' ? ' items' : ''}${issue.origin === 'string' ? ' characters' : ''}`;
+      return `expected ${issue.origin === 'array' ? 'at least' : issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}${unit(issue.origin, issue.minimum)}`;
     case 'too_big':
-      return `expected ${issue.origin === 'array' ? 'at most' : issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}${issue.origin === 'array' ? ' items' : ''}${issue.origin === 'string' ? ' characters' : ''}`;
+      return `expected ${issue.origin === 'array' ? 'at most' : issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}${unit(issue.origin, issue.maximum)}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_union': {
+      const options = (issue as { options?: unknown[] }).options;
+      if ('discriminator' in issue && Array.isArray(options))
+        return `expected one of ${options.map((v) => JSON.stringify(v)).join(', ')}`;
       return issue.message && issue.message !== 'Invalid input'
         ? issue.message
         : 'does not match any allowed form';
