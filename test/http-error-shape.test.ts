@@ -75,3 +75,35 @@ describe('errors raised before a route runs', () => {
     });
   });
 });
+
+describe('body errors say what to send', () => {
+  const chat = '{"model":"m","messages":[{"role":"user","content":"x"}]}';
+
+  it('no content type: 415 unsupported_media_type naming application/json', async () => {
+    c = await startCoordinator();
+    const res = await c.app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      payload: chat,
+      headers: { 'content-type': '' },
+    });
+    expect(res.statusCode).toBe(415);
+    const { error } = res.json() as { error: { code: string; message: string } };
+    expect(error.code).toBe('unsupported_media_type');
+    expect(error.message).toContain('send the body as Content-Type: application/json');
+  });
+
+  it('valid JSON with a "__proto__" key: 400 invalid_json saying such a key is refused (it said "not valid JSON" alone)', async () => {
+    c = await startCoordinator();
+    const res = await c.app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      payload: '{"__proto__":{"x":1},"model":"m","messages":[]}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json() as { error: { code: string; message: string } };
+    expect(error.code).toBe('invalid_json');
+    expect(error.message).toContain('or it holds a "__proto__" or "constructor" key');
+  });
+});

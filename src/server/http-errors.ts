@@ -123,6 +123,16 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'param_too_long',
 };
 
+/**
+ * What to say instead of the framework's words where they do not say what to do: the media type it
+ * takes, and why valid JSON can be refused (a `__proto__` key, which Fastify refuses outright).
+ */
+const FASTIFY_MESSAGES: Record<string, (message: string) => string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: (m) => `${m}: send the body as Content-Type: application/json`,
+  FST_ERR_CTP_INVALID_JSON_BODY: () =>
+    'the body is not valid JSON, or it holds a "__proto__" or "constructor" key (refused: they can alter objects on the server)',
+};
+
 /** Longest framework message passed on (it may quote a whole URL), in characters. */
 const MAX_MESSAGE_CHARS = 300;
 
@@ -168,7 +178,9 @@ export function httpError(error: unknown): {
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const fastifyCode = typeof e.code === 'string' ? FASTIFY_CODES[e.code] : undefined;
     const code = fastifyCode ?? (error instanceof SyntaxError ? 'invalid_json' : 'bad_request');
-    const message = typeof e.message === 'string' ? clipped(e.message) : 'bad request';
+    const said = typeof e.message === 'string' ? clipped(e.message) : 'bad request';
+    const reword = typeof e.code === 'string' ? FASTIFY_MESSAGES[e.code] : undefined;
+    const message = reword ? reword(said) : said;
     return { status: e.statusCode, body: { error: { code, message } } };
   }
   return {
