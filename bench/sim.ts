@@ -5,7 +5,8 @@
  * 1. Engine: a hold model on the event queue (pop the earliest event, push one at an exponential delay)
  *    with 100,000 pending events, 10 million times.
  * 2. One simulated hour of scenarios/global.yaml (≈5,000 nodes) at 1,000 requests/s with the `meridian`
- *    policy: wall time and peak resident memory of the process.
+ *    policy: wall time and peak resident memory of the process, and the part of the wall time its warm-set
+ *    controller took (`hour_plans`, `hour_plan_s`, `hour_first_plan_ms`).
  *
  * 3. With `--compare-static`, the same hour with `meridian-static` (the estimators off) after it: the
  *    wall and CPU time of the learning router relative to the static one, measured in the same process.
@@ -22,6 +23,7 @@ import { loadScenarioFile } from '../src/scenario/load.js';
 import { EventQueue } from '../src/sim/event-queue.js';
 import { buildResults } from '../src/sim/results.js';
 import { routingRouterFactory } from '../src/sim/route-adapter.js';
+import type { RouterFactory } from '../src/sim/router-port.js';
 import { runSimulation } from '../src/sim/run.js';
 import { simInputFromScenario } from '../src/sim/scenario-input.js';
 import { Rng } from '../src/util/rng.js';
@@ -62,7 +64,8 @@ function simulatedHour(file: string, durationS: number, rps: number, policy: str
     input.demand.diurnal.amplitude = 0; // a flat 1,000 requests/s, not the diurnal curve's hour-0 value
   }
   const loadS = (performance.now() - t0) / 1000;
-  const out = runSimulation(input, routingRouterFactory, {}, [policy]);
+  const plans: number[] = [];
+  const out = runSimulation(input, timingPlans(routingRouterFactory, plans), {}, [policy]);
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const m = out.policies[0]!.metrics;
@@ -83,6 +86,26 @@ function simulatedHour(file: string, durationS: number, rps: number, policy: str
     hour_e2e_p50_ms: r.e2e_ms.p50,
     hour_e2e_p95_ms: r.e2e_ms.p95,
     hour_ratio_to_oracle: r.ratio_to_oracle,
+    /** The warm-set controller's plans within the hour: how many, their wall time, the first one's. */
+    hour_plans: plans.length,
+    hour_plan_s: Math.round(plans.reduce((a, b) => a + b, 0) / 100) / 10,
+    hour_first_plan_ms: Math.round(plans[0] ?? 0),
+  };
+}
+
+/** `factory`'s routers with the wall time of each warm-set plan (ms) appended to `into`. */
+function timingPlans(factory: RouterFactory, into: number[]): RouterFactory {
+  return (ctx) => {
+    const router = factory(ctx);
+    const ws = router.warmSet;
+    if (ws === undefined) return router;
+    const plan = (nowMs: number) => {
+      const t = performance.now();
+      const orders = ws.plan(nowMs);
+      into.push(performance.now() - t);
+      return orders;
+    };
+    return { ...router, warmSet: { ...ws, plan } };
   };
 }
 
