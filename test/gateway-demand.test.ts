@@ -154,12 +154,15 @@ describe('GET /v1/demand', () => {
     }
   });
 
-  it('refuses ?bucket=90 (not whole minutes) and ?group=country with 400 naming the field', async () => {
+  it('refuses ?bucket=90 (not whole minutes), ?bucket=1e300 (over a week) and ?group=country with 400 naming the field', async () => {
     const c = await startCoordinator();
     try {
       const bucket = await c.app.inject({ method: 'GET', url: '/v1/demand?bucket=90' });
       expect(bucket.statusCode).toBe(400);
       expect(bucket.body).toContain('bucket');
+      const huge = await c.app.inject({ method: 'GET', url: '/v1/demand?bucket=1e300' });
+      expect(huge.statusCode).toBe(400);
+      expect(huge.body).toContain('at most 604800 (a week)');
       const group = await c.app.inject({ method: 'GET', url: '/v1/demand?group=country' });
       expect(group.statusCode).toBe(400);
       expect(group.body).toContain('expected region or metro');

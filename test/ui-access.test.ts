@@ -156,6 +156,7 @@ describe('the dashboard as each reader sees it', () => {
   it('a bad demand query is a 400 naming the field and value (bucket=30: not whole minutes; points=1)', async () => {
     for (const [query, field] of [
       ['bucket=30', 'bucket'],
+      ['bucket=1e300', 'at most 604800 (a week)'],
       ['points=1', 'points'],
     ] as const) {
       const res = await fetch(`${url}/ui/api/demand?${query}`);

@@ -92,6 +92,9 @@ export function gatewayRoutes(app: FastifyInstance, c: Coordinator): void {
 /** Default window of `GET /v1/demand`: the last seven days. */
 const DEMAND_WINDOW_MS = 7 * 86_400_000;
 
+/** Longest demand bucket a query may ask for (`/v1/demand`, `/ui/api/demand`): a week, in seconds. */
+export const MAX_DEMAND_BUCKET_S = 7 * 86_400;
+
 /**
  * `GET /v1/demand?bucket=S&group=region|metro&since=MS`: demand series per (place, model) in buckets of
  * S seconds (a whole number of minutes, default 300), since MS ms after the epoch (default: a week ago).
@@ -100,8 +103,11 @@ async function demandQuery(c: Coordinator, q: Record<string, string | undefined>
   const bad = (field: string, message: string) =>
     new InputError('query', [{ path: field, message, value: q[field] }]);
   const bucketS = q.bucket === undefined ? 300 : Number(q.bucket);
-  if (!Number.isInteger(bucketS) || bucketS < 60 || bucketS % 60 !== 0)
-    throw bad('bucket', 'expected a whole number of minutes in seconds (60, 300, 3600, …)');
+  if (!Number.isInteger(bucketS) || bucketS < 60 || bucketS % 60 !== 0 || bucketS > MAX_DEMAND_BUCKET_S)
+    throw bad(
+      'bucket',
+      `expected a whole number of minutes in seconds (60, 300, 3600, …), at most ${MAX_DEMAND_BUCKET_S} (a week)`,
+    );
   const group = q.group ?? 'region';
   if (group !== 'region' && group !== 'metro') throw bad('group', 'expected region or metro');
   const since = q.since === undefined ? c.now() - DEMAND_WINDOW_MS : Number(q.since);

@@ -6,6 +6,7 @@ import { InputError, NotFoundError, UsageError } from '../errors.js';
 import { accessOf } from '../server/access.js';
 import type { Coordinator } from '../server/coordinator.js';
 import { visibleReceipt } from '../server/receipt-access.js';
+import { MAX_DEMAND_BUCKET_S } from '../server/routes-gateway.js';
 import { uiDemand } from './demand.js';
 import { type ErrorPoint, errorPoint, Series, type TrustPoint, trustPoint } from './history.js';
 import { type UiState, type UiTrust, uiConcentration, uiState, uiWhatIf } from './snapshot.js';
@@ -142,7 +143,12 @@ async function demandPanel(c: Coordinator, q: Record<string, unknown>) {
       throw new InputError('query', [{ path: field, message: expected, value: raw }]);
     return v;
   };
-  const bucketS = int('bucket', 60, (v) => v >= 60 && v % 60 === 0, 'a whole number of minutes in seconds');
+  const bucketS = int(
+    'bucket',
+    60,
+    (v) => v >= 60 && v % 60 === 0 && v <= MAX_DEMAND_BUCKET_S,
+    `a whole number of minutes in seconds, at most ${MAX_DEMAND_BUCKET_S} (a week)`,
+  );
   const points = int('points', 60, (v) => v >= 2 && v <= 1440, 'a whole number from 2 to 1440');
   const json = await c.demand.series(bucketS * 1000, c.now() - 4 * points * bucketS * 1000, 'region');
   return uiDemand(json, { points, horizon: Math.max(1, Math.round(points / 4)), limit: 12 });
