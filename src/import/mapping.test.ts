@@ -78,6 +78,16 @@ describe('column mapping', () => {
     );
   });
 
+  it('lists the first 20 bad weights of 25 and says 5 more are not listed', () => {
+    const rows = Array.from({ length: 25 }, (_, k) => `n${k},${k},bad`).join('\n');
+    const t = csvTable(`id,asn,stake\n${rows}\n`, 'w.csv');
+    const { mapping, origin } = mappingFor(t, { weight: 'stake' });
+    const lines = errorOf(() => applyMapping(t, mapping, origin)).message.split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines[19]).toBe('w.csv:21: row 20, column "stake": expected a non-negative number (got "bad")');
+    expect(lines[20]).toBe('w.csv: and 5 more problems like these, not listed');
+  });
+
   it('uses columns named like a dimension when nothing is mapped, and refuses a table without any', () => {
     const t = csvTable('id,provider,country,lat,lon\na,aws,US,39,-77\n', 'p.csv');
     const { mapping } = mappingFor(t, {});

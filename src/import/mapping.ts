@@ -1,7 +1,7 @@
 import { InputError, type InputIssue, UsageError } from '../errors.js';
 import { KNOWN_DIMENSIONS } from '../model/labels.js';
 import type { Member } from '../resilience/member.js';
-import { cellPath, MAX_ISSUES, type Table } from './table.js';
+import { cellPath, listedIssues, MAX_ISSUES, type Table } from './table.js';
 
 /** A cell must equal this text (case-insensitive) for the row to be kept. */
 export interface RowCondition {
@@ -141,7 +141,9 @@ export function applyMapping(
   const coordsAt = col(mapping.coords);
   const where = (mapping.where ?? []).map((c) => ({ at: col(c.column), equals: c.equals.toLowerCase() }));
   const issues: InputIssue[] = [];
+  let problems = 0;
   const problem = (row: { row: number; line?: number }, column: string, message: string, value: string) => {
+    problems++;
     if (issues.length < MAX_ISSUES)
       issues.push({ path: cellPath(row.row, column), line: row.line, message, value });
   };
@@ -179,7 +181,7 @@ export function applyMapping(
     if (location !== undefined) member.location = location;
     members.push(member);
   }
-  if (issues.length > 0) throw new InputError(table.source, issues);
+  if (issues.length > 0) throw new InputError(table.source, listedIssues(issues, problems));
   return { members, skipped };
 }
 

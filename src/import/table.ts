@@ -20,6 +20,17 @@ export interface Table {
 /** At most this many problems are listed in one error. */
 export const MAX_ISSUES = 20;
 
+/**
+ * The first MAX_ISSUES of `issues`, and when `total` problems were found in all, one more line saying how
+ * many are not listed (a file with 5,000 bad rows should not read like one with 20).
+ */
+export function listedIssues(issues: readonly InputIssue[], total: number): InputIssue[] {
+  const listed = issues.slice(0, MAX_ISSUES);
+  if (total > listed.length)
+    listed.push({ path: '', message: `and ${total - listed.length} more problems like these, not listed` });
+  return listed;
+}
+
 /** `row 12, column "stake"`: how import errors locate a cell. */
 export function cellPath(row: number, column?: string): string {
   return column === undefined ? `row ${row}` : `row ${row}, column ${JSON.stringify(column)}`;
