@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envelope } from '../src/agent/coordinator-client.js';
 import type { DemandJson } from '../src/demand/series.js';
 import { MemoryStore } from '../src/store/memory-store.js';
-import {
-  descriptor,
-  heartbeat,
-  register,
-  startCoordinator,
-  startWorker,
-  type TestWorker,
-} from './server-kit.js';
+import { beat, descriptor, register, startCoordinator, startWorker, type TestWorker } from './server-kit.js';
 import { meridian } from './support/cli.js';
 
 const MODEL = 'llama-3.1-8b-instruct';
@@ -37,16 +29,7 @@ describe('GET /v1/demand', () => {
     const c = await startCoordinator({}, { store, now: () => now });
     try {
       const node = await register(c, descriptor('a'), worker.url, { signedAt: now });
-      const alive = async () =>
-        expect(
-          (
-            await c.app.inject({
-              method: 'POST',
-              url: '/v1/heartbeats',
-              payload: envelope('heartbeat', heartbeat(node, {}, now), node.key),
-            })
-          ).statusCode,
-        ).toBe(200);
+      const alive = async () => expect(await beat(c, node, {}, now)).toBe(200);
       await alive();
       const send = async (metro: string) => {
         const res = await c.app.inject({
@@ -105,11 +88,7 @@ describe('GET /v1/demand', () => {
     const c = await startCoordinator({}, { now: () => now });
     try {
       const node = await register(c, descriptor('a'), worker.url, { signedAt: now });
-      await c.app.inject({
-        method: 'POST',
-        url: '/v1/heartbeats',
-        payload: envelope('heartbeat', heartbeat(node, {}, now), node.key),
-      });
+      await beat(c, node, {}, now);
       const send = async (maxTokens: number) =>
         (
           await c.app.inject({
@@ -138,11 +117,7 @@ describe('GET /v1/demand', () => {
     const c = await startCoordinator({}, { now: () => now });
     try {
       const node = await register(c, descriptor('a'), 'http://127.0.0.1:9', { signedAt: now });
-      await c.app.inject({
-        method: 'POST',
-        url: '/v1/heartbeats',
-        payload: envelope('heartbeat', heartbeat(node, {}, now), node.key),
-      });
+      await beat(c, node, {}, now);
       const res = await c.app.inject({ method: 'POST', url: '/v1/chat/completions', payload: chat });
       expect(res.statusCode).toBe(502);
       const demand = (
@@ -178,11 +153,7 @@ describe('what each node served, as the warm-set controller sees it', () => {
     const c = await startCoordinator({}, { now: () => now });
     try {
       const node = await register(c, descriptor('a'), worker.url, { signedAt: now });
-      await c.app.inject({
-        method: 'POST',
-        url: '/v1/heartbeats',
-        payload: envelope('heartbeat', heartbeat(node, {}, now), node.key),
-      });
+      await beat(c, node, {}, now);
       const served = c.coordinator.warm.control.served;
       served.fold(now, 1_000);
       for (let k = 0; k < 4; k++)

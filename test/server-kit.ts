@@ -165,11 +165,12 @@ export async function beat(
   c: TestCoordinator,
   node: TestNode,
   over: Partial<HeartbeatInput> = {},
+  at = Date.now(),
 ): Promise<number> {
   const res = await c.app.inject({
     method: 'POST',
     url: '/v1/heartbeats',
-    payload: envelope('heartbeat', heartbeat(node, over), node.key),
+    payload: envelope('heartbeat', heartbeat(node, over, at), node.key),
   });
   return res.statusCode;
 }

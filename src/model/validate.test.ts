@@ -12,16 +12,18 @@ const node = {
   hardware: { accelerator: 'h100', count: 8, memoryGb: 80 },
 };
 
+/** The error message of parsing `v` with `schema` from source `f`, or "accepted". */
+function message(schema: z.ZodType, v: unknown): string {
+  try {
+    parseOrThrow(schema, v, 'f');
+  } catch (e) {
+    return (e as InputError).message;
+  }
+  return 'accepted';
+}
+
 describe('range messages', () => {
   it('a strict bound reads "> 0" and "< 1", an inclusive one "≥ 0" and "≤ 1"', () => {
-    const message = (schema: z.ZodType, v: unknown) => {
-      try {
-        parseOrThrow(schema, v, 'f');
-      } catch (e) {
-        return (e as InputError).message;
-      }
-      return 'accepted';
-    };
     expect(message(z.number().positive(), 0)).toBe('f: expected > 0 (got 0)');
     expect(message(z.number().lt(1), 1)).toBe('f: expected < 1 (got 1)');
     expect(message(z.number().min(0), -1)).toBe('f: expected ≥ 0 (got -1)');
@@ -29,14 +31,6 @@ describe('range messages', () => {
   });
 
   it('an array bound of 1 reads "1 item", of 2 "2 items"; a discriminator lists the allowed values', () => {
-    const message = (schema: z.ZodType, v: unknown) => {
-      try {
-        parseOrThrow(schema, v, 'f');
-      } catch (e) {
-        return (e as InputError).message;
-      }
-      return 'accepted';
-    };
     expect(message(z.array(z.number()).min(1), [])).toBe('f: expected at least 1 item (got [])');
     expect(message(z.array(z.number()).max(2), [1, 2, 3])).toBe('f: expected at most 2 items (got [1,2,3])');
     const kind = z.discriminatedUnion('kind', [
