@@ -56,6 +56,23 @@ describe('minHittingSet', () => {
     expect(r).toMatchObject({ exact: true, lowerBound: 2 });
   });
 
+  it("drops greedy's unneeded first pick and proves the rest without searching (budget 1: 4 sets → 3)", () => {
+    // Set 10 (a big country) hits 3 elements, each provider 0–2 hits 2: greedy takes 10, then still
+    // needs 0, 1 and 2 for the nodes outside it, after which 10 is not needed. The last three elements
+    // share no set: 3 is a lower bound, so the answer is exact with no budget to search.
+    const elements = [
+      [0, 10],
+      [1, 10],
+      [2, 10],
+      [0, 11],
+      [1, 12],
+      [2, 13],
+    ];
+    const r = minHittingSet(elements, { budget: 1 });
+    expect(r.sets.sort((a, b) => a - b)).toEqual([0, 1, 2]);
+    expect(r).toMatchObject({ exact: true, lowerBound: 3 });
+  });
+
   it('leaves out elements no set hits and counts them', () => {
     expect(minHittingSet([[], [3]])).toEqual({ sets: [3], exact: true, lowerBound: 1, unhittable: 1 });
   });

@@ -9,9 +9,10 @@ import { FRESH, type Scratch } from './scratch.js';
  *
  * First reduced (dominated sets dropped, equal elements merged; see hitting-set-instance.ts), then solved
  * exactly by branch and bound (branch on the sets hitting one not-yet-hit element, prune with a packing
- * lower bound) within a work budget; otherwise the greedy answer, which is at most H(k) = 1 + 1/2 + … +
- * 1/k times the optimum, k being the most elements one set hits (Chvátal 1979), and the returned
- * `lowerBound` bounds the optimum from below on this instance.
+ * lower bound) within a work budget; otherwise the best answer found, at worst greedy's with the sets it
+ * does not need dropped, which is at most H(k) = 1 + 1/2 + … + 1/k times the optimum, k being the most
+ * elements one set hits (Chvátal 1979), and the returned `lowerBound` bounds the optimum from below on
+ * this instance. An answer as small as that bound is exact however the search ended.
  */
 export interface HittingSetResult {
   /** Chosen sets, in the order picked. */
@@ -68,6 +69,31 @@ function greedy(inst: Instance, scratch: Scratch): number[] {
     }
   }
   return chosen;
+}
+
+/**
+ * `chosen` without the sets it does not need: in the order picked, a set is dropped when every element it
+ * hits is also hit by another set still chosen. Greedy's early picks are the ones this finds: a set taken
+ * for its size (a big country) before the sets that were needed anyway (every provider) hits nothing
+ * they leave uncovered. Those left are a hitting set in which each set is needed.
+ */
+function withoutRedundant(inst: Instance, chosen: readonly number[], scratch: Scratch): number[] {
+  const { start, items } = inst.hits;
+  const times = scratch.zeroedInt32('redundant.times', rowCount(inst.elements));
+  // An element listing a set twice is in its hit list twice, side by side: counted once.
+  const add = (s: number, by: number) => {
+    for (let k = start[s]!; k < start[s + 1]!; k++)
+      if (k === start[s] || items[k] !== items[k - 1]) times[items[k]!]! += by;
+  };
+  for (const s of chosen) add(s, 1);
+  const kept: number[] = [];
+  for (const s of chosen) {
+    let needed = false;
+    for (let k = start[s]!; k < start[s + 1]! && !needed; k++) if (times[items[k]!] === 1) needed = true;
+    if (needed) kept.push(s);
+    else add(s, -1);
+  }
+  return kept;
 }
 
 /**
@@ -128,7 +154,7 @@ function solve(
   const hits = inst.hits;
   const count = rowCount(inst.elements);
   if (count === 0) return { sets: [], exact: true, lowerBound: 0, unhittable };
-  let best = greedy(inst, scratch);
+  let best = withoutRedundant(inst, greedy(inst, scratch), scratch);
   const covered = scratch.zeroedInt32('search.covered', count);
   const used = new Uint8Array(inst.ids.length);
   const rootBound = packingBound(inst, covered, used);
@@ -140,6 +166,8 @@ function solve(
     for (let k = hits.start[s]!; k < hits.start[s + 1]!; k++) covered[hits.items[k]!]! += by;
   };
 
+  // Once the incumbent meets the root's bound it is proven smallest and the search stops.
+  let proven = false;
   const search = (): void => {
     if (budget <= 0) {
       exhausted = true;
@@ -149,6 +177,7 @@ function solve(
     const open = covered.indexOf(0);
     if (open < 0) {
       if (stack.length < best.length) best = [...stack];
+      proven = best.length <= rootBound;
       return;
     }
     const needed = best.length - stack.length;
@@ -162,11 +191,11 @@ function solve(
       search();
       cover(s, -1);
       stack.pop();
-      if (exhausted) return;
+      if (exhausted || proven) return;
     }
   };
   if (rootBound < best.length) search();
-  const exact = !exhausted;
+  const exact = !exhausted || best.length <= rootBound;
   return {
     sets: best.map((s) => inst.ids[s]!),
     exact,
