@@ -69,7 +69,7 @@ describe('per-model resilience', () => {
 
 /** A member with the given labels only (a missing one is left out). */
 function labelled(labels: Record<string, string | undefined>): Member {
-  const out: Member['labels'] = {};
+  const out: Record<string, { value: string }> = {};
   for (const [k, v] of Object.entries(labels)) if (v !== undefined) out[k] = { value: v };
   return { id: JSON.stringify(labels), labels: out };
 }
