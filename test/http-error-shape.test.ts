@@ -107,3 +107,77 @@ describe('body errors say what to send', () => {
     expect(error.message).toContain('or it holds a "__proto__" or "constructor" key');
   });
 });
+
+/**
+ * A path that exists under other methods answers 405 with `Allow` naming them (HTTP's Method Not
+ * Allowed); only a path no route matches is 404.
+ */
+describe('a wrong method on a known path is 405 with Allow, an unknown path 404', () => {
+  it('GET /v1/route (POST only): 405 method_not_allowed, Allow: POST, "POST /v1/route only (got GET)"', async () => {
+    c = await startCoordinator();
+    const res = await c.app.inject({ method: 'GET', url: '/v1/route' });
+    expect([res.statusCode, res.headers.allow, res.json()]).toEqual([
+      405,
+      'POST',
+      { error: { code: 'method_not_allowed', message: 'POST /v1/route only (got GET)' } },
+    ]);
+  });
+
+  it('GET /v1/chat/completions?stream=1: 405 naming the path without its query, Allow: POST', async () => {
+    c = await startCoordinator();
+    const res = await c.app.inject({ method: 'GET', url: '/v1/chat/completions?stream=1' });
+    expect([res.statusCode, res.headers.allow, res.json()]).toEqual([
+      405,
+      'POST',
+      { error: { code: 'method_not_allowed', message: 'POST /v1/chat/completions only (got GET)' } },
+    ]);
+  });
+
+  it('DELETE /v1/nodes (GET and POST): 405 with Allow: GET, HEAD, POST (HEAD comes with GET)', async () => {
+    c = await startCoordinator();
+    const res = await c.app.inject({ method: 'DELETE', url: '/v1/nodes' });
+    expect([res.statusCode, res.headers.allow]).toEqual([405, 'GET, HEAD, POST']);
+    expect(res.json()).toEqual({
+      error: { code: 'method_not_allowed', message: 'GET, HEAD, POST /v1/nodes only (got DELETE)' },
+    });
+  });
+
+  it('parametric paths: POST /v1/receipts/r-1 is 405 with Allow: GET, HEAD; GET /v1/nodes/n-1 is 405 with Allow: PUT, DELETE', async () => {
+    c = await startCoordinator();
+    const receipt = await c.app.inject({ method: 'POST', url: '/v1/receipts/r-1' });
+    expect([receipt.statusCode, receipt.headers.allow, receipt.json().error.message]).toEqual([
+      405,
+      'GET, HEAD',
+      'GET, HEAD /v1/receipts/r-1 only (got POST)',
+    ]);
+    const node = await c.app.inject({ method: 'GET', url: '/v1/nodes/n-1' });
+    expect([node.statusCode, node.headers.allow, node.json().error.code]).toEqual([
+      405,
+      'PUT, DELETE',
+      'method_not_allowed',
+    ]);
+  });
+
+  it('an unknown path is still 404 not_found with no Allow: GET /v1/nosuch, POST /v1/receipts (no id)', async () => {
+    c = await startCoordinator();
+    for (const [method, url] of [
+      ['GET', '/v1/nosuch?x=1'],
+      ['POST', '/v1/receipts'],
+    ] as const) {
+      const res = await c.app.inject({ method, url });
+      expect([res.statusCode, res.headers.allow, res.json()]).toEqual([
+        404,
+        undefined,
+        { error: { code: 'not_found', message: `no route ${method} ${url.split('?')[0]}` } },
+      ]);
+    }
+  });
+
+  it('HEAD on a GET route still answers 200 (Fastify adds it); HEAD /v1/route is 405 with Allow: POST', async () => {
+    c = await startCoordinator();
+    const head = await c.app.inject({ method: 'HEAD', url: '/v1/models' });
+    expect([head.statusCode, head.headers.allow]).toEqual([200, undefined]);
+    const post = await c.app.inject({ method: 'HEAD', url: '/v1/route' });
+    expect([post.statusCode, post.headers.allow]).toEqual([405, 'POST']);
+  });
+});

@@ -74,11 +74,21 @@ export async function buildApp(
     if (status >= 500) logServerError(status, req.method, req.url, error);
     return reply.code(status).send(body);
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply
-      .code(404)
-      .send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } }),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? req.url;
+    const allow = allowedMethods(app, req.method, path);
+    if (allow.length === 0)
+      return reply
+        .code(404)
+        .send({ error: { code: 'not_found', message: `no route ${req.method} ${path}` } });
+    const methods = allow.join(', ');
+    return reply
+      .code(405)
+      .header('allow', methods)
+      .send({
+        error: { code: 'method_not_allowed', message: `${methods} ${path} only (got ${req.method})` },
+      });
+  });
   app.addHook('onListen', async () => {
     const addr = app.server.address();
     if (addr !== null && typeof addr === 'object') coordinator.guard.listeningAt(addr);
@@ -93,6 +103,22 @@ export async function buildApp(
     await coordinator.close();
   });
   return { app, coordinator };
+}
+
+/** Methods a path may be registered under; HEAD comes with every GET route (Fastify adds it). */
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/**
+ * The methods other than `method` that have a route matching the concrete `path` (parametric routes
+ * included: `findRoute` matches a URL as a request does, `hasRoute` only the literal pattern). Not empty:
+ * the path exists, and a wrong method is 405 with these in `Allow`, not 404.
+ */
+function allowedMethods(app: FastifyInstance, method: string, path: string): string[] {
+  const allow: string[] = [];
+  // Typed as never null, but null when nothing matches.
+  for (const m of METHODS)
+    if (m !== method && (app.findRoute({ method: m, url: path }) as unknown) !== null) allow.push(m);
+  return allow;
 }
 
 /**
