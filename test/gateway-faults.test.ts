@@ -39,6 +39,16 @@ const stallAfterTwo = (_req: IncomingMessage, res: ServerResponse) => {
   res.write(sse('one '));
   res.write(sse('two '));
 };
+/** A 200 whose body is an HTML error page (a proxy in front of the backend, say). */
+const htmlPage = (_req: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(200, { 'content-type': 'text/html' });
+  res.end('<html>oops</html>');
+};
+/** A 200 labelled JSON and cut mid-answer (Content-Length matches: the connection itself is fine). */
+const cutJson = (_req: IncomingMessage, res: ServerResponse) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end('{"object":"chat.completion","choices":[{"index":0,"message":{"content":"hal');
+};
 let good: TestWorker;
 let c: TestCoordinator | undefined;
 const nodes: Misbehaving[] = [];
@@ -307,4 +317,83 @@ describe('slow and broken nodes fail fast', () => {
     expect((await send()).headers['x-meridian-node']).toBe('flaky');
     expect(breakers.nodeState('flaky', Date.now())).toBe('closed');
   }, 20_000);
+});
+
+describe('a non-streamed 200 that is not JSON is the node failing', () => {
+  it.each([
+    ['text/html "<html>oops</html>"', htmlPage, 'content-type text/html: <html>oops</html>'],
+    [
+      'application/json cut mid-answer',
+      cutJson,
+      'content-type application/json: {"object":"chat.completion"',
+    ],
+  ])(
+    'a 200 of %s from the only node: 502 upstream_failed naming node "bad" and "not valid JSON"; receipt 502 / outcome body; metrics, breaker and unmet demand count it',
+    async (_name, answer, said) => {
+      const bad = await misbehaving(answer);
+      c = await fleet(
+        [{ id: 'bad', endpoint: bad.url }],
+        { decide: fixed(['bad']) },
+        { gateway: { breaker: { failures: 1 } } },
+      );
+      const res = await c.app.inject({ method: 'POST', url: '/v1/chat/completions', payload: chat() });
+      expect(res.statusCode).toBe(502);
+      const { error } = res.json() as { error: { code: string; message: string } };
+      expect(error.code).toBe('upstream_failed');
+      expect(error.message).toContain(`bad: body (HTTP 200 but not valid JSON, ${said}`);
+      const r = await receipt(c, /\(receipt ([^;]+);/.exec(error.message)?.[1]);
+      expect([r.status, r.node]).toEqual([502, null]);
+      expect(r.attempts.map((a) => [a.nodeId, a.outcome])).toEqual([['bad', 'body']]);
+      const metrics = (
+        await c.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN}` } })
+      ).body;
+      expect(metrics).toContain('meridian_requests_total{node="none",status="502"} 1');
+      expect(metrics).toContain('meridian_node_errors_total{node="bad",kind="body"} 1');
+      expect(c.coordinator.breakers.nodeState('bad', Date.now())).toBe('open');
+      const demand = (await c.app.inject({ method: 'GET', url: '/v1/demand?bucket=60&since=0' })).json() as {
+        series: { requests: number[]; unmet: number[] }[];
+      };
+      const sum = (k: 'requests' | 'unmet') => demand.series.flatMap((s) => s[k]).reduce((a, b) => a + b, 0);
+      expect([sum('requests'), sum('unmet')]).toEqual([1, 1]);
+    },
+  );
+
+  it('a 200 of "<html>oops</html>" from the primary fails over as a 5xx does: node "b" answers 200 (2 attempts), receipt bad: body then b: ok', async () => {
+    const bad = await misbehaving(htmlPage);
+    c = await fleet(
+      [
+        { id: 'bad', endpoint: bad.url },
+        { id: 'b', endpoint: good.url },
+      ],
+      { decide: fixed(['bad', 'b']) },
+    );
+    const res = await c.app.inject({ method: 'POST', url: '/v1/chat/completions', payload: chat() });
+    expect([res.statusCode, res.headers['x-meridian-node'], res.headers['x-meridian-attempts']]).toEqual([
+      200,
+      'b',
+      '2',
+    ]);
+    expect((res.json() as { object: string }).object).toBe('chat.completion');
+    expect(bad.hits).toBe(1);
+    const r = await receipt(c, res.headers['x-meridian-receipt']);
+    expect([r.status, r.node]).toEqual([200, 'b']);
+    expect(r.attempts.map((a) => [a.nodeId, a.outcome, a.message])).toEqual([
+      ['bad', 'body', 'HTTP 200 but not valid JSON, content-type text/html: <html>oops</html>'],
+      ['b', 'ok', undefined],
+    ]);
+  });
+
+  it('a streamed request is untouched by the check: a node streaming server-sent events still answers 200', async () => {
+    const sseNode = await misbehaving((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(`${sse('fine')}data: [DONE]\n\n`);
+    });
+    c = await fleet([{ id: 'sse', endpoint: sseNode.url }], { decide: fixed(['sse']) });
+    const res = await c.app.inject({
+      method: 'POST',
+      url: '/v1/chat/completions',
+      payload: chat({ stream: true }),
+    });
+    expect([res.statusCode, res.body]).toEqual([200, `${sse('fine')}data: [DONE]\n\n`]);
+  });
 });

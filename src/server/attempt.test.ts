@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AttemptResult, attempt } from './attempt.js';
+import { type AttemptResult, attempt, isJsonAnswer } from './attempt.js';
 import { SWEEP_MS } from './attempt-watch.js';
 import type { AttemptLimits } from './timing.js';
 import type { AbortBinding, BufferedResponse, UpstreamRequest, Upstreams } from './upstream.js';
@@ -82,5 +82,37 @@ describe('attempt limits (one sweep for all attempts)', () => {
     await new Promise((r) => setTimeout(r, 3 * SWEEP_MS));
     const again = await attempt(up, 'silent', input(limits(50)));
     expect(again.ok ? undefined : again.kind).toBe('timeout');
+  });
+});
+
+describe('a 200 answer is a JSON object or array', () => {
+  const json = (text: string) => isJsonAnswer(Buffer.from(text));
+
+  it('takes whole objects and arrays, brackets and escaped quotes inside strings included', () => {
+    const answer = JSON.stringify({ choices: [{ message: { content: 'a } ] \\" { [ "quoted" \\' } }] });
+    expect([json(answer), json(` \n${answer}\n `), json('[1,{"a":[]}]'), json('{}')]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('refuses an HTML page, an empty body, an answer cut short, two objects, a syntax error inside brackets and a bare value', () => {
+    const cut = '{"choices":[{"message":{"content":"hal';
+    for (const text of [
+      '<html>oops</html>',
+      '',
+      '   ',
+      cut,
+      `${cut}"}}`,
+      '{"a":1}{"b":2}',
+      '{"a":1]',
+      '{"a":}',
+      '"text"',
+      'null',
+      '42',
+    ])
+      expect([text, json(text)]).toEqual([text, false]);
   });
 });

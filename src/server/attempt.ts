@@ -93,7 +93,27 @@ async function attemptBuffered(
     );
   }
   const contentType = headerText(res.headers['content-type']) ?? 'application/json';
+  // A 200 that is no JSON (an HTML error page, a cut answer) is the node's failure, as a 5xx is.
+  if (res.statusCode === 200 && !isJsonAnswer(res.body)) {
+    const text = clip(res.body.toString('utf8'));
+    const said = `HTTP 200 but not valid JSON, content-type ${contentType}`;
+    return fail(nodeId, 'body', text ? `${said}: ${text}` : `${said}, empty body`, true, 200);
+  }
   return { ok: true, nodeId, status: res.statusCode, contentType, body: res.body, abort: NOOP };
+}
+
+/**
+ * Whether a buffered answer is a JSON object or array (what an OpenAI-style answer is). Parsed whole:
+ * V8's parser costs a few microseconds on an answer of a few kilobytes, against the hundreds a relayed
+ * request costs, and a scan for balanced brackets would let a syntax error inside them through.
+ */
+export function isJsonAnswer(body: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** A streamed answer, read up to its first chunk. */
