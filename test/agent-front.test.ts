@@ -65,11 +65,16 @@ describe('agent front (meridian agent --listen)', () => {
     }
   });
 
-  it('without a front, the bare backend cannot prove control: registration refused 403 proof_failed, told in the status', async () => {
+  it('without a front, the bare backend cannot prove control: registration refused 403 proof_failed, and the agent gives up', async () => {
     const { c, agent, statuses } = await setup(false);
     await agent.tick();
     expect(c.coordinator.registry.all()).toEqual([]);
-    expect(statuses.map((s) => s.kind)).toEqual(['register-failed']);
-    expect((statuses[0] as { message: string }).message).toContain('403 proof_failed');
+    expect(statuses).toEqual([]);
+    const refusal = await agent.refused;
+    expect([refusal.during, refusal.error.status, refusal.error.code]).toEqual([
+      'registration',
+      403,
+      'proof_failed',
+    ]);
   });
 });

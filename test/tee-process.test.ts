@@ -22,9 +22,9 @@ import { type DocOptions, MODULE_ID, nitroDocument, PCR0, type Pki, pki } from '
  * --attestation FILE`) that all declare the `tee` mode: one presents a valid document bound to its key,
  * five present a document that is tampered, from another root, with a PCR0 outside the allowlist, bound
  * to another key, or too old; one presents none. Only the valid one may receive TEE requests; the five
- * are refused at registration with the reason; the one without a document registers without TEE. When
- * the valid document expires (maxAgeMs 15 s) TEE requests are refused, until the worker's file holds a
- * fresh document, which its agent sends in an update.
+ * are refused at registration with the reason (their workers end, exit 2); the one without a document
+ * registers without TEE. When the valid document expires (maxAgeMs 15 s) TEE requests are refused, until
+ * the worker's file holds a fresh document, which its agent sends in an update.
  */
 const children = new Children();
 const tmp = tempDir('tee-process');
@@ -120,7 +120,7 @@ async function route(url: string, verification: 'tee' | 'none') {
 }
 
 describe('TEE attestation between live processes', () => {
-  it('gives TEE requests only to the validly attested worker, refuses five bad documents at registration with the reason, and refuses TEE requests once the document expired until a fresh one is sent', async () => {
+  it('gives TEE requests only to the validly attested worker, refuses five bad documents at registration with the reason (the workers end), and refuses TEE requests once the document expired until a fresh one is sent', async () => {
     const main = builtMain();
     const rootFile = join(tmp.dir, 'nitro-root.pem');
     writeFileSync(rootFile, good.rootPem);
@@ -163,20 +163,23 @@ describe('TEE attestation between live processes', () => {
       workers.set(c.id, await children.spawn(c.id, args, { main }));
     }
 
-    // The five bad documents are refused at registration, each with its reason.
-    for (const c of CASES.filter((x) => x.refused !== undefined))
-      await waitFor(`${c.id} refused`, async () =>
-        workers.get(c.id)!.stderr().includes('register failed') ? true : undefined,
-      );
-    const prefix = 'coordinator answered 403 attestation_refused: attestation refused (aws-nitro): ';
+    // The five bad documents are refused at registration, each with its reason, and their workers end
+    // (exit 2) instead of retrying a registration that cannot pass.
+    const prefix = '403 attestation_refused: attestation refused (aws-nitro): ';
+    const suffix = '; check --attestation';
     for (const c of CASES.filter((x) => x.refused !== undefined)) {
-      const line = workers
-        .get(c.id)!
-        .stderr()
-        .split('\n')
-        .find((l) => l.includes('register failed'))!;
-      expect(line.slice(line.indexOf(prefix)), c.id).toEqual(
-        typeof c.refused === 'string' ? prefix + c.refused : expect.stringMatching(c.refused!),
+      const w = workers.get(c.id)!;
+      expect(await waitFor(`${c.id} refused`, async () => w.proc.exitCode ?? undefined), c.id).toBe(2);
+      const line = w.stderr().trim().split('\n').at(-1)!;
+      expect(
+        line.startsWith(
+          `meridian: worker: the coordinator refused to register node ${c.id}, not retrying: ${prefix}`,
+        ),
+        line,
+      ).toBe(true);
+      expect(line.endsWith(suffix), line).toBe(true);
+      expect(line.slice(line.indexOf(prefix) + prefix.length, -suffix.length), c.id).toEqual(
+        typeof c.refused === 'string' ? c.refused : expect.stringMatching(c.refused!),
       );
     }
     const listed = await waitFor(

@@ -21,7 +21,8 @@ import { type Front, startFront } from './front.js';
  * The node agent: runs beside an inference server, registers the node with the coordinator (operator
  * token + its own key), then every interval discovers the backend's state and sends a signed heartbeat
  * with a rising sequence number. It re-registers when the coordinator no longer knows it or has moved
- * its sequence floor, and keeps going through coordinator and backend outages.
+ * its sequence floor, and keeps going through coordinator and backend outages. It gives up only when the
+ * coordinator refuses the node in a way no retry can change (see `Refusal`): then `refused` resolves.
  */
 
 export interface AgentOptions {
@@ -75,6 +76,36 @@ export type AgentStatus =
   | { kind: 'backend-failed'; message: string }
   | { kind: 'command'; id: string; command: string; status: string; detail: string };
 
+/**
+ * Why the agent gave up. At its first registration: any 4xx but 408, 409, 425 and 429 (a wrong token, a
+ * node the coordinator forbids, a descriptor it cannot take, no registry at that URL). Once registered,
+ * on a heartbeat or a re-registration: 401 or 403 (the node or its token is no longer accepted); other
+ * refusals lead to a retry or a re-registration, as outages, 5xx and network errors always do.
+ */
+export interface Refusal {
+  during: 'registration' | 'heartbeat';
+  error: CoordinatorError;
+}
+
+/** Client-error statuses a later attempt may get past: timed out, conflicting with state that changes, too early or too often. */
+const RETRIED_4XX = new Set([408, 409, 425, 429]);
+
+/**
+ * True when a registration refused with `e` would be refused again however often it is sent. Once the
+ * node has been registered, only 401 and 403 count: a 404 or a 400 from what answered at the
+ * coordinator's address then more likely comes from something in front of it while it restarts.
+ */
+export function refusesRegistration(e: unknown, registeredBefore = false): e is CoordinatorError {
+  if (!(e instanceof CoordinatorError)) return false;
+  if (registeredBefore) return e.status === 401 || e.status === 403;
+  return e.status >= 400 && e.status < 500 && !RETRIED_4XX.has(e.status);
+}
+
+/** True when a registered node's heartbeat refused with `e` means the coordinator no longer accepts the node. */
+export function refusesHeartbeat(e: unknown): e is CoordinatorError {
+  return e instanceof CoordinatorError && (e.status === 401 || e.status === 403);
+}
+
 export class Agent {
   private readonly client: CoordinatorClient;
   private readonly backendPool: Pool;
@@ -100,8 +131,16 @@ export class Agent {
   private attested: string | undefined;
   /** The last attestation failure reported, so a file that stays unreadable is told once. */
   private attestationError = '';
+  /** Whether a registration has succeeded since the start (later ones give up on 401 and 403 only). */
+  private registeredBefore = false;
+  /** Resolves when the coordinator refused the node for good; the agent has then stopped ticking. */
+  readonly refused: Promise<Refusal>;
+  private refuse: (r: Refusal) => void = () => {};
 
   constructor(private readonly opt: AgentOptions) {
+    this.refused = new Promise((resolve) => {
+      this.refuse = resolve;
+    });
     this.now = opt.now ?? Date.now;
     this.client = new CoordinatorClient(opt.coordinator, opt.key, opt.timeoutMs ?? 5000);
     const b = new URL(opt.backend);
@@ -163,7 +202,7 @@ export class Agent {
     });
   }
 
-  /** Registers (retrying until it works or `stop`), then heartbeats every interval. */
+  /** Registers (retrying until it works, `stop` or a refusal), then heartbeats every interval. */
   async start(): Promise<void> {
     await this.open();
     await this.tick();
@@ -251,10 +290,12 @@ export class Agent {
       this.seq = res.lastSeq;
       if (this.opt.intervalMs === undefined) this.intervalMs = res.heartbeatIntervalMs;
       this.registered = true;
+      this.registeredBefore = true;
       this.lastError.coordinator = '';
       this.opt.onStatus?.({ kind: 'registered', nodeId: res.nodeId, lastSeq: res.lastSeq });
     } catch (e) {
-      this.report({ kind: 'register-failed', message: (e as Error).message });
+      if (refusesRegistration(e, this.registeredBefore)) this.giveUp('registration', e);
+      else this.report({ kind: 'register-failed', message: (e as Error).message });
     }
   }
 
@@ -291,10 +332,22 @@ export class Agent {
       this.takeCommands(answer, hb.seq);
     } catch (e) {
       this.acks.unshift(...acks);
+      if (refusesHeartbeat(e)) return this.giveUp('heartbeat', e);
       if (e instanceof CoordinatorError && (e.status === 404 || e.code === 'replayed'))
         this.registered = false;
       this.report({ kind: 'heartbeat-failed', message: (e as Error).message });
     }
+  }
+
+  /**
+   * Stops ticking for good and resolves `refused`: the same request would only be refused again, and an
+   * agent that retries it forever looks alive to its operator. `stop` still closes the connections.
+   */
+  private giveUp(during: Refusal['during'], error: CoordinatorError): void {
+    this.stopped = true;
+    this.registered = false; // nothing to deregister: the coordinator refuses this node's messages
+    clearTimeout(this.timer);
+    this.refuse({ during, error });
   }
 
   /**

@@ -14,9 +14,10 @@ export class CoordinatorError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    /** The coordinator's own message (`message` adds the status and code). */
+    readonly reason: string,
   ) {
-    super(`coordinator answered ${status} ${code}: ${message}`);
+    super(`coordinator answered ${status} ${code}: ${reason}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { BACKEND_KINDS, type BackendKind } from '../agent/adapters.js';
-import { Agent, type AgentStatus } from '../agent/agent.js';
+import { Agent, type AgentStatus, type Refusal } from '../agent/agent.js';
 import { type FileDataset, fileDataset, parseFileDatasetSpec } from '../agent/datasets.js';
 import { loadOrCreateIdentity } from '../agent/keys.js';
 import { UsageError } from '../errors.js';
@@ -43,7 +43,11 @@ the node with the coordinator under its own Ed25519 key, and sends a signed hear
   --deregister-on-exit  deregister the node when stopped
   --json              print each status change as one JSON line on stdout: {"kind": "registered",
                       "nodeId", "lastSeq"} or {"kind": "register-failed"|"heartbeat-failed"|
-                      "backend-failed", "message"}`;
+                      "backend-failed", "message"}
+
+Coordinator outages (network errors, 5xx, 408, 409, 425, 429) are retried for as long as they last. A
+refusal no retry can change ends the agent with exit code 2 and the coordinator's answer: any other 4xx
+to a registration (401: check --token), or 401/403 to a heartbeat (the node's key is no longer accepted).`;
 
 /** One line for an agent status change. */
 export function agentStatusLine(s: AgentStatus): string {
@@ -54,6 +58,46 @@ export function agentStatusLine(s: AgentStatus): string {
   if (s.kind === 'attestation-sent')
     return `meridian agent: attestation sent: a changed document of ${s.bytes} bytes`;
   return `meridian agent: ${s.kind.replace('-', ' ')}: ${s.message}`;
+}
+
+/** Where a command takes the settings a coordinator's refusal can point at, as its user would write them. */
+export interface RefusalHints {
+  token: string;
+  key: string;
+  node: string;
+  endpoint: string;
+}
+
+/** `--token`, or the environment variable when the token came from there. */
+export function tokenSource(args: Parameters<Command['run']>[0]): string {
+  return str(args, 'token') === undefined ? 'MERIDIAN_TOKEN (or --token)' : '--token';
+}
+
+/**
+ * The one line `meridian agent` and `meridian worker` end with (exit 2) when the coordinator refused the
+ * node for good: what it answered, and which setting to check.
+ */
+export function refusalMessage(command: string, nodeId: string, r: Refusal, hints: RefusalHints): string {
+  const e = r.error;
+  const what = r.during === 'registration' ? 'to register node' : 'a heartbeat of node';
+  const said = e.reason.replace(/\s*\n\s*/g, '; ');
+  return `${command}: the coordinator refused ${what} ${nodeId}, not retrying: ${e.status} ${e.code}: ${said}; ${refusalHint(nodeId, r, hints)}`;
+}
+
+/** What to check for a refusal, by the coordinator's error code where it says more than the status. */
+function refusalHint(nodeId: string, { during, error: e }: Refusal, h: RefusalHints): string {
+  if (during === 'heartbeat')
+    return `the coordinator no longer accepts node ${nodeId}'s key (deregistered, or registered again under another key): check ${h.key} and that no other node runs as ${nodeId}`;
+  if (e.code === 'bad_signature') return `check ${h.key}`;
+  if (e.code === 'attestation_refused') return 'check --attestation';
+  if (e.code === 'endpoint_refused' || e.code === 'proof_failed') return `check ${h.endpoint}`;
+  if (e.code === 'quota_exceeded')
+    return "deregister another of the operator's nodes, or raise limits.nodesPerOperator on the coordinator";
+  if (e.code === 'forbidden') return `check ${h.token} and the operator label in ${h.node}`;
+  if (e.status === 401 || e.status === 403) return `check ${h.token}`;
+  if (e.status === 404) return 'check --coordinator (the URL of a meridian coordinator)';
+  if (e.status === 400) return `check ${h.node}`;
+  return `check --coordinator and ${h.node}`;
 }
 
 /**
@@ -142,6 +186,7 @@ export const agent: Command = {
       throw new UsageError(
         `${NAME}: --dataset needs --listen (the front answers the coordinator's challenges)`,
       );
+    const keyFile = str(args, 'key') ?? 'meridian-node.key';
     const a = new Agent({
       coordinator,
       backend,
@@ -152,7 +197,7 @@ export const agent: Command = {
         datasets.map((d) => d.held),
       ),
       ...(datasets.length === 0 ? {} : { datasets }),
-      key: loadOrCreateIdentity(str(args, 'key') ?? 'meridian-node.key'),
+      key: loadOrCreateIdentity(keyFile),
       names: parseMap(str(args, 'model-map')),
       ...(endpoint === undefined ? {} : { endpoint }),
       ...(listen === undefined ? {} : { listen }),
@@ -170,10 +215,24 @@ export const agent: Command = {
     await a.start().catch((e: unknown) => {
       throw listen === undefined ? e : listenError(e, listen.host, listen.port, '--listen HOST:PORT');
     });
-    const signal = await stopped;
+    const end = await Promise.race([stopped, a.refused]);
     await a.stop(flag(args, 'deregister-on-exit'));
     for (const d of datasets) d.close();
-    if (!flag(args, 'json')) io.err(`meridian: agent stopped (${signal})`);
+    if (typeof end !== 'string')
+      throw new UsageError(
+        refusalMessage(NAME, a.nodeId, end, {
+          token: tokenSource(args),
+          key: `--key (${keyFile})`,
+          node: `--node ${nodeFile}`,
+          endpoint:
+            endpoint !== undefined
+              ? '--endpoint'
+              : listen !== undefined
+                ? '--listen'
+                : '--backend (without --listen it must answer the proof of control itself)',
+        }),
+      );
+    if (!flag(args, 'json')) io.err(`meridian: agent stopped (${end})`);
     return EXIT_OK;
   },
 };

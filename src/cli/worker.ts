@@ -11,7 +11,7 @@ import { buildWorkerApp } from '../worker/app.js';
 import { type EmulatedDataset, parseDatasetSpec, syntheticDataset } from '../worker/datasets.js';
 import { farPlace, isLie, LIES, RATED_LIES } from '../worker/lies.js';
 import { loadProfile } from '../worker/profile.js';
-import { agentStatusLine, attestationOption } from './agent.js';
+import { agentStatusLine, attestationOption, refusalMessage, tokenSource } from './agent.js';
 import { type Command, flag, httpUrl, num, requireStr, str } from './command.js';
 import { EXIT_OK } from './exit.js';
 
@@ -34,7 +34,9 @@ the coordinator's proof of control (GET /meridian/proof, a nonce signed with the
   --client-rtt       delay each request by the RTT model's round trip between its client (the location the
                      gateway forwards in x-meridian-client-metro / x-meridian-client) and the profile's
                      node location; requests naming no client get networkDelayMs
-  --coordinator URL  register and heartbeat with this coordinator (needs the profile's "node")
+  --coordinator URL  register and heartbeat with this coordinator (needs the profile's "node"); outages are
+                     retried, but a refusal no retry can change (a wrong --token: 401) ends the worker
+                     with exit code 2, as it ends "meridian agent"
   --token T          operator token (default: environment variable MERIDIAN_TOKEN)
   --key FILE         node key file, created when missing (default: a fresh key each start)
   --heartbeat-ms N   heartbeat interval (default: what the coordinator asks for)
@@ -177,10 +179,20 @@ export const worker: Command = {
       );
     const stopped = untilStopSignal();
     await agent?.start();
-    const signal = await stopped;
+    // A worker the coordinator refused for good ends too: left running unregistered it would look fine.
+    const end = await (agent === undefined ? stopped : Promise.race([stopped, agent.refused]));
     await agent?.stop(false);
     await w.app.close();
-    if (args.values.json !== true) io.err(`meridian: worker stopped (${signal})`);
+    if (typeof end !== 'string')
+      throw new UsageError(
+        refusalMessage(NAME, agent!.nodeId, end, {
+          token: tokenSource(args),
+          key: keyFile === undefined ? '--key (a fresh key this start)' : `--key (${keyFile})`,
+          node: `the "node" section of --profile ${file}`,
+          endpoint: `--host (the worker registers ${url})`,
+        }),
+      );
+    if (args.values.json !== true) io.err(`meridian: worker stopped (${end})`);
     return EXIT_OK;
   },
 };
