@@ -30,12 +30,17 @@ import type { Member, ModelLike } from '../src/resilience/member.js';
 import { metroGeo } from '../src/resilience/metro-geo.js';
 import { quantileSorted } from '../src/stats/quantile.js';
 import { Rng, WeightedSampler } from '../src/util/rng.js';
+import { positiveNumber } from './args.js';
 
 /**
  * Wall-clock limit of the exact solve: 30 s (issue 12's target), or PLACE_EXACT_TIME_LIMIT_S to see how
  * much CPU time the 0.1% gap takes on a machine shared with other work.
  */
-const EXACT_TIME_LIMIT_S = Number(process.env.PLACE_EXACT_TIME_LIMIT_S ?? 30);
+const EXACT_TIME_LIMIT_S = positiveNumber(
+  'bench:analysis',
+  'PLACE_EXACT_TIME_LIMIT_S',
+  process.env.PLACE_EXACT_TIME_LIMIT_S ?? '30',
+);
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const log = (s: string) => process.stdout.write(`${s}\n`);

@@ -40,7 +40,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool, request } from 'undici';
 import { stringify } from 'yaml';
@@ -50,22 +49,22 @@ import { METROS } from '../src/geo/metros.js';
 import { NatsStore } from '../src/store/nats-store.js';
 import { Rng } from '../src/util/rng.js';
 import { generateIdentity } from '../src/wire/identity.js';
+import { parseFlags, positiveNumber } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    nodes: { type: 'string', default: '10000' },
-    seconds: { type: 'string', default: '8' },
-    'lag-seconds': { type: 'string', default: '10' },
-    connections: { type: 'string', default: '16' },
-    rate: { type: 'string', default: '200' },
-    'cpu-prof': { type: 'string' },
-  },
+const BENCH = 'bench:cluster';
+const values = parseFlags(BENCH, {
+  nodes: { type: 'string', default: '10000' },
+  seconds: { type: 'string', default: '8' },
+  'lag-seconds': { type: 'string', default: '10' },
+  connections: { type: 'string', default: '16' },
+  rate: { type: 'string', default: '200' },
+  'cpu-prof': { type: 'string', arg: 'DIR' },
 });
-const NODES = Number(values.nodes);
-const SECONDS = Number(values.seconds);
-const LAG_SECONDS = Number(values['lag-seconds']);
-const CONNECTIONS = Number(values.connections);
-const RATE = Number(values.rate);
+const NODES = positiveNumber(BENCH, '--nodes', values.nodes, { integer: true });
+const SECONDS = positiveNumber(BENCH, '--seconds', values.seconds);
+const LAG_SECONDS = positiveNumber(BENCH, '--lag-seconds', values['lag-seconds']);
+const CONNECTIONS = positiveNumber(BENCH, '--connections', values.connections, { integer: true });
+const RATE = positiveNumber(BENCH, '--rate', values.rate);
 /** Pause after each fixed-rate phase, ms. */
 const SETTLE_MS = 2000;
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';

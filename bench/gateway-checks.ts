@@ -40,39 +40,29 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { quantileSorted } from '../src/stats/quantile.js';
 import { type RatioInterval, ratioInterval } from '../src/stats/ratio-interval.js';
 import { Rng } from '../src/util/rng.js';
 import { paced } from '../src/worker/paced.js';
+import { parseFlags, positiveNumber } from './args.js';
 import { benchSandbox, chatSender, cpuMs, TOKEN, waitWarm, writeConfigs } from './gateway-kit.js';
 import { preciseSleeper } from './precise-sleep.js';
 
-const { values } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '1000' },
-    sessions: { type: 'string', default: '16' },
-    rounds: { type: 'string', default: '10' },
-    'round-seconds': { type: 'string', default: '1' },
-    control: { type: 'boolean', default: false },
-  },
+const BENCH = 'bench:gateway-checks';
+const values = parseFlags(BENCH, {
+  rate: { type: 'string', default: '1000' },
+  sessions: { type: 'string', default: '16' },
+  rounds: { type: 'string', default: '10' },
+  'round-seconds': { type: 'string', default: '1' },
+  control: { type: 'boolean', default: false },
 });
-const RATE = positive('rate', values.rate);
-const SESSIONS = positive('sessions', values.sessions);
-const ROUNDS = positive('rounds', values.rounds);
+const RATE = positiveNumber(BENCH, '--rate', values.rate);
+const SESSIONS = positiveNumber(BENCH, '--sessions', values.sessions, { integer: true });
+const ROUNDS = positiveNumber(BENCH, '--rounds', values.rounds, { integer: true });
 const WARMUP_MS = 3000;
-const ROUND_MS = positive('round-seconds', values['round-seconds']) * 1000;
+const ROUND_MS = positiveNumber(BENCH, '--round-seconds', values['round-seconds']) * 1000;
 const CONTROL = values.control === true;
-
-function positive(name: string, text: string | undefined): number {
-  const x = Number(text);
-  if (!Number.isFinite(x) || x <= 0) {
-    process.stderr.write(`--${name}: expected a positive number, got ${JSON.stringify(text)}\n`);
-    process.exit(2);
-  }
-  return x;
-}
 
 // This file runs from dist-bench/bench/: the project root is two levels up.
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

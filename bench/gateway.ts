@@ -25,11 +25,11 @@
  *          --streams N concurrent streams (default 32) --stream-seconds S per target (default 3)
  *          --cpu-prof DIR writes a V8 CPU profile of the coordinator into DIR (node --cpu-prof)
  */
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { quantileSorted } from '../src/stats/quantile.js';
 import { paced } from '../src/worker/paced.js';
+import { parseFlags, positiveNumber } from './args.js';
 import {
   BODY,
   benchSandbox,
@@ -42,27 +42,26 @@ import {
 } from './gateway-kit.js';
 import { preciseSleeper } from './precise-sleep.js';
 
-const { values } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '2000' },
-    seconds: { type: 'string', default: '5' },
-    blocks: { type: 'string', default: '2' },
-    'max-seconds': { type: 'string', default: '5' },
-    connections: { type: 'string', default: '64' },
-    'cold-blocks': { type: 'string', default: '3' },
-    streams: { type: 'string', default: '32' },
-    'stream-seconds': { type: 'string', default: '3' },
-    'cpu-prof': { type: 'string' },
-  },
+const BENCH = 'bench:gateway';
+const values = parseFlags(BENCH, {
+  rate: { type: 'string', default: '2000' },
+  seconds: { type: 'string', default: '5' },
+  blocks: { type: 'string', default: '2' },
+  'max-seconds': { type: 'string', default: '5' },
+  connections: { type: 'string', default: '64' },
+  'cold-blocks': { type: 'string', default: '3' },
+  streams: { type: 'string', default: '32' },
+  'stream-seconds': { type: 'string', default: '3' },
+  'cpu-prof': { type: 'string', arg: 'DIR' },
 });
-const RATE = Number(values.rate);
-const SECONDS = Number(values.seconds);
-const BLOCKS = Number(values.blocks);
-const MAX_SECONDS = Number(values['max-seconds']);
-const CONNECTIONS = Number(values.connections);
-const COLD_BLOCKS = Number(values['cold-blocks']);
-const STREAMS = Number(values.streams);
-const STREAM_SECONDS = Number(values['stream-seconds']);
+const RATE = positiveNumber(BENCH, '--rate', values.rate);
+const SECONDS = positiveNumber(BENCH, '--seconds', values.seconds);
+const BLOCKS = positiveNumber(BENCH, '--blocks', values.blocks, { integer: true });
+const MAX_SECONDS = positiveNumber(BENCH, '--max-seconds', values['max-seconds']);
+const CONNECTIONS = positiveNumber(BENCH, '--connections', values.connections, { integer: true });
+const COLD_BLOCKS = positiveNumber(BENCH, '--cold-blocks', values['cold-blocks'], { integer: true });
+const STREAMS = positiveNumber(BENCH, '--streams', values.streams, { integer: true });
+const STREAM_SECONDS = positiveNumber(BENCH, '--stream-seconds', values['stream-seconds']);
 const STREAM_TOKENS = 200;
 const STREAM_BODY = JSON.stringify({
   model: MODEL,

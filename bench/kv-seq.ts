@@ -11,21 +11,20 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { quantileSorted } from '../src/stats/quantile.js';
 import { NatsStore } from '../src/store/nats-store.js';
 import { generateIdentity } from '../src/wire/identity.js';
+import { parseFlags, positiveNumber } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    nodes: { type: 'string', default: '1000' },
-    concurrency: { type: 'string', default: '64' },
-    seconds: { type: 'string', default: '8' },
-  },
+const BENCH = 'bench:kv-seq';
+const values = parseFlags(BENCH, {
+  nodes: { type: 'string', default: '1000' },
+  concurrency: { type: 'string', default: '64' },
+  seconds: { type: 'string', default: '8' },
 });
-const NODES = Number(values.nodes);
-const CONCURRENCY = Number(values.concurrency);
-const SECONDS = Number(values.seconds);
+const NODES = positiveNumber(BENCH, '--nodes', values.nodes, { integer: true });
+const CONCURRENCY = positiveNumber(BENCH, '--concurrency', values.concurrency, { integer: true });
+const SECONDS = positiveNumber(BENCH, '--seconds', values.seconds);
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /** CPU seconds (user + system) of a process, from /proc (clock ticks of 1/100 s). */

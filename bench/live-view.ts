@@ -13,34 +13,26 @@
  * requests are what each added coordinator pays again (docs/scaling.md).
  */
 import type { KeyObject } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { METROS } from '../src/geo/metros.js';
 import { modelCatalog } from '../src/server/coordinator.js';
 import { LiveNetwork } from '../src/server/live-network.js';
 import { LiveTrust } from '../src/server/live-trust.js';
 import type { RegisteredNode } from '../src/server/registry.js';
 import { Descriptor, type Heartbeat, HeartbeatPayload } from '../src/wire/protocol.js';
+import { parseFlags, positiveNumber } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    nodes: { type: 'string', default: '10000' },
-    requests: { type: 'string', default: '600' },
-    seconds: { type: 'string', default: '20' },
-    'batch-ms': { type: 'string', default: '20' },
-  },
+const BENCH = 'bench:live-view';
+const values = parseFlags(BENCH, {
+  nodes: { type: 'string', default: '10000' },
+  requests: { type: 'string', default: '600' },
+  seconds: { type: 'string', default: '20' },
+  'batch-ms': { type: 'string', default: '20' },
 });
-const whole = (name: string, v: string | undefined): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) {
-    process.stderr.write(`--${name}: expected a whole number above 0, got ${JSON.stringify(v)}\n`);
-    process.exit(2);
-  }
-  return n;
-};
-const NODES = whole('nodes', values.nodes);
-const REQUESTS = whole('requests', values.requests);
-const SECONDS = whole('seconds', values.seconds);
-const BATCH_MS = whole('batch-ms', values['batch-ms']);
+const whole = (name: string, text: string): number => positiveNumber(BENCH, name, text, { integer: true });
+const NODES = whole('--nodes', values.nodes);
+const REQUESTS = whole('--requests', values.requests);
+const SECONDS = whole('--seconds', values.seconds);
+const BATCH_MS = whole('--batch-ms', values['batch-ms']);
 const STEP_MS = 5;
 const MODEL = 'llama-3.1-8b-instruct';
 

@@ -18,7 +18,6 @@
  *      [--compare-static] [--skip-hour] [--skip-trace] [--trace-rows N]
  */
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { loadScenarioFile } from '../src/scenario/load.js';
 import { EventQueue } from '../src/sim/event-queue.js';
 import { buildResults } from '../src/sim/results.js';
@@ -27,6 +26,7 @@ import type { RouterFactory } from '../src/sim/router-port.js';
 import { runSimulation } from '../src/sim/run.js';
 import { simInputFromScenario } from '../src/sim/scenario-input.js';
 import { Rng } from '../src/util/rng.js';
+import { parseFlags, positiveNumber } from './args.js';
 import { traceStages } from './sim-trace.js';
 
 const TARGETS = {
@@ -109,17 +109,20 @@ function timingPlans(factory: RouterFactory, into: number[]): RouterFactory {
   };
 }
 
+const BENCH = 'bench:sim';
+
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      'hour-seconds': { type: 'string' },
-      rps: { type: 'string' },
-      'skip-hour': { type: 'boolean' },
-      'compare-static': { type: 'boolean' },
-      'skip-trace': { type: 'boolean' },
-      'trace-rows': { type: 'string' },
-    },
+  const values = parseFlags(BENCH, {
+    'hour-seconds': { type: 'string', default: '3600' },
+    rps: { type: 'string', default: '1000' },
+    'skip-hour': { type: 'boolean' },
+    'compare-static': { type: 'boolean' },
+    'skip-trace': { type: 'boolean' },
+    'trace-rows': { type: 'string', default: '1000000' },
   });
+  const durationS = positiveNumber(BENCH, '--hour-seconds', values['hour-seconds']);
+  const rps = positiveNumber(BENCH, '--rps', values.rps);
+  const traceRows = positiveNumber(BENCH, '--trace-rows', values['trace-rows'], { integer: true });
   engineEventsPerSecond(100_000, 1_000_000); // warm-up
   const engine = engineEventsPerSecond(100_000, 10_000_000);
   const engineSmall = engineEventsPerSecond(10_000, 10_000_000);
@@ -132,8 +135,6 @@ function main(): void {
     }),
   );
 
-  const durationS = Number(values['hour-seconds'] ?? 3600);
-  const rps = Number(values.rps ?? 1000);
   const file = fileURLToPath(new URL('../../scenarios/global.yaml', import.meta.url));
   let hour: Record<string, unknown> = {};
   if (!values['skip-hour']) {
@@ -154,7 +155,7 @@ function main(): void {
   }
   let trace: Record<string, unknown> = {};
   if (!values['skip-trace']) {
-    trace = traceStages(Number(values['trace-rows'] ?? 1_000_000));
+    trace = traceStages(traceRows);
     console.log(JSON.stringify({ stage: 'trace', ...trace }));
   }
   console.log(

@@ -15,18 +15,17 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium } from 'playwright-core';
 import { quantileSorted } from '../src/stats/quantile.js';
+import { parseFlags, positiveNumber } from './args.js';
 import { emulatedFleet } from './ui-fleet.js';
 
-const { values } = parseArgs({
-  options: {
-    nodes: { type: 'string', default: '5000' },
-    opens: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '5' },
-  },
+const BENCH = 'bench:ui';
+const values = parseFlags(BENCH, {
+  nodes: { type: 'string', default: '5000' },
+  opens: { type: 'string', default: '3' },
+  seconds: { type: 'string', default: '5' },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = [
@@ -150,13 +149,9 @@ async function measure(browser: Browser, n: number, opens: number, seconds: numb
 }
 
 async function main(): Promise<void> {
-  const n = Number(values.nodes);
-  const opens = Number(values.opens);
-  const seconds = Number(values.seconds);
-  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(opens) || opens < 1 || !(seconds > 0)) {
-    process.stderr.write('bench:ui: --nodes and --opens must be whole numbers ≥ 1, --seconds > 0\n');
-    process.exit(2);
-  }
+  const n = positiveNumber(BENCH, '--nodes', values.nodes, { integer: true });
+  const opens = positiveNumber(BENCH, '--opens', values.opens, { integer: true });
+  const seconds = positiveNumber(BENCH, '--seconds', values.seconds);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   try {
     const small = await measure(browser, 16, opens, seconds);
