@@ -153,9 +153,18 @@ describe.skipIf(CHROMIUM === undefined)('request arcs and receipts on the dashbo
   });
 
   it('shows the demand per region with its forecast as /ui/api/demand computes it, and the prediction error of the requests served', async () => {
-    // Prediction error is counted for answers from the primary: once fra's breaker is open, iad is it.
-    for (let k = 0; k < 20 && (k < 3 || c.coordinator.metrics.predictions.summary().count === 0); k++)
+    // Prediction error is counted for answers from the primary: once fra's breaker is open and the view has
+    // read it (at least every 250 ms), iad is it. Asks spaced out over up to 10 s, not a fixed count: on a
+    // busy machine 20 quick ones fell between two reads of a breaker that had reopened.
+    const until = Date.now() + 10_000;
+    for (
+      let k = 0;
+      k < 3 || (c.coordinator.metrics.predictions.summary().count === 0 && Date.now() < until);
+      k++
+    ) {
       await ask();
+      if (k >= 3) await new Promise((r) => setTimeout(r, 50));
+    }
     expect(c.coordinator.metrics.predictions.summary().count).toBeGreaterThan(0);
     const page = await browser.newPage();
     await page.goto(`${url}/ui`);
