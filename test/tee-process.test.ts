@@ -90,6 +90,7 @@ const CASES: Case[] = [
 
 interface Listed {
   id: string;
+  health: string;
   attestation: { status: string; module?: string; expiresAt?: string };
 }
 
@@ -182,11 +183,15 @@ describe('TEE attestation between live processes', () => {
         typeof c.refused === 'string' ? c.refused : expect.stringMatching(c.refused!),
       );
     }
+    // Registered is not yet reporting: a node's models come with its first heartbeat, so both must have
+    // reported and both kinds of request be routable before the counts below mean anything.
     const listed = await waitFor(
       'the valid and the undocumented worker registered and reporting',
       async () => {
         const v = await nodes(coord.url);
-        return v.length === 2 && (await route(coord.url, 'none')).status === 200 ? v : undefined;
+        if (v.length !== 2 || v.some((n) => n.health !== 'fresh')) return undefined;
+        const ready = await Promise.all([route(coord.url, 'none'), route(coord.url, 'tee')]);
+        return ready.every((r) => r.status === 200) ? v : undefined;
       },
     );
     expect(listed.map((n) => [n.id, n.attestation.status])).toEqual([
