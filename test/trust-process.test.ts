@@ -95,6 +95,7 @@ interface NodesView {
   nodes: {
     id: string;
     metro: string;
+    health: string;
     trust: { quarantined: boolean; reason?: string; score: number } | null;
   }[];
 }
@@ -155,9 +156,11 @@ describe('the coordinator checks what live workers claim', () => {
       const args = ['worker', '--emulate', '--profile', file, '--coordinator', coord.url, '--token', token];
       await children.spawn(w.id, w.lie === undefined ? args : [...args, '--lie', w.lie], { main });
     }
-    await waitFor('eight nodes registered', async () =>
-      (await nodes(coord.url)).length === 8 ? true : undefined,
-    );
+    // Registered and reporting: a node's models come with its first heartbeat.
+    await waitFor('eight nodes registered and reporting', async () => {
+      const v = await nodes(coord.url);
+      return v.length === 8 && v.every((n) => n.health === 'fresh') ? true : undefined;
+    });
     // The speed liar's first slow answer (once its heartbeat lists the model) begins its spell.
     await waitFor('the speed liar answers', async () =>
       (await complete(coord.url, SPEED_MODEL, 8, true)) === 200 ? true : undefined,
