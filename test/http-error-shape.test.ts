@@ -158,6 +158,16 @@ describe('a wrong method on a known path is 405 with Allow, an unknown path 404'
     ]);
   });
 
+  it('a 5,000-character unknown path comes back clipped to 300 characters, its start and end kept', async () => {
+    c = await startCoordinator();
+    const url = `/v1/${'x'.repeat(5000)}/end`;
+    const res = await c.app.inject({ method: 'GET', url });
+    const { message } = (res.json() as { error: { message: string } }).error;
+    expect([res.statusCode, message.length <= 'no route GET '.length + 300]).toEqual([404, true]);
+    expect(message.startsWith('no route GET /v1/xxx')).toBe(true);
+    expect(message.endsWith('xxx/end')).toBe(true);
+  });
+
   it('an unknown path is still 404 not_found with no Allow: GET /v1/nosuch, POST /v1/receipts (no id)', async () => {
     c = await startCoordinator();
     for (const [method, url] of [

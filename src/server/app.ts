@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import type { ServerConfig } from './config.js';
 import { limitConnections } from './connection-cap.js';
 import { type Coordinator, type CoordinatorDeps, createCoordinator } from './coordinator.js';
-import { ClientLimitError, httpError, RateLimitError, socketError } from './http-errors.js';
+import { ClientLimitError, clipped, httpError, RateLimitError, socketError } from './http-errors.js';
 import { jsonDepthWithin, MAX_JSON_DEPTH } from './json-depth.js';
 import { limitRoutes } from './limits.js';
 import { adminRoutes } from './routes-admin.js';
@@ -77,16 +77,18 @@ export async function buildApp(
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? req.url;
     const allow = allowedMethods(app, req.method, path);
+    // A path of any length comes back clipped, as framework errors are.
+    const shown = clipped(path);
     if (allow.length === 0)
       return reply
         .code(404)
-        .send({ error: { code: 'not_found', message: `no route ${req.method} ${path}` } });
+        .send({ error: { code: 'not_found', message: `no route ${req.method} ${shown}` } });
     const methods = allow.join(', ');
     return reply
       .code(405)
       .header('allow', methods)
       .send({
-        error: { code: 'method_not_allowed', message: `${methods} ${path} only (got ${req.method})` },
+        error: { code: 'method_not_allowed', message: `${methods} ${shown} only (got ${req.method})` },
       });
   });
   app.addHook('onListen', async () => {

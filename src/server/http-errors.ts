@@ -137,7 +137,7 @@ const FASTIFY_MESSAGES: Record<string, (message: string) => string> = {
 const MAX_MESSAGE_CHARS = 300;
 
 /** A message cut in the middle to MAX_MESSAGE_CHARS: a quoted URL loses its middle, not what is wrong. */
-function clipped(message: string): string {
+export function clipped(message: string): string {
   if (message.length <= MAX_MESSAGE_CHARS) return message;
   const tail = 100;
   return `${message.slice(0, MAX_MESSAGE_CHARS - tail - 3)}...${message.slice(-tail)}`;
