@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { request } from 'undici';
@@ -88,5 +89,64 @@ describe('meridian start', () => {
     ]);
     // Everything it started is gone: the gateway no longer answers.
     await expect(request(`${first.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+/** Pids of processes whose command line has an argument equal to `arg` (Linux: from /proc). */
+function pidsWithArg(arg: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(arg)) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+describe.skipIf(!existsSync('/proc/self/cmdline'))('meridian start, a worker ending', () => {
+  it('says in the summary which worker ended, how, and its last line (w2 killed with SIGKILL after the fleet is ready)', async () => {
+    const dir = join(tmp.dir, 'ending');
+    writeYaml(join(dir, 'coordinator.yaml'), {
+      listen: { host: '127.0.0.1', port: 0 },
+      operators: [{ id: 'op-a', token: TOKEN_A }],
+      gateway: { probes: { intervalMs: 0 } },
+    });
+    writeYaml(join(dir, 'workers', 'w1.yaml'), workerProfile('w1', 'op-a', { tokensPerSec: 1000 }));
+    const w2 = writeYaml(
+      join(dir, 'workers', 'w2.yaml'),
+      workerProfile('w2', 'op-a', { tokensPerSec: 1000 }),
+    );
+    const fleet = writeYaml(join(dir, 'fleet.yaml'), {
+      coordinator: 'coordinator.yaml',
+      workers: 'workers',
+      traffic: { rate: 1, clients: ['frankfurt'], models: { 'llama-3.1-8b-instruct': 1 } },
+    });
+    const args = ['start', '--fleet', fleet, '--port', '0', '--duration', '4', '--no-traffic'];
+    const proc = spawn(process.execPath, [builtMain(), ...args, '--data-dir', join(dir, 'data'), '--json']);
+    let out = '';
+    let err = '';
+    proc.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+    });
+    let killed: number[] = [];
+    proc.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (killed.length === 0 && out.includes('\n')) {
+        killed = pidsWithArg(w2);
+        for (const pid of killed) process.kill(pid, 'SIGKILL');
+      }
+    });
+    const code = await new Promise<number | null>((r) => proc.once('exit', r));
+    expect([code, killed.length, err]).toEqual([0, 1, expect.any(String)]);
+    const last = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      final: boolean;
+      exited?: { name: string; code: number | string; said: string }[];
+    };
+    expect(last.final).toBe(true);
+    expect(last.exited?.map((x) => [x.name, x.code])).toEqual([['worker w2', 'SIGKILL']]);
+    expect(typeof last.exited?.[0]?.said).toBe('string');
   });
 });

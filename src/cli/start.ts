@@ -8,7 +8,14 @@ import { Children } from '../fleet/children.js';
 import { clusterConfig, clusterPrefix, natsUrls, requireNats } from '../fleet/cluster.js';
 import { coordinatorLines, coordinatorRows } from '../fleet/coordinators.js';
 import { type Fleet, loadFleet } from '../fleet/fleet.js';
-import { type ModelRow, type NodeRow, type PredictionErrorRow, renderSummary } from '../fleet/summary.js';
+import {
+  type ExitedRow,
+  lastLine,
+  type ModelRow,
+  type NodeRow,
+  type PredictionErrorRow,
+  renderSummary,
+} from '../fleet/summary.js';
 import { TrafficGenerator } from '../fleet/traffic.js';
 import { untilStopSignal } from '../server/signals.js';
 import { checkWritableDir, ensureWritableDir } from '../util/writable-dir.js';
@@ -172,6 +179,14 @@ async function runFleet(
           ),
       );
     }
+    // A worker that ends while the fleet runs (refused, crashed, killed) is said in the summary, with its
+    // last line, instead of only going stale in the table.
+    const exited: ExitedRow[] = [];
+    let stopping = false;
+    for (const w of children.list.filter((c) => c.name.startsWith('worker')))
+      void w.exited.then((exitCode) => {
+        if (!stopping) exited.push({ name: w.name, code: exitCode, said: lastLine(w.stderr()) });
+      });
     const api = new Pool(coord.url, { connections: 2 });
     const get = async <T>(path: string): Promise<T> =>
       (await (await api.request({ method: 'GET', path })).body.json()) as T;
@@ -226,6 +241,7 @@ async function runFleet(
         io.out(
           JSON.stringify({
             ...(summaryJson(coord.url, (Date.now() - began) / 1000, snap, nodes, models, final) as object),
+            ...(exited.length > 0 ? { exited } : {}),
             ...(perCoordinator === undefined ? {} : { coordinators: perCoordinator }),
           }),
         );
@@ -238,6 +254,7 @@ async function runFleet(
         traffic: snap,
         nodes,
         models,
+        exited,
         ...('predictionError' in nodesBody && nodesBody.predictionError !== undefined
           ? { predictionError: nodesBody.predictionError }
           : {}),
@@ -255,6 +272,7 @@ async function runFleet(
     });
     const reason = await Promise.race([stopped, coordinatorDied, timeUp, loop]);
     clearInterval(ticker);
+    stopping = true;
     if (reason.startsWith('the coordinator')) {
       io.err(`meridian: ${reason}\n${coords.map((c) => c.stderr()).join('')}`);
       code = EXIT_FAILURE;

@@ -47,6 +47,19 @@ function short(model: string): string {
 }
 
 /** The live terminal summary: traffic, latency, load per node, warm models. Pure: data in, lines out. */
+/** A process of the fleet that ended while the fleet runs: its name, exit code (or signal) and last line. */
+export interface ExitedRow {
+  name: string;
+  code: number | string;
+  said: string;
+}
+
+/** The last non-empty line of a process's output, at most 200 characters ('' when it said nothing). */
+export function lastLine(text: string): string {
+  const line = text.trimEnd().split('\n').at(-1)?.trim() ?? '';
+  return line.length <= 200 ? line : `${line.slice(0, 197)}...`;
+}
+
 export function renderSummary(input: {
   url: string;
   uptimeS: number;
@@ -55,6 +68,7 @@ export function renderSummary(input: {
   nodes: NodeRow[];
   models: ModelRow[];
   predictionError?: PredictionErrorRow;
+  exited?: readonly ExitedRow[];
 }): string[] {
   const { traffic: t } = input;
   const lines = [
@@ -73,6 +87,8 @@ export function renderSummary(input: {
     lines.push(
       `estimate  prediction error (|estimate − realized| / realized) over ${pe.count} served: first 10 median ${pct(pe.firstMedian)}  last 50 median ${pct(pe.recentMedian)}  p90 ${pct(pe.recentP90)}`,
     );
+  for (const x of input.exited ?? [])
+    lines.push(`exited    ${x.name} (${x.code})${x.said ? `: ${x.said}` : ''}`);
   lines.push('');
   const rows = input.nodes.map((n) => {
     const tel = n.telemetry;
