@@ -97,7 +97,7 @@ const RETRIED_4XX = new Set([408, 409, 425, 429]);
  */
 export function refusesRegistration(e: unknown, registeredBefore = false): e is CoordinatorError {
   if (!(e instanceof CoordinatorError)) return false;
-  if (registeredBefore) return e.status === 401 || e.status === 403;
+  if (registeredBefore) return refusesHeartbeat(e);
   return e.status >= 400 && e.status < 500 && !RETRIED_4XX.has(e.status);
 }
 

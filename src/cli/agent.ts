@@ -47,7 +47,8 @@ the node with the coordinator under its own Ed25519 key, and sends a signed hear
 
 Coordinator outages (network errors, 5xx, 408, 409, 425, 429) are retried for as long as they last. A
 refusal no retry can change ends the agent with exit code 2 and the coordinator's answer: any other 4xx
-to a registration (401: check --token), or 401/403 to a heartbeat (the node's key is no longer accepted).`;
+to its first registration (401: check --token), or 401/403 once registered (the node's key or the token
+is no longer accepted).`;
 
 /** One line for an agent status change. */
 export function agentStatusLine(s: AgentStatus): string {

@@ -46,7 +46,6 @@ function short(model: string): string {
   return model.replace(/-instruct$/, '').replace(/-it$/, '');
 }
 
-/** The live terminal summary: traffic, latency, load per node, warm models. Pure: data in, lines out. */
 /** A process of the fleet that ended while the fleet runs: its name, exit code (or signal) and last line. */
 export interface ExitedRow {
   name: string;
@@ -60,6 +59,7 @@ export function lastLine(text: string): string {
   return line.length <= 200 ? line : `${line.slice(0, 197)}...`;
 }
 
+/** The live terminal summary: traffic, latency, load per node, warm models. Pure: data in, lines out. */
 export function renderSummary(input: {
   url: string;
   uptimeS: number;
