@@ -77,6 +77,21 @@ describe('independent fallbacks', () => {
     expect(d.relaxations[0]).toMatchObject({ slot: 'fallback 1', dropped: [] });
   });
 
+  it('keeps each decision`s shortfall as it was: 1 of 3 asked, then 0 of 2, then 1 of 3 again (records shared, read-only)', () => {
+    const two = network([FIVE[0]!, FIVE[4]!]); // independent of each other
+    const first = decide(two, 3);
+    const reason = (d: RouteOk) => d.relaxations.map((r) => `${r.slot}: ${r.reason}`);
+    expect(reason(first)).toEqual(['fallback 2: only 1 of 3 fallbacks: no other qualifying candidate']);
+    expect(reason(decide(network(FIVE.slice(0, 1)), 2))).toEqual([
+      'fallback 1: only 0 of 2 fallbacks: no other qualifying candidate',
+    ]);
+    const again = decide(two, 3);
+    expect(again.relaxations[0]).toBe(first.relaxations[0]);
+    expect(reason(first)).toEqual(['fallback 2: only 1 of 3 fallbacks: no other qualifying candidate']);
+    expect(Object.isFrozen(first.relaxations[0])).toBe(true);
+    expect(Object.isFrozen(first.relaxations[0]!.dropped)).toBe(true);
+  });
+
   it('sends a hedge copy to the first fallback and counts it in flight', () => {
     const state = network(FIVE);
     const view = state.snapshot(0);

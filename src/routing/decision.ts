@@ -5,7 +5,7 @@ export interface Relaxation {
   /** `fallback 1`, `hedge`, `verifier 1`, `spot check`. */
   slot: string;
   /** Dimensions that were allowed to be shared (empty when the slot could not be filled at all). */
-  dropped: string[];
+  dropped: readonly string[];
   reason: string;
 }
 

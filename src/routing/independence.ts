@@ -141,11 +141,7 @@ export function chooseFallbacks(
     }
     if (pos < 0) {
       complete = false;
-      relaxations.push({
-        slot: `fallback ${slot}`,
-        dropped: [],
-        reason: `only ${slot - 1} of ${q.fallbacks} fallbacks: no other qualifying candidate`,
-      });
+      relaxations.push(shortOfFallbacks(slot, q.fallbacks));
       break;
     }
     if (mask !== full) {
@@ -161,4 +157,22 @@ export function chooseFallbacks(
     chosen.push(pos);
   }
   return complete;
+}
+
+/** The relaxation "only slot − 1 of `wanted` fallbacks", one frozen object per pair (made once, then shared). */
+const shortOf = new Map<number, Relaxation>();
+const NONE_DROPPED: readonly string[] = Object.freeze([]);
+
+function shortOfFallbacks(slot: number, wanted: number): Relaxation {
+  const key = wanted * 65_536 + slot;
+  let r = shortOf.get(key);
+  if (r === undefined) {
+    r = Object.freeze({
+      slot: `fallback ${slot}`,
+      dropped: NONE_DROPPED,
+      reason: `only ${slot - 1} of ${wanted} fallbacks: no other qualifying candidate`,
+    });
+    shortOf.set(key, r);
+  }
+  return r;
 }
