@@ -59,11 +59,11 @@ export class Scratch {
 
   /** Empties the per-decision lists. */
   reset(): void {
-    if (this.fallbackPos.length > 0) this.fallbackPos.length = 0;
-    if (this.verifiers.length > 0) this.verifiers.length = 0;
-    if (this.verifierMs.length > 0) this.verifierMs.length = 0;
-    if (this.relaxations.length > 0) this.relaxations.length = 0;
-    if (this.warnings.length > 0) this.warnings.length = 0;
+    empty(this.fallbackPos);
+    empty(this.verifiers);
+    empty(this.verifierMs);
+    empty(this.relaxations);
+    empty(this.warnings);
     this.removed.fill(0);
     this.filterFailed.fill(0);
   }
@@ -88,4 +88,12 @@ export class Scratch {
     }
     return ++this.epoch;
   }
+}
+
+/**
+ * Empties `list` and keeps its storage: \`length = 0\` releases it, so the next decision's first push
+ * allocates it again (with two fallbacks a decision, once per decision).
+ */
+function empty(list: unknown[]): void {
+  while (list.length > 0) list.pop();
 }

@@ -204,8 +204,10 @@ function routeAdapter(
       out.nodes[out.count++] = d.primaryIndex;
       loop?.routed(d.primaryIndex, q.model);
       const hedgeNode = d.hedge === null ? -1 : (d.fallbackIndexes[0] ?? -1);
-      for (const f of d.fallbackIndexes) {
-        if (out.count >= MAX_CANDIDATES) break;
+      // Indexed loops: these run per decision, over lists that are often the shared frozen empty one.
+      const fallbacks = d.fallbackIndexes;
+      for (let k = 0; k < fallbacks.length && out.count < MAX_CANDIDATES; k++) {
+        const f = fallbacks[k]!;
         if (f !== hedgeNode) out.nodes[out.count++] = f;
       }
       out.hedge = hedgeNode;
@@ -214,10 +216,9 @@ function routeAdapter(
         out.loadAheadReason = loadAheadReason(d.loadAhead.waitMs, d.loadAhead.loadMs);
       }
 
-      for (const v of d.verifierIndexes) {
-        if (out.verifierCount >= MAX_VERIFIERS) break;
-        out.verifiers[out.verifierCount++] = v;
-      }
+      const verifiers = d.verifierIndexes;
+      for (let k = 0; k < verifiers.length && out.verifierCount < MAX_VERIFIERS; k++)
+        out.verifiers[out.verifierCount++] = verifiers[k]!;
     },
   };
 }
