@@ -118,11 +118,11 @@ describe('meridian demand: --season and --horizon', () => {
     }
   });
 
-  it('forecasts 10,000 buckets ahead by default when a season is a day of 1 s buckets (86,400), as --horizon allows at most', async () => {
+  it('forecasts a third of the trace ahead by default (991 buckets of 1 s: 330), not its day-long season (86,400), and refuses --horizon 10001', async () => {
     const r = await meridian('demand', '--trace', hundred, '--bucket', '1', '--json');
     expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout) as { season: number; horizon: number };
-    expect([doc.season, doc.horizon]).toEqual([86_400, 10_000]);
+    const doc = JSON.parse(r.stdout) as { season: number; horizon: number; series: { buckets: number }[] };
+    expect([doc.season, doc.series[0]!.buckets, doc.horizon]).toEqual([86_400, 991, 330]);
     refusedCleanly(await meridian('demand', '--trace', hundred, '--horizon', '10001'));
   });
 

@@ -46,14 +46,15 @@ describe('shifting-demand: demand observed in the simulation and its growth repo
     const r = demandReport(results.policies.meridian!.demand);
     const first = r.ranked[0]!;
     console.log(
-      `shifting-demand growth #1: ${first.model} in ${first.place} ${(first.growth.perWeek * 100).toFixed(0)}%/week`,
+      `shifting-demand growth #1: ${first.model} in ${first.place} ${(first.growth.rate * 100).toFixed(0)}%/week`,
     );
     expect(first.place).toBe('south-america');
-    expect(first.growth.perWeek).toBeGreaterThan(0.5);
-    expect(first.growth.perWeek).toBeLessThan(1.4);
+    expect(first.growth.per).toBe('week');
+    expect(first.growth.rate).toBeGreaterThan(0.5);
+    expect(first.growth.rate).toBeLessThan(1.4);
     const sa = r.series.find((s) => s.place === 'south-america' && s.model === 'llama-3.1-8b-instruct')!;
     const elsewhere = r.series.filter((s) => s.place !== 'south-america');
-    expect(elsewhere.every((s) => (s.growth?.perWeek ?? 0) < sa.growth!.perWeek)).toBe(true);
+    expect(elsewhere.every((s) => (s.growth?.rate ?? 0) < sa.growth!.rate)).toBe(true);
   });
 
   it.each([4, 24])(

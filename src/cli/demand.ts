@@ -26,8 +26,9 @@ const HELP = `meridian demand (--receipts URL | --trace FILE | --results FILE) [
 
 Shows demand series per (place, model): requests, tokens and unmet requests per bucket, the Holt-Winters
 forecast (damped additive trend, daily season) with an 80% interval, and the growth report: which series
-grow, how fast week over week, with an 80% interval and the confidence that they grow, most surely growing
-first. See docs/demand.md.
+grow, how fast (week over week; day, hour or minute over the same for a series too short to state a week:
+a rate is never extrapolated past three times the data's span), with an 80% interval and the confidence
+that they grow, most surely growing first. See docs/demand.md.
 
 Sources (exactly one):
   --receipts URL    a coordinator: reads URL/v1/demand (what its gateway served, per place and model)
@@ -45,7 +46,8 @@ Options:
   --season N        buckets per season (default: a day's worth when a day is a whole number of buckets, else 1);
                     fitting a season takes two seasons of data, so at most half the series' buckets (with
                     fewer, as with the default on a short series, the forecast has no season)
-  --horizon N       forecast this many buckets ahead, 1 to ${MAX_HORIZON} (default: one season, at most ${MAX_HORIZON})
+  --horizon N       forecast this many buckets ahead, 1 to ${MAX_HORIZON} (default: one season, but at most a
+                    third of the longest series and ${MAX_HORIZON})
   --top N           growth report rows (default 10)
   --json            print {"bucketMs", "season", "horizon", "series": [...], "ranked": [...]}
 
@@ -171,7 +173,7 @@ function render(r: DemandReport, top: number): string {
         { header: 'last', align: 'right' },
         { header: `forecast +${r.horizon}`, align: 'right' },
         { header: '80% interval', align: 'right' },
-        { header: 'growth/week', align: 'right' },
+        { header: 'growth', align: 'right' },
       ],
       r.series.map((s) => {
         const h = r.horizon - 1;
@@ -185,7 +187,9 @@ function render(r: DemandReport, top: number): string {
           s.last,
           fmt(s.forecast.mean[h]!),
           `${fmt(s.forecast.lower[h]!)}–${fmt(s.forecast.upper[h]!)}`,
-          s.growth ? `${s.growth.perWeek >= 0 ? '+' : ''}${Math.round(s.growth.perWeek * 100)}%` : '-',
+          s.growth
+            ? `${s.growth.rate >= 0 ? '+' : ''}${Math.round(s.growth.rate * 100)}%/${s.growth.per}`
+            : '-',
         ];
       }),
     ),

@@ -42,8 +42,8 @@ describe('demand report', () => {
     );
     expect(r.season).toBe(24);
     expect(r.ranked[0]!.place).toBe('grows');
-    expect(r.ranked[0]!.growth.perWeek).toBeGreaterThan(0.85);
-    expect(r.ranked[0]!.growth.perWeek).toBeLessThan(1.05);
+    expect(r.ranked[0]!.growth.rate).toBeGreaterThan(0.85);
+    expect(r.ranked[0]!.growth.rate).toBeLessThan(1.05);
     expect(growthLine(r.ranked[0]!)).toMatch(/^m in grows \+9\d% week over week \(80% interval /);
   });
 
@@ -67,10 +67,36 @@ describe('demand report', () => {
 
   it('forecasts one season ahead by default but at most 10,000 buckets: a day of 1 s buckets (86,400) gives 10,000', () => {
     expect(MAX_HORIZON).toBe(10_000);
-    const secondly = { bucketMs: 1000, originMs: 0, series: json([['p', [1, 2, 3]]]).series };
+    const long = Array.from({ length: 30_000 }, (_, k) => 1 + (k % 3));
+    const secondly = { bucketMs: 1000, originMs: 0, series: json([['p', long]]).series };
     const r = demandReport(secondly);
     expect([r.season, r.horizon]).toEqual([86_400, 10_000]);
     expect(r.series[0]!.forecast.mean).toHaveLength(10_000);
-    expect(demandReport(json([['p', [1, 2, 3]]])).horizon).toBe(24);
+    expect(demandReport(json([['p', hourly(3, 100, 0)]])).horizon).toBe(24);
+  });
+
+  it('forecasts no further than a third of the longest series by default: an hour of 10 s buckets (360) 120 ahead, not a day (8,640)', () => {
+    const tenSeconds = (n: number) => ({
+      bucketMs: 10_000,
+      originMs: 0,
+      series: json([
+        ['short', Array.from({ length: n / 2 }, () => 5)],
+        ['long', Array.from({ length: n }, () => 5)],
+      ]).series,
+    });
+    const r = demandReport(tenSeconds(360));
+    expect([r.season, r.horizon]).toEqual([8640, 120]);
+    expect(r.series[0]!.forecast.mean).toHaveLength(120);
+    expect(demandReport(tenSeconds(2)).horizon).toBe(1);
+    expect(demandReport(tenSeconds(360), { horizon: 500 }).horizon).toBe(500);
+  });
+
+  it('states an hour of data per hour: 360 buckets of 10 s doubling over the hour read about +100% hour over hour', () => {
+    const doubling = Array.from({ length: 360 }, (_, k) => Math.round(100 * 2 ** (k / 360)));
+    const r = demandReport({ bucketMs: 10_000, originMs: 0, series: json([['p', doubling]]).series });
+    const g = r.ranked[0]!.growth;
+    expect(g.per).toBe('hour');
+    expect(Math.abs(g.rate - 1)).toBeLessThan(0.03);
+    expect(growthLine(r.ranked[0]!)).toMatch(/^m in p \+(99|100|101)% hour over hour \(80% interval /);
   });
 });

@@ -1,4 +1,4 @@
-import { type Growth, growth, rankGrowth } from './growth.js';
+import { type Growth, growth, MAX_EXTRAPOLATION, rankGrowth } from './growth.js';
 import { fitHoltWinters, forecastHoltWinters } from './holt-winters.js';
 import type { DemandJson, DemandSeriesJson } from './series.js';
 
@@ -91,16 +91,20 @@ function seriesReport(s: DemandSeriesJson, bucketMs: number, season: number, hor
 }
 
 /**
- * The report of every series; `season` defaults to a day's buckets and `horizon` to one season, at least 1
- * and at most MAX_HORIZON. A series shorter than two seasons is forecast without a season (see
- * fitHoltWinters).
+ * The report of every series; `season` defaults to a day's buckets and `horizon` to one season, but no
+ * more than a third of the longest series (MAX_EXTRAPOLATION: an hour of data is not forecast a day
+ * ahead), at least 1 and at most MAX_HORIZON. A series shorter than two seasons is forecast without a
+ * season (see fitHoltWinters).
  */
 export function demandReport(
   json: DemandJson,
   opts: { season?: number; horizon?: number } = {},
 ): DemandReport {
   const season = opts.season ?? daySeason(json.bucketMs);
-  const horizon = opts.horizon ?? Math.min(MAX_HORIZON, Math.max(1, season));
+  let longest = 0;
+  for (const s of json.series) longest = Math.max(longest, s.requests.length);
+  const supported = Math.floor(longest / MAX_EXTRAPOLATION);
+  const horizon = opts.horizon ?? Math.min(MAX_HORIZON, Math.max(1, Math.min(season, supported)));
   const series = json.series.map((s) => seriesReport(s, json.bucketMs, season, horizon));
   const ranked = rankGrowth(series.map((s) => ({ key: s, growth: s.growth ?? undefined }))).map((r) => ({
     place: r.key.place,
@@ -112,8 +116,11 @@ export function demandReport(
 
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${Math.round(x * 100)}%`;
 
-/** "llama-3.1-8b in sao-paulo +38% week over week (80% interval +20%…+58%, confidence 97%)". */
+/**
+ * "llama-3.1-8b in sao-paulo +38% week over week (80% interval +20%…+58%, confidence 97%)"; "hour over
+ * hour" and so on for a series too short to state a weekly rate (`Growth.per`).
+ */
 export function growthLine(r: { place: string; model: string; growth: Growth }): string {
   const g = r.growth;
-  return `${r.model} in ${r.place} ${signed(g.perWeek)} week over week (80% interval ${signed(g.low)}…${signed(g.high)}, confidence ${Math.round(g.confidence * 100)}%)`;
+  return `${r.model} in ${r.place} ${signed(g.rate)} ${g.per} over ${g.per} (80% interval ${signed(g.low)}…${signed(g.high)}, confidence ${Math.round(g.confidence * 100)}%)`;
 }

@@ -6,7 +6,8 @@ import type { DemandJson } from '../demand/series.js';
  * The dashboard's demand panel, from the coordinator's demand series (what `GET /v1/demand` returns) and
  * the forecast and growth code of `meridian demand` (src/demand/report.ts): per (region, model), requests
  * in the last `points` buckets, the forecast `horizon` buckets ahead with its 80% interval, and the growth
- * per week; the busiest `limit` series, and the growth ranking (most surely growing first).
+ * (per week, or per day, hour or minute when the series is too short: `Growth.per`); the busiest `limit`
+ * series, and the growth ranking (most surely growing first).
  */
 export interface UiDemandSeries {
   readonly place: string;

@@ -51,13 +51,13 @@ export async function drawDemand(host: HTMLElement, bucketS: number): Promise<vo
   });
   const growth = table(
     'growth',
-    ['region', 'model', 'per week', '80% interval', 'confidence'],
+    ['region', 'model', 'growth', '80% interval', 'confidence'],
     d.ranked.map((r) =>
       row(
         [
           r.place,
           r.model,
-          signed(r.growth.perWeek),
+          `${signed(r.growth.rate)} per ${r.growth.per}`,
           `${signed(r.growth.low)}…${signed(r.growth.high)}`,
           `${Math.round(r.growth.confidence * 100)}%`,
         ],

@@ -55,9 +55,11 @@ export interface State {
   viewer: { role: string; refused?: string };
 }
 export interface Growth {
-  perWeek: number;
+  /** Relative growth per `per` (src/demand/growth.ts). */
+  rate: number;
   low: number;
   high: number;
+  per: 'week' | 'day' | 'hour' | 'minute';
   confidence: number;
   points: number;
 }
