@@ -32,6 +32,23 @@ describe('numeric flags say which flag, which value and what was expected', () =
   });
 });
 
+describe('a file given bare to a command that takes it by flag', () => {
+  it('place FILE and analyze FILE: exit 2, "did you mean --scenario FILE?" / "--network FILE?"; a second bare argument gets no hint', async () => {
+    const small = join(ROOT, 'scenarios', 'small.yaml');
+    const place = await meridian('place', small);
+    expect(place.code).toBe(2);
+    expect(place.stderr.split('\n')[0]).toBe(
+      `meridian: place: unexpected argument "${small}" (did you mean --scenario ${small}?)`,
+    );
+    const analyze = await meridian('analyze', NODES);
+    expect(analyze.stderr.split('\n')[0]).toBe(
+      `meridian: analyze: unexpected argument "${NODES}" (did you mean --network ${NODES}?)`,
+    );
+    const extra = await meridian('place', '--scenario', small, '--add', '1', 'extra');
+    expect(extra.stderr.split('\n')[0]).toBe('meridian: place: unexpected argument "extra"');
+  });
+});
+
 describe('meridian --version and meridian help CMD', () => {
   it('--version prints "meridian <package.json version>" and exits 0', async () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };

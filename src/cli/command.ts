@@ -64,11 +64,24 @@ export function parseCommandArgs(cmd: Command, argv: string[]): Parsed {
     throw new UsageError(`${cmd.name}: missing argument\nUsage: ${firstLine(cmd.help)}`);
   }
   if (result.positionals.length > max) {
+    const extra = result.positionals[max]!;
     throw new UsageError(
-      `${cmd.name}: unexpected argument "${result.positionals[max]}"\nUsage: ${firstLine(cmd.help)}`,
+      `${cmd.name}: unexpected argument "${extra}"${fileFlagHint(cmd, result, extra)}\nUsage: ${firstLine(cmd.help)}`,
     );
   }
   return result;
+}
+
+/** Flags that name the file a command works on, in the order a hint suggests them. */
+const FILE_FLAGS = ['scenario', 'network'] as const;
+
+/**
+ * " (did you mean --scenario FILE?)" when a command that takes its file by flag got it as a bare
+ * argument (as `simulate` takes it) and that flag is not given; else "".
+ */
+function fileFlagHint(cmd: Command, parsed: Parsed, arg: string): string {
+  const flag = FILE_FLAGS.find((f) => f in cmd.options && parsed.values[f] === undefined);
+  return flag === undefined || arg.startsWith('-') ? '' : ` (did you mean --${flag} ${arg}?)`;
 }
 
 const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
