@@ -6,6 +6,7 @@ import { advise } from '../src/placement/advisor.js';
 import { existingNodes, metroRtt } from '../src/placement/problem.js';
 import type { SolveProgress } from '../src/placement/solver.js';
 import { loadScenarioFile } from '../src/scenario/load.js';
+import { percent } from '../src/util/text-table.js';
 import { type CliOutcome, meridian } from './support/cli.js';
 import { ROOT } from './support/shared-data.js';
 import { tempDir } from './support/temp-dir.js';
@@ -140,6 +141,21 @@ describe('meridian place: K new nodes apart from warm-set changes, operators, pr
       `Warm-set changes on existing nodes: ${j.total.warmChanges} (not counted in the new nodes`,
     );
     expect(text.stdout.indexOf('New nodes:')).toBeLessThan(text.stdout.indexOf('Warm-set changes'));
+  });
+
+  it('each row shows what it adds to coverage by two providers beside coverage, so a node that only adds a second provider shows why', async () => {
+    const r = await run('--scenario', SMALL, '--add', '2', '--solver', 'greedy', '--json');
+    const j = JSON.parse(r.stdout) as PlaceJson & {
+      recommendations: { coverage2: { before: number; after: number } }[];
+    };
+    const text = (await run('--scenario', SMALL, '--add', '2', '--solver', 'greedy')).stdout.split('\n');
+    expect(text.filter((l) => l.trimEnd().endsWith('by two providers'))).toHaveLength(2);
+    for (const rec of j.recommendations) {
+      const row = text.find((l) => new RegExp(`^ *${rec.rank} +${rec.node} `).test(l))!;
+      expect(row.trimEnd().endsWith(`${percent(rec.coverage2.before)}→${percent(rec.coverage2.after)}`)).toBe(
+        true,
+      );
+    }
   });
 
   it('2 new nodes are 2 distinct new operators; --operator acme puts both under one operator', async () => {

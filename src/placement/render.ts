@@ -125,6 +125,7 @@ export function renderAdvice(source: string, advice: Advice): string {
           { header: 'USD/month', align: 'right' },
           { header: 'gain', align: 'right' },
           { header: 'coverage', align: 'right' },
+          { header: 'by two providers', align: 'right' },
         ],
         fresh.map((r) => [
           r.rank,
@@ -135,6 +136,7 @@ export function renderAdvice(source: string, advice: Advice): string {
           usd(r.costUsdMonth),
           r.gain.toFixed(5),
           `${percent(r.coverage.before)}→${percent(r.coverage.after)}`,
+          `${percent(r.coverage2.before)}→${percent(r.coverage2.after)}`,
         ]),
       ),
     );
@@ -154,6 +156,7 @@ export function renderAdvice(source: string, advice: Advice): string {
           { header: 'models added', align: 'right' },
           { header: 'gain', align: 'right' },
           { header: 'coverage', align: 'right' },
+          { header: 'by two providers', align: 'right' },
         ],
         warm.map((r) => [
           r.rank,
@@ -163,6 +166,7 @@ export function renderAdvice(source: string, advice: Advice): string {
           r.models.length,
           r.gain.toFixed(5),
           `${percent(r.coverage.before)}→${percent(r.coverage.after)}`,
+          `${percent(r.coverage2.before)}→${percent(r.coverage2.after)}`,
         ]),
       ),
     );
