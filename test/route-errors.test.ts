@@ -141,6 +141,19 @@ describe('malformed requests', () => {
       'frankfurt',
     );
   });
+
+  it('place a client given by its metro alone at the metro (tokyo: 35.68, 139.69); an unknown one, or half the coordinates, are refused', () => {
+    const body = { model: 'llama-70b', inputTokens: 5, outputTokens: 10 };
+    const tokyo = parseRequest({ ...body, client: { metro: 'tokyo' } }).client;
+    expect([tokyo.metro, tokyo.lat.toFixed(2), tokyo.lon.toFixed(2)]).toEqual(['tokyo', '35.68', '139.69']);
+    expect(() => parseRequest({ ...body, client: { metro: 'atlantis' } })).toThrow(
+      'request: client.metro: unknown metro (got "atlantis")',
+    );
+    expect(() => parseRequest({ ...body, client: { metro: 'tokyo', lat: 35 } })).toThrow(
+      'request: client.lon: expected number (got nothing)',
+    );
+    expect(() => parseRequest({ ...body, client: {} })).toThrow('request: client.lat: expected number');
+  });
 });
 
 describe('plugins that throw', () => {

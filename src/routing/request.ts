@@ -9,12 +9,30 @@ const StrictRequest = Request.strict();
 /**
  * Parses and validates a routing request (defaults filled); throws an InputError naming each bad field:
  * an unknown field, or a client metro the catalog does not have (routing would ignore it and place the
- * client by its coordinates alone).
+ * client by its coordinates alone). A client given by its metro alone (`{"metro": "tokyo"}`) is placed at
+ * the metro's coordinates, as the gateway places one named by `x-meridian-client-metro`.
  */
 export function parseRequest(input: unknown, source = 'request'): Request {
-  const request = parseOrThrow(StrictRequest, input, source);
-  const metro = request.client.metro;
+  const metro = clientMetro(input);
   if (metro !== undefined && metroById(metro) === undefined)
     throw new InputError(source, [{ path: 'client.metro', message: 'unknown metro', value: metro }]);
-  return request;
+  return parseOrThrow(StrictRequest, withMetroCoordinates(input, metro), source);
 }
+
+/** The `client.metro` of a raw request, when it is a string. */
+function clientMetro(input: unknown): string | undefined {
+  const client = isRecord(input) ? input.client : undefined;
+  return isRecord(client) && typeof client.metro === 'string' ? client.metro : undefined;
+}
+
+/** `input` with its client's missing lat and lon taken from metro `id` (when the catalog has it). */
+function withMetroCoordinates(input: unknown, id: string | undefined): unknown {
+  const m = id === undefined ? undefined : metroById(id);
+  if (m === undefined || !isRecord(input) || !isRecord(input.client)) return input;
+  const client = input.client;
+  if (client.lat !== undefined || client.lon !== undefined) return input;
+  return { ...input, client: { ...client, lat: m.lat, lon: m.lon } };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
