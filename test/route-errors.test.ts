@@ -149,6 +149,9 @@ describe('malformed requests', () => {
     expect(() => parseRequest({ ...body, client: { metro: 'atlantis' } })).toThrow(
       'request: client.metro: unknown metro (got "atlantis")',
     );
+    expect(() => parseRequest({ ...body, client: { metro: 'atlantis' } })).toThrow(
+      'request: client.lat: expected number',
+    );
     expect(() => parseRequest({ ...body, client: { metro: 'tokyo', lat: 35 } })).toThrow(
       'request: client.lon: expected number (got nothing)',
     );

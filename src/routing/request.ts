@@ -14,9 +14,21 @@ const StrictRequest = Request.strict();
  */
 export function parseRequest(input: unknown, source = 'request'): Request {
   const metro = clientMetro(input);
-  if (metro !== undefined && metroById(metro) === undefined)
-    throw new InputError(source, [{ path: 'client.metro', message: 'unknown metro', value: metro }]);
-  return parseOrThrow(StrictRequest, withMetroCoordinates(input, metro), source);
+  const unknown =
+    metro !== undefined && metroById(metro) === undefined
+      ? [{ path: 'client.metro', message: 'unknown metro', value: metro }]
+      : [];
+  let request: Request;
+  try {
+    request = parseOrThrow(StrictRequest, withMetroCoordinates(input, metro), source);
+  } catch (e) {
+    // Every problem at once: the unknown metro first, then what the schema found.
+    if (unknown.length > 0 && e instanceof InputError)
+      throw new InputError(source, [...unknown, ...e.issues]);
+    throw e;
+  }
+  if (unknown.length > 0) throw new InputError(source, unknown);
+  return request;
 }
 
 /** The `client.metro` of a raw request, when it is a string. */
