@@ -32,7 +32,7 @@ export function collectCandidates(
   const lo = cap.start[m * mn]!;
   const hi = cap.start[(m + 1) * mn]!;
   if (exhaustive || spec.mode === 'all') {
-    // A short list is copied by hand: \`subarray\` makes a view object per call, which a one-node world
+    // A short list is copied by hand: `subarray` makes a view object per call, which a one-node world
     // pays on every decision; a long one is one block copy.
     if (hi - lo <= 32) for (let k = lo; k < hi; k++) s.cands[k - lo] = cap.items[k]!;
     else s.cands.set(cap.items.subarray(lo, hi));

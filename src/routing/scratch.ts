@@ -91,7 +91,7 @@ export class Scratch {
 }
 
 /**
- * Empties `list` and keeps its storage: \`length = 0\` releases it, so the next decision's first push
+ * Empties `list` and keeps its storage: `length = 0` releases it, so the next decision's first push
  * allocates it again (with two fallbacks a decision, once per decision).
  */
 function empty(list: unknown[]): void {
