@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AttemptResult, attempt, isJsonAnswer } from './attempt.js';
+import { type AttemptResult, attempt, jsonAnswer } from './attempt.js';
 import { SWEEP_MS } from './attempt-watch.js';
 import type { AttemptLimits } from './timing.js';
 import type { AbortBinding, BufferedResponse, UpstreamRequest, Upstreams } from './upstream.js';
@@ -86,7 +86,7 @@ describe('attempt limits (one sweep for all attempts)', () => {
 });
 
 describe('a 200 answer is a JSON object or array', () => {
-  const json = (text: string) => isJsonAnswer(Buffer.from(text));
+  const json = (text: string) => jsonAnswer(Buffer.from(text)) !== undefined;
 
   it('takes whole objects and arrays, brackets and escaped quotes inside strings included', () => {
     const answer = JSON.stringify({ choices: [{ message: { content: 'a } ] \\" { [ "quoted" \\' } }] });

@@ -17,6 +17,8 @@ export interface Delivered {
   contentType: string;
   /** The whole body (non-streamed) or its first chunk (streamed). */
   body: Buffer;
+  /** The body parsed, for a non-streamed 200 (parsed once, when it was checked to be JSON). */
+  answer?: object;
   /**
    * The rest of a streamed body; undefined when `body` is complete. Still under the idle limit and the
    * deadline: a failure throws a `StreamBroken` saying why.
@@ -93,26 +95,30 @@ async function attemptBuffered(
     );
   }
   const contentType = headerText(res.headers['content-type']) ?? 'application/json';
+  if (res.statusCode !== 200)
+    return { ok: true, nodeId, status: res.statusCode, contentType, body: res.body, abort: NOOP };
   // A 200 that is no JSON (an HTML error page, a cut answer) is the node's failure, as a 5xx is.
-  if (res.statusCode === 200 && !isJsonAnswer(res.body)) {
+  const answer = jsonAnswer(res.body);
+  if (answer === undefined) {
     const text = clip(res.body.toString('utf8'));
     const said = `HTTP 200 but not valid JSON, content-type ${contentType}`;
     return fail(nodeId, 'body', text ? `${said}: ${text}` : `${said}, empty body`, true, 200);
   }
-  return { ok: true, nodeId, status: res.statusCode, contentType, body: res.body, abort: NOOP };
+  return { ok: true, nodeId, status: 200, contentType, body: res.body, answer, abort: NOOP };
 }
 
 /**
- * Whether a buffered answer is a JSON object or array (what an OpenAI-style answer is). Parsed whole:
- * V8's parser costs a few microseconds on an answer of a few kilobytes, against the hundreds a relayed
- * request costs, and a scan for balanced brackets would let a syntax error inside them through.
+ * A buffered answer parsed, when it is a JSON object or array (what an OpenAI-style answer is); else
+ * undefined. Parsed whole: V8's parser costs a few microseconds on an answer of a few kilobytes, against
+ * the hundreds a relayed request costs, and a scan for balanced brackets would let a syntax error inside
+ * them through.
  */
-export function isJsonAnswer(body: Buffer): boolean {
+export function jsonAnswer(body: Buffer): object | undefined {
   try {
     const value: unknown = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null;
+    return typeof value === 'object' && value !== null ? value : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -76,68 +76,17 @@ export function attemptWindow(
 }
 
 /**
- * Output tokens of a non-streamed OpenAI answer (its `usage.completion_tokens`), or undefined. The usage
- * object comes at or near the end of the answer: only it is parsed, found from the end, and only when the
- * bytes after it close the top-level object (so a `usage` key nested deeper is never taken); otherwise the
- * whole body is parsed. Same answer as parsing the whole body for any valid JSON body.
+ * Output tokens of a non-streamed OpenAI answer (its `usage.completion_tokens`), or undefined: read from
+ * `answer`, the body already parsed (a 200 is, when the attempt checks it is JSON), else from the body.
  */
-export function completionTokens(body: Buffer): number | undefined {
-  const usage = topLevelUsage(body);
+export function completionTokens(body: Buffer, answer?: object): number | undefined {
   try {
-    const u =
-      usage === undefined
-        ? (JSON.parse(body.toString('utf8')) as { usage?: unknown }).usage
-        : JSON.parse(body.toString('utf8', usage.start, usage.end));
+    const u = ((answer ?? JSON.parse(body.toString('utf8'))) as { usage?: unknown } | null)?.usage;
     const v = (u as { completion_tokens?: unknown } | null | undefined)?.completion_tokens;
     return typeof v === 'number' && v >= 0 ? v : undefined;
   } catch {
     return undefined;
   }
-}
-
-const USAGE_KEY = Buffer.from('"usage"');
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-function isSpace(b: number | undefined): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
-
-/**
- * Byte range of the value of the last `"usage"` key in `body` when that value is an object and the key
- * belongs to the object the body ends with; undefined otherwise (the caller parses the whole body).
- */
-export function topLevelUsage(body: Buffer): { start: number; end: number } | undefined {
-  const k = body.lastIndexOf(USAGE_KEY);
-  if (k < 0) return undefined;
-  let p = k - 1;
-  while (isSpace(body[p])) p--;
-  if (body[p] !== 0x7b && body[p] !== 0x2c) return undefined; // a key follows `{` or `,`
-  p = k + USAGE_KEY.length;
-  while (isSpace(body[p])) p++;
-  if (body[p] !== 0x3a) return undefined; // `:`
-  p++;
-  while (isSpace(body[p])) p++;
-  if (body[p] !== 0x7b) return undefined; // the value is an object
-  const start = p;
-  // Walk to the end: the usage object closes at depth 0, the object holding it at depth -1, which must be
-  // the body's last non-space byte (else `usage` sat in a nested object).
-  let depth = 0;
-  let end = -1;
-  for (; p < body.length; p++) {
-    const b = body[p]!;
-    if (b === QUOTE) {
-      for (p++; p < body.length && body[p] !== QUOTE; p++) if (body[p] === BACKSLASH) p++;
-    } else if (b === 0x7b || b === 0x5b) depth++;
-    else if (b === 0x7d || b === 0x5d) {
-      depth--;
-      if (depth === 0 && end < 0) end = p + 1;
-      if (depth < 0) break;
-    }
-  }
-  if (depth !== -1 || body[p] !== 0x7d || end < 0) return undefined;
-  for (p++; p < body.length; p++) if (!isSpace(body[p])) return undefined;
-  return { start, end };
 }
 
 /** Server-sent events carrying data in a chunk of a streamed answer (`[DONE]` excluded): ≈ tokens. */

@@ -24,7 +24,7 @@ export function learnFromServed(
   const window = attemptWindow(result.attempts, d, c.config.gateway.hedge.delayMs);
   if (window === undefined) return;
   const doneMs = doneAt - sentAt - window.sentMs;
-  const outputTokens = streamedEvents ?? completionTokens(d.body) ?? request.outputTokens;
+  const outputTokens = streamedEvents ?? completionTokens(d.body, d.answer) ?? request.outputTokens;
   const streamed = streamedEvents !== undefined;
   const timing = {
     firstByteMs: window.settledMs - window.sentMs,
