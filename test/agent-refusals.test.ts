@@ -10,6 +10,7 @@ import { generateIdentity } from '../src/wire/identity.js';
 import type { DescriptorInput } from '../src/wire/protocol.js';
 import {
   builtMain,
+  deregister,
   descriptor,
   register,
   startCoordinator,
@@ -175,12 +176,7 @@ describe('agent: registration refused', () => {
     await agent.tick();
     expect((statuses[0] as { message: string }).message).toMatch(/^coordinator answered 409 key_mismatch/);
     expect(await settled(agent.refused)).toBe('pending');
-    const del = await c.app.inject({
-      method: 'DELETE',
-      url: '/v1/nodes/n1',
-      headers: { authorization: `Bearer ${TOKEN_A}` },
-    });
-    expect(del.statusCode).toBe(204);
+    await deregister(c, 'n1');
     await agent.tick();
     expect(statuses.map((x) => x.kind)).toEqual(['register-failed', 'registered', 'backend-failed']);
   });
@@ -225,12 +221,7 @@ describe('agent: heartbeat refused once registered', () => {
     });
     closers.push(() => agent.stop(true));
     await agent.tick();
-    const del = await c.app.inject({
-      method: 'DELETE',
-      url: '/v1/nodes/n1',
-      headers: { authorization: `Bearer ${TOKEN_A}` },
-    });
-    expect(del.statusCode).toBe(204);
+    await deregister(c, 'n1');
     const other = await register(c, descriptor('n1'), 'http://127.0.0.1:8');
     await agent.tick();
     const refusal = (await settled(agent.refused)) as Refusal;

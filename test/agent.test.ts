@@ -8,6 +8,7 @@ import { generateIdentity } from '../src/wire/identity.js';
 import type { Heartbeat } from '../src/wire/protocol.js';
 import type { WorkerProfileInput } from '../src/worker/profile.js';
 import {
+  deregister,
   descriptor,
   startCoordinator,
   startWorker,
@@ -152,12 +153,7 @@ describe('node agent', () => {
   it('registers again when the coordinator no longer knows the node', async () => {
     const { c, agent, statuses } = await setup('vllm', { flavor: 'vllm' });
     await agent.tick();
-    const del = await c.app.inject({
-      method: 'DELETE',
-      url: '/v1/nodes/n1',
-      headers: { authorization: `Bearer ${TOKEN_A}` },
-    });
-    expect(del.statusCode).toBe(204);
+    await deregister(c, 'n1');
     await agent.tick(); // heartbeat → 404
     await agent.tick(); // registers again and heartbeats
     expect(statuses.map((s) => s.kind)).toEqual(['registered', 'heartbeat-failed', 'registered']);

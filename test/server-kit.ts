@@ -142,6 +142,16 @@ export async function register(
   return { id: node.id, key, seq: body.lastSeq };
 }
 
+/** Deregisters node `id` as its operator (DELETE /v1/nodes/:id); throws unless the coordinator answers 204. */
+export async function deregister(c: TestCoordinator, id: string, token = TOKEN_A): Promise<void> {
+  const res = await c.app.inject({
+    method: 'DELETE',
+    url: `/v1/nodes/${id}`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (res.statusCode !== 204) throw new Error(`deregister failed: ${res.statusCode} ${res.body}`);
+}
+
 export function heartbeat(
   node: TestNode,
   over: Partial<HeartbeatInput> = {},
